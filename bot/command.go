@@ -1,0 +1,198 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"parabot/storage"
+)
+
+// Kind is the type of a command parameter. Each kind has one parser, used
+// for free text, form fields and platform options alike.
+type Kind int
+
+// The parameter kinds.
+const (
+	KindText     Kind = iota // free text, up to Param.MaxLen
+	KindStudent              // a student of the caller's caseload: code, initials or first name
+	KindGoal                 // a goal code of the student given in the "student" parameter
+	KindTrials               // trial results, e.g. "+ + v - +"
+	KindPrompt               // a prompt level: i g v m pp fp or the names
+	KindTime                 // a time today or earlier: now, 10:15, 2:30pm, -20m, yesterday 14:00, 2026-11-24 09:00
+	KindDuration             // 90s, 5m, 1h30m, or a number of minutes
+	KindInt                  // a whole number in [Min, Max]
+	KindBool                 // yes/no
+	KindChoice               // one of Choices
+	KindList                 // comma-separated words, each up to Param.MaxLen
+)
+
+// Choice is one allowed value of a parameter, with the label forms show.
+type Choice struct {
+	Value string
+	Label string
+}
+
+// Param declares one parameter of a command.
+type Param struct {
+	Name     string
+	Kind     Kind
+	Help     string // one line for forms and /help
+	Required bool
+	// Positional parameters are read in declaration order from the start
+	// of the free text; a positional KindText or KindTrials takes the rest
+	// of the words up to the first name=value.
+	Positional bool
+	// Aliases are other names accepted before "=" in free text.
+	Aliases  []string
+	Choices  []Choice // KindChoice, and suggestions for KindText
+	Min, Max int      // KindInt
+	MaxLen   int      // KindText and KindList items; 0 means DefaultMaxLen
+	Default  string   // parsed like typed text when the parameter is absent
+}
+
+// DefaultMaxLen bounds a text parameter when the declaration sets none.
+const DefaultMaxLen = 500
+
+// Command is one command, declared as data. The free-text parser, the
+// platform forms and /help all come from this declaration.
+type Command struct {
+	Name     string
+	Summary  string // one line
+	Params   []Param
+	Roles    []storage.Role // who may run it; empty means every role
+	Examples []string       // full lines, e.g. "/trial AB G2 + + v - +"
+	Run      func(ctx context.Context, c *Call) (Reply, error)
+	// Buttons are the actions this command's replies offer.
+	Buttons []ButtonAction
+}
+
+// ButtonAction handles presses of buttons with this action name.
+type ButtonAction struct {
+	Action string
+	Run    func(ctx context.Context, c *PressCall) (Reply, error)
+}
+
+// Allowed reports whether role may run the command.
+func (c *Command) Allowed(role storage.Role) bool {
+	return len(c.Roles) == 0 || slices.Contains(c.Roles, role)
+}
+
+// Param returns the declaration of parameter name.
+func (c *Command) Param(name string) (Param, bool) {
+	for _, p := range c.Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+// Usage is the command's one-line usage, e.g.
+// "/trial <student> <goal> <trials> [at=<time>]".
+func (c *Command) Usage() string {
+	var b strings.Builder
+	b.WriteString("/" + c.Name)
+	for _, p := range c.Params {
+		var s string
+		if p.Positional {
+			s = "<" + p.Name + ">"
+		} else {
+			s = p.Name + "=<" + kindWord(p.Kind) + ">"
+		}
+		if !p.Required {
+			s = "[" + s + "]"
+		}
+		b.WriteString(" " + s)
+	}
+	return b.String()
+}
+
+func kindWord(k Kind) string {
+	switch k {
+	case KindStudent:
+		return "student"
+	case KindGoal:
+		return "goal"
+	case KindTrials:
+		return "trials"
+	case KindPrompt:
+		return "prompt"
+	case KindTime:
+		return "time"
+	case KindDuration:
+		return "duration"
+	case KindInt:
+		return "number"
+	case KindBool:
+		return "yes|no"
+	case KindChoice:
+		return "choice"
+	case KindList:
+		return "a,b,c"
+	}
+	return "text"
+}
+
+// Call is one run of a command: who asked, when, and the parsed values.
+type Call struct {
+	Req    Request
+	Staff  storage.Staff
+	School storage.School
+	Now    time.Time
+	Values Values
+}
+
+// PressCall is one button press, with the identified staff member.
+type PressCall struct {
+	Press  Press
+	Staff  storage.Staff
+	School storage.School
+	Now    time.Time
+}
+
+// Values holds a command's parsed parameter values by name.
+type Values map[string]any
+
+// Has reports whether the parameter was given (or defaulted).
+func (v Values) Has(name string) bool { _, ok := v[name]; return ok }
+
+// Student returns a KindStudent value.
+func (v Values) Student(name string) storage.Student { s, _ := v[name].(storage.Student); return s }
+
+// Goal returns a KindGoal value.
+func (v Values) Goal(name string) storage.Goal { g, _ := v[name].(storage.Goal); return g }
+
+// Trials returns a KindTrials value.
+func (v Values) Trials(name string) []storage.TrialResult {
+	t, _ := v[name].([]storage.TrialResult)
+	return t
+}
+
+// Prompt returns a KindPrompt value.
+func (v Values) Prompt(name string) storage.Prompt { p, _ := v[name].(storage.Prompt); return p }
+
+// Time returns a KindTime value.
+func (v Values) Time(name string) time.Time { t, _ := v[name].(time.Time); return t }
+
+// Duration returns a KindDuration value.
+func (v Values) Duration(name string) time.Duration { d, _ := v[name].(time.Duration); return d }
+
+// Text returns a KindText or KindChoice value.
+func (v Values) Text(name string) string { s, _ := v[name].(string); return s }
+
+// Int returns a KindInt value.
+func (v Values) Int(name string) int { i, _ := v[name].(int); return i }
+
+// Bool returns a KindBool value.
+func (v Values) Bool(name string) bool { b, _ := v[name].(bool); return b }
+
+// List returns a KindList value.
+func (v Values) List(name string) []string { l, _ := v[name].([]string); return l }
+
+// UsageError is the UserError for a command used wrongly, with its usage.
+func UsageError(c *Command, param, format string, args ...any) error {
+	return &UserError{Param: param, Msg: fmt.Sprintf(format, args...) + "\nUsage: " + c.Usage()}
+}

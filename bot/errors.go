@@ -1,0 +1,33 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+)
+
+// UserError is an error whose message is meant for the person who typed
+// the command: short, specific, saying what to type instead. Param names
+// the parameter at fault when there is one.
+type UserError struct {
+	Param string
+	Msg   string
+}
+
+func (e *UserError) Error() string { return e.Msg }
+
+// Errorf returns a UserError about parameter param ("" for none).
+func Errorf(param, format string, args ...any) error {
+	return &UserError{Param: param, Msg: fmt.Sprintf(format, args...)}
+}
+
+// AsUserError reports whether err carries a message for the user.
+func AsUserError(err error) (*UserError, bool) {
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return ue, true
+	}
+	return nil, false
+}
+
+// SomethingWentWrong is all a user is told of an unexpected error.
+const SomethingWentWrong = "Something went wrong; nothing was saved."

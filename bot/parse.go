@@ -1,0 +1,529 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"parabot/storage"
+)
+
+// MaxTrials bounds the trials one command may log.
+const MaxTrials = 50
+
+// MaxInputLen bounds the whole free text of one command.
+const MaxInputLen = 4000
+
+// Scope is what the parser resolves names and times against: the caller's
+// school, caseload and clock.
+type Scope struct {
+	Now       time.Time
+	Loc       *time.Location
+	YearStart time.Time // zero means no lower bound
+	Caseload  []storage.Student
+	// School lists every active student of the school, to tell "not on
+	// your caseload" from "no such student"; called only on a miss.
+	School func() []storage.Student
+	// Goals lists a student's goals.
+	Goals func(studentID int64) ([]storage.Goal, error)
+}
+
+// Split breaks free text into positional words and name=value pairs, for
+// the parameters of cmd. A value runs until the next "name=" of a known
+// parameter, so text values need no quotes; quotes group words anyway.
+func Split(cmd *Command, text string) (positional []string, named map[string]string, err error) {
+	if utf8.RuneCountInString(text) > MaxInputLen {
+		return nil, nil, Errorf("", "That is too long (%d characters); the limit is %d.", utf8.RuneCountInString(text), MaxInputLen)
+	}
+	named = map[string]string{}
+	current := "" // the named parameter being read
+	var parts []string
+	flush := func() error {
+		if current == "" {
+			return nil
+		}
+		if _, dup := named[current]; dup {
+			return UsageError(cmd, current, "%s= is given twice.", current)
+		}
+		named[current] = strings.Join(parts, " ")
+		current, parts = "", nil
+		return nil
+	}
+	for _, tok := range tokens(text) {
+		if name, rest, ok := namedToken(cmd, tok.text); ok && !tok.quoted {
+			if err := flush(); err != nil {
+				return nil, nil, err
+			}
+			current = name
+			if rest != "" {
+				parts = append(parts, rest)
+			}
+			continue
+		}
+		if current != "" {
+			parts = append(parts, tok.text)
+			continue
+		}
+		positional = append(positional, tok.text)
+	}
+	if err := flush(); err != nil {
+		return nil, nil, err
+	}
+	return positional, named, nil
+}
+
+type token struct {
+	text   string
+	quoted bool
+}
+
+// tokens splits on white space; "double", “curly” or 'single' quotes group.
+func tokens(s string) []token {
+	var out []token
+	var b strings.Builder
+	var quote rune
+	inTok, quoted := false, false
+	for _, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote || (quote == '“' && r == '”') {
+				quote = 0
+				continue
+			}
+			b.WriteRune(r)
+		case r == '"' || r == '“' || (r == '\'' && !inTok):
+			quote, inTok, quoted = r, true, true
+		case unicode.IsSpace(r):
+			if inTok {
+				out = append(out, token{b.String(), quoted})
+				b.Reset()
+				inTok, quoted = false, false
+			}
+		default:
+			b.WriteRune(r)
+			inTok = true
+		}
+	}
+	if inTok {
+		out = append(out, token{b.String(), quoted})
+	}
+	return out
+}
+
+// namedToken recognises "name=rest" or "name:rest" for a parameter of cmd.
+func namedToken(cmd *Command, tok string) (name, rest string, ok bool) {
+	i := strings.IndexAny(tok, "=:")
+	if i <= 0 {
+		return "", "", false
+	}
+	key := strings.ToLower(tok[:i])
+	for _, p := range cmd.Params {
+		if key == p.Name {
+			return p.Name, tok[i+1:], true
+		}
+		for _, a := range p.Aliases {
+			if key == a {
+				return p.Name, tok[i+1:], true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// Raw assigns free text to parameters: positional words in declaration
+// order, then the name=value pairs. The result maps parameter names to
+// the raw text each one got.
+func Raw(cmd *Command, text string) (map[string]string, error) {
+	pos, named, err := Split(cmd, text)
+	if err != nil {
+		return nil, err
+	}
+	raw := map[string]string{}
+	var positional []Param
+	for _, p := range cmd.Params {
+		if p.Positional {
+			positional = append(positional, p)
+		}
+	}
+	i := 0
+	for j, p := range positional {
+		if i >= len(pos) {
+			break
+		}
+		if _, ok := named[p.Name]; ok {
+			continue // given by name; later words go to later parameters
+		}
+		last := j == len(positional)-1
+		if last && (p.Kind == KindText || p.Kind == KindTrials || p.Kind == KindList) {
+			raw[p.Name] = strings.Join(pos[i:], " ")
+			i = len(pos)
+			break
+		}
+		raw[p.Name] = pos[i]
+		i++
+	}
+	if i < len(pos) {
+		return nil, UsageError(cmd, "", "I did not understand %q.", strings.Join(pos[i:], " "))
+	}
+	for k, v := range named {
+		raw[k] = v
+	}
+	return raw, nil
+}
+
+// Parse turns raw values (from Raw, a form or platform options) into typed
+// values, resolving students and goals within sc. Missing required
+// parameters, unknown names and bad values are UserErrors naming the
+// parameter and showing the usage.
+func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
+	for name := range raw {
+		if _, ok := cmd.Param(name); !ok {
+			return nil, UsageError(cmd, "", "/%s has no %q.", cmd.Name, name)
+		}
+	}
+	vals := Values{}
+	// Students first: goals depend on them.
+	ordered := make([]Param, 0, len(cmd.Params))
+	for _, p := range cmd.Params {
+		if p.Kind == KindStudent {
+			ordered = append(ordered, p)
+		}
+	}
+	for _, p := range cmd.Params {
+		if p.Kind != KindStudent {
+			ordered = append(ordered, p)
+		}
+	}
+	for _, p := range ordered {
+		s, ok := raw[p.Name]
+		s = strings.TrimSpace(s)
+		if !ok || s == "" {
+			if p.Default != "" {
+				s = p.Default
+			} else if p.Required {
+				return nil, UsageError(cmd, p.Name, "Missing %s: %s.", p.Name, p.Help)
+			} else {
+				continue
+			}
+		}
+		v, err := parseValue(p, s, vals, sc)
+		if err != nil {
+			if ue, ok := AsUserError(err); ok {
+				if ue.Param == "" {
+					ue.Param = p.Name
+				}
+				ue.Msg += "\nUsage: " + cmd.Usage()
+				return nil, ue
+			}
+			return nil, err
+		}
+		vals[p.Name] = v
+	}
+	return vals, nil
+}
+
+func parseValue(p Param, s string, vals Values, sc *Scope) (any, error) {
+	maxLen := p.MaxLen
+	if maxLen == 0 {
+		maxLen = DefaultMaxLen
+	}
+	switch p.Kind {
+	case KindText:
+		if n := utf8.RuneCountInString(s); n > maxLen {
+			return nil, Errorf(p.Name, "The %s is %d characters; the limit is %d.", p.Name, n, maxLen)
+		}
+		return s, nil
+	case KindStudent:
+		return ResolveStudent(s, sc)
+	case KindGoal:
+		st, ok := vals["student"].(storage.Student)
+		if !ok {
+			return nil, Errorf(p.Name, "Name the student before the goal.")
+		}
+		return ResolveGoal(s, st, sc)
+	case KindTrials:
+		return ParseTrials(s)
+	case KindPrompt:
+		return ParsePrompt(s)
+	case KindTime:
+		return ParseTime(s, sc)
+	case KindDuration:
+		return ParseDuration(s)
+	case KindInt:
+		n, err := strconv.Atoi(s)
+		if err != nil || n < p.Min || n > p.Max {
+			return nil, Errorf(p.Name, "The %s must be a whole number from %d to %d, not %q.", p.Name, p.Min, p.Max, s)
+		}
+		return n, nil
+	case KindBool:
+		switch strings.ToLower(s) {
+		case "yes", "y", "true", "1":
+			return true, nil
+		case "no", "n", "false", "0":
+			return false, nil
+		}
+		return nil, Errorf(p.Name, "The %s must be yes or no, not %q.", p.Name, s)
+	case KindChoice:
+		for _, c := range p.Choices {
+			if strings.EqualFold(s, c.Value) || strings.EqualFold(s, c.Label) {
+				return c.Value, nil
+			}
+		}
+		vs := make([]string, len(p.Choices))
+		for i, c := range p.Choices {
+			vs[i] = c.Value
+		}
+		return nil, Errorf(p.Name, "The %s %q is not one I know; choose one of: %s.", p.Name, s, strings.Join(vs, ", "))
+	case KindList:
+		var out []string
+		for _, item := range strings.Split(s, ",") {
+			item = strings.TrimSpace(item)
+			if item == "" {
+				continue
+			}
+			if n := utf8.RuneCountInString(item); n > maxLen {
+				return nil, Errorf(p.Name, "%q in %s is %d characters; the limit is %d.", item, p.Name, n, maxLen)
+			}
+			out = append(out, item)
+		}
+		if len(out) > 20 {
+			return nil, Errorf(p.Name, "The %s has %d items; the limit is 20.", p.Name, len(out))
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("parameter %s: unknown kind %d", p.Name, p.Kind)
+}
+
+// fold reduces a name for matching: lower case, no dots, spaces or dashes.
+func fold(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '.' || r == '-' || r == '_' || unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+func matchStudents(q string, list []storage.Student) []storage.Student {
+	f := fold(q)
+	// A code is unique: an exact code match wins outright.
+	for _, st := range list {
+		if fold(st.Code) == f {
+			return []storage.Student{st}
+		}
+	}
+	var out []storage.Student
+	for _, st := range list {
+		if fold(st.Initials) == f || fold(st.FirstName) == f || fold(st.FirstName+st.LastName) == f {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// ResolveStudent finds one student of the caseload by code, initials or
+// first name.
+func ResolveStudent(q string, sc *Scope) (storage.Student, error) {
+	m := matchStudents(q, sc.Caseload)
+	switch len(m) {
+	case 1:
+		return m[0], nil
+	case 0:
+		if sc.School != nil && len(matchStudents(q, sc.School())) > 0 {
+			return storage.Student{}, Errorf("student", "%q is not on your caseload. Your students: %s.", q, studentList(sc.Caseload))
+		}
+		if len(sc.Caseload) == 0 {
+			return storage.Student{}, Errorf("student", "No student matches %q, and you have no students assigned; ask your teacher or admin to add them.", q)
+		}
+		return storage.Student{}, Errorf("student", "No student matches %q. Your students: %s.", q, studentList(sc.Caseload))
+	}
+	return storage.Student{}, Errorf("student", "%q matches %d students: %s. Use the code.", q, len(m), studentList(m))
+}
+
+func studentList(list []storage.Student) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	names := make([]string, len(list))
+	for i, st := range list {
+		names[i] = st.Label()
+	}
+	return strings.Join(names, ", ")
+}
+
+// ResolveGoal finds one of the student's goals by code ("G2" or "2").
+func ResolveGoal(q string, st storage.Student, sc *Scope) (storage.Goal, error) {
+	goals, err := sc.Goals(st.ID)
+	if err != nil {
+		return storage.Goal{}, err
+	}
+	f := fold(q)
+	for _, g := range goals {
+		if fold(g.Code) == f || fold(g.Code) == "g"+f {
+			return g, nil
+		}
+	}
+	codes := make([]string, len(goals))
+	for i, g := range goals {
+		codes[i] = g.Code
+	}
+	if len(goals) == 0 {
+		return storage.Goal{}, Errorf("goal", "%s has no active goals; ask the teacher to add them.", st.Label())
+	}
+	return storage.Goal{}, Errorf("goal", "Goal %q not found for %s — their goals are %s.", q, st.Label(), strings.Join(codes, ", "))
+}
+
+var promptCodes = map[string]storage.Prompt{
+	"i": storage.Independent, "ind": storage.Independent, "independent": storage.Independent,
+	"g": storage.Gestural, "gestural": storage.Gestural, "gesture": storage.Gestural,
+	"v": storage.Verbal, "verbal": storage.Verbal,
+	"m": storage.Model, "model": storage.Model, "modeling": storage.Model,
+	"pp": storage.PartialPhysical, "partial": storage.PartialPhysical, "partialphysical": storage.PartialPhysical,
+	"fp": storage.FullPhysical, "full": storage.FullPhysical, "fullphysical": storage.FullPhysical,
+}
+
+// PromptHelp lists the prompt codes for messages and /help.
+const PromptHelp = "i (independent), g (gestural), v (verbal), m (model), pp (partial physical), fp (full physical)"
+
+// TrialHelp explains the trial codes for messages and /help.
+const TrialHelp = "+ correct independent, - incorrect, 0 no response, a prompt code (g v m pp fp) for a prompted correct, or +v / -v to give both"
+
+// ParsePrompt reads a prompt level.
+func ParsePrompt(s string) (storage.Prompt, error) {
+	if p, ok := promptCodes[fold(s)]; ok {
+		return p, nil
+	}
+	return 0, Errorf("prompt", "%q is not a prompt level; use %s.", s, PromptHelp)
+}
+
+// ParseTrials reads trial results such as "+ + v - +", "+,-,0" or
+// "++v-+". Each word is one trial code; a word that is not one code is
+// read as a run of one-letter codes.
+func ParseTrials(s string) ([]storage.TrialResult, error) {
+	words := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	var out []storage.TrialResult
+	for _, w := range words {
+		if r, ok := trialCode(strings.ToLower(w)); ok {
+			out = append(out, r)
+			continue
+		}
+		for _, c := range strings.ToLower(w) {
+			r, ok := trialCode(string(c))
+			if !ok {
+				return nil, Errorf("trials", "%q is not a trial code; use %s.", w, TrialHelp)
+			}
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		return nil, Errorf("trials", "No trials given; use %s.", TrialHelp)
+	}
+	if len(out) > MaxTrials {
+		return nil, Errorf("trials", "That is %d trials; log at most %d at once.", len(out), MaxTrials)
+	}
+	return out, nil
+}
+
+func trialCode(w string) (storage.TrialResult, bool) {
+	switch w {
+	case "+", "c":
+		return storage.TrialResult{Outcome: storage.Correct, Prompt: storage.Independent}, true
+	case "-":
+		return storage.TrialResult{Outcome: storage.Incorrect, Prompt: storage.Independent}, true
+	case "0", "nr":
+		return storage.TrialResult{Outcome: storage.NoResponse, Prompt: storage.Independent}, true
+	}
+	outcome := storage.Correct
+	if strings.HasPrefix(w, "+") {
+		w = w[1:]
+	} else if strings.HasPrefix(w, "-") {
+		outcome, w = storage.Incorrect, w[1:]
+	}
+	switch w {
+	case "i", "g", "v", "m", "pp", "fp":
+		return storage.TrialResult{Outcome: outcome, Prompt: promptCodes[w]}, true
+	}
+	return storage.TrialResult{}, false
+}
+
+// ParseDuration reads 90s, 5m, 1h30m, "5 min" or a bare number of
+// minutes; at most 12 hours.
+func ParseDuration(s string) (time.Duration, error) {
+	t := strings.ToLower(strings.ReplaceAll(s, " ", ""))
+	for _, r := range [][2]string{{"minutes", "m"}, {"minute", "m"}, {"mins", "m"}, {"min", "m"}, {"seconds", "s"}, {"secs", "s"}, {"sec", "s"}, {"hours", "h"}, {"hour", "h"}, {"hrs", "h"}, {"hr", "h"}} {
+		t = strings.ReplaceAll(t, r[0], r[1])
+	}
+	var d time.Duration
+	if n, err := strconv.Atoi(t); err == nil {
+		d = time.Duration(n) * time.Minute
+	} else if d, err = time.ParseDuration(t); err != nil {
+		return 0, Errorf("", "%q is not a duration; write it like 90s, 5m or 1h30m.", s)
+	}
+	if d < 0 || d > 12*time.Hour {
+		return 0, Errorf("", "The duration %q is out of range; it must be between 0 and 12 hours.", s)
+	}
+	return d, nil
+}
+
+// ParseTime reads a time in the school's zone: now, 10:15, 2:30pm, 2pm,
+// -20m, 20m ago, yesterday 14:00, or 2026-11-24 09:00. Times in the
+// future or before the school year are refused.
+func ParseTime(s string, sc *Scope) (time.Time, error) {
+	now := sc.Now.In(sc.Loc)
+	t, err := parseTime(strings.ToLower(strings.TrimSpace(s)), now)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if t.After(now.Add(time.Minute)) {
+		return time.Time{}, Errorf("", "%s is in the future; log what already happened (it is %s now).", t.Format("Mon 15:04"), now.Format("15:04"))
+	}
+	if !sc.YearStart.IsZero() && t.Before(sc.YearStart) {
+		return time.Time{}, Errorf("", "%s is before the school year began (%s).", t.Format("2006-01-02"), sc.YearStart.Format("2006-01-02"))
+	}
+	return t, nil
+}
+
+func parseTime(s string, now time.Time) (time.Time, error) {
+	bad := Errorf("", "%q is not a time I understand; write now, 10:15, 2:30pm, -20m, yesterday 14:00 or 2026-11-24 09:00.", s)
+	if s == "now" {
+		return now, nil
+	}
+	if rest, ok := strings.CutSuffix(s, " ago"); ok {
+		s = "-" + strings.TrimSpace(rest)
+	}
+	if strings.HasPrefix(s, "-") {
+		d, err := ParseDuration(s[1:])
+		if err != nil {
+			return time.Time{}, bad
+		}
+		return now.Add(-d), nil
+	}
+	day := now
+	if rest, ok := strings.CutPrefix(s, "yesterday"); ok {
+		day = now.AddDate(0, 0, -1)
+		s = strings.TrimSpace(rest)
+	} else if rest, ok := strings.CutPrefix(s, "today"); ok {
+		s = strings.TrimSpace(rest)
+	} else if len(s) >= 10 && s[4] == '-' {
+		d, err := time.ParseInLocation("2006-01-02", s[:10], now.Location())
+		if err != nil {
+			return time.Time{}, bad
+		}
+		day = d
+		s = strings.TrimSpace(strings.TrimPrefix(s[10:], "t"))
+		if s == "" {
+			return time.Time{}, Errorf("", "Give a time of day after the date, like %s 09:00.", d.Format("2006-01-02"))
+		}
+	}
+	clock := strings.ReplaceAll(s, " ", "")
+	for _, layout := range []string{"15:04", "3:04pm", "3pm", "1504"} {
+		c, err := time.Parse(layout, clock)
+		if err == nil {
+			return time.Date(day.Year(), day.Month(), day.Day(), c.Hour(), c.Minute(), 0, 0, now.Location()), nil
+		}
+	}
+	return time.Time{}, bad
+}

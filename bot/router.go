@@ -1,0 +1,371 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"parabot/storage"
+)
+
+// cacheTTL bounds how stale a cached identity, caseload or goal list may
+// be; an import clears the caches at once (Forget).
+const cacheTTL = time.Minute
+
+// Router identifies the caller, checks their role, parses the command and
+// runs it. Adapters call Handle, HandlePress and Complete.
+type Router struct {
+	store  storage.Store
+	log    *slog.Logger
+	now    func() time.Time
+	cmds   []*Command
+	byName map[string]*Command
+
+	mu       sync.Mutex
+	staff    map[string]cached[storage.Staff] // platform|user id
+	caseload map[int64]cached[[]storage.Student]
+	goals    map[int64]cached[[]storage.Goal]
+	schools  map[int64]cached[storage.School]
+
+	emailLookup map[storage.Platform]func(ctx context.Context, userID string) (string, error)
+}
+
+type cached[T any] struct {
+	v       T
+	expires time.Time
+}
+
+// NewRouter builds a router over cmds. now is the clock every command reads.
+func NewRouter(store storage.Store, log *slog.Logger, now func() time.Time, cmds []*Command) *Router {
+	r := &Router{store: store, log: log, now: now, cmds: cmds, byName: map[string]*Command{},
+		emailLookup: map[storage.Platform]func(context.Context, string) (string, error){}}
+	for _, c := range cmds {
+		r.byName[c.Name] = c
+	}
+	r.Forget()
+	return r
+}
+
+// Commands lists the commands in declaration order.
+func (r *Router) Commands() []*Command { return r.cmds }
+
+// Command returns the command named name.
+func (r *Router) Command(name string) (*Command, bool) {
+	c, ok := r.byName[strings.ToLower(strings.TrimPrefix(name, "/"))]
+	return c, ok
+}
+
+// Now is the router's clock.
+func (r *Router) Now() time.Time { return r.now() }
+
+// Forget clears the caches (after an import or a roster change).
+func (r *Router) Forget() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.staff = map[string]cached[storage.Staff]{}
+	r.caseload = map[int64]cached[[]storage.Student]{}
+	r.goals = map[int64]cached[[]storage.Goal]{}
+	r.schools = map[int64]cached[storage.School]{}
+}
+
+func getCached[K comparable, T any](r *Router, m map[K]cached[T], k K, load func() (T, error)) (T, error) {
+	now := time.Now()
+	r.mu.Lock()
+	c, ok := m[k]
+	r.mu.Unlock()
+	if ok && now.Before(c.expires) {
+		return c.v, nil
+	}
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	r.mu.Lock()
+	m[k] = cached[T]{v: v, expires: now.Add(cacheTTL)}
+	r.mu.Unlock()
+	return v, nil
+}
+
+// SetEmailLookup lets Identify ask a platform for a user's email, once,
+// when the user is not linked yet (Slack's users.info).
+func (r *Router) SetEmailLookup(p storage.Platform, fn func(ctx context.Context, userID string) (string, error)) {
+	r.emailLookup[p] = fn
+}
+
+// Identify finds the staff member behind a platform user. A user not yet
+// linked is linked by email when the platform gave one that is on the
+// roster. Anyone else gets a UserError saying who can add them.
+func (r *Router) Identify(ctx context.Context, platform storage.Platform, userID, email string) (storage.Staff, error) {
+	key := string(platform) + "|" + userID
+	st, err := getCached(r, r.staff, key, func() (storage.Staff, error) {
+		st, err := r.store.StaffByIdentity(ctx, platform, userID)
+		if lookup := r.emailLookup[platform]; errors.Is(err, storage.ErrNotFound) && email == "" && lookup != nil {
+			if e, lerr := lookup(ctx, userID); lerr != nil {
+				r.log.Warn("looking up email", "platform", platform, "error", lerr)
+			} else {
+				email = e
+			}
+		}
+		if errors.Is(err, storage.ErrNotFound) && email != "" {
+			st, err = r.store.StaffByEmail(ctx, email)
+			if err == nil {
+				if err := r.store.LinkIdentity(ctx, storage.Identity{StaffID: st.ID, Platform: platform, UserID: userID}); err != nil {
+					return st, err
+				}
+				r.log.Info("identity linked by email", "platform", platform, "staff_id", st.ID)
+			}
+		}
+		return st, err
+	})
+	if errors.Is(err, storage.ErrNotFound) {
+		return st, Errorf("", "You are not on parabot's roster yet, so I can't log anything for you. %s", r.whoCanAdd(ctx))
+	}
+	return st, err
+}
+
+func (r *Router) whoCanAdd(ctx context.Context) string {
+	schools, err := r.store.Schools(ctx)
+	if err != nil {
+		return "Ask your school's administrator to add you."
+	}
+	var admins []string
+	for _, sc := range schools {
+		staff, err := r.store.ListStaff(ctx, sc.ID)
+		if err != nil {
+			continue
+		}
+		for _, st := range staff {
+			if st.Role == storage.RoleAdmin {
+				admins = append(admins, st.Name)
+			}
+		}
+	}
+	if len(admins) == 0 {
+		return "Ask your school's administrator to add you."
+	}
+	return "Ask an administrator (" + strings.Join(admins, ", ") + ") to add you."
+}
+
+// Scope builds the parsing scope of a staff member: school clock and zone,
+// caseload and goals.
+func (r *Router) Scope(ctx context.Context, st storage.Staff) (*Scope, storage.School, error) {
+	school, err := getCached(r, r.schools, st.SchoolID, func() (storage.School, error) {
+		return r.store.School(ctx, st.SchoolID)
+	})
+	if err != nil {
+		return nil, school, err
+	}
+	caseload, err := getCached(r, r.caseload, st.ID, func() ([]storage.Student, error) {
+		return r.store.Caseload(ctx, st.ID)
+	})
+	if err != nil {
+		return nil, school, err
+	}
+	loc := school.Location()
+	sc := &Scope{
+		Now:      r.now().In(loc),
+		Loc:      loc,
+		Caseload: caseload,
+		School: func() []storage.Student {
+			all, err := r.store.Students(ctx, st.SchoolID)
+			if err != nil {
+				r.log.Warn("listing school students", "school_id", st.SchoolID, "error", err)
+			}
+			return all
+		},
+		Goals: func(studentID int64) ([]storage.Goal, error) {
+			return getCached(r, r.goals, studentID, func() ([]storage.Goal, error) {
+				return r.store.Goals(ctx, studentID)
+			})
+		},
+	}
+	if ys, err := time.ParseInLocation("2006-01-02", school.YearStart, loc); err == nil {
+		sc.YearStart = ys
+	}
+	return sc, school, nil
+}
+
+// Handle runs one command and returns the reply for the person who typed
+// it. It never returns an error: every failure becomes a reply.
+func (r *Router) Handle(ctx context.Context, req Request) Reply {
+	start := time.Now()
+	reply, err := r.handle(ctx, req)
+	return r.finish(req.Platform, "command", req.Command, reply, err, start)
+}
+
+func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
+	cmd, ok := r.Command(req.Command)
+	if !ok {
+		names := make([]string, len(r.cmds))
+		for i, c := range r.cmds {
+			names[i] = "/" + c.Name
+		}
+		return Reply{}, Errorf("", "There is no /%s. Commands: %s. Type /help for more.", req.Command, strings.Join(names, ", "))
+	}
+	st, err := r.Identify(ctx, req.Platform, req.UserID, req.Email)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !cmd.Allowed(st.Role) {
+		return Reply{}, Errorf("", "/%s is for %s; you are on the roster as %s.", cmd.Name, roleList(cmd.Roles), article(string(st.Role)))
+	}
+	sc, school, err := r.Scope(ctx, st)
+	if err != nil {
+		return Reply{}, err
+	}
+	raw := req.Args
+	if raw == nil {
+		if raw, err = Raw(cmd, req.Text); err != nil {
+			return Reply{}, err
+		}
+	}
+	vals, err := Parse(cmd, raw, sc)
+	if err != nil {
+		return Reply{}, err
+	}
+	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Now: sc.Now, Values: vals})
+}
+
+// HandlePress runs the command action behind a button.
+func (r *Router) HandlePress(ctx context.Context, p Press) Reply {
+	start := time.Now()
+	reply, err := r.handlePress(ctx, p)
+	return r.finish(p.Platform, "press", p.Action, reply, err, start)
+}
+
+func (r *Router) handlePress(ctx context.Context, p Press) (Reply, error) {
+	var action *ButtonAction
+	for _, c := range r.cmds {
+		for i := range c.Buttons {
+			if c.Buttons[i].Action == p.Action {
+				action = &c.Buttons[i]
+			}
+		}
+	}
+	if action == nil {
+		return Reply{}, Errorf("", "That button no longer does anything.")
+	}
+	st, err := r.Identify(ctx, p.Platform, p.UserID, p.Email)
+	if err != nil {
+		return Reply{}, err
+	}
+	school, err := getCached(r, r.schools, st.SchoolID, func() (storage.School, error) {
+		return r.store.School(ctx, st.SchoolID)
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return action.Run(ctx, &PressCall{Press: p, Staff: st, School: school, Now: r.now().In(school.Location())})
+}
+
+func (r *Router) finish(platform storage.Platform, what, name string, reply Reply, err error, start time.Time) Reply {
+	reply.Private = true
+	outcome := "ok"
+	if err != nil {
+		if ue, ok := AsUserError(err); ok {
+			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param}
+			outcome = "refused"
+		} else {
+			r.log.Error(what+" failed", "platform", platform, "name", name, "error", err)
+			reply = Reply{Text: SomethingWentWrong, Private: true, IsError: true}
+			outcome = "error"
+		}
+	}
+	r.log.Debug(what, "platform", platform, "name", name, "outcome", outcome, "duration_ms", time.Since(start).Milliseconds())
+	return reply
+}
+
+// Complete lists the choices for a parameter as the user types partial:
+// students of their caseload, goals of the chosen student, or the
+// declared choices. At most 25 choices (Discord's limit).
+func (r *Router) Complete(ctx context.Context, req Request, param, partial string) ([]Choice, error) {
+	cmd, ok := r.Command(req.Command)
+	if !ok {
+		return nil, nil
+	}
+	p, ok := cmd.Param(param)
+	if !ok {
+		return nil, nil
+	}
+	st, err := r.Identify(ctx, req.Platform, req.UserID, req.Email)
+	if err != nil {
+		return nil, nil // not on the roster: nothing to offer
+	}
+	sc, _, err := r.Scope(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	f := fold(partial)
+	var out []Choice
+	add := func(c Choice) {
+		if len(out) < 25 && (f == "" || strings.Contains(fold(c.Label), f) || strings.Contains(fold(c.Value), f)) {
+			out = append(out, c)
+		}
+	}
+	switch p.Kind {
+	case KindStudent:
+		for _, s := range sc.Caseload {
+			add(Choice{Value: s.Code, Label: s.Label()})
+		}
+	case KindGoal:
+		stu, err := ResolveStudent(req.Args["student"], sc)
+		if err != nil {
+			return nil, nil
+		}
+		goals, err := sc.Goals(stu.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range goals {
+			add(Choice{Value: g.Code, Label: g.Code + " " + truncate(g.Text, 80)})
+		}
+	case KindPrompt:
+		for _, p := range PromptChoices() {
+			add(p)
+		}
+	default:
+		for _, c := range p.Choices {
+			add(c)
+		}
+	}
+	return out, nil
+}
+
+// PromptChoices lists the prompt levels as choices, least support first.
+func PromptChoices() []Choice {
+	out := make([]Choice, 0, 6)
+	for p := storage.Independent; p <= storage.FullPhysical; p++ {
+		out = append(out, Choice{Value: p.String(), Label: p.String()})
+	}
+	return out
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func roleList(roles []storage.Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r) + "s"
+	}
+	if len(names) > 1 {
+		return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
+	return strings.Join(names, "")
+}
+
+func article(w string) string {
+	if w != "" && slices.Contains([]byte("aeiou"), w[0]) {
+		return "an " + w
+	}
+	return "a " + w
+}

@@ -1,0 +1,154 @@
+// Package scheduler runs parabot's durable jobs on River: delivering
+// outgoing messages through the platform adapters, and (as they come)
+// reminders, escalation steps and scheduled summaries.
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"parabot/bot"
+	"parabot/storage"
+)
+
+// Sender is what a platform adapter offers the delivery worker.
+type Sender interface {
+	// SendDM sends a direct message to a platform user id.
+	SendDM(ctx context.Context, userID string, r bot.Reply) error
+	// PostChannel posts to a channel, named as the roster names it.
+	PostChannel(ctx context.Context, channel string, r bot.Reply) error
+}
+
+// RetryAfter is implemented by errors of a platform that asked us to wait
+// (HTTP 429 Retry-After): the job is snoozed for that long, not failed.
+type RetryAfter interface {
+	RetryAfter() time.Duration
+}
+
+// Permanent marks a send error that retrying cannot fix (unknown channel,
+// user gone); the job is cancelled instead of retried.
+type Permanent struct{ Err error }
+
+func (e *Permanent) Error() string { return e.Err.Error() }
+func (e *Permanent) Unwrap() error { return e.Err }
+
+// DeliverArgs is the job that delivers one bot.Message.
+type DeliverArgs struct {
+	StaffID int64            `json:"staff_id,omitempty"`
+	Channel string           `json:"channel,omitempty"`
+	Prefer  storage.Platform `json:"prefer,omitempty"` // the platform the cause came from
+	Reply   bot.Reply        `json:"reply"`
+}
+
+// Kind is River's job kind.
+func (DeliverArgs) Kind() string { return "deliver" }
+
+// InsertOpts gives delivery jobs their queue and retry budget.
+func (DeliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueDeliver, MaxAttempts: 12}
+}
+
+// QueueDeliver is the queue of outgoing messages.
+const QueueDeliver = "deliver"
+
+// Deliver makes the job that delivers m, preferring the platform prefer
+// when the recipient is on several.
+func Deliver(m bot.Message, prefer storage.Platform) storage.Job {
+	return storage.Job{Args: DeliverArgs{StaffID: m.StaffID, Channel: m.Channel, Prefer: prefer, Reply: m.Reply}}
+}
+
+// DeliverWorker sends DeliverArgs through the sender of a platform.
+type DeliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	Store   storage.Store
+	Senders map[storage.Platform]Sender
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+// Timeout bounds one delivery attempt.
+func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 30 * time.Second }
+
+// Work delivers one message, at most once per job: the job id is claimed
+// before sending and released when the send fails, so a retry sends it
+// and a duplicate run does not.
+func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	platform, target, err := w.route(ctx, job.Args)
+	if err != nil {
+		var perm *Permanent
+		if errors.As(err, &perm) {
+			w.Log.Warn("message not deliverable", "job_id", job.ID, "staff_id", job.Args.StaffID, "error", err)
+			return river.JobCancel(err)
+		}
+		return err
+	}
+	key := "job:" + strconv.FormatInt(job.ID, 10)
+	first, err := w.Store.Claim(ctx, key, w.Now())
+	if err != nil {
+		return fmt.Errorf("claiming delivery: %w", err)
+	}
+	if !first {
+		w.Log.Info("message already delivered", "job_id", job.ID)
+		return nil
+	}
+	s := w.Senders[platform]
+	if job.Args.Channel != "" {
+		err = s.PostChannel(ctx, target, job.Args.Reply)
+	} else {
+		err = s.SendDM(ctx, target, job.Args.Reply)
+	}
+	if err == nil {
+		w.Log.Info("message delivered", "job_id", job.ID, "platform", platform, "staff_id", job.Args.StaffID)
+		return nil
+	}
+	if rerr := w.Store.Release(context.WithoutCancel(ctx), key); rerr != nil {
+		w.Log.Error("releasing delivery claim", "job_id", job.ID, "error", rerr)
+	}
+	var ra RetryAfter
+	if errors.As(err, &ra) {
+		w.Log.Warn("platform asked to wait", "job_id", job.ID, "platform", platform, "wait", ra.RetryAfter())
+		return river.JobSnooze(ra.RetryAfter())
+	}
+	var perm *Permanent
+	if errors.As(err, &perm) {
+		w.Log.Warn("message not deliverable", "job_id", job.ID, "platform", platform, "error", err)
+		return river.JobCancel(err)
+	}
+	return fmt.Errorf("delivering on %s: %w", platform, err)
+}
+
+// route picks the platform and target id: a channel on the preferred (or
+// any) platform, or the recipient's identity on the preferred platform,
+// else on the first platform we have a sender for.
+func (w *DeliverWorker) route(ctx context.Context, a DeliverArgs) (storage.Platform, string, error) {
+	order := []storage.Platform{a.Prefer, storage.PlatformSlack, storage.PlatformDiscord, storage.PlatformShell}
+	if a.Channel != "" {
+		for _, p := range order {
+			if _, ok := w.Senders[p]; ok {
+				return p, a.Channel, nil
+			}
+		}
+		return "", "", &Permanent{Err: errors.New("no platform is configured to post to channels")}
+	}
+	ids, err := w.Store.Identities(ctx, a.StaffID)
+	if err != nil {
+		return "", "", fmt.Errorf("loading identities of staff %d: %w", a.StaffID, err)
+	}
+	for _, p := range order {
+		if _, ok := w.Senders[p]; !ok {
+			continue
+		}
+		for _, id := range ids {
+			if id.Platform == p {
+				return p, id.UserID, nil
+			}
+		}
+	}
+	return "", "", &Permanent{Err: fmt.Errorf("staff %d has no identity on a configured platform", a.StaffID)}
+}

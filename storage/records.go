@@ -1,0 +1,186 @@
+package storage
+
+import "time"
+
+// EntryKind is what one logged entry holds.
+type EntryKind string
+
+// The entry kinds.
+const (
+	EntryTrials     EntryKind = "trials"
+	EntryIncident   EntryKind = "incident"
+	EntryTransition EntryKind = "transition"
+	EntryNote       EntryKind = "note"
+)
+
+// Entry is one thing a staff member logged with one command: a batch of
+// trials, an incident, a transition or a note. Undo deactivates a whole
+// entry; nothing is deleted.
+type Entry struct {
+	ID        int64
+	Kind      EntryKind
+	StaffID   int64
+	StudentID int64
+	CreatedAt time.Time
+	Summary   string // the confirmation line, with no student name
+	Active    bool
+	// Set when the entry was deactivated.
+	DeactivatedBy     int64
+	DeactivatedAt     time.Time
+	DeactivatedReason string
+}
+
+// Outcome is the result of one trial.
+type Outcome string
+
+// The trial outcomes.
+const (
+	Correct    Outcome = "correct"
+	Incorrect  Outcome = "incorrect"
+	NoResponse Outcome = "no_response"
+)
+
+// Valid reports whether o is a known outcome.
+func (o Outcome) Valid() bool {
+	return o == Correct || o == Incorrect || o == NoResponse
+}
+
+// Prompt is a level of the prompt hierarchy, ordered from least support
+// (Independent, 0) to most (FullPhysical, 5), so prompt fading can be
+// computed by comparing levels.
+type Prompt int
+
+// The prompt hierarchy, least to most support.
+const (
+	Independent Prompt = iota
+	Gestural
+	Verbal
+	Model
+	PartialPhysical
+	FullPhysical
+)
+
+var promptNames = [...]string{"independent", "gestural", "verbal", "model", "partial physical", "full physical"}
+
+// String names the prompt level.
+func (p Prompt) String() string {
+	if p < 0 || int(p) >= len(promptNames) {
+		return "unknown"
+	}
+	return promptNames[p]
+}
+
+// Valid reports whether p is on the scale.
+func (p Prompt) Valid() bool { return p >= Independent && p <= FullPhysical }
+
+// Trial is one IEP goal trial.
+type Trial struct {
+	ID        int64
+	EntryID   int64
+	GoalID    int64
+	StudentID int64
+	StaffID   int64
+	At        time.Time
+	Outcome   Outcome
+	Prompt    Prompt
+	Active    bool
+}
+
+// TrialResult is one trial of a batch.
+type TrialResult struct {
+	Outcome Outcome
+	Prompt  Prompt
+}
+
+// TrialBatch is several trials of one goal logged at once.
+type TrialBatch struct {
+	GoalID    int64
+	StudentID int64
+	StaffID   int64
+	At        time.Time
+	Results   []TrialResult
+	Summary   string
+}
+
+// Incident is one behavior incident in ABC form.
+type Incident struct {
+	ID          int64
+	EntryID     int64
+	StudentID   int64
+	StaffID     int64
+	At          time.Time // when it started
+	Duration    time.Duration
+	Setting     string
+	Antecedent  string
+	Behavior    string
+	Consequence string
+	Severity    int // 1 (mild) .. 5 (severe)
+	Strategies  []string
+	Injury      bool
+	Restraint   bool
+	Seclusion   bool
+	Others      []string // other students involved, by code only
+	Notes       string
+	Active      bool
+	Summary     string
+}
+
+// MaxSeverity is the top of the severity scale.
+const MaxSeverity = 5
+
+// Severe reports whether the incident must reach teacher and admin at once.
+func (in Incident) Severe() bool {
+	return in.Restraint || in.Seclusion || in.Injury || in.Severity >= MaxSeverity
+}
+
+// IncidentVersion is an earlier version of an incident, kept on edit.
+type IncidentVersion struct {
+	IncidentID int64
+	Version    int
+	Incident   Incident
+	ChangedBy  int64
+	ChangedAt  time.Time
+}
+
+// Transition is a student moving between activities or places, with the
+// handoff for bus and pickup.
+type Transition struct {
+	ID        int64
+	EntryID   int64
+	StudentID int64
+	StaffID   int64
+	At        time.Time
+	From      string
+	To        string
+	Prompt    Prompt
+	Latency   time.Duration
+	HandoffTo string // to whom the student was released (bus, pickup)
+	Active    bool
+	Summary   string
+}
+
+// Note is a para's daily note to the student's teacher.
+type Note struct {
+	ID        int64
+	EntryID   int64
+	StudentID int64
+	StaffID   int64 // author
+	ToStaffID int64 // the teacher
+	At        time.Time
+	Text      string
+	Active    bool
+	Summary   string
+}
+
+// AuditEvent is one row of the audit log: who did what to which
+// student's records, when, and why.
+type AuditEvent struct {
+	ID        int64
+	At        time.Time
+	StaffID   int64
+	StudentID int64  // 0 when not about one student
+	Action    string // "create", "deactivate", "edit", "read", "export"
+	Entity    string // "trials", "incident", "transition", "note", "student", ...
+	EntityID  int64
+	Detail    string // ids and reasons only, never names or note text
+}

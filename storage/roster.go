@@ -1,0 +1,270 @@
+package storage
+
+import "time"
+
+// Platform is a chat surface a staff member can be reached on.
+type Platform string
+
+// The platforms parabot speaks to.
+const (
+	PlatformShell   Platform = "shell"
+	PlatformSlack   Platform = "slack"
+	PlatformDiscord Platform = "discord"
+)
+
+// Role is what a staff member does; it decides which commands they may run
+// and which students they see.
+type Role string
+
+// The roles of DOMAIN.md.
+const (
+	RolePara      Role = "para"
+	RoleTeacher   Role = "teacher"
+	RoleAdmin     Role = "admin"
+	RoleTherapist Role = "therapist"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RolePara, RoleTeacher, RoleAdmin, RoleTherapist:
+		return true
+	}
+	return false
+}
+
+// School is one school: everything in it happens in its time zone.
+type School struct {
+	ID        int64
+	Name      string
+	TimeZone  string // IANA name, e.g. America/New_York
+	YearStart string // first day of the school year, YYYY-MM-DD
+	YearEnd   string // last day, YYYY-MM-DD
+	DayStart  string // HH:MM, first bell
+	Dismissal string // HH:MM, regular dismissal
+}
+
+// Location loads the school's time zone, falling back to UTC for an
+// unknown name (Validate on import refuses those).
+func (s School) Location() *time.Location {
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// Staff is a person who uses the bot.
+type Staff struct {
+	ID       int64
+	SchoolID int64
+	Handle   string // short unique login name, e.g. "jrivera"
+	Name     string // full name, shown only to staff
+	Email    string
+	Role     Role
+	Channel  string // the teacher's class channel name, where summaries go
+	Active   bool
+}
+
+// Identity links a platform user id to a staff member.
+type Identity struct {
+	StaffID  int64
+	Platform Platform
+	UserID   string
+}
+
+// Student is a student with an IEP. Code and Initials are what channels
+// show; FirstName and LastName are only ever shown to entitled staff in
+// private replies.
+type Student struct {
+	ID        int64
+	SchoolID  int64
+	Code      string // school-assigned display code, e.g. "S104"
+	Initials  string // e.g. "A.B."
+	FirstName string
+	LastName  string
+	Grade     string
+	Active    bool
+}
+
+// Label is how a student is named anywhere others might read: initials
+// and code, never the name.
+func (s Student) Label() string {
+	if s.Initials == "" {
+		return s.Code
+	}
+	return s.Initials + " (" + s.Code + ")"
+}
+
+// AssignmentKind is how a staff member relates to a student.
+type AssignmentKind string
+
+// The assignment kinds.
+const (
+	AssignPara      AssignmentKind = "para"
+	AssignTeacher   AssignmentKind = "teacher" // case manager
+	AssignTherapist AssignmentKind = "therapist"
+)
+
+// Assignment puts a staff member on a student's team.
+type Assignment struct {
+	StaffID   int64
+	StudentID int64
+	Kind      AssignmentKind
+}
+
+// TeamMember is a staff member on a student's team.
+type TeamMember struct {
+	Staff Staff
+	Kind  AssignmentKind
+}
+
+// Domain is an IEP goal area.
+type Domain string
+
+// The goal domains of DOMAIN.md.
+const (
+	DomainAcademic      Domain = "academic"
+	DomainCommunication Domain = "communication"
+	DomainBehavior      Domain = "behavior"
+	DomainSocial        Domain = "social"
+	DomainDailyLiving   Domain = "daily living"
+	DomainMotor         Domain = "motor"
+)
+
+// Valid reports whether d is a known domain.
+func (d Domain) Valid() bool {
+	switch d {
+	case DomainAcademic, DomainCommunication, DomainBehavior, DomainSocial, DomainDailyLiving, DomainMotor:
+		return true
+	}
+	return false
+}
+
+// Goal is one IEP goal of a student.
+type Goal struct {
+	ID          int64
+	StudentID   int64
+	Code        string // G1, G2, ... unique per student
+	Text        string
+	Domain      Domain
+	Measurement string // e.g. "percent correct"
+	Baseline    string
+	// Mastery: MasteryPercent correct over MasterySessions consecutive
+	// sessions with at least MasteryMinTrials trials a session.
+	MasteryPercent   int
+	MasterySessions  int
+	MasteryMinTrials int
+	StartDate        string // YYYY-MM-DD
+	EndDate          string // YYYY-MM-DD
+	Active           bool
+}
+
+// DutyKind is a kind of supervision duty.
+type DutyKind string
+
+// The duty kinds.
+const (
+	DutyBus    DutyKind = "bus"
+	DutyLunch  DutyKind = "lunch"
+	DutyRecess DutyKind = "recess"
+)
+
+// Duty is one slot of the duty roster.
+type Duty struct {
+	ID       int64
+	SchoolID int64
+	StaffID  int64
+	Kind     DutyKind
+	Weekday  time.Weekday
+	Start    string // HH:MM, school time
+	End      string // HH:MM
+	Place    string
+}
+
+// DayKind is what a calendar day is.
+type DayKind string
+
+// The calendar day kinds; every weekday not listed is a school day.
+const (
+	DayHoliday      DayKind = "holiday"
+	DayClosure      DayKind = "closure"
+	DayEarlyRelease DayKind = "early_release"
+	DaySchool       DayKind = "school" // a school day on a weekend (make-up day)
+)
+
+// CalendarDay is an exception to the school's regular week.
+type CalendarDay struct {
+	SchoolID  int64
+	Date      string // YYYY-MM-DD
+	Kind      DayKind
+	Dismissal string // HH:MM, for early release
+	Note      string
+}
+
+// Roster is everything an import brings. Rows refer to each other by
+// natural keys (school name, staff handle, student code), not ids.
+type Roster struct {
+	Schools     []School
+	Staff       []RosterStaff
+	Students    []RosterStudent
+	Goals       []RosterGoal
+	Assignments []RosterAssignment
+	Duties      []RosterDuty
+	Calendar    []RosterDay
+}
+
+// RosterStaff is a staff row of an import.
+type RosterStaff struct {
+	School    string
+	Handle    string
+	Name      string
+	Email     string
+	Role      Role
+	Channel   string
+	SlackID   string
+	DiscordID string
+	Active    bool
+}
+
+// RosterStudent is a student row of an import.
+type RosterStudent struct {
+	School    string
+	Code      string
+	Initials  string
+	FirstName string
+	LastName  string
+	Grade     string
+	Active    bool
+}
+
+// RosterGoal is a goal row of an import.
+type RosterGoal struct {
+	StudentCode string
+	Goal        Goal // ID and StudentID are ignored
+}
+
+// RosterAssignment is an assignment row of an import.
+type RosterAssignment struct {
+	StaffHandle string
+	StudentCode string
+	Kind        AssignmentKind
+}
+
+// RosterDuty is a duty row of an import.
+type RosterDuty struct {
+	StaffHandle string
+	Duty        Duty // ID, SchoolID and StaffID are ignored
+}
+
+// RosterDay is a calendar row of an import.
+type RosterDay struct {
+	School string
+	Day    CalendarDay // SchoolID is ignored
+}
+
+// ImportResult counts what an import created and updated.
+type ImportResult struct {
+	Created map[string]int // by kind: "staff", "students", ...
+	Updated map[string]int
+}

@@ -1,0 +1,138 @@
+// Package storage holds parabot's domain types and the Store interface that
+// every database engine implements. storage/sqlite and storage/postgres are
+// the engines; storage/storagetest is the one behaviour suite both must pass.
+package storage
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// ErrNotFound is returned by every Store method that looks up one record
+// which does not exist. Engines translate their own "no rows" into it.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a write would break a uniqueness rule, or
+// when a record changed state under the caller (for example undoing an
+// entry that is already undone).
+var ErrConflict = errors.New("conflict")
+
+// Job is a durable job to insert in the same transaction as the records
+// that cause it (an outgoing message, a reminder, an escalation step).
+type Job = river.InsertManyParams
+
+// Store is everything parabot keeps. Every method that writes does so in
+// one transaction: the records, their audit rows and their jobs commit
+// together or not at all.
+type Store interface {
+	// Engine names the engine: "sqlite" or "postgres".
+	Engine() string
+	// Close releases the connections.
+	Close() error
+	// Ping checks the database answers (used by /readyz).
+	Ping(ctx context.Context) error
+
+	// ImportRoster creates or updates everything in r in one transaction,
+	// matching existing rows by their natural keys (school name, staff
+	// handle, student code, goal code per student, ...). Re-importing the
+	// same roster changes nothing.
+	ImportRoster(ctx context.Context, r Roster) (ImportResult, error)
+
+	// School returns one school.
+	School(ctx context.Context, id int64) (School, error)
+	// Schools lists every school.
+	Schools(ctx context.Context) ([]School, error)
+
+	// StaffByIdentity finds the active staff member linked to a platform
+	// user id.
+	StaffByIdentity(ctx context.Context, platform Platform, userID string) (Staff, error)
+	// StaffByEmail finds the active staff member with that email
+	// (case-insensitive), for linking a platform account on first use.
+	StaffByEmail(ctx context.Context, email string) (Staff, error)
+	// LinkIdentity remembers that a platform user id is this staff member.
+	LinkIdentity(ctx context.Context, id Identity) error
+	// Identities lists a staff member's platform identities.
+	Identities(ctx context.Context, staffID int64) ([]Identity, error)
+	// StaffMember returns one staff member by id.
+	StaffMember(ctx context.Context, id int64) (Staff, error)
+	// ListStaff lists a school's active staff, ordered by name.
+	ListStaff(ctx context.Context, schoolID int64) ([]Staff, error)
+
+	// Caseload lists the active students a staff member may see and log
+	// for: assigned students for paras, teachers and therapists, every
+	// student of the school for admins. Ordered by code.
+	Caseload(ctx context.Context, staffID int64) ([]Student, error)
+	// Students lists a school's active students ordered by code.
+	Students(ctx context.Context, schoolID int64) ([]Student, error)
+	// Student returns one student by id.
+	Student(ctx context.Context, id int64) (Student, error)
+	// StudentTeam lists the active staff assigned to a student, with the
+	// kind of assignment.
+	StudentTeam(ctx context.Context, studentID int64) ([]TeamMember, error)
+	// Goals lists a student's active goals ordered by code.
+	Goals(ctx context.Context, studentID int64) ([]Goal, error)
+	// Duties lists a school's duty roster ordered by weekday and start.
+	Duties(ctx context.Context, schoolID int64) ([]Duty, error)
+	// CalendarDays lists the school's special days (holidays, closures,
+	// early release) between from and to inclusive, dates as YYYY-MM-DD.
+	CalendarDays(ctx context.Context, schoolID int64, from, to string) ([]CalendarDay, error)
+
+	// LogTrials stores a batch of trials of one goal as one entry.
+	LogTrials(ctx context.Context, b TrialBatch, jobs []Job) (Entry, error)
+	// LogIncident stores one incident as one entry.
+	LogIncident(ctx context.Context, in Incident, jobs []Job) (Entry, error)
+	// LogTransition stores one transition as one entry.
+	LogTransition(ctx context.Context, t Transition, jobs []Job) (Entry, error)
+	// LogNote stores one note as one entry.
+	LogNote(ctx context.Context, n Note, jobs []Job) (Entry, error)
+
+	// Entry returns one entry.
+	Entry(ctx context.Context, id int64) (Entry, error)
+	// LastEntry returns the newest active entry a staff member logged.
+	LastEntry(ctx context.Context, staffID int64) (Entry, error)
+	// DeactivateEntry marks an entry and its records inactive with a
+	// reason, and writes an audit row. It returns ErrConflict when the
+	// entry is already inactive.
+	DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time) error
+
+	// UpdateIncident replaces an incident's fields, keeping the earlier
+	// version (IncidentVersions) with who changed it and when.
+	UpdateIncident(ctx context.Context, in Incident, byStaffID int64, at time.Time) error
+	// IncidentVersions lists an incident's earlier versions, oldest first.
+	IncidentVersions(ctx context.Context, incidentID int64) ([]IncidentVersion, error)
+
+	// Trials, Incidents, Transitions and Notes list active records of one
+	// student in [From, To), oldest first.
+	Trials(ctx context.Context, f Filter) ([]Trial, error)
+	Incidents(ctx context.Context, f Filter) ([]Incident, error)
+	Transitions(ctx context.Context, f Filter) ([]Transition, error)
+	Notes(ctx context.Context, f Filter) ([]Note, error)
+
+	// RecordAudit writes one audit row (reads and exports are recorded
+	// through it; writes record their own).
+	RecordAudit(ctx context.Context, a AuditEvent) error
+	// Audit lists audit rows for a student (or all when StudentID is 0),
+	// oldest first.
+	Audit(ctx context.Context, studentID int64) ([]AuditEvent, error)
+
+	// Enqueue inserts jobs on their own, in one transaction.
+	Enqueue(ctx context.Context, jobs []Job) error
+	// Claim records a one-time key (a delivery, a platform event or
+	// interaction id). It returns false when the key was claimed before, so
+	// a retried or duplicated job or event is acted on once.
+	Claim(ctx context.Context, key string, at time.Time) (bool, error)
+	// Release forgets a claim whose action failed, so a retry may act.
+	Release(ctx context.Context, key string) error
+}
+
+// Filter selects records of one student in a time range. A zero To means
+// no upper bound. IncludeInactive also returns undone records.
+type Filter struct {
+	StudentID       int64
+	GoalID          int64 // trials only; 0 for every goal
+	From, To        time.Time
+	IncludeInactive bool
+}
