@@ -127,7 +127,7 @@ func kindWord(k Kind) string {
 	case KindInt:
 		return "number"
 	case KindBool:
-		return "yes|no"
+		return "yes/no"
 	case KindChoice:
 		return "choice"
 	case KindList:

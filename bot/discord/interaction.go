@@ -1,0 +1,348 @@
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"parabot/bot"
+	"parabot/storage"
+)
+
+// completeTimeout bounds an autocomplete answer; Discord shows nothing
+// after 3 seconds and autocomplete cannot be deferred.
+const completeTimeout = 2500 * time.Millisecond
+
+// errReplayed says an interaction id was seen before; it is not acted on.
+var errReplayed = errors.New("interaction already handled")
+
+// alreadyHandled is the answer to a replayed interaction on the HTTP
+// endpoint (Discord itself never sends one twice).
+const alreadyHandled = "That was already handled."
+
+// response is an interaction response (callback).
+type response struct {
+	Type discordgo.InteractionResponseType `json:"type"`
+	Data any                               `json:"data,omitempty"`
+}
+
+// ackFunc sends the one response an interaction gets: as the HTTP answer
+// on the endpoint, or as a callback request for gateway interactions.
+type ackFunc func(ctx context.Context, r response) error
+
+// serveInteraction is POST /discord/interactions. Nothing is read, parsed
+// or stored before the signature and timestamp check out.
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err == nil && len(body) > maxBody {
+		err = fmt.Errorf("body over %d bytes", maxBody)
+	}
+	if err == nil {
+		err = a.verify(r.Header, body)
+	}
+	if err != nil {
+		a.log.Warn("discord interaction refused", "reason", err.Error())
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	var in discordgo.Interaction
+	if err := json.Unmarshal(body, &in); err != nil {
+		a.log.Warn("discord interaction unreadable", "error", err)
+		http.Error(w, "bad interaction", http.StatusBadRequest)
+		return
+	}
+	answered := false
+	ack := func(_ context.Context, resp response) error {
+		if answered {
+			return errors.New("interaction answered twice")
+		}
+		answered = true
+		w.Header().Set("Content-Type", "application/json")
+		return json.NewEncoder(w).Encode(resp)
+	}
+	if err := a.serve(r.Context(), &in, ack); errors.Is(err, errReplayed) {
+		_ = ack(r.Context(), response{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: render(bot.Reply{Text: alreadyHandled, Private: true, IsError: true})})
+	}
+}
+
+// verify checks Discord's Ed25519 signature over timestamp and body, and
+// that the timestamp is recent: a captured request cannot be replayed
+// later (discordgo.VerifyInteraction checks only the signature).
+func (a *Adapter) verify(h http.Header, body []byte) error {
+	if a.key == nil {
+		return errors.New("no public key configured (DISCORD_PUBLIC_KEY)")
+	}
+	sig, err := hex.DecodeString(h.Get("X-Signature-Ed25519"))
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return errors.New("missing or malformed signature")
+	}
+	ts := h.Get("X-Signature-Timestamp")
+	secs, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return errors.New("missing or malformed timestamp")
+	}
+	msg := make([]byte, 0, len(ts)+len(body))
+	msg = append(append(msg, ts...), body...)
+	if !ed25519.Verify(a.key, msg, sig) {
+		return errors.New("bad signature")
+	}
+	if age := a.now().Sub(time.Unix(secs, 0)); age > maxSkew || age < -maxSkew {
+		return fmt.Errorf("timestamp %s off our clock", age.Round(time.Second))
+	}
+	return nil
+}
+
+// serve handles one interaction from either path and calls ack exactly
+// once, except for a replayed interaction, for which it returns
+// errReplayed and acts on nothing.
+func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction, ack ackFunc) error {
+	uid := userID(in)
+	a.log.Debug("discord interaction", "interaction_id", in.ID, "type", in.Type.String(), "user_id", uid)
+	switch in.Type {
+	case discordgo.InteractionPing:
+		return a.ackLogged(ctx, in, ack, response{Type: discordgo.InteractionResponsePong})
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return a.ackLogged(ctx, in, ack, a.autocomplete(ctx, in, uid))
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
+	default:
+		return a.ackLogged(ctx, in, ack, immediate(bot.Reply{Text: "That is not something parabot handles.", IsError: true}, modeCommand))
+	}
+	if uid == "" {
+		return a.ackLogged(ctx, in, ack, immediate(bot.Reply{Text: bot.SomethingWentWrong, IsError: true}, modeCommand))
+	}
+	first, err := a.store.Claim(ctx, "discord:interaction:"+in.ID, a.now())
+	if err != nil {
+		a.log.Error("claiming discord interaction", "interaction_id", in.ID, "error", err)
+		return a.ackLogged(ctx, in, ack, immediate(bot.Reply{Text: bot.SomethingWentWrong, IsError: true}, modeCommand))
+	}
+	if !first {
+		a.log.Info("discord interaction replayed; ignored", "interaction_id", in.ID)
+		return errReplayed
+	}
+	if in.Type == discordgo.InteractionApplicationCommand {
+		req := a.request(in, uid)
+		a.answer(ctx, in, modeCommand, ack, func(ctx context.Context) bot.Reply { return a.router.Handle(ctx, req) })
+		return nil
+	}
+	action, value := parseCustomID(in.MessageComponentData().CustomID)
+	press := bot.Press{Platform: storage.PlatformDiscord, UserID: uid, Action: action, Value: value}
+	mode := modeNew
+	if in.Message != nil && in.Message.Flags&discordgo.MessageFlagsEphemeral != 0 {
+		mode = modeUpdate
+	}
+	a.answer(ctx, in, mode, ack, func(ctx context.Context) bot.Reply { return a.router.HandlePress(ctx, press) })
+	return nil
+}
+
+func (a *Adapter) ackLogged(ctx context.Context, in *discordgo.Interaction, ack ackFunc, r response) error {
+	if err := ack(ctx, r); err != nil {
+		a.log.Warn("answering discord interaction", "interaction_id", in.ID, "error", err)
+	}
+	return nil
+}
+
+// mode is how the reply to an interaction is shown.
+type mode int
+
+const (
+	// modeCommand: a new ephemeral message under the command.
+	modeCommand mode = iota
+	// modeUpdate: a button on our own ephemeral message (an Undo under a
+	// confirmation) replaces that message; errors come as a new one.
+	modeUpdate
+	// modeNew: a button on a message others can read (a channel post, a
+	// DM) gets a new ephemeral message, so a private reply stays private
+	// and the original stays as it was.
+	modeNew
+)
+
+// immediate is the response that carries the reply at once.
+func immediate(r bot.Reply, m mode) response {
+	r.Private = true
+	if m == modeUpdate && !r.IsError {
+		msg := render(r)
+		msg.Flags = 0 // an update keeps the message's own flags
+		return response{Type: discordgo.InteractionResponseUpdateMessage, Data: msg}
+	}
+	return response{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: render(r)}
+}
+
+// deferred is the response that promises the reply.
+func deferred(m mode) response {
+	if m == modeUpdate {
+		return response{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+	}
+	return response{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: map[string]any{"flags": discordgo.MessageFlagsEphemeral}}
+}
+
+// answer runs work and answers with its reply; when the work is not done
+// within deferAfter it acknowledges with a deferred response and, once
+// the work is done, edits the original response (or, for an error after
+// a button press on our message, adds an ephemeral follow-up).
+func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, m mode, ack ackFunc, work func(context.Context) bot.Reply) {
+	done := make(chan bot.Reply, 1)
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
+	go func() {
+		defer cancel()
+		defer func() {
+			// A panicking command must not take the server down with it.
+			if p := recover(); p != nil {
+				a.log.Error("discord interaction panicked", "interaction_id", in.ID, "panic", fmt.Sprint(p))
+				done <- bot.Reply{Text: bot.SomethingWentWrong, IsError: true}
+			}
+		}()
+		done <- work(wctx)
+	}()
+	timer := time.NewTimer(a.deferAfter)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		_ = a.ackLogged(ctx, in, ack, immediate(r, m))
+		return
+	case <-timer.C:
+	}
+	if err := ack(ctx, deferred(m)); err != nil {
+		a.log.Warn("deferring discord interaction", "interaction_id", in.ID, "error", err)
+	}
+	a.inflight.Add(1)
+	go func() {
+		defer a.inflight.Done()
+		r := <-done
+		r.Private = true
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*requestTimeout)
+		defer cancel()
+		msg := render(r)
+		msg.Flags = 0
+		k := call{method: "PATCH", route: "/webhooks/{app}/{token}/messages/@original",
+			path: "/webhooks/" + a.appID + "/" + url.PathEscape(in.Token) + "/messages/@original", body: msg}
+		if m == modeUpdate && r.IsError {
+			msg.Flags = discordgo.MessageFlagsEphemeral
+			k = call{method: "POST", route: "/webhooks/{app}/{token}", path: "/webhooks/" + a.appID + "/" + url.PathEscape(in.Token), body: msg}
+		}
+		if err := a.retryOnce(fctx, k); err != nil {
+			a.log.Error("completing deferred discord interaction", "interaction_id", in.ID, "error", err)
+			return
+		}
+		a.log.Debug("deferred discord interaction completed", "interaction_id", in.ID)
+	}()
+}
+
+// retryOnce makes a REST call, and once more after a 429: the limiter
+// then waits out a short retry_after before the second try.
+func (a *Adapter) retryOnce(ctx context.Context, k call) error {
+	err := a.rest.do(ctx, k)
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		err = a.rest.do(ctx, k)
+	}
+	return err
+}
+
+// autocomplete answers with the router's choices for the focused option:
+// students of the caller's caseload, goals of the chosen student, or the
+// declared choices. Someone not on the roster gets none.
+func (a *Adapter) autocomplete(ctx context.Context, in *discordgo.Interaction, uid string) response {
+	out := []appChoice{}
+	data := in.ApplicationCommandData()
+	var focused *discordgo.ApplicationCommandInteractionDataOption
+	for _, o := range data.Options {
+		if o.Focused {
+			focused = o
+		}
+	}
+	if focused != nil && uid != "" {
+		req := a.request(in, uid)
+		cmd, _ := a.router.Command(data.Name)
+		param := paramName(cmd, focused.Name)
+		delete(req.Args, param)
+		ctx, cancel := context.WithTimeout(ctx, completeTimeout)
+		defer cancel()
+		cs, err := a.router.Complete(ctx, req, param, optionValue(focused))
+		if err != nil {
+			a.log.Warn("discord autocomplete", "interaction_id", in.ID, "command", data.Name, "error", err)
+		}
+		for _, c := range cs {
+			if c.Value == "" || len(c.Value) > maxChoiceValue || len(out) == maxChoices {
+				continue
+			}
+			label := c.Label
+			if label == "" {
+				label = c.Value
+			}
+			out = append(out, appChoice{Name: clip(label, maxChoiceName), Value: c.Value})
+		}
+	}
+	return response{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: map[string]any{"choices": out}}
+}
+
+// request builds the bot.Request of a command: every option becomes a raw
+// string in Args, parsed by the core like typed text.
+func (a *Adapter) request(in *discordgo.Interaction, uid string) bot.Request {
+	data := in.ApplicationCommandData()
+	cmd, _ := a.router.Command(data.Name)
+	args := map[string]string{}
+	for _, o := range data.Options {
+		if o.Type == discordgo.ApplicationCommandOptionSubCommand || o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+			continue // we register none
+		}
+		args[paramName(cmd, o.Name)] = optionValue(o)
+	}
+	return bot.Request{Platform: storage.PlatformDiscord, UserID: uid, ChannelID: in.ChannelID, Command: data.Name, Args: args}
+}
+
+// paramName maps an option name back to the declared parameter name
+// (registration lower-cases names).
+func paramName(cmd *bot.Command, name string) string {
+	if cmd != nil {
+		for _, p := range cmd.Params {
+			if strings.EqualFold(p.Name, name) {
+				return p.Name
+			}
+		}
+	}
+	return name
+}
+
+// optionValue writes an option's value as the text the core parses.
+func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) string {
+	switch v := o.Value.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		if v {
+			return "yes"
+		}
+		return "no"
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(o.Value)
+}
+
+// userID is the Discord user behind an interaction: the member in a
+// guild, the user in a DM.
+func userID(in *discordgo.Interaction) string {
+	if in.Member != nil && in.Member.User != nil {
+		return in.Member.User.ID
+	}
+	if in.User != nil {
+		return in.User.ID
+	}
+	return ""
+}

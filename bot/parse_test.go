@@ -1,0 +1,316 @@
+package bot
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"parabot/storage"
+)
+
+var testCmd = &Command{
+	Name: "incident",
+	Params: []Param{
+		{Name: "student", Kind: KindStudent, Required: true, Positional: true, Help: "the student"},
+		{Name: "behavior", Kind: KindText, Required: true, Positional: true, Aliases: []string{"b"}, Help: "what happened"},
+		{Name: "antecedent", Kind: KindText, Aliases: []string{"a"}, Help: "before"},
+		{Name: "severity", Kind: KindInt, Min: 1, Max: 5, Help: "1-5"},
+		{Name: "at", Kind: KindTime, Default: "now", Help: "when"},
+		{Name: "duration", Kind: KindDuration, Help: "how long"},
+		{Name: "injury", Kind: KindBool, Default: "no", Help: "yes/no"},
+		{Name: "strategies", Kind: KindList, MaxLen: 10, Help: "list"},
+		{Name: "place", Kind: KindChoice, Choices: []Choice{{Value: "class"}, {Value: "gym"}}, Help: "where"},
+	},
+}
+
+func TestRaw(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want map[string]string
+		err  string
+	}{
+		{"AB hit a peer", map[string]string{"student": "AB", "behavior": "hit a peer"}, ""},
+		{"AB hit a peer a=asked to line up severity=3", map[string]string{"student": "AB", "behavior": "hit a peer", "antecedent": "asked to line up", "severity": "3"}, ""},
+		{"AB b: threw pencil A: math", map[string]string{"student": "AB", "behavior": "threw pencil", "antecedent": "math"}, ""},
+		{`AB "severity=3 is text" severity=2`, map[string]string{"student": "AB", "behavior": "severity=3 is text", "severity": "2"}, ""},
+		{"AB x severity=1 severity=2", nil, "given twice"},
+		{"", map[string]string{}, ""},
+		{"AB 2+2=4 answered", map[string]string{"student": "AB", "behavior": "2+2=4 answered"}, ""},
+	} {
+		got, err := Raw(testCmd, tc.in)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("Raw(%q) error = %v, want %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("Raw(%q): %v", tc.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Raw(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestRawTooManyWords(t *testing.T) {
+	cmd := &Command{Name: "x", Params: []Param{{Name: "student", Kind: KindStudent, Positional: true}}}
+	if _, err := Raw(cmd, "AB extra words"); err == nil || !strings.Contains(err.Error(), `"extra words"`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestParseTrials(t *testing.T) {
+	c, i, nr := storage.Correct, storage.Incorrect, storage.NoResponse
+	for _, tc := range []struct {
+		in   string
+		want []storage.TrialResult
+		err  string
+	}{
+		{"+ + v - +", []storage.TrialResult{tr(c, 0), tr(c, 0), tr(c, storage.Verbal), tr(i, 0), tr(c, 0)}, ""},
+		{"++v-+", []storage.TrialResult{tr(c, 0), tr(c, 0), tr(c, storage.Verbal), tr(i, 0), tr(c, 0)}, ""},
+		{"+,-,0,nr", []storage.TrialResult{tr(c, 0), tr(i, 0), tr(nr, 0), tr(nr, 0)}, ""},
+		{"+pp -fp fp g m", []storage.TrialResult{tr(c, storage.PartialPhysical), tr(i, storage.FullPhysical), tr(c, storage.FullPhysical), tr(c, storage.Gestural), tr(c, storage.Model)}, ""},
+		{"+ x", nil, `"x" is not a trial code`},
+		{"", nil, "No trials"},
+		{strings.Repeat("+ ", MaxTrials+1), nil, "at most"},
+	} {
+		got, err := ParseTrials(tc.in)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("ParseTrials(%q) error = %v, want %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("ParseTrials(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func tr(o storage.Outcome, p storage.Prompt) storage.TrialResult {
+	return storage.TrialResult{Outcome: o, Prompt: p}
+}
+
+func TestParseTime(t *testing.T) {
+	loc, _ := time.LoadLocation("America/New_York")
+	now := time.Date(2026, 11, 24, 14, 30, 0, 0, loc)
+	sc := &Scope{Now: now, Loc: loc, YearStart: time.Date(2026, 8, 31, 0, 0, 0, 0, loc)}
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+		err  string
+	}{
+		{"now", now, ""},
+		{"10:15", time.Date(2026, 11, 24, 10, 15, 0, 0, loc), ""},
+		{"2:05pm", time.Date(2026, 11, 24, 14, 5, 0, 0, loc), ""},
+		{"1pm", time.Date(2026, 11, 24, 13, 0, 0, 0, loc), ""},
+		{"-20m", now.Add(-20 * time.Minute), ""},
+		{"20 min ago", now.Add(-20 * time.Minute), ""},
+		{"yesterday 09:00", time.Date(2026, 11, 23, 9, 0, 0, 0, loc), ""},
+		{"2026-11-20 08:45", time.Date(2026, 11, 20, 8, 45, 0, 0, loc), ""},
+		{"15:00", time.Time{}, "in the future"},
+		{"2026-08-01 09:00", time.Time{}, "before the school year"},
+		{"2026-11-20", time.Time{}, "time of day"},
+		{"noonish", time.Time{}, "not a time"},
+		{"25:00", time.Time{}, "not a time"},
+	} {
+		got, err := ParseTime(tc.in, sc)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("ParseTime(%q) error = %v, want %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(tc.want) {
+			t.Errorf("ParseTime(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{"90s": 90 * time.Second, "5m": 5 * time.Minute, "5": 5 * time.Minute, "1h30m": 90 * time.Minute, "2 min": 2 * time.Minute, "45 seconds": 45 * time.Second} {
+		if got, err := ParseDuration(in); err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"soon", "13h", "-5m", ""} {
+		if _, err := ParseDuration(in); err == nil {
+			t.Errorf("ParseDuration(%q) succeeded", in)
+		}
+	}
+}
+
+func TestParsePrompt(t *testing.T) {
+	for in, want := range map[string]storage.Prompt{"i": storage.Independent, "Verbal": storage.Verbal, "pp": storage.PartialPhysical, "full physical": storage.FullPhysical, "g": storage.Gestural, "model": storage.Model} {
+		if got, err := ParsePrompt(in); err != nil || got != want {
+			t.Errorf("ParsePrompt(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParsePrompt("loud"); err == nil || !strings.Contains(err.Error(), "not a prompt level") {
+		t.Errorf("ParsePrompt(loud) = %v", err)
+	}
+	if !(storage.Independent < storage.Gestural && storage.Gestural < storage.Verbal && storage.Verbal < storage.Model && storage.Model < storage.PartialPhysical && storage.PartialPhysical < storage.FullPhysical) {
+		t.Error("prompt scale is out of order")
+	}
+}
+
+func scope() *Scope {
+	students := []storage.Student{
+		{ID: 1, Code: "S101", Initials: "A.B.", FirstName: "Ava", LastName: "Brown"},
+		{ID: 2, Code: "S102", Initials: "A.B.", FirstName: "Alex", LastName: "Bell"},
+		{ID: 3, Code: "S103", Initials: "C.D.", FirstName: "Ava", LastName: "Diaz"},
+	}
+	other := storage.Student{ID: 9, Code: "S109", Initials: "Z.Z.", FirstName: "Zoe"}
+	return &Scope{
+		Now: time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC), Loc: time.UTC,
+		Caseload: students,
+		School:   func() []storage.Student { return append(students, other) },
+		Goals: func(id int64) ([]storage.Goal, error) {
+			return []storage.Goal{{ID: 10 * id, Code: "G1"}, {ID: 10*id + 1, Code: "G2"}}, nil
+		},
+	}
+}
+
+func TestResolveStudent(t *testing.T) {
+	sc := scope()
+	for _, tc := range []struct {
+		in     string
+		wantID int64
+		err    string
+	}{
+		{"s101", 1, ""},
+		{"C.D.", 3, ""},
+		{"cd", 3, ""},
+		{"Alex", 2, ""},
+		{"ab", 0, `"ab" matches 2 students: A.B. (S101), A.B. (S102)`},
+		{"ava", 0, "matches 2 students"},
+		{"Zoe", 0, "not on your caseload"},
+		{"Quinn", 0, "No student matches"},
+	} {
+		st, err := ResolveStudent(tc.in, sc)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("ResolveStudent(%q) error = %v, want %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || st.ID != tc.wantID {
+			t.Errorf("ResolveStudent(%q) = %d, %v", tc.in, st.ID, err)
+		}
+	}
+	st, _ := ResolveStudent("S101", sc)
+	if g, err := ResolveGoal("2", st, sc); err != nil || g.Code != "G2" {
+		t.Errorf("ResolveGoal(2) = %v, %v", g, err)
+	}
+	if _, err := ResolveGoal("G7", st, sc); err == nil || err.Error() != `Goal "G7" not found for A.B. (S101) — their goals are G1, G2.` {
+		t.Errorf("ResolveGoal(G7) = %v", err)
+	}
+}
+
+func TestParseValues(t *testing.T) {
+	raw, err := Raw(testCmd, "S103 kicked a=asked severity=2 duration=5m injury=yes strategies=break, first-then place=GYM at=-10m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := scope()
+	v, err := Parse(testCmd, raw, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Student("student").ID != 3 || v.Text("behavior") != "kicked" || v.Int("severity") != 2 ||
+		v.Duration("duration") != 5*time.Minute || !v.Bool("injury") || v.Text("place") != "gym" ||
+		!reflect.DeepEqual(v.List("strategies"), []string{"break", "first-then"}) ||
+		!v.Time("at").Equal(sc.Now.Add(-10*time.Minute)) {
+		t.Errorf("values = %#v", v)
+	}
+}
+
+func TestParseErrorsNameTheParam(t *testing.T) {
+	for _, tc := range []struct {
+		in, param, msg string
+	}{
+		{"", "student", "Missing student"},
+		{"S101", "behavior", "Missing behavior"},
+		{"S101 hit severity=9", "severity", "from 1 to 5"},
+		{"S101 hit injury=maybe", "injury", "yes or no"},
+		{"S101 hit place=moon", "place", "choose one of: class, gym"},
+		{"S101 hit strategies=averyveryverylongone", "strategies", "limit is 10"},
+		{"S101 hit at=tomorrow", "at", "not a time"},
+		{"S101 hit duration=forever", "duration", "not a duration"},
+	} {
+		raw, err := Raw(testCmd, tc.in)
+		if err == nil {
+			_, err = Parse(testCmd, raw, scope())
+		}
+		ue, ok := AsUserError(err)
+		if !ok || ue.Param != tc.param || !strings.Contains(ue.Msg, tc.msg) || !strings.Contains(ue.Msg, "Usage: /incident") {
+			t.Errorf("%q: error %v (param %q), want param %q and %q with usage", tc.in, err, paramOf(ue), tc.param, tc.msg)
+		}
+	}
+	if _, err := Parse(testCmd, map[string]string{"student": "S101", "behavior": "x", "colour": "red"}, scope()); err == nil {
+		t.Error("an unknown parameter name was accepted")
+	}
+}
+
+func paramOf(ue *UserError) string {
+	if ue == nil {
+		return ""
+	}
+	return ue.Param
+}
+
+func TestUsage(t *testing.T) {
+	want := "/incident <student> <behavior> [antecedent=<text>] [severity=<number>] [at=<time>] [duration=<duration>] [injury=<yes/no>] [strategies=<a,b,c>] [place=<choice>]"
+	if got := testCmd.Usage(); got != want {
+		t.Errorf("Usage() = %q\nwant      %q", got, want)
+	}
+}
+
+// FuzzParse checks that no free text makes the parser panic, and that
+// every failure is a message for the user.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"S101 hit a=b severity=3", `AB "x y" at=10:15`, "ab ++v-+", "S101 at=yesterday 9am", "“curly” 'single", "a=b=c=", "S101 x severity=99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		raw, err := Raw(testCmd, s)
+		if err != nil {
+			if _, ok := AsUserError(err); !ok {
+				t.Fatalf("Raw(%q) returned a non-user error %v", s, err)
+			}
+			return
+		}
+		if _, err := Parse(testCmd, raw, scope()); err != nil {
+			if _, ok := AsUserError(err); !ok {
+				t.Fatalf("Parse(%q) returned a non-user error %v", s, err)
+			}
+		}
+	})
+}
+
+// FuzzTrials checks the trial parser on any text.
+func FuzzTrials(f *testing.F) {
+	for _, s := range []string{"+ + v - +", "++v-+", "+pp,-fp", "0 nr"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		rs, err := ParseTrials(s)
+		if err != nil {
+			if _, ok := AsUserError(err); !ok {
+				t.Fatalf("non-user error %v", err)
+			}
+			return
+		}
+		if len(rs) == 0 || len(rs) > MaxTrials {
+			t.Fatalf("ParseTrials(%q) gave %d trials", s, len(rs))
+		}
+		for _, r := range rs {
+			if !r.Outcome.Valid() || !r.Prompt.Valid() {
+				t.Fatalf("ParseTrials(%q) gave invalid %v", s, r)
+			}
+		}
+	})
+}

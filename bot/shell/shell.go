@@ -1,0 +1,295 @@
+// Package shell is the terminal adapter: it reads commands from a
+// terminal (or a pipe), runs them through the core as a rostered user,
+// and prints what Slack or Discord would show, including the direct
+// messages and channel posts the delivery jobs send.
+package shell
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"parabot/bot"
+	"parabot/storage"
+)
+
+// Config configures a Shell.
+type Config struct {
+	Router *bot.Router
+	Store  storage.Store
+	Clock  *Clock
+	In     io.Reader
+	Out    io.Writer
+	// User is the handle to act as first.
+	User string
+	// Echo prints each command after the prompt (for piped input, so a
+	// transcript reads like a session).
+	Echo bool
+	// Idle waits until due jobs have run, so deliveries print before the
+	// next prompt. May be nil.
+	Idle func(ctx context.Context) error
+	Log  *slog.Logger
+}
+
+// Shell is the terminal adapter. It is also the delivery target
+// (scheduler.Sender) for the "shell" platform.
+type Shell struct {
+	cfg     Config
+	mu      sync.Mutex // guards out and inbox
+	user    string
+	buttons []bot.Button
+	inbox   map[string][]string // handle -> messages received
+}
+
+// New returns a Shell.
+func New(cfg Config) *Shell {
+	return &Shell{cfg: cfg, user: cfg.User, inbox: map[string][]string{}}
+}
+
+// SetIdle sets the function that waits for due jobs (the job runner is
+// started after the shell, since the shell is one of its senders).
+func (s *Shell) SetIdle(idle func(ctx context.Context) error) { s.cfg.Idle = idle }
+
+// Run reads and runs commands until the input ends, /quit, or ctx ends.
+func (s *Shell) Run(ctx context.Context) error {
+	s.printf("parabot terminal. You are %s. Type /help for commands, /who for the roster, /as <handle> to switch user, /wait 2h to move the clock, /quit to leave.\n", s.describe(ctx, s.user))
+	sc := bufio.NewScanner(s.cfg.In)
+	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	for {
+		s.prompt(ctx)
+		if !sc.Scan() {
+			s.printf("\n")
+			return sc.Err()
+		}
+		line := strings.TrimSpace(sc.Text())
+		if s.cfg.Echo {
+			s.printf("%s\n", line)
+		}
+		if line == "" {
+			continue
+		}
+		if done := s.line(ctx, line); done {
+			return nil
+		}
+		if s.cfg.Idle != nil {
+			ictx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			if err := s.cfg.Idle(ictx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				s.cfg.Log.Warn("waiting for jobs", "error", err)
+			}
+			cancel()
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+func (s *Shell) prompt(ctx context.Context) {
+	now := s.cfg.Clock.Now()
+	s.printf("%s %s> ", s.user, now.In(s.location(ctx)).Format("Mon 15:04"))
+}
+
+func (s *Shell) location(ctx context.Context) *time.Location { return s.locationOf(ctx, s.user) }
+
+// locationOf is the time zone of a staff member's school.
+func (s *Shell) locationOf(ctx context.Context, handle string) *time.Location {
+	st, err := s.cfg.Store.StaffByIdentity(ctx, storage.PlatformShell, handle)
+	if err != nil {
+		return time.Local
+	}
+	school, err := s.cfg.Store.School(ctx, st.SchoolID)
+	if err != nil {
+		return time.Local
+	}
+	return school.Location()
+}
+
+// line runs one input line; it reports whether the shell should end.
+func (s *Shell) line(ctx context.Context, line string) bool {
+	if n, err := strconv.Atoi(line); err == nil {
+		s.press(ctx, n)
+		return false
+	}
+	if !strings.HasPrefix(line, "/") {
+		s.printf("Commands start with /, e.g. /help. A number presses a button.\n")
+		return false
+	}
+	name, rest, _ := strings.Cut(line[1:], " ")
+	rest = strings.TrimSpace(rest)
+	switch strings.ToLower(name) {
+	case "quit", "exit":
+		return true
+	case "as":
+		s.switchUser(ctx, rest)
+	case "who":
+		s.who(ctx)
+	case "wait", "clock":
+		s.wait(rest)
+	case "inbox":
+		s.showInbox()
+	default:
+		r := s.cfg.Router.Handle(ctx, bot.Request{Platform: storage.PlatformShell, UserID: s.user, Command: name, Text: rest})
+		s.reply(r)
+	}
+	return false
+}
+
+func (s *Shell) switchUser(ctx context.Context, handle string) {
+	handle = strings.TrimPrefix(strings.TrimSpace(handle), "@")
+	if handle == "" {
+		s.printf("Usage: /as <handle>. /who lists the handles.\n")
+		return
+	}
+	if _, err := s.cfg.Store.StaffByIdentity(ctx, storage.PlatformShell, handle); err != nil {
+		s.printf("No one on the roster has the handle %q. /who lists the handles.\n", handle)
+		return
+	}
+	s.user, s.buttons = handle, nil
+	s.printf("You are now %s.\n", s.describe(ctx, handle))
+	s.mu.Lock()
+	msgs := s.inbox[handle]
+	s.mu.Unlock()
+	if len(msgs) > 0 {
+		s.printf("You have %s; /inbox shows them.\n", countWord(len(msgs), "direct message"))
+	}
+}
+
+func countWord(n int, w string) string {
+	if n == 1 {
+		return "1 " + w
+	}
+	return strconv.Itoa(n) + " " + w + "s"
+}
+
+func (s *Shell) describe(ctx context.Context, handle string) string {
+	st, err := s.cfg.Store.StaffByIdentity(ctx, storage.PlatformShell, handle)
+	if err != nil {
+		return handle + " (not on the roster)"
+	}
+	return fmt.Sprintf("%s (%s, %s)", handle, st.Name, st.Role)
+}
+
+func (s *Shell) who(ctx context.Context) {
+	schools, err := s.cfg.Store.Schools(ctx)
+	if err != nil {
+		s.printf("%s\n", bot.SomethingWentWrong)
+		return
+	}
+	for _, sc := range schools {
+		staff, err := s.cfg.Store.ListStaff(ctx, sc.ID)
+		if err != nil {
+			s.printf("%s\n", bot.SomethingWentWrong)
+			return
+		}
+		s.printf("%s:\n", sc.Name)
+		for _, st := range staff {
+			ids, _ := s.cfg.Store.Identities(ctx, st.ID)
+			for _, id := range ids {
+				if id.Platform == storage.PlatformShell {
+					s.printf("  %-10s %s, %s\n", id.UserID, st.Name, st.Role)
+				}
+			}
+		}
+	}
+}
+
+func (s *Shell) wait(arg string) {
+	if arg == "" {
+		s.printf("It is %s. Move the clock with /wait 30m or /wait 2h.\n", s.cfg.Clock.Now().Format("Mon Jan 2 15:04 MST"))
+		return
+	}
+	d, err := bot.ParseDuration(strings.TrimPrefix(arg, "+"))
+	if err != nil || d <= 0 {
+		s.printf("%q is not a duration; write /wait 30m or /wait 2h (up to 12h at a time).\n", arg)
+		return
+	}
+	s.cfg.Clock.Advance(d)
+	s.printf("The clock moved forward %s.\n", d)
+}
+
+func (s *Shell) showInbox() {
+	s.mu.Lock()
+	msgs := s.inbox[s.user]
+	s.mu.Unlock()
+	if len(msgs) == 0 {
+		s.printf("No direct messages for %s.\n", s.user)
+		return
+	}
+	for _, m := range msgs {
+		s.printf("%s", m)
+	}
+}
+
+func (s *Shell) press(ctx context.Context, n int) {
+	if n < 1 || n > len(s.buttons) {
+		s.printf("There is no button %d.\n", n)
+		return
+	}
+	b := s.buttons[n-1]
+	r := s.cfg.Router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: s.user, Action: b.Action, Value: b.Value})
+	s.reply(r)
+}
+
+func (s *Shell) reply(r bot.Reply) {
+	mark := "ok"
+	if r.IsError {
+		mark = "!!"
+	}
+	s.buttons = r.Buttons
+	s.printf("%s\n", Render(mark, r))
+}
+
+// Render lays out a reply as terminal text, each line after the first
+// indented, buttons as numbered choices.
+func Render(mark string, r bot.Reply) string {
+	var b strings.Builder
+	lines := strings.Split(r.Text, "\n")
+	b.WriteString(mark + " " + lines[0])
+	for _, l := range lines[1:] {
+		b.WriteString("\n   " + l)
+	}
+	for _, f := range r.Fields {
+		fmt.Fprintf(&b, "\n   %s: %s", f.Label, f.Value)
+	}
+	if r.Context != "" {
+		b.WriteString("\n   (" + r.Context + ")")
+	}
+	for i, bt := range r.Buttons {
+		fmt.Fprintf(&b, "\n   [%d] %s", i+1, bt.Label)
+	}
+	return b.String()
+}
+
+// SendDM prints a direct message as it would arrive, and keeps it in the
+// recipient's inbox.
+func (s *Shell) SendDM(ctx context.Context, handle string, r bot.Reply) error {
+	who := handle
+	if st, err := s.cfg.Store.StaffByIdentity(ctx, storage.PlatformShell, handle); err == nil {
+		who = fmt.Sprintf("%s (%s)", handle, st.Name)
+	}
+	msg := fmt.Sprintf("\n>> direct message to %s at %s\n%s\n", who, s.cfg.Clock.Now().In(s.locationOf(ctx, handle)).Format("15:04"), Render("  ", r))
+	s.mu.Lock()
+	s.inbox[handle] = append(s.inbox[handle], msg)
+	s.mu.Unlock()
+	s.printf("%s", msg)
+	return nil
+}
+
+// PostChannel prints a channel post as it would appear.
+func (s *Shell) PostChannel(ctx context.Context, channel string, r bot.Reply) error {
+	s.printf("\n>> post in #%s at %s\n%s\n", channel, s.cfg.Clock.Now().Format("15:04"), Render("  ", r))
+	return nil
+}
+
+func (s *Shell) printf(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.cfg.Out, format, args...)
+}

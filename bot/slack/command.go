@@ -1,0 +1,224 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	slackapi "github.com/slack-go/slack"
+
+	"parabot/bot"
+	"parabot/storage"
+)
+
+// Umbrella is the one slash command that reaches every command, for
+// workspaces that limit command names: "/para trial S101 G2 + +",
+// "/para help". Alone it shows the help.
+const Umbrella = "para"
+
+// serveCommands answers POST /slack/commands.
+func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.verified(w, r)
+	if !ok {
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	if form.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK) // Slack checking the certificate
+		return
+	}
+	writeJSON(w, a.slash(r.Context(), slashFromForm(form)))
+}
+
+func slashFromForm(f url.Values) slackapi.SlashCommand {
+	return slackapi.SlashCommand{
+		TeamID:      f.Get("team_id"),
+		ChannelID:   f.Get("channel_id"),
+		UserID:      f.Get("user_id"),
+		Command:     f.Get("command"),
+		Text:        f.Get("text"),
+		ResponseURL: f.Get("response_url"),
+		TriggerID:   f.Get("trigger_id"),
+		APIAppID:    f.Get("api_app_id"),
+	}
+}
+
+// commandOf splits a slash command into the bot command and its text; the
+// umbrella command's first word names the command.
+func commandOf(slash, text string) (name, rest string) {
+	name = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(slash), "/"))
+	rest = strings.TrimSpace(text)
+	if name == Umbrella {
+		name, rest, _ = strings.Cut(rest, " ")
+		name = strings.ToLower(strings.TrimPrefix(name, "/"))
+		rest = strings.TrimSpace(rest)
+		if name == "" {
+			name = "help"
+		}
+	}
+	return name, rest
+}
+
+// slash handles one slash command and returns the body to answer with
+// (nil for an empty acknowledgement). With text, the command runs now and
+// its reply is the answer; without text, a command with required
+// parameters opens its form. A reply not ready within the ack budget is
+// sent through the response_url when it is.
+func (a *Adapter) slash(ctx context.Context, sc slackapi.SlashCommand) any {
+	name, text := commandOf(sc.Command, sc.Text)
+	req := bot.Request{Platform: storage.PlatformSlack, UserID: sc.UserID, ChannelID: sc.ChannelID, Command: name, Text: text}
+	work := func(ctx context.Context) bot.Reply { return a.router.Handle(ctx, req) }
+	if cmd, ok := a.router.Command(name); ok && text == "" && needsForm(cmd) {
+		work = func(ctx context.Context) bot.Reply {
+			r, _ := a.openForm(ctx, cmd, req, sc.TriggerID, sc.ResponseURL)
+			return r // zero when the form is opening
+		}
+	}
+	reply, ok := a.inTime(ctx, work, func(ctx context.Context, r bot.Reply) {
+		if !isZero(r) {
+			a.respond(ctx, sc.ResponseURL, ephemeral(r))
+		}
+	})
+	if !ok || isZero(reply) {
+		return nil
+	}
+	return ephemeral(reply)
+}
+
+// isZero reports whether r says nothing at all.
+func isZero(r bot.Reply) bool {
+	return r.Text == "" && len(r.Fields) == 0 && r.Context == "" && len(r.Buttons) == 0
+}
+
+// openForm opens the form of cmd for the user behind req (views.open,
+// after the acknowledgement: a trigger lives 3 seconds). When the user may
+// not run the command it returns the core's refusal to answer with.
+func (a *Adapter) openForm(ctx context.Context, cmd *bot.Command, req bot.Request, triggerID, responseURL string) (bot.Reply, bool) {
+	st, err := a.router.Identify(ctx, req.Platform, req.UserID, req.Email)
+	if err != nil {
+		return a.failed("identifying slack user", err), true
+	}
+	if !cmd.Allowed(st.Role) {
+		return a.router.Handle(ctx, req), true // the core's refusal, nothing is parsed
+	}
+	meta := formMeta{Command: cmd.Name, Channel: req.ChannelID}
+	values := map[string]string{}
+	view, err := a.form(ctx, cmd, req, meta, values, "")
+	if err != nil {
+		return a.failed("building slack form", err), true
+	}
+	a.background(ctx, func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		if _, err := a.api.OpenViewContext(ctx, triggerID, view); err != nil {
+			a.log.Error("opening slack form", "command", cmd.Name, "user_id", req.UserID, "error", err)
+			if responseURL != "" {
+				a.respond(ctx, responseURL, ephemeral(bot.Reply{Text: bot.SomethingWentWrong, IsError: true}))
+			}
+		}
+	})
+	return bot.Reply{}, false
+}
+
+// form builds the form of cmd with the choices the core offers this user:
+// their caseload, the chosen student's goals, prompt levels. When the
+// caseload has exactly one student, that student is chosen already.
+func (a *Adapter) form(ctx context.Context, cmd *bot.Command, req bot.Request, meta formMeta, values map[string]string, banner string) (slackapi.ModalViewRequest, error) {
+	choices := map[string][]bot.Choice{}
+	req.Command, req.Text = cmd.Name, ""
+	for _, p := range cmd.Params {
+		if p.Kind != bot.KindStudent && p.Kind != bot.KindPrompt {
+			continue
+		}
+		cs, err := a.router.Complete(ctx, req, p.Name, "")
+		if err != nil {
+			return slackapi.ModalViewRequest{}, err
+		}
+		choices[p.Name] = cs
+		if p.Kind == bot.KindStudent && len(cs) == 1 && values[p.Name] == "" {
+			values[p.Name] = cs[0].Value
+		}
+	}
+	if student := values["student"]; student != "" {
+		for _, p := range cmd.Params {
+			if p.Kind != bot.KindGoal {
+				continue
+			}
+			req.Args = map[string]string{"student": student}
+			cs, err := a.router.Complete(ctx, req, p.Name, "")
+			if err != nil {
+				return slackapi.ModalViewRequest{}, err
+			}
+			choices[p.Name] = cs
+		}
+	}
+	return buildForm(cmd, meta, values, choices, banner), nil
+}
+
+// respond posts a message through a response_url, after the
+// acknowledgement. Only Slack's own URLs (or the configured API server's)
+// are called.
+func (a *Adapter) respond(ctx context.Context, responseURL string, m message) {
+	if !a.trustedURL(responseURL) {
+		a.log.Warn("not answering through an untrusted response_url")
+		return
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		a.log.Error("encoding slack response", "error", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, strings.NewReader(string(body)))
+	if err != nil {
+		a.log.Error("building slack response", "error", err)
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.http.Do(req)
+	if err != nil {
+		// The URL itself is a credential for the reply: keep it out of the log.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		a.log.Error("answering through response_url", "error", err)
+		return
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		a.log.Error("answering through response_url", "status", resp.StatusCode)
+	}
+}
+
+// trustedURL reports whether u is an https URL of Slack's, or on the host
+// of the configured API URL (a proxy, or a test server).
+func (a *Adapter) trustedURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if u.Scheme == a.apiURL.Scheme && u.Host == a.apiURL.Host {
+		return true
+	}
+	host := u.Hostname()
+	return u.Scheme == "https" && (host == "slack.com" || strings.HasSuffix(host, ".slack.com"))
+}
+
+// writeJSON answers with v as JSON, or with an empty 200 when v is nil.
+func writeJSON(w http.ResponseWriter, v any) {
+	if v == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}

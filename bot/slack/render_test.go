@@ -1,0 +1,127 @@
+package slack
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"parabot/bot"
+)
+
+// render encodes blocks the way they go on the wire, as generic JSON.
+func render(t *testing.T, v any) []map[string]any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("blocks are not a JSON array: %v\n%s", err, b)
+	}
+	return out
+}
+
+func TestBlocks(t *testing.T) {
+	t.Parallel()
+	r := bot.Reply{
+		Text:    "Logged 5 trials for A.B. (S101) G2.\nSecond line",
+		Fields:  []bot.Field{{Label: "Correct", Value: "4/5"}, {Label: "Independent", Value: "3"}},
+		Context: "Undo within the day if this was wrong.",
+		Buttons: []bot.Button{{Label: "Undo", Action: "undo", Value: "42", Style: "danger"}, {Label: "Also", Action: "undo", Value: "43"}},
+	}
+	got := render(t, blocks(r))
+	if len(got) != 4 {
+		t.Fatalf("got %d blocks, want section, fields, context, actions: %v", len(got), got)
+	}
+	wantTypes := []string{"section", "section", "context", "actions"}
+	for i, w := range wantTypes {
+		if got[i]["type"] != w {
+			t.Errorf("block %d is %v, want %s", i, got[i]["type"], w)
+		}
+	}
+	text := got[0]["text"].(map[string]any)
+	if text["type"] != "mrkdwn" || text["text"] != "Logged 5 trials for A.B. (S101) G2.\nSecond line" {
+		t.Errorf("text block = %v", text)
+	}
+	fields := got[1]["fields"].([]any)
+	if len(fields) != 2 || fields[0].(map[string]any)["text"] != "*Correct*\n4/5" {
+		t.Errorf("fields = %v", fields)
+	}
+	els := got[3]["elements"].([]any)
+	b0, b1 := els[0].(map[string]any), els[1].(map[string]any)
+	if b0["action_id"] == b1["action_id"] {
+		t.Errorf("two buttons share action_id %v", b0["action_id"])
+	}
+	if b0["value"] != "42" || b0["style"] != "danger" || b1["style"] != nil {
+		t.Errorf("buttons = %v, %v", b0, b1)
+	}
+	for _, b := range []map[string]any{b0, b1} {
+		if a, ok := pressAction(b["action_id"].(string)); !ok || a != "undo" {
+			t.Errorf("pressAction(%v) = %q, %v", b["action_id"], a, ok)
+		}
+	}
+	if fb := fallback(r); fb != "Logged 5 trials for A.B. (S101) G2." {
+		t.Errorf("fallback = %q", fb)
+	}
+}
+
+func TestBlocksEscapeUserText(t *testing.T) {
+	t.Parallel()
+	r := bot.Reply{Text: "Note: <!channel> & <https://evil.example|click>", IsError: true}
+	got := render(t, blocks(r))
+	text := got[0]["text"].(map[string]any)["text"].(string)
+	if strings.ContainsAny(text, "<>") {
+		t.Errorf("unescaped text %q", text)
+	}
+	if !strings.HasPrefix(text, ":warning: ") || !strings.Contains(text, "&lt;!channel&gt; &amp; ") {
+		t.Errorf("text = %q", text)
+	}
+}
+
+func TestBlocksLongText(t *testing.T) {
+	t.Parallel()
+	line := strings.Repeat("x", 100) + "\n"
+	r := bot.Reply{Text: strings.Repeat(line, 70)} // 7070 characters
+	got := render(t, blocks(r))
+	if len(got) != 3 {
+		t.Fatalf("got %d sections, want 3", len(got))
+	}
+	total := 0
+	for _, b := range got {
+		s := b["text"].(map[string]any)["text"].(string)
+		if len(s) > maxSectionText {
+			t.Errorf("section of %d characters", len(s))
+		}
+		total += len(s)
+	}
+	if total < 7000 {
+		t.Errorf("lost text: %d characters left", total)
+	}
+}
+
+func TestBlocksEmptyReply(t *testing.T) {
+	t.Parallel()
+	if got := render(t, blocks(bot.Reply{})); len(got) != 1 {
+		t.Fatalf("an empty reply must still be a valid message, got %v", got)
+	}
+}
+
+func TestCommandOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ slash, text, name, rest string }{
+		{"/trial", "S101 G2 + +", "trial", "S101 G2 + +"},
+		{"/trial", "  ", "trial", ""},
+		{"/para", "trial S101 G2 + +", "trial", "S101 G2 + +"},
+		{"/para", "/Trial S101", "trial", "S101"},
+		{"/para", "help", "help", ""},
+		{"/para", "", "help", ""},
+		{"/PARA", "undo wrong student", "undo", "wrong student"},
+	}
+	for _, tc := range tests {
+		name, rest := commandOf(tc.slash, tc.text)
+		if name != tc.name || rest != tc.rest {
+			t.Errorf("commandOf(%q, %q) = %q, %q; want %q, %q", tc.slash, tc.text, name, rest, tc.name, tc.rest)
+		}
+	}
+}

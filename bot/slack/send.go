@@ -1,0 +1,228 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"parabot/bot"
+	"parabot/scheduler"
+)
+
+// SendDM sends r to a Slack user as a direct message from the app: it
+// opens (or finds) the DM conversation, then posts to it. Errors tell the
+// delivery worker what to do: RetryAfter for a 429, scheduler.Permanent
+// when retrying cannot help, anything else is retried.
+func (a *Adapter) SendDM(ctx context.Context, userID string, r bot.Reply) error {
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ch, _, _, err := a.api.OpenConversationContext(cctx, &slackapi.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
+	cancel()
+	if err != nil {
+		return sendError("conversations.open", err)
+	}
+	return a.post(ctx, ch.ID, r)
+}
+
+// PostChannel posts r to a channel, given by id or by name (with or
+// without #), as the roster names it. The app joins a public channel it
+// is not in yet.
+func (a *Adapter) PostChannel(ctx context.Context, channel string, r bot.Reply) error {
+	id, err := a.channelID(ctx, channel)
+	if err != nil {
+		return err
+	}
+	err = a.post(ctx, id, r)
+	if slackErr(err) == "not_in_channel" {
+		cctx, cancel := context.WithTimeout(ctx, callTimeout)
+		_, _, _, jerr := a.api.JoinConversationContext(cctx, id)
+		cancel()
+		if jerr != nil {
+			return &scheduler.Permanent{Err: fmt.Errorf("slack: the app is not in channel %s and cannot join it (invite it): %w", id, jerr)}
+		}
+		err = a.post(ctx, id, r)
+	}
+	return err
+}
+
+// post sends one message, paced to about one a second per channel.
+func (a *Adapter) post(ctx context.Context, channelID string, r bot.Reply) error {
+	if err := a.pace.wait(ctx, channelID); err != nil {
+		return err
+	}
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	_, _, err := a.api.PostMessageContext(cctx, channelID,
+		slackapi.MsgOptionText(fallback(r), false), slackapi.MsgOptionBlocks(blocks(r)...))
+	if err != nil {
+		var rl *slackapi.RateLimitedError
+		if errors.As(err, &rl) {
+			a.pace.hold(channelID, rl.RetryAfter)
+		}
+		return sendError("chat.postMessage", err)
+	}
+	return nil
+}
+
+// channelIDPattern matches Slack's conversation ids (public, private, DM).
+var channelIDPattern = regexp.MustCompile(`^[CGD][A-Z0-9]{6,}$`)
+
+// channelID resolves a channel name to its id (conversations.list,
+// cached); an id is returned as it is.
+func (a *Adapter) channelID(ctx context.Context, channel string) (string, error) {
+	name := strings.TrimPrefix(strings.TrimSpace(channel), "#")
+	if channelIDPattern.MatchString(name) {
+		return name, nil
+	}
+	name = strings.ToLower(name)
+	if id, ok := a.channels.get(name); ok {
+		return id, nil
+	}
+	names := map[string]string{}
+	cursor := ""
+	for page := 0; page < 50; page++ {
+		cctx, cancel := context.WithTimeout(ctx, callTimeout)
+		chans, next, err := a.api.GetConversationsContext(cctx, &slackapi.GetConversationsParameters{
+			Cursor: cursor, ExcludeArchived: true, Limit: 1000, Types: []string{"public_channel", "private_channel"},
+		})
+		cancel()
+		if err != nil {
+			return "", sendError("conversations.list", err)
+		}
+		for _, c := range chans {
+			names[strings.ToLower(c.Name)] = c.ID
+		}
+		if cursor = next; cursor == "" {
+			break
+		}
+	}
+	a.channels.set(names)
+	if id, ok := names[name]; ok {
+		return id, nil
+	}
+	return "", &scheduler.Permanent{Err: fmt.Errorf("slack: no channel named %q (check the roster, or invite the app to the private channel)", name)}
+}
+
+// permanentErrors are Slack errors that a retry cannot fix.
+var permanentErrors = map[string]bool{
+	"channel_not_found": true, "is_archived": true, "msg_too_long": true, "no_text": true,
+	"invalid_blocks": true, "user_not_found": true, "user_not_visible": true, "user_disabled": true,
+	"cannot_dm_bot": true, "restricted_action": true, "not_allowed_token_type": true,
+}
+
+// sendError wraps a Web API error so the delivery worker can tell a 429
+// (wait, then retry) and a permanent failure from a transient one.
+func sendError(method string, err error) error {
+	wrapped := fmt.Errorf("slack %s: %w", method, err)
+	var rl *slackapi.RateLimitedError
+	if errors.As(err, &rl) {
+		return &retryAfter{wait: rl.RetryAfter, err: wrapped}
+	}
+	if permanentErrors[slackErr(err)] {
+		return &scheduler.Permanent{Err: wrapped}
+	}
+	return wrapped
+}
+
+// slackErr is the error code of a Web API error ("channel_not_found"),
+// or "".
+func slackErr(err error) string {
+	var se slackapi.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return ""
+}
+
+// retryAfter is a 429: the delivery worker snoozes the job for wait.
+type retryAfter struct {
+	wait time.Duration
+	err  error
+}
+
+func (e *retryAfter) Error() string             { return e.err.Error() }
+func (e *retryAfter) Unwrap() error             { return e.err }
+func (e *retryAfter) RetryAfter() time.Duration { return e.wait }
+
+var _ scheduler.RetryAfter = (*retryAfter)(nil)
+
+// pacer spaces posts to one channel by gap (wall-clock time: it paces
+// real requests to Slack), and holds a channel after a 429.
+type pacer struct {
+	gap  time.Duration
+	mu   sync.Mutex
+	next map[string]time.Time
+}
+
+func newPacer(gap time.Duration) *pacer {
+	return &pacer{gap: gap, next: map[string]time.Time{}}
+}
+
+// wait blocks until the channel may be posted to, and books the slot.
+func (p *pacer) wait(ctx context.Context, key string) error {
+	p.mu.Lock()
+	now := time.Now()
+	at := p.next[key]
+	if at.Before(now) {
+		at = now
+	}
+	p.next[key] = at.Add(p.gap)
+	if len(p.next) > 10000 {
+		for k, t := range p.next {
+			if t.Before(now) {
+				delete(p.next, k)
+			}
+		}
+	}
+	p.mu.Unlock()
+	d := at.Sub(now)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting to post to slack: %w", ctx.Err())
+	}
+}
+
+// hold keeps a channel quiet for d (Slack's Retry-After).
+func (p *pacer) hold(key string, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if until := time.Now().Add(d); p.next[key].Before(until) {
+		p.next[key] = until
+	}
+}
+
+// channelCache remembers channel ids by name for ttl.
+type channelCache struct {
+	ttl     time.Duration
+	mu      sync.Mutex
+	ids     map[string]string
+	expires time.Time
+}
+
+func (c *channelCache) get(name string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Now().After(c.expires) {
+		return "", false
+	}
+	id, ok := c.ids[name]
+	return id, ok
+}
+
+func (c *channelCache) set(ids map[string]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ids, c.expires = ids, time.Now().Add(c.ttl)
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"parabot/commands"
+	"parabot/config"
+	"parabot/roster"
+)
+
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		fmt.Fprintln(stderr, "parabot migrate takes no arguments; the database comes from PARABOT_DATABASE_URL.")
+		return errUsage
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintf(stdout, "The %s database is up to date.\n", store.Engine())
+	return nil
+}
+
+func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	demo := fs.Bool("demo", false, "import the demo school instead of a folder")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if (*demo) == (fs.NArg() == 1) || fs.NArg() > 1 {
+		fmt.Fprintln(stderr, "Usage: parabot import DIR   (a folder of roster CSV files; see README)\n       parabot import --demo")
+		return errUsage
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	src := roster.Demo()
+	if !*demo {
+		dir := fs.Arg(0)
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return fmt.Errorf("%s is not a folder of roster CSV files", dir)
+		}
+		src = os.DirFS(dir)
+	}
+	res, err := roster.Import(ctx, store, src)
+	var problems roster.Errors
+	if errors.As(err, &problems) {
+		fmt.Fprintf(stderr, "Nothing was imported; fix these %d problems and run the import again:\n%s\n", len(problems), problems.Error())
+		return errors.New("roster has errors")
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Imported into the %s database: %s created, %s updated.\n", store.Engine(), counts(res.Created), counts(res.Updated))
+	return nil
+}
+
+func counts(m map[string]int) string {
+	if len(m) == 0 {
+		return "nothing"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	s := ""
+	for i, k := range keys {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%d %s", m[k], k)
+	}
+	return s
+}
+
+func runCommands(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("commands", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	md := fs.Bool("markdown", false, "print the README's command table")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cmds := commands.All(commands.Deps{})
+	if *md {
+		fmt.Fprint(stdout, commands.Table(cmds))
+		return nil
+	}
+	for _, c := range cmds {
+		fmt.Fprintf(stdout, "%s\n    %s\n", c.Usage(), c.Summary)
+	}
+	return nil
+}
+
+func runDiscord(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fmt.Fprintln(stderr, "Usage: parabot discord register [--guild ID]")
+	return errUsage
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"parabot/bot"
+	"parabot/commands"
+	"parabot/config"
+	"parabot/scheduler"
+	"parabot/storage"
+	"parabot/storage/postgres"
+	"parabot/storage/sqlite"
+)
+
+// newLogger logs JSON-free text lines at level to w.
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// openStore opens the database the configuration names (Postgres for a
+// postgres:// URL, else a SQLite file) and applies migrations.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (storage.Store, error) {
+	if cfg.IsPostgres() {
+		db, err := postgres.Open(ctx, cfg.DatabaseURL, log, int32(cfg.DBMaxConns))
+		if err != nil {
+			return nil, fmt.Errorf("opening Postgres (PARABOT_DATABASE_URL): %w", err)
+		}
+		return db, nil
+	}
+	db, err := sqlite.Open(ctx, cfg.SQLitePath(), log)
+	if err != nil {
+		return nil, fmt.Errorf("opening SQLite file %s (PARABOT_DATABASE_URL): %w", cfg.SQLitePath(), err)
+	}
+	return db, nil
+}
+
+// startJobs starts the job workers on the store's engine.
+func startJobs(ctx context.Context, store storage.Store, cfg scheduler.Config) (scheduler.Runner, error) {
+	switch db := store.(type) {
+	case *sqlite.DB:
+		return scheduler.Start(ctx, riversqlite.New(db.SQL()), cfg)
+	case *postgres.DB:
+		return scheduler.Start(ctx, riverpgxv5.New(db.Pool()), cfg)
+	}
+	return nil, fmt.Errorf("no job driver for engine %s", store.Engine())
+}
+
+// newRouter builds the command router with every command.
+func newRouter(store storage.Store, log *slog.Logger, now func() time.Time) *bot.Router {
+	return bot.NewRouter(store, log, now, commands.All(commands.Deps{Store: store, Log: log}))
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"parabot/commands"
+	"parabot/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// TestShellDemo runs the README's first command with commands on stdin and
+// checks each command works and the teacher's DM arrives.
+func TestShellDemo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	in := strings.Join([]string{
+		"/help",
+		"/trial S101 G1 + + v - +",
+		"/incident S102 threw a pencil at a peer antecedent=asked to start math consequence=break in calm corner severity=2",
+		"/transition S101 class bus handoff=driver Mr. Diaz, bus 12",
+		"/trial S104 G1 +",
+		"/note S102 Finished all his math today!",
+		"1",
+		"/as rivera",
+		"/inbox",
+		"/wait 2h",
+		"/quit",
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	err := Run(context.Background(), []string{"shell", "--demo", "--db", db}, env(nil), strings.NewReader(in), &out, &errOut)
+	if err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"You are lee (Jamie Lee, para).",
+		"/trial — Log trials of an IEP goal",
+		"ok Logged 5 trials for A.B. (S101) G1: 4/5 correct, 3 independent (prompted: 1 verbal).",
+		"ok Logged incident for L.C. (S102): severity 2.",
+		"ok Logged transition for A.B. (S101): class → bus, independent, released to driver Mr. Diaz, bus 12.",
+		"ok Note about L.C. (S102) sent to Maria Rivera.",
+		">> direct message to rivera (Maria Rivera)",
+		"Note from Jamie Lee about L.C. (S102):\n   Finished all his math today!",
+		`!! "S104" is not on your caseload.`,
+		"ok Undone: Note about L.C. (S102) sent to Maria Rivera.",
+		"You are now rivera (Maria Rivera, teacher).",
+		"You have 1 direct message; /inbox shows them.",
+		"The clock moved forward 2h0m0s.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s\nstderr:\n%s", got, errOut.String())
+	}
+}
+
+func TestShellWithoutRoster(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "empty.db")
+	err := Run(context.Background(), []string{"shell", "--db", db}, env(nil), strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "parabot shell --demo") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestReadmeCommandTable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "<!-- commands -->\n" + commands.Table(commands.All(commands.Deps{})) + "<!-- /commands -->"
+	if !strings.Contains(string(readme), want) {
+		t.Errorf("README.md's command table is stale; put this between the markers:\n%s", want)
+	}
+}
+
+func TestImport(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "school.db")
+	e := env(map[string]string{"PARABOT_DATABASE_URL": db})
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"import", "--demo"}, e, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "6 students") {
+		t.Errorf("first import: %s", out.String())
+	}
+	out.Reset()
+	if err := Run(context.Background(), []string{"import", "--demo"}, e, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "nothing created, nothing updated") {
+		t.Errorf("re-import should change nothing: %s", out.String())
+	}
+
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "schools.csv"), []byte("name,time_zone,year_start,year_end,day_start,dismissal\nOak,Mars/Olympus,2026-08-31,2027-06-18,08:30,15:10\n"), 0o644)
+	var errOut bytes.Buffer
+	err := Run(context.Background(), []string{"import", bad}, e, nil, io.Discard, &errOut)
+	if err == nil || !strings.Contains(errOut.String(), "Nothing was imported") || !strings.Contains(errOut.String(), "schools.csv:2") {
+		t.Errorf("bad import: err %v, stderr %s", err, errOut.String())
+	}
+	if err := Run(context.Background(), []string{"import"}, e, nil, io.Discard, io.Discard); err != errUsage {
+		t.Errorf("import without a folder: %v", err)
+	}
+}
+
+func TestServeHealthAndShutdown(t *testing.T) {
+	cfg, err := config.Load(env(map[string]string{"PARABOT_DATABASE_URL": filepath.Join(t.TempDir(), "serve.db")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	srv, err := newServer(context.Background(), cfg, newLogger(&logs, "info"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Timeout: 5 * time.Second}
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "go_goroutines"} {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s: %d %q", path, resp.StatusCode, body)
+		}
+	}
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
+	}
+	if !strings.Contains(logs.String(), "shutting down") {
+		t.Errorf("logs: %s", logs.String())
+	}
+}
+
+func TestUsage(t *testing.T) {
+	var errOut bytes.Buffer
+	if err := Run(context.Background(), nil, env(nil), nil, io.Discard, &errOut); err != errUsage || !strings.Contains(errOut.String(), "parabot shell") {
+		t.Errorf("no args: %v %s", err, errOut.String())
+	}
+	if err := Run(context.Background(), []string{"dance"}, env(nil), nil, io.Discard, io.Discard); err != errUsage {
+		t.Errorf("unknown: %v", err)
+	}
+	if err := Run(context.Background(), []string{"serve"}, env(map[string]string{"PARABOT_LOG_LEVEL": "loud"}), nil, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "PARABOT_LOG_LEVEL") {
+		t.Errorf("bad config: %v", err)
+	}
+}

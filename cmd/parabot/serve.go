@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"parabot/config"
+	"parabot/scheduler"
+	"parabot/storage"
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "parabot serve takes no arguments; settings come from the environment (see README).\n")
+		return errUsage
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	srv, err := newServer(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx)
+}
+
+// server is parabot serve: the HTTP endpoints, the adapters and the job
+// workers over one store. Tests build it with newServer and a listener.
+type server struct {
+	cfg        config.Config
+	log        *slog.Logger
+	store      storage.Store
+	mux        *http.ServeMux
+	senders    map[storage.Platform]scheduler.Sender
+	background []func(ctx context.Context) error // Socket Mode, gateway
+}
+
+func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*server, error) {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{cfg: cfg, log: log, store: store, mux: http.NewServeMux(), senders: map[storage.Platform]scheduler.Sender{}}
+	router := newRouter(store, log, time.Now)
+	if err := s.addAdapters(router); err != nil {
+		store.Close()
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := store.Ping(pctx); err != nil {
+			log.Warn("not ready", "error", err)
+			http.Error(w, "database not reachable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	return s, nil
+}
+
+// Run serves on cfg.HTTPAddr until ctx ends, then shuts down gracefully.
+func (s *server) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.HTTPAddr)
+	if err != nil {
+		s.store.Close()
+		return fmt.Errorf("listening on %s (PARABOT_HTTP_ADDR): %w", s.cfg.HTTPAddr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx ends: SIGTERM stops taking requests,
+// lets running ones and running jobs finish, then closes the database.
+func (s *server) Serve(ctx context.Context, ln net.Listener) error {
+	defer s.store.Close()
+	runner, err := startJobs(ctx, s.store, scheduler.Config{Store: s.store, Senders: s.senders, Log: s.log, Now: time.Now})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	hs := &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
+	errc := make(chan error, 1+len(s.background))
+	go func() {
+		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("http server: %w", err)
+		}
+	}()
+	bgCtx, cancelBg := context.WithCancel(ctx)
+	defer cancelBg()
+	for _, run := range s.background {
+		go func() {
+			if err := run(bgCtx); err != nil && bgCtx.Err() == nil {
+				errc <- err
+			}
+		}()
+	}
+	s.log.Info("serving", "addr", ln.Addr().String(), "engine", s.store.Engine(), "pid", os.Getpid(),
+		"slack", s.cfg.Slack(), "discord", s.cfg.Discord())
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	s.log.Info("shutting down")
+	cancelBg()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	return errors.Join(runErr, hs.Shutdown(sctx), runner.Stop(sctx))
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"time"
+
+	"parabot/bot/shell"
+	"parabot/config"
+	"parabot/roster"
+	"parabot/scheduler"
+	"parabot/storage"
+)
+
+// demoDB is the SQLite file of the demo school, kept apart from a real one.
+const demoDB = "parabot-demo.db"
+
+func runShell(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("shell", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	demo := fs.Bool("demo", false, "seed and use the demo school (in "+demoDB+" unless --db is given)")
+	as := fs.String("as", "", "the handle to act as first (default: the first para)")
+	dbPath := fs.String("db", "", "SQLite file to use instead of PARABOT_DATABASE_URL")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *dbPath != "":
+		cfg.DatabaseURL = *dbPath
+	case *demo:
+		cfg.DatabaseURL = demoDB
+	}
+	level := "warn"
+	if cfg.LogLevel == "debug" {
+		level = "debug"
+	}
+	log := newLogger(stderr, level)
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *demo {
+		if _, err := roster.Import(ctx, store, roster.Demo()); err != nil {
+			return fmt.Errorf("seeding the demo school: %w", err)
+		}
+	}
+	user := *as
+	if user == "" {
+		if user, err = firstPara(ctx, store); err != nil {
+			return err
+		}
+	}
+	clock := shell.NewClock(time.Now)
+	router := newRouter(store, log, clock.Now)
+	sh := shell.New(shell.Config{
+		Router: router, Store: store, Clock: clock, In: stdin, Out: stdout, User: user,
+		Echo: !isTerminal(stdin), Log: log,
+	})
+	if _, err := store.StaffByIdentity(ctx, storage.PlatformShell, user); err != nil {
+		return fmt.Errorf("no one on the roster has the handle %q", user)
+	}
+	runner, err := startJobs(ctx, store, scheduler.Config{
+		Store: store, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: sh},
+		Log: log, Now: clock.Now, Movable: true, PollInterval: 50 * time.Millisecond,
+	})
+	if err != nil {
+		return err
+	}
+	sh.SetIdle(runner.Idle)
+	runErr := sh.Run(ctx)
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return errors.Join(runErr, runner.Stop(stopCtx))
+}
+
+// firstPara picks the handle to start as: the first para of the first
+// school, else the first staff member.
+func firstPara(ctx context.Context, store storage.Store) (string, error) {
+	schools, err := store.Schools(ctx)
+	if err != nil {
+		return "", err
+	}
+	var first *storage.Staff
+	for _, sc := range schools {
+		staff, err := store.ListStaff(ctx, sc.ID)
+		if err != nil {
+			return "", err
+		}
+		sort.Slice(staff, func(i, j int) bool { return staff[i].Handle < staff[j].Handle })
+		for i, st := range staff {
+			if first == nil {
+				first = &staff[i]
+			}
+			if st.Role == storage.RolePara {
+				return st.Handle, nil
+			}
+		}
+	}
+	if first == nil {
+		return "", errors.New("the roster is empty: run `parabot import DIR` first, or try `parabot shell --demo`")
+	}
+	return first.Handle, nil
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,74 @@
+package commands_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"parabot/bot"
+	"parabot/commands"
+	"parabot/roster"
+	"parabot/storage"
+	"parabot/storage/storagetest"
+)
+
+// benchLog measures the whole logging path: parse, identity and caseload
+// (cached), one transaction with the record, its audit row and its jobs,
+// and the confirmation.
+func benchLog(b *testing.B, store storage.Store, line string) {
+	ctx := context.Background()
+	if _, err := roster.Import(ctx, store, roster.Demo()); err != nil {
+		b.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("America/New_York")
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, loc)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := bot.NewRouter(store, log, func() time.Time { return now }, commands.All(commands.Deps{Store: store, Log: log}))
+	req := bot.Request{Platform: storage.PlatformShell, UserID: "lee", Command: "trial", Text: line}
+	if rep := r.Handle(ctx, req); rep.IsError {
+		b.Fatal(rep.Text)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if rep := r.Handle(ctx, req); rep.IsError {
+			b.Fatal(rep.Text)
+		}
+	}
+}
+
+func BenchmarkTrialSQLite(b *testing.B) {
+	benchLog(b, storagetest.OpenSQLite(b), "S101 G1 + + v - +")
+}
+
+func BenchmarkTrialPostgres(b *testing.B) {
+	benchLog(b, storagetest.OpenPostgres(b), "S101 G1 + + v - +")
+}
+
+func BenchmarkNoteSQLite(b *testing.B) {
+	benchNote(b, storagetest.OpenSQLite(b))
+}
+
+func BenchmarkNotePostgres(b *testing.B) {
+	benchNote(b, storagetest.OpenPostgres(b))
+}
+
+// benchNote is a log with a delivery job in the same transaction.
+func benchNote(b *testing.B, store storage.Store) {
+	ctx := context.Background()
+	if _, err := roster.Import(ctx, store, roster.Demo()); err != nil {
+		b.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	now := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	r := bot.NewRouter(store, log, func() time.Time { return now }, commands.All(commands.Deps{Store: store, Log: log}))
+	req := bot.Request{Platform: storage.PlatformShell, UserID: "lee", Command: "note", Text: "S102 finished his math"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if rep := r.Handle(ctx, req); rep.IsError {
+			b.Fatal(rep.Text)
+		}
+	}
+}

@@ -1,0 +1,92 @@
+// Package commands holds parabot's commands, each declared once as data
+// (bot.Command) in a file of its own. Adding a command is one file and one
+// line in All.
+package commands
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"parabot/bot"
+	"parabot/storage"
+)
+
+// Deps is what the commands need.
+type Deps struct {
+	Store storage.Store
+	Log   *slog.Logger
+}
+
+// All returns every command in the order /help lists them.
+func All(d Deps) []*bot.Command {
+	var cmds []*bot.Command
+	cmds = []*bot.Command{
+		Trial(d),
+		Incident(d),
+		Transition(d),
+		Note(d),
+		Undo(d),
+		Help(func() []*bot.Command { return cmds }),
+	}
+	return cmds
+}
+
+// Everyone who works with students and logs data.
+var loggers = []storage.Role{storage.RolePara, storage.RoleTeacher, storage.RoleTherapist, storage.RoleAdmin}
+
+// studentParam is the first parameter of every logging command.
+func studentParam() bot.Param {
+	return bot.Param{Name: "student", Kind: bot.KindStudent, Required: true, Positional: true,
+		Help: "the student's code, initials or first name (your caseload only)"}
+}
+
+// atParam is when the logged thing happened; it defaults to now.
+func atParam() bot.Param {
+	return bot.Param{Name: "at", Kind: bot.KindTime, Default: "now", Aliases: []string{"time", "when"},
+		Help: "when it happened: now, 10:15, 2:30pm, -20m, yesterday 14:00"}
+}
+
+// logged builds the confirmation reply with an Undo button.
+func logged(e storage.Entry) bot.Reply {
+	return bot.Reply{
+		Text:    e.Summary,
+		Buttons: []bot.Button{undoButton(e.ID)},
+	}
+}
+
+// when describes a logged time for a confirmation: nothing when it is
+// (about) now, else the time, and the date when not today.
+func when(at, now time.Time) string {
+	if now.Sub(at) < 2*time.Minute {
+		return ""
+	}
+	if at.Year() == now.Year() && at.YearDay() == now.YearDay() {
+		return " at " + at.Format("15:04")
+	}
+	return " on " + at.Format("Mon Jan 2 15:04")
+}
+
+// teachers returns the student's teachers (case managers).
+func teachers(ctx context.Context, s storage.Store, studentID int64) ([]storage.Staff, error) {
+	team, err := s.StudentTeam(ctx, studentID)
+	if err != nil {
+		return nil, fmt.Errorf("loading team of student %d: %w", studentID, err)
+	}
+	var out []storage.Staff
+	for _, m := range team {
+		if m.Kind == storage.AssignTeacher {
+			out = append(out, m.Staff)
+		}
+	}
+	return out, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -1,0 +1,308 @@
+package commands_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"parabot/bot"
+	"parabot/commands"
+	"parabot/roster"
+	"parabot/storage"
+	"parabot/storage/sqlite"
+	"parabot/storage/storagetest"
+)
+
+// school is the demo school on a real SQLite store, with a fixed clock:
+// Tuesday 2026-11-24 10:00 in the school's zone.
+type school struct {
+	t      *testing.T
+	db     *sqlite.DB
+	router *bot.Router
+	now    time.Time
+}
+
+func newSchool(t *testing.T) *school {
+	t.Helper()
+	db := storagetest.OpenSQLite(t)
+	if _, err := roster.Import(context.Background(), db, roster.Demo()); err != nil {
+		t.Fatalf("importing the demo roster: %v", err)
+	}
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &school{t: t, db: db, now: time.Date(2026, 11, 24, 10, 0, 0, 0, loc)}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s.router = bot.NewRouter(db, log, func() time.Time { return s.now }, commands.All(commands.Deps{Store: db, Log: log}))
+	return s
+}
+
+// do runs a command line ("/trial S101 G1 + +") as the user with that
+// shell handle.
+func (s *school) do(user, line string) bot.Reply {
+	s.t.Helper()
+	name, text, _ := strings.Cut(strings.TrimPrefix(line, "/"), " ")
+	return s.router.Handle(context.Background(), bot.Request{Platform: storage.PlatformShell, UserID: user, Command: name, Text: text})
+}
+
+func (s *school) staff(handle string) storage.Staff {
+	s.t.Helper()
+	st, err := s.db.StaffByIdentity(context.Background(), storage.PlatformShell, handle)
+	if err != nil {
+		s.t.Fatalf("staff %s: %v", handle, err)
+	}
+	return st
+}
+
+// jobs counts River jobs of any state.
+func (s *school) jobs() int {
+	s.t.Helper()
+	var n int
+	if err := s.db.SQL().QueryRow("SELECT count(*) FROM river_job").Scan(&n); err != nil {
+		s.t.Fatalf("counting jobs: %v", err)
+	}
+	return n
+}
+
+// nothingStored fails unless no entry, audit row or job exists.
+func (s *school) nothingStored() {
+	s.t.Helper()
+	ctx := context.Background()
+	for _, h := range []string{"lee", "okafor", "rivera", "patel", "nguyen"} {
+		if e, err := s.db.LastEntry(ctx, s.staff(h).ID); !errors.Is(err, storage.ErrNotFound) {
+			s.t.Errorf("%s has an entry %+v (err %v); nothing should be stored", h, e, err)
+		}
+	}
+	if a, err := s.db.Audit(ctx, 0); err != nil || len(a) != 0 {
+		s.t.Errorf("audit rows %v (err %v); want none", a, err)
+	}
+	if n := s.jobs(); n != 0 {
+		s.t.Errorf("%d jobs; want none", n)
+	}
+}
+
+func TestTrialLogsAndConfirms(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/trial S101 G1 + + v - +")
+	if r.IsError {
+		t.Fatalf("trial refused: %s", r.Text)
+	}
+	want := "Logged 5 trials for A.B. (S101) G1: 4/5 correct, 3 independent (prompted: 1 verbal)."
+	if r.Text != want {
+		t.Errorf("reply %q\nwant     %q", r.Text, want)
+	}
+	if len(r.Buttons) != 1 || r.Buttons[0].Action != "undo" || !r.Private {
+		t.Errorf("reply should be private with an Undo button: %+v", r)
+	}
+	ctx := context.Background()
+	st, _ := s.db.Caseload(ctx, s.staff("lee").ID)
+	trials, err := s.db.Trials(ctx, storage.Filter{StudentID: st[0].ID})
+	if err != nil || len(trials) != 5 {
+		t.Fatalf("trials stored: %d, %v", len(trials), err)
+	}
+	if trials[2].Outcome != storage.Correct || trials[2].Prompt != storage.Verbal || trials[3].Outcome != storage.Incorrect {
+		t.Errorf("stored trials %+v", trials)
+	}
+	if !trials[0].At.Equal(s.now) {
+		t.Errorf("trial time %v, want now %v", trials[0].At, s.now)
+	}
+	audit, _ := s.db.Audit(ctx, st[0].ID)
+	if len(audit) != 1 || audit[0].Action != "create" || audit[0].StaffID != s.staff("lee").ID {
+		t.Errorf("audit %+v", audit)
+	}
+}
+
+func TestTrialBackdatedByFirstName(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/trial Liam 2 +,+g,0 at=9:15")
+	if r.IsError || !strings.Contains(r.Text, "L.C. (S102) G2 at 09:15: 2/3 correct, 1 independent (prompted: 1 gestural), 1 no response") {
+		t.Errorf("reply %q", r.Text)
+	}
+}
+
+func TestIncident(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("okafor", "/incident S104 threw a pencil at a peer antecedent=asked to start math consequence=break in calm corner severity=2 duration=4m setting=classroom strategies=break, first-then others=S105 at=-20m")
+	if r.IsError {
+		t.Fatalf("refused: %s", r.Text)
+	}
+	if want := "Logged incident for S.M. (S104) at 09:40: severity 2, 4m0s, classroom."; r.Text != want {
+		t.Errorf("reply %q, want %q", r.Text, want)
+	}
+	ctx := context.Background()
+	st, _ := s.db.Caseload(ctx, s.staff("okafor").ID)
+	ins, err := s.db.Incidents(ctx, storage.Filter{StudentID: st[0].ID})
+	if err != nil || len(ins) != 1 {
+		t.Fatalf("incidents %v %v", ins, err)
+	}
+	in := ins[0]
+	if in.Antecedent != "asked to start math" || in.Behavior != "threw a pencil at a peer" || in.Consequence != "break in calm corner" ||
+		in.Duration != 4*time.Minute || len(in.Strategies) != 2 || len(in.Others) != 1 || in.Others[0] != "S105" || in.Severe() {
+		t.Errorf("stored %+v", in)
+	}
+	if s.jobs() != 0 {
+		t.Error("a mild incident should send nothing")
+	}
+}
+
+func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/incident S101 hit staff a=transition c=walked with staff sev=3 restraint=yes")
+	if r.IsError {
+		t.Fatalf("refused: %s", r.Text)
+	}
+	if !strings.Contains(r.Context, "2 people were notified") {
+		t.Errorf("context %q", r.Context)
+	}
+	if n := s.jobs(); n != 2 {
+		t.Errorf("%d delivery jobs, want 2 (teacher and admin)", n)
+	}
+}
+
+func TestTransitionNeedsHandoffForBus(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/transition S101 class bus prompt=v")
+	if !r.IsError || r.Param != "handoff" || !strings.Contains(r.Text, "needs the handoff") {
+		t.Fatalf("reply %+v", r)
+	}
+	s.nothingStored()
+	r = s.do("lee", "/transition S101 class bus prompt=v latency=30s handoff=driver Mr. Diaz, bus 12")
+	if r.IsError {
+		t.Fatalf("refused: %s", r.Text)
+	}
+	if want := "Logged transition for A.B. (S101): class → bus, verbal, latency 30s, released to driver Mr. Diaz, bus 12."; r.Text != want {
+		t.Errorf("reply %q\nwant     %q", r.Text, want)
+	}
+}
+
+func TestNoteQueuesTheTeachersDM(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/note S102 Finished all his math today!")
+	if r.IsError || r.Text != "Note about L.C. (S102) sent to Maria Rivera." {
+		t.Fatalf("reply %q", r.Text)
+	}
+	if n := s.jobs(); n != 1 {
+		t.Errorf("%d jobs, want the one DM", n)
+	}
+	var args string
+	if err := s.db.SQL().QueryRow("SELECT json(args) FROM river_job").Scan(&args); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(args, "Finished all his math today!") || !strings.Contains(args, `"staff_id":`+strconv.FormatInt(s.staff("rivera").ID, 10)) {
+		t.Errorf("job args %s", args)
+	}
+}
+
+func TestUndo(t *testing.T) {
+	s := newSchool(t)
+	if r := s.do("lee", "/undo"); !r.IsError || r.Text != "You have nothing to undo." {
+		t.Errorf("undo with nothing: %+v", r)
+	}
+	first := s.do("lee", "/trial S101 G1 + +")
+	s.do("lee", "/trial S101 G2 -")
+	r := s.do("lee", "/undo wrong goal")
+	if r.IsError || !strings.HasPrefix(r.Text, "Undone: Logged 1 trial for A.B. (S101) G2") {
+		t.Fatalf("undo: %+v", r)
+	}
+	ctx := context.Background()
+	cl, _ := s.db.Caseload(ctx, s.staff("lee").ID)
+	active, _ := s.db.Trials(ctx, storage.Filter{StudentID: cl[0].ID})
+	all, _ := s.db.Trials(ctx, storage.Filter{StudentID: cl[0].ID, IncludeInactive: true})
+	if len(active) != 2 || len(all) != 3 {
+		t.Errorf("active %d, all %d; want 2 and 3 (undone rows are kept)", len(active), len(all))
+	}
+	// Someone else cannot press lee's Undo button.
+	press := func(user string) bot.Reply {
+		return s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: user, Action: first.Buttons[0].Action, Value: first.Buttons[0].Value})
+	}
+	if r := press("okafor"); !r.IsError || !strings.Contains(r.Text, "Only the person who logged") {
+		t.Errorf("okafor pressing lee's undo: %+v", r)
+	}
+	if r := press("lee"); r.IsError {
+		t.Errorf("lee pressing undo: %+v", r)
+	}
+	if r := press("lee"); !r.IsError || !strings.Contains(r.Text, "already undone") {
+		t.Errorf("second press: %+v", r)
+	}
+	e, _ := s.db.Entry(ctx, mustID(t, first.Buttons[0].Value))
+	if e.Active || e.DeactivatedBy != s.staff("lee").ID || e.DeactivatedReason == "" {
+		t.Errorf("entry after undo %+v", e)
+	}
+}
+
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatalf("bad id %q", s)
+	}
+	return n
+}
+
+func TestHelp(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/help")
+	for _, c := range []string{"/trial", "/incident", "/transition", "/note", "/undo", "/help"} {
+		if !strings.Contains(r.Text, c+" — ") {
+			t.Errorf("/help lacks %s:\n%s", c, r.Text)
+		}
+	}
+	r = s.do("rivera", "/help")
+	if strings.Contains(r.Text, "/note — ") {
+		t.Errorf("a teacher's /help lists /note, which teachers cannot run:\n%s", r.Text)
+	}
+	r = s.do("lee", "/help trial")
+	if !strings.Contains(r.Text, "Usage: /trial <student> <goal> <trials> [at=<time>]") || !strings.Contains(r.Text, "/trial S101 G2 + + v - +") {
+		t.Errorf("/help trial:\n%s", r.Text)
+	}
+	if r := s.do("lee", "/help dance"); !r.IsError || !strings.Contains(r.Text, "There is no /dance") {
+		t.Errorf("/help dance: %+v", r)
+	}
+}
+
+// TestBadInputStoresNothing checks each bad input gets its message and
+// leaves no entry, audit row or job behind.
+func TestBadInputStoresNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name, user, line, param, want string
+	}{
+		{"unknown student", "lee", "/trial Quinn G1 +", "student", `No student matches "Quinn". Your students: A.B. (S101), L.C. (S102), A.B. (S103).`},
+		{"ambiguous initials", "lee", "/trial AB G1 +", "student", `"AB" matches 2 students: A.B. (S101), A.B. (S103). Use the code.`},
+		{"outside caseload", "lee", "/trial S104 G1 +", "student", `"S104" is not on your caseload. Your students: A.B. (S101), L.C. (S102), A.B. (S103).`},
+		{"unknown goal", "lee", "/trial S101 G7 +", "goal", `Goal "G7" not found for A.B. (S101) — their goals are G1, G2, G3.`},
+		{"bad outcome code", "lee", "/trial S101 G1 + y", "trials", `"y" is not a trial code`},
+		{"bad prompt", "lee", "/transition S101 class gym prompt=loud", "prompt", `"loud" is not a prompt level`},
+		{"missing trials", "lee", "/trial S101 G1", "trials", "Missing trials"},
+		{"missing ABC", "lee", "/incident S101 hit a peer severity=2", "antecedent", "Missing antecedent"},
+		{"future time", "lee", "/trial S101 G1 + at=11:30", "at", "is in the future"},
+		{"before the school year", "lee", "/trial S101 G1 + at=2026-08-20 09:00", "at", "before the school year began (2026-08-31)"},
+		{"too long", "lee", "/note S101 " + strings.Repeat("x", 2001), "text", "The text is 2001 characters; the limit is 2000."},
+		{"severity out of range", "lee", "/incident S101 hit a=x c=y severity=7", "severity", "from 1 to 5"},
+		{"other student by name", "lee", "/incident S101 hit a=x c=y severity=2 others=Liam", "others", "by code only"},
+		{"role not allowed", "rivera", "/note S101 hello", "", "/note is for paras and therapists; you are on the roster as a teacher."},
+		{"admin cannot log trials", "patel", "/trial S101 G1 +", "", "/trial is for paras, teachers and therapists"},
+		{"unknown command", "lee", "/dance S101", "", "There is no /dance."},
+		{"not on the roster", "stranger", "/trial S101 G1 +", "", "You are not on parabot's roster yet, so I can't log anything for you. Ask an administrator (Dr. Anil Patel) to add you."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSchool(t)
+			r := s.do(tc.user, tc.line)
+			if !r.IsError || !strings.Contains(r.Text, tc.want) {
+				t.Errorf("reply %q\nwant it to contain %q", r.Text, tc.want)
+			}
+			if r.Param != tc.param {
+				t.Errorf("param %q, want %q", r.Param, tc.param)
+			}
+			if !r.Private {
+				t.Error("errors must be private")
+			}
+			s.nothingStored()
+		})
+	}
+}

@@ -1,0 +1,77 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"parabot/bot"
+	"parabot/storage"
+)
+
+// releasePlaces are destinations where a student leaves staff care: a
+// handoff (to whom) is required.
+var releasePlaces = []string{"bus", "pickup", "car", "parent", "van", "walker", "home"}
+
+// Transition logs a student moving between activities or places, with the
+// handoff for bus and pickup.
+func Transition(d Deps) *bot.Command {
+	return &bot.Command{
+		Name:    "transition",
+		Summary: "Log a transition: from, to, prompt level, latency, and for bus or pickup who took the student.",
+		Roles:   []storage.Role{storage.RolePara, storage.RoleTeacher, storage.RoleAdmin},
+		Params: []bot.Param{
+			studentParam(),
+			{Name: "from", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 60,
+				Help: "where or what the student left (class, lunch, bus)"},
+			{Name: "to", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 60,
+				Help: "where the student went (lunch, gym, bus, pickup)"},
+			{Name: "prompt", Kind: bot.KindPrompt, Default: "i", Aliases: []string{"p"},
+				Help: "support needed: " + bot.PromptHelp},
+			{Name: "latency", Kind: bot.KindDuration, Aliases: []string{"lat"},
+				Help: "time from the direction to starting: 30s, 2m"},
+			{Name: "handoff", Kind: bot.KindText, MaxLen: 120, Aliases: []string{"to_whom", "released"},
+				Help: "for bus or pickup: who took the student (driver Mr. Lee, mother)"},
+			atParam(),
+		},
+		Examples: []string{
+			"/transition S101 class lunch prompt=v latency=45s",
+			"/transition Ava class bus handoff=driver Mr. Diaz, bus 12",
+		},
+		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			v := c.Values
+			st := v.Student("student")
+			t := storage.Transition{
+				StudentID: st.ID, StaffID: c.Staff.ID, At: v.Time("at"),
+				From: v.Text("from"), To: v.Text("to"), Prompt: v.Prompt("prompt"),
+				Latency: v.Duration("latency"), HandoffTo: v.Text("handoff"),
+			}
+			if isRelease(t.To) && t.HandoffTo == "" {
+				return bot.Reply{}, bot.Errorf("handoff", "A %s transition needs the handoff: who took %s, e.g. handoff=driver Mr. Diaz, bus 12.", t.To, st.Label())
+			}
+			t.Summary = fmt.Sprintf("Logged transition for %s%s: %s → %s, %s", st.Label(), when(t.At, c.Now), t.From, t.To, t.Prompt)
+			if t.Latency > 0 {
+				t.Summary += ", latency " + t.Latency.String()
+			}
+			if t.HandoffTo != "" {
+				t.Summary += ", released to " + t.HandoffTo
+			}
+			t.Summary += "."
+			e, err := d.Store.LogTransition(ctx, t, nil)
+			if err != nil {
+				return bot.Reply{}, fmt.Errorf("logging transition: %w", err)
+			}
+			return logged(e), nil
+		},
+	}
+}
+
+func isRelease(to string) bool {
+	w := strings.ToLower(to)
+	for _, p := range releasePlaces {
+		if strings.Contains(w, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,80 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"parabot/bot"
+	"parabot/storage"
+)
+
+// Trial logs several trials of one IEP goal in one line.
+func Trial(d Deps) *bot.Command {
+	return &bot.Command{
+		Name:    "trial",
+		Summary: "Log trials of an IEP goal: outcome and prompt level of each.",
+		Roles:   []storage.Role{storage.RolePara, storage.RoleTeacher, storage.RoleTherapist},
+		Params: []bot.Param{
+			studentParam(),
+			{Name: "goal", Kind: bot.KindGoal, Required: true, Positional: true,
+				Help: "the goal code, e.g. G2"},
+			{Name: "trials", Kind: bot.KindTrials, Required: true, Positional: true,
+				Help: bot.TrialHelp},
+			atParam(),
+		},
+		Examples: []string{
+			"/trial S101 G2 + + v - +",
+			"/trial Ava G1 +,+,+g,0 at=10:15",
+		},
+		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			st, goal := c.Values.Student("student"), c.Values.Goal("goal")
+			results := c.Values.Trials("trials")
+			at := c.Values.Time("at")
+			b := storage.TrialBatch{
+				GoalID: goal.ID, StudentID: st.ID, StaffID: c.Staff.ID, At: at, Results: results,
+				Summary: fmt.Sprintf("Logged %s for %s %s%s: %s.", plural(len(results), "trial", "trials"),
+					st.Label(), goal.Code, when(at, c.Now), TrialTally(results)),
+			}
+			e, err := d.Store.LogTrials(ctx, b, nil)
+			if err != nil {
+				return bot.Reply{}, fmt.Errorf("logging trials: %w", err)
+			}
+			return logged(e), nil
+		},
+	}
+}
+
+// TrialTally describes trial results the way teachers read them: correct
+// out of total, how many of those were independent, and the prompts used.
+func TrialTally(rs []storage.TrialResult) string {
+	correct, independent := 0, 0
+	prompts := map[storage.Prompt]int{}
+	noResp := 0
+	for _, r := range rs {
+		switch {
+		case r.Outcome == storage.Correct && r.Prompt == storage.Independent:
+			correct++
+			independent++
+		case r.Outcome == storage.Correct:
+			correct++
+			prompts[r.Prompt]++
+		case r.Outcome == storage.NoResponse:
+			noResp++
+		}
+	}
+	s := fmt.Sprintf("%d/%d correct, %d independent", correct, len(rs), independent)
+	var ps []string
+	for p := storage.Gestural; p <= storage.FullPhysical; p++ {
+		if n := prompts[p]; n > 0 {
+			ps = append(ps, fmt.Sprintf("%d %s", n, p))
+		}
+	}
+	if len(ps) > 0 {
+		s += " (prompted: " + strings.Join(ps, ", ") + ")"
+	}
+	if noResp > 0 {
+		s += fmt.Sprintf(", %d no response", noResp)
+	}
+	return s
+}

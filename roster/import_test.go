@@ -1,0 +1,197 @@
+package roster_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"parabot/roster"
+	"parabot/storage"
+	"parabot/storage/storagetest"
+)
+
+// openStore opens a real, empty SQLite store in a temporary folder.
+func openStore(t *testing.T) storage.Store {
+	t.Helper()
+	return storagetest.OpenSQLite(t)
+}
+
+// total adds up an ImportResult's counts.
+func total(counts map[string]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+// schoolStaff lists the staff of the store's only school by handle ("" when
+// there is no school).
+func schoolStaff(t *testing.T, s storage.Store) map[string]storage.Staff {
+	t.Helper()
+	ctx := context.Background()
+	schools, err := s.Schools(ctx)
+	if err != nil {
+		t.Fatalf("Schools: %v", err)
+	}
+	out := map[string]storage.Staff{}
+	for _, sc := range schools {
+		staff, err := s.ListStaff(ctx, sc.ID)
+		if err != nil {
+			t.Fatalf("ListStaff: %v", err)
+		}
+		for _, st := range staff {
+			out[st.Handle] = st
+		}
+	}
+	return out
+}
+
+func TestImportWithProblemsImportsNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	files := baseFiles()
+	// Everything is fine except the last row of the last file.
+	addLine("calendar.csv", "Oak School,2026-12-25,,vacation,,")(t, files)
+
+	res, err := roster.Import(ctx, s, toFS(files))
+	var problems roster.Errors
+	if !errors.As(err, &problems) || len(problems) != 1 || problems[0].File != "calendar.csv" || problems[0].Line != 4 {
+		t.Fatalf("Import = %v, want one problem at calendar.csv:4", err)
+	}
+	if total(res.Created)+total(res.Updated) != 0 {
+		t.Errorf("Import with problems reported %+v", res)
+	}
+	schools, err := s.Schools(ctx)
+	if err != nil {
+		t.Fatalf("Schools: %v", err)
+	}
+	if len(schools) != 0 {
+		t.Errorf("Import with problems stored %d schools", len(schools))
+	}
+	if _, err := s.StaffByIdentity(ctx, storage.PlatformShell, "kim"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Import with problems stored staff kim: %v", err)
+	}
+
+	// An update with a problem leaves the earlier import as it was.
+	if _, err := roster.Import(ctx, s, toFS(baseFiles())); err != nil {
+		t.Fatalf("Import of the base files: %v", err)
+	}
+	files = baseFiles()
+	setLine("staff.csv", 2, "Oak School,kim,Patricia Kim,teacher,pat.kim@oak.example.org,kim-class,U012AB3CD,,")(t, files)
+	setLine("students.csv", 3, "Oak School,S2,C.D.,Carl,Dunn,kindergarten,no")(t, files)
+	_, err = roster.Import(ctx, s, toFS(files))
+	if !errors.As(err, &problems) {
+		t.Fatalf("Import = %v, want roster.Errors", err)
+	}
+	if got := schoolStaff(t, s)["kim"].Name; got != "Pat Kim" {
+		t.Errorf("after a refused import kim's name is %q, want Pat Kim", got)
+	}
+}
+
+func TestReimportChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	first, err := roster.Import(ctx, s, toFS(baseFiles()))
+	if err != nil {
+		t.Fatalf("first Import: %v", err)
+	}
+	want := map[string]int{"schools": 1, "staff": 3, "identities": 5, "students": 2, "goals": 2,
+		"assignments": 2, "duties": 6, "calendar": 3}
+	if fmt.Sprint(first.Created) != fmt.Sprint(want) || total(first.Updated) != 0 {
+		t.Errorf("first Import = created %v, updated %v; want created %v", first.Created, first.Updated, want)
+	}
+	again, err := roster.Import(ctx, s, toFS(baseFiles()))
+	if err != nil {
+		t.Fatalf("second Import: %v", err)
+	}
+	if total(again.Created) != 0 || total(again.Updated) != 0 {
+		t.Errorf("second Import = created %v, updated %v; want nothing", again.Created, again.Updated)
+	}
+
+	// One changed value is one update.
+	files := baseFiles()
+	setLine("staff.csv", 2, "Oak School,kim,Patricia Kim,teacher,pat.kim@oak.example.org,kim-class,U012AB3CD,,")(t, files)
+	changed, err := roster.Import(ctx, s, toFS(files))
+	if err != nil {
+		t.Fatalf("third Import: %v", err)
+	}
+	if total(changed.Created) != 0 || fmt.Sprint(changed.Updated) != fmt.Sprint(map[string]int{"staff": 1}) {
+		t.Errorf("Import of one change = created %v, updated %v; want one staff updated", changed.Created, changed.Updated)
+	}
+	if got := schoolStaff(t, s)["kim"].Name; got != "Patricia Kim" {
+		t.Errorf("kim's name = %q, want Patricia Kim", got)
+	}
+}
+
+func TestImportDemo(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	res, err := roster.Import(ctx, s, roster.Demo())
+	if err != nil {
+		t.Fatalf("Import(Demo()): %v", err)
+	}
+	want := map[string]int{"schools": 1, "staff": 5, "identities": 5, "students": 6, "goals": 17,
+		"assignments": 15, "duties": 20, "calendar": 28}
+	if fmt.Sprint(res.Created) != fmt.Sprint(want) {
+		t.Errorf("Import(Demo()) created %v, want %v", res.Created, want)
+	}
+
+	lee, err := s.StaffByIdentity(ctx, storage.PlatformShell, "lee")
+	if err != nil {
+		t.Fatalf("StaffByIdentity(shell, lee): %v", err)
+	}
+	caseload, err := s.Caseload(ctx, lee.ID)
+	if err != nil {
+		t.Fatalf("Caseload(lee): %v", err)
+	}
+	if got := labels(caseload); got != "A.B. (S101), L.C. (S102), A.B. (S103)" {
+		t.Errorf("lee's caseload = %s", got)
+	}
+	school, err := s.School(ctx, lee.SchoolID)
+	if err != nil {
+		t.Fatalf("School: %v", err)
+	}
+	days, err := s.CalendarDays(ctx, school.ID, "2026-11-25", "2026-11-27")
+	if err != nil {
+		t.Fatalf("CalendarDays: %v", err)
+	}
+	if got := fmt.Sprint(days); got != fmt.Sprintf("[{%d 2026-11-25 early_release 12:30 Day before Thanksgiving} {%[1]d 2026-11-26 holiday  Thanksgiving} {%[1]d 2026-11-27 holiday  Thanksgiving break}]", school.ID) {
+		t.Errorf("Thanksgiving week = %s", got)
+	}
+
+	again, err := roster.Import(ctx, s, roster.Demo())
+	if err != nil {
+		t.Fatalf("second Import(Demo()): %v", err)
+	}
+	if total(again.Created) != 0 || total(again.Updated) != 0 {
+		t.Errorf("second Import(Demo()) = created %v, updated %v; want nothing", again.Created, again.Updated)
+	}
+}
+
+func labels(list []storage.Student) string {
+	s := ""
+	for i, st := range list {
+		if i > 0 {
+			s += ", "
+		}
+		s += st.Label()
+	}
+	return s
+}
+
+func TestImportStoreFailure(t *testing.T) {
+	s := openStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := roster.Import(ctx, s, toFS(baseFiles()))
+	var problems roster.Errors
+	if !errors.Is(err, context.Canceled) || errors.As(err, &problems) {
+		t.Fatalf("Import with a cancelled context = %v, want the store's error wrapping context.Canceled", err)
+	}
+	if !strings.HasPrefix(err.Error(), "import roster: ") {
+		t.Errorf("Import error = %q, want it to say what failed", err)
+	}
+}

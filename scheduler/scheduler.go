@@ -1,0 +1,118 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivertype"
+
+	"parabot/storage"
+)
+
+// Config configures the job workers.
+type Config struct {
+	Store   storage.Store
+	Senders map[storage.Platform]Sender
+	Log     *slog.Logger
+	// Now is the clock. When Movable is set, River reads it too, so moving
+	// it (the terminal adapter, tests) makes scheduled jobs come due.
+	Now     func() time.Time
+	Movable bool
+	// PollInterval is how often workers look for due jobs when nothing
+	// woke them (SQLite has no LISTEN/NOTIFY). Zero means one second.
+	PollInterval time.Duration
+	// DeliverWorkers bounds concurrent deliveries.
+	DeliverWorkers int
+}
+
+// Runner is a started River client working parabot's queues.
+type Runner interface {
+	// Stop waits for running jobs to finish, up to ctx's deadline.
+	Stop(ctx context.Context) error
+	// Idle waits until no job is due or running, up to ctx's deadline
+	// (the terminal adapter waits so its transcript is in order).
+	Idle(ctx context.Context) error
+}
+
+// Start builds and starts a River client on driver with parabot's
+// workers. driver is riverpgxv5.New(pool) or riversqlite.New(db).
+func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Config) (Runner, error) {
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = time.Second
+	}
+	if cfg.DeliverWorkers == 0 {
+		cfg.DeliverWorkers = 4
+	}
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}); err != nil {
+		return nil, fmt.Errorf("adding delivery worker: %w", err)
+	}
+	rc := &river.Config{
+		Logger:            cfg.Log.With("component", "river"),
+		Workers:           workers,
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+		Queues: map[string]river.QueueConfig{
+			QueueDeliver: {MaxWorkers: cfg.DeliverWorkers},
+		},
+	}
+	if cfg.Movable {
+		rc.Test.Time = movable(cfg.Now)
+	}
+	client, err := river.NewClient(driver, rc)
+	if err != nil {
+		return nil, fmt.Errorf("creating job client: %w", err)
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("starting job workers: %w", err)
+	}
+	return &runner[TTx]{client: client, now: cfg.Now}, nil
+}
+
+type runner[TTx any] struct {
+	client *river.Client[TTx]
+	now    func() time.Time
+}
+
+func (r *runner[TTx]) Stop(ctx context.Context) error { return r.client.Stop(ctx) }
+
+func (r *runner[TTx]) Idle(ctx context.Context) error {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		res, err := r.client.JobList(ctx, river.NewJobListParams().
+			States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled).
+			First(100))
+		if err != nil {
+			return fmt.Errorf("listing jobs: %w", err)
+		}
+		busy := false
+		now := r.now()
+		for _, j := range res.Jobs {
+			if j.State == rivertype.JobStateAvailable || j.State == rivertype.JobStateRunning || !j.ScheduledAt.After(now) {
+				busy = true
+			}
+		}
+		if !busy {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// movable makes River read our clock.
+type movable func() time.Time
+
+func (m movable) Now() time.Time { return m() }
+func (m movable) NowOrNil() *time.Time {
+	t := m()
+	return &t
+}

@@ -1,0 +1,316 @@
+// Package postgres is parabot's production storage engine on PostgreSQL
+// (pgx/v5, pgxpool). It implements storage.Store and holds River's
+// tables, so jobs are inserted in the same transaction as the records that
+// cause them, and several replicas can share one database.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"parabot/storage"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+var _ storage.Store = (*DB)(nil)
+
+// DefaultMaxConns is the pool size when Open is given 0. The pool never
+// has fewer than 2.
+const DefaultMaxConns = 10
+
+// connectTimeout bounds establishing one connection when the URL does not
+// say (connect_timeout=...).
+const connectTimeout = 10 * time.Second
+
+// migrationLock is the pg_advisory_lock key held while migrating, so that
+// replicas starting together migrate one at a time. It is per schema:
+// databases in different schemas do not wait for each other.
+const migrationLock = `hashtextextended('parabot migrations ' || current_schema(), 0)`
+
+// DB is an open Postgres connection pool.
+type DB struct {
+	pool  *pgxpool.Pool
+	river *river.Client[pgx.Tx] // insert-only: jobs go in our transactions
+	log   *slog.Logger
+}
+
+// Open connects to the database at url (a postgres:// URL, which may set
+// search_path), with a pool of maxConns connections (0 means
+// DefaultMaxConns), and applies parabot's and River's migrations.
+func Open(ctx context.Context, url string, log *slog.Logger, maxConns int32) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parsing postgres url: %w", err)
+	}
+	if maxConns <= 0 {
+		maxConns = DefaultMaxConns
+	}
+	// One connection holds the migration lock while River migrates on another.
+	maxConns = max(maxConns, 2)
+	cfg.MaxConns = maxConns
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to postgres: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connecting to postgres at %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
+	}
+	db := &DB{pool: pool, log: log}
+	if err := db.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("creating river insert client: %w", err)
+	}
+	db.river = rc
+	return db, nil
+}
+
+// Pool is the connection pool, for River's workers (riverpgxv5.New(db.Pool())).
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Engine names the engine.
+func (db *DB) Engine() string { return "postgres" }
+
+// Close closes every connection of the pool.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("pinging postgres: %w", err)
+	}
+	return nil
+}
+
+// migrate applies parabot's numbered migrations, each in its own
+// transaction, then River's, all under an advisory lock.
+func (db *DB) migrate(ctx context.Context) error {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquiring a connection to migrate: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(`+migrationLock+`)`); err != nil {
+		return fmt.Errorf("taking the migration lock: %w", err)
+	}
+	defer func() {
+		ctx := context.WithoutCancel(ctx)
+		if _, err := conn.Exec(ctx, `SELECT pg_advisory_unlock(`+migrationLock+`)`); err != nil {
+			// Closing the session is what releases the lock then.
+			db.log.Error("releasing the migration lock", "error", err)
+			conn.Conn().Close(ctx) //nolint:errcheck // closing is the fallback
+		}
+	}()
+	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+	)`); err != nil {
+		return fmt.Errorf("creating schema_migrations: %w", err)
+	}
+	files, err := migrationFiles(migrationFS)
+	if err != nil {
+		return err
+	}
+	for _, m := range files {
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
+				return fmt.Errorf("reading schema_migrations: %w", err)
+			}
+			if n > 0 {
+				return nil
+			}
+			body, err := fs.ReadFile(migrationFS, m.path)
+			if err != nil {
+				return fmt.Errorf("reading %s: %w", m.path, err)
+			}
+			if _, err := tx.Exec(ctx, string(body)); err != nil {
+				return fmt.Errorf("applying %s: %w", m.path, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
+				return fmt.Errorf("recording %s: %w", m.path, err)
+			}
+			db.log.Info("applied migration", "engine", "postgres", "version", m.version, "name", m.name)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	migrator, err := rivermigrate.New(riverpgxv5.New(db.pool), &rivermigrate.Config{Logger: db.log})
+	if err != nil {
+		return fmt.Errorf("creating river migrator: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrating river tables: %w", err)
+	}
+	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+	path    string
+}
+
+// migrationFiles lists migrations/NNNN_name.sql in version order.
+func migrationFiles(fsys fs.FS) ([]migration, error) {
+	paths, err := fs.Glob(fsys, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("listing migrations: %w", err)
+	}
+	var ms []migration
+	for _, p := range paths {
+		base := strings.TrimSuffix(strings.TrimPrefix(p, "migrations/"), ".sql")
+		num, name, _ := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number: %w", p, err)
+		}
+		ms = append(ms, migration{version: v, name: name, path: p})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// inTx runs fn in one transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("committing: %w", dbErr(err))
+	}
+	return nil
+}
+
+// dbErr translates Postgres errors into the storage package's: no rows
+// and broken references become ErrNotFound, uniqueness ErrConflict. The
+// original error stays in the chain for the log.
+func dbErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: %w", storage.ErrNotFound, err)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505": // unique_violation
+			return fmt.Errorf("%w: %w", storage.ErrConflict, err)
+		case "23503": // foreign_key_violation
+			return fmt.Errorf("%w: a referenced row does not exist: %w", storage.ErrNotFound, err)
+		}
+	}
+	return err
+}
+
+// fmtTime is how a time is written: UTC, truncated to the microsecond
+// (Postgres would round).
+func fmtTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// farFuture stands in for "no upper bound" in time ranges.
+var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// upper is a filter's upper bound: To, or far in the future when unset.
+func upper(to time.Time) time.Time {
+	if to.IsZero() {
+		return farFuture
+	}
+	return to
+}
+
+// utc scans a stored time (or NULL, as the zero time) into *t, in UTC.
+type utc struct{ t *time.Time }
+
+func (u utc) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*u.t = v.UTC()
+	case nil:
+		*u.t = time.Time{}
+	default:
+		return fmt.Errorf("cannot scan %T into a time", src)
+	}
+	return nil
+}
+
+// nullID writes 0 as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// queryer is what *pgxpool.Pool and pgx.Tx both offer.
+type queryer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// scanner is a pgx.Row or pgx.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// collect scans every row with scan.
+func collect[T any](rows pgx.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// deref reads a nullable id, NULL as 0.
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

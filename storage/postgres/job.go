@@ -1,0 +1,52 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"parabot/storage"
+)
+
+// insertJobs inserts jobs with River in tx, so they commit with it.
+func (db *DB) insertJobs(ctx context.Context, tx pgx.Tx, jobs []storage.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	if _, err := db.river.InsertManyTx(ctx, tx, jobs); err != nil {
+		return fmt.Errorf("inserting %d jobs: %w", len(jobs), err)
+	}
+	return nil
+}
+
+// Enqueue inserts jobs on their own, in one transaction.
+func (db *DB) Enqueue(ctx context.Context, jobs []storage.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error { return db.insertJobs(ctx, tx, jobs) })
+	if err != nil {
+		return fmt.Errorf("enqueueing: %w", err)
+	}
+	return nil
+}
+
+// Claim records a one-time key; false means it was claimed before.
+func (db *DB) Claim(ctx context.Context, key string, at time.Time) (bool, error) {
+	tag, err := db.pool.Exec(ctx, `INSERT INTO claims (key, claimed_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+		key, fmtTime(at))
+	if err != nil {
+		return false, fmt.Errorf("claiming %q: %w", key, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// Release forgets a claim, so a retry may act.
+func (db *DB) Release(ctx context.Context, key string) error {
+	if _, err := db.pool.Exec(ctx, `DELETE FROM claims WHERE key = $1`, key); err != nil {
+		return fmt.Errorf("releasing %q: %w", key, err)
+	}
+	return nil
+}

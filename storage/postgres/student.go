@@ -1,0 +1,113 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"parabot/storage"
+)
+
+const studentCols = `id, school_id, code, initials, first_name, last_name, grade, active`
+
+func scanStudent(row scanner) (storage.Student, error) {
+	var s storage.Student
+	err := row.Scan(&s.ID, &s.SchoolID, &s.Code, &s.Initials, &s.FirstName, &s.LastName, &s.Grade, &s.Active)
+	return s, err
+}
+
+// Caseload lists the active students a staff member may see: every
+// student of the school for an admin, the assigned ones for everyone
+// else. An inactive staff member has none.
+func (db *DB) Caseload(ctx context.Context, staffID int64) ([]storage.Student, error) {
+	st, err := db.StaffMember(ctx, staffID)
+	if err != nil {
+		return nil, fmt.Errorf("loading caseload: %w", err)
+	}
+	if !st.Active {
+		return nil, nil
+	}
+	if st.Role == storage.RoleAdmin {
+		return db.Students(ctx, st.SchoolID)
+	}
+	rows, err := db.pool.Query(ctx, `SELECT `+studentCols+` FROM students
+		WHERE active AND id IN (SELECT student_id FROM assignments WHERE staff_id = $1)
+		ORDER BY code`, staffID)
+	if err != nil {
+		return nil, fmt.Errorf("loading caseload of staff %d: %w", staffID, err)
+	}
+	out, err := collect(rows, scanStudent)
+	if err != nil {
+		return nil, fmt.Errorf("loading caseload of staff %d: %w", staffID, err)
+	}
+	return out, nil
+}
+
+// Students lists a school's active students ordered by code.
+func (db *DB) Students(ctx context.Context, schoolID int64) ([]storage.Student, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+studentCols+` FROM students
+		WHERE school_id = $1 AND active ORDER BY code`, schoolID)
+	if err != nil {
+		return nil, fmt.Errorf("listing students of school %d: %w", schoolID, err)
+	}
+	out, err := collect(rows, scanStudent)
+	if err != nil {
+		return nil, fmt.Errorf("listing students of school %d: %w", schoolID, err)
+	}
+	return out, nil
+}
+
+// Student returns one student by id.
+func (db *DB) Student(ctx context.Context, id int64) (storage.Student, error) {
+	s, err := scanStudent(db.pool.QueryRow(ctx, `SELECT `+studentCols+` FROM students WHERE id = $1`, id))
+	if err != nil {
+		return storage.Student{}, fmt.Errorf("loading student %d: %w", id, dbErr(err))
+	}
+	return s, nil
+}
+
+// StudentTeam lists the active staff assigned to a student with the kind
+// of assignment, teachers first, then paras, then therapists.
+func (db *DB) StudentTeam(ctx context.Context, studentID int64) ([]storage.TeamMember, error) {
+	rows, err := db.pool.Query(ctx, `SELECT s.id, s.school_id, s.handle, s.name, s.email, s.role, s.channel, s.active, a.kind
+		FROM assignments a JOIN staff s ON s.id = a.staff_id
+		WHERE a.student_id = $1 AND s.active
+		ORDER BY CASE a.kind WHEN 'teacher' THEN 0 WHEN 'para' THEN 1 ELSE 2 END, s.name, s.id`, studentID)
+	if err != nil {
+		return nil, fmt.Errorf("loading team of student %d: %w", studentID, err)
+	}
+	out, err := collect(rows, func(row scanner) (storage.TeamMember, error) {
+		var m storage.TeamMember
+		s := &m.Staff
+		err := row.Scan(&s.ID, &s.SchoolID, &s.Handle, &s.Name, &s.Email, &s.Role, &s.Channel, &s.Active, &m.Kind)
+		return m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading team of student %d: %w", studentID, err)
+	}
+	return out, nil
+}
+
+const goalCols = `id, student_id, code, text, domain, measurement, baseline,
+	mastery_percent, mastery_sessions, mastery_min_trials, start_date, end_date, active`
+
+func scanGoal(row scanner) (storage.Goal, error) {
+	var g storage.Goal
+	err := row.Scan(&g.ID, &g.StudentID, &g.Code, &g.Text, &g.Domain, &g.Measurement, &g.Baseline,
+		&g.MasteryPercent, &g.MasterySessions, &g.MasteryMinTrials, &g.StartDate, &g.EndDate, &g.Active)
+	return g, err
+}
+
+// Goals lists a student's active goals ordered by code, shorter codes
+// first so that G2 comes before G10.
+func (db *DB) Goals(ctx context.Context, studentID int64) ([]storage.Goal, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+goalCols+` FROM goals
+		WHERE student_id = $1 AND active ORDER BY length(code), code`, studentID)
+	if err != nil {
+		return nil, fmt.Errorf("listing goals of student %d: %w", studentID, err)
+	}
+	out, err := collect(rows, scanGoal)
+	if err != nil {
+		return nil, fmt.Errorf("listing goals of student %d: %w", studentID, err)
+	}
+	return out, nil
+}

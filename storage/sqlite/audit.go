@@ -1,0 +1,48 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"parabot/storage"
+)
+
+func insertAudit(ctx context.Context, q queryer, a storage.AuditEvent) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO audit (at, staff_id, student_id, action, entity, entity_id, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		fmtTime(a.At), a.StaffID, nullID(a.StudentID), a.Action, a.Entity, a.EntityID, a.Detail)
+	if err != nil {
+		return fmt.Errorf("inserting audit row: %w", dbErr(err))
+	}
+	return nil
+}
+
+// RecordAudit writes one audit row.
+func (db *DB) RecordAudit(ctx context.Context, a storage.AuditEvent) error {
+	if err := insertAudit(ctx, db.db, a); err != nil {
+		return fmt.Errorf("recording %s of %s: %w", a.Action, a.Entity, err)
+	}
+	return nil
+}
+
+// Audit lists audit rows for a student, or every row when studentID is 0,
+// oldest first.
+func (db *DB) Audit(ctx context.Context, studentID int64) ([]storage.AuditEvent, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, at, staff_id, student_id, action, entity, entity_id, detail FROM audit
+		WHERE $1 = 0 OR student_id = $1 ORDER BY at, id`, studentID)
+	if err != nil {
+		return nil, fmt.Errorf("listing audit rows of student %d: %w", studentID, err)
+	}
+	out, err := collect(rows, func(row scanner) (storage.AuditEvent, error) {
+		var a storage.AuditEvent
+		var student sql.NullInt64
+		err := row.Scan(&a.ID, utc{&a.At}, &a.StaffID, &student, &a.Action, &a.Entity, &a.EntityID, &a.Detail)
+		a.StudentID = student.Int64
+		return a, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing audit rows of student %d: %w", studentID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,334 @@
+// Package sqlite is parabot's embedded storage engine: one SQLite file,
+// opened by one process, on modernc.org/sqlite (pure Go). It implements
+// storage.Store and holds River's tables, so jobs are inserted in the
+// same transaction as the records that cause them.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"parabot/storage"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+var _ storage.Store = (*DB)(nil)
+
+// DB is an open SQLite database. It holds an exclusive lock on
+// "<path>.lock" until Close, so a second process cannot share the file.
+type DB struct {
+	db    *sql.DB
+	lock  *os.File
+	river *river.Client[*sql.Tx] // insert-only: jobs go in our transactions
+	log   *slog.Logger
+}
+
+// Open opens (creating if needed) the SQLite database at path, refuses it
+// when another process has it open, and applies parabot's and River's
+// migrations.
+func Open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
+	lock, err := lockFile(path)
+	if err != nil {
+		return nil, err
+	}
+	db, err := open(ctx, path, log)
+	if err != nil {
+		unlock(lock)
+		return nil, err
+	}
+	db.lock = lock
+	return db, nil
+}
+
+func open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate") // writers take the lock at BEGIN, never mid-transaction
+	sqlDB, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("opening sqlite database: %w", err)
+	}
+	// One connection: SQLite has one writer, and River's SQLite driver
+	// recommends it to avoid SQLITE_BUSY between its own goroutines.
+	sqlDB.SetMaxOpenConns(1)
+	sqlDB.SetConnMaxIdleTime(0)
+	sqlDB.SetConnMaxLifetime(0)
+
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("opening sqlite database: %w", err)
+	}
+	db := &DB{db: sqlDB, log: log}
+	if err := db.migrate(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	rc, err := river.NewClient(riversqlite.New(sqlDB), &river.Config{Logger: log})
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("creating river insert client: %w", err)
+	}
+	db.river = rc
+	return db, nil
+}
+
+// lockFile takes an exclusive, non-blocking flock on path+".lock". The
+// kernel drops it when the process dies, so a crash leaves no stale lock.
+func lockFile(path string) (*os.File, error) {
+	name := path + ".lock"
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening lock file %s: %w", name, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("sqlite database %s is in use by another parabot process (SQLite serves one process; use Postgres for several replicas)", path)
+		}
+		return nil, fmt.Errorf("locking %s: %w", name, err)
+	}
+	return f, nil
+}
+
+func unlock(f *os.File) {
+	if f == nil {
+		return
+	}
+	_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	_ = f.Close()
+}
+
+// SQL is the database handle, for River's workers
+// (riversqlite.New(db.SQL())). It has one connection: never use it while
+// holding a transaction of your own.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// Engine names the engine.
+func (db *DB) Engine() string { return "sqlite" }
+
+// Close closes the database and releases the file lock.
+func (db *DB) Close() error {
+	err := db.db.Close()
+	unlock(db.lock)
+	db.lock = nil
+	if err != nil {
+		return fmt.Errorf("closing sqlite database: %w", err)
+	}
+	return nil
+}
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("pinging sqlite: %w", err)
+	}
+	return nil
+}
+
+// migrate applies parabot's numbered migrations, each in its own
+// transaction, then River's.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TEXT NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("creating schema_migrations: %w", err)
+	}
+	files, err := migrationFiles(migrationFS)
+	if err != nil {
+		return err
+	}
+	for _, m := range files {
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
+				return fmt.Errorf("reading schema_migrations: %w", err)
+			}
+			if n > 0 {
+				return nil
+			}
+			body, err := fs.ReadFile(migrationFS, m.path)
+			if err != nil {
+				return fmt.Errorf("reading %s: %w", m.path, err)
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("applying %s: %w", m.path, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+				m.version, m.name, fmtTime(time.Now())); err != nil {
+				return fmt.Errorf("recording %s: %w", m.path, err)
+			}
+			db.log.Info("applied migration", "engine", "sqlite", "version", m.version, "name", m.name)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	migrator, err := rivermigrate.New(riversqlite.New(db.db), &rivermigrate.Config{Logger: db.log})
+	if err != nil {
+		return fmt.Errorf("creating river migrator: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrating river tables: %w", err)
+	}
+	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+	path    string
+}
+
+// migrationFiles lists migrations/NNNN_name.sql in version order.
+func migrationFiles(fsys fs.FS) ([]migration, error) {
+	paths, err := fs.Glob(fsys, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("listing migrations: %w", err)
+	}
+	var ms []migration
+	for _, p := range paths {
+		base := strings.TrimSuffix(strings.TrimPrefix(p, "migrations/"), ".sql")
+		num, name, _ := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number: %w", p, err)
+		}
+		ms = append(ms, migration{version: v, name: name, path: p})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// inTx runs fn in one transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", dbErr(err))
+	}
+	return nil
+}
+
+// dbErr translates SQLite's errors into the storage package's: no rows
+// and broken references become ErrNotFound, uniqueness ErrConflict. The
+// original error stays in the chain for the log.
+func dbErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", storage.ErrNotFound, err)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %w", storage.ErrConflict, err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("%w: a referenced row does not exist: %w", storage.ErrNotFound, err)
+		}
+	}
+	return err
+}
+
+// timeFormat stores times in UTC with a fixed width, so that text order
+// is time order.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+// fmtTime is how a time is written: UTC, truncated to the microsecond.
+func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+// farFuture stands in for "no upper bound" in time ranges.
+var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// utc scans a stored time into *t, in UTC.
+type utc struct{ t *time.Time }
+
+func (u utc) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		t, err := time.Parse(timeFormat, v)
+		if err != nil {
+			return fmt.Errorf("parsing stored time %q: %w", v, err)
+		}
+		*u.t = t.UTC()
+	case []byte:
+		return u.Scan(string(v))
+	case time.Time:
+		*u.t = v.UTC()
+	case nil:
+		*u.t = time.Time{}
+	default:
+		return fmt.Errorf("cannot scan %T into a time", src)
+	}
+	return nil
+}
+
+// nullID writes 0 as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// queryer is what *sql.DB and *sql.Tx both offer.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// collect scans every row with scan.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

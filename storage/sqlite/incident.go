@@ -1,0 +1,174 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"parabot/storage"
+)
+
+// LogIncident stores one incident as one entry.
+func (db *DB) LogIncident(ctx context.Context, in storage.Incident, jobs []storage.Job) (storage.Entry, error) {
+	e := storage.Entry{Kind: storage.EntryIncident, StaffID: in.StaffID, StudentID: in.StudentID, CreatedAt: in.At, Summary: in.Summary}
+	detail := fmt.Sprintf("severity=%d severe=%t", in.Severity, in.Severe())
+	return db.logEntry(ctx, e, detail, jobs, func(tx *sql.Tx, entryID int64) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO incidents (entry_id, student_id, staff_id, at, duration_ns, setting,
+			antecedent, behavior, consequence, severity, strategies, injury, restraint, seclusion, others, notes, active, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, true, 1)`,
+			entryID, in.StudentID, in.StaffID, fmtTime(in.At), int64(in.Duration), in.Setting,
+			in.Antecedent, in.Behavior, in.Consequence, in.Severity, encodeList(in.Strategies),
+			in.Injury, in.Restraint, in.Seclusion, encodeList(in.Others), in.Notes)
+		return err
+	})
+}
+
+const incidentCols = `i.id, i.entry_id, i.student_id, i.staff_id, i.at, i.duration_ns, i.setting, i.antecedent, i.behavior,
+	i.consequence, i.severity, i.strategies, i.injury, i.restraint, i.seclusion, i.others, i.notes, i.active, e.summary`
+
+func scanIncident(row scanner) (storage.Incident, error) {
+	var r incidentRow
+	if err := row.Scan(r.dest()...); err != nil {
+		return storage.Incident{}, err
+	}
+	return r.incident()
+}
+
+// Incidents lists a student's incidents in [f.From, f.To), oldest first.
+func (db *DB) Incidents(ctx context.Context, f storage.Filter) ([]storage.Incident, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT `+incidentCols+`
+		FROM incidents i JOIN entries e ON e.id = i.entry_id
+		WHERE i.student_id = $1 AND i.at >= $2 AND i.at < $3 AND ($4 OR i.active)
+		ORDER BY i.at, i.id`, f.StudentID, fmtTime(f.From), fmtTime(upper(f.To)), f.IncludeInactive)
+	if err != nil {
+		return nil, fmt.Errorf("listing incidents of student %d: %w", f.StudentID, err)
+	}
+	out, err := collect(rows, scanIncident)
+	if err != nil {
+		return nil, fmt.Errorf("listing incidents of student %d: %w", f.StudentID, err)
+	}
+	return out, nil
+}
+
+// UpdateIncident replaces an incident's fields (and its entry's summary
+// when in.Summary is set), first copying the current version into
+// incident_versions, and writes an "edit" audit row. An undone incident
+// cannot be edited (ErrConflict).
+func (db *DB) UpdateIncident(ctx context.Context, in storage.Incident, byStaffID int64, at time.Time) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var entryID, studentID int64
+		var version int
+		var active bool
+		err := tx.QueryRowContext(ctx, `SELECT entry_id, student_id, version, active FROM incidents WHERE id = $1`, in.ID).
+			Scan(&entryID, &studentID, &version, &active)
+		if err != nil {
+			return dbErr(err)
+		}
+		if !active {
+			return fmt.Errorf("incident was undone: %w", storage.ErrConflict)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (incident_id, version, changed_by, changed_at,
+				at, duration_ns, setting, antecedent, behavior, consequence, severity, strategies,
+				injury, restraint, seclusion, others, notes, summary)
+			SELECT i.id, i.version, $2, $3, i.at, i.duration_ns, i.setting, i.antecedent, i.behavior, i.consequence,
+				i.severity, i.strategies, i.injury, i.restraint, i.seclusion, i.others, i.notes, e.summary
+			FROM incidents i JOIN entries e ON e.id = i.entry_id WHERE i.id = $1`,
+			in.ID, byStaffID, fmtTime(at)); err != nil {
+			return dbErr(err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET at = $2, duration_ns = $3, setting = $4, antecedent = $5,
+				behavior = $6, consequence = $7, severity = $8, strategies = $9, injury = $10, restraint = $11,
+				seclusion = $12, others = $13, notes = $14, version = version + 1
+			WHERE id = $1`, in.ID, fmtTime(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
+			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
+			encodeList(in.Others), in.Notes); err != nil {
+			return dbErr(err)
+		}
+		if in.Summary != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE entries SET summary = $2 WHERE id = $1`, entryID, in.Summary); err != nil {
+				return dbErr(err)
+			}
+		}
+		return insertAudit(ctx, tx, storage.AuditEvent{At: at, StaffID: byStaffID, StudentID: studentID, Action: "edit",
+			Entity: string(storage.EntryIncident), EntityID: entryID,
+			Detail: fmt.Sprintf("incident_id=%d version=%d", in.ID, version+1)})
+	})
+	if err != nil {
+		return fmt.Errorf("updating incident %d: %w", in.ID, err)
+	}
+	return nil
+}
+
+// IncidentVersions lists an incident's earlier versions, oldest first.
+func (db *DB) IncidentVersions(ctx context.Context, incidentID int64) ([]storage.IncidentVersion, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT v.version, v.changed_by, v.changed_at,
+			i.id, i.entry_id, i.student_id, i.staff_id, v.at, v.duration_ns, v.setting, v.antecedent, v.behavior,
+			v.consequence, v.severity, v.strategies, v.injury, v.restraint, v.seclusion, v.others, v.notes, true, v.summary
+		FROM incident_versions v JOIN incidents i ON i.id = v.incident_id
+		WHERE v.incident_id = $1 ORDER BY v.version`, incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("listing versions of incident %d: %w", incidentID, err)
+	}
+	out, err := collect(rows, func(row scanner) (storage.IncidentVersion, error) {
+		var v storage.IncidentVersion
+		var rest incidentRow
+		if err := row.Scan(append([]any{&v.Version, &v.ChangedBy, utc{&v.ChangedAt}}, rest.dest()...)...); err != nil {
+			return v, err
+		}
+		in, err := rest.incident()
+		v.IncidentID, v.Incident = in.ID, in
+		return v, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing versions of incident %d: %w", incidentID, err)
+	}
+	return out, nil
+}
+
+// incidentRow is an incident as scanned, before its lists are decoded.
+type incidentRow struct {
+	in                storage.Incident
+	dur               int64
+	strategies, other string
+}
+
+func (r *incidentRow) dest() []any {
+	in := &r.in
+	return []any{&in.ID, &in.EntryID, &in.StudentID, &in.StaffID, utc{&in.At}, &r.dur, &in.Setting, &in.Antecedent,
+		&in.Behavior, &in.Consequence, &in.Severity, &r.strategies, &in.Injury, &in.Restraint, &in.Seclusion, &r.other,
+		&in.Notes, &in.Active, &in.Summary}
+}
+
+func (r *incidentRow) incident() (storage.Incident, error) {
+	in := r.in
+	in.Duration = time.Duration(r.dur)
+	var err error
+	if in.Strategies, err = decodeList(r.strategies); err != nil {
+		return in, err
+	}
+	in.Others, err = decodeList(r.other)
+	return in, err
+}
+
+// encodeList stores a list of short strings as a JSON array.
+func encodeList(l []string) string {
+	if len(l) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(l) // a []string always marshals
+	return string(b)
+}
+
+// decodeList reads a JSON array; an empty one is nil.
+func decodeList(s string) ([]string, error) {
+	var l []string
+	if err := json.Unmarshal([]byte(s), &l); err != nil {
+		return nil, fmt.Errorf("decoding stored list: %w", err)
+	}
+	if len(l) == 0 {
+		return nil, nil
+	}
+	return l, nil
+}

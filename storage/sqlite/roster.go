@@ -1,0 +1,364 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"parabot/storage"
+)
+
+// ImportRoster creates or updates everything in r in one transaction,
+// matching rows by their natural keys. Rows are compared before writing,
+// so an identical re-import creates and updates nothing.
+func (db *DB) ImportRoster(ctx context.Context, r storage.Roster) (storage.ImportResult, error) {
+	res := storage.ImportResult{Created: map[string]int{}, Updated: map[string]int{}}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		im := &importer{ctx: ctx, tx: tx, res: res,
+			schools: map[string]int64{}, staff: map[string]storage.Staff{}, students: map[string]int64{}}
+		return im.run(r)
+	})
+	if err != nil {
+		return storage.ImportResult{}, fmt.Errorf("importing roster: %w", err)
+	}
+	return res, nil
+}
+
+// importer carries one import's transaction and the ids it resolved.
+type importer struct {
+	ctx      context.Context
+	tx       *sql.Tx
+	res      storage.ImportResult
+	schools  map[string]int64         // by name
+	staff    map[string]storage.Staff // by handle
+	students map[string]int64         // by code
+}
+
+func (im *importer) count(kind string, created, updated bool) {
+	switch {
+	case created:
+		im.res.Created[kind]++
+	case updated:
+		im.res.Updated[kind]++
+	}
+}
+
+func (im *importer) run(r storage.Roster) error {
+	for i, s := range r.Schools {
+		if err := im.school(s); err != nil {
+			return fmt.Errorf("school row %d (%q): %w", i+1, s.Name, err)
+		}
+	}
+	for i, s := range r.Staff {
+		if err := im.staffRow(s); err != nil {
+			return fmt.Errorf("staff row %d (%q): %w", i+1, s.Handle, err)
+		}
+	}
+	for i, s := range r.Students {
+		if err := im.student(s); err != nil {
+			return fmt.Errorf("student row %d (%q): %w", i+1, s.Code, err)
+		}
+	}
+	for i, g := range r.Goals {
+		if err := im.goal(g); err != nil {
+			return fmt.Errorf("goal row %d (%s %s): %w", i+1, g.StudentCode, g.Goal.Code, err)
+		}
+	}
+	for i, a := range r.Assignments {
+		if err := im.assignment(a); err != nil {
+			return fmt.Errorf("assignment row %d (%s %s): %w", i+1, a.StaffHandle, a.StudentCode, err)
+		}
+	}
+	for i, d := range r.Duties {
+		if err := im.duty(d); err != nil {
+			return fmt.Errorf("duty row %d (%s): %w", i+1, d.StaffHandle, err)
+		}
+	}
+	for i, d := range r.Calendar {
+		if err := im.day(d); err != nil {
+			return fmt.Errorf("calendar row %d (%s %s): %w", i+1, d.School, d.Day.Date, err)
+		}
+	}
+	return nil
+}
+
+func (im *importer) school(s storage.School) error {
+	var old storage.School
+	err := im.tx.QueryRowContext(im.ctx, `SELECT `+schoolCols+` FROM schools WHERE name = $1`, s.Name).
+		Scan(&old.ID, &old.Name, &old.TimeZone, &old.YearStart, &old.YearEnd, &old.DayStart, &old.Dismissal)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = im.tx.QueryRowContext(im.ctx, `INSERT INTO schools (name, time_zone, year_start, year_end, day_start, dismissal)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			s.Name, s.TimeZone, s.YearStart, s.YearEnd, s.DayStart, s.Dismissal).Scan(&s.ID)
+		if err != nil {
+			return dbErr(err)
+		}
+		im.schools[s.Name] = s.ID
+		im.count("schools", true, false)
+		return nil
+	}
+	if err != nil {
+		return dbErr(err)
+	}
+	im.schools[s.Name] = old.ID
+	s.ID = old.ID
+	if s == old {
+		return nil
+	}
+	_, err = im.tx.ExecContext(im.ctx, `UPDATE schools SET time_zone = $2, year_start = $3, year_end = $4, day_start = $5, dismissal = $6
+		WHERE id = $1`, s.ID, s.TimeZone, s.YearStart, s.YearEnd, s.DayStart, s.Dismissal)
+	im.count("schools", false, true)
+	return dbErr(err)
+}
+
+func (im *importer) schoolID(name string) (int64, error) {
+	if id, ok := im.schools[name]; ok {
+		return id, nil
+	}
+	var id int64
+	err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM schools WHERE name = $1`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("unknown school %q: %w", name, storage.ErrNotFound)
+	}
+	if err != nil {
+		return 0, dbErr(err)
+	}
+	im.schools[name] = id
+	return id, nil
+}
+
+func (im *importer) staffRow(s storage.RosterStaff) error {
+	if !s.Role.Valid() {
+		return fmt.Errorf("unknown role %q", s.Role)
+	}
+	schoolID, err := im.schoolID(s.School)
+	if err != nil {
+		return err
+	}
+	st := storage.Staff{SchoolID: schoolID, Handle: s.Handle, Name: s.Name, Email: s.Email,
+		Role: s.Role, Channel: s.Channel, Active: s.Active}
+	old, err := scanStaff(im.tx.QueryRowContext(im.ctx, `SELECT `+staffCols+` FROM staff WHERE handle = $1`, s.Handle))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = im.tx.QueryRowContext(im.ctx, `INSERT INTO staff (school_id, handle, name, email, role, channel, active)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			st.SchoolID, st.Handle, st.Name, st.Email, st.Role, st.Channel, st.Active).Scan(&st.ID)
+		if err != nil {
+			return dbErr(err)
+		}
+		im.count("staff", true, false)
+	case err != nil:
+		return dbErr(err)
+	default:
+		st.ID = old.ID
+		if st != old {
+			_, err = im.tx.ExecContext(im.ctx, `UPDATE staff SET school_id = $2, name = $3, email = $4, role = $5, channel = $6, active = $7
+				WHERE id = $1`, st.ID, st.SchoolID, st.Name, st.Email, st.Role, st.Channel, st.Active)
+			if err != nil {
+				return dbErr(err)
+			}
+			im.count("staff", false, true)
+		}
+	}
+	im.staff[st.Handle] = st
+	ids := []storage.Identity{{StaffID: st.ID, Platform: storage.PlatformShell, UserID: st.Handle}}
+	if s.SlackID != "" {
+		ids = append(ids, storage.Identity{StaffID: st.ID, Platform: storage.PlatformSlack, UserID: s.SlackID})
+	}
+	if s.DiscordID != "" {
+		ids = append(ids, storage.Identity{StaffID: st.ID, Platform: storage.PlatformDiscord, UserID: s.DiscordID})
+	}
+	for _, id := range ids {
+		if err := im.identity(id); err != nil {
+			return fmt.Errorf("%s identity: %w", id.Platform, err)
+		}
+	}
+	return nil
+}
+
+// identity links a platform user id to the staff member, moving it from
+// whoever had it before (a corrected roster wins).
+func (im *importer) identity(id storage.Identity) error {
+	var staffID int64
+	err := im.tx.QueryRowContext(im.ctx, `SELECT staff_id FROM identities WHERE platform = $1 AND user_id = $2`,
+		id.Platform, id.UserID).Scan(&staffID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO identities (platform, user_id, staff_id) VALUES ($1, $2, $3)`,
+			id.Platform, id.UserID, id.StaffID)
+		im.count("identities", true, false)
+	case err != nil:
+	case staffID != id.StaffID:
+		_, err = im.tx.ExecContext(im.ctx, `UPDATE identities SET staff_id = $3 WHERE platform = $1 AND user_id = $2`,
+			id.Platform, id.UserID, id.StaffID)
+		im.count("identities", false, true)
+	}
+	return dbErr(err)
+}
+
+func (im *importer) staffByHandle(handle string) (storage.Staff, error) {
+	if st, ok := im.staff[handle]; ok {
+		return st, nil
+	}
+	st, err := scanStaff(im.tx.QueryRowContext(im.ctx, `SELECT `+staffCols+` FROM staff WHERE handle = $1`, handle))
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.Staff{}, fmt.Errorf("unknown staff handle %q: %w", handle, storage.ErrNotFound)
+	}
+	if err != nil {
+		return storage.Staff{}, dbErr(err)
+	}
+	im.staff[handle] = st
+	return st, nil
+}
+
+func (im *importer) student(s storage.RosterStudent) error {
+	schoolID, err := im.schoolID(s.School)
+	if err != nil {
+		return err
+	}
+	st := storage.Student{SchoolID: schoolID, Code: s.Code, Initials: s.Initials, FirstName: s.FirstName,
+		LastName: s.LastName, Grade: s.Grade, Active: s.Active}
+	old, err := scanStudent(im.tx.QueryRowContext(im.ctx, `SELECT `+studentCols+` FROM students WHERE code = $1`, s.Code))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = im.tx.QueryRowContext(im.ctx, `INSERT INTO students (school_id, code, initials, first_name, last_name, grade, active)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			st.SchoolID, st.Code, st.Initials, st.FirstName, st.LastName, st.Grade, st.Active).Scan(&st.ID)
+		if err != nil {
+			return dbErr(err)
+		}
+		im.count("students", true, false)
+	case err != nil:
+		return dbErr(err)
+	default:
+		st.ID = old.ID
+		if st != old {
+			_, err = im.tx.ExecContext(im.ctx, `UPDATE students SET school_id = $2, initials = $3, first_name = $4, last_name = $5, grade = $6, active = $7
+				WHERE id = $1`, st.ID, st.SchoolID, st.Initials, st.FirstName, st.LastName, st.Grade, st.Active)
+			if err != nil {
+				return dbErr(err)
+			}
+			im.count("students", false, true)
+		}
+	}
+	im.students[st.Code] = st.ID
+	return nil
+}
+
+func (im *importer) studentID(code string) (int64, error) {
+	if id, ok := im.students[code]; ok {
+		return id, nil
+	}
+	var id int64
+	err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM students WHERE code = $1`, code).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("unknown student code %q: %w", code, storage.ErrNotFound)
+	}
+	if err != nil {
+		return 0, dbErr(err)
+	}
+	im.students[code] = id
+	return id, nil
+}
+
+func (im *importer) goal(rg storage.RosterGoal) error {
+	studentID, err := im.studentID(rg.StudentCode)
+	if err != nil {
+		return err
+	}
+	g := rg.Goal
+	g.ID, g.StudentID = 0, studentID
+	old, err := scanGoal(im.tx.QueryRowContext(im.ctx, `SELECT `+goalCols+` FROM goals WHERE student_id = $1 AND code = $2`, studentID, g.Code))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO goals (student_id, code, text, domain, measurement, baseline,
+			mastery_percent, mastery_sessions, mastery_min_trials, start_date, end_date, active)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			g.StudentID, g.Code, g.Text, g.Domain, g.Measurement, g.Baseline,
+			g.MasteryPercent, g.MasterySessions, g.MasteryMinTrials, g.StartDate, g.EndDate, g.Active)
+		im.count("goals", true, false)
+	case err != nil:
+	default:
+		g.ID = old.ID
+		if g != old {
+			_, err = im.tx.ExecContext(im.ctx, `UPDATE goals SET text = $2, domain = $3, measurement = $4, baseline = $5,
+				mastery_percent = $6, mastery_sessions = $7, mastery_min_trials = $8, start_date = $9, end_date = $10, active = $11
+				WHERE id = $1`, g.ID, g.Text, g.Domain, g.Measurement, g.Baseline,
+				g.MasteryPercent, g.MasterySessions, g.MasteryMinTrials, g.StartDate, g.EndDate, g.Active)
+			im.count("goals", false, true)
+		}
+	}
+	return dbErr(err)
+}
+
+func (im *importer) assignment(a storage.RosterAssignment) error {
+	st, err := im.staffByHandle(a.StaffHandle)
+	if err != nil {
+		return err
+	}
+	studentID, err := im.studentID(a.StudentCode)
+	if err != nil {
+		return err
+	}
+	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO assignments (staff_id, student_id, kind) VALUES ($1, $2, $3)
+		ON CONFLICT (staff_id, student_id, kind) DO NOTHING`, st.ID, studentID, a.Kind)
+	if err != nil {
+		return dbErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("counting rows: %w", err)
+	}
+	im.count("assignments", n > 0, false)
+	return nil
+}
+
+func (im *importer) duty(rd storage.RosterDuty) error {
+	st, err := im.staffByHandle(rd.StaffHandle)
+	if err != nil {
+		return err
+	}
+	d := rd.Duty
+	d.ID, d.SchoolID, d.StaffID = 0, st.SchoolID, st.ID
+	old, err := scanDuty(im.tx.QueryRowContext(im.ctx, `SELECT `+dutyCols+` FROM duties
+		WHERE staff_id = $1 AND kind = $2 AND weekday = $3 AND start_time = $4`, d.StaffID, d.Kind, int(d.Weekday), d.Start))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO duties (school_id, staff_id, kind, weekday, start_time, end_time, place)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.SchoolID, d.StaffID, d.Kind, int(d.Weekday), d.Start, d.End, d.Place)
+		im.count("duties", true, false)
+	case err != nil:
+	default:
+		d.ID = old.ID
+		if d != old {
+			_, err = im.tx.ExecContext(im.ctx, `UPDATE duties SET school_id = $2, end_time = $3, place = $4 WHERE id = $1`,
+				d.ID, d.SchoolID, d.End, d.Place)
+			im.count("duties", false, true)
+		}
+	}
+	return dbErr(err)
+}
+
+func (im *importer) day(rd storage.RosterDay) error {
+	schoolID, err := im.schoolID(rd.School)
+	if err != nil {
+		return err
+	}
+	d := rd.Day
+	d.SchoolID = schoolID
+	old, err := scanDay(im.tx.QueryRowContext(im.ctx, `SELECT `+dayCols+` FROM calendar_days WHERE school_id = $1 AND day = $2`,
+		d.SchoolID, d.Date))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO calendar_days (school_id, day, kind, dismissal, note) VALUES ($1, $2, $3, $4, $5)`,
+			d.SchoolID, d.Date, d.Kind, d.Dismissal, d.Note)
+		im.count("calendar", true, false)
+	case err != nil:
+	case d != old:
+		_, err = im.tx.ExecContext(im.ctx, `UPDATE calendar_days SET kind = $3, dismissal = $4, note = $5 WHERE school_id = $1 AND day = $2`,
+			d.SchoolID, d.Date, d.Kind, d.Dismissal, d.Note)
+		im.count("calendar", false, true)
+	}
+	return dbErr(err)
+}
