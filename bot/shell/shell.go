@@ -131,7 +131,7 @@ func (s *Shell) line(ctx context.Context, line string) bool {
 	case "who":
 		s.who(ctx)
 	case "wait", "clock":
-		s.wait(rest)
+		s.wait(ctx, rest)
 	case "inbox":
 		s.showInbox()
 	default:
@@ -200,9 +200,9 @@ func (s *Shell) who(ctx context.Context) {
 	}
 }
 
-func (s *Shell) wait(arg string) {
+func (s *Shell) wait(ctx context.Context, arg string) {
 	if arg == "" {
-		s.printf("It is %s. Move the clock with /wait 30m or /wait 2h.\n", s.cfg.Clock.Now().Format("Mon Jan 2 15:04 MST"))
+		s.printf("It is %s. Move the clock with /wait 30m or /wait 2h.\n", s.cfg.Clock.Now().In(s.location(ctx)).Format("Mon Jan 2 15:04 MST"))
 		return
 	}
 	d, err := bot.ParseDuration(strings.TrimPrefix(arg, "+"))
@@ -284,7 +284,7 @@ func (s *Shell) SendDM(ctx context.Context, handle string, r bot.Reply) error {
 
 // PostChannel prints a channel post as it would appear.
 func (s *Shell) PostChannel(ctx context.Context, channel string, r bot.Reply) error {
-	s.printf("\n>> post in #%s at %s\n%s\n", channel, s.cfg.Clock.Now().Format("15:04"), Render("  ", r))
+	s.printf("\n>> post in #%s at %s\n%s\n", channel, s.cfg.Clock.Now().In(s.location(ctx)).Format("15:04"), Render("  ", r))
 	return nil
 }
 

@@ -95,7 +95,9 @@ func (a *Adapter) press(ctx context.Context, ic slackapi.InteractionCallback, ac
 	first, err := a.store.Claim(ctx, key, a.now())
 	if err != nil {
 		a.log.Error("claiming slack action", "action", action, "error", err)
-		a.deliverPress(ctx, ic, bot.Reply{Text: bot.SomethingWentWrong, IsError: true})
+		a.background(ctx, func(ctx context.Context) {
+			a.deliverPress(ctx, ic, bot.Reply{Text: bot.SomethingWentWrong, IsError: true})
+		})
 		return
 	}
 	if !first {
@@ -120,9 +122,16 @@ func (a *Adapter) press(ctx context.Context, ic slackapi.InteractionCallback, ac
 }
 
 // deliverPress shows the reply to a press where the button was: in the
-// modal (views.update) or as an ephemeral message (response_url).
+// modal (views.update); replacing an ephemeral message (response_url);
+// beside a message others see too, as an ephemeral message, since
+// replies are private; by direct message from the Home tab.
 func (a *Adapter) deliverPress(ctx context.Context, ic slackapi.InteractionCallback, r bot.Reply) {
-	if ic.Container.Type == "view" || (ic.View.ID != "" && ic.ResponseURL == "") {
+	switch {
+	case ic.View.Type == slackapi.VTHomeTab:
+		if err := a.SendDM(ctx, ic.User.ID, r); err != nil {
+			a.log.Error("sending reply to a home tab button", "user_id", ic.User.ID, "error", err)
+		}
+	case ic.Container.Type == "view" || (ic.View.ID != "" && ic.ResponseURL == ""):
 		meta, _ := parseMeta(ic.View.PrivateMetadata)
 		name := meta.Command
 		if name == "" {
@@ -133,11 +142,11 @@ func (a *Adapter) deliverPress(ctx context.Context, ic slackapi.InteractionCallb
 		if _, err := a.api.UpdateViewContext(ctx, resultView(name, meta, r), "", "", ic.View.ID); err != nil {
 			a.log.Error("updating slack view", "error", err)
 		}
-		return
+	default:
+		m := ephemeral(r)
+		m.ReplaceOriginal = ic.Container.IsEphemeral && !r.IsError
+		a.respond(ctx, ic.ResponseURL, m)
 	}
-	m := ephemeral(r)
-	m.ReplaceOriginal = !r.IsError
-	a.respond(ctx, ic.ResponseURL, m)
 }
 
 // redrawForm redraws a form when a field it depends on changed: choosing

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"time"
 
 	"parabot/commands"
 	"parabot/config"
@@ -111,6 +112,43 @@ func runCommands(args []string, stdout, stderr io.Writer) error {
 }
 
 func runDiscord(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fmt.Fprintln(stderr, "Usage: parabot discord register [--guild ID]")
-	return errUsage
+	if len(args) == 0 || args[0] != "register" {
+		fmt.Fprintln(stderr, "Usage: parabot discord register [--guild ID]")
+		return errUsage
+	}
+	fs := flag.NewFlagSet("discord register", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	guild := fs.String("guild", "", "register in this server only (appears at once); default: globally")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+		return errUsage
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.DiscordBotToken == "" || cfg.DiscordAppID == "" {
+		return errors.New("DISCORD_BOT_TOKEN and DISCORD_APP_ID must be set to register commands")
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	s := &server{cfg: cfg, log: log, store: store}
+	d, err := newDiscord(s, newRouter(store, log, time.Now))
+	if err != nil {
+		return err
+	}
+	rctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := d.Register(rctx, *guild); err != nil {
+		return fmt.Errorf("registering Discord commands: %w", err)
+	}
+	where := "globally (may take up to an hour to appear)"
+	if *guild != "" {
+		where = "in server " + *guild
+	}
+	fmt.Fprintf(stdout, "Registered %d commands %s.\n", len(newRouter(store, log, time.Now).Commands()), where)
+	return nil
 }

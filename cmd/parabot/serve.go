@@ -46,6 +46,7 @@ type server struct {
 	mux        *http.ServeMux
 	senders    map[storage.Platform]scheduler.Sender
 	background []func(ctx context.Context) error // Socket Mode, gateway
+	drain      []drainFunc                       // run at shutdown, after the HTTP server stops
 }
 
 func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*server, error) {
@@ -130,5 +131,9 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	cancelBg()
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
-	return errors.Join(runErr, hs.Shutdown(sctx), runner.Stop(sctx))
+	errs := []error{runErr, hs.Shutdown(sctx)}
+	for _, d := range s.drain {
+		errs = append(errs, d(sctx))
+	}
+	return errors.Join(append(errs, runner.Stop(sctx))...)
 }

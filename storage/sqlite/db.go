@@ -67,7 +67,9 @@ func open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate") // writers take the lock at BEGIN, never mid-transaction
-	sqlDB, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	// Without a "file:" prefix the driver takes the path as it is (no URI
+	// decoding) and reads the parameters after the '?'.
+	sqlDB, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("opening sqlite database: %w", err)
 	}

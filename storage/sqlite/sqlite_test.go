@@ -57,4 +57,12 @@ func TestOpenIsExclusive(t *testing.T) {
 	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n < 1 {
 		t.Errorf("schema_migrations rows = %d, %v", n, err)
 	}
+	for _, tc := range []struct{ pragma, want string }{
+		{"journal_mode", "wal"}, {"foreign_keys", "1"}, {"busy_timeout", "5000"},
+	} {
+		var got string
+		if err := db.SQL().QueryRowContext(ctx, `PRAGMA `+tc.pragma).Scan(&got); err != nil || got != tc.want {
+			t.Errorf("PRAGMA %s = %q, %v; want %q", tc.pragma, got, err, tc.want)
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"testing"
 	"time"
+	_ "time/tzdata" // the sample school's zone, on machines without a zoneinfo
 
 	"github.com/riverqueue/river"
 
