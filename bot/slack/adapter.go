@@ -135,10 +135,23 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /slack/events", a.serveEvents)
 }
 
-// Wait blocks until the work started after acknowledgements (modals being
-// opened, replies through response_url, the Home tab) has finished. Call
-// it on shutdown, after the HTTP server and Socket Mode have stopped.
-func (a *Adapter) Wait() { a.wg.Wait() }
+// Wait blocks until the work started after acknowledgements (forms being
+// opened, replies through response_url, the Home tab) has finished, or
+// ctx ends. Call it on shutdown, after the HTTP server and Socket Mode
+// have stopped.
+func (a *Adapter) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		a.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("slack: waiting for work after acknowledgements: %w", ctx.Err())
+	}
+}
 
 // lookupEmail asks Slack for the email on a user's profile (users.info;
 // scope users:read.email).

@@ -342,6 +342,16 @@ func TestUndoButton(t *testing.T) {
 		if e, err := store.Entry(ctx, id); err != nil || e.Active {
 			t.Errorf("entry %+v, %v: want undone", e, err)
 		}
+
+		// On a message others can see, the private reply goes beside it.
+		_, ans = h.slash(userPara, "/trial", "S102 G1 -", "r2")
+		press := h.pressPayload(userPara, buttonOf(t, ans["blocks"], "Undo"), "1700000000.000002", "p2")
+		press["container"].(map[string]any)["is_ephemeral"] = false
+		h.interact(press)
+		got = h.slack.responsesTo("p2")
+		if len(got) != 1 || got[0]["replace_original"] == true || got[0]["response_type"] != "ephemeral" {
+			t.Errorf("answer on a shared message = %v", got)
+		}
 	})
 }
 
@@ -374,7 +384,7 @@ func TestLateReplyGoesThroughResponseURL(t *testing.T) {
 		t.Fatalf("answered before the command finished: %v", got)
 	}
 	close(release)
-	h.adapter.Wait()
+	h.settle()
 	got := h.slack.responsesTo("late")
 	if len(got) != 1 || !strings.Contains(blockText(got[0]["blocks"]), "Finally done.") || got[0]["response_type"] != "ephemeral" {
 		t.Fatalf("late answer = %v", got)

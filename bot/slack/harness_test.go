@@ -78,9 +78,19 @@ func newHarness(t testing.TB, store storage.Store, extra ...*bot.Command) *harne
 	h.srv = httptest.NewServer(mux)
 	t.Cleanup(func() {
 		h.srv.Close()
-		a.Wait()
+		h.settle()
 	})
 	return h
+}
+
+// settle waits for the work the adapter does after acknowledging.
+func (h *harness) settle() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := h.adapter.Wait(ctx); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // post sends a signed request to one of the adapter's endpoints and
@@ -110,7 +120,7 @@ func (h *harness) postSigned(path, contentType, body, ts, sig string, headers ..
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	h.adapter.Wait()
+	h.settle()
 	return resp.StatusCode, b
 }
 

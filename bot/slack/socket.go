@@ -26,7 +26,6 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 	for {
 		select {
 		case err := <-done:
-			a.Wait()
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -35,7 +34,6 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 			if err := a.socketEvent(ctx, sm, evt); err != nil {
 				cancel()
 				<-done
-				a.Wait()
 				return err
 			}
 		}

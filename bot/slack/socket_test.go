@@ -86,7 +86,7 @@ func TestSocketMode(t *testing.T) {
 	peer.ack("E3")
 
 	// A form submission's field error comes back in the acknowledgement.
-	h.adapter.Wait()
+	h.settle()
 	opens := h.slack.callsTo("views.open")
 	if len(opens) != 1 {
 		t.Fatalf("views.open called %d times", len(opens))
@@ -111,7 +111,7 @@ func TestSocketMode(t *testing.T) {
 		peer.ack(env)
 	}
 
-	h.adapter.Wait()
+	h.settle()
 	if got := h.slack.responsesTo("s3"); len(got) != 1 || !strings.Contains(blockText(got[0]["blocks"]), "Undone:") {
 		t.Errorf("undo answered %v", got)
 	}

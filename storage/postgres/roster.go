@@ -179,23 +179,38 @@ func (im *importer) staffRow(s storage.RosterStaff) error {
 }
 
 // identity links a platform user id to the staff member, moving it from
-// whoever had it before (a corrected roster wins).
+// whoever had it before (a corrected roster wins). A Slack or Discord id
+// from the roster replaces the staff member's other ids on that platform,
+// so messages go to the account the roster names.
 func (im *importer) identity(id storage.Identity) error {
 	var staffID int64
+	var created, updated, replaced bool
 	err := im.tx.QueryRow(im.ctx, `SELECT staff_id FROM identities WHERE platform = $1 AND user_id = $2`,
 		id.Platform, id.UserID).Scan(&staffID)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		_, err = im.tx.Exec(im.ctx, `INSERT INTO identities (platform, user_id, staff_id) VALUES ($1, $2, $3)`,
 			id.Platform, id.UserID, id.StaffID)
-		im.count("identities", true, false)
+		created = true
 	case err != nil:
 	case staffID != id.StaffID:
 		_, err = im.tx.Exec(im.ctx, `UPDATE identities SET staff_id = $3 WHERE platform = $1 AND user_id = $2`,
 			id.Platform, id.UserID, id.StaffID)
-		im.count("identities", false, true)
+		updated = true
 	}
-	return dbErr(err)
+	if err != nil {
+		return dbErr(err)
+	}
+	if id.Platform != storage.PlatformShell {
+		tag, err := im.tx.Exec(im.ctx, `DELETE FROM identities WHERE staff_id = $1 AND platform = $2 AND user_id <> $3`,
+			id.StaffID, id.Platform, id.UserID)
+		if err != nil {
+			return dbErr(err)
+		}
+		replaced = tag.RowsAffected() > 0
+	}
+	im.count("identities", created && !replaced, updated || replaced)
+	return nil
 }
 
 func (im *importer) staffByHandle(handle string) (storage.Staff, error) {

@@ -178,23 +178,42 @@ func (im *importer) staffRow(s storage.RosterStaff) error {
 }
 
 // identity links a platform user id to the staff member, moving it from
-// whoever had it before (a corrected roster wins).
+// whoever had it before (a corrected roster wins). A Slack or Discord id
+// from the roster replaces the staff member's other ids on that platform,
+// so messages go to the account the roster names.
 func (im *importer) identity(id storage.Identity) error {
 	var staffID int64
+	var created, updated, replaced bool
 	err := im.tx.QueryRowContext(im.ctx, `SELECT staff_id FROM identities WHERE platform = $1 AND user_id = $2`,
 		id.Platform, id.UserID).Scan(&staffID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO identities (platform, user_id, staff_id) VALUES ($1, $2, $3)`,
 			id.Platform, id.UserID, id.StaffID)
-		im.count("identities", true, false)
+		created = true
 	case err != nil:
 	case staffID != id.StaffID:
 		_, err = im.tx.ExecContext(im.ctx, `UPDATE identities SET staff_id = $3 WHERE platform = $1 AND user_id = $2`,
 			id.Platform, id.UserID, id.StaffID)
-		im.count("identities", false, true)
+		updated = true
 	}
-	return dbErr(err)
+	if err != nil {
+		return dbErr(err)
+	}
+	if id.Platform != storage.PlatformShell {
+		res, err := im.tx.ExecContext(im.ctx, `DELETE FROM identities WHERE staff_id = $1 AND platform = $2 AND user_id <> $3`,
+			id.StaffID, id.Platform, id.UserID)
+		if err != nil {
+			return dbErr(err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("counting rows: %w", err)
+		}
+		replaced = n > 0
+	}
+	im.count("identities", created && !replaced, updated || replaced)
+	return nil
 }
 
 func (im *importer) staffByHandle(handle string) (storage.Staff, error) {

@@ -74,8 +74,8 @@ func testImportUpdates(t *testing.T, s storage.Store) {
 	r.Assignments = append(r.Assignments, storage.RosterAssignment{StaffHandle: "mchen", StudentCode: "S101", Kind: storage.AssignPara})
 	res, err := s.ImportRoster(ctx, r)
 	must(t, "ImportRoster", err)
-	wantUpdated := map[string]int{"schools": 1, "staff": 1, "students": 1, "goals": 1, "duties": 1, "calendar": 1}
-	wantCreated := map[string]int{"identities": 1, "assignments": 1}
+	wantUpdated := map[string]int{"schools": 1, "staff": 1, "identities": 1, "students": 1, "goals": 1, "duties": 1, "calendar": 1}
+	wantCreated := map[string]int{"assignments": 1}
 	if fmt.Sprint(res.Updated) != fmt.Sprint(wantUpdated) || fmt.Sprint(res.Created) != fmt.Sprint(wantCreated) {
 		t.Errorf("import = created %v updated %v, want created %v updated %v", res.Created, res.Updated, wantCreated, wantUpdated)
 	}
@@ -88,6 +88,13 @@ func testImportUpdates(t *testing.T, s storage.Store) {
 	}
 	if st, err := s.StaffByIdentity(ctx, storage.PlatformSlack, "U0NEWJO"); err != nil || st.ID != f.staff["jrivera"].ID {
 		t.Errorf("StaffByIdentity(new slack id) = %+v, %v; want jrivera", st, err)
+	}
+	_, err = s.StaffByIdentity(ctx, storage.PlatformSlack, "U0JRIVERA")
+	wantErr(t, "StaffByIdentity(replaced slack id)", err, storage.ErrNotFound)
+	ids, err := s.Identities(ctx, f.staff["jrivera"].ID)
+	must(t, "Identities", err)
+	if len(ids) != 2 || ids[1].UserID != "U0NEWJO" {
+		t.Errorf("jrivera identities = %+v, want shell and the new Slack id", ids)
 	}
 	if st, _ := s.Student(ctx, f.students["S101"].ID); st.Grade != "3" {
 		t.Errorf("S101 grade = %q", st.Grade)

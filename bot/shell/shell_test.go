@@ -1,0 +1,34 @@
+package shell
+
+import (
+	"testing"
+	"time"
+
+	"parabot/bot"
+)
+
+func TestClockAdvance(t *testing.T) {
+	base := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	c := NewClock(func() time.Time { return base })
+	if !c.Now().Equal(base) {
+		t.Fatalf("Now() = %v, want %v", c.Now(), base)
+	}
+	c.Advance(90 * time.Minute)
+	c.Advance(30 * time.Minute)
+	if want := base.Add(2 * time.Hour); !c.Now().Equal(want) {
+		t.Errorf("after advancing 2h: %v, want %v", c.Now(), want)
+	}
+}
+
+func TestRender(t *testing.T) {
+	r := bot.Reply{
+		Text:    "Severe incident: A.B. (S101)\nsecond line",
+		Fields:  []bot.Field{{Label: "When", Value: "10:15"}},
+		Context: "2 people were notified now.",
+		Buttons: []bot.Button{{Label: "Undo"}, {Label: "Acknowledge"}},
+	}
+	want := "ok Severe incident: A.B. (S101)\n   second line\n   When: 10:15\n   (2 people were notified now.)\n   [1] Undo\n   [2] Acknowledge"
+	if got := Render("ok", r); got != want {
+		t.Errorf("Render:\n%s\nwant:\n%s", got, want)
+	}
+}

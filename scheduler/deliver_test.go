@@ -1,0 +1,245 @@
+package scheduler_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
+
+	"parabot/bot"
+	"parabot/scheduler"
+	"parabot/storage"
+	"parabot/storage/sqlite"
+	"parabot/storage/storagetest"
+)
+
+// recorder is a Sender that records what it was asked to send, failing
+// the first calls with fail (when set).
+type recorder struct {
+	mu    sync.Mutex
+	sent  []string // "dm:<user>:<text>" or "channel:<name>:<text>"
+	fail  []error
+	calls int
+}
+
+func (r *recorder) next() error {
+	r.calls++
+	if len(r.fail) > 0 {
+		err := r.fail[0]
+		r.fail = r.fail[1:]
+		return err
+	}
+	return nil
+}
+
+func (r *recorder) SendDM(ctx context.Context, user string, rep bot.Reply) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.next(); err != nil {
+		return err
+	}
+	r.sent = append(r.sent, "dm:"+user+":"+rep.Text)
+	return nil
+}
+
+func (r *recorder) PostChannel(ctx context.Context, ch string, rep bot.Reply) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.next(); err != nil {
+		return err
+	}
+	r.sent = append(r.sent, "channel:"+ch+":"+rep.Text)
+	return nil
+}
+
+func (r *recorder) got() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.sent...)
+}
+
+type wait time.Duration
+
+func (w wait) Error() string             { return "slow down" }
+func (w wait) RetryAfter() time.Duration { return time.Duration(w) }
+func quiet() *slog.Logger                { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+func staffID(t *testing.T, db *sqlite.DB, h string) int64 {
+	t.Helper()
+	st, err := db.StaffByIdentity(context.Background(), storage.PlatformShell, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.ID
+}
+
+func setup(t *testing.T) (*sqlite.DB, map[storage.Platform]scheduler.Sender, *recorder, *recorder) {
+	t.Helper()
+	db := storagetest.OpenSQLite(t)
+	if _, err := db.ImportRoster(context.Background(), storagetest.SampleRoster()); err != nil {
+		t.Fatal(err)
+	}
+	shell, slack := &recorder{}, &recorder{}
+	return db, map[storage.Platform]scheduler.Sender{storage.PlatformShell: shell}, shell, slack
+}
+
+func start(t *testing.T, db *sqlite.DB, senders map[storage.Platform]scheduler.Sender) scheduler.Runner {
+	t.Helper()
+	r, err := scheduler.Start(context.Background(), riversqlite.New(db.SQL()), scheduler.Config{
+		Store: db, Senders: senders, Log: quiet(), Now: time.Now, PollInterval: 20 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		r.Stop(ctx)
+	})
+	return r
+}
+
+func idle(t *testing.T, r scheduler.Runner) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.Idle(ctx); err != nil {
+		t.Fatalf("jobs did not finish: %v", err)
+	}
+}
+
+func TestDeliverRoutesByIdentity(t *testing.T) {
+	db, senders, shell, _ := setup(t)
+	teacher := firstOfRole(t, db, storage.RoleTeacher)
+	jobs := []storage.Job{
+		scheduler.Deliver(bot.Message{StaffID: teacher.ID, Reply: bot.Reply{Text: "hello"}}, storage.PlatformShell),
+		scheduler.Deliver(bot.Message{Channel: "room-12", Reply: bot.Reply{Text: "summary"}}, storage.PlatformShell),
+	}
+	if err := db.Enqueue(context.Background(), jobs); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, db, senders)
+	idle(t, r)
+	got := shell.got()
+	if len(got) != 2 || got[0] != "dm:"+teacher.Handle+":hello" && got[1] != "dm:"+teacher.Handle+":hello" {
+		t.Errorf("sent %v", got)
+	}
+}
+
+func firstOfRole(t *testing.T, db *sqlite.DB, role storage.Role) storage.Staff {
+	t.Helper()
+	schools, _ := db.Schools(context.Background())
+	staff, err := db.ListStaff(context.Background(), schools[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range staff {
+		if st.Role == role {
+			return st
+		}
+	}
+	t.Fatalf("no %s in the sample roster", role)
+	return storage.Staff{}
+}
+
+// work runs the worker directly on a job, as River would.
+func work(t *testing.T, w *scheduler.DeliverWorker, id int64, args scheduler.DeliverArgs) error {
+	t.Helper()
+	return w.Work(context.Background(), &river.Job[scheduler.DeliverArgs]{JobRow: &rivertype.JobRow{ID: id}, Args: args})
+}
+
+func TestDeliverOncePerJob(t *testing.T) {
+	db, senders, shell, _ := setup(t)
+	teacher := firstOfRole(t, db, storage.RoleTeacher)
+	w := &scheduler.DeliverWorker{Store: db, Senders: senders, Log: quiet(), Now: time.Now}
+	args := scheduler.DeliverArgs{StaffID: teacher.ID, Reply: bot.Reply{Text: "once"}}
+	for range 2 {
+		if err := work(t, w, 41, args); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := shell.got(); len(got) != 1 {
+		t.Errorf("a job run twice sent %d messages, want 1: %v", len(got), got)
+	}
+}
+
+func TestDeliverFailureIsRetried(t *testing.T) {
+	db, senders, shell, _ := setup(t)
+	teacher := firstOfRole(t, db, storage.RoleTeacher)
+	shell.fail = []error{errors.New("connection reset")}
+	w := &scheduler.DeliverWorker{Store: db, Senders: senders, Log: quiet(), Now: time.Now}
+	args := scheduler.DeliverArgs{StaffID: teacher.ID, Reply: bot.Reply{Text: "retry me"}}
+	if err := work(t, w, 7, args); err == nil {
+		t.Fatal("a failed send must fail the job so River retries it")
+	}
+	if err := work(t, w, 7, args); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if got := shell.got(); len(got) != 1 {
+		t.Errorf("sent %v, want the message once after the retry", got)
+	}
+}
+
+func TestDeliverHonoursRetryAfter(t *testing.T) {
+	db, senders, shell, _ := setup(t)
+	teacher := firstOfRole(t, db, storage.RoleTeacher)
+	shell.fail = []error{wait(30 * time.Second)}
+	w := &scheduler.DeliverWorker{Store: db, Senders: senders, Log: quiet(), Now: time.Now}
+	err := work(t, w, 8, scheduler.DeliverArgs{StaffID: teacher.ID, Reply: bot.Reply{Text: "later"}})
+	var snooze *river.JobSnoozeError
+	if !errors.As(err, &snooze) || snooze.Duration != 30*time.Second {
+		t.Fatalf("err = %v, want a 30s snooze", err)
+	}
+}
+
+func TestDeliverPermanentFailureCancels(t *testing.T) {
+	db, senders, shell, _ := setup(t)
+	teacher := firstOfRole(t, db, storage.RoleTeacher)
+	shell.fail = []error{&scheduler.Permanent{Err: errors.New("channel_not_found")}}
+	w := &scheduler.DeliverWorker{Store: db, Senders: senders, Log: quiet(), Now: time.Now}
+	err := work(t, w, 9, scheduler.DeliverArgs{StaffID: teacher.ID, Reply: bot.Reply{Text: "x"}})
+	var cancel *river.JobCancelError
+	if !errors.As(err, &cancel) {
+		t.Fatalf("err = %v, want the job cancelled", err)
+	}
+	// Nobody reachable: cancelled too, without calling any sender.
+	w.Senders = map[storage.Platform]scheduler.Sender{}
+	if err := work(t, w, 10, scheduler.DeliverArgs{StaffID: teacher.ID}); !errors.As(err, &cancel) {
+		t.Fatalf("no platform: err = %v, want cancelled", err)
+	}
+}
+
+func TestDeliverPrefersThePlatformOfOrigin(t *testing.T) {
+	db, senders, shell, slack := setup(t)
+	senders[storage.PlatformSlack] = slack
+	teacher := firstOfRole(t, db, storage.RoleTeacher)
+	ids, err := db.Identities(context.Background(), teacher.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slackID := ""
+	for _, id := range ids {
+		if id.Platform == storage.PlatformSlack {
+			slackID = id.UserID
+		}
+	}
+	if slackID == "" {
+		t.Fatal("the sample teacher has no Slack id")
+	}
+	w := &scheduler.DeliverWorker{Store: db, Senders: senders, Log: quiet(), Now: time.Now}
+	if err := work(t, w, 11, scheduler.DeliverArgs{StaffID: teacher.ID, Prefer: storage.PlatformShell, Reply: bot.Reply{Text: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := work(t, w, 12, scheduler.DeliverArgs{StaffID: teacher.ID, Prefer: storage.PlatformDiscord, Reply: bot.Reply{Text: "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	if s, sl := shell.got(), slack.got(); len(s) != 1 || len(sl) != 1 || sl[0] != "dm:"+slackID+":b" {
+		t.Errorf("shell got %v, slack got %v; want a on the shell (preferred) and b on Slack (no Discord identity)", s, sl)
+	}
+}
