@@ -2,6 +2,8 @@ package slack
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"parabot/bot"
 	"parabot/storage"
 	"parabot/storage/postgres"
 	"parabot/storage/storagetest"
@@ -24,11 +27,13 @@ import (
 const benchConns = 64
 
 // BenchmarkSlashCommand sends signed "/trial S101 G2 + + v - +" commands
-// through the real handler (signature, router, parser, one transaction of
-// an entry, five trials and an audit row) from 64 connections at once,
-// next to a bare handler that only verifies the signature and inserts one
-// row (a Claim), on each engine. It reports requests per second and the
-// 99th percentile latency. Run it with:
+// through the real handler (signature, router, parser, one write of an
+// entry, five trials and an audit row) from 64 connections at once, next
+// to a bare handler that only verifies the signature and inserts one row
+// (a Claim), on each engine. It reports requests per second and the 99th
+// percentile latency. Two more rows split the time: "core" runs the same
+// command through Router.Handle without HTTP, "claim" inserts the bare
+// handler's row without HTTP. Run it with:
 //
 //	go test ./bot/slack -run '^$' -bench SlashCommand -benchtime 5000x
 func BenchmarkSlashCommand(b *testing.B) {
@@ -46,9 +51,8 @@ func BenchmarkSlashCommand(b *testing.B) {
 				"command": {"/trial"}, "text": {"S101 G2 + + v - +"}, "response_url": {h.slack.responseURL("bench")},
 				"trigger_id": {"T-bench"}}
 			h.slash(userPara, "/trial", "S101 G1 +", "warm") // warm the caches, as a running server has them
-			runLoad(b, h.srv.URL+"/slack/commands", h.now, func(int) string { return form.Encode() }, func(body []byte) bool {
-				return strings.Contains(string(body), "Logged 5 trials")
-			})
+			runLoad(b, httpLoad(b, h.srv.URL+"/slack/commands", h.now, func(int) string { return form.Encode() },
+				func(body []byte) bool { return strings.Contains(string(body), "Logged 5 trials") }))
 		})
 		b.Run(eng.name+"/bare", func(b *testing.B) {
 			store := eng.open(b)
@@ -67,27 +71,69 @@ func BenchmarkSlashCommand(b *testing.B) {
 				w.WriteHeader(http.StatusOK)
 			}))
 			b.Cleanup(srv.Close)
-			runLoad(b, srv.URL, now, func(i int) string {
+			runLoad(b, httpLoad(b, srv.URL, now, func(i int) string {
 				return url.Values{"user_id": {userPara}, "command": {"/trial"}, "text": {"S101 G2 + + v - +"}, "n": {strconv.Itoa(i)}}.Encode()
-			}, nil)
+			}, nil))
+		})
+		b.Run(eng.name+"/core", func(b *testing.B) {
+			h := newHarness(b, eng.open(b))
+			req := bot.Request{Platform: storage.PlatformSlack, UserID: userPara, Command: "trial", Text: "S101 G2 + + v - +"}
+			h.router.Handle(context.Background(), req)
+			runLoad(b, func(int) (bool, error) {
+				if r := h.router.Handle(context.Background(), req); r.IsError {
+					return false, errors.New(r.Text)
+				}
+				return true, nil
+			})
+		})
+		b.Run(eng.name+"/claim", func(b *testing.B) {
+			store := eng.open(b)
+			runLoad(b, func(i int) (bool, error) {
+				_, err := store.Claim(context.Background(), "bench:"+strconv.Itoa(i), schoolNow)
+				return true, err
+			})
 		})
 	}
 }
 
-// runLoad sends b.N signed requests from benchConns connections and
-// reports req/s and p99 latency. answered tells an answer with the reply
-// from an empty acknowledgement (the reply then comes later through the
-// response_url, as it does when the work outlasts the ack budget); those
-// are counted as "late".
-func runLoad(b *testing.B, target string, now time.Time, body func(i int) string, answered func([]byte) bool) {
-	b.Helper()
+// httpLoad makes one signed POST to target per call; answered tells an
+// answer with the reply from an empty acknowledgement (the reply then
+// comes later through the response_url, as when the work outlasts the ack
+// budget).
+func httpLoad(b *testing.B, target string, now time.Time, body func(i int) string, answered func([]byte) bool) func(int) (bool, error) {
 	tr := &http.Transport{MaxIdleConns: benchConns, MaxIdleConnsPerHost: benchConns, MaxConnsPerHost: benchConns}
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	b.Cleanup(tr.CloseIdleConnections)
 	ts := strconv.FormatInt(now.Unix(), 10)
+	return func(i int) (bool, error) {
+		payload := body(i)
+		req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(payload))
+		if err != nil {
+			return false, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", Sign(testSecret, ts, []byte(payload)))
+		resp, err := client.Do(req)
+		if err != nil {
+			return false, err
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return false, fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return answered == nil || answered(answer), nil
+	}
+}
+
+// runLoad makes b.N calls of do from benchConns goroutines and reports
+// req/s, p99 latency and how many answers came late (do returned false).
+func runLoad(b *testing.B, do func(i int) (answered bool, err error)) {
+	b.Helper()
 	lat := make([]time.Duration, b.N)
-	var next atomic.Int64
-	var failed, late atomic.Int64
+	var next, failed, late atomic.Int64
+	var firstErr atomic.Value
 	var wg sync.WaitGroup
 	b.ResetTimer()
 	start := time.Now()
@@ -98,24 +144,14 @@ func runLoad(b *testing.B, target string, now time.Time, body func(i int) string
 				if i >= b.N {
 					return
 				}
-				payload := body(i)
-				req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(payload))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("X-Slack-Request-Timestamp", ts)
-				req.Header.Set("X-Slack-Signature", Sign(testSecret, ts, []byte(payload)))
 				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				answer, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
+				ok, err := do(i)
 				lat[i] = time.Since(t0)
 				switch {
-				case resp.StatusCode != http.StatusOK:
+				case err != nil:
 					failed.Add(1)
-				case answered != nil && !answered(answer):
+					firstErr.CompareAndSwap(nil, err)
+				case !ok:
 					late.Add(1)
 				}
 			}
@@ -125,7 +161,7 @@ func runLoad(b *testing.B, target string, now time.Time, body func(i int) string
 	elapsed := time.Since(start)
 	b.StopTimer()
 	if n := failed.Load(); n > 0 {
-		b.Fatalf("%d of %d requests failed", n, b.N)
+		b.Fatalf("%d of %d requests failed, the first with: %v", n, b.N, firstErr.Load())
 	}
 	slices.Sort(lat)
 	p99 := lat[min(len(lat)-1, len(lat)*99/100)]

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -50,15 +51,23 @@ func slashFromForm(f url.Values) slackapi.SlashCommand {
 	}
 }
 
+// slashUnescaper undoes the escaping Slack applies to a slash command's
+// text (&, < and > arrive as entities).
+var slashUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
 // commandOf splits a slash command into the bot command and its text; the
 // umbrella command's first word names the command.
 func commandOf(slash, text string) (name, rest string) {
 	name = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(slash), "/"))
-	rest = strings.TrimSpace(text)
+	rest = strings.TrimSpace(slashUnescaper.Replace(text))
 	if name == Umbrella {
-		name, rest, _ = strings.Cut(rest, " ")
+		name = rest
+		if i := strings.IndexFunc(rest, unicode.IsSpace); i >= 0 {
+			name, rest = rest[:i], strings.TrimSpace(rest[i:])
+		} else {
+			rest = ""
+		}
 		name = strings.ToLower(strings.TrimPrefix(name, "/"))
-		rest = strings.TrimSpace(rest)
 		if name == "" {
 			name = "help"
 		}

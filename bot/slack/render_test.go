@@ -117,6 +117,8 @@ func TestCommandOf(t *testing.T) {
 		{"/para", "help", "help", ""},
 		{"/para", "", "help", ""},
 		{"/PARA", "undo wrong student", "undo", "wrong student"},
+		{"/para", "note\tS101 said 2 &lt; 3 &amp;&gt; smiled", "note", "S101 said 2 < 3 &> smiled"},
+		{"/note", "S101 &amp;lt; stays", "note", "S101 &lt; stays"},
 	}
 	for _, tc := range tests {
 		name, rest := commandOf(tc.slash, tc.text)
@@ -124,4 +126,21 @@ func TestCommandOf(t *testing.T) {
 			t.Errorf("commandOf(%q, %q) = %q, %q; want %q, %q", tc.slash, tc.text, name, rest, tc.name, tc.rest)
 		}
 	}
+}
+
+func FuzzCommandOf(f *testing.F) {
+	f.Add("/para", "trial S101 G2 + +")
+	f.Add("/trial", "S101 &lt;G2&gt;")
+	f.Add("/para", " \t")
+	f.Fuzz(func(t *testing.T, slash, text string) {
+		name, rest := commandOf(slash, text)
+		if strings.TrimSpace(rest) != rest {
+			t.Errorf("rest %q is not trimmed", rest)
+		}
+		if strings.EqualFold(strings.TrimSpace(slash), "/"+Umbrella) {
+			if name == "" || strings.IndexFunc(name, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' }) >= 0 {
+				t.Errorf("umbrella gave command %q", name)
+			}
+		}
+	})
 }
