@@ -244,23 +244,32 @@ type RosterGoal struct {
 	Goal        Goal // ID and StudentID are ignored
 }
 
-// RosterAssignment is an assignment row of an import.
+// RosterAssignment is an assignment row of an import. An inactive
+// assignment gives no access: the student leaves the staff member's
+// Caseload and the staff member leaves the student's StudentTeam until a
+// later import makes it active again.
 type RosterAssignment struct {
 	StaffHandle string
 	StudentCode string
 	Kind        AssignmentKind
+	Active      bool
 }
 
-// RosterDuty is a duty row of an import.
+// RosterDuty is a duty row of an import. An inactive duty (a cancelled
+// slot) is kept but no longer listed by Duties.
 type RosterDuty struct {
 	StaffHandle string
 	Duty        Duty // ID, SchoolID and StaffID are ignored
+	Active      bool
 }
 
-// RosterDay is a calendar row of an import.
+// RosterDay is a calendar row of an import. An inactive day (one entered
+// by mistake) is kept but no longer listed by CalendarDays, so the date is
+// a regular day again.
 type RosterDay struct {
 	School string
 	Day    CalendarDay // SchoolID is ignored
+	Active bool
 }
 
 // ImportResult counts what an import created and updated.

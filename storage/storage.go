@@ -62,22 +62,24 @@ type Store interface {
 	ListStaff(ctx context.Context, schoolID int64) ([]Staff, error)
 
 	// Caseload lists the active students a staff member may see and log
-	// for: assigned students for paras, teachers and therapists, every
-	// student of the school for admins. Ordered by code.
+	// for: students with an active assignment for paras, teachers and
+	// therapists, every student of the school for admins. Ordered by code.
 	Caseload(ctx context.Context, staffID int64) ([]Student, error)
 	// Students lists a school's active students ordered by code.
 	Students(ctx context.Context, schoolID int64) ([]Student, error)
 	// Student returns one student by id.
 	Student(ctx context.Context, id int64) (Student, error)
-	// StudentTeam lists the active staff assigned to a student, with the
-	// kind of assignment.
+	// StudentTeam lists the active staff with an active assignment to a
+	// student, with the kind of assignment.
 	StudentTeam(ctx context.Context, studentID int64) ([]TeamMember, error)
 	// Goals lists a student's active goals ordered by code.
 	Goals(ctx context.Context, studentID int64) ([]Goal, error)
-	// Duties lists a school's duty roster ordered by weekday and start.
+	// Duties lists a school's active duty roster ordered by weekday and
+	// start.
 	Duties(ctx context.Context, schoolID int64) ([]Duty, error)
-	// CalendarDays lists the school's special days (holidays, closures,
-	// early release) between from and to inclusive, dates as YYYY-MM-DD.
+	// CalendarDays lists the school's active special days (holidays,
+	// closures, early release) between from and to inclusive, dates as
+	// YYYY-MM-DD.
 	CalendarDays(ctx context.Context, schoolID int64, from, to string) ([]CalendarDay, error)
 
 	// LogTrials stores a batch of trials of one goal as one entry.

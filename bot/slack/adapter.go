@@ -37,7 +37,7 @@ type Config struct {
 	APIURL        string // SLACK_API_URL; empty means Slack's own
 	Router        *bot.Router
 	Store         storage.Store
-	Log           *slog.Logger
+	Log           *slog.Logger // ids only ever reach it
 	Now           func() time.Time
 	// HTTPClient makes every call to Slack; it must have a timeout.
 	HTTPClient *http.Client
@@ -116,7 +116,7 @@ func New(cfg Config) (*Adapter, error) {
 		api:       slackapi.New(cfg.BotToken, opts...),
 		router:    cfg.Router,
 		store:     cfg.Store,
-		log:       cfg.Log.With("platform", storage.PlatformSlack),
+		log:       cfg.Log,
 		now:       cfg.Now,
 		http:      cfg.HTTPClient,
 		apiURL:    apiURL,

@@ -1,15 +1,20 @@
 package slack
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"parabot/bot"
 	"parabot/storage/storagetest"
 )
 
@@ -131,4 +136,53 @@ func TestManifest(t *testing.T) {
 	if regexp.MustCompile(`(?m)^\t`).MatchString(m) {
 		t.Error("manifest is indented with tabs; YAML wants spaces")
 	}
+}
+
+// TestLogsCarryNoSecretsOrText runs every kind of request with debug logs
+// on and checks the log has ids only: no token, secret, student name or
+// typed text.
+func TestLogsCarryNoSecretsOrText(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := newHarnessLog(t, storagetest.OpenSQLite(t), log)
+	h.slack.setEmail("U0NEWPARA", "mei.chen@maple.example")
+	_, ans := h.slash(userPara, "/note", "S101 Ava Brown cried at recess secretword", "r1")
+	h.slash(userPara, "/trial", "Ava G9 + +", "r2")
+	h.slash("U0NEWPARA", "/trial", "S103 G1 +", "r3")
+	h.slash(userUnknown, "/note", "S101 hello secretword", "r4")
+	h.slash(userPara, "/incident", "", "r5")
+	h.interact(h.pressPayload(userPara, buttonOf(t, ans["blocks"], "Undo"), "1700000000.000001", "p1"))
+	h.post("/slack/events", "application/json", homeOpened("Ev900", userPara))
+	h.slack.failWith("chat.postMessage", "channel_not_found")
+	h.adapter.SendDM(context.Background(), userTeacher, bot.Reply{Text: "About Ava Brown: secretword"})
+	h.postSigned("/slack/commands", "application/x-www-form-urlencoded", "text=secretword", "1", "v0=00")
+	h.settle()
+	out := buf.String()
+	if !strings.Contains(out, "slack request refused") || !strings.Contains(out, "msg=press") {
+		t.Fatalf("nothing was logged:\n%s", out)
+	}
+	for _, secret := range []string{"xoxb-test", "xapp-test", testSecret, "Ava", "Brown", "secretword", "mei.chen", "/response/"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log contains %q:\n%s", secret, out)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the adapter's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

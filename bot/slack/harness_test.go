@@ -54,11 +54,17 @@ type harness struct {
 // real commands and extra test commands.
 func newHarness(t testing.TB, store storage.Store, extra ...*bot.Command) *harness {
 	t.Helper()
+	return newHarnessLog(t, store, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})), extra...)
+}
+
+// newHarnessLog is newHarness with the logger of the router, commands
+// and adapter.
+func newHarnessLog(t testing.TB, store storage.Store, log *slog.Logger, extra ...*bot.Command) *harness {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := store.ImportRoster(ctx, storagetest.SampleRoster()); err != nil {
 		t.Fatalf("importing roster: %v", err)
 	}
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h := &harness{t: t, store: store, slack: newFakeSlack(t), now: schoolNow}
 	clock := func() time.Time { return h.now }
 	cmds := append(commands.All(commands.Deps{Store: store, Log: log}), extra...)

@@ -8,6 +8,7 @@ import (
 
 	"parabot/bot"
 	"parabot/bot/discord"
+	"parabot/bot/slack"
 	"parabot/storage"
 )
 
@@ -18,6 +19,24 @@ func apiClient() *http.Client { return &http.Client{Timeout: 20 * time.Second} }
 // addAdapters mounts the configured platform adapters on the server and
 // registers them as delivery targets.
 func (s *server) addAdapters(router *bot.Router) error {
+	if s.cfg.Slack() {
+		sl, err := slack.New(slack.Config{
+			BotToken: s.cfg.SlackBotToken, SigningSecret: s.cfg.SlackSigningSecret, AppToken: s.cfg.SlackAppToken,
+			APIURL: s.cfg.SlackAPIURL, Router: router, Store: s.store, Log: s.log.With("platform", "slack"),
+			Now: time.Now, HTTPClient: apiClient(),
+		})
+		if err != nil {
+			return fmt.Errorf("slack (SLACK_*): %w", err)
+		}
+		if s.cfg.SlackSigningSecret != "" {
+			sl.Routes(s.mux)
+		}
+		if s.cfg.SlackAppToken != "" {
+			s.background = append(s.background, sl.RunSocketMode)
+		}
+		s.senders[storage.PlatformSlack] = sl
+		s.drain = append(s.drain, sl.Wait)
+	}
 	if s.cfg.Discord() {
 		d, err := newDiscord(s, router)
 		if err != nil {

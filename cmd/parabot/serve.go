@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"parabot/bot"
 	"parabot/config"
 	"parabot/scheduler"
 	"parabot/storage"
@@ -43,6 +44,7 @@ type server struct {
 	cfg        config.Config
 	log        *slog.Logger
 	store      storage.Store
+	router     *bot.Router
 	mux        *http.ServeMux
 	senders    map[storage.Platform]scheduler.Sender
 	background []func(ctx context.Context) error // Socket Mode, gateway
@@ -55,8 +57,8 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 		return nil, err
 	}
 	s := &server{cfg: cfg, log: log, store: store, mux: http.NewServeMux(), senders: map[storage.Platform]scheduler.Sender{}}
-	router := newRouter(store, log, time.Now)
-	if err := s.addAdapters(router); err != nil {
+	s.router = newRouter(store, log, time.Now)
+	if err := s.addAdapters(s.router); err != nil {
 		store.Close()
 		return nil, err
 	}
