@@ -270,12 +270,12 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param}
 			outcome = "refused"
 		} else {
-			r.log.Error(what+" failed", "platform", platform, "name", name, "error", err)
+			r.log.Error(what+" failed", "platform", platform, "command", name, "error", err)
 			reply = Reply{Text: SomethingWentWrong, Private: true, IsError: true}
 			outcome = "error"
 		}
 	}
-	r.log.Debug(what, "platform", platform, "name", name, "outcome", outcome, "duration_ms", time.Since(start).Milliseconds())
+	r.log.Info(what, "platform", platform, "command", name, "outcome", outcome, "duration_ms", time.Since(start).Milliseconds())
 	return reply
 }
 

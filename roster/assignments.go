@@ -7,19 +7,20 @@ import (
 )
 
 // assignmentsSpec describes assignments.csv: one row puts a staff member
-// on a student's team.
+// on a student's team, or with active "no" takes them off it.
 func assignmentsSpec() fileSpec {
 	return fileSpec{name: AssignmentsFile, columns: []column{
 		{name: "staff", required: true, max: 32},
 		{name: "student", required: true, max: 16},
 		{name: "kind", required: true, max: 40},
+		{name: "active", max: 40},
 	}}
 }
 
 func (p *parser) parseAssignments(rows []row) {
 	seen := map[string]int{}
 	for _, r := range rows {
-		a := storage.RosterAssignment{Kind: r.assignmentKind("kind")}
+		a := storage.RosterAssignment{Kind: r.assignmentKind("kind"), Active: r.active()}
 		staff := r.staffMember("staff")
 		st := r.student("student")
 		if staff != nil {

@@ -8,7 +8,8 @@ import (
 )
 
 // calendarSpec describes calendar.csv: one row a day (or, for a break, a
-// run of days) that is not a regular school day.
+// run of days) that is not a regular school day; with active "no" the
+// day is a regular one again.
 func calendarSpec() fileSpec {
 	return fileSpec{name: CalendarFile, columns: []column{
 		{name: "school", required: true, max: 100},
@@ -17,6 +18,7 @@ func calendarSpec() fileSpec {
 		{name: "kind", required: true, max: 40},
 		{name: "dismissal", max: 40},
 		{name: "note", max: 200},
+		{name: "active", max: 40},
 	}}
 }
 
@@ -28,6 +30,7 @@ func (p *parser) parseCalendar(rows []row) {
 	for _, r := range rows {
 		school := r.school("school")
 		d := storage.CalendarDay{Kind: r.dayKind("kind"), Note: r.get("note")}
+		active := r.active()
 		d.Dismissal = r.calendarDismissal(d.Kind, school)
 		days := r.calendarDates(d.Kind, school)
 		name := ""
@@ -44,7 +47,7 @@ func (p *parser) parseCalendar(rows []row) {
 					seen[k] = r.line
 				}
 			}
-			p.out.Calendar = append(p.out.Calendar, storage.RosterDay{School: name, Day: d})
+			p.out.Calendar = append(p.out.Calendar, storage.RosterDay{School: name, Day: d, Active: active})
 		}
 	}
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // dutiesSpec describes duties.csv: one row a slot of the duty roster, on
-// one weekday or a range of them.
+// one weekday or a range of them; with active "no" the slot is cancelled.
 func dutiesSpec() fileSpec {
 	return fileSpec{name: DutiesFile, columns: []column{
 		{name: "staff", required: true, max: 32},
@@ -16,6 +16,7 @@ func dutiesSpec() fileSpec {
 		{name: "start", required: true, max: 40},
 		{name: "end", required: true, max: 40},
 		{name: "place", max: 100},
+		{name: "active", max: 40},
 	}}
 }
 
@@ -23,6 +24,7 @@ func (p *parser) parseDuties(rows []row) {
 	seen := map[string]int{}
 	for _, r := range rows {
 		d := storage.Duty{Kind: r.dutyKind("kind"), Place: r.get("place")}
+		active := r.active()
 		var start, end int
 		var okStart, okEnd bool
 		d.Start, start, okStart = r.clock("start")
@@ -46,7 +48,7 @@ func (p *parser) parseDuties(rows []row) {
 					seen[k] = r.line
 				}
 			}
-			p.out.Duties = append(p.out.Duties, storage.RosterDuty{StaffHandle: handle, Duty: d})
+			p.out.Duties = append(p.out.Duties, storage.RosterDuty{StaffHandle: handle, Duty: d, Active: active})
 		}
 	}
 }

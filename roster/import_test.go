@@ -126,6 +126,48 @@ func TestReimportChangesNothing(t *testing.T) {
 	}
 }
 
+// A para moved off a student (active "no" in assignments.csv) loses the
+// student from their caseload; the next import without the "no" gives it
+// back.
+func TestImportEndsAssignment(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	caseload := func(when, want string) {
+		t.Helper()
+		cl, err := s.Caseload(ctx, schoolStaff(t, s)["diaz"].ID)
+		if err != nil {
+			t.Fatalf("Caseload(diaz): %v", err)
+		}
+		if got := labels(cl); got != want {
+			t.Errorf("%s: diaz's caseload = %q, want %q", when, got, want)
+		}
+	}
+	if _, err := roster.Import(ctx, s, toFS(baseFiles())); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	caseload("base files", "A.B. (S1)")
+
+	files := baseFiles()
+	put("assignments.csv", "staff,student,kind,active\nkim,S1,teacher,\ndiaz,S1,para,no\n")(t, files)
+	res, err := roster.Import(ctx, s, toFS(files))
+	if err != nil {
+		t.Fatalf("Import ending diaz's assignment: %v", err)
+	}
+	if total(res.Created) != 0 || fmt.Sprint(res.Updated) != fmt.Sprint(map[string]int{"assignments": 1}) {
+		t.Errorf("Import ending an assignment = created %v, updated %v; want one assignment updated", res.Created, res.Updated)
+	}
+	caseload("assignment ended", "")
+
+	res, err = roster.Import(ctx, s, toFS(baseFiles()))
+	if err != nil {
+		t.Fatalf("Import of the base files again: %v", err)
+	}
+	if total(res.Created) != 0 || fmt.Sprint(res.Updated) != fmt.Sprint(map[string]int{"assignments": 1}) {
+		t.Errorf("Import restoring an assignment = created %v, updated %v; want one assignment updated", res.Created, res.Updated)
+	}
+	caseload("assignment restored", "A.B. (S1)")
+}
+
 func TestImportDemo(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)

@@ -2,6 +2,7 @@ package roster_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -265,6 +266,8 @@ var problemCases = []struct {
 		[]roster.Problem{{"assignments.csv", 3, "kind", `"aide" is not an assignment kind (para, teacher, therapist)`}}},
 	{"assignment twice", []edit{addLine("assignments.csv", "DIAZ,s1,para")},
 		[]roster.Problem{{"assignments.csv", 4, "student", "diaz is already assigned to S1 on line 3"}}},
+	{"bad active in assignments", []edit{put("assignments.csv", "staff,student,kind,active\nkim,S1,teacher,\ndiaz,S1,para,gone\n")},
+		[]roster.Problem{{"assignments.csv", 3, "active", `"gone" is not yes or no; leave it empty for yes`}}},
 	{"assignment across schools", []edit{
 		addLine("schools.csv", "Elm School,America/Chicago,2026-08-24,2027-06-04,08:00,15:00"),
 		addLine("students.csv", "Elm School,E1,E.F.,Eve,Fox,2,"),
@@ -284,6 +287,8 @@ var problemCases = []struct {
 		[]roster.Problem{{"duties.csv", 3, "end", "11:00 is not after start 11:30"}}},
 	{"duty with a bad time", []edit{setLine("duties.csv", 3, "diaz,lunch,wed,11.30,12:00,")},
 		[]roster.Problem{{"duties.csv", 3, "start", `"11.30" is not a time`}}},
+	{"bad active in duties", []edit{put("duties.csv", "staff,kind,weekday,start,end,place,active\ndiaz,bus,mon-fri,15:00,15:20,,yes\ndiaz,lunch,wed,11:30,12:00,,cancelled\n")},
+		[]roster.Problem{{"duties.csv", 3, "active", `"cancelled" is not yes or no`}}},
 	{"two duties at once", []edit{setLine("duties.csv", 3, "diaz,recess,Wednesday,15:00,15:20,")},
 		[]roster.Problem{{"duties.csv", 3, "weekday", "diaz already has a duty on Wednesday at 15:00, on line 2"}}},
 
@@ -312,6 +317,8 @@ var problemCases = []struct {
 		[]roster.Problem{{"calendar.csv", 3, "end_date", "2026-11-28 to 2026-11-29 has no weekday"}}},
 	{"early release over several days", []edit{setLine("calendar.csv", 2, "Oak School,2026-11-24,2026-11-25,early_release,12:00,")},
 		[]roster.Problem{{"calendar.csv", 2, "end_date", "is only for holidays and closures that run several days"}}},
+	{"bad active in calendar", []edit{put("calendar.csv", "school,date,end_date,kind,dismissal,note,active\nOak School,2026-11-25,,early_release,12:00,,2\n")},
+		[]roster.Problem{{"calendar.csv", 2, "active", `"2" is not yes or no`}}},
 	{"day twice", []edit{addLine("calendar.csv", "oak school,2026-11-27,,closure,,")},
 		[]roster.Problem{{"calendar.csv", 4, "date", "2026-11-27 is already on line 3"}}},
 
@@ -391,22 +398,23 @@ func TestParseBaseFiles(t *testing.T) {
 			{StudentCode: "S1", Goal: storage.Goal{Code: "G2", Text: "Ann will pack her bag.", Domain: storage.DomainDailyLiving,
 				MasteryPercent: 100, MasterySessions: 5, MasteryMinTrials: 4, StartDate: "2026-09-01", EndDate: "2027-06-01", Active: true}},
 		},
+		// Without an active column, assignments, duties and days are active.
 		Assignments: []storage.RosterAssignment{
-			{StaffHandle: "kim", StudentCode: "S1", Kind: storage.AssignTeacher},
-			{StaffHandle: "diaz", StudentCode: "S1", Kind: storage.AssignPara},
+			{StaffHandle: "kim", StudentCode: "S1", Kind: storage.AssignTeacher, Active: true},
+			{StaffHandle: "diaz", StudentCode: "S1", Kind: storage.AssignPara, Active: true},
 		},
 		Calendar: []storage.RosterDay{
-			{School: "Oak School", Day: storage.CalendarDay{Date: "2026-11-25", Kind: storage.DayEarlyRelease, Dismissal: "12:00", Note: "Thanksgiving eve"}},
-			{School: "Oak School", Day: storage.CalendarDay{Date: "2026-11-26", Kind: storage.DayHoliday, Note: "Thanksgiving"}},
-			{School: "Oak School", Day: storage.CalendarDay{Date: "2026-11-27", Kind: storage.DayHoliday, Note: "Thanksgiving"}},
+			{School: "Oak School", Day: storage.CalendarDay{Date: "2026-11-25", Kind: storage.DayEarlyRelease, Dismissal: "12:00", Note: "Thanksgiving eve"}, Active: true},
+			{School: "Oak School", Day: storage.CalendarDay{Date: "2026-11-26", Kind: storage.DayHoliday, Note: "Thanksgiving"}, Active: true},
+			{School: "Oak School", Day: storage.CalendarDay{Date: "2026-11-27", Kind: storage.DayHoliday, Note: "Thanksgiving"}, Active: true},
 		},
 	}
 	for d := time.Monday; d <= time.Friday; d++ {
 		want.Duties = append(want.Duties, storage.RosterDuty{StaffHandle: "diaz",
-			Duty: storage.Duty{Kind: storage.DutyBus, Weekday: d, Start: "15:00", End: "15:20", Place: "Front loop"}})
+			Duty: storage.Duty{Kind: storage.DutyBus, Weekday: d, Start: "15:00", End: "15:20", Place: "Front loop"}, Active: true})
 	}
 	want.Duties = append(want.Duties, storage.RosterDuty{StaffHandle: "diaz",
-		Duty: storage.Duty{Kind: storage.DutyLunch, Weekday: time.Wednesday, Start: "11:30", End: "12:00"}})
+		Duty: storage.Duty{Kind: storage.DutyLunch, Weekday: time.Wednesday, Start: "11:30", End: "12:00"}, Active: true})
 	if !reflect.DeepEqual(r, want) {
 		t.Errorf("Parse:\n got %+v\nwant %+v", r, want)
 	}
@@ -456,7 +464,7 @@ func TestParseLenient(t *testing.T) {
 	check("goal domain", r.Goals[0].Goal.Domain, storage.DomainDailyLiving)
 	check("goal domain 2", r.Goals[1].Goal.Domain, storage.DomainDailyLiving)
 	check("mastery percent", r.Goals[0].Goal.MasteryPercent, 80)
-	check("assignment", r.Assignments[0], storage.RosterAssignment{StaffHandle: "kim", StudentCode: "s1", Kind: storage.AssignTeacher})
+	check("assignment", r.Assignments[0], storage.RosterAssignment{StaffHandle: "kim", StudentCode: "s1", Kind: storage.AssignTeacher, Active: true})
 	check("duties", len(r.Duties), 2)
 	check("duty 1", r.Duties[0].Duty, storage.Duty{Kind: storage.DutyRecess, Weekday: time.Thursday, Start: "09:05", End: "09:25"})
 	check("duty 2 weekday", r.Duties[1].Duty.Weekday, time.Friday)
@@ -470,6 +478,47 @@ func TestParseLenient(t *testing.T) {
 		"2026-12-28 holiday", "2026-12-29 holiday", "2026-12-30 holiday", "2026-12-31 holiday", "2027-01-01 holiday",
 		"2026-12-18 early_release", "2027-01-09 school",
 	})
+}
+
+// TestParseActive checks the active column of assignments.csv,
+// duties.csv and calendar.csv: empty or missing is yes, and one row that
+// covers several weekdays or days sets all of them.
+func TestParseActive(t *testing.T) {
+	files := baseFiles()
+	files["assignments.csv"] = "staff,student,kind,active\n" +
+		"kim,S1,teacher,\n" +
+		"diaz,S1,para,no\n" +
+		"kim,S2,teacher,Yes\n"
+	files["duties.csv"] = "staff,kind,weekday,start,end,active,place\n" +
+		"diaz,bus,mon-fri,15:00,15:20,N,Front loop\n" +
+		"diaz,lunch,wed,11:30,12:00,1,\n"
+	files["calendar.csv"] = "school,date,end_date,kind,dismissal,note,active\n" +
+		"Oak School,2026-11-25,,early_release,12:00,,true\n" +
+		"Oak School,2026-11-26,2026-11-27,holiday,,Thanksgiving,FALSE\n" +
+		"Oak School,2026-12-18,,closure,,,\n"
+	r, err := roster.Parse(toFS(files))
+	if err != nil {
+		t.Fatalf("Parse:\n%v", err)
+	}
+	var got []string
+	for _, a := range r.Assignments {
+		got = append(got, fmt.Sprintf("%s/%s %v", a.StaffHandle, a.StudentCode, a.Active))
+	}
+	for _, d := range r.Duties {
+		got = append(got, fmt.Sprintf("%s %s %v", d.Duty.Kind, d.Duty.Weekday, d.Active))
+	}
+	for _, d := range r.Calendar {
+		got = append(got, fmt.Sprintf("%s %v", d.Day.Date, d.Active))
+	}
+	want := []string{
+		"kim/S1 true", "diaz/S1 false", "kim/S2 true",
+		"bus Monday false", "bus Tuesday false", "bus Wednesday false", "bus Thursday false", "bus Friday false",
+		"lunch Wednesday true",
+		"2026-11-25 true", "2026-11-26 false", "2026-11-27 false", "2026-12-18 true",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("active flags:\n got %q\nwant %q", got, want)
+	}
 }
 
 // TestParseSomeFiles checks that every file is optional: a folder with

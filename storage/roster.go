@@ -1,6 +1,9 @@
 package storage
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Platform is a chat surface a staff member can be reached on.
 type Platform string
@@ -45,14 +48,23 @@ type School struct {
 }
 
 // Location loads the school's time zone, falling back to UTC for an
-// unknown name (Validate on import refuses those).
+// unknown name (Validate on import refuses those). Loaded zones are kept,
+// since this runs on every command.
 func (s School) Location() *time.Location {
+	if loc, ok := zones.Load(s.TimeZone); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(s.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
+	zones.Store(s.TimeZone, loc)
 	return loc
 }
+
+// zones caches loaded time zones by name; time zone data never changes
+// while the process runs.
+var zones sync.Map
 
 // Staff is a person who uses the bot.
 type Staff struct {

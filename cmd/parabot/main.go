@@ -42,6 +42,7 @@ Usage:
   parabot serve                                     HTTP server with the configured adapters and job workers
   parabot migrate                                   apply database migrations and exit
   parabot import DIR | --demo                       import a roster (CSV files, see README)
+  parabot export --student CODE --by HANDLE --reason WHY [--from DAY] [--to DAY] [--format text|json|csv] [--out FILE]  a student's data for an IEP meeting
   parabot commands [--markdown]                     list the commands
   parabot discord register [--guild ID]             create or update Discord's application commands
 
@@ -63,6 +64,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "import":
 		return runImport(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
 	case "commands":
 		return runCommands(args[1:], stdout, stderr)
 	case "discord":

@@ -311,6 +311,8 @@ func (im *importer) goal(rg storage.RosterGoal) error {
 	return dbErr(err)
 }
 
+// assignment creates or updates one assignment. An inactive one is kept,
+// so that a later import can make it active again, but gives no access.
 func (im *importer) assignment(a storage.RosterAssignment) error {
 	st, err := im.staffByHandle(a.StaffHandle)
 	if err != nil {
@@ -320,17 +322,21 @@ func (im *importer) assignment(a storage.RosterAssignment) error {
 	if err != nil {
 		return err
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO assignments (staff_id, student_id, kind) VALUES ($1, $2, $3)
-		ON CONFLICT (staff_id, student_id, kind) DO NOTHING`, st.ID, studentID, a.Kind)
-	if err != nil {
-		return dbErr(err)
+	var active bool
+	err = im.tx.QueryRowContext(im.ctx, `SELECT active FROM assignments WHERE staff_id = $1 AND student_id = $2 AND kind = $3`,
+		st.ID, studentID, a.Kind).Scan(&active)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO assignments (staff_id, student_id, kind, active) VALUES ($1, $2, $3, $4)`,
+			st.ID, studentID, a.Kind, a.Active)
+		im.count("assignments", true, false)
+	case err != nil:
+	case active != a.Active:
+		_, err = im.tx.ExecContext(im.ctx, `UPDATE assignments SET active = $4 WHERE staff_id = $1 AND student_id = $2 AND kind = $3`,
+			st.ID, studentID, a.Kind, a.Active)
+		im.count("assignments", false, true)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("counting rows: %w", err)
-	}
-	im.count("assignments", n > 0, false)
-	return nil
+	return dbErr(err)
 }
 
 func (im *importer) duty(rd storage.RosterDuty) error {
@@ -340,19 +346,20 @@ func (im *importer) duty(rd storage.RosterDuty) error {
 	}
 	d := rd.Duty
 	d.ID, d.SchoolID, d.StaffID = 0, st.SchoolID, st.ID
-	old, err := scanDuty(im.tx.QueryRowContext(im.ctx, `SELECT `+dutyCols+` FROM duties
-		WHERE staff_id = $1 AND kind = $2 AND weekday = $3 AND start_time = $4`, d.StaffID, d.Kind, int(d.Weekday), d.Start))
+	var active bool
+	old, err := scanDuty(withActive{im.tx.QueryRowContext(im.ctx, `SELECT `+dutyCols+`, active FROM duties
+		WHERE staff_id = $1 AND kind = $2 AND weekday = $3 AND start_time = $4`, d.StaffID, d.Kind, int(d.Weekday), d.Start), &active})
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO duties (school_id, staff_id, kind, weekday, start_time, end_time, place)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.SchoolID, d.StaffID, d.Kind, int(d.Weekday), d.Start, d.End, d.Place)
+		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO duties (school_id, staff_id, kind, weekday, start_time, end_time, place, active)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, d.SchoolID, d.StaffID, d.Kind, int(d.Weekday), d.Start, d.End, d.Place, rd.Active)
 		im.count("duties", true, false)
 	case err != nil:
 	default:
 		d.ID = old.ID
-		if d != old {
-			_, err = im.tx.ExecContext(im.ctx, `UPDATE duties SET school_id = $2, end_time = $3, place = $4 WHERE id = $1`,
-				d.ID, d.SchoolID, d.End, d.Place)
+		if d != old || active != rd.Active {
+			_, err = im.tx.ExecContext(im.ctx, `UPDATE duties SET school_id = $2, end_time = $3, place = $4, active = $5 WHERE id = $1`,
+				d.ID, d.SchoolID, d.End, d.Place, rd.Active)
 			im.count("duties", false, true)
 		}
 	}
@@ -366,18 +373,30 @@ func (im *importer) day(rd storage.RosterDay) error {
 	}
 	d := rd.Day
 	d.SchoolID = schoolID
-	old, err := scanDay(im.tx.QueryRowContext(im.ctx, `SELECT `+dayCols+` FROM calendar_days WHERE school_id = $1 AND day = $2`,
-		d.SchoolID, d.Date))
+	var active bool
+	old, err := scanDay(withActive{im.tx.QueryRowContext(im.ctx, `SELECT `+dayCols+`, active FROM calendar_days WHERE school_id = $1 AND day = $2`,
+		d.SchoolID, d.Date), &active})
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO calendar_days (school_id, day, kind, dismissal, note) VALUES ($1, $2, $3, $4, $5)`,
-			d.SchoolID, d.Date, d.Kind, d.Dismissal, d.Note)
+		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO calendar_days (school_id, day, kind, dismissal, note, active) VALUES ($1, $2, $3, $4, $5, $6)`,
+			d.SchoolID, d.Date, d.Kind, d.Dismissal, d.Note, rd.Active)
 		im.count("calendar", true, false)
 	case err != nil:
-	case d != old:
-		_, err = im.tx.ExecContext(im.ctx, `UPDATE calendar_days SET kind = $3, dismissal = $4, note = $5 WHERE school_id = $1 AND day = $2`,
-			d.SchoolID, d.Date, d.Kind, d.Dismissal, d.Note)
+	case d != old || active != rd.Active:
+		_, err = im.tx.ExecContext(im.ctx, `UPDATE calendar_days SET kind = $3, dismissal = $4, note = $5, active = $6 WHERE school_id = $1 AND day = $2`,
+			d.SchoolID, d.Date, d.Kind, d.Dismissal, d.Note, rd.Active)
 		im.count("calendar", false, true)
 	}
 	return dbErr(err)
 }
+
+// withActive scans a row whose last column is active: the columns before
+// it into the destinations the scan function passes, the last into *active.
+// It lets the importer reuse scanDuty and scanDay on rows that also carry
+// the active flag, which Duties and CalendarDays do not return.
+type withActive struct {
+	row    scanner
+	active *bool
+}
+
+func (w withActive) Scan(dest ...any) error { return w.row.Scan(append(dest, w.active)...) }

@@ -48,9 +48,9 @@ func scanDuty(row scanner) (storage.Duty, error) {
 	return d, err
 }
 
-// Duties lists a school's duty roster ordered by weekday and start.
+// Duties lists a school's active duty roster ordered by weekday and start.
 func (db *DB) Duties(ctx context.Context, schoolID int64) ([]storage.Duty, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT `+dutyCols+` FROM duties WHERE school_id = $1
+	rows, err := db.db.QueryContext(ctx, `SELECT `+dutyCols+` FROM duties WHERE school_id = $1 AND active
 		ORDER BY weekday, start_time, id`, schoolID)
 	if err != nil {
 		return nil, fmt.Errorf("listing duties of school %d: %w", schoolID, err)
@@ -70,11 +70,11 @@ func scanDay(row scanner) (storage.CalendarDay, error) {
 	return d, err
 }
 
-// CalendarDays lists the school's special days between from and to
-// inclusive (YYYY-MM-DD, which sorts as text).
+// CalendarDays lists the school's active special days between from and
+// to inclusive (YYYY-MM-DD, which sorts as text).
 func (db *DB) CalendarDays(ctx context.Context, schoolID int64, from, to string) ([]storage.CalendarDay, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT `+dayCols+` FROM calendar_days
-		WHERE school_id = $1 AND day >= $2 AND day <= $3 ORDER BY day`, schoolID, from, to)
+		WHERE school_id = $1 AND day >= $2 AND day <= $3 AND active ORDER BY day`, schoolID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("listing calendar of school %d: %w", schoolID, err)
 	}

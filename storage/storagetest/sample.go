@@ -55,28 +55,28 @@ func SampleRoster() storage.Roster {
 			{StudentCode: "S104", Goal: goal("G1", "Zips jacket independently", storage.DomainDailyLiving)},
 		},
 		Assignments: []storage.RosterAssignment{
-			{StaffHandle: "tlopez", StudentCode: "S101", Kind: storage.AssignTeacher},
-			{StaffHandle: "tlopez", StudentCode: "S102", Kind: storage.AssignTeacher},
-			{StaffHandle: "tlopez", StudentCode: "S103", Kind: storage.AssignTeacher},
-			{StaffHandle: "tlopez", StudentCode: "S104", Kind: storage.AssignTeacher},
-			{StaffHandle: "jrivera", StudentCode: "S101", Kind: storage.AssignPara},
-			{StaffHandle: "jrivera", StudentCode: "S102", Kind: storage.AssignPara},
-			{StaffHandle: "mchen", StudentCode: "S103", Kind: storage.AssignPara},
-			{StaffHandle: "mchen", StudentCode: "S104", Kind: storage.AssignPara},
-			{StaffHandle: "kokafor", StudentCode: "S101", Kind: storage.AssignTherapist},
-			{StaffHandle: "kokafor", StudentCode: "S103", Kind: storage.AssignTherapist},
+			{StaffHandle: "tlopez", StudentCode: "S101", Kind: storage.AssignTeacher, Active: true},
+			{StaffHandle: "tlopez", StudentCode: "S102", Kind: storage.AssignTeacher, Active: true},
+			{StaffHandle: "tlopez", StudentCode: "S103", Kind: storage.AssignTeacher, Active: true},
+			{StaffHandle: "tlopez", StudentCode: "S104", Kind: storage.AssignTeacher, Active: true},
+			{StaffHandle: "jrivera", StudentCode: "S101", Kind: storage.AssignPara, Active: true},
+			{StaffHandle: "jrivera", StudentCode: "S102", Kind: storage.AssignPara, Active: true},
+			{StaffHandle: "mchen", StudentCode: "S103", Kind: storage.AssignPara, Active: true},
+			{StaffHandle: "mchen", StudentCode: "S104", Kind: storage.AssignPara, Active: true},
+			{StaffHandle: "kokafor", StudentCode: "S101", Kind: storage.AssignTherapist, Active: true},
+			{StaffHandle: "kokafor", StudentCode: "S103", Kind: storage.AssignTherapist, Active: true},
 		},
 		Calendar: []storage.RosterDay{
-			{School: SampleSchool, Day: storage.CalendarDay{Date: "2026-11-26", Kind: storage.DayHoliday, Note: "Thanksgiving"}},
-			{School: SampleSchool, Day: storage.CalendarDay{Date: "2026-12-18", Kind: storage.DayEarlyRelease, Dismissal: "12:30", Note: "Winter break starts"}},
+			{School: SampleSchool, Day: storage.CalendarDay{Date: "2026-11-26", Kind: storage.DayHoliday, Note: "Thanksgiving"}, Active: true},
+			{School: SampleSchool, Day: storage.CalendarDay{Date: "2026-12-18", Kind: storage.DayEarlyRelease, Dismissal: "12:30", Note: "Winter break starts"}, Active: true},
 		},
 	}
 	for d := time.Monday; d <= time.Friday; d++ {
 		r.Duties = append(r.Duties, storage.RosterDuty{StaffHandle: "jrivera",
-			Duty: storage.Duty{Kind: storage.DutyBus, Weekday: d, Start: "15:00", End: "15:20", Place: "bus loop"}})
+			Duty: storage.Duty{Kind: storage.DutyBus, Weekday: d, Start: "15:00", End: "15:20", Place: "bus loop"}, Active: true})
 	}
 	r.Duties = append(r.Duties, storage.RosterDuty{StaffHandle: "mchen",
-		Duty: storage.Duty{Kind: storage.DutyLunch, Weekday: time.Wednesday, Start: "11:30", End: "12:00", Place: "cafeteria"}})
+		Duty: storage.Duty{Kind: storage.DutyLunch, Weekday: time.Wednesday, Start: "11:30", End: "12:00", Place: "cafeteria"}, Active: true})
 	return r
 }
 

@@ -31,6 +31,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ImportRosterIdempotent", testImportIdempotent},
 		{"ImportRosterUpdates", testImportUpdates},
 		{"ImportRosterDeactivates", testImportDeactivates},
+		{"ImportRosterRemovesAssignment", testImportRemovesAssignment},
+		{"ImportRosterRemovesDutyAndDay", testImportRemovesDutyAndDay},
 		{"ImportRosterUnknownReference", testImportUnknownReference},
 		{"Schools", testSchools},
 		{"DutiesAndCalendar", testDutiesAndCalendar},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"parabot/storage"
 )
@@ -71,7 +72,7 @@ func testImportUpdates(t *testing.T, s storage.Store) {
 	r.Goals[0].Goal.MasteryPercent = 90
 	r.Duties[0].Duty.Place = "front loop"
 	r.Calendar[1].Day.Dismissal = "12:00"
-	r.Assignments = append(r.Assignments, storage.RosterAssignment{StaffHandle: "mchen", StudentCode: "S101", Kind: storage.AssignPara})
+	r.Assignments = append(r.Assignments, storage.RosterAssignment{StaffHandle: "mchen", StudentCode: "S101", Kind: storage.AssignPara, Active: true})
 	res, err := s.ImportRoster(ctx, r)
 	must(t, "ImportRoster", err)
 	wantUpdated := map[string]int{"schools": 1, "staff": 1, "identities": 1, "students": 1, "goals": 1, "duties": 1, "calendar": 1}
@@ -169,6 +170,126 @@ func testImportDeactivates(t *testing.T, s storage.Store) {
 	}
 }
 
+// team lists a student's team as "kind:handle".
+func team(t *testing.T, s storage.Store, studentID int64) string {
+	t.Helper()
+	members, err := s.StudentTeam(context.Background(), studentID)
+	must(t, "StudentTeam", err)
+	var got []string
+	for _, m := range members {
+		got = append(got, fmt.Sprintf("%s:%s", m.Kind, m.Staff.Handle))
+	}
+	return fmt.Sprint(got)
+}
+
+// checkImport imports r and checks what it created and updated.
+func checkImport(t *testing.T, s storage.Store, r storage.Roster, what string, created, updated map[string]int) {
+	t.Helper()
+	res, err := s.ImportRoster(context.Background(), r)
+	must(t, what, err)
+	if fmt.Sprint(res.Created) != fmt.Sprint(created) || fmt.Sprint(res.Updated) != fmt.Sprint(updated) {
+		t.Errorf("%s: created %v updated %v, want created %v updated %v", what, res.Created, res.Updated, created, updated)
+	}
+}
+
+// An inactive assignment ends the staff member's access to the student
+// (Caseload) and takes them off the student's team; making it active
+// again restores both.
+func testImportRemovesAssignment(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	jr, mc, s101 := f.staff["jrivera"], f.staff["mchen"], f.students["S101"]
+	caseload := func(when string, st storage.Staff, want string) {
+		t.Helper()
+		cl, err := s.Caseload(ctx, st.ID)
+		must(t, "Caseload", err)
+		if got := codes(cl); got != want {
+			t.Errorf("%s: Caseload(%s) = %q, want %q", when, st.Handle, got, want)
+		}
+	}
+	checkTeam := func(when, want string) {
+		t.Helper()
+		if got := team(t, s, s101.ID); got != want {
+			t.Errorf("%s: StudentTeam(S101) = %s, want %s", when, got, want)
+		}
+	}
+	none := map[string]int{}
+	caseload("sample roster", jr, "S101,S102")
+	checkTeam("sample roster", "[teacher:tlopez para:jrivera therapist:kokafor]")
+
+	r := SampleRoster()
+	r.Assignments[4].Active = false // jrivera is moved off S101
+	checkImport(t, s, r, "deactivating", none, map[string]int{"assignments": 1})
+	caseload("deactivated", jr, "S102")
+	checkTeam("deactivated", "[teacher:tlopez therapist:kokafor]")
+	checkImport(t, s, r, "the same import again", none, none)
+	caseload("imported again", jr, "S102")
+
+	// An assignment that is inactive from the start gives no access either.
+	r.Assignments = append(r.Assignments, storage.RosterAssignment{StaffHandle: "mchen", StudentCode: "S101", Kind: storage.AssignPara})
+	checkImport(t, s, r, "a new inactive assignment", map[string]int{"assignments": 1}, none)
+	caseload("new inactive assignment", mc, "S103,S104")
+	checkTeam("new inactive assignment", "[teacher:tlopez therapist:kokafor]")
+
+	checkImport(t, s, SampleRoster(), "reactivating", none, map[string]int{"assignments": 1})
+	caseload("reactivated", jr, "S101,S102")
+	checkTeam("reactivated", "[teacher:tlopez para:jrivera therapist:kokafor]")
+	caseload("reactivated", mc, "S103,S104") // left out of the import: unchanged, still inactive
+}
+
+// An inactive duty or calendar day is no longer listed; making it active
+// again lists it again, as the same row.
+func testImportRemovesDutyAndDay(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	duties := func() []storage.Duty {
+		t.Helper()
+		d, err := s.Duties(ctx, f.school.ID)
+		must(t, "Duties", err)
+		return d
+	}
+	days := func() string {
+		t.Helper()
+		d, err := s.CalendarDays(ctx, f.school.ID, "2026-08-31", "2027-06-18")
+		must(t, "CalendarDays", err)
+		var got []string
+		for _, day := range d {
+			got = append(got, day.Date+" "+string(day.Kind))
+		}
+		return fmt.Sprint(got)
+	}
+	before := duties()
+	if len(before) != 6 || before[0].Weekday != time.Monday || before[0].Kind != storage.DutyBus {
+		t.Fatalf("sample roster duties = %+v, want 6 starting with Monday's bus duty", before)
+	}
+	none := map[string]int{}
+
+	r := SampleRoster()
+	r.Duties[0].Active = false   // Monday's bus duty is cancelled
+	r.Calendar[0].Active = false // the holiday was entered by mistake
+	checkImport(t, s, r, "deactivating", none, map[string]int{"calendar": 1, "duties": 1})
+	after := duties()
+	if len(after) != 5 || after[0].Weekday != time.Tuesday {
+		t.Errorf("Duties after deactivating Monday's = %+v, want 5 from Tuesday", after)
+	}
+	if got, want := days(), "[2026-12-18 early_release]"; got != want {
+		t.Errorf("CalendarDays after deactivating = %s, want %s", got, want)
+	}
+	if d, err := s.CalendarDays(ctx, f.school.ID, "2026-11-26", "2026-11-26"); err != nil || len(d) != 0 {
+		t.Errorf("CalendarDays(2026-11-26) = %+v, %v; want none: a regular school day again", d, err)
+	}
+	checkImport(t, s, r, "the same import again", none, none)
+
+	checkImport(t, s, SampleRoster(), "reactivating", none, map[string]int{"calendar": 1, "duties": 1})
+	again := duties()
+	if len(again) != 6 || again[0] != before[0] {
+		t.Errorf("Duties after reactivating = %+v, want Monday's %+v back", again, before[0])
+	}
+	if got, want := days(), "[2026-11-26 holiday 2026-12-18 early_release]"; got != want {
+		t.Errorf("CalendarDays after reactivating = %s, want %s", got, want)
+	}
+}
+
 func testImportUnknownReference(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	f := load(t, s)
@@ -180,13 +301,13 @@ func testImportUnknownReference(t *testing.T, s storage.Store) {
 			r.Staff = append(r.Staff, storage.RosterStaff{School: "Nowhere", Handle: "ghost", Name: "G", Role: storage.RolePara, Active: true})
 		}},
 		{"assignment of an unknown handle", func(r *storage.Roster) {
-			r.Assignments = append(r.Assignments, storage.RosterAssignment{StaffHandle: "ghost", StudentCode: "S101", Kind: storage.AssignPara})
+			r.Assignments = append(r.Assignments, storage.RosterAssignment{StaffHandle: "ghost", StudentCode: "S101", Kind: storage.AssignPara, Active: true})
 		}},
 		{"goal of an unknown student", func(r *storage.Roster) {
 			r.Goals = append(r.Goals, storage.RosterGoal{StudentCode: "S999", Goal: goal("G1", "x", storage.DomainMotor)})
 		}},
 		{"duty of an unknown handle", func(r *storage.Roster) {
-			r.Duties = append(r.Duties, storage.RosterDuty{StaffHandle: "ghost", Duty: storage.Duty{Kind: storage.DutyBus, Start: "15:00"}})
+			r.Duties = append(r.Duties, storage.RosterDuty{StaffHandle: "ghost", Duty: storage.Duty{Kind: storage.DutyBus, Start: "15:00"}, Active: true})
 		}},
 		{"unknown role", func(r *storage.Roster) {
 			r.Staff = append(r.Staff, storage.RosterStaff{School: SampleSchool, Handle: "ghost", Name: "G", Role: "janitor", Active: true})

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"parabot/config"
+	"parabot/export"
+	"parabot/storage"
+)
+
+const exportUsage = `Usage: parabot export --student CODE --by HANDLE --reason WHY [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format text|json|csv] [--out FILE]
+  --student, --by and --reason are required; the range defaults to the school year so far.`
+
+func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	student := fs.String("student", "", "the student's code, e.g. S101")
+	by := fs.String("by", "", "your staff handle: the student's teacher, an assigned para or therapist, or an admin")
+	reason := fs.String("reason", "", `why you export, recorded in the audit log, e.g. "annual IEP review"`)
+	from := fs.String("from", "", "first day, YYYY-MM-DD (default: the first day of the school year)")
+	to := fs.String("to", "", "last day, included, YYYY-MM-DD (default: today)")
+	format := fs.String("format", "text", "text, json or csv")
+	out := fs.String("out", "", "write to this file (mode 0600) instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintln(stderr, exportUsage)
+		return errUsage
+	}
+	if fs.NArg() > 0 || *student == "" || *by == "" || *reason == "" {
+		fmt.Fprintln(stderr, exportUsage)
+		return errUsage
+	}
+	f, err := export.ParseFormat(*format)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		if fi, err := os.Stat(*out); err == nil && fi.IsDir() {
+			return fmt.Errorf("%s is a folder; give --out a file name", *out)
+		}
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ex, err := export.Prepare(ctx, store, export.Request{
+		By: *by, Student: *student, From: *from, To: *to, Reason: *reason, Format: f, Now: time.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		// Recorded first: no export leaves without its audit row.
+		if err := export.Record(ctx, store, ex); err != nil {
+			return err
+		}
+		if _, err := stdout.Write(ex.Data); err != nil {
+			return fmt.Errorf("writing the export: %w", err)
+		}
+		return nil
+	}
+	if err := writeExport(ctx, store, ex, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Wrote the %s export of %s (%s to %s) to %s.\n", f, ex.Student.Label(), ex.Report.From, ex.Report.To, *out)
+	return nil
+}
+
+// writeExport writes the export to a private temporary file beside path,
+// records the audit row, then moves the file into place: a failed write
+// records nothing, and a failed audit leaves no file behind.
+func writeExport(ctx context.Context, store storage.Store, ex export.Export, path string) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".parabot-export-*")
+	if err != nil {
+		return fmt.Errorf("creating the export file: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("making the export file private: %w", err)
+	}
+	if _, err := tmp.Write(ex.Data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing the export file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing the export file: %w", err)
+	}
+	if err := export.Record(ctx, store, ex); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("moving the export into %s: %w", path, err)
+	}
+	return nil
+}
