@@ -83,7 +83,7 @@ func (g *fakeGateway) ready(f *fakeDiscord, session string, seq int64) {
 
 func TestGateway(t *testing.T) {
 	var runs atomic.Int64
-	e := newEnv(t, newMemStore(), testCommands(&runs, nil))
+	e := newEnv(t, newStore(t), testCommands(&runs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
@@ -190,7 +190,7 @@ func TestGateway(t *testing.T) {
 }
 
 func TestGatewaySessionLost(t *testing.T) {
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.adapter.RunGateway(ctx) }()
@@ -222,7 +222,7 @@ func TestGatewaySessionLost(t *testing.T) {
 }
 
 func TestGatewayBadToken(t *testing.T) {
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	e.discord.refuse["GET /gateway/bot"] = refusal{401, 0, "401: Unauthorized"}
 	err := e.adapter.RunGateway(context.Background())
 	var closed *GatewayClosedError

@@ -62,7 +62,7 @@ func TestVerification(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store := newMemStore()
+			store := &countingStore{Store: newStore(t)}
 			e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 			rec := httptest.NewRecorder()
 			e.mux.ServeHTTP(rec, tt.req(e))
@@ -85,7 +85,7 @@ func TestVerification(t *testing.T) {
 }
 
 func TestNoPublicKeyRefusesEverything(t *testing.T) {
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	e.adapter.key = nil
 	status, _ := e.post(map[string]any{"id": "1", "type": 1, "token": "x"})
 	if status != http.StatusUnauthorized {
@@ -95,7 +95,7 @@ func TestNoPublicKeyRefusesEverything(t *testing.T) {
 
 func TestCommandWithOptions(t *testing.T) {
 	var runs atomic.Int64
-	e := newEnv(t, newMemStore(), testCommands(&runs, nil))
+	e := newEnv(t, newStore(t), testCommands(&runs, nil))
 	status, resp := e.post(commandInteraction("1800000000000000010", paraDiscord, "log",
 		opt("student", 3, "S101"), opt("goal", 3, "G2"), opt("trials", 3, "+ + v"),
 		opt("prompt", 3, "gestural"), opt("count", 4, 3), opt("ok", 5, true), opt("mood", 3, "upset"),
@@ -141,7 +141,7 @@ func TestCommandErrorsShowUsage(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var runs atomic.Int64
-			e := newEnv(t, newMemStore(), testCommands(&runs, nil))
+			e := newEnv(t, newStore(t), testCommands(&runs, nil))
 			_, resp := e.post(commandInteraction("18000000000000001"+strconv.Itoa(10+i), paraDiscord, "log", tt.options...))
 			d := data(t, resp)
 			text, _ := d["content"].(string)
@@ -165,7 +165,7 @@ func TestCommandErrorsShowUsage(t *testing.T) {
 
 func TestUnknownUser(t *testing.T) {
 	var runs atomic.Int64
-	e := newEnv(t, newMemStore(), testCommands(&runs, nil))
+	e := newEnv(t, newStore(t), testCommands(&runs, nil))
 	_, resp := e.post(commandInteraction("1800000000000000020", otherDiscord, "log",
 		opt("student", 3, "S101"), opt("goal", 3, "G1"), opt("trials", 3, "+")))
 	d := data(t, resp)
@@ -184,7 +184,7 @@ func TestUnknownUser(t *testing.T) {
 
 func TestReplayedInteractionRunsOnce(t *testing.T) {
 	var runs atomic.Int64
-	e := newEnv(t, newMemStore(), testCommands(&runs, nil))
+	e := newEnv(t, newStore(t), testCommands(&runs, nil))
 	in := commandInteraction("1800000000000000030", paraDiscord, "log",
 		opt("student", 3, "S101"), opt("goal", 3, "G1"), opt("trials", 3, "+ - +"))
 	_, first := e.post(in)
@@ -201,7 +201,7 @@ func TestReplayedInteractionRunsOnce(t *testing.T) {
 }
 
 func TestAutocomplete(t *testing.T) {
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	tests := []struct {
 		name    string
 		options []map[string]any
@@ -236,7 +236,7 @@ func TestAutocomplete(t *testing.T) {
 
 func TestUndoButton(t *testing.T) {
 	var runs atomic.Int64
-	e := newEnv(t, newMemStore(), testCommands(&runs, nil))
+	e := newEnv(t, newStore(t), testCommands(&runs, nil))
 
 	// On our own ephemeral confirmation, Undo replaces it and its button.
 	_, resp := e.post(componentInteraction("1800000000000000050", paraDiscord, "undo:42", true))
@@ -284,7 +284,7 @@ func TestUndoButton(t *testing.T) {
 func TestDeferredResponse(t *testing.T) {
 	release := make(chan struct{})
 	var runs atomic.Int64
-	e := newEnv(t, newMemStore(), testCommands(&runs, release))
+	e := newEnv(t, newStore(t), testCommands(&runs, release))
 	e.adapter.deferAfter = time.Millisecond // the command blocks until released
 
 	_, resp := e.post(commandInteraction("1800000000000000060", paraDiscord, "slow"))
@@ -331,7 +331,7 @@ func TestDeferredResponse(t *testing.T) {
 }
 
 func TestUnknownCommand(t *testing.T) {
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	_, resp := e.post(commandInteraction("1800000000000000070", paraDiscord, "dance"))
 	if text := data(t, resp)["content"].(string); !strings.Contains(text, "There is no /dance") {
 		t.Errorf("unknown command answered %q", text)
@@ -339,7 +339,7 @@ func TestUnknownCommand(t *testing.T) {
 }
 
 func TestInteractionFromDM(t *testing.T) {
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	in := commandInteraction("1800000000000000080", paraDiscord, "log",
 		opt("student", 3, "ava"), opt("goal", 3, "1"), opt("trials", 3, "++"))
 	delete(in, "member")
@@ -367,9 +367,10 @@ func FuzzInteraction(f *testing.F) {
 	}
 	f.Add([]byte(`{"type":2,"data":{"options":[{"name":"student","type":1,"options":[{"name":"x","value":[1,2]}]}]}}`))
 	f.Add([]byte(`null`))
+	store := newStore(f) // one database for every input: opening one per input would slow fuzzing to a crawl
 	f.Fuzz(func(t *testing.T, body []byte) {
 		// Not "slow": it waits for a release no fuzz input sends.
-		e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil)[:1])
+		e := newEnv(t, store, testCommands(new(atomic.Int64), nil)[:1])
 		rec := httptest.NewRecorder()
 		e.mux.ServeHTTP(rec, signed(t, e.priv, e.now, body))
 		if rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest {
@@ -380,8 +381,9 @@ func FuzzInteraction(f *testing.F) {
 
 func TestNewChecksConfig(t *testing.T) {
 	pub, _ := keys(t)
-	router := bot.NewRouter(newMemStore(), slog.New(slog.DiscardHandler), time.Now, nil)
-	good := Config{AppID: testAppID, PublicKey: hex.EncodeToString(pub), Router: router, Store: newMemStore()}
+	store := newStore(t)
+	router := bot.NewRouter(store, slog.New(slog.DiscardHandler), time.Now, nil)
+	good := Config{AppID: testAppID, PublicKey: hex.EncodeToString(pub), Router: router, Store: store}
 	tests := []struct {
 		name   string
 		change func(c *Config)
@@ -413,7 +415,7 @@ func TestNewChecksConfig(t *testing.T) {
 func TestPanickingCommand(t *testing.T) {
 	cmds := append(testCommands(new(atomic.Int64), nil), &bot.Command{Name: "boom",
 		Run: func(context.Context, *bot.Call) (bot.Reply, error) { panic("index out of range") }})
-	e := newEnv(t, newMemStore(), cmds)
+	e := newEnv(t, newStore(t), cmds)
 	_, resp := e.post(commandInteraction("1800000000000000090", paraDiscord, "boom"))
 	if d := data(t, resp); d["content"] != bot.SomethingWentWrong || flags(d) != 64 {
 		t.Errorf("panicking command answered %v", d)

@@ -13,7 +13,7 @@ import (
 )
 
 func TestSendDM(t *testing.T) {
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	ctx := context.Background()
 	r := bot.Reply{Text: "Bus duty in 10 minutes: door 3.", Buttons: []bot.Button{{Label: "Got it", Action: "ack", Value: "7"}}}
 	if err := e.adapter.SendDM(ctx, paraDiscord, r); err != nil {
@@ -53,7 +53,7 @@ func TestSendDM(t *testing.T) {
 }
 
 func TestSameMessageSameNonce(t *testing.T) {
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	r := bot.Reply{Text: "Reminder."}
 	for range 2 {
 		if err := e.adapter.PostChannel(context.Background(), testChannel, r); err != nil {
@@ -81,7 +81,7 @@ func TestPostChannel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.channel, func(t *testing.T) {
-			e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+			e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 			err := e.adapter.PostChannel(context.Background(), tt.channel, bot.Reply{Text: "Daily summary for A.B. (S101)"})
 			if tt.want == "" {
 				var perm *scheduler.Permanent
@@ -102,7 +102,7 @@ func TestPostChannel(t *testing.T) {
 		})
 	}
 	// A resolved name is remembered.
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	for range 3 {
 		if err := e.adapter.PostChannel(context.Background(), "room-12", bot.Reply{Text: "x"}); err != nil {
 			t.Fatal(err)
@@ -129,7 +129,7 @@ func TestSendErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+			e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 			e.discord.refuse["POST /channels/"] = tt.refuse
 			err := e.adapter.SendDM(context.Background(), paraDiscord, bot.Reply{Text: "x"})
 			var perm *scheduler.Permanent
@@ -142,7 +142,7 @@ func TestSendErrors(t *testing.T) {
 			}
 		})
 	}
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	var perm *scheduler.Permanent
 	if err := e.adapter.SendDM(context.Background(), "not-an-id", bot.Reply{Text: "x"}); !errors.As(err, &perm) {
 		t.Errorf("a user id that is not a Discord id: %v, want Permanent", err)
@@ -175,7 +175,7 @@ func TestRateLimits(t *testing.T) {
 	route := "POST /channels/" + testChannel + "/messages"
 
 	t.Run("429 retry_after is returned for the job to snooze", func(t *testing.T) {
-		e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+		e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 		e.discord.limited[route] = limit{n: 1, retryAfter: 30}
 		err := post(e)
 		var ra scheduler.RetryAfter
@@ -197,7 +197,7 @@ func TestRateLimits(t *testing.T) {
 	})
 
 	t.Run("a short retry_after is waited out", func(t *testing.T) {
-		e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+		e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 		e.discord.limited[route] = limit{n: 1, retryAfter: 0.05}
 		var ra scheduler.RetryAfter
 		if err := post(e); !errors.As(err, &ra) {
@@ -212,7 +212,7 @@ func TestRateLimits(t *testing.T) {
 	})
 
 	t.Run("a global 429 holds every route", func(t *testing.T) {
-		e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+		e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 		e.discord.limited[route] = limit{n: 1, retryAfter: 60, global: true}
 		var rl *RateLimitError
 		if err := post(e); !errors.As(err, &rl) || !rl.Global {
@@ -228,7 +228,7 @@ func TestRateLimits(t *testing.T) {
 	})
 
 	t.Run("an exhausted bucket is not used until it resets", func(t *testing.T) {
-		e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+		e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 		e.discord.exhaust[route] = 20
 		if err := post(e); err != nil {
 			t.Fatal(err)
@@ -246,7 +246,7 @@ func TestRateLimits(t *testing.T) {
 // TestErrorsHoldNoToken: a failed webhook call names the route, not the
 // URL with the interaction token.
 func TestErrorsHoldNoToken(t *testing.T) {
-	e := newEnv(t, newMemStore(), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	e.discord.srv.Close() // every call now fails at the transport
 	err := e.adapter.rest.do(context.Background(), call{method: "PATCH", route: "/webhooks/{app}/{token}/messages/@original",
 		path: "/webhooks/" + testAppID + "/secret-interaction-token/messages/@original", body: map[string]string{}})

@@ -3,106 +3,212 @@ package discord
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"parabot/bot"
 	"parabot/storage"
+	"parabot/storage/storagetest"
 )
 
-// memStore is the part of storage.Store the router and the adapter use,
-// in memory, for the adapter's unit tests; the end-to-end tests use the
-// real engines. Any other method panics (the embedded nil interface).
-type memStore struct {
+// testSchool is the school of the unit tests.
+const testSchool = "Lincoln Elementary"
+
+// testRoster is the school of the unit tests: para jrivera (on Discord as
+// paraDiscord) has Ava (S101, goals G1 and G2) and Ben (S102, goal G1) on
+// the caseload; Cora (S103, goal G7) is not; pkim is an admin.
+func testRoster() storage.Roster {
+	goal := func(code, text string) storage.Goal {
+		return storage.Goal{Code: code, Text: text, Domain: storage.DomainAcademic, Measurement: "percent correct",
+			MasteryPercent: 80, MasterySessions: 3, MasteryMinTrials: 5, StartDate: "2026-09-08", EndDate: "2027-06-18", Active: true}
+	}
+	return storage.Roster{
+		Schools: []storage.School{{Name: testSchool, TimeZone: "America/New_York",
+			YearStart: "2026-08-31", YearEnd: "2027-06-18", DayStart: "08:15", Dismissal: "15:05"}},
+		Staff: []storage.RosterStaff{
+			{School: testSchool, Handle: "jrivera", Name: "Jo Rivera", Role: storage.RolePara, DiscordID: paraDiscord, Active: true},
+			{School: testSchool, Handle: "pkim", Name: "Pat Kim", Role: storage.RoleAdmin, Active: true},
+		},
+		Students: []storage.RosterStudent{
+			{School: testSchool, Code: "S101", Initials: "A.B.", FirstName: "Ava", LastName: "Brooks", Active: true},
+			{School: testSchool, Code: "S102", Initials: "B.C.", FirstName: "Ben", LastName: "Carter", Active: true},
+			{School: testSchool, Code: "S103", Initials: "C.D.", FirstName: "Cora", LastName: "Diaz", Active: true},
+		},
+		Goals: []storage.RosterGoal{
+			{StudentCode: "S101", Goal: goal("G1", "Reads CVC words")},
+			{StudentCode: "S101", Goal: goal("G2", "Asks for a break")},
+			{StudentCode: "S102", Goal: goal("G1", "Counts to 20")},
+			{StudentCode: "S103", Goal: goal("G7", "Ties shoes")},
+		},
+		Assignments: []storage.RosterAssignment{
+			{StaffHandle: "jrivera", StudentCode: "S101", Kind: storage.AssignPara, Active: true},
+			{StaffHandle: "jrivera", StudentCode: "S102", Kind: storage.AssignPara, Active: true},
+		},
+	}
+}
+
+// newStore opens a real SQLite store in a temporary directory with
+// testRoster imported.
+func newStore(tb testing.TB) storage.Store {
+	tb.Helper()
+	db := storagetest.OpenSQLite(tb)
+	if _, err := db.ImportRoster(context.Background(), testRoster()); err != nil {
+		tb.Fatalf("importing the test roster: %v", err)
+	}
+	return db
+}
+
+// countingStore is a real store that counts every call made through it,
+// to prove a refused request touches nothing.
+type countingStore struct {
 	storage.Store
-
-	mu     sync.Mutex
-	claims map[string]bool
-	calls  atomic.Int64 // every call, to prove refused requests touch nothing
+	calls atomic.Int64
 }
 
-var (
-	memSchool = storage.School{ID: 1, Name: "Lincoln Elementary", TimeZone: "America/New_York",
-		YearStart: "2026-08-31", YearEnd: "2027-06-18", DayStart: "08:15", Dismissal: "15:05"}
-	memPara  = storage.Staff{ID: 10, SchoolID: 1, Handle: "jrivera", Name: "Jo Rivera", Role: storage.RolePara, Active: true}
-	memAdmin = storage.Staff{ID: 11, SchoolID: 1, Handle: "pkim", Name: "Pat Kim", Role: storage.RoleAdmin, Active: true}
-	// Ava and Ben are on the para's caseload; Cora is not.
-	memAva  = storage.Student{ID: 100, SchoolID: 1, Code: "S101", Initials: "A.B.", FirstName: "Ava", LastName: "Brooks", Active: true}
-	memBen  = storage.Student{ID: 101, SchoolID: 1, Code: "S102", Initials: "B.C.", FirstName: "Ben", LastName: "Carter", Active: true}
-	memCora = storage.Student{ID: 102, SchoolID: 1, Code: "S103", Initials: "C.D.", FirstName: "Cora", LastName: "Diaz", Active: true}
-	memGoal = map[int64][]storage.Goal{
-		100: {{ID: 1000, StudentID: 100, Code: "G1", Text: "Reads CVC words", Active: true}, {ID: 1001, StudentID: 100, Code: "G2", Text: "Asks for a break", Active: true}},
-		101: {{ID: 1010, StudentID: 101, Code: "G1", Text: "Counts to 20", Active: true}},
-		102: {{ID: 1020, StudentID: 102, Code: "G7", Text: "Ties shoes", Active: true}},
-	}
-)
+func (c *countingStore) tick() { c.calls.Add(1) }
 
-func newMemStore() *memStore { return &memStore{claims: map[string]bool{}} }
-
-func (m *memStore) touch() { m.calls.Add(1) }
-
-func (m *memStore) Claim(_ context.Context, key string, _ time.Time) (bool, error) {
-	m.touch()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.claims[key] {
-		return false, nil
-	}
-	m.claims[key] = true
-	return true, nil
+func (c *countingStore) Engine() string { c.tick(); return c.Store.Engine() }
+func (c *countingStore) Close() error   { c.tick(); return c.Store.Close() }
+func (c *countingStore) Ping(ctx context.Context) error {
+	c.tick()
+	return c.Store.Ping(ctx)
 }
-
-func (m *memStore) Release(_ context.Context, key string) error {
-	m.touch()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.claims, key)
-	return nil
+func (c *countingStore) ImportRoster(ctx context.Context, r storage.Roster) (storage.ImportResult, error) {
+	c.tick()
+	return c.Store.ImportRoster(ctx, r)
 }
-
-func (m *memStore) StaffByIdentity(_ context.Context, p storage.Platform, userID string) (storage.Staff, error) {
-	m.touch()
-	if p == storage.PlatformDiscord && userID == paraDiscord {
-		return memPara, nil
-	}
-	return storage.Staff{}, storage.ErrNotFound
+func (c *countingStore) School(ctx context.Context, id int64) (storage.School, error) {
+	c.tick()
+	return c.Store.School(ctx, id)
 }
-
-func (m *memStore) Schools(context.Context) ([]storage.School, error) {
-	m.touch()
-	return []storage.School{memSchool}, nil
+func (c *countingStore) Schools(ctx context.Context) ([]storage.School, error) {
+	c.tick()
+	return c.Store.Schools(ctx)
 }
-
-func (m *memStore) School(_ context.Context, id int64) (storage.School, error) {
-	m.touch()
-	if id != memSchool.ID {
-		return storage.School{}, storage.ErrNotFound
-	}
-	return memSchool, nil
+func (c *countingStore) StaffByIdentity(ctx context.Context, p storage.Platform, userID string) (storage.Staff, error) {
+	c.tick()
+	return c.Store.StaffByIdentity(ctx, p, userID)
 }
-
-func (m *memStore) ListStaff(context.Context, int64) ([]storage.Staff, error) {
-	m.touch()
-	return []storage.Staff{memPara, memAdmin}, nil
+func (c *countingStore) StaffByEmail(ctx context.Context, email string) (storage.Staff, error) {
+	c.tick()
+	return c.Store.StaffByEmail(ctx, email)
 }
-
-func (m *memStore) Caseload(_ context.Context, staffID int64) ([]storage.Student, error) {
-	m.touch()
-	if staffID == memPara.ID {
-		return []storage.Student{memAva, memBen}, nil
-	}
-	return nil, nil
+func (c *countingStore) LinkIdentity(ctx context.Context, id storage.Identity) error {
+	c.tick()
+	return c.Store.LinkIdentity(ctx, id)
 }
-
-func (m *memStore) Students(context.Context, int64) ([]storage.Student, error) {
-	m.touch()
-	return []storage.Student{memAva, memBen, memCora}, nil
+func (c *countingStore) Identities(ctx context.Context, staffID int64) ([]storage.Identity, error) {
+	c.tick()
+	return c.Store.Identities(ctx, staffID)
 }
-
-func (m *memStore) Goals(_ context.Context, studentID int64) ([]storage.Goal, error) {
-	m.touch()
-	return memGoal[studentID], nil
+func (c *countingStore) StaffMember(ctx context.Context, id int64) (storage.Staff, error) {
+	c.tick()
+	return c.Store.StaffMember(ctx, id)
+}
+func (c *countingStore) ListStaff(ctx context.Context, schoolID int64) ([]storage.Staff, error) {
+	c.tick()
+	return c.Store.ListStaff(ctx, schoolID)
+}
+func (c *countingStore) Caseload(ctx context.Context, staffID int64) ([]storage.Student, error) {
+	c.tick()
+	return c.Store.Caseload(ctx, staffID)
+}
+func (c *countingStore) Students(ctx context.Context, schoolID int64) ([]storage.Student, error) {
+	c.tick()
+	return c.Store.Students(ctx, schoolID)
+}
+func (c *countingStore) Student(ctx context.Context, id int64) (storage.Student, error) {
+	c.tick()
+	return c.Store.Student(ctx, id)
+}
+func (c *countingStore) StudentTeam(ctx context.Context, studentID int64) ([]storage.TeamMember, error) {
+	c.tick()
+	return c.Store.StudentTeam(ctx, studentID)
+}
+func (c *countingStore) Goals(ctx context.Context, studentID int64) ([]storage.Goal, error) {
+	c.tick()
+	return c.Store.Goals(ctx, studentID)
+}
+func (c *countingStore) Duties(ctx context.Context, schoolID int64) ([]storage.Duty, error) {
+	c.tick()
+	return c.Store.Duties(ctx, schoolID)
+}
+func (c *countingStore) CalendarDays(ctx context.Context, schoolID int64, from, to string) ([]storage.CalendarDay, error) {
+	c.tick()
+	return c.Store.CalendarDays(ctx, schoolID, from, to)
+}
+func (c *countingStore) LogTrials(ctx context.Context, b storage.TrialBatch, jobs []storage.Job) (storage.Entry, error) {
+	c.tick()
+	return c.Store.LogTrials(ctx, b, jobs)
+}
+func (c *countingStore) LogIncident(ctx context.Context, in storage.Incident, jobs []storage.Job) (storage.Entry, error) {
+	c.tick()
+	return c.Store.LogIncident(ctx, in, jobs)
+}
+func (c *countingStore) LogTransition(ctx context.Context, t storage.Transition, jobs []storage.Job) (storage.Entry, error) {
+	c.tick()
+	return c.Store.LogTransition(ctx, t, jobs)
+}
+func (c *countingStore) LogNote(ctx context.Context, n storage.Note, jobs []storage.Job) (storage.Entry, error) {
+	c.tick()
+	return c.Store.LogNote(ctx, n, jobs)
+}
+func (c *countingStore) Entry(ctx context.Context, id int64) (storage.Entry, error) {
+	c.tick()
+	return c.Store.Entry(ctx, id)
+}
+func (c *countingStore) LastEntry(ctx context.Context, staffID int64) (storage.Entry, error) {
+	c.tick()
+	return c.Store.LastEntry(ctx, staffID)
+}
+func (c *countingStore) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time) error {
+	c.tick()
+	return c.Store.DeactivateEntry(ctx, entryID, byStaffID, reason, at)
+}
+func (c *countingStore) UpdateIncident(ctx context.Context, in storage.Incident, byStaffID int64, at time.Time) error {
+	c.tick()
+	return c.Store.UpdateIncident(ctx, in, byStaffID, at)
+}
+func (c *countingStore) IncidentVersions(ctx context.Context, incidentID int64) ([]storage.IncidentVersion, error) {
+	c.tick()
+	return c.Store.IncidentVersions(ctx, incidentID)
+}
+func (c *countingStore) Trials(ctx context.Context, f storage.Filter) ([]storage.Trial, error) {
+	c.tick()
+	return c.Store.Trials(ctx, f)
+}
+func (c *countingStore) Incidents(ctx context.Context, f storage.Filter) ([]storage.Incident, error) {
+	c.tick()
+	return c.Store.Incidents(ctx, f)
+}
+func (c *countingStore) Transitions(ctx context.Context, f storage.Filter) ([]storage.Transition, error) {
+	c.tick()
+	return c.Store.Transitions(ctx, f)
+}
+func (c *countingStore) Notes(ctx context.Context, f storage.Filter) ([]storage.Note, error) {
+	c.tick()
+	return c.Store.Notes(ctx, f)
+}
+func (c *countingStore) RecordAudit(ctx context.Context, a storage.AuditEvent) error {
+	c.tick()
+	return c.Store.RecordAudit(ctx, a)
+}
+func (c *countingStore) Audit(ctx context.Context, studentID int64) ([]storage.AuditEvent, error) {
+	c.tick()
+	return c.Store.Audit(ctx, studentID)
+}
+func (c *countingStore) Enqueue(ctx context.Context, jobs []storage.Job) error {
+	c.tick()
+	return c.Store.Enqueue(ctx, jobs)
+}
+func (c *countingStore) Claim(ctx context.Context, key string, at time.Time) (bool, error) {
+	c.tick()
+	return c.Store.Claim(ctx, key, at)
+}
+func (c *countingStore) Release(ctx context.Context, key string) error {
+	c.tick()
+	return c.Store.Release(ctx, key)
 }
 
 // testCommands declares the commands of the unit tests: "log" has a

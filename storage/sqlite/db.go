@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -41,6 +42,58 @@ type DB struct {
 	lock  *os.File
 	river *river.Client[*sql.Tx] // insert-only: jobs go in our transactions
 	log   *slog.Logger
+	stmts statements
+
+	writes    chan *write   // to the writer (writer.go); unbuffered
+	stop      chan struct{} // closed by Close: the writer returns
+	stopped   chan struct{} // closed by the writer when it returns
+	closeOnce sync.Once
+}
+
+// statements are the hot writes' statements, prepared once at Open so
+// SQLite does not parse them again for every write. Transactions use them
+// through tx.StmtContext, which reuses the statement prepared on the one
+// connection (or prepares it again if that connection was replaced).
+type statements struct {
+	entry, trials, incident, transition, note, audit, claim *sql.Stmt
+	savepoint, rollbackTo, release                          *sql.Stmt
+}
+
+// prepare prepares the hot writes' statements.
+func (db *DB) prepare(ctx context.Context) error {
+	s := &db.stmts
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&s.entry, insertEntrySQL},
+		{&s.trials, insertTrialsSQL},
+		{&s.incident, insertIncidentSQL},
+		{&s.transition, insertTransitionSQL},
+		{&s.note, insertNoteSQL},
+		{&s.audit, insertAuditSQL},
+		{&s.claim, claimSQL},
+		{&s.savepoint, `SAVEPOINT write`},
+		{&s.rollbackTo, `ROLLBACK TO write`},
+		{&s.release, `RELEASE write`},
+	} {
+		stmt, err := db.db.PrepareContext(ctx, p.query)
+		if err != nil {
+			return fmt.Errorf("preparing %q: %w", p.query, err)
+		}
+		*p.stmt = stmt
+	}
+	return nil
+}
+
+// closeStatements closes the prepared statements.
+func (s *statements) close() {
+	for _, stmt := range []*sql.Stmt{s.entry, s.trials, s.incident, s.transition, s.note, s.audit, s.claim,
+		s.savepoint, s.rollbackTo, s.release} {
+		if stmt != nil {
+			_ = stmt.Close()
+		}
+	}
 }
 
 // Open opens (creating if needed) the SQLite database at path, refuses it
@@ -85,7 +138,7 @@ func open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("opening sqlite database: %w", err)
 	}
-	db := &DB{db: sqlDB, log: log}
+	db := &DB{db: sqlDB, log: log, writes: make(chan *write), stop: make(chan struct{}), stopped: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
@@ -96,6 +149,12 @@ func open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 		return nil, fmt.Errorf("creating river insert client: %w", err)
 	}
 	db.river = rc
+	if err := db.prepare(pingCtx); err != nil {
+		db.stmts.close()
+		sqlDB.Close()
+		return nil, err
+	}
+	go db.writeLoop()
 	return db, nil
 }
 
@@ -135,6 +194,11 @@ func (db *DB) Engine() string { return "sqlite" }
 
 // Close closes the database and releases the file lock.
 func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		close(db.stop)
+		<-db.stopped
+		db.stmts.close()
+	})
 	err := db.db.Close()
 	unlock(db.lock)
 	db.lock = nil
