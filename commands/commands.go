@@ -29,6 +29,7 @@ func All(d Deps) []*bot.Command {
 		Transition(d),
 		Note(d),
 		Undo(d),
+		Today(d),
 		Help(func() []*bot.Command { return cmds }),
 	}
 	return cmds

@@ -306,3 +306,30 @@ func TestBadInputStoresNothing(t *testing.T) {
 		})
 	}
 }
+
+func TestToday(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/today")
+	if r.IsError || !strings.HasPrefix(r.Text, "Tuesday, 2026-11-24.") || !strings.Contains(r.Text, "A.B. (S101): G1, G2, G3") {
+		t.Fatalf("/today on a school day:\n%s", r.Text)
+	}
+	s.do("lee", "/trial S101 G1 + +")
+	s.do("lee", "/trial S101 G2 -")
+	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "A.B. (S101): G3\n") {
+		t.Errorf("after logging G1 and G2, only G3 is due:\n%s", r.Text)
+	}
+	// The day before Thanksgiving is an early release: bus duty moves with dismissal.
+	s.now = s.now.AddDate(0, 0, 1)
+	r = s.do("lee", "/today")
+	if !strings.Contains(r.Text, "dismissal at 12:30") || !strings.Contains(r.Text, "bus 12:30–") || strings.Contains(r.Text, "bus 15:10") {
+		t.Errorf("/today on early release:\n%s", r.Text)
+	}
+	s.now = s.now.AddDate(0, 0, 1)
+	if r := s.do("lee", "/today"); !strings.HasPrefix(r.Text, "No school today: holiday") {
+		t.Errorf("/today on Thanksgiving:\n%s", r.Text)
+	}
+	s.now = s.now.AddDate(0, 0, 2)
+	if r := s.do("lee", "/today"); r.Text != "No school today: weekend." {
+		t.Errorf("/today on Saturday: %q", r.Text)
+	}
+}

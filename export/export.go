@@ -97,7 +97,10 @@ func Prepare(ctx context.Context, store storage.Store, req Request) (Export, err
 	}
 	if from == "" {
 		from = school.YearStart
-		if from > to {
+		if _, err := parseDay(loc, to, "to"); err != nil {
+			return Export{}, err
+		}
+		if from > to { // both YYYY-MM-DD, so they sort as dates
 			return Export{}, bot.Errorf("from", "The school year starts %s, after %s; give a from and a to date (YYYY-MM-DD) for an earlier range.", from, to)
 		}
 	}
@@ -105,7 +108,7 @@ func Prepare(ctx context.Context, store storage.Store, req Request) (Export, err
 	if err != nil {
 		return Export{}, err
 	}
-	r.GeneratedAt = req.Now.In(loc)
+	r.GeneratedAt = req.Now.In(loc).Truncate(time.Second)
 	r.ExportedBy = staff.Handle
 	r.Reason = reason
 	data, err := Render(r, format)

@@ -211,6 +211,9 @@ type builder struct {
 	handles map[int64]string
 }
 
+// time is a moment in the school's zone, to the second.
+func (b *builder) time(t time.Time) time.Time { return t.In(b.loc).Truncate(time.Second) }
+
 // handle names a staff member by handle (staff who have left included).
 func (b *builder) handle(id int64) (string, error) {
 	if id == 0 {
@@ -257,7 +260,7 @@ func (b *builder) goals(f storage.Filter) ([]Goal, []Trial, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		rows = append(rows, Trial{At: t.At.In(b.loc), Goal: code, Outcome: string(t.Outcome), Prompt: t.Prompt.String(), LoggedBy: by})
+		rows = append(rows, Trial{At: b.time(t.At), Goal: code, Outcome: string(t.Outcome), Prompt: t.Prompt.String(), LoggedBy: by})
 	}
 	return out, rows, nil
 }
@@ -352,7 +355,7 @@ func (b *builder) incidents(f storage.Filter) ([]Incident, error) {
 			return nil, err
 		}
 		out = append(out, Incident{
-			At: in.At.In(b.loc), DurationSeconds: int64(in.Duration / time.Second), Setting: in.Setting,
+			At: b.time(in.At), DurationSeconds: int64(in.Duration / time.Second), Setting: in.Setting,
 			Antecedent: in.Antecedent, Behavior: in.Behavior, Consequence: in.Consequence, Severity: in.Severity,
 			Strategies: nonNil(in.Strategies), Injury: in.Injury, Restraint: in.Restraint, Seclusion: in.Seclusion,
 			Others: nonNil(in.Others), Notes: in.Notes, LoggedBy: by,
@@ -373,7 +376,7 @@ func (b *builder) transitions(f storage.Filter) ([]Transition, error) {
 			return nil, err
 		}
 		out = append(out, Transition{
-			At: t.At.In(b.loc), From: t.From, To: t.To, Prompt: t.Prompt.String(),
+			At: b.time(t.At), From: t.From, To: t.To, Prompt: t.Prompt.String(),
 			LatencySeconds: int64(t.Latency / time.Second), HandoffTo: t.HandoffTo, LoggedBy: by,
 		})
 	}
@@ -395,7 +398,7 @@ func (b *builder) notes(f storage.Filter) ([]Note, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Note{At: n.At.In(b.loc), Text: n.Text, LoggedBy: by, ToStaff: to})
+		out = append(out, Note{At: b.time(n.At), Text: n.Text, LoggedBy: by, ToStaff: to})
 	}
 	return out, nil
 }

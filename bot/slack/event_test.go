@@ -65,7 +65,7 @@ func TestHomeTab(t *testing.T) {
 	}
 	view := pubs[0].JSON["view"].(map[string]any)
 	text := blockText(view)
-	for _, want := range []string{"A.B. (S101)", "C.D. (S102)", "Bus 15:00–15:20, bus loop", "Tuesday, November 24"} {
+	for _, want := range []string{"A.B. (S101)", "C.D. (S102)", "Bus 15:00–15:20, bus loop", "Tuesday, November 24", "Data still due today", "A.B. (S101): G1"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("home tab lacks %q:\n%s", want, text)
 		}
@@ -101,7 +101,7 @@ func TestHomeTabHolidayAndStrangers(t *testing.T) {
 	if len(pubs) != 2 {
 		t.Fatalf("views.publish called %d times", len(pubs))
 	}
-	if text := blockText(pubs[0].JSON["view"]); !strings.Contains(text, "No school today (holiday: Thanksgiving)") || strings.Contains(text, "Bus") {
+	if text := blockText(pubs[0].JSON["view"]); !strings.Contains(text, "No school today: holiday — Thanksgiving.") || strings.Contains(text, "Bus") {
 		t.Errorf("holiday home tab:\n%s", text)
 	}
 	if text := blockText(pubs[1].JSON["view"]); !strings.Contains(text, "not on parabot's roster") {

@@ -9,6 +9,7 @@ import (
 
 	"parabot/bot"
 	"parabot/storage"
+	"parabot/today"
 )
 
 // publishHome draws a staff member's Home tab (views.publish): their
@@ -45,19 +46,13 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 	if err != nil {
 		return nil, fmt.Errorf("loading scope of staff %d: %w", st.ID, err)
 	}
-	today := sc.Now
-	date := today.Format("2006-01-02")
-	duties, err := a.store.Duties(ctx, st.SchoolID)
+	day, err := today.Plan(ctx, a.store, st, sc.Caseload, school, sc.Now)
 	if err != nil {
-		return nil, fmt.Errorf("loading duties of school %d: %w", st.SchoolID, err)
-	}
-	days, err := a.store.CalendarDays(ctx, st.SchoolID, date, date)
-	if err != nil {
-		return nil, fmt.Errorf("loading calendar of school %d: %w", st.SchoolID, err)
+		return nil, fmt.Errorf("planning the day of staff %d: %w", st.ID, err)
 	}
 
 	out := []slackapi.Block{header,
-		slackapi.NewContextBlock("", mrkdwn(escape(fmt.Sprintf("%s · %s · %s", st.Name, school.Name, today.Format("Monday, January 2"))))),
+		slackapi.NewContextBlock("", mrkdwn(escape(fmt.Sprintf("%s · %s · %s", st.Name, school.Name, sc.Now.Format("Monday, January 2"))))),
 	}
 
 	var students []string
@@ -75,30 +70,40 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 	out = append(out, slackapi.NewSectionBlock(mrkdwn(clip(studentText, maxSectionText)), nil, nil))
 
 	dutyText := "*Today's duties*\n"
-	closed := false
-	for _, d := range days {
-		switch d.Kind {
-		case storage.DayHoliday, storage.DayClosure:
-			closed = true
-			dutyText += escape("No school today (" + strings.ReplaceAll(string(d.Kind), "_", " ") + nonEmpty(": ", d.Note) + ").\n")
-		case storage.DayEarlyRelease:
-			dutyText += escape("Early release today: dismissal at " + d.Dismissal + nonEmpty(" — ", d.Note) + ".\n")
+	switch {
+	case !day.School:
+		dutyText += escape("No school today: " + day.Closed + nonEmpty(" — ", day.Note) + ".")
+	default:
+		if day.EarlyRelease != "" {
+			dutyText += escape("Early release today: dismissal at " + day.EarlyRelease + nonEmpty(" — ", day.Note) + ".\n")
 		}
-	}
-	var mine []string
-	for _, d := range duties {
-		if d.StaffID == st.ID && d.Weekday == today.Weekday() {
+		var mine []string
+		for _, d := range day.Duties {
 			mine = append(mine, escape(fmt.Sprintf("• %s %s–%s%s", label(string(d.Kind)), d.Start, d.End, nonEmpty(", ", d.Place))))
 		}
-	}
-	switch {
-	case closed:
-	case len(mine) == 0:
-		dutyText += "No duties today."
-	default:
+		if len(mine) == 0 {
+			dutyText += "No duties today."
+		}
 		dutyText += strings.Join(mine, "\n")
 	}
 	out = append(out, slackapi.NewDividerBlock(), slackapi.NewSectionBlock(mrkdwn(clip(dutyText, maxSectionText)), nil, nil))
+
+	if day.School {
+		dueText := "*Data still due today*\n"
+		if len(day.Due) == 0 {
+			dueText += "Nothing: every goal of your students has data today."
+		}
+		var lines []string
+		for _, due := range day.Due {
+			codes := make([]string, len(due.Goals))
+			for i, g := range due.Goals {
+				codes[i] = g.Code
+			}
+			lines = append(lines, escape("• "+due.Student.Label()+": "+strings.Join(codes, ", ")))
+		}
+		dueText += strings.Join(lines, "\n")
+		out = append(out, slackapi.NewSectionBlock(mrkdwn(clip(dueText, maxSectionText)), nil, nil))
+	}
 
 	var buttons []slackapi.BlockElement
 	for _, cmd := range a.router.Commands() {

@@ -72,7 +72,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err := writeExport(ctx, store, ex, *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Wrote the %s export of %s (%s to %s) to %s.\n", f, ex.Student.Label(), ex.Report.From, ex.Report.To, *out)
+	fmt.Fprintf(stdout, "Wrote the %s export of %s, %s to %s, to %s.\n", f, ex.Student.Label(), ex.Report.From, ex.Report.To, *out)
 	return nil
 }
 

@@ -5,6 +5,7 @@
 //	parabot serve                                      HTTP server, adapters, job workers
 //	parabot migrate                                    apply database migrations
 //	parabot import DIR | --demo                        import a roster of CSV files
+//	parabot export --student CODE --by HANDLE --reason WHY   a student's data for an IEP meeting
 //	parabot commands [--markdown]                      list the commands
 //	parabot discord register [--guild ID]              create Discord's application commands
 package main
