@@ -98,10 +98,11 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return nil
 	}
 	s := w.Senders[platform]
+	sendCtx := WithDeliveryKey(ctx, key)
 	if job.Args.Channel != "" {
-		err = s.PostChannel(ctx, target, job.Args.Reply)
+		err = s.PostChannel(sendCtx, target, job.Args.Reply)
 	} else {
-		err = s.SendDM(ctx, target, job.Args.Reply)
+		err = s.SendDM(sendCtx, target, job.Args.Reply)
 	}
 	if err == nil {
 		w.Log.Info("message delivered", "job_id", job.ID, "platform", platform, "staff_id", job.Args.StaffID)
@@ -121,6 +122,24 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return river.JobCancel(err)
 	}
 	return fmt.Errorf("delivering on %s: %w", platform, err)
+}
+
+// deliveryKeyType is the context key of WithDeliveryKey.
+type deliveryKeyType struct{}
+
+// WithDeliveryKey returns ctx carrying key, the one-time key of a delivery
+// (the worker's claim key, "job:<id>"): the same on every attempt of one
+// job, different between jobs. A Sender may use it to make a retried send
+// idempotent on its platform.
+func WithDeliveryKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, deliveryKeyType{}, key)
+}
+
+// DeliveryKey returns the key WithDeliveryKey put in ctx, or "" when ctx
+// carries none (a send that is not a delivery job).
+func DeliveryKey(ctx context.Context) string {
+	key, _ := ctx.Value(deliveryKeyType{}).(string)
+	return key
 }
 
 // route picks the platform and target id: a channel on the preferred (or

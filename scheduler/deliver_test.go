@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,12 +26,14 @@ import (
 type recorder struct {
 	mu    sync.Mutex
 	sent  []string // "dm:<user>:<text>" or "channel:<name>:<text>"
+	keys  []string // scheduler.DeliveryKey of every call's context, failed ones too
 	fail  []error
 	calls int
 }
 
-func (r *recorder) next() error {
+func (r *recorder) next(ctx context.Context) error {
 	r.calls++
+	r.keys = append(r.keys, scheduler.DeliveryKey(ctx))
 	if len(r.fail) > 0 {
 		err := r.fail[0]
 		r.fail = r.fail[1:]
@@ -42,7 +45,7 @@ func (r *recorder) next() error {
 func (r *recorder) SendDM(ctx context.Context, user string, rep bot.Reply) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.next(); err != nil {
+	if err := r.next(ctx); err != nil {
 		return err
 	}
 	r.sent = append(r.sent, "dm:"+user+":"+rep.Text)
@@ -52,7 +55,7 @@ func (r *recorder) SendDM(ctx context.Context, user string, rep bot.Reply) error
 func (r *recorder) PostChannel(ctx context.Context, ch string, rep bot.Reply) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.next(); err != nil {
+	if err := r.next(ctx); err != nil {
 		return err
 	}
 	r.sent = append(r.sent, "channel:"+ch+":"+rep.Text)
@@ -63,6 +66,12 @@ func (r *recorder) got() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.sent...)
+}
+
+func (r *recorder) gotKeys() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.keys...)
 }
 
 type wait time.Duration
@@ -241,5 +250,43 @@ func TestDeliverPrefersThePlatformOfOrigin(t *testing.T) {
 	}
 	if s, sl := shell.got(), slack.got(); len(s) != 1 || len(sl) != 1 || sl[0] != "dm:"+slackID+":b" {
 		t.Errorf("shell got %v, slack got %v; want a on the shell (preferred) and b on Slack (no Discord identity)", s, sl)
+	}
+}
+
+func TestDeliverPassesItsKeyToTheSender(t *testing.T) {
+	db, senders, shell, _ := setup(t)
+	teacher := firstOfRole(t, db, storage.RoleTeacher)
+	shell.fail = []error{errors.New("connection reset")}
+	w := &scheduler.DeliverWorker{Store: db, Senders: senders, Log: quiet(), Now: time.Now}
+	dm := scheduler.DeliverArgs{StaffID: teacher.ID, Reply: bot.Reply{Text: "same text"}}
+	if err := work(t, w, 51, dm); err == nil {
+		t.Fatal("a failed send must fail the job so River retries it")
+	}
+	if err := work(t, w, 51, dm); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if err := work(t, w, 52, dm); err != nil {
+		t.Fatal(err)
+	}
+	if err := work(t, w, 53, scheduler.DeliverArgs{Channel: "room-12", Reply: bot.Reply{Text: "same text"}}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"job:51", "job:51", "job:52", "job:53"}
+	if got := shell.gotKeys(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("senders saw delivery keys %q, want %q: one per job, the same on a retry", got, want)
+	}
+}
+
+func TestDeliveryKey(t *testing.T) {
+	ctx := context.Background()
+	if got := scheduler.DeliveryKey(ctx); got != "" {
+		t.Errorf("DeliveryKey of a plain context = %q, want empty", got)
+	}
+	ctx = scheduler.WithDeliveryKey(ctx, "job:7")
+	if got := scheduler.DeliveryKey(context.WithoutCancel(ctx)); got != "job:7" {
+		t.Errorf("DeliveryKey = %q, want job:7", got)
+	}
+	if got := scheduler.DeliveryKey(scheduler.WithDeliveryKey(ctx, "job:8")); got != "job:8" {
+		t.Errorf("DeliveryKey after a second WithDeliveryKey = %q, want job:8", got)
 	}
 }

@@ -82,6 +82,7 @@ func (g *fakeGateway) ready(f *fakeDiscord, session string, seq int64) {
 }
 
 func TestGateway(t *testing.T) {
+	t.Parallel()
 	var runs atomic.Int64
 	e := newEnv(t, newStore(t), testCommands(&runs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -190,6 +191,7 @@ func TestGateway(t *testing.T) {
 }
 
 func TestGatewaySessionLost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -222,6 +224,7 @@ func TestGatewaySessionLost(t *testing.T) {
 }
 
 func TestGatewayBadToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	e.discord.refuse["GET /gateway/bot"] = refusal{401, 0, "401: Unauthorized"}
 	err := e.adapter.RunGateway(context.Background())

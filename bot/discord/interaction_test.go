@@ -18,8 +18,10 @@ import (
 )
 
 func TestVerification(t *testing.T) {
+	t.Parallel()
 	ping := []byte(`{"id":"1800000000000000001","application_id":"` + testAppID + `","type":1,"token":"ping-token","version":1,"user":{"id":"1","username":"discord"}}`)
 	_, otherKey := keys(t)
+	store := &countingStore{Store: newStore(t)}
 	tests := []struct {
 		name   string
 		req    func(e *env) *http.Request
@@ -62,8 +64,8 @@ func TestVerification(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store := &countingStore{Store: newStore(t)}
 			e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
+			before := store.calls.Load()
 			rec := httptest.NewRecorder()
 			e.mux.ServeHTTP(rec, tt.req(e))
 			if rec.Code != tt.status {
@@ -74,7 +76,7 @@ func TestVerification(t *testing.T) {
 					t.Errorf("PING answered %s, want PONG {\"type\":1}", got)
 				}
 			}
-			if n := store.calls.Load(); n != 0 {
+			if n := store.calls.Load() - before; n != 0 {
 				t.Errorf("the store was called %d times for a PING or a refused request", n)
 			}
 			if n := len(e.discord.Requests("")); n != 0 {
@@ -85,6 +87,7 @@ func TestVerification(t *testing.T) {
 }
 
 func TestNoPublicKeyRefusesEverything(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	e.adapter.key = nil
 	status, _ := e.post(map[string]any{"id": "1", "type": 1, "token": "x"})
@@ -94,6 +97,7 @@ func TestNoPublicKeyRefusesEverything(t *testing.T) {
 }
 
 func TestCommandWithOptions(t *testing.T) {
+	t.Parallel()
 	var runs atomic.Int64
 	e := newEnv(t, newStore(t), testCommands(&runs, nil))
 	status, resp := e.post(commandInteraction("1800000000000000010", paraDiscord, "log",
@@ -127,6 +131,7 @@ func TestCommandWithOptions(t *testing.T) {
 }
 
 func TestCommandErrorsShowUsage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		options []map[string]any
@@ -138,10 +143,11 @@ func TestCommandErrorsShowUsage(t *testing.T) {
 		{"time in the future", []map[string]any{opt("student", 3, "S101"), opt("goal", 3, "G1"), opt("trials", 3, "+"), opt("at", 3, "23:59")}, []string{"in the future"}},
 		{"bad duration", []map[string]any{opt("student", 3, "S101"), opt("goal", 3, "G1"), opt("trials", 3, "+"), opt("lasted", 3, "forever")}, []string{"not a duration"}},
 	}
+	store := newStore(t)
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var runs atomic.Int64
-			e := newEnv(t, newStore(t), testCommands(&runs, nil))
+			e := newEnv(t, store, testCommands(&runs, nil))
 			_, resp := e.post(commandInteraction("18000000000000001"+strconv.Itoa(10+i), paraDiscord, "log", tt.options...))
 			d := data(t, resp)
 			text, _ := d["content"].(string)
@@ -164,6 +170,7 @@ func TestCommandErrorsShowUsage(t *testing.T) {
 }
 
 func TestUnknownUser(t *testing.T) {
+	t.Parallel()
 	var runs atomic.Int64
 	e := newEnv(t, newStore(t), testCommands(&runs, nil))
 	_, resp := e.post(commandInteraction("1800000000000000020", otherDiscord, "log",
@@ -183,6 +190,7 @@ func TestUnknownUser(t *testing.T) {
 }
 
 func TestReplayedInteractionRunsOnce(t *testing.T) {
+	t.Parallel()
 	var runs atomic.Int64
 	e := newEnv(t, newStore(t), testCommands(&runs, nil))
 	in := commandInteraction("1800000000000000030", paraDiscord, "log",
@@ -201,6 +209,7 @@ func TestReplayedInteractionRunsOnce(t *testing.T) {
 }
 
 func TestAutocomplete(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	tests := []struct {
 		name    string
@@ -235,6 +244,7 @@ func TestAutocomplete(t *testing.T) {
 }
 
 func TestUndoButton(t *testing.T) {
+	t.Parallel()
 	var runs atomic.Int64
 	e := newEnv(t, newStore(t), testCommands(&runs, nil))
 
@@ -282,6 +292,7 @@ func TestUndoButton(t *testing.T) {
 }
 
 func TestDeferredResponse(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	var runs atomic.Int64
 	e := newEnv(t, newStore(t), testCommands(&runs, release))
@@ -331,6 +342,7 @@ func TestDeferredResponse(t *testing.T) {
 }
 
 func TestUnknownCommand(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	_, resp := e.post(commandInteraction("1800000000000000070", paraDiscord, "dance"))
 	if text := data(t, resp)["content"].(string); !strings.Contains(text, "There is no /dance") {
@@ -339,6 +351,7 @@ func TestUnknownCommand(t *testing.T) {
 }
 
 func TestInteractionFromDM(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	in := commandInteraction("1800000000000000080", paraDiscord, "log",
 		opt("student", 3, "ava"), opt("goal", 3, "1"), opt("trials", 3, "++"))
@@ -380,6 +393,7 @@ func FuzzInteraction(f *testing.F) {
 }
 
 func TestNewChecksConfig(t *testing.T) {
+	t.Parallel()
 	pub, _ := keys(t)
 	store := newStore(t)
 	router := bot.NewRouter(store, slog.New(slog.DiscardHandler), time.Now, nil)
@@ -413,6 +427,7 @@ func TestNewChecksConfig(t *testing.T) {
 }
 
 func TestPanickingCommand(t *testing.T) {
+	t.Parallel()
 	cmds := append(testCommands(new(atomic.Int64), nil), &bot.Command{Name: "boom",
 		Run: func(context.Context, *bot.Call) (bot.Reply, error) { panic("index out of range") }})
 	e := newEnv(t, newStore(t), cmds)

@@ -215,9 +215,11 @@ func TestRegistrationRefusesWhatDiscordWould(t *testing.T) {
 }
 
 func TestRegister(t *testing.T) {
+	t.Parallel()
+	store := newStore(t)
 	for _, guild := range []string{testGuild, ""} {
 		t.Run("guild="+guild, func(t *testing.T) {
-			e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+			e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 			if err := e.adapter.Register(context.Background(), guild); err != nil {
 				t.Fatal(err)
 			}
@@ -243,7 +245,7 @@ func TestRegister(t *testing.T) {
 			checkLogs(t, e.logs)
 		})
 	}
-	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 	if err := e.adapter.Register(context.Background(), "../../x"); err == nil {
 		t.Errorf("a guild id that is not a number was accepted")
 	}

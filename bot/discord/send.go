@@ -111,10 +111,13 @@ func (a *Adapter) dmChannel(ctx context.Context, userID string) (string, error) 
 	return ch.ID, nil
 }
 
-// createMessage posts r in a channel. The nonce is a digest of channel
-// and message, enforced by Discord: if an earlier attempt did post but
-// its answer was lost, the retry returns that message instead of posting
-// a second one.
+// createMessage posts r in a channel with a nonce Discord enforces: if an
+// earlier attempt did post but its answer was lost, the retry returns that
+// message instead of posting a second one. The nonce is a digest of the
+// delivery key (scheduler.DeliveryKey), the channel and the message, so
+// every attempt of one delivery job shares it while two jobs with the
+// same text do not; without a delivery key it is a digest of channel and
+// message alone.
 func (a *Adapter) createMessage(ctx context.Context, channelID string, r bot.Reply) error {
 	r.Private = false // ephemeral exists only in interaction answers
 	m := render(r)
@@ -122,7 +125,11 @@ func (a *Adapter) createMessage(ctx context.Context, channelID string, r bot.Rep
 	if err != nil {
 		return fmt.Errorf("encoding message: %w", err)
 	}
-	sum := sha256.Sum256(append([]byte(channelID+"\x00"), b...))
+	seed := append([]byte(channelID+"\x00"), b...)
+	if key := scheduler.DeliveryKey(ctx); key != "" {
+		seed = append([]byte(key+"\x00"), seed...)
+	}
+	sum := sha256.Sum256(seed)
 	m.Nonce, m.EnforceNonce = hex.EncodeToString(sum[:])[:25], true
 	err = a.rest.do(ctx, call{method: "POST", route: "/channels/{channel}/messages",
 		path: "/channels/" + channelID + "/messages", body: m, bot: true})

@@ -13,6 +13,7 @@ import (
 )
 
 func TestSendDM(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	ctx := context.Background()
 	r := bot.Reply{Text: "Bus duty in 10 minutes: door 3.", Buttons: []bot.Button{{Label: "Got it", Action: "ack", Value: "7"}}}
@@ -53,6 +54,7 @@ func TestSendDM(t *testing.T) {
 }
 
 func TestSameMessageSameNonce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	r := bot.Reply{Text: "Reminder."}
 	for range 2 {
@@ -66,7 +68,61 @@ func TestSameMessageSameNonce(t *testing.T) {
 	}
 }
 
+func TestDeliveryNonce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+	route := "POST /channels/" + testChannel + "/messages"
+	post := func(key string) error {
+		return e.adapter.PostChannel(scheduler.WithDeliveryKey(context.Background(), key), testChannel, bot.Reply{Text: "Reminder."})
+	}
+	nonce := func(i int) string {
+		t.Helper()
+		posts := e.discord.Requests(route)
+		if len(posts) <= i {
+			t.Fatalf("%d posts, want more than %d", len(posts), i)
+		}
+		n, _ := posts[i].JSON(t)["nonce"].(string)
+		if n == "" || len(n) > 25 || posts[i].JSON(t)["enforce_nonce"] != true {
+			t.Fatalf("post %d: nonce %q enforce %v, want an enforced nonce of at most 25 characters", i, n, posts[i].JSON(t)["enforce_nonce"])
+		}
+		return n
+	}
+
+	// Job 41's first attempt fails after Discord may have posted it; the
+	// retry must carry the same nonce so Discord keeps one message.
+	e.discord.refuse[route] = refusal{502, 0, "Bad Gateway"}
+	if err := post("job:41"); err == nil {
+		t.Fatal("a refused post succeeded")
+	}
+	delete(e.discord.refuse, route)
+	if err := post("job:41"); err != nil {
+		t.Fatal(err)
+	}
+	if nonce(0) != nonce(1) {
+		t.Errorf("two attempts of one job carry nonces %q and %q, want one", nonce(0), nonce(1))
+	}
+
+	// Job 42 sends the same text to the same channel: a second message,
+	// which Discord must not fold into job 41's.
+	if err := post("job:42"); err != nil {
+		t.Fatal(err)
+	}
+	if nonce(2) == nonce(1) {
+		t.Errorf("two jobs with the same text share the nonce %q", nonce(2))
+	}
+
+	// Without a delivery key, the nonce is the digest of channel and text,
+	// unlike either job's.
+	if err := e.adapter.PostChannel(context.Background(), testChannel, bot.Reply{Text: "Reminder."}); err != nil {
+		t.Fatal(err)
+	}
+	if n := nonce(3); n == nonce(1) || n == nonce(2) {
+		t.Errorf("a send without a delivery key got a job's nonce %q", n)
+	}
+}
+
 func TestPostChannel(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		channel string
 		want    string // channel id posted to; "" for a permanent failure
@@ -79,9 +135,10 @@ func TestPostChannel(t *testing.T) {
 		{"Classrooms", ""}, // a category
 		{"room-99", ""},
 	}
+	store := newStore(t)
 	for _, tt := range tests {
 		t.Run(tt.channel, func(t *testing.T) {
-			e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+			e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 			err := e.adapter.PostChannel(context.Background(), tt.channel, bot.Reply{Text: "Daily summary for A.B. (S101)"})
 			if tt.want == "" {
 				var perm *scheduler.Permanent
@@ -102,7 +159,7 @@ func TestPostChannel(t *testing.T) {
 		})
 	}
 	// A resolved name is remembered.
-	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 	for range 3 {
 		if err := e.adapter.PostChannel(context.Background(), "room-12", bot.Reply{Text: "x"}); err != nil {
 			t.Fatal(err)
@@ -114,6 +171,7 @@ func TestPostChannel(t *testing.T) {
 }
 
 func TestSendErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		refuse    refusal
@@ -127,9 +185,10 @@ func TestSendErrors(t *testing.T) {
 		{"server error", refusal{502, 0, "Bad Gateway"}, false},
 		{"token revoked", refusal{401, 0, "401: Unauthorized"}, false},
 	}
+	store := newStore(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+			e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 			e.discord.refuse["POST /channels/"] = tt.refuse
 			err := e.adapter.SendDM(context.Background(), paraDiscord, bot.Reply{Text: "x"})
 			var perm *scheduler.Permanent
@@ -142,7 +201,7 @@ func TestSendErrors(t *testing.T) {
 			}
 		})
 	}
-	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+	e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 	var perm *scheduler.Permanent
 	if err := e.adapter.SendDM(context.Background(), "not-an-id", bot.Reply{Text: "x"}); !errors.As(err, &perm) {
 		t.Errorf("a user id that is not a Discord id: %v, want Permanent", err)
@@ -170,12 +229,14 @@ func TestSendErrors(t *testing.T) {
 }
 
 func TestRateLimits(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
+	store := newStore(t)
 	post := func(e *env) error { return e.adapter.PostChannel(ctx, testChannel, bot.Reply{Text: "x"}) }
 	route := "POST /channels/" + testChannel + "/messages"
 
 	t.Run("429 retry_after is returned for the job to snooze", func(t *testing.T) {
-		e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+		e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 		e.discord.limited[route] = limit{n: 1, retryAfter: 30}
 		err := post(e)
 		var ra scheduler.RetryAfter
@@ -197,7 +258,7 @@ func TestRateLimits(t *testing.T) {
 	})
 
 	t.Run("a short retry_after is waited out", func(t *testing.T) {
-		e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+		e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 		e.discord.limited[route] = limit{n: 1, retryAfter: 0.05}
 		var ra scheduler.RetryAfter
 		if err := post(e); !errors.As(err, &ra) {
@@ -212,7 +273,7 @@ func TestRateLimits(t *testing.T) {
 	})
 
 	t.Run("a global 429 holds every route", func(t *testing.T) {
-		e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+		e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 		e.discord.limited[route] = limit{n: 1, retryAfter: 60, global: true}
 		var rl *RateLimitError
 		if err := post(e); !errors.As(err, &rl) || !rl.Global {
@@ -228,7 +289,7 @@ func TestRateLimits(t *testing.T) {
 	})
 
 	t.Run("an exhausted bucket is not used until it resets", func(t *testing.T) {
-		e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+		e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 		e.discord.exhaust[route] = 20
 		if err := post(e); err != nil {
 			t.Fatal(err)
@@ -246,6 +307,7 @@ func TestRateLimits(t *testing.T) {
 // TestErrorsHoldNoToken: a failed webhook call names the route, not the
 // URL with the interaction token.
 func TestErrorsHoldNoToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
 	e.discord.srv.Close() // every call now fails at the transport
 	err := e.adapter.rest.do(context.Background(), call{method: "PATCH", route: "/webhooks/{app}/{token}/messages/@original",
