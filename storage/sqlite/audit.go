@@ -8,10 +8,13 @@ import (
 	"parabot/storage"
 )
 
-func insertAudit(ctx context.Context, q queryer, a storage.AuditEvent) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO audit (at, staff_id, student_id, action, entity, entity_id, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		fmtTime(a.At), a.StaffID, nullID(a.StudentID), a.Action, a.Entity, a.EntityID, a.Detail)
+const insertAuditSQL = `INSERT INTO audit (at, staff_id, student_id, action, entity, entity_id, detail)
+	VALUES ($1, $2, $3, $4, $5, $6, $7)`
+
+// insertAudit writes a with the prepared audit insert: db.stmts.audit on
+// its own, or tx.StmtContext(ctx, db.stmts.audit) in a transaction.
+func insertAudit(ctx context.Context, stmt *sql.Stmt, a storage.AuditEvent) error {
+	_, err := stmt.ExecContext(ctx, fmtTime(a.At), a.StaffID, nullID(a.StudentID), a.Action, a.Entity, a.EntityID, a.Detail)
 	if err != nil {
 		return fmt.Errorf("inserting audit row: %w", dbErr(err))
 	}
@@ -20,7 +23,7 @@ func insertAudit(ctx context.Context, q queryer, a storage.AuditEvent) error {
 
 // RecordAudit writes one audit row.
 func (db *DB) RecordAudit(ctx context.Context, a storage.AuditEvent) error {
-	if err := insertAudit(ctx, db.db, a); err != nil {
+	if err := insertAudit(ctx, db.stmts.audit, a); err != nil {
 		return fmt.Errorf("recording %s of %s: %w", a.Action, a.Entity, err)
 	}
 	return nil

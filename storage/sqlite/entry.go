@@ -54,7 +54,7 @@ func (db *DB) LastEntry(ctx context.Context, staffID int64) (storage.Entry, erro
 // DeactivateEntry marks an entry and its records inactive, keeping who,
 // when and why, and writes a "deactivate" audit row.
 func (db *DB) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var kind storage.EntryKind
 		var studentID int64
 		err := tx.QueryRowContext(ctx, `UPDATE entries SET active = false, deactivated_by = $2, deactivated_at = $3, deactivated_reason = $4
@@ -76,7 +76,7 @@ func (db *DB) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, rea
 		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET active = false WHERE entry_id = $1`, entryID); err != nil {
 			return dbErr(err)
 		}
-		return insertAudit(ctx, tx, storage.AuditEvent{At: at, StaffID: byStaffID, StudentID: studentID,
+		return insertAudit(ctx, tx.StmtContext(ctx, db.stmts.audit), storage.AuditEvent{At: at, StaffID: byStaffID, StudentID: studentID,
 			Action: "deactivate", Entity: string(kind), EntityID: entryID, Detail: "reason: " + reason})
 	})
 	if err != nil {
@@ -85,24 +85,28 @@ func (db *DB) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, rea
 	return nil
 }
 
+const insertEntrySQL = `INSERT INTO entries (kind, staff_id, student_id, created_at, summary, active)
+	VALUES ($1, $2, $3, $4, $5, true) RETURNING id`
+
 // logEntry writes an entry, its records (through records), its "create"
-// audit row and its jobs in one transaction.
+// audit row and its jobs in one transaction, shared with other writes
+// (see write). records must use the context it is given.
 func (db *DB) logEntry(ctx context.Context, e storage.Entry, detail string, jobs []storage.Job,
-	records func(tx *sql.Tx, entryID int64) error) (storage.Entry, error) {
+	records func(ctx context.Context, tx *sql.Tx, entryID int64) error) (storage.Entry, error) {
 	e.CreatedAt = e.CreatedAt.UTC().Truncate(time.Microsecond)
 	e.Active = true
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO entries (kind, staff_id, student_id, created_at, summary, active)
-			VALUES ($1, $2, $3, $4, $5, true) RETURNING id`,
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		err := tx.StmtContext(ctx, db.stmts.entry).QueryRowContext(ctx,
 			e.Kind, e.StaffID, e.StudentID, fmtTime(e.CreatedAt), e.Summary).Scan(&e.ID)
 		if err != nil {
 			return fmt.Errorf("inserting entry: %w", dbErr(err))
 		}
-		if err := records(tx, e.ID); err != nil {
+		if err := records(ctx, tx, e.ID); err != nil {
 			return fmt.Errorf("inserting %s: %w", e.Kind, dbErr(err))
 		}
-		if err := insertAudit(ctx, tx, storage.AuditEvent{At: e.CreatedAt, StaffID: e.StaffID, StudentID: e.StudentID,
-			Action: "create", Entity: string(e.Kind), EntityID: e.ID, Detail: detail}); err != nil {
+		if err := insertAudit(ctx, tx.StmtContext(ctx, db.stmts.audit), storage.AuditEvent{At: e.CreatedAt,
+			StaffID: e.StaffID, StudentID: e.StudentID, Action: "create", Entity: string(e.Kind), EntityID: e.ID,
+			Detail: detail}); err != nil {
 			return err
 		}
 		return db.insertJobs(ctx, tx, jobs)

@@ -10,14 +10,16 @@ import (
 	"parabot/storage"
 )
 
+const insertIncidentSQL = `INSERT INTO incidents (entry_id, student_id, staff_id, at, duration_ns, setting,
+	antecedent, behavior, consequence, severity, strategies, injury, restraint, seclusion, others, notes, active, version)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, true, 1)`
+
 // LogIncident stores one incident as one entry.
 func (db *DB) LogIncident(ctx context.Context, in storage.Incident, jobs []storage.Job) (storage.Entry, error) {
 	e := storage.Entry{Kind: storage.EntryIncident, StaffID: in.StaffID, StudentID: in.StudentID, CreatedAt: in.At, Summary: in.Summary}
 	detail := fmt.Sprintf("severity=%d severe=%t", in.Severity, in.Severe())
-	return db.logEntry(ctx, e, detail, jobs, func(tx *sql.Tx, entryID int64) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO incidents (entry_id, student_id, staff_id, at, duration_ns, setting,
-			antecedent, behavior, consequence, severity, strategies, injury, restraint, seclusion, others, notes, active, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, true, 1)`,
+	return db.logEntry(ctx, e, detail, jobs, func(ctx context.Context, tx *sql.Tx, entryID int64) error {
+		_, err := tx.StmtContext(ctx, db.stmts.incident).ExecContext(ctx,
 			entryID, in.StudentID, in.StaffID, fmtTime(in.At), int64(in.Duration), in.Setting,
 			in.Antecedent, in.Behavior, in.Consequence, in.Severity, encodeList(in.Strategies),
 			in.Injury, in.Restraint, in.Seclusion, encodeList(in.Others), in.Notes)
@@ -91,7 +93,7 @@ func (db *DB) UpdateIncident(ctx context.Context, in storage.Incident, byStaffID
 				return dbErr(err)
 			}
 		}
-		return insertAudit(ctx, tx, storage.AuditEvent{At: at, StaffID: byStaffID, StudentID: studentID, Action: "edit",
+		return insertAudit(ctx, tx.StmtContext(ctx, db.stmts.audit), storage.AuditEvent{At: at, StaffID: byStaffID, StudentID: studentID, Action: "edit",
 			Entity: string(storage.EntryIncident), EntityID: entryID,
 			Detail: fmt.Sprintf("incident_id=%d version=%d", in.ID, version+1)})
 	})

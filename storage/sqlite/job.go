@@ -32,14 +32,19 @@ func (db *DB) Enqueue(ctx context.Context, jobs []storage.Job) error {
 	return nil
 }
 
+const claimSQL = `INSERT INTO claims (key, claimed_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`
+
 // Claim records a one-time key; false means it was claimed before.
 func (db *DB) Claim(ctx context.Context, key string, at time.Time) (bool, error) {
-	res, err := db.db.ExecContext(ctx, `INSERT INTO claims (key, claimed_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
-		key, fmtTime(at))
-	if err != nil {
-		return false, fmt.Errorf("claiming %q: %w", key, err)
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.StmtContext(ctx, db.stmts.claim).ExecContext(ctx, key, fmtTime(at))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("claiming %q: %w", key, err)
 	}

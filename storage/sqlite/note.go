@@ -8,13 +8,15 @@ import (
 	"parabot/storage"
 )
 
+const insertNoteSQL = `INSERT INTO notes (entry_id, student_id, staff_id, to_staff_id, at, body, active)
+	VALUES ($1, $2, $3, $4, $5, $6, true)`
+
 // LogNote stores one note as one entry.
 func (db *DB) LogNote(ctx context.Context, n storage.Note, jobs []storage.Job) (storage.Entry, error) {
 	e := storage.Entry{Kind: storage.EntryNote, StaffID: n.StaffID, StudentID: n.StudentID, CreatedAt: n.At, Summary: n.Summary}
 	detail := fmt.Sprintf("to_staff_id=%d", n.ToStaffID)
-	return db.logEntry(ctx, e, detail, jobs, func(tx *sql.Tx, entryID int64) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO notes (entry_id, student_id, staff_id, to_staff_id, at, body, active)
-			VALUES ($1, $2, $3, $4, $5, $6, true)`,
+	return db.logEntry(ctx, e, detail, jobs, func(ctx context.Context, tx *sql.Tx, entryID int64) error {
+		_, err := tx.StmtContext(ctx, db.stmts.note).ExecContext(ctx,
 			entryID, n.StudentID, n.StaffID, nullID(n.ToStaffID), fmtTime(n.At), n.Text)
 		return err
 	})

@@ -58,7 +58,7 @@ func TestOpenIsExclusive(t *testing.T) {
 		t.Errorf("schema_migrations rows = %d, %v", n, err)
 	}
 	for _, tc := range []struct{ pragma, want string }{
-		{"journal_mode", "wal"}, {"foreign_keys", "1"}, {"busy_timeout", "5000"},
+		{"journal_mode", "wal"}, {"foreign_keys", "1"}, {"busy_timeout", "5000"}, {"synchronous", "2"},
 	} {
 		var got string
 		if err := db.SQL().QueryRowContext(ctx, `PRAGMA `+tc.pragma).Scan(&got); err != nil || got != tc.want {

@@ -9,12 +9,14 @@ import (
 	"parabot/storage"
 )
 
+const insertTransitionSQL = `INSERT INTO transitions (entry_id, student_id, staff_id, at, from_place, to_place,
+	prompt, latency_ns, handoff_to, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true)`
+
 // LogTransition stores one transition as one entry.
 func (db *DB) LogTransition(ctx context.Context, t storage.Transition, jobs []storage.Job) (storage.Entry, error) {
 	e := storage.Entry{Kind: storage.EntryTransition, StaffID: t.StaffID, StudentID: t.StudentID, CreatedAt: t.At, Summary: t.Summary}
-	return db.logEntry(ctx, e, "", jobs, func(tx *sql.Tx, entryID int64) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO transitions (entry_id, student_id, staff_id, at, from_place, to_place,
-			prompt, latency_ns, handoff_to, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true)`,
+	return db.logEntry(ctx, e, "", jobs, func(ctx context.Context, tx *sql.Tx, entryID int64) error {
+		_, err := tx.StmtContext(ctx, db.stmts.transition).ExecContext(ctx,
 			entryID, t.StudentID, t.StaffID, fmtTime(t.At), t.From, t.To, int(t.Prompt), int64(t.Latency), t.HandoffTo)
 		return err
 	})

@@ -3,9 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"parabot/storage"
@@ -18,23 +18,27 @@ func (db *DB) LogTrials(ctx context.Context, b storage.TrialBatch, jobs []storag
 	}
 	e := storage.Entry{Kind: storage.EntryTrials, StaffID: b.StaffID, StudentID: b.StudentID, CreatedAt: b.At, Summary: b.Summary}
 	detail := fmt.Sprintf("goal_id=%d trials=%d", b.GoalID, len(b.Results))
-	return db.logEntry(ctx, e, detail, jobs, func(tx *sql.Tx, entryID int64) error {
-		// One multi-row INSERT for the whole batch.
-		var q strings.Builder
-		q.WriteString(`INSERT INTO trials (entry_id, goal_id, student_id, staff_id, at, outcome, prompt, active) VALUES `)
-		args := []any{entryID, b.GoalID, b.StudentID, b.StaffID, fmtTime(b.At)}
-		for i, r := range b.Results {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			n := len(args)
-			fmt.Fprintf(&q, "($1, $2, $3, $4, $5, $%d, $%d, true)", n+1, n+2)
-			args = append(args, string(r.Outcome), int(r.Prompt))
-		}
-		_, err := tx.ExecContext(ctx, q.String(), args...)
+	results := make([][2]any, len(b.Results))
+	for i, r := range b.Results {
+		results[i] = [2]any{string(r.Outcome), int(r.Prompt)}
+	}
+	resultsJSON, err := json.Marshal(results)
+	if err != nil {
+		return storage.Entry{}, fmt.Errorf("logging trials: encoding results: %w", err)
+	}
+	return db.logEntry(ctx, e, detail, jobs, func(ctx context.Context, tx *sql.Tx, entryID int64) error {
+		_, err := tx.StmtContext(ctx, db.stmts.trials).ExecContext(ctx,
+			entryID, b.GoalID, b.StudentID, b.StaffID, fmtTime(b.At), string(resultsJSON))
 		return err
 	})
 }
+
+// insertTrialsSQL inserts a whole batch in one statement of a fixed shape,
+// so it is prepared once: $6 is a JSON array of [outcome, prompt] pairs.
+// json_each walks the array in order, so the ids follow the batch's order
+// (an ORDER BY key would only add a sort).
+const insertTrialsSQL = `INSERT INTO trials (entry_id, goal_id, student_id, staff_id, at, outcome, prompt, active)
+	SELECT $1, $2, $3, $4, $5, value ->> 0, value ->> 1, true FROM json_each($6)`
 
 const trialCols = `id, entry_id, goal_id, student_id, staff_id, at, outcome, prompt, active`
 

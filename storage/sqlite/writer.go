@@ -51,6 +51,9 @@ type write struct {
 // before the writer has started fn, nothing is written and ctx's error is
 // returned; once fn has started, write waits for its outcome.
 func (db *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	w := &write{fn: fn, done: make(chan error, 1)}
 	select {
 	case db.writes <- w:

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"LogTransition", testLogTransition},
 		{"LogNote", testLogNote},
 		{"LogRollsBack", testLogRollsBack},
+		{"ConcurrentWrites", testConcurrentWrites},
 		{"DeactivateEntry", testDeactivateEntry},
 		{"LastEntry", testLastEntry},
 		{"UpdateIncident", testUpdateIncident},

@@ -1,0 +1,108 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "parabot.db"), log)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// claimWrite is a write that claims key and then fails with fail (when
+// not nil) after running extra (when not empty) in the transaction.
+func claimWrite(db *DB, key, extra string, fail error) *write {
+	w := &write{done: make(chan error, 1)}
+	w.fn = func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.StmtContext(ctx, db.stmts.claim).ExecContext(ctx, key, fmtTime(time.Now())); err != nil {
+			return err
+		}
+		if extra != "" {
+			if _, err := tx.ExecContext(ctx, extra); err != nil {
+				return err
+			}
+		}
+		return fail
+	}
+	return w
+}
+
+func claimedKeys(t *testing.T, db *DB) []string {
+	t.Helper()
+	rows, err := db.db.Query(`SELECT key FROM claims ORDER BY key`)
+	if err != nil {
+		t.Fatalf("listing claims: %v", err)
+	}
+	keys, err := collect(rows, func(row scanner) (string, error) {
+		var k string
+		return k, row.Scan(&k)
+	})
+	if err != nil {
+		t.Fatalf("listing claims: %v", err)
+	}
+	return keys
+}
+
+// A group of writes commits together, except that a write that fails
+// leaves nothing, whether it failed alone (rolled back to its savepoint)
+// or took the whole transaction down (every write is then run again on
+// its own).
+func TestCommitGroup(t *testing.T) {
+	failed := errors.New("failed on purpose")
+	tests := []struct {
+		name       string
+		extra      string // what the middle write runs before failing
+		wantClaims []string
+	}{
+		{"one write fails", "", []string{"a", "c"}},
+		{"one write ends the transaction", "ROLLBACK", []string{"a", "c"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openTest(t)
+			group := []*write{claimWrite(db, "a", "", nil), claimWrite(db, "b", tc.extra, failed), claimWrite(db, "c", "", nil)}
+			db.commitGroup(group)
+			for i, want := range []error{nil, failed, nil} {
+				if err := <-group[i].done; !errors.Is(err, want) {
+					t.Errorf("write %d answered %v, want %v", i, err, want)
+				}
+			}
+			if got := claimedKeys(t, db); !slices.Equal(got, tc.wantClaims) {
+				t.Errorf("claims = %v, want %v", got, tc.wantClaims)
+			}
+		})
+	}
+}
+
+// A write whose context has ended writes nothing; a write after Close is
+// refused.
+func TestWriteEnded(t *testing.T) {
+	db := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := db.Claim(ctx, "late", time.Now()); !errors.Is(err, context.Canceled) {
+		t.Errorf("Claim with an ended context = %v, want context.Canceled", err)
+	}
+	if got := claimedKeys(t, db); len(got) != 0 {
+		t.Errorf("claims = %v, want none", got)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if _, err := db.Claim(context.Background(), "closed", time.Now()); !errors.Is(err, errClosed) {
+		t.Errorf("Claim after Close = %v, want errClosed", err)
+	}
+}

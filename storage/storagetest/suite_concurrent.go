@@ -1,0 +1,148 @@
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/riverqueue/river"
+
+	"parabot/storage"
+)
+
+// testConcurrentWrites runs many writes at once, some of which fail half
+// way, and checks each succeeded or failed on its own: every success is
+// saved whole with its audit row and job, every failure left nothing, and
+// each claimed key was won exactly once. (An engine may commit concurrent
+// writes together; one write's failure must not undo another's.)
+func testConcurrentWrites(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	when := at(t, "2026-09-14", "10:00")
+	jobs := []storage.Job{notice(f.staff["tlopez"].ID)}
+	badJob := []storage.Job{notice(f.staff["tlopez"].ID), {Args: noticeArgs{}, InsertOpts: &river.InsertOpts{Priority: 99}}}
+	const rounds = 12
+	const keys = 4
+
+	type outcome struct {
+		kind    string
+		entryID int64
+		won     bool
+		key     string
+		err     error
+	}
+	var writes []func() outcome
+	for i := range rounds {
+		writes = append(writes,
+			func() outcome {
+				e, err := s.LogTrials(ctx, trialBatch(t, f, when), jobs)
+				return outcome{kind: "trials", entryID: e.ID, err: err}
+			},
+			func() outcome {
+				b := trialBatch(t, f, when)
+				b.GoalID = 987654
+				_, err := s.LogTrials(ctx, b, jobs)
+				return outcome{kind: "missing goal", err: err}
+			},
+			func() outcome {
+				_, err := s.LogTrials(ctx, trialBatch(t, f, when), badJob)
+				return outcome{kind: "bad job", err: err}
+			},
+			func() outcome {
+				e, err := s.LogNote(ctx, storage.Note{StudentID: f.students["S101"].ID, StaffID: f.staff["jrivera"].ID,
+					ToStaffID: f.staff["tlopez"].ID, At: when, Text: "x", Summary: "Note."}, jobs)
+				return outcome{kind: "note", entryID: e.ID, err: err}
+			},
+			func() outcome {
+				key := fmt.Sprintf("concurrent:%d", i%keys)
+				won, err := s.Claim(ctx, key, when)
+				return outcome{kind: "claim", key: key, won: won, err: err}
+			},
+		)
+	}
+
+	results := make([]outcome, len(writes))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, w := range writes {
+		wg.Go(func() {
+			<-start
+			results[i] = w()
+		})
+	}
+	close(start)
+	wg.Wait()
+
+	entries := map[int64]bool{}
+	wins := map[string]int{}
+	var trials, notes int
+	for _, r := range results {
+		switch r.kind {
+		case "trials", "note":
+			if r.err != nil {
+				t.Errorf("%s: %v", r.kind, r.err)
+				continue
+			}
+			if entries[r.entryID] {
+				t.Errorf("entry id %d returned twice", r.entryID)
+			}
+			entries[r.entryID] = true
+			if r.kind == "trials" {
+				trials++
+			} else {
+				notes++
+			}
+		case "missing goal", "bad job":
+			if r.err == nil {
+				t.Errorf("%s: succeeded", r.kind)
+			}
+			if r.kind == "missing goal" && !errors.Is(r.err, storage.ErrNotFound) {
+				t.Errorf("%s: error %v, want ErrNotFound", r.kind, r.err)
+			}
+		case "claim":
+			if r.err != nil {
+				t.Errorf("Claim: %v", r.err)
+			}
+			if r.won {
+				wins[r.key]++
+			}
+		}
+	}
+	for k := range keys {
+		if key := fmt.Sprintf("concurrent:%d", k); wins[key] != 1 {
+			t.Errorf("key %s claimed %d times, want once", key, wins[key])
+		}
+	}
+
+	f101 := storage.Filter{StudentID: f.students["S101"].ID, IncludeInactive: true}
+	tr, err := s.Trials(ctx, f101)
+	must(t, "Trials", err)
+	if want := trials * len(trialBatch(t, f, when).Results); len(tr) != want {
+		t.Errorf("Trials = %d rows, want %d (%d batches)", len(tr), want, trials)
+	}
+	for _, x := range tr {
+		if !entries[x.EntryID] {
+			t.Errorf("trial %d belongs to entry %d, which no successful write returned", x.ID, x.EntryID)
+		}
+	}
+	no, err := s.Notes(ctx, f101)
+	must(t, "Notes", err)
+	if len(no) != notes {
+		t.Errorf("Notes = %d, want %d", len(no), notes)
+	}
+	audit, err := s.Audit(ctx, f.students["S101"].ID)
+	must(t, "Audit", err)
+	if len(audit) != len(entries) {
+		t.Errorf("audit rows = %d, want one per saved entry (%d)", len(audit), len(entries))
+	}
+	for _, a := range audit {
+		if a.Action != "create" || !entries[a.EntityID] {
+			t.Errorf("audit row %+v, want the creation of a saved entry", a)
+		}
+	}
+	if n := countJobs(t, s); n != trials+notes {
+		t.Errorf("jobs = %d, want one per saved entry (%d)", n, trials+notes)
+	}
+}
