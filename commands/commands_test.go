@@ -333,3 +333,30 @@ func TestToday(t *testing.T) {
 		t.Errorf("/today on Saturday: %q", r.Text)
 	}
 }
+
+func TestUndoTellsWhoWasSentIt(t *testing.T) {
+	s := newSchool(t)
+	s.do("lee", "/note S102 Finished all his math today!")
+	r := s.do("lee", "/undo wrong student")
+	if r.IsError || !strings.Contains(r.Context, "1 person who was sent it is told") {
+		t.Fatalf("undo of a note: %+v", r)
+	}
+	var args string
+	if err := s.db.SQL().QueryRow("SELECT json(args) FROM river_job ORDER BY id DESC LIMIT 1").Scan(&args); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(args, "Jamie Lee took back an entry about L.C. (S102)") || !strings.Contains(args, "Reason: wrong student") ||
+		!strings.Contains(args, `"staff_id":`+strconv.FormatInt(s.staff("rivera").ID, 10)) {
+		t.Errorf("retraction job %s", args)
+	}
+	s.do("lee", "/incident S101 bit his hand a=fire drill c=calm room sev=5")
+	before := s.jobs()
+	if r := s.do("lee", "/undo"); !strings.Contains(r.Context, "2 people who were sent it are told") || s.jobs()-before != 2 {
+		t.Errorf("undo of a severe incident: %+v, %d new jobs", r, s.jobs()-before)
+	}
+	s.do("lee", "/trial S101 G1 +")
+	before = s.jobs()
+	if r := s.do("lee", "/undo"); r.IsError || r.Context != "" || s.jobs() != before {
+		t.Errorf("undo of trials sends nothing: %+v", r)
+	}
+}

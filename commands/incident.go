@@ -132,24 +132,10 @@ func otherStudents(ctx context.Context, s storage.Store, schoolID int64, self st
 // to the student's teachers and the school's admins, with full details
 // (they are entitled to them; channels never get them).
 func severeAlerts(ctx context.Context, s storage.Store, c *bot.Call, st storage.Student, in storage.Incident) ([]storage.Job, error) {
-	ts, err := teachers(ctx, s, st.ID)
+	to, err := severeRecipients(ctx, s, c.Staff, st)
 	if err != nil {
 		return nil, err
 	}
-	staff, err := s.ListStaff(ctx, c.Staff.SchoolID)
-	if err != nil {
-		return nil, fmt.Errorf("listing staff: %w", err)
-	}
-	recipients := map[int64]bool{}
-	for _, t := range ts {
-		recipients[t.ID] = true
-	}
-	for _, m := range staff {
-		if m.Role == storage.RoleAdmin {
-			recipients[m.ID] = true
-		}
-	}
-	delete(recipients, c.Staff.ID)
 	msg := bot.Reply{
 		Text: fmt.Sprintf("Severe incident: %s, logged by %s.", st.Label(), c.Staff.Name),
 		Fields: []bot.Field{
@@ -160,15 +146,40 @@ func severeAlerts(ctx context.Context, s storage.Store, c *bot.Call, st storage.
 			{Label: "Consequence", Value: in.Consequence},
 		},
 	}
-	var jobs []storage.Job
-	for _, m := range staff { // staff order keeps the jobs' order stable
-		if recipients[m.ID] {
-			jobs = append(jobs, scheduler.Deliver(bot.Message{StaffID: m.ID, Reply: msg}, c.Req.Platform))
-			delete(recipients, m.ID)
-		}
-	}
-	for id := range recipients { // teachers of another school's roster, if any
+	jobs := make([]storage.Job, 0, len(to))
+	for _, id := range to {
 		jobs = append(jobs, scheduler.Deliver(bot.Message{StaffID: id, Reply: msg}, c.Req.Platform))
 	}
 	return jobs, nil
+}
+
+// severeRecipients are who hears of a severe incident at once: the
+// student's teachers and the school's admins, except the author. Staff
+// order keeps the jobs' order stable.
+func severeRecipients(ctx context.Context, s storage.Store, author storage.Staff, st storage.Student) ([]int64, error) {
+	ts, err := teachers(ctx, s, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	staff, err := s.ListStaff(ctx, author.SchoolID)
+	if err != nil {
+		return nil, fmt.Errorf("listing staff: %w", err)
+	}
+	want := map[int64]bool{}
+	for _, t := range ts {
+		want[t.ID] = true
+	}
+	for _, m := range staff {
+		if m.Role == storage.RoleAdmin {
+			want[m.ID] = true
+		}
+	}
+	delete(want, author.ID)
+	var out []int64
+	for _, m := range staff {
+		if want[m.ID] {
+			out = append(out, m.ID)
+		}
+	}
+	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"parabot/bot"
+	"parabot/scheduler"
 	"parabot/storage"
 )
 
@@ -36,7 +37,7 @@ func Undo(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("finding last entry: %w", err)
 			}
-			return deactivate(ctx, d.Store, c.Staff, e, c.Values.Text("reason"), c.Now)
+			return deactivate(ctx, d.Store, c.Staff, e, c.Values.Text("reason"), c.Now, c.Req.Platform)
 		},
 		Buttons: []bot.ButtonAction{{
 			Action: actionUndo,
@@ -52,13 +53,13 @@ func Undo(d Deps) *bot.Command {
 				if err != nil {
 					return bot.Reply{}, fmt.Errorf("loading entry %d: %w", id, err)
 				}
-				return deactivate(ctx, d.Store, c.Staff, e, "", c.Now)
+				return deactivate(ctx, d.Store, c.Staff, e, "", c.Now, c.Press.Platform)
 			},
 		}},
 	}
 }
 
-func deactivate(ctx context.Context, s storage.Store, staff storage.Staff, e storage.Entry, reason string, now time.Time) (bot.Reply, error) {
+func deactivate(ctx context.Context, s storage.Store, staff storage.Staff, e storage.Entry, reason string, now time.Time, platform storage.Platform) (bot.Reply, error) {
 	if e.StaffID != staff.ID {
 		return bot.Reply{}, bot.Errorf("", "Only the person who logged an entry can undo it.")
 	}
@@ -68,12 +69,58 @@ func deactivate(ctx context.Context, s storage.Store, staff storage.Staff, e sto
 	if reason == "" {
 		reason = "undone by the author"
 	}
-	err := s.DeactivateEntry(ctx, e.ID, staff.ID, reason, now)
+	jobs, err := retractions(ctx, s, staff, e, reason, platform)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	err = s.DeactivateEntry(ctx, e.ID, staff.ID, reason, now, jobs)
 	if errors.Is(err, storage.ErrConflict) {
 		return bot.Reply{}, bot.Errorf("", "That entry was already undone.")
 	}
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("undoing entry %d: %w", e.ID, err)
 	}
-	return bot.Reply{Text: "Undone: " + e.Summary}, nil
+	r := bot.Reply{Text: "Undone: " + e.Summary}
+	if len(jobs) > 0 {
+		r.Context = fmt.Sprintf("%s told it was taken back.", plural(len(jobs), "person who was sent it is", "people who were sent it are"))
+	}
+	return r, nil
+}
+
+// retractions tell the people an entry was sent to (a note's teachers, a
+// severe incident's teachers and admins) that it was taken back.
+func retractions(ctx context.Context, s storage.Store, staff storage.Staff, e storage.Entry, reason string, platform storage.Platform) ([]storage.Job, error) {
+	st, err := s.Student(ctx, e.StudentID)
+	if err != nil {
+		return nil, fmt.Errorf("loading student %d: %w", e.StudentID, err)
+	}
+	var to []int64
+	switch e.Kind {
+	case storage.EntryNote:
+		ts, err := teachers(ctx, s, e.StudentID)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			to = append(to, t.ID)
+		}
+	case storage.EntryIncident:
+		ins, err := s.Incidents(ctx, storage.Filter{StudentID: e.StudentID, From: e.CreatedAt, To: e.CreatedAt.Add(time.Second)})
+		if err != nil {
+			return nil, fmt.Errorf("loading incident of entry %d: %w", e.ID, err)
+		}
+		for _, in := range ins {
+			if in.EntryID == e.ID && in.Severe() {
+				if to, err = severeRecipients(ctx, s, staff, st); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	msg := bot.Reply{Text: fmt.Sprintf("%s took back an entry about %s: %s\nReason: %s", staff.Name, st.Label(), e.Summary, reason)}
+	jobs := make([]storage.Job, 0, len(to))
+	for _, id := range to {
+		jobs = append(jobs, scheduler.Deliver(bot.Message{StaffID: id, Reply: msg}, platform))
+	}
+	return jobs, nil
 }

@@ -96,9 +96,10 @@ type Store interface {
 	// LastEntry returns the newest active entry a staff member logged.
 	LastEntry(ctx context.Context, staffID int64) (Entry, error)
 	// DeactivateEntry marks an entry and its records inactive with a
-	// reason, and writes an audit row. It returns ErrConflict when the
+	// reason, and writes an audit row and jobs (telling those who were sent
+	// the entry that it was taken back). It returns ErrConflict when the
 	// entry is already inactive.
-	DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time) error
+	DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time, jobs []Job) error
 
 	// UpdateIncident replaces an incident's fields, keeping the earlier
 	// version (IncidentVersions) with who changed it and when.

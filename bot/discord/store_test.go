@@ -162,9 +162,9 @@ func (c *countingStore) LastEntry(ctx context.Context, staffID int64) (storage.E
 	c.tick()
 	return c.Store.LastEntry(ctx, staffID)
 }
-func (c *countingStore) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time) error {
+func (c *countingStore) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time, jobs []storage.Job) error {
 	c.tick()
-	return c.Store.DeactivateEntry(ctx, entryID, byStaffID, reason, at)
+	return c.Store.DeactivateEntry(ctx, entryID, byStaffID, reason, at, jobs)
 }
 func (c *countingStore) UpdateIncident(ctx context.Context, in storage.Incident, byStaffID int64, at time.Time) error {
 	c.tick()

@@ -53,7 +53,8 @@ func TestShellDemo(t *testing.T) {
 		`!! "S104" is not on your caseload.`,
 		"ok Undone: Note about L.C. (S102) sent to Maria Rivera.",
 		"You are now rivera (Maria Rivera, teacher).",
-		"You have 1 direct message; /inbox shows them.",
+		"Jamie Lee took back an entry about L.C. (S102): Note about L.C. (S102) sent to Maria Rivera.",
+		"You have 2 direct messages; /inbox shows them.",
 		"The clock moved forward 2h0m0s.",
 	} {
 		if !strings.Contains(got, want) {

@@ -54,7 +54,7 @@ func (db *DB) LastEntry(ctx context.Context, staffID int64) (storage.Entry, erro
 
 // DeactivateEntry marks an entry and its records inactive, keeping who,
 // when and why, and writes a "deactivate" audit row.
-func (db *DB) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time) error {
+func (db *DB) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time, jobs []storage.Job) error {
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var kind storage.EntryKind
 		var studentID int64
@@ -77,8 +77,12 @@ func (db *DB) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, rea
 		if _, err := tx.Exec(ctx, `UPDATE `+table+` SET active = false WHERE entry_id = $1`, entryID); err != nil {
 			return dbErr(err)
 		}
-		return insertAudit(ctx, tx, storage.AuditEvent{At: at, StaffID: byStaffID, StudentID: studentID,
+		err = insertAudit(ctx, tx, storage.AuditEvent{At: at, StaffID: byStaffID, StudentID: studentID,
 			Action: "deactivate", Entity: string(kind), EntityID: entryID, Detail: "reason: " + reason})
+		if err != nil {
+			return err
+		}
+		return db.insertJobs(ctx, tx, jobs)
 	})
 	if err != nil {
 		return fmt.Errorf("deactivating entry %d: %w", entryID, err)

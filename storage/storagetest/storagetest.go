@@ -223,7 +223,7 @@ func testNotFound(t *testing.T, s storage.Store) {
 	wantErr(t, "StaffByEmail", err, storage.ErrNotFound)
 	_, err = s.Caseload(ctx, missing)
 	wantErr(t, "Caseload", err, storage.ErrNotFound)
-	err = s.DeactivateEntry(ctx, missing, f.staff["jrivera"].ID, "x", time.Now())
+	err = s.DeactivateEntry(ctx, missing, f.staff["jrivera"].ID, "x", time.Now(), nil)
 	wantErr(t, "DeactivateEntry", err, storage.ErrNotFound)
 	err = s.UpdateIncident(ctx, storage.Incident{ID: missing, Severity: 1}, f.staff["jrivera"].ID, time.Now())
 	wantErr(t, "UpdateIncident", err, storage.ErrNotFound)

@@ -270,16 +270,21 @@ func testDeactivateEntry(t *testing.T, s storage.Store) {
 	must(t, "LogNote", err)
 
 	when := at(t, "2026-09-14", "16:00")
+	jobsBefore := countJobs(t, s)
 	for _, e := range []storage.Entry{trials, inc, tr, note} {
-		must(t, "DeactivateEntry", s.DeactivateEntry(ctx, e.ID, jr.ID, "wrong student", when))
+		must(t, "DeactivateEntry", s.DeactivateEntry(ctx, e.ID, jr.ID, "wrong student", when, []storage.Job{notice(tl.ID)}))
 		got, err := s.Entry(ctx, e.ID)
 		must(t, "Entry", err)
 		if got.Active || got.DeactivatedBy != jr.ID || got.DeactivatedReason != "wrong student" {
 			t.Errorf("deactivated entry = %+v", got)
 		}
 		checkTime(t, "DeactivatedAt", got.DeactivatedAt, when)
-		err = s.DeactivateEntry(ctx, e.ID, jr.ID, "again", when)
+		err = s.DeactivateEntry(ctx, e.ID, jr.ID, "again", when, []storage.Job{notice(tl.ID)})
 		wantErr(t, "second DeactivateEntry", err, storage.ErrConflict)
+	}
+	// One job per deactivation; the refused second ones left none.
+	if n := countJobs(t, s) - jobsBefore; n != 4 {
+		t.Errorf("deactivations inserted %d jobs, want 4", n)
 	}
 	all := storage.Filter{StudentID: b.StudentID}
 	withInactive := storage.Filter{StudentID: b.StudentID, IncludeInactive: true}
@@ -332,7 +337,7 @@ func testLastEntry(t *testing.T, s storage.Store) {
 	if err != nil || last.ID != second.ID {
 		t.Errorf("LastEntry = %+v, %v; want entry %d", last, err, second.ID)
 	}
-	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, second.ID, jr.ID, "oops", at(t, "2026-09-14", "12:00")))
+	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, second.ID, jr.ID, "oops", at(t, "2026-09-14", "12:00"), nil))
 	last, err = s.LastEntry(ctx, jr.ID)
 	if err != nil || last.ID != first.ID {
 		t.Errorf("LastEntry after undo = %+v, %v; want entry %d", last, err, first.ID)
@@ -388,7 +393,7 @@ func testUpdateIncident(t *testing.T, s storage.Store) {
 	if len(audit) == 3 && audit[2].StaffID != tl.ID {
 		t.Errorf("edit audit row = %+v, want by tlopez", audit[2])
 	}
-	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, e.ID, jr.ID, "duplicate", at(t, "2026-09-14", "14:00")))
+	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, e.ID, jr.ID, "duplicate", at(t, "2026-09-14", "14:00"), nil))
 	err = s.UpdateIncident(ctx, v3, jr.ID, at(t, "2026-09-14", "15:00"))
 	wantErr(t, "editing an undone incident", err, storage.ErrConflict)
 }
