@@ -32,7 +32,20 @@ type Router struct {
 	schools  map[int64]cached[storage.School]
 
 	emailLookup map[storage.Platform]func(ctx context.Context, userID string) (string, error)
+	observe     func(Outcome)
 }
+
+// Outcome describes one handled command or button press, for metrics.
+type Outcome struct {
+	Platform storage.Platform
+	Kind     string // "command" or "press"
+	Name     string // command or action name
+	Result   string // "ok", "refused" (a user error) or "error"
+	Duration time.Duration
+}
+
+// SetObserver has fn called after every command and button press.
+func (r *Router) SetObserver(fn func(Outcome)) { r.observe = fn }
 
 type cached[T any] struct {
 	v       T
@@ -275,8 +288,31 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 			outcome = "error"
 		}
 	}
-	r.log.Info(what, "platform", platform, "command", name, "outcome", outcome, "duration_ms", time.Since(start).Milliseconds())
+	d := time.Since(start)
+	r.log.Info(what, "platform", platform, "command", name, "outcome", outcome, "duration_ms", d.Milliseconds())
+	if r.observe != nil {
+		if !r.known(what, name) {
+			name = "unknown" // names typed by users must not become metric labels
+		}
+		r.observe(Outcome{Platform: platform, Kind: what, Name: name, Result: outcome, Duration: d})
+	}
 	return reply
+}
+
+// known reports whether name is a declared command or button action.
+func (r *Router) known(kind, name string) bool {
+	if kind == "command" {
+		_, ok := r.Command(name)
+		return ok
+	}
+	for _, c := range r.cmds {
+		for _, b := range c.Buttons {
+			if b.Action == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Complete lists the choices for a parameter as the user types partial:

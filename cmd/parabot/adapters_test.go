@@ -164,6 +164,15 @@ func (e *platformEnv) discordCommand(t *testing.T, n int, line string) string {
 	return do(t, req)
 }
 
+func mustGet(t *testing.T, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
 func do(t *testing.T, req *http.Request) string {
 	t.Helper()
 	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
@@ -256,6 +265,17 @@ func TestSameRecordsOnEveryAdapter(t *testing.T) {
 	}
 	if got := records(t, se.srv.store); !reflect.DeepEqual(got, want) {
 		t.Errorf("Slack stored\n%+v\nthe terminal stored\n%+v", got, want)
+	}
+	se.slash(t, "/dance S101")
+	metrics := do(t, mustGet(t, se.http.URL+"/metrics"))
+	for _, m := range []string{
+		`parabot_commands_total{kind="command",name="trial",platform="slack",result="ok"} 2`,
+		`parabot_commands_total{kind="command",name="unknown",platform="slack",result="refused"} 1`,
+		`parabot_command_seconds_count{kind="command",platform="slack"} 6`,
+	} {
+		if !strings.Contains(metrics, m) {
+			t.Errorf("/metrics lacks %s", m)
+		}
 	}
 
 	// Discord.

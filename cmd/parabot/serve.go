@@ -64,6 +64,7 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.router.SetObserver(commandMetrics(reg))
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -138,4 +139,21 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 		errs = append(errs, d(sctx))
 	}
 	return errors.Join(append(errs, runner.Stop(sctx))...)
+}
+
+// commandMetrics counts commands and button presses by platform, name and
+// result, and times them.
+func commandMetrics(reg prometheus.Registerer) func(bot.Outcome) {
+	total := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "parabot_commands_total", Help: "Commands and button presses handled, by result (ok, refused, error).",
+	}, []string{"platform", "kind", "name", "result"})
+	seconds := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "parabot_command_seconds", Help: "Time to handle a command or button press, reply included.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"platform", "kind"})
+	reg.MustRegister(total, seconds)
+	return func(o bot.Outcome) {
+		total.WithLabelValues(string(o.Platform), o.Kind, o.Name, o.Result).Inc()
+		seconds.WithLabelValues(string(o.Platform), o.Kind).Observe(o.Duration.Seconds())
+	}
 }
