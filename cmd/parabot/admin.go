@@ -20,11 +20,7 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 		fmt.Fprintln(stderr, "parabot migrate takes no arguments; the database comes from PARABOT_DATABASE_URL.")
 		return errUsage
 	}
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+	store, err := openFromEnv(ctx, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -44,11 +40,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stderr, "Usage: parabot import DIR   (a folder of roster CSV files; see README)\n       parabot import --demo")
 		return errUsage
 	}
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+	store, err := openFromEnv(ctx, getenv, stderr)
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,16 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (storag
 	return db, nil
 }
 
+// openFromEnv loads the settings and opens their database, logging to
+// stderr: the start of every one-shot subcommand.
+func openFromEnv(ctx context.Context, getenv func(string) string, stderr io.Writer) (storage.Store, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+}
+
 // startJobs starts the job workers on the store's engine.
 func startJobs(ctx context.Context, store storage.Store, cfg scheduler.Config) (scheduler.Runner, error) {
 	switch db := store.(type) {

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"parabot/config"
 	"parabot/export"
 	"parabot/storage"
 )
@@ -44,11 +43,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 			return fmt.Errorf("%s is a folder; give --out a file name", *out)
 		}
 	}
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+	store, err := openFromEnv(ctx, getenv, stderr)
 	if err != nil {
 		return err
 	}
