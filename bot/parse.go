@@ -527,3 +527,16 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 	}
 	return time.Time{}, bad
 }
+
+// FormatDuration writes a duration the way people type one: 45s, 4m,
+// 2m30s, 1h30m.
+func FormatDuration(d time.Duration) string {
+	s := d.Round(time.Second).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

@@ -314,3 +314,16 @@ func FuzzTrials(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{45 * time.Second: "45s", 4 * time.Minute: "4m", 150 * time.Second: "2m30s", 90 * time.Minute: "1h30m", 2 * time.Hour: "2h", 0: "0s"} {
+		if got := FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		}
+		if d > 0 {
+			if back, err := ParseDuration(FormatDuration(d)); err != nil || back != d {
+				t.Errorf("ParseDuration(FormatDuration(%v)) = %v, %v", d, back, err)
+			}
+		}
+	}
+}

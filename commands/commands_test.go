@@ -132,7 +132,7 @@ func TestIncident(t *testing.T) {
 	if r.IsError {
 		t.Fatalf("refused: %s", r.Text)
 	}
-	if want := "Logged incident for S.M. (S104) at 09:40: severity 2, 4m0s, classroom."; r.Text != want {
+	if want := "Logged incident for S.M. (S104) at 09:40: severity 2, 4m, classroom."; r.Text != want {
 		t.Errorf("reply %q, want %q", r.Text, want)
 	}
 	ctx := context.Background()

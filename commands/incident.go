@@ -84,7 +84,7 @@ func Incident(d Deps) *bot.Command {
 func incidentFacts(in storage.Incident) string {
 	facts := []string{fmt.Sprintf("severity %d", in.Severity)}
 	if in.Duration > 0 {
-		facts = append(facts, in.Duration.String())
+		facts = append(facts, bot.FormatDuration(in.Duration))
 	}
 	if in.Setting != "" {
 		facts = append(facts, in.Setting)

@@ -51,7 +51,7 @@ func Transition(d Deps) *bot.Command {
 			}
 			t.Summary = fmt.Sprintf("Logged transition for %s%s: %s → %s, %s", st.Label(), when(t.At, c.Now), t.From, t.To, t.Prompt)
 			if t.Latency > 0 {
-				t.Summary += ", latency " + t.Latency.String()
+				t.Summary += ", latency " + bot.FormatDuration(t.Latency)
 			}
 			if t.HandoffTo != "" {
 				t.Summary += ", released to " + t.HandoffTo

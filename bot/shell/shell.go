@@ -211,7 +211,7 @@ func (s *Shell) wait(ctx context.Context, arg string) {
 		return
 	}
 	s.cfg.Clock.Advance(d)
-	s.printf("The clock moved forward %s.\n", d)
+	s.printf("The clock moved forward %s.\n", bot.FormatDuration(d))
 }
 
 func (s *Shell) showInbox() {
