@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -116,12 +117,13 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	}()
 	bgCtx, cancelBg := context.WithCancel(ctx)
 	defer cancelBg()
+	var bg sync.WaitGroup
 	for _, run := range s.background {
-		go func() {
+		bg.Go(func() {
 			if err := run(bgCtx); err != nil && bgCtx.Err() == nil {
 				errc <- err
 			}
-		}()
+		})
 	}
 	s.log.Info("serving", "addr", ln.Addr().String(), "engine", s.store.Engine(), "pid", os.Getpid(),
 		"slack", s.cfg.Slack(), "discord", s.cfg.Discord())
@@ -131,10 +133,19 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	case runErr = <-errc:
 	}
 	s.log.Info("shutting down")
-	cancelBg()
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
+	// Stop taking work from every side (HTTP, Socket Mode, the gateway),
+	// then let what was taken finish, then stop the job workers.
 	errs := []error{runErr, hs.Shutdown(sctx)}
+	cancelBg()
+	stopped := make(chan struct{})
+	go func() { bg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-sctx.Done():
+		errs = append(errs, errors.New("Socket Mode or the Discord gateway did not stop in time"))
+	}
 	for _, d := range s.drain {
 		errs = append(errs, d(sctx))
 	}
