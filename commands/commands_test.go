@@ -360,3 +360,17 @@ func TestUndoTellsWhoWasSentIt(t *testing.T) {
 		t.Errorf("undo of trials sends nothing: %+v", r)
 	}
 }
+
+func TestIsReleaseMatchesWords(t *testing.T) {
+	s := newSchool(t)
+	for _, to := range []string{"carpet", "homeroom", "business class", "caravan"} {
+		if r := s.do("lee", "/transition S101 desk "+to); r.IsError {
+			t.Errorf("to %q needs no handoff: %s", to, r.Text)
+		}
+	}
+	for _, to := range []string{"bus", "car-pickup", "parents", "Bus12"} {
+		if r := s.do("lee", "/transition S101 class "+to); to != "Bus12" && (!r.IsError || r.Param != "handoff") {
+			t.Errorf("to %q needs a handoff: %+v", to, r)
+		}
+	}
+}

@@ -3,7 +3,9 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"unicode"
 
 	"parabot/bot"
 	"parabot/storage"
@@ -66,10 +68,12 @@ func Transition(d Deps) *bot.Command {
 	}
 }
 
+// isRelease reports whether a destination releases the student: one of
+// its words is a release place ("bus", "car pickup"), not merely contains
+// one ("carpet", "homeroom").
 func isRelease(to string) bool {
-	w := strings.ToLower(to)
-	for _, p := range releasePlaces {
-		if strings.Contains(w, p) {
+	for _, w := range strings.FieldsFunc(strings.ToLower(to), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if slices.Contains(releasePlaces, w) || slices.Contains(releasePlaces, strings.TrimSuffix(w, "s")) {
 			return true
 		}
 	}
