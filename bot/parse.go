@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,16 +32,83 @@ type Scope struct {
 	Goals func(studentID int64) ([]storage.Goal, error)
 }
 
+// word is one word of typed text, with where it stands in the text.
+type word struct {
+	text       string // the word; for a quoted group, what is inside the quotes
+	start, end int    // byte offsets in the text, quotes included
+	quoted     bool
+}
+
+// words splits text on white space. A word that starts with a double
+// quote (" or “) and has a closing one later groups everything up to it;
+// any other quote is an ordinary character ("12" ruler", "'cause").
+func words(text string) []word {
+	var out []word
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		if r == '"' || r == '“' {
+			rest := text[i+size:]
+			if k := strings.IndexAny(rest, "\"”"); k >= 0 {
+				_, csize := utf8.DecodeRuneInString(rest[k:])
+				end := i + size + k + csize
+				out = append(out, word{text: rest[:k], start: i, end: end, quoted: true})
+				i = end
+				continue
+			}
+		}
+		start := i
+		for i < len(text) {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			i += size
+		}
+		out = append(out, word{text: text[start:i], start: start, end: i})
+	}
+	return out
+}
+
+// span is the text as typed from the first to the last of ws, so values
+// keep their spacing and punctuation; a lone quoted word loses its quotes.
+func span(text string, ws []word) string {
+	if len(ws) == 1 && ws[0].quoted {
+		return ws[0].text
+	}
+	return unquote(strings.TrimSpace(text[ws[0].start:ws[len(ws)-1].end]))
+}
+
+// unquote drops the double quotes around a whole value ("kicked, then
+// ran"), when they are its only ones.
+func unquote(v string) string {
+	first, size := utf8.DecodeRuneInString(v)
+	last, lsize := utf8.DecodeLastRuneInString(v)
+	if len(v) < size+lsize || (first != '"' && first != '“') || (last != '"' && last != '”') {
+		return v
+	}
+	inner := v[size : len(v)-lsize]
+	if strings.ContainsAny(inner, "\"“”") {
+		return v
+	}
+	return inner
+}
+
 // Split breaks free text into positional words and name=value pairs, for
 // the parameters of cmd. A value runs until the next "name=" of a known
-// parameter, so text values need no quotes; quotes group words anyway.
-func Split(cmd *Command, text string) (positional []string, named map[string]string, err error) {
+// parameter and is kept as typed, so text values need no quotes.
+func Split(cmd *Command, text string) (positional []word, named map[string]string, err error) {
 	if utf8.RuneCountInString(text) > MaxInputLen {
 		return nil, nil, Errorf("", "That is too long (%d characters); the limit is %d.", utf8.RuneCountInString(text), MaxInputLen)
 	}
 	named = map[string]string{}
-	current := "" // the named parameter being read
-	var parts []string
+	current := ""      // the named parameter being read
+	var valueStart int // where its value starts in text
+	var parts []word
 	flush := func() error {
 		if current == "" {
 			return nil
@@ -48,26 +116,42 @@ func Split(cmd *Command, text string) (positional []string, named map[string]str
 		if _, dup := named[current]; dup {
 			return UsageError(cmd, current, "%s= is given twice.", current)
 		}
-		named[current] = strings.Join(parts, " ")
+		switch {
+		case len(parts) == 0:
+			named[current] = ""
+		case len(parts) == 1 && parts[0].quoted:
+			named[current] = parts[0].text
+		default:
+			named[current] = unquote(strings.TrimSpace(text[valueStart:parts[len(parts)-1].end]))
+		}
 		current, parts = "", nil
 		return nil
 	}
-	for _, tok := range tokens(text) {
-		if name, rest, ok := namedToken(cmd, tok.text); ok && !tok.quoted {
+	for _, w := range words(text) {
+		if name, keyLen, ok := namedWord(cmd, w.text); ok && !w.quoted {
 			if err := flush(); err != nil {
 				return nil, nil, err
 			}
-			current = name
-			if rest != "" {
-				parts = append(parts, rest)
+			current, valueStart = name, w.start+keyLen
+			if w.start+keyLen < w.end {
+				// The value starts in this word: name=value or name="quoted value".
+				rest := words(text[valueStart:w.end])
+				if len(rest) == 1 && rest[0].quoted {
+					parts = append(parts, word{text: rest[0].text, start: valueStart, end: w.end, quoted: true})
+				} else {
+					parts = append(parts, word{text: text[valueStart:w.end], start: valueStart, end: w.end})
+				}
 			}
 			continue
 		}
 		if current != "" {
-			parts = append(parts, tok.text)
+			if len(parts) == 0 {
+				valueStart = w.start
+			}
+			parts = append(parts, w)
 			continue
 		}
-		positional = append(positional, tok.text)
+		positional = append(positional, w)
 	}
 	if err := flush(); err != nil {
 		return nil, nil, err
@@ -75,62 +159,20 @@ func Split(cmd *Command, text string) (positional []string, named map[string]str
 	return positional, named, nil
 }
 
-type token struct {
-	text   string
-	quoted bool
-}
-
-// tokens splits on white space; "double", “curly” or 'single' quotes group.
-func tokens(s string) []token {
-	var out []token
-	var b strings.Builder
-	var quote rune
-	inTok, quoted := false, false
-	for _, r := range s {
-		switch {
-		case quote != 0:
-			if r == quote || (quote == '“' && r == '”') {
-				quote = 0
-				continue
-			}
-			b.WriteRune(r)
-		case r == '"' || r == '“' || (r == '\'' && !inTok):
-			quote, inTok, quoted = r, true, true
-		case unicode.IsSpace(r):
-			if inTok {
-				out = append(out, token{b.String(), quoted})
-				b.Reset()
-				inTok, quoted = false, false
-			}
-		default:
-			b.WriteRune(r)
-			inTok = true
-		}
-	}
-	if inTok {
-		out = append(out, token{b.String(), quoted})
-	}
-	return out
-}
-
-// namedToken recognises "name=rest" or "name:rest" for a parameter of cmd.
-func namedToken(cmd *Command, tok string) (name, rest string, ok bool) {
-	i := strings.IndexAny(tok, "=:")
+// namedWord recognises "name=..." or "name:..." for a parameter of cmd,
+// returning the length of "name=".
+func namedWord(cmd *Command, w string) (name string, keyLen int, ok bool) {
+	i := strings.IndexAny(w, "=:")
 	if i <= 0 {
-		return "", "", false
+		return "", 0, false
 	}
-	key := strings.ToLower(tok[:i])
+	key := strings.ToLower(w[:i])
 	for _, p := range cmd.Params {
-		if key == p.Name {
-			return p.Name, tok[i+1:], true
-		}
-		for _, a := range p.Aliases {
-			if key == a {
-				return p.Name, tok[i+1:], true
-			}
+		if key == p.Name || slices.Contains(p.Aliases, key) {
+			return p.Name, i + 1, true
 		}
 	}
-	return "", "", false
+	return "", 0, false
 }
 
 // Raw assigns free text to parameters: positional words in declaration
@@ -158,15 +200,15 @@ func Raw(cmd *Command, text string) (map[string]string, error) {
 		}
 		last := j == len(positional)-1
 		if last && (p.Kind == KindText || p.Kind == KindTrials || p.Kind == KindList) {
-			raw[p.Name] = strings.Join(pos[i:], " ")
+			raw[p.Name] = span(text, pos[i:])
 			i = len(pos)
 			break
 		}
-		raw[p.Name] = pos[i]
+		raw[p.Name] = pos[i].text
 		i++
 	}
 	if i < len(pos) {
-		return nil, UsageError(cmd, "", "I did not understand %q.", strings.Join(pos[i:], " "))
+		return nil, UsageError(cmd, "", "I did not understand %q.", span(text, pos[i:]))
 	}
 	for k, v := range named {
 		raw[k] = v
@@ -458,6 +500,9 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	var d time.Duration
 	if n, err := strconv.Atoi(t); err == nil {
+		if n < 0 || n > 12*60 {
+			return 0, Errorf("", "The duration %q is out of range; it must be between 0 and 12 hours.", s)
+		}
 		d = time.Duration(n) * time.Minute
 	} else if d, err = time.ParseDuration(t); err != nil {
 		return 0, Errorf("", "%q is not a duration; write it like 90s, 5m or 1h30m.", s)
@@ -469,8 +514,9 @@ func ParseDuration(s string) (time.Duration, error) {
 }
 
 // ParseTime reads a time in the school's zone: now, 10:15, 2:30pm, 2pm,
-// -20m, 20m ago, yesterday 14:00, or 2026-11-24 09:00. Times in the
-// future or before the school year are refused.
+// -20m, 20m ago, yesterday 14:00, or 2026-11-24 09:00; 1:00-6:59 without
+// am/pm are in the afternoon. Times in the future or before the school
+// year are refused.
 func ParseTime(s string, sc *Scope) (time.Time, error) {
 	now := sc.Now.In(sc.Loc)
 	t, err := parseTime(strings.ToLower(strings.TrimSpace(s)), now)
@@ -521,9 +567,16 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 	clock := strings.ReplaceAll(s, " ", "")
 	for _, layout := range []string{"15:04", "3:04pm", "3pm", "1504"} {
 		c, err := time.Parse(layout, clock)
-		if err == nil {
-			return time.Date(day.Year(), day.Month(), day.Day(), c.Hour(), c.Minute(), 0, 0, now.Location()), nil
+		if err != nil {
+			continue
 		}
+		h := c.Hour()
+		// In a school day "1:15" is a quarter past one in the afternoon:
+		// 1:00-6:59 written without am/pm or a leading zero mean pm.
+		if layout == "15:04" && h >= 1 && h <= 6 && clock[0] != '0' {
+			h += 12
+		}
+		return time.Date(day.Year(), day.Month(), day.Day(), h, c.Minute(), 0, 0, now.Location()), nil
 	}
 	return time.Time{}, bad
 }

@@ -37,6 +37,10 @@ func TestRaw(t *testing.T) {
 		{"AB x severity=1 severity=2", nil, "given twice"},
 		{"", map[string]string{}, ""},
 		{"AB 2+2=4 answered", map[string]string{"student": "AB", "behavior": "2+2=4 answered"}, ""},
+		{`AB threw a 12" ruler a=asked to measure`, map[string]string{"student": "AB", "behavior": `threw a 12" ruler`, "antecedent": "asked to measure"}, ""},
+		{`AB said "I hate you" and left a='cause  it was loud'`, map[string]string{"student": "AB", "behavior": `said "I hate you" and left`, "antecedent": "'cause  it was loud'"}, ""},
+		{`AB b="kicked, then ran" a=“lining up”`, map[string]string{"student": "AB", "behavior": "kicked, then ran", "antecedent": "lining up"}, ""},
+		{"AB ran  off\tfast a=", map[string]string{"student": "AB", "behavior": "ran  off\tfast", "antecedent": ""}, ""},
 	} {
 		got, err := Raw(testCmd, tc.in)
 		if tc.err != "" {
@@ -107,6 +111,11 @@ func TestParseTime(t *testing.T) {
 		{"10:15", time.Date(2026, 11, 24, 10, 15, 0, 0, loc), ""},
 		{"2:05pm", time.Date(2026, 11, 24, 14, 5, 0, 0, loc), ""},
 		{"1pm", time.Date(2026, 11, 24, 13, 0, 0, 0, loc), ""},
+		{"1:15", time.Date(2026, 11, 24, 13, 15, 0, 0, loc), ""},
+		{"01:15", time.Date(2026, 11, 24, 1, 15, 0, 0, loc), ""},
+		{"7:45", time.Date(2026, 11, 24, 7, 45, 0, 0, loc), ""},
+		{"1:15am", time.Date(2026, 11, 24, 1, 15, 0, 0, loc), ""},
+		{"3:30", time.Time{}, "in the future"},
 		{"-20m", now.Add(-20 * time.Minute), ""},
 		{"20 min ago", now.Add(-20 * time.Minute), ""},
 		{"yesterday 09:00", time.Date(2026, 11, 23, 9, 0, 0, 0, loc), ""},
@@ -136,7 +145,7 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"soon", "13h", "-5m", ""} {
+	for _, in := range []string{"soon", "13h", "-5m", "", "307445734561825861", "721"} {
 		if _, err := ParseDuration(in); err == nil {
 			t.Errorf("ParseDuration(%q) succeeded", in)
 		}

@@ -13,7 +13,8 @@ import (
 )
 
 // cacheTTL bounds how stale a cached identity, caseload or goal list may
-// be; an import clears the caches at once (Forget).
+// be: a roster change (an import, usually by another process) reaches a
+// running bot within this time.
 const cacheTTL = time.Minute
 
 // Router identifies the caller, checks their role, parses the command and
@@ -55,11 +56,15 @@ type cached[T any] struct {
 // NewRouter builds a router over cmds. now is the clock every command reads.
 func NewRouter(store storage.Store, log *slog.Logger, now func() time.Time, cmds []*Command) *Router {
 	r := &Router{store: store, log: log, now: now, cmds: cmds, byName: map[string]*Command{},
-		emailLookup: map[storage.Platform]func(context.Context, string) (string, error){}}
+		emailLookup: map[storage.Platform]func(context.Context, string) (string, error){},
+		staff:       map[string]cached[storage.Staff]{},
+		caseload:    map[int64]cached[[]storage.Student]{},
+		goals:       map[int64]cached[[]storage.Goal]{},
+		schools:     map[int64]cached[storage.School]{},
+	}
 	for _, c := range cmds {
 		r.byName[c.Name] = c
 	}
-	r.Forget()
 	return r
 }
 
@@ -75,14 +80,15 @@ func (r *Router) Command(name string) (*Command, bool) {
 // Now is the router's clock.
 func (r *Router) Now() time.Time { return r.now() }
 
-// Forget clears the caches (after an import or a roster change).
+// Forget clears the caches (after a roster change in this process). The
+// maps are cleared in place, under the lock every reader takes.
 func (r *Router) Forget() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.staff = map[string]cached[storage.Staff]{}
-	r.caseload = map[int64]cached[[]storage.Student]{}
-	r.goals = map[int64]cached[[]storage.Goal]{}
-	r.schools = map[int64]cached[storage.School]{}
+	clear(r.staff)
+	clear(r.caseload)
+	clear(r.goals)
+	clear(r.schools)
 }
 
 func getCached[K comparable, T any](r *Router, m map[K]cached[T], k K, load func() (T, error)) (T, error) {
@@ -251,14 +257,7 @@ func (r *Router) HandlePress(ctx context.Context, p Press) Reply {
 }
 
 func (r *Router) handlePress(ctx context.Context, p Press) (Reply, error) {
-	var action *ButtonAction
-	for _, c := range r.cmds {
-		for i := range c.Buttons {
-			if c.Buttons[i].Action == p.Action {
-				action = &c.Buttons[i]
-			}
-		}
-	}
+	action := r.buttonAction(p.Action)
 	if action == nil {
 		return Reply{}, Errorf("", "That button no longer does anything.")
 	}
@@ -283,17 +282,17 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param}
 			outcome = "refused"
 		} else {
-			r.log.Error(what+" failed", "platform", platform, "command", name, "error", err)
+			r.log.Error(what+" failed", "platform", platform, "command", name, "error", err) // name is known here: only known commands run
 			reply = Reply{Text: SomethingWentWrong, Private: true, IsError: true}
 			outcome = "error"
 		}
 	}
 	d := time.Since(start)
+	if !r.known(what, name) {
+		name = "unknown" // what users typed never reaches a log line or a metric label
+	}
 	r.log.Info(what, "platform", platform, "command", name, "outcome", outcome, "duration_ms", d.Milliseconds())
 	if r.observe != nil {
-		if !r.known(what, name) {
-			name = "unknown" // names typed by users must not become metric labels
-		}
 		r.observe(Outcome{Platform: platform, Kind: what, Name: name, Result: outcome, Duration: d})
 	}
 	return reply
@@ -305,14 +304,19 @@ func (r *Router) known(kind, name string) bool {
 		_, ok := r.Command(name)
 		return ok
 	}
+	return r.buttonAction(name) != nil
+}
+
+// buttonAction finds the declared handler of a button action.
+func (r *Router) buttonAction(name string) *ButtonAction {
 	for _, c := range r.cmds {
-		for _, b := range c.Buttons {
-			if b.Action == name {
-				return true
+		for i := range c.Buttons {
+			if c.Buttons[i].Action == name {
+				return &c.Buttons[i]
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 // Complete lists the choices for a parameter as the user types partial:

@@ -47,7 +47,7 @@ func studentParam() bot.Param {
 // atParam is when the logged thing happened; it defaults to now.
 func atParam() bot.Param {
 	return bot.Param{Name: "at", Kind: bot.KindTime, Default: "now", Aliases: []string{"time", "when"},
-		Help: "when it happened: now, 10:15, 2:30pm, -20m, yesterday 14:00"}
+		Help: "when it happened: now, 10:15, 2:30pm, -20m, yesterday 14:00 (1:00-6:59 mean pm)"}
 }
 
 // logged builds the confirmation reply with an Undo button.

@@ -40,12 +40,16 @@ const (
 	// maxSkew is how far an interaction's signed timestamp may be from our
 	// clock; older (or newer) requests are refused as replays.
 	maxSkew = 5 * time.Minute
-	// deferAfter is how long an interaction's work may run before we
-	// acknowledge it with a deferred response; Discord allows 3 seconds.
+	// deferAfter is how long after an interaction arrived its work may run
+	// before we acknowledge it with a deferred response; Discord allows 3
+	// seconds, and a gateway answer still has to travel back.
 	deferAfter = 2 * time.Second
 	// workTimeout bounds the work of one interaction; Discord's
 	// interaction token lasts 15 minutes.
 	workTimeout = 2 * time.Minute
+	// followUpTimeout bounds sending a deferred reply, retries included;
+	// with workTimeout it stays well inside the token's 15 minutes.
+	followUpTimeout = 2 * time.Minute
 	// requestTimeout bounds one REST call.
 	requestTimeout = 10 * time.Second
 	// maxInlineWait is the longest a REST call waits for a rate limit
@@ -83,6 +87,9 @@ type Adapter struct {
 	rest   *client
 	// deferAfter is deferAfter; tests change it.
 	deferAfter time.Duration
+	// backoff holds the pauses between tries of sending a deferred reply
+	// (about 30 seconds in all); tests shorten them.
+	backoff []time.Duration
 
 	// inflight counts deferred replies still being worked on.
 	inflight sync.WaitGroup
@@ -146,8 +153,10 @@ func New(cfg Config) (*Adapter, error) {
 		now:        cfg.Now,
 		rest:       newClient(strings.TrimRight(cfg.APIURL, "/"), cfg.BotToken, cfg.HTTPClient),
 		deferAfter: deferAfter,
-		dms:        map[string]string{},
-		channels:   map[string]cachedChannel{},
+		backoff: []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second,
+			2 * time.Second, 4 * time.Second, 8 * time.Second, 15 * time.Second},
+		dms:      map[string]string{},
+		channels: map[string]cachedChannel{},
 	}, nil
 }
 

@@ -255,6 +255,7 @@ func (a *Adapter) dispatch(ctx context.Context, s *session, f frame) bool {
 		a.log.Info("discord gateway resumed")
 		return true
 	case "INTERACTION_CREATE":
+		arrived := time.Now() // the 3 seconds started before Discord sent it
 		var in discordgo.Interaction
 		if err := json.Unmarshal(f.D, &in); err != nil {
 			a.log.Warn("discord gateway: unreadable interaction", "error", err)
@@ -268,21 +269,22 @@ func (a *Adapter) dispatch(ctx context.Context, s *session, f frame) bool {
 					a.log.Error("discord gateway interaction panicked", "interaction_id", in.ID, "panic", fmt.Sprint(p))
 				}
 			}()
-			a.serveGateway(ctx, &in)
+			a.serveGateway(ctx, &in, arrived)
 		}()
 	}
 	return false
 }
 
-// serveGateway answers a gateway interaction with a callback request.
-func (a *Adapter) serveGateway(ctx context.Context, in *discordgo.Interaction) {
+// serveGateway answers a gateway interaction, which arrived at arrived,
+// with a callback request.
+func (a *Adapter) serveGateway(ctx context.Context, in *discordgo.Interaction, arrived time.Time) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	defer cancel()
 	ack := func(ctx context.Context, r response) error {
 		return a.retryOnce(ctx, call{method: "POST", route: "/interactions/{id}/{token}/callback",
 			path: "/interactions/" + url.PathEscape(in.ID) + "/" + url.PathEscape(in.Token) + "/callback", body: r})
 	}
-	_ = a.serve(ctx, in, ack) // a replay was answered the first time
+	_ = a.serve(ctx, in, arrived, ack) // a replay was answered the first time
 }
 
 // heartbeat beats every interval (the first after a random part of it, as

@@ -20,9 +20,15 @@ import (
 	"parabot/storage"
 )
 
-// completeTimeout bounds an autocomplete answer; Discord shows nothing
-// after 3 seconds and autocomplete cannot be deferred.
-const completeTimeout = 2500 * time.Millisecond
+// completeTimeout bounds an autocomplete answer, counted from the
+// interaction's arrival: Discord shows nothing after 3 seconds,
+// autocomplete cannot be deferred, and on the gateway the answer still
+// has to travel back as a callback.
+const completeTimeout = 2 * time.Second
+
+// codeUnknownWebhook is Discord's error code for an interaction token it
+// does not know (yet): an edit that overtook the deferred answer.
+const codeUnknownWebhook = 10015
 
 // errReplayed says an interaction id was seen before; it is not acted on.
 var errReplayed = errors.New("interaction already handled")
@@ -44,6 +50,7 @@ type ackFunc func(ctx context.Context, r response) error
 // serveInteraction is POST /discord/interactions. Nothing is read, parsed
 // or stored before the signature and timestamp check out.
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now() // the 3 seconds start now, not after the checks
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err == nil && len(body) > maxBody {
 		err = fmt.Errorf("body over %d bytes", maxBody)
@@ -69,9 +76,17 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		}
 		answered = true
 		w.Header().Set("Content-Type", "application/json")
-		return json.NewEncoder(w).Encode(resp)
+		if err := json.NewEncoder(w).Encode(resp); err != nil {
+			return err
+		}
+		// Send the answer now, not when the handler returns: the edit of
+		// a deferred reply must not set out before the answer it edits.
+		if err := http.NewResponseController(w).Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return fmt.Errorf("sending the answer: %w", err)
+		}
+		return nil
 	}
-	if err := a.serve(r.Context(), &in, ack); errors.Is(err, errReplayed) {
+	if err := a.serve(r.Context(), &in, arrived, ack); errors.Is(err, errReplayed) {
 		_ = ack(r.Context(), response{Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: render(bot.Reply{Text: alreadyHandled, Private: true, IsError: true})})
 	}
@@ -104,17 +119,19 @@ func (a *Adapter) verify(h http.Header, body []byte) error {
 	return nil
 }
 
-// serve handles one interaction from either path and calls ack exactly
-// once, except for a replayed interaction, for which it returns
-// errReplayed and acts on nothing.
-func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction, ack ackFunc) error {
+// serve handles one interaction from either path, which arrived at
+// arrived (wall clock), and calls ack exactly once, except for a replayed
+// interaction: it returns errReplayed and acts on nothing (when the claim
+// that finds the replay was slow, the replay has been deferred by then,
+// and is left at that).
+func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction, arrived time.Time, ack ackFunc) error {
 	uid := userID(in)
 	a.log.Debug("discord interaction", "interaction_id", in.ID, "type", in.Type.String(), "user_id", uid)
 	switch in.Type {
 	case discordgo.InteractionPing:
 		return a.ackLogged(ctx, in, ack, response{Type: discordgo.InteractionResponsePong})
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		return a.ackLogged(ctx, in, ack, a.autocomplete(ctx, in, uid))
+		return a.ackLogged(ctx, in, ack, a.autocomplete(ctx, in, uid, arrived))
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
 	default:
 		return a.ackLogged(ctx, in, ack, immediate(bot.Reply{Text: "That is not something parabot handles.", IsError: true}, modeCommand))
@@ -122,28 +139,33 @@ func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction, ack ackF
 	if uid == "" {
 		return a.ackLogged(ctx, in, ack, immediate(bot.Reply{Text: bot.SomethingWentWrong, IsError: true}, modeCommand))
 	}
-	first, err := a.store.Claim(ctx, "discord:interaction:"+in.ID, a.now())
-	if err != nil {
-		a.log.Error("claiming discord interaction", "interaction_id", in.ID, "error", err)
-		return a.ackLogged(ctx, in, ack, immediate(bot.Reply{Text: bot.SomethingWentWrong, IsError: true}, modeCommand))
-	}
-	if !first {
-		a.log.Info("discord interaction replayed; ignored", "interaction_id", in.ID)
-		return errReplayed
-	}
+	var m mode
+	var work func(context.Context) bot.Reply
 	if in.Type == discordgo.InteractionApplicationCommand {
 		req := a.request(in, uid)
-		a.answer(ctx, in, modeCommand, ack, func(ctx context.Context) bot.Reply { return a.router.Handle(ctx, req) })
-		return nil
+		m, work = modeCommand, func(ctx context.Context) bot.Reply { return a.router.Handle(ctx, req) }
+	} else {
+		action, value := parseCustomID(in.MessageComponentData().CustomID)
+		press := bot.Press{Platform: storage.PlatformDiscord, UserID: uid, Action: action, Value: value}
+		m, work = modeNew, func(ctx context.Context) bot.Reply { return a.router.HandlePress(ctx, press) }
+		if in.Message != nil && in.Message.Flags&discordgo.MessageFlagsEphemeral != 0 {
+			m = modeUpdate
+		}
 	}
-	action, value := parseCustomID(in.MessageComponentData().CustomID)
-	press := bot.Press{Platform: storage.PlatformDiscord, UserID: uid, Action: action, Value: value}
-	mode := modeNew
-	if in.Message != nil && in.Message.Flags&discordgo.MessageFlagsEphemeral != 0 {
-		mode = modeUpdate
-	}
-	a.answer(ctx, in, mode, ack, func(ctx context.Context) bot.Reply { return a.router.HandlePress(ctx, press) })
-	return nil
+	// The claim is part of the work, under the deferral deadline: a slow
+	// database defers the answer instead of delaying it past 3 seconds.
+	return a.answer(ctx, in, arrived, m, ack, func(ctx context.Context) (bot.Reply, error) {
+		first, err := a.store.Claim(ctx, "discord:interaction:"+in.ID, a.now())
+		if err != nil {
+			a.log.Error("claiming discord interaction", "interaction_id", in.ID, "error", err)
+			return bot.Reply{Text: bot.SomethingWentWrong, IsError: true}, nil
+		}
+		if !first {
+			a.log.Info("discord interaction replayed; ignored", "interaction_id", in.ID)
+			return bot.Reply{}, errReplayed
+		}
+		return work(ctx), nil
+	})
 }
 
 func (a *Adapter) ackLogged(ctx context.Context, in *discordgo.Interaction, ack ackFunc, r response) error {
@@ -188,12 +210,21 @@ func deferred(m mode) response {
 		Data: map[string]any{"flags": discordgo.MessageFlagsEphemeral}}
 }
 
+// outcome is what the work of an interaction came to: a reply, or
+// errReplayed.
+type outcome struct {
+	reply bot.Reply
+	err   error
+}
+
 // answer runs work and answers with its reply; when the work is not done
-// within deferAfter it acknowledges with a deferred response and, once
-// the work is done, edits the original response (or, for an error after
-// a button press on our message, adds an ephemeral follow-up).
-func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, m mode, ack ackFunc, work func(context.Context) bot.Reply) {
-	done := make(chan bot.Reply, 1)
+// deferAfter after the interaction arrived, it acknowledges with a
+// deferred response and, once the work is done, edits the original
+// response (or, for an error after a button press on our message, adds an
+// ephemeral follow-up). It returns errReplayed when work found the
+// interaction replayed before anything was sent.
+func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, arrived time.Time, m mode, ack ackFunc, work func(context.Context) (bot.Reply, error)) error {
+	done := make(chan outcome, 1)
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	go func() {
 		defer cancel()
@@ -201,17 +232,20 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, m mode,
 			// A panicking command must not take the server down with it.
 			if p := recover(); p != nil {
 				a.log.Error("discord interaction panicked", "interaction_id", in.ID, "panic", fmt.Sprint(p))
-				done <- bot.Reply{Text: bot.SomethingWentWrong, IsError: true}
+				done <- outcome{reply: bot.Reply{Text: bot.SomethingWentWrong, IsError: true}}
 			}
 		}()
-		done <- work(wctx)
+		r, err := work(wctx)
+		done <- outcome{reply: r, err: err}
 	}()
-	timer := time.NewTimer(a.deferAfter)
+	timer := time.NewTimer(a.deferAfter - time.Since(arrived))
 	defer timer.Stop()
 	select {
-	case r := <-done:
-		_ = a.ackLogged(ctx, in, ack, immediate(r, m))
-		return
+	case o := <-done:
+		if o.err != nil {
+			return o.err
+		}
+		return a.ackLogged(ctx, in, ack, immediate(o.reply, m))
 	case <-timer.C:
 	}
 	if err := ack(ctx, deferred(m)); err != nil {
@@ -220,24 +254,70 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, m mode,
 	a.inflight.Add(1)
 	go func() {
 		defer a.inflight.Done()
-		r := <-done
+		o := <-done
+		if o.err != nil {
+			return // a replay, deferred while its claim was slow: the first delivery has the reply
+		}
+		r := o.reply
 		r.Private = true
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*requestTimeout)
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
 		defer cancel()
 		msg := render(r)
 		msg.Flags = 0
-		k := call{method: "PATCH", route: "/webhooks/{app}/{token}/messages/@original",
+		k := call{method: http.MethodPatch, route: "/webhooks/{app}/{token}/messages/@original",
 			path: "/webhooks/" + a.appID + "/" + url.PathEscape(in.Token) + "/messages/@original", body: msg}
 		if m == modeUpdate && r.IsError {
 			msg.Flags = discordgo.MessageFlagsEphemeral
-			k = call{method: "POST", route: "/webhooks/{app}/{token}", path: "/webhooks/" + a.appID + "/" + url.PathEscape(in.Token), body: msg}
+			k = call{method: http.MethodPost, route: "/webhooks/{app}/{token}", path: "/webhooks/" + a.appID + "/" + url.PathEscape(in.Token), body: msg}
 		}
-		if err := a.retryOnce(fctx, k); err != nil {
+		if err := a.completeDeferred(fctx, k); err != nil {
 			a.log.Error("completing deferred discord interaction", "interaction_id", in.ID, "error", err)
 			return
 		}
 		a.log.Debug("deferred discord interaction completed", "interaction_id", in.ID)
 	}()
+	return nil
+}
+
+// completeDeferred sends the reply of a deferred interaction, trying
+// again after each pause of a.backoff while the error is worth it: the
+// edit overtook the deferred answer (Unknown Webhook), Discord asked us
+// to wait, or, for an edit (which is idempotent), a server or network
+// error. A follow-up is not sent again after those: it may have been
+// posted.
+func (a *Adapter) completeDeferred(ctx context.Context, k call) error {
+	for i := 0; ; i++ {
+		err := a.rest.do(ctx, k)
+		if err == nil || i == len(a.backoff) || ctx.Err() != nil || !retryable(err, k.method == http.MethodPatch) {
+			return err
+		}
+		pause := a.backoff[i]
+		var rl *RateLimitError
+		if errors.As(err, &rl) {
+			pause = max(pause, rl.Wait)
+		}
+		a.log.Debug("retrying deferred discord reply", "route", k.method+" "+k.route, "attempt", i+1, "error", err)
+		if !sleep(ctx, pause) {
+			return err
+		}
+	}
+}
+
+// retryable says whether a failed webhook call may succeed when sent
+// again; idempotent says whether sending it twice is harmless.
+func retryable(err error, idempotent bool) bool {
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return true
+	}
+	var api *APIError
+	if errors.As(err, &api) {
+		if api.Status == http.StatusNotFound && api.Code == codeUnknownWebhook {
+			return true // Discord has not registered the deferred answer yet
+		}
+		return idempotent && api.Status >= 500
+	}
+	return idempotent // a network error: the request may have been carried out
 }
 
 // retryOnce makes a REST call, and once more after a 429: the limiter
@@ -253,8 +333,9 @@ func (a *Adapter) retryOnce(ctx context.Context, k call) error {
 
 // autocomplete answers with the router's choices for the focused option:
 // students of the caller's caseload, goals of the chosen student, or the
-// declared choices. Someone not on the roster gets none.
-func (a *Adapter) autocomplete(ctx context.Context, in *discordgo.Interaction, uid string) response {
+// declared choices. Someone not on the roster gets none. The choices must
+// be found within completeTimeout of the interaction's arrival.
+func (a *Adapter) autocomplete(ctx context.Context, in *discordgo.Interaction, uid string, arrived time.Time) response {
 	out := []appChoice{}
 	data := in.ApplicationCommandData()
 	var focused *discordgo.ApplicationCommandInteractionDataOption
@@ -268,7 +349,7 @@ func (a *Adapter) autocomplete(ctx context.Context, in *discordgo.Interaction, u
 		cmd, _ := a.router.Command(data.Name)
 		param := paramName(cmd, focused.Name)
 		delete(req.Args, param)
-		ctx, cancel := context.WithTimeout(ctx, completeTimeout)
+		ctx, cancel := context.WithDeadline(ctx, arrived.Add(completeTimeout))
 		defer cancel()
 		cs, err := a.router.Complete(ctx, req, param, optionValue(focused))
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -87,7 +88,8 @@ func (c *client) do(ctx context.Context, k call) error {
 		return errors.New("discord " + route + ": no bot token configured (DISCORD_BOT_TOKEN)")
 	}
 	bucket := k.method + " " + k.path
-	if wait, global, err := c.lim.wait(ctx, bucket); err != nil {
+	paced := !interactionRoute(k.route)
+	if wait, global, err := c.lim.wait(ctx, bucket, paced); err != nil {
 		return fmt.Errorf("discord %s: %w", route, err)
 	} else if wait > 0 {
 		return &RateLimitError{Route: route, Wait: wait, Global: global}
@@ -130,7 +132,9 @@ func (c *client) do(ctx context.Context, k call) error {
 	c.lim.update(bucket, resp.Header)
 	if resp.StatusCode == http.StatusTooManyRequests {
 		rl := rateLimited(resp.Header, data)
-		c.lim.block(bucket, rl.Wait, rl.Global)
+		// An interaction route keeps its own limit but never blocks the
+		// bot's other calls, nor they it.
+		c.lim.block(bucket, rl.Wait, rl.Global && paced)
 		rl.Route = route
 		return rl
 	}
@@ -151,6 +155,15 @@ func (c *client) do(ctx context.Context, k call) error {
 		}
 	}
 	return nil
+}
+
+// interactionRoute reports whether a route is an interaction endpoint: an
+// interaction callback, or a webhook of an interaction's token (editing
+// the original response, follow-ups). Discord does not count these
+// against the bot's global rate limit, and they must not wait behind it:
+// an interaction has 3 seconds for its answer.
+func interactionRoute(route string) bool {
+	return strings.HasPrefix(route, "/interactions/") || strings.HasPrefix(route, "/webhooks/")
 }
 
 // rateLimited reads a 429: retry_after (seconds, fractional) from the
@@ -176,8 +189,9 @@ func rateLimited(h http.Header, body []byte) *RateLimitError {
 // limiter keeps Discord's rate limits: a bucket per route (method and
 // path, whose ids are Discord's major parameters) that is remembered only
 // while it is exhausted, the global limit after a global 429, and a
-// steady pace under the global 50 requests a second. It reads the wall
-// clock: these are Discord's limits, not school time.
+// steady pace under the global 50 requests a second. Interaction routes
+// keep only their own buckets. It reads the wall clock: these are
+// Discord's limits, not school time.
 type limiter struct {
 	now     func() time.Time
 	maxWait time.Duration
@@ -192,15 +206,17 @@ func newLimiter(now func() time.Time, maxWait time.Duration) *limiter {
 	return &limiter{now: now, maxWait: maxWait, blocked: map[string]time.Time{}}
 }
 
-// wait blocks until bucket may be used. When that is further away than
+// wait blocks until bucket may be used. paced says whether the bot's
+// global limit applies (the block after a global 429 and the steady
+// pace); it does not to interaction routes. When the wait is longer than
 // maxWait it returns at once with the wait left (and whether the global
 // limit is the cause), and the caller reports a RateLimitError.
-func (l *limiter) wait(ctx context.Context, bucket string) (time.Duration, bool, error) {
+func (l *limiter) wait(ctx context.Context, bucket string, paced bool) (time.Duration, bool, error) {
 	l.mu.Lock()
 	now := l.now()
 	until := now
 	global := false
-	if l.global.After(until) {
+	if paced && l.global.After(until) {
 		until, global = l.global, true
 	}
 	if t, ok := l.blocked[bucket]; ok {
@@ -214,10 +230,12 @@ func (l *limiter) wait(ctx context.Context, bucket string) (time.Duration, bool,
 		l.mu.Unlock()
 		return d, global, nil
 	}
-	if l.next.After(until) {
-		until = l.next
+	if paced {
+		if l.next.After(until) {
+			until = l.next
+		}
+		l.next = until.Add(globalPace)
 	}
-	l.next = until.Add(globalPace)
 	l.mu.Unlock()
 
 	d := until.Sub(now)

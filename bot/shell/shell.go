@@ -60,15 +60,22 @@ func (s *Shell) SetIdle(idle func(ctx context.Context) error) { s.cfg.Idle = idl
 // Run reads and runs commands until the input ends, /quit, or ctx ends.
 func (s *Shell) Run(ctx context.Context) error {
 	s.printf("parabot terminal. You are %s. Type /help for commands, /who for the roster, /as <handle> to switch user, /wait 2h to move the clock, /quit to leave.\n", s.describe(ctx, s.user))
-	sc := bufio.NewScanner(s.cfg.In)
-	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	in := bufio.NewReader(s.cfg.In)
 	for {
 		s.prompt(ctx)
-		if !sc.Scan() {
+		line, tooLong, err := readLine(in)
+		if err != nil {
 			s.printf("\n")
-			return sc.Err()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
 		}
-		line := strings.TrimSpace(sc.Text())
+		if tooLong {
+			s.printf("That line is too long; the limit is %d characters.\n", bot.MaxInputLen)
+			continue
+		}
+		line = strings.TrimSpace(line)
 		if s.cfg.Echo {
 			s.printf("%s\n", line)
 		}
@@ -87,6 +94,31 @@ func (s *Shell) Run(ctx context.Context) error {
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+	}
+}
+
+// maxLine bounds what the shell reads of one line; the rest is dropped.
+const maxLine = 64 * 1024
+
+// readLine reads one line, dropping the rest of one longer than maxLine.
+func readLine(r *bufio.Reader) (line string, tooLong bool, err error) {
+	var b strings.Builder
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if err != nil {
+			if b.Len() > 0 && errors.Is(err, io.EOF) {
+				return b.String(), tooLong, nil
+			}
+			return "", false, err
+		}
+		if b.Len()+len(chunk) > maxLine {
+			tooLong = true
+		} else {
+			b.Write(chunk)
+		}
+		if !isPrefix {
+			return b.String(), tooLong, nil
 		}
 	}
 }

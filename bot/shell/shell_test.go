@@ -1,6 +1,8 @@
 package shell
 
 import (
+	"bufio"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,5 +32,22 @@ func TestRender(t *testing.T) {
 	want := "ok Severe incident: A.B. (S101)\n   second line\n   When: 10:15\n   (2 people were notified now.)\n   [1] Undo\n   [2] Acknowledge"
 	if got := Render("ok", r); got != want {
 		t.Errorf("Render:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestReadLineDropsWhatIsTooLong(t *testing.T) {
+	long := strings.Repeat("x", maxLine+10)
+	r := bufio.NewReaderSize(strings.NewReader("/help\n"+long+"\n/quit"), 16)
+	for _, want := range []struct {
+		line    string
+		tooLong bool
+	}{{"/help", false}, {"", true}, {"/quit", false}} {
+		line, tooLong, err := readLine(r)
+		if err != nil || tooLong != want.tooLong || (!tooLong && line != want.line) {
+			t.Errorf("readLine = %.20q, %v, %v; want %q, %v", line, tooLong, err, want.line, want.tooLong)
+		}
+	}
+	if _, _, err := readLine(r); err == nil {
+		t.Error("readLine after the end should fail with io.EOF")
 	}
 }

@@ -57,9 +57,12 @@ type Adapter struct {
 	// ackBudget is how long work may run before Slack is answered anyway;
 	// Slack gives up after 3 seconds. Tests shorten it.
 	ackBudget time.Duration
-	pace      *pacer
-	channels  *channelCache
-	wg        sync.WaitGroup // work that runs on after an acknowledgement
+	// drain is how long Socket Mode waits on shutdown for the requests it
+	// took to be acknowledged. Tests shorten it.
+	drain    time.Duration
+	pace     *pacer
+	channels *channelCache
+	wg       sync.WaitGroup // work that runs on after an acknowledgement
 }
 
 var _ scheduler.Sender = (*Adapter)(nil)
@@ -72,6 +75,8 @@ const (
 	workTimeout = 30 * time.Second
 	// callTimeout bounds one call to Slack's Web API.
 	callTimeout = 10 * time.Second
+	// defaultDrain covers the ack budget and queueing the acknowledgement.
+	defaultDrain = defaultAckBudget + ackTimeout + time.Second
 )
 
 // New checks cfg and builds the adapter. It registers Slack's users.info
@@ -121,6 +126,7 @@ func New(cfg Config) (*Adapter, error) {
 		http:      cfg.HTTPClient,
 		apiURL:    apiURL,
 		ackBudget: defaultAckBudget,
+		drain:     defaultDrain,
 		pace:      newPacer(time.Second),
 		channels:  &channelCache{ttl: 10 * time.Minute},
 	}
@@ -204,6 +210,24 @@ func (a *Adapter) background(ctx context.Context, fn func(context.Context)) {
 		defer cancel()
 		fn(ctx)
 	}()
+}
+
+// once runs handle unless key was claimed before: a request Slack never
+// sends twice (a slash command, a form submission) seen again is a
+// replay, and a Socket Mode envelope seen again was redelivered. The
+// duplicate is answered with dup and touches nothing else; when the
+// claim cannot be made, failed is the answer.
+func (a *Adapter) once(ctx context.Context, key, what string, dup, failed any, handle func(context.Context) any) any {
+	first, err := a.store.Claim(ctx, key, a.now())
+	if err != nil {
+		a.log.Error("claiming slack request", "request", what, "error", err)
+		return failed
+	}
+	if !first {
+		a.log.Info("slack request already handled", "request", what)
+		return dup
+	}
+	return handle(ctx)
 }
 
 // failed turns an error of the core (Identify) into the reply a user

@@ -427,3 +427,126 @@ func TestRequestsRefused(t *testing.T) {
 		t.Errorf("a refused request called Slack %d times", n)
 	}
 }
+
+// trialCount is how many active trials a student of the sample roster has.
+func (h *harness) trialCount(code string) int {
+	h.t.Helper()
+	ctx := context.Background()
+	students, err := h.store.Caseload(ctx, h.staff("tlopez"))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, s := range students {
+		if s.Code == code {
+			trials, err := h.store.Trials(ctx, storage.Filter{StudentID: s.ID})
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			return len(trials)
+		}
+	}
+	h.t.Fatalf("no student %s", code)
+	return 0
+}
+
+func TestReplayedSlashCommandActsOnce(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, store storage.Store) {
+		h := newHarness(t, store)
+		_, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r1")
+		if text := blockText(ans["blocks"]); !strings.Contains(text, "Logged 2 trials") {
+			t.Fatalf("first answer %q", text)
+		}
+		calls := h.slack.count()
+		// The same signed request again (same timestamp, same signature).
+		status, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r1")
+		if status != http.StatusOK || ans["response_type"] != "ephemeral" || !strings.Contains(blockText(ans["blocks"]), AlreadyHandled) {
+			t.Errorf("replay answered %d %v", status, ans)
+		}
+		if n := h.trialCount("S101"); n != 2 {
+			t.Errorf("%d trials stored, want the 2 of one request", n)
+		}
+		if n := h.slack.count(); n != calls {
+			t.Errorf("the replay called Slack %d times", n-calls)
+		}
+		if got := h.slack.responsesTo("r1"); len(got) != 0 {
+			t.Errorf("the replay answered through response_url: %v", got)
+		}
+		// A second, genuine request a second later is not a replay.
+		h.now = h.now.Add(time.Second)
+		if _, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r1"); !strings.Contains(blockText(ans["blocks"]), "Logged 2 trials") {
+			t.Errorf("a new request answered %v", ans)
+		}
+		if n := h.trialCount("S101"); n != 4 {
+			t.Errorf("%d trials stored, want 4", n)
+		}
+	})
+}
+
+func TestReplayedFormSubmissionActsOnce(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, store storage.Store) {
+		h := newHarness(t, store)
+		h.slash(userPara, "/trial", "", "r1")
+		view := h.slack.callsTo("views.open")[0].JSON["view"].(map[string]any)
+		state := map[string]any{"student": selected("student", "S101"), "goal": selected("goal", "G2"),
+			"trials": typed("trials", "+ v +"), "at": typed("at", "10:15")}
+		payload := formPayload("view_submission", userPara, view, state, nil)
+		if _, ans := h.interact(payload); ans["response_action"] != "update" {
+			t.Fatalf("first answer %v", ans)
+		}
+		calls := h.slack.count()
+		status, ans := h.interact(payload)
+		if status != http.StatusOK || ans != nil {
+			t.Errorf("replay answered %d %v, want an empty acknowledgement", status, ans)
+		}
+		if n := h.trialCount("S101"); n != 3 {
+			t.Errorf("%d trials stored, want the 3 of one submission", n)
+		}
+		if n := h.slack.count(); n != calls {
+			t.Errorf("the replay called Slack %d times", n-calls)
+		}
+	})
+}
+
+// addNewcomer adds a para with a Slack id and nobody assigned to them.
+func (h *harness) addNewcomer(slackID string) {
+	h.t.Helper()
+	r := storagetest.SampleRoster()
+	r.Staff = append(r.Staff, storage.RosterStaff{School: storagetest.SampleSchool, Handle: "nnew", Name: "Nia New",
+		Email: "nia.new@maple.example", Role: storage.RolePara, SlackID: slackID, Active: true})
+	if _, err := h.store.ImportRoster(context.Background(), r); err != nil {
+		h.t.Fatal(err)
+	}
+	h.router.Forget()
+}
+
+func TestEmptyCaseloadAnswersInsteadOfForm(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, storagetest.OpenSQLite(t))
+	h.addNewcomer("U0NEWBIE")
+	for _, cmd := range []string{"/trial", "/note", "/incident"} {
+		status, ans := h.slash("U0NEWBIE", cmd, "", "r"+cmd)
+		if status != http.StatusOK || ans["response_type"] != "ephemeral" || !strings.Contains(blockText(ans["blocks"]), NoStudents) {
+			t.Errorf("%s answered %d %v", cmd, status, ans)
+		}
+		if got := h.slack.responsesTo("r" + cmd); len(got) != 0 {
+			t.Errorf("%s also answered %v", cmd, got)
+		}
+	}
+	if n := len(h.slack.callsTo("views.open")); n != 0 {
+		t.Errorf("views.open called %d times", n)
+	}
+
+	// From the Home tab, the answer comes by direct message.
+	h.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "U0NEWBIE"}, "trigger_id": "T-home",
+		"container": map[string]any{"type": "view", "view_id": "V0HOME"}, "view": map[string]any{"id": "V0HOME", "type": "home"},
+		"actions": []any{map[string]any{"type": "button", "action_id": openPrefix + "trial", "block_id": "open"}}})
+	posts := h.slack.callsTo("chat.postMessage")
+	if len(posts) != 1 || posts[0].Form.Get("channel") != "DU0NEWBIE" || !strings.Contains(blockText(decodeBlocks(t, posts[0])), NoStudents) {
+		t.Errorf("home tab button answered %v", posts)
+	}
+	if n := len(h.slack.callsTo("views.open")); n != 0 {
+		t.Errorf("views.open called %d times", n)
+	}
+}

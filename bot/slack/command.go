@@ -35,7 +35,29 @@ func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK) // Slack checking the certificate
 		return
 	}
-	writeJSON(w, a.slash(r.Context(), slashFromForm(form)))
+	sc := slashFromForm(form)
+	writeJSON(w, a.once(r.Context(), requestKey(r), "slash_command", alreadyHandled(), failedAnswer(),
+		func(ctx context.Context) any { return a.slash(ctx, sc) }))
+}
+
+// AlreadyHandled answers a slash command that was acted on before.
+const AlreadyHandled = "That was already handled."
+
+// alreadyHandled is the answer to a replayed or redelivered slash
+// command.
+func alreadyHandled() message { return ephemeral(bot.Reply{Text: AlreadyHandled}) }
+
+// failedAnswer is the answer to a slash command when something
+// unexpected failed before it ran.
+func failedAnswer() message {
+	return ephemeral(bot.Reply{Text: bot.SomethingWentWrong, IsError: true})
+}
+
+// requestKey is the claim of a signed HTTP request: its timestamp and
+// signature. Slack never retries a slash command or a form submission,
+// so the same pair again is a replay within the signature's 5 minutes.
+func requestKey(r *http.Request) string {
+	return "slack:req:" + r.Header.Get("X-Slack-Request-Timestamp") + ":" + r.Header.Get("X-Slack-Signature")
 }
 
 func slashFromForm(f url.Values) slackapi.SlashCommand {
@@ -138,7 +160,9 @@ func (a *Adapter) openForm(ctx context.Context, cmd *bot.Command, req bot.Reques
 
 // form builds the form of cmd with the choices the core offers this user:
 // their caseload, the chosen student's goals, prompt levels. When the
-// caseload has exactly one student, that student is chosen already.
+// caseload has exactly one student, that student is chosen already; when
+// it is empty and a student is required, it returns a UserError saying so
+// instead of a form nobody could submit.
 func (a *Adapter) form(ctx context.Context, cmd *bot.Command, req bot.Request, meta formMeta, values map[string]string, banner string) (slackapi.ModalViewRequest, error) {
 	choices := map[string][]bot.Choice{}
 	req.Command, req.Text = cmd.Name, ""
@@ -151,6 +175,10 @@ func (a *Adapter) form(ctx context.Context, cmd *bot.Command, req bot.Request, m
 			return slackapi.ModalViewRequest{}, err
 		}
 		choices[p.Name] = cs
+		if p.Kind == bot.KindStudent && p.Required && len(cs) == 0 {
+			// A form that cannot be submitted is not opened.
+			return slackapi.ModalViewRequest{}, bot.Errorf(p.Name, "%s", NoStudents)
+		}
 		if p.Kind == bot.KindStudent && len(cs) == 1 && values[p.Name] == "" {
 			values[p.Name] = cs[0].Value
 		}

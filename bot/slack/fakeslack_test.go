@@ -134,6 +134,11 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		writeAPI(w, map[string]any{"ok": true, "channel": ch, "ts": "1700000000.000100"})
 	case "views.open", "views.update", "views.publish":
+		if msg := invalidView(c); msg != "" {
+			writeAPI(w, map[string]any{"ok": false, "error": "invalid_arguments",
+				"response_metadata": map[string]any{"messages": []string{msg}}})
+			return
+		}
 		writeAPI(w, map[string]any{"ok": true, "view": map[string]any{"id": "V0VIEW", "hash": "h1"}})
 	case "apps.connections.open":
 		writeAPI(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/socket"})
@@ -161,6 +166,42 @@ func (f *fakeSlack) serveSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.socket <- conn
+}
+
+// invalidView returns the error Slack gives for a view it refuses, as
+// Slack words it, or "" for a view it takes: a select of static options
+// needs at least one option (or option group).
+func invalidView(c apiCall) string {
+	view, _ := c.JSON["view"].(map[string]any)
+	if view == nil && c.Form != nil {
+		json.Unmarshal([]byte(c.Form.Get("view")), &view)
+	}
+	blocks, _ := view["blocks"].([]any)
+	for i, b := range blocks {
+		blk, _ := b.(map[string]any)
+		var els []any
+		if el, ok := blk["element"]; ok {
+			els = append(els, el)
+		}
+		if el, ok := blk["accessory"]; ok {
+			els = append(els, el)
+		}
+		if list, ok := blk["elements"].([]any); ok {
+			els = append(els, list...)
+		}
+		for _, e := range els {
+			el, _ := e.(map[string]any)
+			if el["type"] != "static_select" && el["type"] != "multi_static_select" {
+				continue
+			}
+			opts, _ := el["options"].([]any)
+			groups, _ := el["option_groups"].([]any)
+			if len(opts) == 0 && len(groups) == 0 {
+				return "[ERROR] must provide at least 1 option [json-pointer:/view/blocks/" + itoa(i) + "/element/options]"
+			}
+		}
+	}
+	return ""
 }
 
 func writeAPI(w http.ResponseWriter, v any) {

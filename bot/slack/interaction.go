@@ -34,7 +34,26 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, a.interaction(r.Context(), ic))
+	if ic.Type != slackapi.InteractionTypeViewSubmission {
+		writeJSON(w, a.interaction(r.Context(), ic)) // buttons are claimed per press
+		return
+	}
+	writeJSON(w, a.once(r.Context(), requestKey(r), string(ic.Type), nil, a.interactionFailed(ic),
+		func(ctx context.Context) any { return a.interaction(ctx, ic) }))
+}
+
+// interactionFailed is the answer to an interaction when something
+// unexpected failed before it was handled: a form shows the error in
+// place of its fields; anything else is acknowledged.
+func (a *Adapter) interactionFailed(ic slackapi.InteractionCallback) any {
+	if ic.Type != slackapi.InteractionTypeViewSubmission || ic.View.CallbackID != formCallback {
+		return nil
+	}
+	meta, ok := parseMeta(ic.View.PrivateMetadata)
+	if !ok {
+		return nil
+	}
+	return slackapi.NewUpdateViewSubmissionResponse(ptr(resultView(meta.Command, meta, bot.Reply{Text: bot.SomethingWentWrong, IsError: true})))
 }
 
 // interaction handles one interaction payload and returns the body to
@@ -67,7 +86,11 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackapi.InteractionCallba
 		req := bot.Request{Platform: storage.PlatformSlack, UserID: ic.User.ID, Command: cmd.Name}
 		a.background(ctx, func(ctx context.Context) {
 			if r, answered := a.openForm(ctx, cmd, req, ic.TriggerID, ""); answered {
+				// A Home tab button has no reply of its own: say why by direct message.
 				a.log.Info("slack form not opened", "command", cmd.Name, "user_id", ic.User.ID, "is_error", r.IsError)
+				if err := a.SendDM(ctx, ic.User.ID, r); err != nil {
+					a.log.Error("sending why a slack form was not opened", "command", cmd.Name, "user_id", ic.User.ID, "error", err)
+				}
 			}
 		})
 		return

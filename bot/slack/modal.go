@@ -18,6 +18,10 @@ const (
 	resultCallback = "parabot_result"
 )
 
+// NoStudents stands in for a student field when the user has nobody to
+// choose from.
+const NoStudents = "No students are assigned to you yet; ask your teacher or admin."
+
 // completeLimit is the most choices Router.Complete returns; a student
 // list that long may have more, so it is searched as the user types.
 const completeLimit = 25
@@ -65,6 +69,11 @@ func buildForm(cmd *bot.Command, meta formMeta, values map[string]string, choice
 	for _, p := range cmd.Params {
 		if p.Kind == bot.KindGoal && values["student"] == "" {
 			bs = append(bs, slackapi.NewContextBlock(p.Name+"_hint", plain(label(p.Name)+": choose a student first; their goals appear here.")))
+			continue
+		}
+		if p.Kind == bot.KindStudent && len(choices[p.Name]) == 0 {
+			// Block Kit refuses a select without options.
+			bs = append(bs, slackapi.NewContextBlock(p.Name+"_hint", plain(NoStudents)))
 			continue
 		}
 		if p.Kind == bot.KindGoal && len(choices[p.Name]) == 0 {

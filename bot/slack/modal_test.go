@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	slackapi "github.com/slack-go/slack"
@@ -208,5 +209,29 @@ func TestNeedsForm(t *testing.T) {
 	}
 	if needsForm(&bot.Command{Name: "undo", Params: []bot.Param{{Name: "reason", Kind: bot.KindText}}}) {
 		t.Error("a command without required parameters just runs")
+	}
+}
+
+func TestBuildFormEmptyCaseload(t *testing.T) {
+	t.Parallel()
+	view := wire(t, buildForm(formCommand(), formMeta{Command: "log"}, map[string]string{}, map[string][]bot.Choice{"student": nil}, ""))
+	if msg := invalidView(apiCall{JSON: map[string]any{"view": view}}); msg != "" {
+		t.Fatalf("Slack would refuse the form: %s", msg)
+	}
+	if _, ok := inputsByID(t, view)["student"]; ok {
+		t.Error("a student field with nobody to choose")
+	}
+	if text := blockText(view["blocks"]); !strings.Contains(text, NoStudents) {
+		t.Errorf("form says %q", text)
+	}
+}
+
+func TestFakeSlackRefusesEmptySelect(t *testing.T) {
+	t.Parallel()
+	view := wire(t, slackapi.ModalViewRequest{Type: slackapi.VTModal, Blocks: slackapi.Blocks{BlockSet: []slackapi.Block{
+		slackapi.NewInputBlock("student", plain("Student"), nil, selectOf("student", nil, "")),
+	}}})
+	if msg := invalidView(apiCall{JSON: map[string]any{"view": view}}); !strings.Contains(msg, "must provide at least 1 option") {
+		t.Errorf("invalidView = %q", msg)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"parabot/bot"
 	"parabot/storage"
 	"parabot/storage/storagetest"
 )
@@ -41,10 +42,13 @@ func (p socketPeer) ack(envelope string) map[string]any {
 	return payload
 }
 
-func TestSocketMode(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t, storagetest.OpenSQLite(t))
+// startSocket runs the adapter's Socket Mode against the fake Slack and
+// returns Slack's end of the connection, the cancel of RunSocketMode's
+// context and where RunSocketMode's result arrives.
+func startSocket(t *testing.T, h *harness) (socketPeer, context.CancelFunc, <-chan error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
 	done := make(chan error, 1)
 	go func() { done <- h.adapter.RunSocketMode(ctx) }()
 	var peer socketPeer
@@ -56,11 +60,38 @@ func TestSocketMode(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("socket mode did not connect")
 	}
-	defer peer.conn.Close()
+	t.Cleanup(func() { peer.conn.Close() })
+	peer.send(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "A0PARABOT"}})
+	return peer, cancel, done
+}
+
+// stopped waits for RunSocketMode to return after its context ended.
+func stopped(t *testing.T, done <-chan error) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("RunSocketMode returned %v after cancel", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("RunSocketMode did not stop")
+	}
+}
+
+// slashEnvelope is a slash_commands envelope.
+func (h *harness) slashEnvelope(envelope, user, command, text, responseID string) map[string]any {
+	return map[string]any{"envelope_id": envelope, "type": "slash_commands", "accepts_response_payload": true,
+		"payload": map[string]any{"user_id": user, "channel_id": "C0GENERAL", "command": command, "text": text,
+			"response_url": h.slack.responseURL(responseID), "trigger_id": "T-" + responseID, "team_id": "T0SCHOOL"}}
+}
+
+func TestSocketMode(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, storagetest.OpenSQLite(t))
+	peer, cancel, done := startSocket(t, h)
 	if opens := h.slack.callsTo("apps.connections.open"); len(opens) != 1 {
 		t.Fatalf("apps.connections.open called %d times", len(opens))
 	}
-	peer.send(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "A0PARABOT"}})
 
 	// A slash command with text is answered in the acknowledgement.
 	peer.send(map[string]any{"envelope_id": "E1", "type": "slash_commands", "accepts_response_payload": true,
@@ -125,12 +156,116 @@ func TestSocketMode(t *testing.T) {
 	}
 
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("RunSocketMode returned %v after cancel", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("RunSocketMode did not stop")
+	stopped(t, done)
+}
+
+// slowCommand is a command that tells when it has started and answers
+// once released.
+func slowCommand(started chan<- struct{}, release <-chan struct{}) *bot.Command {
+	return &bot.Command{Name: "slow", Summary: "Takes its time.",
+		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			started <- struct{}{}
+			<-release
+			return bot.Reply{Text: "Finally done."}, nil
+		}}
+}
+
+func TestSocketModeAcknowledgesOnShutdown(t *testing.T) {
+	t.Parallel()
+	started, release := make(chan struct{}, 1), make(chan struct{})
+	h := newHarness(t, storagetest.OpenSQLite(t), slowCommand(started, release))
+	h.adapter.ackBudget = time.Minute // the reply goes in the acknowledgement
+	peer, cancel, done := startSocket(t, h)
+	peer.send(h.slashEnvelope("E1", userPara, "/slow", "", "s1"))
+	<-started
+	cancel() // shutting down while the command runs
+	close(release)
+	ans := peer.ack("E1")
+	if !strings.Contains(blockText(ans["blocks"]), "Finally done.") {
+		t.Errorf("acknowledged with %v", ans)
 	}
+	stopped(t, done)
+	h.settle()
+	if got := h.slack.responsesTo("s1"); len(got) != 0 {
+		t.Errorf("also answered through response_url: %v", got)
+	}
+}
+
+func TestSocketModeAnswersThroughResponseURLWhenConnectionGone(t *testing.T) {
+	t.Parallel()
+	started, release := make(chan struct{}, 1), make(chan struct{})
+	h := newHarness(t, storagetest.OpenSQLite(t), slowCommand(started, release))
+	h.adapter.ackBudget = time.Minute
+	h.adapter.drain = time.Millisecond // the connection closes before the command ends
+	peer, cancel, done := startSocket(t, h)
+	peer.send(h.slashEnvelope("E1", userPara, "/slow", "", "s1"))
+	<-started
+	cancel()
+	stopped(t, done)
+	close(release)
+	h.settle()
+	got := h.slack.responsesTo("s1")
+	if len(got) != 1 || !strings.Contains(blockText(got[0]["blocks"]), "Finally done.") || got[0]["response_type"] != "ephemeral" {
+		t.Errorf("response_url got %v", got)
+	}
+}
+
+func TestSocketModeLargeAnswerGoesThroughResponseURL(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("Lots to say. ", 2500) // over 30 KB as blocks
+	big := &bot.Command{Name: "big", Summary: "Says a lot.",
+		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) { return bot.Reply{Text: long}, nil }}
+	h := newHarness(t, storagetest.OpenSQLite(t), big)
+	peer, cancel, done := startSocket(t, h)
+	peer.send(h.slashEnvelope("E1", userPara, "/big", "", "s1"))
+	if ans := peer.ack("E1"); ans != nil {
+		t.Errorf("acknowledged with %d keys, want an empty acknowledgement", len(ans))
+	}
+	h.settle()
+	got := h.slack.responsesTo("s1")
+	if len(got) != 1 || !strings.Contains(blockText(got[0]["blocks"]), "Lots to say.") {
+		t.Errorf("response_url got %d answers", len(got))
+	}
+	cancel()
+	stopped(t, done)
+}
+
+func TestSocketModeRedeliveredEnvelopeActsOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, storagetest.OpenSQLite(t))
+	peer, cancel, done := startSocket(t, h)
+
+	// A slash command delivered twice logs once.
+	for i, want := range []string{"Logged 2 trials for A.B. (S101) G2", AlreadyHandled} {
+		peer.send(h.slashEnvelope("E1", userPara, "/trial", "S101 G2 + +", "s1"))
+		if ans := peer.ack("E1"); ans["response_type"] != "ephemeral" || !strings.Contains(blockText(ans["blocks"]), want) {
+			t.Errorf("delivery %d acknowledged with %v", i+1, ans)
+		}
+	}
+	if n := h.trialCount("S101"); n != 2 {
+		t.Errorf("%d trials stored, want 2", n)
+	}
+
+	// So does a form submission.
+	peer.send(h.slashEnvelope("E2", userPara, "/trial", "", "s2"))
+	peer.ack("E2")
+	h.settle()
+	view := h.slack.callsTo("views.open")[0].JSON["view"].(map[string]any)
+	state := map[string]any{"student": selected("student", "S101"), "goal": selected("goal", "G1"),
+		"trials": typed("trials", "+ - +"), "at": typed("at", "10:15")}
+	submit := map[string]any{"envelope_id": "E3", "type": "interactive", "accepts_response_payload": true,
+		"payload": formPayload("view_submission", userPara, view, state, nil)}
+	peer.send(submit)
+	if ans := peer.ack("E3"); ans["response_action"] != "update" {
+		t.Errorf("submission acknowledged with %v", ans)
+	}
+	peer.send(submit)
+	if ans := peer.ack("E3"); ans != nil {
+		t.Errorf("redelivered submission acknowledged with %v", ans)
+	}
+	if n := h.trialCount("S101"); n != 5 {
+		t.Errorf("%d trials stored, want 5", n)
+	}
+	cancel()
+	stopped(t, done)
 }
