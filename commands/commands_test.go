@@ -157,7 +157,7 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	if r.IsError {
 		t.Fatalf("refused: %s", r.Text)
 	}
-	if !strings.Contains(r.Context, "2 people were notified") {
+	if !strings.Contains(r.Context, "2 direct messages are being sent to the teacher and admin now") {
 		t.Errorf("context %q", r.Context)
 	}
 	if n := s.jobs(); n != 2 {
@@ -372,5 +372,19 @@ func TestIsReleaseMatchesWords(t *testing.T) {
 		if r := s.do("lee", "/transition S101 class "+to); to != "Bus12" && (!r.IsError || r.Param != "handoff") {
 			t.Errorf("to %q needs a handoff: %+v", to, r)
 		}
+	}
+}
+
+func TestUndoReachesBackOneDay(t *testing.T) {
+	s := newSchool(t)
+	s.do("lee", "/trial S101 G1 +")
+	s.now = s.now.Add(25 * time.Hour)
+	r := s.do("lee", "/undo")
+	if !r.IsError || !strings.Contains(r.Text, "/undo takes back only entries of the last 24 hours") {
+		t.Errorf("undo of yesterday's entry: %+v", r)
+	}
+	cl, _ := s.db.Caseload(context.Background(), s.staff("lee").ID)
+	if trials, _ := s.db.Trials(context.Background(), storage.Filter{StudentID: cl[0].ID}); len(trials) != 1 {
+		t.Errorf("the old entry must stay active: %d active trials", len(trials))
 	}
 }

@@ -73,7 +73,10 @@ func Incident(d Deps) *bot.Command {
 			}
 			r := logged(e)
 			if in.Severe() {
-				r.Context = fmt.Sprintf("Severe incident: %s notified now.", plural(len(jobs), "person was", "people were"))
+				r.Context = fmt.Sprintf("Severe incident: %s being sent to the teacher and admin now.", plural(len(jobs), "direct message is", "direct messages are"))
+				if len(jobs) == 0 {
+					r.Context = "Severe incident: no teacher or admin is on the roster to tell. Call the office now."
+				}
 			}
 			return r, nil
 		},

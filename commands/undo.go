@@ -14,6 +14,10 @@ import (
 
 const actionUndo = "undo"
 
+// undoWindow is how far back /undo reaches: typing it again and again
+// must not quietly take back last week's records.
+const undoWindow = 24 * time.Hour
+
 func undoButton(entryID int64) bot.Button {
 	return bot.Button{Label: "Undo", Action: actionUndo, Value: strconv.FormatInt(entryID, 10), Style: "danger"}
 }
@@ -36,6 +40,10 @@ func Undo(d Deps) *bot.Command {
 			}
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("finding last entry: %w", err)
+			}
+			if c.Now.Sub(e.CreatedAt) > undoWindow {
+				return bot.Reply{}, bot.Errorf("", "Your last entry was logged %s; /undo takes back only entries of the last %d hours, so older records are not changed by accident. Ask your teacher to correct it.",
+					e.CreatedAt.In(c.School.Location()).Format("Mon Jan 2 15:04"), int(undoWindow.Hours()))
 			}
 			return deactivate(ctx, d.Store, c.Staff, e, c.Values.Text("reason"), c.Now, c.Req.Platform)
 		},
@@ -105,7 +113,9 @@ func retractions(ctx context.Context, s storage.Store, staff storage.Staff, e st
 			to = append(to, t.ID)
 		}
 	case storage.EntryIncident:
-		ins, err := s.Incidents(ctx, storage.Filter{StudentID: e.StudentID, From: e.CreatedAt, To: e.CreatedAt.Add(time.Second)})
+		// The student's incidents, found by entry: an incident's own time
+		// may differ from its entry's (backdated, or edited since).
+		ins, err := s.Incidents(ctx, storage.Filter{StudentID: e.StudentID, IncludeInactive: true})
 		if err != nil {
 			return nil, fmt.Errorf("loading incident of entry %d: %w", e.ID, err)
 		}
