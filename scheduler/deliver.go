@@ -75,9 +75,11 @@ type DeliverWorker struct {
 // Timeout bounds one delivery attempt.
 func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 30 * time.Second }
 
-// Work delivers one message, at most once per job: the job id is claimed
-// before sending and released when the send fails, so a retry sends it
-// and a duplicate run does not.
+// Work delivers one message. The job id is recorded as delivered after a
+// successful send, and a run that finds it recorded sends nothing: a
+// crash between sending and recording can repeat a message (the platform
+// adapters make a repeat idempotent where the platform allows), but never
+// loses one.
 func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	platform, target, err := w.route(ctx, job.Args)
 	if err != nil {
@@ -89,11 +91,11 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return err
 	}
 	key := "job:" + strconv.FormatInt(job.ID, 10)
-	first, err := w.Store.Claim(ctx, key, w.Now())
+	sent, err := w.Store.Claimed(ctx, key)
 	if err != nil {
-		return fmt.Errorf("claiming delivery: %w", err)
+		return fmt.Errorf("looking up delivery: %w", err)
 	}
-	if !first {
+	if sent {
 		w.Log.Info("message already delivered", "job_id", job.ID)
 		return nil
 	}
@@ -106,10 +108,11 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	}
 	if err == nil {
 		w.Log.Info("message delivered", "job_id", job.ID, "platform", platform, "staff_id", job.Args.StaffID)
+		if _, err := w.Store.Claim(context.WithoutCancel(ctx), key, w.Now()); err != nil {
+			// Sent all the same; failing the job would send it again.
+			w.Log.Error("recording delivery", "job_id", job.ID, "error", err)
+		}
 		return nil
-	}
-	if rerr := w.Store.Release(context.WithoutCancel(ctx), key); rerr != nil {
-		w.Log.Error("releasing delivery claim", "job_id", job.ID, "error", rerr)
 	}
 	var ra RetryAfter
 	if errors.As(err, &ra) {

@@ -129,6 +129,8 @@ type Store interface {
 	Claim(ctx context.Context, key string, at time.Time) (bool, error)
 	// Release forgets a claim whose action failed, so a retry may act.
 	Release(ctx context.Context, key string) error
+	// Claimed reports whether a key was claimed, without claiming it.
+	Claimed(ctx context.Context, key string) (bool, error)
 }
 
 // Filter selects records of one student in a time range. A zero To means

@@ -58,3 +58,12 @@ func (db *DB) Release(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// Claimed reports whether key was claimed, without claiming it.
+func (db *DB) Claimed(ctx context.Context, key string) (bool, error) {
+	var ok bool
+	if err := db.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM claims WHERE key = $1)`, key).Scan(&ok); err != nil {
+		return false, fmt.Errorf("looking up claim %q: %w", key, err)
+	}
+	return ok, nil
+}
