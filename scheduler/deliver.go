@@ -172,5 +172,39 @@ func (w *DeliverWorker) route(ctx context.Context, a DeliverArgs) (storage.Platf
 			}
 		}
 	}
+	// Nobody has linked this person yet (they never used the bot): a
+	// platform that can find people by email links them now.
+	st, err := w.Store.StaffMember(ctx, a.StaffID)
+	if err != nil {
+		return "", "", fmt.Errorf("loading staff %d: %w", a.StaffID, err)
+	}
+	for _, p := range order {
+		finder, ok := w.Senders[p].(UserFinder)
+		if !ok || st.Email == "" {
+			continue
+		}
+		userID, err := finder.UserByEmail(ctx, st.Email)
+		if errors.Is(err, ErrNoSuchUser) {
+			continue
+		}
+		if err != nil {
+			return "", "", fmt.Errorf("finding staff %d on %s: %w", a.StaffID, p, err)
+		}
+		if err := w.Store.LinkIdentity(ctx, storage.Identity{StaffID: a.StaffID, Platform: p, UserID: userID}); err != nil {
+			return "", "", fmt.Errorf("linking staff %d on %s: %w", a.StaffID, p, err)
+		}
+		w.Log.Info("identity linked by email for a delivery", "platform", p, "staff_id", a.StaffID)
+		return p, userID, nil
+	}
 	return "", "", &Permanent{Err: fmt.Errorf("staff %d has no identity on a configured platform", a.StaffID)}
 }
+
+// UserFinder is implemented by a Sender whose platform can find a user by
+// email (Slack's users.lookupByEmail), so staff who never used the bot
+// still get their direct messages.
+type UserFinder interface {
+	UserByEmail(ctx context.Context, email string) (string, error)
+}
+
+// ErrNoSuchUser is what a UserFinder returns when no user has the email.
+var ErrNoSuchUser = errors.New("no user with that email")

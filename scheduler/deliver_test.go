@@ -292,3 +292,46 @@ func TestDeliveryKey(t *testing.T) {
 		t.Errorf("DeliveryKey after a second WithDeliveryKey = %q, want job:8", got)
 	}
 }
+
+// finder is a Sender that also finds users by email.
+type finder struct {
+	recorder
+	users map[string]string
+}
+
+func (f *finder) UserByEmail(ctx context.Context, email string) (string, error) {
+	if id, ok := f.users[email]; ok {
+		return id, nil
+	}
+	return "", scheduler.ErrNoSuchUser
+}
+
+func TestDeliverFindsUnlinkedStaffByEmail(t *testing.T) {
+	db, _, _, _ := setup(t)
+	ctx := context.Background()
+	admin := firstOfRole(t, db, storage.RoleAdmin)
+	ids, _ := db.Identities(ctx, admin.ID)
+	for _, id := range ids {
+		if id.Platform == storage.PlatformSlack {
+			t.Fatalf("the sample admin should have no Slack id; has %s", id.UserID)
+		}
+	}
+	slack := &finder{users: map[string]string{admin.Email: "U0ADMIN"}}
+	w := &scheduler.DeliverWorker{Store: db, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformSlack: slack}, Log: quiet(), Now: time.Now}
+	if err := work(t, w, 60, scheduler.DeliverArgs{StaffID: admin.ID, Reply: bot.Reply{Text: "severe"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := slack.got(); len(got) != 1 || got[0] != "dm:U0ADMIN:severe" {
+		t.Errorf("sent %v", got)
+	}
+	if st, err := db.StaffByIdentity(ctx, storage.PlatformSlack, "U0ADMIN"); err != nil || st.ID != admin.ID {
+		t.Errorf("the admin should now be linked: %v %v", st, err)
+	}
+	// Someone Slack does not know is still not deliverable: cancelled.
+	slack.users = nil
+	teacherless := firstOfRole(t, db, storage.RoleTherapist)
+	var cancel *river.JobCancelError
+	if err := work(t, w, 61, scheduler.DeliverArgs{StaffID: teacherless.ID}); !errors.As(err, &cancel) {
+		t.Errorf("unknown by email: err = %v, want cancelled", err)
+	}
+}
