@@ -526,11 +526,12 @@ func TestEmptyCaseloadAnswersInsteadOfForm(t *testing.T) {
 	h := newHarness(t, storagetest.OpenSQLite(t))
 	h.addNewcomer("U0NEWBIE")
 	for _, cmd := range []string{"/trial", "/note", "/incident"} {
-		status, ans := h.slash("U0NEWBIE", cmd, "", "r"+cmd)
+		id := "r-" + strings.TrimPrefix(cmd, "/")
+		status, ans := h.slash("U0NEWBIE", cmd, "", id)
 		if status != http.StatusOK || ans["response_type"] != "ephemeral" || !strings.Contains(blockText(ans["blocks"]), NoStudents) {
 			t.Errorf("%s answered %d %v", cmd, status, ans)
 		}
-		if got := h.slack.responsesTo("r" + cmd); len(got) != 0 {
+		if got := h.slack.responsesTo(id); len(got) != 0 {
 			t.Errorf("%s also answered %v", cmd, got)
 		}
 	}
