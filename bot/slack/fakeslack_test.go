@@ -108,6 +108,20 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		writeAPI(w, map[string]any{"ok": true, "user": map[string]any{
 			"id": c.Form.Get("user"), "name": "someone", "profile": map[string]any{"email": email}}})
+	case "users.lookupByEmail":
+		f.mu.Lock()
+		var id string
+		for u, e := range f.emails {
+			if strings.EqualFold(e, c.Form.Get("email")) {
+				id = u
+			}
+		}
+		f.mu.Unlock()
+		if id == "" {
+			writeAPI(w, map[string]any{"ok": false, "error": "users_not_found"})
+			return
+		}
+		writeAPI(w, map[string]any{"ok": true, "user": map[string]any{"id": id, "name": "someone"}})
 	case "conversations.open":
 		writeAPI(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + c.Form.Get("users")}})
 	case "conversations.list":

@@ -184,3 +184,30 @@ func TestPacerSpacesOneChannel(t *testing.T) {
 
 // Compile-time: the adapter is what the delivery worker needs.
 var _ river.Worker[scheduler.DeliverArgs] = (*scheduler.DeliverWorker)(nil)
+
+func TestDeliverFindsStaffByEmail(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, store storage.Store) {
+		h := newHarness(t, store)
+		admin, err := store.StaffMember(context.Background(), h.staff("pprincipal"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.slack.setEmail("U0PRINCIPAL", strings.ToUpper(admin.Email))
+		args := scheduler.DeliverArgs{StaffID: admin.ID, Reply: bot.Reply{Text: "Severe incident: A.B. (S101)."}}
+		if err := h.deliver(2, args); err != nil {
+			t.Fatal(err)
+		}
+		if posts := h.slack.callsTo("chat.postMessage"); len(posts) != 1 || posts[0].Form.Get("channel") != "DU0PRINCIPAL" {
+			t.Fatalf("posts %v", posts)
+		}
+		if st, err := store.StaffByIdentity(context.Background(), storage.PlatformSlack, "U0PRINCIPAL"); err != nil || st.ID != admin.ID {
+			t.Errorf("linked: %+v, %v", st, err)
+		}
+		// Nobody in the workspace has the email: not deliverable, no post.
+		unknown := h.staff("mchen")
+		if err := h.deliver(3, scheduler.DeliverArgs{StaffID: unknown, Reply: bot.Reply{Text: "x"}}); err == nil {
+			t.Error("a delivery to someone Slack does not know should fail permanently")
+		}
+	})
+}
