@@ -43,6 +43,7 @@ type request struct {
 	Path   string // without the /api/v10 prefix
 	Auth   string
 	Body   []byte
+	Status int // the status of the answer; 0 for a dropped connection
 }
 
 // JSON decodes the request body into a generic value.
@@ -70,6 +71,14 @@ type fakeDiscord struct {
 	exhaust map[string]float64
 	// refuse answers a route with a Discord error.
 	refuse map[string]refusal
+	// flaky answers the next requests of a route with these refusals in
+	// turn; a status of 0 drops the connection without an answer.
+	flaky map[string][]refusal
+	// answered holds the interaction tokens whose interaction has been
+	// answered (by callback, or by answering the HTTP request). As on
+	// Discord, a webhook call with a token not answered yet is refused
+	// with Unknown Webhook, and a second callback is refused.
+	answered map[string]bool
 	// seen is signalled on every request.
 	seen chan request
 	// gateways receives each accepted gateway connection.
@@ -90,6 +99,7 @@ type refusal struct {
 func newFakeDiscord(t *testing.T) *fakeDiscord {
 	t.Helper()
 	f := &fakeDiscord{t: t, limited: map[string]limit{}, exhaust: map[string]float64{}, refuse: map[string]refusal{},
+		flaky: map[string][]refusal{}, answered: map[string]bool{},
 		seen: make(chan request, 100), gateways: make(chan *websocket.Conn, 10)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v10/", f.serveREST)
@@ -115,6 +125,14 @@ func (f *fakeDiscord) Requests(prefix string) []request {
 	return out
 }
 
+// answer records that the interaction with token was answered: Discord
+// got the answer to its HTTP request.
+func (f *fakeDiscord) answer(token string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.answered[token] = true
+}
+
 // Wait returns the next request whose "METHOD path" starts with prefix.
 func (f *fakeDiscord) Wait(prefix string) request {
 	f.t.Helper()
@@ -131,13 +149,57 @@ func (f *fakeDiscord) Wait(prefix string) request {
 	}
 }
 
-func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
+// statusWriter records a request, with the status of its answer, before
+// the answer leaves, so a test that got the answer finds the request.
+type statusWriter struct {
+	http.ResponseWriter
+	f   *fakeDiscord
+	req request
+	// i is the request's index in f.requests.
+	i int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.i < 0 {
+		w.f.mu.Lock()
+		w.req.Status = status
+		w.i = len(w.f.requests)
+		w.f.requests = append(w.f.requests, w.req)
+		w.f.mu.Unlock()
+		w.f.seen <- w.req
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.i < 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// drop records the request as unanswered and closes the connection.
+func (w *statusWriter) drop() {
+	w.f.mu.Lock()
+	w.i = len(w.f.requests)
+	w.f.requests = append(w.f.requests, w.req)
+	w.f.mu.Unlock()
+	w.f.seen <- w.req
+	conn, _, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		w.f.t.Errorf("fake Discord cannot drop a connection: %v", err)
+		return
+	}
+	conn.Close()
+}
+
+func (f *fakeDiscord) serveREST(rw http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	path := strings.TrimPrefix(r.URL.Path, "/api/v10")
 	req := request{Method: r.Method, Path: path, Auth: r.Header.Get("Authorization"), Body: body}
+	w := &statusWriter{ResponseWriter: rw, f: f, req: req, i: -1}
 	key := r.Method + " " + path
 	f.mu.Lock()
-	f.requests = append(f.requests, req)
 	var lim *limit
 	for k, l := range f.limited {
 		if strings.HasPrefix(key, k) && l.n > 0 {
@@ -152,6 +214,13 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 			ref = &rf
 		}
 	}
+	var flake *refusal
+	for k, rs := range f.flaky {
+		if strings.HasPrefix(key, k) && len(rs) > 0 {
+			flake = &rs[0]
+			f.flaky[k] = rs[1:]
+		}
+	}
 	for k, after := range f.exhaust {
 		if strings.HasPrefix(key, k) {
 			w.Header().Set("X-RateLimit-Remaining", "0")
@@ -159,8 +228,14 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.mu.Unlock()
-	f.seen <- req
 
+	if flake != nil && flake.status == 0 {
+		w.drop()
+		return
+	}
+	if flake != nil {
+		ref = flake
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if lim != nil {
 		w.Header().Set("Retry-After", strconv.Itoa(int(lim.retryAfter)+1))
@@ -212,8 +287,27 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 			{"id": "1300000000000000002", "type": 2, "guild_id": %q, "name": "room-13", "position": 1},
 			{"id": "1300000000000000003", "type": 4, "guild_id": %q, "name": "Classrooms", "position": 2}]`, testChannel, parts[1], parts[1], parts[1])
 	case r.Method == "POST" && parts[0] == "interactions" && len(parts) == 4 && parts[3] == "callback":
+		f.mu.Lock()
+		again := f.answered[parts[2]]
+		f.answered[parts[2]] = true
+		f.mu.Unlock()
+		if again {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"message": "Interaction has already been acknowledged.", "code": 40060}`)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
-	case parts[0] == "webhooks" && (r.Method == "PATCH" || r.Method == "POST"):
+	case parts[0] == "webhooks" && len(parts) >= 3 && (r.Method == "PATCH" || r.Method == "POST"):
+		f.mu.Lock()
+		answered := f.answered[parts[2]]
+		f.mu.Unlock()
+		if !answered {
+			// The interaction was not answered (yet): Discord does not
+			// know its token.
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"message": "Unknown Webhook", "code": 10015}`)
+			return
+		}
 		fmt.Fprint(w, `{"id": "1600000000000000002", "type": 20, "content": "", "timestamp": "2026-11-24T15:00:00.000000+00:00", "flags": 64}`)
 	case r.Method == "GET" && path == "/gateway/bot":
 		fmt.Fprintf(w, `{"url": %q, "shards": 1, "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}}`,
@@ -348,16 +442,34 @@ func (e *env) post(interaction map[string]any) (int, map[string]any) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	rec := httptest.NewRecorder()
+	token, _ := interaction["token"].(string)
+	rec := &answerRecorder{ResponseRecorder: httptest.NewRecorder(), sent: func() { e.discord.answer(token) }}
 	e.mux.ServeHTTP(rec, signed(e.t, e.priv, e.now, body))
 	if rec.Code != http.StatusOK {
 		return rec.Code, nil
 	}
+	// The server sends what it has not flushed when the handler returns.
+	e.discord.answer(token)
 	var resp map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 		e.t.Fatalf("interaction response is not JSON: %v\n%s", err, rec.Body.Bytes())
 	}
 	return rec.Code, resp
+}
+
+// answerRecorder records the answer to an interaction request; what it
+// flushes has reached Discord, which sent calls sent.
+type answerRecorder struct {
+	*httptest.ResponseRecorder
+	sent func()
+}
+
+// Flush sends the answer so far.
+func (r *answerRecorder) Flush() {
+	r.ResponseRecorder.Flush()
+	if r.Code == http.StatusOK {
+		r.sent()
+	}
 }
 
 // The interaction payloads below are Discord's JSON as the API sends it.
