@@ -58,6 +58,7 @@ func Incident(d Deps) *bot.Command {
 				Consequence: v.Text("consequence"), Severity: v.Int("severity"), Strategies: v.List("strategies"),
 				Injury: v.Bool("injury"), Restraint: v.Bool("restraint"), Seclusion: v.Bool("seclusion"),
 				Others: others, Notes: v.Text("notes"),
+				LoggedAt: c.Now,
 			}
 			in.Summary = fmt.Sprintf("Logged incident for %s%s: %s.", st.Label(), when(in.At, c.Now), incidentFacts(in))
 			var jobs []storage.Job

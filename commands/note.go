@@ -32,6 +32,7 @@ func Note(d Deps) *bot.Command {
 				return bot.Reply{}, bot.Errorf("student", "%s has no teacher on the roster, so the note has nowhere to go; nothing was saved. Ask an admin to assign one.", st.Label())
 			}
 			n := storage.Note{StudentID: st.ID, StaffID: c.Staff.ID, ToStaffID: ts[0].ID, At: c.Now, Text: c.Values.Text("text")}
+			n.LoggedAt = c.Now
 			var names []string
 			var jobs []storage.Job
 			for _, t := range ts {

@@ -47,6 +47,7 @@ func Transition(d Deps) *bot.Command {
 				StudentID: st.ID, StaffID: c.Staff.ID, At: v.Time("at"),
 				From: v.Text("from"), To: v.Text("to"), Prompt: v.Prompt("prompt"),
 				Latency: v.Duration("latency"), HandoffTo: v.Text("handoff"),
+				LoggedAt: c.Now,
 			}
 			if isRelease(t.To) && t.HandoffTo == "" {
 				return bot.Reply{}, bot.Errorf("handoff", "A %s transition needs the handoff: who took %s, e.g. handoff=driver Mr. Diaz, bus 12.", t.To, st.Label())

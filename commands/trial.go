@@ -35,6 +35,7 @@ func Trial(d Deps) *bot.Command {
 				GoalID: goal.ID, StudentID: st.ID, StaffID: c.Staff.ID, At: at, Results: results,
 				Summary: fmt.Sprintf("Logged %s for %s %s%s: %s.", plural(len(results), "trial", "trials"),
 					st.Label(), goal.Code, when(at, c.Now), TrialTally(results)),
+				LoggedAt: c.Now,
 			}
 			e, err := d.Store.LogTrials(ctx, b, nil)
 			if err != nil {

@@ -22,18 +22,21 @@ func (p *parser) parseAssignments(rows []row) {
 	for _, r := range rows {
 		a := storage.RosterAssignment{Kind: r.assignmentKind("kind"), Active: r.active()}
 		staff := r.staffMember("staff")
-		st := r.student("student")
 		if staff != nil {
 			a.StaffHandle = staff.handle
 		}
+		st := r.assignedStudent("student", staff, a.Active)
 		if st != nil {
 			a.StudentCode = st.code
+			if st.school != nil {
+				a.School = st.school.name
+			}
+		}
+		if staff != nil && a.Active && a.Kind != "" && staff.role != "" && !kindFits(a.Kind, staff.role) {
+			r.problem("kind", "%s is %s %s; a %s assignment needs %s", staff.handle, article(string(staff.role)), staff.role, a.Kind, kindNeeds(a.Kind))
 		}
 		if staff != nil && st != nil {
-			if staff.school != nil && st.school != nil && staff.school != st.school {
-				r.problem("student", "%s is at %s, but %s works at %s; staff are assigned to students of their own school", st.code, st.school.name, staff.handle, staff.school.name)
-			}
-			k := key(staff.handle, fold(st.code))
+			k := key(staff.handle, a.School, fold(st.code))
 			if prev, dup := seen[k]; dup {
 				r.problem("student", "%s is already assigned to %s on line %d", staff.handle, st.code, prev)
 			} else {
@@ -42,6 +45,56 @@ func (p *parser) parseAssignments(rows []row) {
 		}
 		p.out.Assignments = append(p.out.Assignments, a)
 	}
+}
+
+// assignedStudent resolves an assignment's student: the one with the code
+// at the staff member's school. An active assignment needs one there; an
+// inactive one may retire an assignment to a student of another school
+// (the staff member moved), when only one school has the code.
+func (r row) assignedStudent(col string, staff *staffRef, active bool) *studentRef {
+	v := r.get(col)
+	if v == "" || staff == nil || staff.school == nil {
+		return r.student(col, nil)
+	}
+	if st := r.p.studentAt(fold(v), staff.school); st != nil {
+		return st
+	}
+	st := r.student(col, nil)
+	if st != nil && st.school != nil && active {
+		r.problem(col, "%s is at %s, but %s works at %s; staff are assigned to students of their own school", st.code, st.school.name, staff.handle, staff.school.name)
+	}
+	return st
+}
+
+// kindFits reports whether a staff member of role may hold an assignment
+// of kind: a teacher's or therapist's needs that role; a para's, a para
+// or a teacher (a teacher may support another teacher's student).
+func kindFits(kind storage.AssignmentKind, role storage.Role) bool {
+	switch kind {
+	case storage.AssignTeacher:
+		return role == storage.RoleTeacher
+	case storage.AssignTherapist:
+		return role == storage.RoleTherapist
+	case storage.AssignPara:
+		return role == storage.RolePara || role == storage.RoleTeacher
+	}
+	return false
+}
+
+// kindNeeds says which roles an assignment kind needs.
+func kindNeeds(kind storage.AssignmentKind) string {
+	if kind == storage.AssignPara {
+		return "a para or a teacher"
+	}
+	return "a " + string(kind)
+}
+
+// article is "an" before a word starting with a vowel, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // assignmentKind reads how a staff member relates to a student.

@@ -11,6 +11,7 @@ import (
 // goalsSpec describes goals.csv: one row an IEP goal of a student.
 func goalsSpec() fileSpec {
 	return fileSpec{name: GoalsFile, columns: []column{
+		{name: "school", max: 100}, // needed only when two schools use the student's code
 		{name: "student", required: true, max: 16},
 		{name: "code", required: true, max: 40},
 		{name: "domain", required: true, max: 40},
@@ -56,10 +57,13 @@ func (p *parser) parseGoals(rows []row) {
 				r.problem("end_date", "%s is more than two years after start_date %s; check the year", g.Goal.EndDate, g.Goal.StartDate)
 			}
 		}
-		if st := r.student("student"); st != nil {
+		if st := r.student("student", r.school("school")); st != nil {
 			g.StudentCode = st.code
+			if st.school != nil {
+				g.School = st.school.name
+			}
 			if g.Goal.Code != "" {
-				k := key(fold(st.code), g.Goal.Code)
+				k := key(g.School, fold(st.code), g.Goal.Code)
 				if prev, dup := seen[k]; dup {
 					r.problem("code", "goal %s of student %s is already on line %d", g.Goal.Code, st.code, prev)
 				} else {

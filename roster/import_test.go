@@ -168,6 +168,33 @@ func TestImportEndsAssignment(t *testing.T) {
 	caseload("assignment restored", "A.B. (S1)")
 }
 
+// A para who moves to another school loses the old school's students at
+// once, and the old assignment can then be retired with active "no"
+// though staff member and student are at different schools.
+func TestImportMovedPara(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	if _, err := roster.Import(ctx, s, toFS(baseFiles())); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	files := baseFiles()
+	addLine("schools.csv", "Elm School,America/Chicago,2026-08-24,2027-06-04,08:00,15:00")(t, files)
+	setLine("staff.csv", 3, "Elm School,diaz,Sam Diaz,para,sam.diaz@oak.example.org,,,123456789012345678,yes")(t, files)
+	put("assignments.csv", "staff,student,kind,active\nkim,S1,teacher,\ndiaz,S1,para,no\n")(t, files)
+	res, err := roster.Import(ctx, s, toFS(files))
+	if err != nil {
+		t.Fatalf("Import moving diaz and ending the old assignment: %v", err)
+	}
+	if res.Updated["assignments"] != 1 || res.Updated["staff"] != 1 {
+		t.Errorf("Import = updated %v; want diaz and one assignment updated", res.Updated)
+	}
+	diaz := schoolStaff(t, s)["diaz"]
+	cl, err := s.Caseload(ctx, diaz.ID)
+	if err != nil || len(cl) != 0 {
+		t.Errorf("moved diaz's caseload = %q, %v; want none", labels(cl), err)
+	}
+}
+
 func TestImportDemo(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)

@@ -63,7 +63,7 @@ func Parse(fsys fs.FS) (storage.Roster, error) {
 		badKeys:  map[string]bool{},
 		schools:  map[string]*schoolRef{},
 		staff:    map[string]*staffRef{},
-		students: map[string]*studentRef{},
+		students: map[string][]*studentRef{},
 	}
 	if err := p.checkFolder(); err != nil {
 		return storage.Roster{}, err
@@ -107,7 +107,7 @@ type parser struct {
 	// What later files refer to, by folded name.
 	schools  map[string]*schoolRef
 	staff    map[string]*staffRef
-	students map[string]*studentRef
+	students map[string][]*studentRef // every school's students with a code
 }
 
 // badKey remembers a key that its own file had wrong, so that rows of

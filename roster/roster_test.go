@@ -273,6 +273,26 @@ var problemCases = []struct {
 		addLine("students.csv", "Elm School,E1,E.F.,Eve,Fox,2,"),
 		addLine("assignments.csv", "diaz,E1,para")},
 		[]roster.Problem{{"assignments.csv", 4, "student", "E1 is at Elm School, but diaz works at Oak School"}}},
+	{"para assigned as teacher", []edit{setLine("assignments.csv", 3, "diaz,S1,teacher")},
+		[]roster.Problem{{"assignments.csv", 3, "kind", "diaz is a para; a teacher assignment needs a teacher"}}},
+	{"teacher assigned as therapist", []edit{setLine("assignments.csv", 2, "kim,S1,therapist")},
+		[]roster.Problem{{"assignments.csv", 2, "kind", "kim is a teacher; a therapist assignment needs a therapist"}}},
+	{"admin assigned as para", []edit{addLine("assignments.csv", "ross,S1,para")},
+		[]roster.Problem{{"assignments.csv", 4, "kind", "ross is an admin; a para assignment needs a para or a teacher"}}},
+	{"student code twice in one school", []edit{addLine("students.csv", "oak school,s1,E.F.,Eve,Fox,2,")},
+		[]roster.Problem{{"students.csv", 4, "code", `student code "s1" is already on line 2`}}},
+	{"goal of a code two schools use", []edit{
+		addLine("schools.csv", "Elm School,America/Chicago,2026-08-24,2027-06-04,08:00,15:00"),
+		addLine("students.csv", "Elm School,S1,E.F.,Eve,Fox,2,")},
+		[]roster.Problem{
+			{"goals.csv", 2, "student", "S1 is at several schools (Oak School, Elm School); add a school column to goals.csv saying which"},
+			{"goals.csv", 3, "student", "S1 is at several schools"},
+		}},
+	{"goal at a school without that code", []edit{
+		put("goals.csv", "school,student,code,domain,text,mastery_percent,mastery_sessions,mastery_min_trials,start_date,end_date\n"+
+			"Elm School,S1,G1,academic,Adds.,80,3,5,2026-09-01,2027-06-01\n"),
+		addLine("schools.csv", "Elm School,America/Chicago,2026-08-24,2027-06-04,08:00,15:00")},
+		[]roster.Problem{{"goals.csv", 2, "student", `no student with code "S1" at Elm School in students.csv`}}},
 
 	// duties.csv
 	{"duty of an unknown staff member", []edit{setLine("duties.csv", 3, "diax,lunch,wed,11:30,12:00,")},
@@ -393,15 +413,15 @@ func TestParseBaseFiles(t *testing.T) {
 			{School: "Oak School", Code: "S2", Initials: "C.D.", FirstName: "Carl", LastName: "Dunn", Grade: "K", Active: false},
 		},
 		Goals: []storage.RosterGoal{
-			{StudentCode: "S1", Goal: storage.Goal{Code: "G1", Text: "Ann will add within 20.", Domain: storage.DomainAcademic, Measurement: "percent correct", Baseline: "40%",
+			{School: "Oak School", StudentCode: "S1", Goal: storage.Goal{Code: "G1", Text: "Ann will add within 20.", Domain: storage.DomainAcademic, Measurement: "percent correct", Baseline: "40%",
 				MasteryPercent: 80, MasterySessions: 3, MasteryMinTrials: 5, StartDate: "2026-09-01", EndDate: "2027-06-01", Active: true}},
-			{StudentCode: "S1", Goal: storage.Goal{Code: "G2", Text: "Ann will pack her bag.", Domain: storage.DomainDailyLiving,
+			{School: "Oak School", StudentCode: "S1", Goal: storage.Goal{Code: "G2", Text: "Ann will pack her bag.", Domain: storage.DomainDailyLiving,
 				MasteryPercent: 100, MasterySessions: 5, MasteryMinTrials: 4, StartDate: "2026-09-01", EndDate: "2027-06-01", Active: true}},
 		},
 		// Without an active column, assignments, duties and days are active.
 		Assignments: []storage.RosterAssignment{
-			{StaffHandle: "kim", StudentCode: "S1", Kind: storage.AssignTeacher, Active: true},
-			{StaffHandle: "diaz", StudentCode: "S1", Kind: storage.AssignPara, Active: true},
+			{StaffHandle: "kim", StudentCode: "S1", School: "Oak School", Kind: storage.AssignTeacher, Active: true},
+			{StaffHandle: "diaz", StudentCode: "S1", School: "Oak School", Kind: storage.AssignPara, Active: true},
 		},
 		Calendar: []storage.RosterDay{
 			{School: "Oak School", Day: storage.CalendarDay{Date: "2026-11-25", Kind: storage.DayEarlyRelease, Dismissal: "12:00", Note: "Thanksgiving eve"}, Active: true},
@@ -464,7 +484,7 @@ func TestParseLenient(t *testing.T) {
 	check("goal domain", r.Goals[0].Goal.Domain, storage.DomainDailyLiving)
 	check("goal domain 2", r.Goals[1].Goal.Domain, storage.DomainDailyLiving)
 	check("mastery percent", r.Goals[0].Goal.MasteryPercent, 80)
-	check("assignment", r.Assignments[0], storage.RosterAssignment{StaffHandle: "kim", StudentCode: "s1", Kind: storage.AssignTeacher, Active: true})
+	check("assignment", r.Assignments[0], storage.RosterAssignment{StaffHandle: "kim", StudentCode: "s1", School: "Oak School", Kind: storage.AssignTeacher, Active: true})
 	check("duties", len(r.Duties), 2)
 	check("duty 1", r.Duties[0].Duty, storage.Duty{Kind: storage.DutyRecess, Weekday: time.Thursday, Start: "09:05", End: "09:25"})
 	check("duty 2 weekday", r.Duties[1].Duty.Weekday, time.Friday)
@@ -518,6 +538,44 @@ func TestParseActive(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("active flags:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestParseSchools checks that two schools may use one student code: goals
+// name the school, assignments go to the staff member's school, and an
+// assignment may be retired after staff and student parted ways.
+func TestParseSchools(t *testing.T) {
+	files := baseFiles()
+	files["schools.csv"] += "Elm School,America/Chicago,2026-08-24,2027-06-04,08:00,15:00\n"
+	files["staff.csv"] += "Elm School,elmt,Eli Teach,teacher,,,,,\n"
+	files["students.csv"] += "Elm School,s1,E.F.,Eve,Fox,2,\nElm School,E2,G.H.,Gil,Hay,2,\n"
+	files["goals.csv"] = "school,student,code,domain,text,mastery_percent,mastery_sessions,mastery_min_trials,start_date,end_date\n" +
+		"oak school,S1,G1,academic,Ann adds.,80,3,5,2026-09-01,2027-06-01\n" +
+		"Elm School,S1,G1,motor,Eve hops.,80,3,5,2026-09-01,2027-06-01\n" +
+		",E2,G1,motor,Gil skips.,80,3,5,2026-09-01,2027-06-01\n"
+	files["assignments.csv"] = "staff,student,kind,active\n" +
+		"kim,S1,teacher,\n" +
+		"elmt,S1,teacher,\n" +
+		"elmt,E2,para,\n" + // a teacher may be a para on a team
+		"diaz,E2,para,no\n" // diaz is at Oak now: retiring the Elm assignment is fine
+	r, err := roster.Parse(toFS(files))
+	if err != nil {
+		t.Fatalf("Parse:\n%v", err)
+	}
+	var got []string
+	for _, g := range r.Goals {
+		got = append(got, fmt.Sprintf("goal %s/%s %s", g.School, g.StudentCode, g.Goal.Text))
+	}
+	for _, a := range r.Assignments {
+		got = append(got, fmt.Sprintf("%s %s %s/%s %v", a.Kind, a.StaffHandle, a.School, a.StudentCode, a.Active))
+	}
+	want := []string{
+		"goal Oak School/S1 Ann adds.", "goal Elm School/s1 Eve hops.", "goal Elm School/E2 Gil skips.",
+		"teacher kim Oak School/S1 true", "teacher elmt Elm School/s1 true", "para elmt Elm School/E2 true",
+		"para diaz Elm School/E2 false",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Parse:\n got %q\nwant %q", got, want)
 	}
 }
 

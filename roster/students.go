@@ -43,10 +43,11 @@ func (p *parser) parseStudents(rows []row) {
 			s.School = school.name
 		}
 		if s.Code != "" {
-			if prev, dup := p.students[fold(s.Code)]; dup {
+			// A code is unique within a school; another school may use it.
+			if prev := p.studentAt(fold(s.Code), school); prev != nil {
 				r.problem("code", "student code %q is already on line %d", s.Code, prev.line)
 			} else {
-				p.students[fold(s.Code)] = &studentRef{code: s.Code, school: school, line: r.line}
+				p.students[fold(s.Code)] = append(p.students[fold(s.Code)], &studentRef{code: s.Code, school: school, line: r.line})
 			}
 		}
 		p.out.Students = append(p.out.Students, s)
@@ -114,17 +115,52 @@ func (r row) grade(col string) string {
 	return ""
 }
 
-// student resolves a reference to a student of students.csv by code; nil
-// when the value is empty or names no student (which is reported).
-func (r row) student(col string) *studentRef {
+// studentAt returns the student with the folded code at school, nil when
+// there is none.
+func (p *parser) studentAt(code string, school *schoolRef) *studentRef {
+	for _, s := range p.students[code] {
+		if s.school == school {
+			return s
+		}
+	}
+	return nil
+}
+
+// student resolves a reference to a student of students.csv by code and,
+// when school is not nil, school. Without a school the code must be one
+// school's only. It returns nil when the value is empty or names no one
+// student (which is reported).
+func (r row) student(col string, school *schoolRef) *studentRef {
 	v := r.get(col)
 	if v == "" {
 		return nil
 	}
-	s, ok := r.p.students[fold(v)]
-	if !ok {
+	found := r.p.students[fold(v)]
+	if len(found) == 0 {
 		r.missingRef(col, "student with code", v, StudentsFile)
 		return nil
 	}
-	return s
+	if school != nil {
+		if s := r.p.studentAt(fold(v), school); s != nil {
+			return s
+		}
+		r.problem(col, "no student with code %q at %s in %s", v, school.name, StudentsFile)
+		return nil
+	}
+	if len(found) > 1 {
+		r.problem(col, "%s is at several schools (%s); add a school column to %s saying which", v, schoolNames(found), r.file)
+		return nil
+	}
+	return found[0]
+}
+
+// schoolNames lists the schools of students, in the order they were read.
+func schoolNames(students []*studentRef) string {
+	names := make([]string, 0, len(students))
+	for _, s := range students {
+		if s.school != nil {
+			names = append(names, s.school.name)
+		}
+	}
+	return strings.Join(names, ", ")
 }

@@ -13,6 +13,15 @@ const (
 	EntryNote       EntryKind = "note"
 )
 
+// LoggedTime is when a record was logged: logged, or at when logged is
+// zero (a record logged as it happened).
+func LoggedTime(logged, at time.Time) time.Time {
+	if logged.IsZero() {
+		return at
+	}
+	return logged
+}
+
 // Entry is one thing a staff member logged with one command: a batch of
 // trials, an incident, a transition or a note. Undo deactivates a whole
 // entry; nothing is deleted.
@@ -100,6 +109,10 @@ type TrialBatch struct {
 	At        time.Time
 	Results   []TrialResult
 	Summary   string
+	// LoggedAt is when it was logged (the entry's CreatedAt and the
+	// "create" audit row's time); zero means At. At stays the time the
+	// record is about, which may be earlier (backdated).
+	LoggedAt time.Time
 }
 
 // Incident is one behavior incident in ABC form.
@@ -123,6 +136,10 @@ type Incident struct {
 	Notes       string
 	Active      bool
 	Summary     string
+	// LoggedAt is when it was logged (the entry's CreatedAt and the
+	// "create" audit row's time); zero means At. At stays the time the
+	// record is about, which may be earlier (backdated).
+	LoggedAt time.Time
 }
 
 // MaxSeverity is the top of the severity scale.
@@ -157,6 +174,10 @@ type Transition struct {
 	HandoffTo string // to whom the student was released (bus, pickup)
 	Active    bool
 	Summary   string
+	// LoggedAt is when it was logged (the entry's CreatedAt and the
+	// "create" audit row's time); zero means At. At stays the time the
+	// record is about, which may be earlier (backdated).
+	LoggedAt time.Time
 }
 
 // Note is a para's daily note to the student's teacher.
@@ -170,6 +191,10 @@ type Note struct {
 	Text      string
 	Active    bool
 	Summary   string
+	// LoggedAt is when it was logged (the entry's CreatedAt and the
+	// "create" audit row's time); zero means At. At stays the time the
+	// record is about, which may be earlier (backdated).
+	LoggedAt time.Time
 }
 
 // AuditEvent is one row of the audit log: who did what to which

@@ -252,6 +252,9 @@ type RosterStudent struct {
 
 // RosterGoal is a goal row of an import.
 type RosterGoal struct {
+	// School names the student's school; it may be empty when only one
+	// school has a student with StudentCode (codes are unique per school).
+	School      string
 	StudentCode string
 	Goal        Goal // ID and StudentID are ignored
 }
@@ -260,9 +263,15 @@ type RosterGoal struct {
 // assignment gives no access: the student leaves the staff member's
 // Caseload and the staff member leaves the student's StudentTeam until a
 // later import makes it active again.
+//
+// The student is the one with StudentCode at School, or at the staff
+// member's school when School is empty. An active assignment needs staff
+// and student at the same school; an inactive one may name a student of
+// the school the staff member has left.
 type RosterAssignment struct {
 	StaffHandle string
 	StudentCode string
+	School      string
 	Kind        AssignmentKind
 	Active      bool
 }

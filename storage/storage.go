@@ -37,8 +37,12 @@ type Store interface {
 
 	// ImportRoster creates or updates everything in r in one transaction,
 	// matching existing rows by their natural keys (school name, staff
-	// handle, student code, goal code per student, ...). Re-importing the
-	// same roster changes nothing.
+	// handle, student code per school, goal code per student, ...).
+	// Re-importing the same roster changes nothing. School names and
+	// student codes match whatever their case; codes are stored in upper
+	// case. A staff handle is one person's across all schools: a row that
+	// would move an existing handle to another school is ErrConflict unless
+	// it carries the same (non-empty) email as before, i.e. the person moved.
 	ImportRoster(ctx context.Context, r Roster) (ImportResult, error)
 
 	// School returns one school.

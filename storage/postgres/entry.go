@@ -95,23 +95,26 @@ func (db *DB) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, rea
 // (data-modifying CTEs), so without jobs logging is one round trip; with
 // jobs it is that statement and River's insert in one transaction.
 //
+// e.CreatedAt is when it was logged (the entry's created_at and the audit
+// row's at); recordAt is the time the records are about.
+//
 // recordsSQL inserts the records, reading the new entry's id from the CTE
-// e; it may use $1 kind, $2 staff_id, $3 student_id, $4 the time (the
-// entry's created_at and the record's at), $5 summary, $6 the audit
-// detail, and recordArgs from $7 on.
-func (db *DB) logEntry(ctx context.Context, e storage.Entry, detail string, jobs []storage.Job,
+// e; it may use $1 kind, $2 staff_id, $3 student_id, $4 recordAt, $5
+// summary, $6 the audit detail, and recordArgs from $8 on ($7 is the
+// logging time).
+func (db *DB) logEntry(ctx context.Context, e storage.Entry, recordAt time.Time, detail string, jobs []storage.Job,
 	recordsSQL string, recordArgs ...any) (storage.Entry, error) {
 	e.CreatedAt = fmtTime(e.CreatedAt)
 	e.Active = true
 	q := `WITH e AS (
 			INSERT INTO entries (kind, staff_id, student_id, created_at, summary, active)
-			VALUES ($1, $2, $3, $4, $5, true) RETURNING id
+			VALUES ($1, $2, $3, $7, $5, true) RETURNING id
 		), r AS (` + recordsSQL + `), a AS (
 			INSERT INTO audit (at, staff_id, student_id, action, entity, entity_id, detail)
-			SELECT $4, $2, $3, 'create', $1, e.id, $6 FROM e
+			SELECT $7, $2, $3, 'create', $1, e.id, $6 FROM e
 		)
 		SELECT id FROM e`
-	args := append([]any{string(e.Kind), e.StaffID, e.StudentID, e.CreatedAt, e.Summary, detail}, recordArgs...)
+	args := append([]any{string(e.Kind), e.StaffID, e.StudentID, fmtTime(recordAt), e.Summary, detail, e.CreatedAt}, recordArgs...)
 	var err error
 	if len(jobs) == 0 {
 		err = db.pool.QueryRow(ctx, q, args...).Scan(&e.ID)

@@ -13,12 +13,12 @@ import (
 
 // LogIncident stores one incident as one entry.
 func (db *DB) LogIncident(ctx context.Context, in storage.Incident, jobs []storage.Job) (storage.Entry, error) {
-	e := storage.Entry{Kind: storage.EntryIncident, StaffID: in.StaffID, StudentID: in.StudentID, CreatedAt: in.At, Summary: in.Summary}
+	e := storage.Entry{Kind: storage.EntryIncident, StaffID: in.StaffID, StudentID: in.StudentID, CreatedAt: storage.LoggedTime(in.LoggedAt, in.At), Summary: in.Summary}
 	detail := fmt.Sprintf("severity=%d severe=%t", in.Severity, in.Severe())
-	return db.logEntry(ctx, e, detail, jobs, `
+	return db.logEntry(ctx, e, in.At, detail, jobs, `
 		INSERT INTO incidents (entry_id, student_id, staff_id, at, duration_ns, setting, antecedent, behavior,
 			consequence, severity, strategies, injury, restraint, seclusion, others, notes, active, version)
-		SELECT e.id, $3, $2, $4, $7::bigint, $8, $9, $10, $11, $12::int, $13, $14::boolean, $15::boolean, $16::boolean, $17, $18, true, 1
+		SELECT e.id, $3, $2, $4, $8::bigint, $9, $10, $11, $12, $13::int, $14, $15::boolean, $16::boolean, $17::boolean, $18, $19, true, 1
 		FROM e`,
 		int64(in.Duration), in.Setting, in.Antecedent, in.Behavior, in.Consequence, in.Severity,
 		encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion, encodeList(in.Others), in.Notes)
@@ -60,8 +60,16 @@ func (db *DB) UpdateIncident(ctx context.Context, in storage.Incident, byStaffID
 		var entryID, studentID int64
 		var version int
 		var active bool
-		err := tx.QueryRow(ctx, `SELECT entry_id, student_id, version, active FROM incidents WHERE id = $1`, in.ID).
-			Scan(&entryID, &studentID, &version, &active)
+		// Lock the entry, then the incident: the order DeactivateEntry
+		// takes them in, so an edit and an undo wait for each other
+		// instead of deadlocking, and the edit sees the undo.
+		err := tx.QueryRow(ctx, `SELECT e.id FROM entries e JOIN incidents i ON i.entry_id = e.id WHERE i.id = $1
+			FOR UPDATE OF e`, in.ID).Scan(&entryID)
+		if err != nil {
+			return dbErr(err)
+		}
+		err = tx.QueryRow(ctx, `SELECT student_id, version, active FROM incidents WHERE id = $1 FOR UPDATE`, in.ID).
+			Scan(&studentID, &version, &active)
 		if err != nil {
 			return dbErr(err)
 		}
@@ -77,13 +85,17 @@ func (db *DB) UpdateIncident(ctx context.Context, in storage.Incident, byStaffID
 			in.ID, byStaffID, fmtTime(at)); err != nil {
 			return dbErr(err)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE incidents SET at = $2, duration_ns = $3, setting = $4, antecedent = $5,
+		tag, err := tx.Exec(ctx, `UPDATE incidents SET at = $2, duration_ns = $3, setting = $4, antecedent = $5,
 				behavior = $6, consequence = $7, severity = $8, strategies = $9, injury = $10, restraint = $11,
 				seclusion = $12, others = $13, notes = $14, version = version + 1
-			WHERE id = $1`, in.ID, fmtTime(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
+			WHERE id = $1 AND active AND version = $15`, in.ID, fmtTime(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
 			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
-			encodeList(in.Others), in.Notes); err != nil {
+			encodeList(in.Others), in.Notes, version)
+		if err != nil {
 			return dbErr(err)
+		}
+		if tag.RowsAffected() != 1 {
+			return fmt.Errorf("incident changed while being edited: %w", storage.ErrConflict)
 		}
 		if in.Summary != "" {
 			if _, err := tx.Exec(ctx, `UPDATE entries SET summary = $2 WHERE id = $1`, entryID, in.Summary); err != nil {

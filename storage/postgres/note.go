@@ -9,11 +9,11 @@ import (
 
 // LogNote stores one note as one entry.
 func (db *DB) LogNote(ctx context.Context, n storage.Note, jobs []storage.Job) (storage.Entry, error) {
-	e := storage.Entry{Kind: storage.EntryNote, StaffID: n.StaffID, StudentID: n.StudentID, CreatedAt: n.At, Summary: n.Summary}
+	e := storage.Entry{Kind: storage.EntryNote, StaffID: n.StaffID, StudentID: n.StudentID, CreatedAt: storage.LoggedTime(n.LoggedAt, n.At), Summary: n.Summary}
 	detail := fmt.Sprintf("to_staff_id=%d", n.ToStaffID)
-	return db.logEntry(ctx, e, detail, jobs, `
+	return db.logEntry(ctx, e, n.At, detail, jobs, `
 		INSERT INTO notes (entry_id, student_id, staff_id, to_staff_id, at, body, active)
-		SELECT e.id, $3, $2, $7::bigint, $4, $8, true FROM e`,
+		SELECT e.id, $3, $2, $8::bigint, $4, $9, true FROM e`,
 		nullID(n.ToStaffID), n.Text)
 }
 

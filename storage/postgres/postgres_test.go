@@ -3,9 +3,13 @@ package postgres_test
 import (
 	"context"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"parabot/storage"
 	"parabot/storage/postgres"
@@ -54,5 +58,79 @@ func TestOpenConcurrently(t *testing.T) {
 	var n int
 	if err := dbs[1].Pool().QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(files) {
 		t.Errorf("schema_migrations rows = %d, %v; want %d, one a migration file", n, err, len(files))
+	}
+}
+
+// A database made before student codes were per school keeps its rows
+// and references through migration 0003: codes are upper-cased and a code
+// entered twice in one school in different case is told apart.
+func TestMigrateToSchoolCodes(t *testing.T) {
+	ctx := context.Background()
+	url := storagetest.NewPostgresURL(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatalf("connecting: %v", err)
+	}
+	stmts := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`}
+	for _, name := range []string{"migrations/0001_init.sql", "migrations/0002_roster_active.sql"} {
+		body, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatalf("reading %s: %v", name, err)
+		}
+		stmts = append(stmts, string(body))
+	}
+	stmts = append(stmts,
+		`INSERT INTO schema_migrations (version, name) VALUES (1, 'init'), (2, 'roster_active')`,
+		`INSERT INTO schools (id, name, time_zone) OVERRIDING SYSTEM VALUE VALUES (1, 'Maple', 'UTC'), (2, 'MAPLE', 'UTC')`,
+		`INSERT INTO staff (id, school_id, handle, name, role) OVERRIDING SYSTEM VALUE VALUES (1, 1, 'jlee', 'J Lee', 'para')`,
+		`INSERT INTO students (id, school_id, code) OVERRIDING SYSTEM VALUE VALUES (1, 1, 'S101'), (2, 1, 's101'), (3, 2, 's102')`,
+		`INSERT INTO assignments (staff_id, student_id, kind) VALUES (1, 2, 'para')`,
+		`INSERT INTO entries (id, kind, staff_id, student_id, created_at) OVERRIDING SYSTEM VALUE VALUES (1, 'note', 1, 2, '2026-09-14T13:00:00Z')`,
+	)
+	for _, s := range stmts {
+		if _, err := conn.Exec(ctx, s); err != nil {
+			t.Fatalf("preparing the old database: %v\n%s", err, s)
+		}
+	}
+	if err := conn.Close(ctx); err != nil {
+		t.Fatalf("closing: %v", err)
+	}
+
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := postgres.Open(ctx, url, log, 2)
+	if err != nil {
+		t.Fatalf("Open (migrating): %v", err)
+	}
+	defer db.Close()
+	for id, want := range map[int64]string{1: "S101", 2: "S101-2", 3: "S102"} {
+		st, err := db.Student(ctx, id)
+		if err != nil || st.Code != want {
+			t.Errorf("Student(%d) = %+v, %v; want code %s", id, st, err, want)
+		}
+	}
+	schools, err := db.Schools(ctx)
+	if err != nil || len(schools) != 2 || schools[0].Name != "MAPLE (2)" && schools[1].Name != "MAPLE (2)" {
+		t.Errorf("Schools = %+v, %v; want Maple and MAPLE (2)", schools, err)
+	}
+	if cl, err := db.Caseload(ctx, 1); err != nil || len(cl) != 1 || cl[0].ID != 2 {
+		t.Errorf("Caseload(1) = %+v, %v; want student 2", cl, err)
+	}
+	if _, err := db.Pool().Exec(ctx, `INSERT INTO students (id, school_id, code) OVERRIDING SYSTEM VALUE VALUES (10, 2, 'S102')`); err == nil {
+		t.Error("a second S102 at one school was saved")
+	}
+	if _, err := db.Pool().Exec(ctx, `INSERT INTO students (id, school_id, code) OVERRIDING SYSTEM VALUE VALUES (11, 2, 'S101')`); err != nil {
+		t.Errorf("S101 at a second school: %v", err)
+	}
+}
+
+// One student's audit rows can be read from an index, already in order.
+func TestAuditIndex(t *testing.T) {
+	ctx := context.Background()
+	db := storagetest.OpenPostgres(t)
+	var def string
+	err := db.Pool().QueryRow(ctx, `SELECT indexdef FROM pg_indexes
+		WHERE schemaname = current_schema() AND tablename = 'audit' AND indexname = 'audit_student_at'`).Scan(&def)
+	if err != nil || !strings.Contains(def, "(student_id, at, id)") {
+		t.Errorf("audit_student_at = %q, %v; want an index on (student_id, at, id)", def, err)
 	}
 }

@@ -17,7 +17,8 @@ func scanStudent(row scanner) (storage.Student, error) {
 
 // Caseload lists the active students a staff member may see: every
 // student of the school for an admin, the ones with an active assignment
-// for everyone else. An inactive staff member has none.
+// for everyone else. An inactive staff member has none, and no one sees a
+// student of another school, whatever assignments remain.
 func (db *DB) Caseload(ctx context.Context, staffID int64) ([]storage.Student, error) {
 	st, err := db.StaffMember(ctx, staffID)
 	if err != nil {
@@ -30,8 +31,8 @@ func (db *DB) Caseload(ctx context.Context, staffID int64) ([]storage.Student, e
 		return db.Students(ctx, st.SchoolID)
 	}
 	rows, err := db.pool.Query(ctx, `SELECT `+studentCols+` FROM students
-		WHERE active AND id IN (SELECT a.student_id FROM assignments a WHERE a.staff_id = $1 AND a.active)
-		ORDER BY code`, staffID)
+		WHERE active AND school_id = $2 AND id IN (SELECT a.student_id FROM assignments a WHERE a.staff_id = $1 AND a.active)
+		ORDER BY code`, staffID, st.SchoolID)
 	if err != nil {
 		return nil, fmt.Errorf("loading caseload of staff %d: %w", staffID, err)
 	}
@@ -66,12 +67,13 @@ func (db *DB) Student(ctx context.Context, id int64) (storage.Student, error) {
 }
 
 // StudentTeam lists the active staff with an active assignment to a
-// student, with the kind of assignment, teachers first, then paras, then
+// student, with the kind of assignment (staff of the student's own
+// school only), teachers first, then paras, then
 // therapists.
 func (db *DB) StudentTeam(ctx context.Context, studentID int64) ([]storage.TeamMember, error) {
 	rows, err := db.pool.Query(ctx, `SELECT s.id, s.school_id, s.handle, s.name, s.email, s.role, s.channel, s.active, a.kind
-		FROM assignments a JOIN staff s ON s.id = a.staff_id
-		WHERE a.student_id = $1 AND a.active AND s.active
+		FROM assignments a JOIN staff s ON s.id = a.staff_id JOIN students st ON st.id = a.student_id
+		WHERE a.student_id = $1 AND a.active AND s.active AND s.school_id = st.school_id
 		ORDER BY CASE a.kind WHEN 'teacher' THEN 0 WHEN 'para' THEN 1 ELSE 2 END, s.name, s.id`, studentID)
 	if err != nil {
 		return nil, fmt.Errorf("loading team of student %d: %w", studentID, err)

@@ -10,10 +10,10 @@ import (
 
 // LogTransition stores one transition as one entry.
 func (db *DB) LogTransition(ctx context.Context, t storage.Transition, jobs []storage.Job) (storage.Entry, error) {
-	e := storage.Entry{Kind: storage.EntryTransition, StaffID: t.StaffID, StudentID: t.StudentID, CreatedAt: t.At, Summary: t.Summary}
-	return db.logEntry(ctx, e, "", jobs, `
+	e := storage.Entry{Kind: storage.EntryTransition, StaffID: t.StaffID, StudentID: t.StudentID, CreatedAt: storage.LoggedTime(t.LoggedAt, t.At), Summary: t.Summary}
+	return db.logEntry(ctx, e, t.At, "", jobs, `
 		INSERT INTO transitions (entry_id, student_id, staff_id, at, from_place, to_place, prompt, latency_ns, handoff_to, active)
-		SELECT e.id, $3, $2, $4, $7, $8, $9::int, $10::bigint, $11, true FROM e`,
+		SELECT e.id, $3, $2, $4, $8, $9, $10::int, $11::bigint, $12, true FROM e`,
 		t.From, t.To, int(t.Prompt), int64(t.Latency), t.HandoffTo)
 }
 

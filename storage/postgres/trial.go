@@ -18,12 +18,12 @@ func (db *DB) LogTrials(ctx context.Context, b storage.TrialBatch, jobs []storag
 	for i, r := range b.Results {
 		outcomes[i], prompts[i] = string(r.Outcome), int32(r.Prompt)
 	}
-	e := storage.Entry{Kind: storage.EntryTrials, StaffID: b.StaffID, StudentID: b.StudentID, CreatedAt: b.At, Summary: b.Summary}
+	e := storage.Entry{Kind: storage.EntryTrials, StaffID: b.StaffID, StudentID: b.StudentID, CreatedAt: storage.LoggedTime(b.LoggedAt, b.At), Summary: b.Summary}
 	detail := fmt.Sprintf("goal_id=%d trials=%d", b.GoalID, len(b.Results))
-	return db.logEntry(ctx, e, detail, jobs, `
+	return db.logEntry(ctx, e, b.At, detail, jobs, `
 		INSERT INTO trials (entry_id, goal_id, student_id, staff_id, at, outcome, prompt, active)
-		SELECT e.id, $7::bigint, $3, $2, $4, t.outcome, t.prompt, true
-		FROM e, unnest($8::text[], $9::int[]) WITH ORDINALITY AS t (outcome, prompt, n)
+		SELECT e.id, $8::bigint, $3, $2, $4, t.outcome, t.prompt, true
+		FROM e, unnest($9::text[], $10::int[]) WITH ORDINALITY AS t (outcome, prompt, n)
 		ORDER BY t.n`,
 		b.GoalID, outcomes, prompts)
 }

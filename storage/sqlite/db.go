@@ -219,45 +219,24 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // migrate applies parabot's numbered migrations, each in its own
-// transaction, then River's.
+// transaction, then River's. The migrations run on one connection with
+// foreign keys off, so one can rebuild a table others refer to (SQLite's
+// way to change a constraint); each checks every foreign key before it
+// commits instead.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		name       TEXT NOT NULL,
-		applied_at TEXT NOT NULL
-	)`); err != nil {
-		return fmt.Errorf("creating schema_migrations: %w", err)
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrating: %w", err)
 	}
-	files, err := migrationFiles(migrationFS)
+	err = db.migrateOn(ctx, conn)
+	if _, onErr := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`); onErr != nil && err == nil {
+		err = fmt.Errorf("turning foreign keys back on: %w", onErr)
+	}
+	if closeErr := conn.Close(); closeErr != nil && err == nil {
+		err = fmt.Errorf("migrating: %w", closeErr)
+	}
 	if err != nil {
 		return err
-	}
-	for _, m := range files {
-		err := db.inTx(ctx, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
-				return fmt.Errorf("reading schema_migrations: %w", err)
-			}
-			if n > 0 {
-				return nil
-			}
-			body, err := fs.ReadFile(migrationFS, m.path)
-			if err != nil {
-				return fmt.Errorf("reading %s: %w", m.path, err)
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return fmt.Errorf("applying %s: %w", m.path, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.version, m.name, fmtTime(time.Now())); err != nil {
-				return fmt.Errorf("recording %s: %w", m.path, err)
-			}
-			db.log.Info("applied migration", "engine", "sqlite", "version", m.version, "name", m.name)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
 	}
 	migrator, err := rivermigrate.New(riversqlite.New(db.db), &rivermigrate.Config{Logger: db.log})
 	if err != nil {
@@ -266,6 +245,75 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("migrating river tables: %w", err)
 	}
+	return nil
+}
+
+// migrateOn applies parabot's migrations on conn.
+func (db *DB) migrateOn(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TEXT NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("creating schema_migrations: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("turning foreign keys off for migrations: %w", err)
+	}
+	files, err := migrationFiles(migrationFS)
+	if err != nil {
+		return err
+	}
+	for _, m := range files {
+		if err := db.applyMigration(ctx, conn, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyMigration applies one migration in a transaction of its own unless
+// schema_migrations says it was applied.
+func (db *DB) applyMigration(ctx context.Context, conn *sql.Conn, m migration) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
+		return fmt.Errorf("reading schema_migrations: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrationFS, m.path)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", m.path, err)
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("applying %s: %w", m.path, err)
+	}
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("checking foreign keys after %s: %w", m.path, err)
+	}
+	broken := rows.Next()
+	rows.Close()
+	if broken {
+		return fmt.Errorf("applying %s: it leaves rows referring to rows that do not exist", m.path)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("checking foreign keys after %s: %w", m.path, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+		m.version, m.name, fmtTime(time.Now())); err != nil {
+		return fmt.Errorf("recording %s: %w", m.path, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing %s: %w", m.path, dbErr(err))
+	}
+	db.log.Info("applied migration", "engine", "sqlite", "version", m.version, "name", m.name)
 	return nil
 }
 

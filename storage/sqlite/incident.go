@@ -16,7 +16,7 @@ const insertIncidentSQL = `INSERT INTO incidents (entry_id, student_id, staff_id
 
 // LogIncident stores one incident as one entry.
 func (db *DB) LogIncident(ctx context.Context, in storage.Incident, jobs []storage.Job) (storage.Entry, error) {
-	e := storage.Entry{Kind: storage.EntryIncident, StaffID: in.StaffID, StudentID: in.StudentID, CreatedAt: in.At, Summary: in.Summary}
+	e := storage.Entry{Kind: storage.EntryIncident, StaffID: in.StaffID, StudentID: in.StudentID, CreatedAt: storage.LoggedTime(in.LoggedAt, in.At), Summary: in.Summary}
 	detail := fmt.Sprintf("severity=%d severe=%t", in.Severity, in.Severe())
 	return db.logEntry(ctx, e, detail, jobs, func(ctx context.Context, tx *sql.Tx, entryID int64) error {
 		_, err := tx.StmtContext(ctx, db.stmts.incident).ExecContext(ctx,
@@ -80,13 +80,21 @@ func (db *DB) UpdateIncident(ctx context.Context, in storage.Incident, byStaffID
 			in.ID, byStaffID, fmtTime(at)); err != nil {
 			return dbErr(err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET at = $2, duration_ns = $3, setting = $4, antecedent = $5,
+		res, err := tx.ExecContext(ctx, `UPDATE incidents SET at = $2, duration_ns = $3, setting = $4, antecedent = $5,
 				behavior = $6, consequence = $7, severity = $8, strategies = $9, injury = $10, restraint = $11,
 				seclusion = $12, others = $13, notes = $14, version = version + 1
-			WHERE id = $1`, in.ID, fmtTime(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
+			WHERE id = $1 AND active AND version = $15`, in.ID, fmtTime(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
 			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
-			encodeList(in.Others), in.Notes); err != nil {
+			encodeList(in.Others), in.Notes, version)
+		if err != nil {
 			return dbErr(err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("counting rows: %w", err)
+		}
+		if n != 1 {
+			return fmt.Errorf("incident changed while being edited: %w", storage.ErrConflict)
 		}
 		if in.Summary != "" {
 			if _, err := tx.ExecContext(ctx, `UPDATE entries SET summary = $2 WHERE id = $1`, entryID, in.Summary); err != nil {

@@ -13,7 +13,7 @@ const insertNoteSQL = `INSERT INTO notes (entry_id, student_id, staff_id, to_sta
 
 // LogNote stores one note as one entry.
 func (db *DB) LogNote(ctx context.Context, n storage.Note, jobs []storage.Job) (storage.Entry, error) {
-	e := storage.Entry{Kind: storage.EntryNote, StaffID: n.StaffID, StudentID: n.StudentID, CreatedAt: n.At, Summary: n.Summary}
+	e := storage.Entry{Kind: storage.EntryNote, StaffID: n.StaffID, StudentID: n.StudentID, CreatedAt: storage.LoggedTime(n.LoggedAt, n.At), Summary: n.Summary}
 	detail := fmt.Sprintf("to_staff_id=%d", n.ToStaffID)
 	return db.logEntry(ctx, e, detail, jobs, func(ctx context.Context, tx *sql.Tx, entryID int64) error {
 		_, err := tx.StmtContext(ctx, db.stmts.note).ExecContext(ctx,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"parabot/storage"
 )
@@ -16,7 +17,8 @@ func (db *DB) ImportRoster(ctx context.Context, r storage.Roster) (storage.Impor
 	res := storage.ImportResult{Created: map[string]int{}, Updated: map[string]int{}}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		im := &importer{ctx: ctx, tx: tx, res: res,
-			schools: map[string]int64{}, staff: map[string]storage.Staff{}, students: map[string]int64{}}
+			schools: map[string]int64{}, staff: map[string]storage.Staff{}, students: map[studentKey]int64{},
+			studentSchools: map[string][]int64{}}
 		return im.run(r)
 	})
 	if err != nil {
@@ -30,9 +32,19 @@ type importer struct {
 	ctx      context.Context
 	tx       *sql.Tx
 	res      storage.ImportResult
-	schools  map[string]int64         // by name
+	schools  map[string]int64         // by lower-case name
 	staff    map[string]storage.Staff // by handle
-	students map[string]int64         // by code
+	students map[studentKey]int64
+	// studentSchools lists, by upper-case code, the schools of this
+	// import's student rows, to place goal rows that name no school.
+	studentSchools map[string][]int64
+}
+
+// studentKey is a student's natural key: the code (upper case) is unique
+// per school.
+type studentKey struct {
+	schoolID int64
+	code     string
 }
 
 func (im *importer) count(kind string, created, updated bool) {
@@ -85,7 +97,7 @@ func (im *importer) run(r storage.Roster) error {
 
 func (im *importer) school(s storage.School) error {
 	var old storage.School
-	err := im.tx.QueryRowContext(im.ctx, `SELECT `+schoolCols+` FROM schools WHERE name = $1`, s.Name).
+	err := im.tx.QueryRowContext(im.ctx, `SELECT `+schoolCols+` FROM schools WHERE lower(name) = lower($1)`, s.Name).
 		Scan(&old.ID, &old.Name, &old.TimeZone, &old.YearStart, &old.YearEnd, &old.DayStart, &old.Dismissal)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = im.tx.QueryRowContext(im.ctx, `INSERT INTO schools (name, time_zone, year_start, year_end, day_start, dismissal)
@@ -94,15 +106,15 @@ func (im *importer) school(s storage.School) error {
 		if err != nil {
 			return dbErr(err)
 		}
-		im.schools[s.Name] = s.ID
+		im.schools[strings.ToLower(s.Name)] = s.ID
 		im.count("schools", true, false)
 		return nil
 	}
 	if err != nil {
 		return dbErr(err)
 	}
-	im.schools[s.Name] = old.ID
-	s.ID = old.ID
+	im.schools[strings.ToLower(s.Name)] = old.ID
+	s.ID, s.Name = old.ID, old.Name // the name keeps the case it was first imported with
 	if s == old {
 		return nil
 	}
@@ -113,18 +125,18 @@ func (im *importer) school(s storage.School) error {
 }
 
 func (im *importer) schoolID(name string) (int64, error) {
-	if id, ok := im.schools[name]; ok {
+	if id, ok := im.schools[strings.ToLower(name)]; ok {
 		return id, nil
 	}
 	var id int64
-	err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM schools WHERE name = $1`, name).Scan(&id)
+	err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM schools WHERE lower(name) = lower($1)`, name).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("unknown school %q: %w", name, storage.ErrNotFound)
 	}
 	if err != nil {
 		return 0, dbErr(err)
 	}
-	im.schools[name] = id
+	im.schools[strings.ToLower(name)] = id
 	return id, nil
 }
 
@@ -152,6 +164,9 @@ func (im *importer) staffRow(s storage.RosterStaff) error {
 		return dbErr(err)
 	default:
 		st.ID = old.ID
+		if old.SchoolID != st.SchoolID && (old.Email == "" || !strings.EqualFold(old.Email, st.Email)) {
+			return im.handleTaken(old)
+		}
 		if st != old {
 			_, err = im.tx.ExecContext(im.ctx, `UPDATE staff SET school_id = $2, name = $3, email = $4, role = $5, channel = $6, active = $7
 				WHERE id = $1`, st.ID, st.SchoolID, st.Name, st.Email, st.Role, st.Channel, st.Active)
@@ -216,6 +231,19 @@ func (im *importer) identity(id storage.Identity) error {
 	return nil
 }
 
+// handleTaken refuses a staff row that would move old's handle to another
+// school. A handle is one person's across every school (it is also their
+// login name), so another school's row with the same handle is someone
+// else, unless it carries the same email: then the person has moved.
+func (im *importer) handleTaken(old storage.Staff) error {
+	var school string
+	if err := im.tx.QueryRowContext(im.ctx, `SELECT name FROM schools WHERE id = $1`, old.SchoolID).Scan(&school); err != nil {
+		return dbErr(err)
+	}
+	return fmt.Errorf("handle %q is already used by a staff member of %q; give this person another handle "+
+		"(or, if they moved schools, the same email as before): %w", old.Handle, school, storage.ErrConflict)
+}
+
 func (im *importer) staffByHandle(handle string) (storage.Staff, error) {
 	if st, ok := im.staff[handle]; ok {
 		return st, nil
@@ -236,9 +264,10 @@ func (im *importer) student(s storage.RosterStudent) error {
 	if err != nil {
 		return err
 	}
-	st := storage.Student{SchoolID: schoolID, Code: s.Code, Initials: s.Initials, FirstName: s.FirstName,
+	st := storage.Student{SchoolID: schoolID, Code: strings.ToUpper(s.Code), Initials: s.Initials, FirstName: s.FirstName,
 		LastName: s.LastName, Grade: s.Grade, Active: s.Active}
-	old, err := scanStudent(im.tx.QueryRowContext(im.ctx, `SELECT `+studentCols+` FROM students WHERE code = $1`, s.Code))
+	old, err := scanStudent(im.tx.QueryRowContext(im.ctx, `SELECT `+studentCols+` FROM students WHERE school_id = $1 AND code = $2`,
+		st.SchoolID, st.Code))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		err = im.tx.QueryRowContext(im.ctx, `INSERT INTO students (school_id, code, initials, first_name, last_name, grade, active)
@@ -253,36 +282,72 @@ func (im *importer) student(s storage.RosterStudent) error {
 	default:
 		st.ID = old.ID
 		if st != old {
-			_, err = im.tx.ExecContext(im.ctx, `UPDATE students SET school_id = $2, initials = $3, first_name = $4, last_name = $5, grade = $6, active = $7
-				WHERE id = $1`, st.ID, st.SchoolID, st.Initials, st.FirstName, st.LastName, st.Grade, st.Active)
+			_, err = im.tx.ExecContext(im.ctx, `UPDATE students SET initials = $2, first_name = $3, last_name = $4, grade = $5, active = $6
+				WHERE id = $1`, st.ID, st.Initials, st.FirstName, st.LastName, st.Grade, st.Active)
 			if err != nil {
 				return dbErr(err)
 			}
 			im.count("students", false, true)
 		}
 	}
-	im.students[st.Code] = st.ID
+	im.students[studentKey{st.SchoolID, st.Code}] = st.ID
+	im.studentSchools[st.Code] = append(im.studentSchools[st.Code], st.SchoolID)
 	return nil
 }
 
-func (im *importer) studentID(code string) (int64, error) {
-	if id, ok := im.students[code]; ok {
+// studentID finds the student with code at a school.
+func (im *importer) studentID(schoolID int64, code string) (int64, error) {
+	k := studentKey{schoolID, strings.ToUpper(code)}
+	if id, ok := im.students[k]; ok {
 		return id, nil
 	}
 	var id int64
-	err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM students WHERE code = $1`, code).Scan(&id)
+	err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM students WHERE school_id = $1 AND code = $2`, k.schoolID, k.code).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("unknown student code %q: %w", code, storage.ErrNotFound)
 	}
 	if err != nil {
 		return 0, dbErr(err)
 	}
-	im.students[code] = id
+	im.students[k] = id
 	return id, nil
 }
 
+// goalStudentID finds a goal row's student: at the row's school; when it
+// names none, the student of this import with that code when only one
+// school's row has it, else the one student with that code in any school.
+func (im *importer) goalStudentID(rg storage.RosterGoal) (int64, error) {
+	if rg.School != "" {
+		schoolID, err := im.schoolID(rg.School)
+		if err != nil {
+			return 0, err
+		}
+		return im.studentID(schoolID, rg.StudentCode)
+	}
+	if schools := im.studentSchools[strings.ToUpper(rg.StudentCode)]; len(schools) == 1 {
+		return im.studentID(schools[0], rg.StudentCode)
+	}
+	rows, err := im.tx.QueryContext(im.ctx, `SELECT id FROM students WHERE code = $1 ORDER BY id LIMIT 2`, strings.ToUpper(rg.StudentCode))
+	if err != nil {
+		return 0, dbErr(err)
+	}
+	ids, err := collect(rows, func(row scanner) (int64, error) {
+		var id int64
+		return id, row.Scan(&id)
+	})
+	switch {
+	case err != nil:
+		return 0, dbErr(err)
+	case len(ids) == 0:
+		return 0, fmt.Errorf("unknown student code %q: %w", rg.StudentCode, storage.ErrNotFound)
+	case len(ids) > 1:
+		return 0, fmt.Errorf("student code %q is used by several schools; name the school: %w", rg.StudentCode, storage.ErrConflict)
+	}
+	return ids[0], nil
+}
+
 func (im *importer) goal(rg storage.RosterGoal) error {
-	studentID, err := im.studentID(rg.StudentCode)
+	studentID, err := im.goalStudentID(rg)
 	if err != nil {
 		return err
 	}
@@ -312,15 +377,26 @@ func (im *importer) goal(rg storage.RosterGoal) error {
 }
 
 // assignment creates or updates one assignment. An inactive one is kept,
-// so that a later import can make it active again, but gives no access.
+// so that a later import can make it active again, but gives no access;
+// it may name a student of a school the staff member has left.
 func (im *importer) assignment(a storage.RosterAssignment) error {
 	st, err := im.staffByHandle(a.StaffHandle)
 	if err != nil {
 		return err
 	}
-	studentID, err := im.studentID(a.StudentCode)
+	schoolID := st.SchoolID
+	if a.School != "" {
+		if schoolID, err = im.schoolID(a.School); err != nil {
+			return err
+		}
+	}
+	studentID, err := im.studentID(schoolID, a.StudentCode)
 	if err != nil {
 		return err
+	}
+	if a.Active && schoolID != st.SchoolID {
+		return fmt.Errorf("student %s is not at %s's school; staff are assigned to students of their own school: %w",
+			a.StudentCode, st.Handle, storage.ErrConflict)
 	}
 	var active bool
 	err = im.tx.QueryRowContext(im.ctx, `SELECT active FROM assignments WHERE staff_id = $1 AND student_id = $2 AND kind = $3`,

@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,5 +66,106 @@ func TestOpenIsExclusive(t *testing.T) {
 		if err := db.SQL().QueryRowContext(ctx, `PRAGMA `+tc.pragma).Scan(&got); err != nil || got != tc.want {
 			t.Errorf("PRAGMA %s = %q, %v; want %q", tc.pragma, got, err, tc.want)
 		}
+	}
+}
+
+// A database made before student codes were per school keeps its rows
+// and references through migration 0003: codes are upper-cased, a code
+// entered twice in one school in different case is told apart, and the
+// foreign keys still hold.
+func TestMigrateToSchoolCodes(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "parabot.db")
+	raw, err := sql.Open("sqlite", path+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatalf("opening: %v", err)
+	}
+	stmts := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`}
+	for _, name := range []string{"migrations/0001_init.sql", "migrations/0002_roster_active.sql"} {
+		body, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatalf("reading %s: %v", name, err)
+		}
+		stmts = append(stmts, string(body))
+	}
+	stmts = append(stmts,
+		`INSERT INTO schema_migrations VALUES (1, 'init', '2026-01-01T00:00:00.000000Z'), (2, 'roster_active', '2026-01-01T00:00:00.000000Z')`,
+		`INSERT INTO schools (id, name, time_zone) VALUES (1, 'Maple', 'UTC'), (2, 'MAPLE', 'UTC')`,
+		`INSERT INTO staff (id, school_id, handle, name, role) VALUES (1, 1, 'jlee', 'J Lee', 'para')`,
+		`INSERT INTO students (id, school_id, code) VALUES (1, 1, 'S101'), (2, 1, 's101'), (3, 2, 's102')`,
+		`INSERT INTO assignments (staff_id, student_id, kind) VALUES (1, 2, 'para')`,
+		`INSERT INTO entries (id, kind, staff_id, student_id, created_at) VALUES (1, 'note', 1, 2, '2026-09-14T13:00:00.000000Z')`,
+		`INSERT INTO notes (entry_id, student_id, staff_id, at, body) VALUES (1, 2, 1, '2026-09-14T13:00:00.000000Z', 'x')`,
+	)
+	for _, s := range stmts {
+		if _, err := raw.ExecContext(ctx, s); err != nil {
+			t.Fatalf("preparing the old database: %v\n%s", err, s)
+		}
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatalf("closing: %v", err)
+	}
+
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := sqlite.Open(ctx, path, log)
+	if err != nil {
+		t.Fatalf("Open (migrating): %v", err)
+	}
+	defer db.Close()
+	for id, want := range map[int64]string{1: "S101", 2: "S101-2", 3: "S102"} {
+		st, err := db.Student(ctx, id)
+		if err != nil || st.Code != want {
+			t.Errorf("Student(%d) = %+v, %v; want code %s", id, st, err, want)
+		}
+	}
+	schools, err := db.Schools(ctx)
+	if err != nil || len(schools) != 2 || schools[0].Name != "MAPLE (2)" && schools[1].Name != "MAPLE (2)" {
+		t.Errorf("Schools = %+v, %v; want Maple and MAPLE (2)", schools, err)
+	}
+	if e, err := db.Entry(ctx, 1); err != nil || e.StudentID != 2 {
+		t.Errorf("Entry(1) = %+v, %v; want student 2", e, err)
+	}
+	if cl, err := db.Caseload(ctx, 1); err != nil || len(cl) != 1 || cl[0].ID != 2 {
+		t.Errorf("Caseload(1) = %+v, %v; want student 2", cl, err)
+	}
+	var fk string
+	if err := db.SQL().QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != "1" {
+		t.Errorf("PRAGMA foreign_keys after migrating = %q, %v; want 1", fk, err)
+	}
+	// The references are enforced again.
+	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO students (school_id, code) VALUES (99, 'S1')`); err == nil {
+		t.Error("a student of a school that does not exist was saved")
+	}
+	// One code per school; another school may have it.
+	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO students (school_id, code) VALUES (2, 'S102')`); err == nil {
+		t.Error("a second S102 at one school was saved")
+	}
+	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO students (school_id, code) VALUES (2, 'S101')`); err != nil {
+		t.Errorf("S101 at a second school: %v", err)
+	}
+}
+
+// One student's audit rows are read from an index, already in order.
+func TestAuditUsesIndex(t *testing.T) {
+	ctx := context.Background()
+	db := storagetest.OpenSQLite(t)
+	rows, err := db.SQL().QueryContext(ctx, `EXPLAIN QUERY PLAN
+		SELECT id, at, staff_id, student_id, action, entity, entity_id, detail FROM audit WHERE student_id = $1 ORDER BY at, id`, 1)
+	if err != nil {
+		t.Fatalf("EXPLAIN: %v", err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatalf("scanning plan: %v", err)
+		}
+		plan = append(plan, detail)
+	}
+	got := strings.Join(plan, "; ")
+	if !strings.Contains(got, "INDEX audit_student_at") || strings.Contains(got, "TEMP B-TREE") {
+		t.Errorf("plan = %q, want a search of audit_student_at and no sort", got)
 	}
 }

@@ -14,7 +14,7 @@ const insertTransitionSQL = `INSERT INTO transitions (entry_id, student_id, staf
 
 // LogTransition stores one transition as one entry.
 func (db *DB) LogTransition(ctx context.Context, t storage.Transition, jobs []storage.Job) (storage.Entry, error) {
-	e := storage.Entry{Kind: storage.EntryTransition, StaffID: t.StaffID, StudentID: t.StudentID, CreatedAt: t.At, Summary: t.Summary}
+	e := storage.Entry{Kind: storage.EntryTransition, StaffID: t.StaffID, StudentID: t.StudentID, CreatedAt: storage.LoggedTime(t.LoggedAt, t.At), Summary: t.Summary}
 	return db.logEntry(ctx, e, "", jobs, func(ctx context.Context, tx *sql.Tx, entryID int64) error {
 		_, err := tx.StmtContext(ctx, db.stmts.transition).ExecContext(ctx,
 			entryID, t.StudentID, t.StaffID, fmtTime(t.At), t.From, t.To, int(t.Prompt), int64(t.Latency), t.HandoffTo)

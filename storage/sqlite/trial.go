@@ -16,7 +16,7 @@ func (db *DB) LogTrials(ctx context.Context, b storage.TrialBatch, jobs []storag
 	if len(b.Results) == 0 {
 		return storage.Entry{}, errors.New("logging trials: no trials in the batch")
 	}
-	e := storage.Entry{Kind: storage.EntryTrials, StaffID: b.StaffID, StudentID: b.StudentID, CreatedAt: b.At, Summary: b.Summary}
+	e := storage.Entry{Kind: storage.EntryTrials, StaffID: b.StaffID, StudentID: b.StudentID, CreatedAt: storage.LoggedTime(b.LoggedAt, b.At), Summary: b.Summary}
 	detail := fmt.Sprintf("goal_id=%d trials=%d", b.GoalID, len(b.Results))
 	results := make([][2]any, len(b.Results))
 	for i, r := range b.Results {

@@ -120,13 +120,21 @@ func (db *DB) commitGroup(group []*write) {
 	if err != nil {
 		db.log.Warn("group commit failed, running its writes one by one", "engine", "sqlite", "writes", len(run), "error", err)
 		for _, w := range run {
-			w.done <- db.inTx(ctx, func(tx *sql.Tx) error { return w.fn(ctx, tx) })
+			w.done <- db.runAlone(w)
 		}
 		return
 	}
 	for i, w := range run {
 		w.done <- errs[i]
 	}
+}
+
+// runAlone runs one write in a transaction of its own, with a timeout of
+// its own: the failed group may have used up most of its time.
+func (db *DB) runAlone(w *write) error {
+	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
+	defer cancel()
+	return db.inTx(ctx, func(tx *sql.Tx) error { return w.fn(ctx, tx) })
 }
 
 // runGroup runs each write in its own savepoint of one transaction and

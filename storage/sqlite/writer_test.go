@@ -106,3 +106,39 @@ func TestWriteEnded(t *testing.T) {
 		t.Errorf("Claim after Close = %v, want errClosed", err)
 	}
 }
+
+// When a group fails as a whole, each write runs again with a context of
+// its own, not the group's (which may have little time left).
+func TestCommitGroupRetryContext(t *testing.T) {
+	db := openTest(t)
+	var ctxs [3][]context.Context
+	group := make([]*write, 3)
+	for i := range group {
+		w := claimWrite(db, string(rune('a'+i)), "", nil)
+		if i == 1 {
+			w = claimWrite(db, "b", "ROLLBACK", errors.New("failed on purpose"))
+		}
+		fn := w.fn
+		w.fn = func(ctx context.Context, tx *sql.Tx) error {
+			ctxs[i] = append(ctxs[i], ctx)
+			return fn(ctx, tx)
+		}
+		group[i] = w
+	}
+	db.commitGroup(group)
+	for i := range group {
+		<-group[i].done
+	}
+	// a ran in the group and alone; c, after the group broke, alone.
+	a, c := ctxs[0], ctxs[2]
+	if len(a) != 2 || len(c) == 0 {
+		t.Fatalf("write a ran %d times, c %d; want a twice (group, then alone) and c at least once", len(a), len(c))
+	}
+	group0, aAlone, cAlone := a[0], a[1], c[len(c)-1]
+	if aAlone == group0 || cAlone == group0 || aAlone == cAlone {
+		t.Error("writes run again after a failed group share the group's context or each other's")
+	}
+	if _, ok := a[1].Deadline(); !ok {
+		t.Error("a write run again has no deadline")
+	}
+}

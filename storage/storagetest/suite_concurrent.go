@@ -146,3 +146,63 @@ func testConcurrentWrites(t *testing.T, s storage.Store) {
 		t.Errorf("jobs = %d, want one per saved entry (%d)", n, trials+notes)
 	}
 }
+
+// testEditWhileUndoing edits incidents while they are being undone: an
+// edit either lands before the undo (its audit row comes first) or is
+// refused with ErrConflict; an undone incident is never changed.
+func testEditWhileUndoing(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	jr, tl := f.staff["jrivera"], f.staff["tlopez"]
+	const rounds = 20
+	for i := range rounds {
+		in := sampleIncident(f, at(t, "2026-09-14", "11:40"))
+		e, err := s.LogIncident(ctx, in, nil)
+		must(t, "LogIncident", err)
+		list, err := s.Incidents(ctx, storage.Filter{StudentID: in.StudentID, IncludeInactive: true})
+		must(t, "Incidents", err)
+		var edit storage.Incident
+		for _, x := range list {
+			if x.EntryID == e.ID {
+				edit = x
+			}
+		}
+		edit.Notes = fmt.Sprintf("edit %d", i)
+		var wg sync.WaitGroup
+		var editErr, undoErr error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			editErr = s.UpdateIncident(ctx, edit, tl.ID, at(t, "2026-09-14", "12:00"))
+		}()
+		go func() {
+			defer wg.Done()
+			undoErr = s.DeactivateEntry(ctx, e.ID, jr.ID, "duplicate", at(t, "2026-09-14", "12:00"), nil)
+		}()
+		wg.Wait()
+		must(t, "DeactivateEntry", undoErr)
+		if editErr != nil && !errors.Is(editErr, storage.ErrConflict) {
+			t.Fatalf("round %d: UpdateIncident: %v, want nil or ErrConflict", i, editErr)
+		}
+		rows, err := s.Audit(ctx, in.StudentID)
+		must(t, "Audit", err)
+		var editID, undoID int64
+		for _, a := range rows {
+			if a.EntityID != e.ID {
+				continue
+			}
+			switch a.Action {
+			case "edit":
+				editID = a.ID
+			case "deactivate":
+				undoID = a.ID
+			}
+		}
+		switch {
+		case editErr == nil && (editID == 0 || editID > undoID):
+			t.Errorf("round %d: the edit was saved after the undo (audit ids edit %d, undo %d)", i, editID, undoID)
+		case editErr != nil && editID != 0:
+			t.Errorf("round %d: a refused edit left an audit row", i)
+		}
+	}
+}
