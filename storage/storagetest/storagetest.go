@@ -263,6 +263,14 @@ func testClaimRelease(t *testing.T, s storage.Store) {
 	claim("job:1", true)
 	claim("job:2", false)
 	must(t, "Release of an unknown key", s.Release(ctx, "job:404"))
+	for key, want := range map[string]bool{"job:1": true, "job:2": true, "job:404": false} {
+		if got, err := s.Claimed(ctx, key); err != nil || got != want {
+			t.Errorf("Claimed(%q) = %v, %v; want %v", key, got, err, want)
+		}
+	}
+	if got, _ := s.Claimed(ctx, "job:404"); got {
+		t.Error("Claimed must not claim")
+	}
 }
 
 func testEnqueue(t *testing.T, s storage.Store) {
