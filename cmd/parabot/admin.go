@@ -13,6 +13,7 @@ import (
 	"parabot/commands"
 	"parabot/config"
 	"parabot/roster"
+	"parabot/storage/sqlite"
 )
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -122,7 +123,7 @@ func runDiscord(ctx context.Context, args []string, getenv func(string) string, 
 		return errors.New("DISCORD_BOT_TOKEN and DISCORD_APP_ID must be set to register commands")
 	}
 	log := newLogger(stderr, cfg.LogLevel)
-	store, err := openStore(ctx, cfg, log)
+	store, err := openDB(ctx, cfg, log, sqlite.OpenShared)
 	if err != nil {
 		return err
 	}

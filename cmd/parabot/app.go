@@ -29,8 +29,14 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 }
 
 // openStore opens the database the configuration names (Postgres for a
-// postgres:// URL, else a SQLite file) and applies migrations.
+// postgres:// URL, else a SQLite file) and applies migrations. A SQLite
+// file is taken for this process alone (serve, shell).
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (storage.Store, error) {
+	return openDB(ctx, cfg, log, sqlite.Open)
+}
+
+// openDB opens the configured database, a SQLite file with openSQLite.
+func openDB(ctx context.Context, cfg config.Config, log *slog.Logger, openSQLite func(context.Context, string, *slog.Logger) (*sqlite.DB, error)) (storage.Store, error) {
 	if cfg.IsPostgres() {
 		db, err := postgres.Open(ctx, cfg.DatabaseURL, log, int32(cfg.DBMaxConns))
 		if err != nil {
@@ -38,7 +44,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (storag
 		}
 		return db, nil
 	}
-	db, err := sqlite.Open(ctx, cfg.SQLitePath(), log)
+	db, err := openSQLite(ctx, cfg.SQLitePath(), log)
 	if err != nil {
 		return nil, fmt.Errorf("opening SQLite file %s (PARABOT_DATABASE_URL): %w", cfg.SQLitePath(), err)
 	}
@@ -46,13 +52,14 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (storag
 }
 
 // openFromEnv loads the settings and opens their database, logging to
-// stderr: the start of every one-shot subcommand.
+// stderr: the start of every one-shot subcommand, which may run beside
+// the parabot serve using a SQLite file.
 func openFromEnv(ctx context.Context, getenv func(string) string, stderr io.Writer) (storage.Store, error) {
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return nil, err
 	}
-	return openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+	return openDB(ctx, cfg, newLogger(stderr, cfg.LogLevel), sqlite.OpenShared)
 }
 
 // startJobs starts the job workers on the store's engine.

@@ -171,3 +171,32 @@ func TestUsage(t *testing.T) {
 		t.Errorf("bad config: %v", err)
 	}
 }
+
+// TestImportBesideServe checks a roster import runs while parabot serve
+// has the SQLite file, and a second serve on it is refused.
+func TestImportBesideServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "school.db")
+	e := env(map[string]string{"PARABOT_DATABASE_URL": db})
+	cfg, err := config.Load(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.store.Close()
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"import", "--demo"}, e, nil, &out, io.Discard); err != nil {
+		t.Fatalf("import beside serve: %v", err)
+	}
+	if !strings.Contains(out.String(), "6 students") {
+		t.Errorf("import: %s", out.String())
+	}
+	if students, err := srv.store.Students(context.Background(), 1); err != nil || len(students) != 6 {
+		t.Errorf("serve sees %d students (%v) after the import", len(students), err)
+	}
+	if _, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error")); err == nil || !strings.Contains(err.Error(), "in use by another parabot process") {
+		t.Errorf("a second serve on the file: %v", err)
+	}
+}

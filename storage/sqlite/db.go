@@ -96,9 +96,16 @@ func (s *statements) close() {
 	}
 }
 
+// OpenShared opens the database at path like Open, but without taking
+// the file for this process alone: for one-shot commands (import, export,
+// migrate) that may run beside the one parabot serve using the file.
+func OpenShared(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
+	return open(ctx, path, log)
+}
+
 // Open opens (creating if needed) the SQLite database at path, refuses it
-// when another process has it open, and applies parabot's and River's
-// migrations.
+// when another long-running process (parabot serve or shell) has it, and
+// applies parabot's and River's migrations.
 func Open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 	lock, err := lockFile(path)
 	if err != nil {
