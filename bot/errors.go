@@ -31,3 +31,7 @@ func AsUserError(err error) (*UserError, bool) {
 
 // SomethingWentWrong is all a user is told of an unexpected error.
 const SomethingWentWrong = "Something went wrong; nothing was saved."
+
+// AlreadyHandled is all a user is told of a replayed or redelivered
+// request: it was logged the first time, and nothing was saved again.
+const AlreadyHandled = "That was already handled."

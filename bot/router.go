@@ -277,6 +277,9 @@ func (r *Router) handlePress(ctx context.Context, p Press) (Reply, error) {
 func (r *Router) finish(platform storage.Platform, what, name string, reply Reply, err error, start time.Time) Reply {
 	reply.Private = true
 	outcome := "ok"
+	if errors.Is(err, storage.ErrDuplicate) {
+		err = Errorf("", AlreadyHandled)
+	}
 	if err != nil {
 		if ue, ok := AsUserError(err); ok {
 			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param}

@@ -388,3 +388,18 @@ func TestUndoReachesBackOneDay(t *testing.T) {
 		t.Errorf("the old entry must stay active: %d active trials", len(trials))
 	}
 }
+
+func TestReplayedRequestLogsOnce(t *testing.T) {
+	s := newSchool(t)
+	ctx := storage.WithOnce(context.Background(), "slack:req:1531420618:v0=abc")
+	req := bot.Request{Platform: storage.PlatformShell, UserID: "lee", Command: "note", Text: "S102 Finished his math"}
+	if r := s.router.Handle(ctx, req); r.IsError {
+		t.Fatalf("first: %s", r.Text)
+	}
+	if r := s.router.Handle(ctx, req); !r.IsError || r.Text != bot.AlreadyHandled {
+		t.Errorf("replay: %+v", r)
+	}
+	if n := s.jobs(); n != 1 {
+		t.Errorf("%d DMs queued, want 1", n)
+	}
+}

@@ -20,6 +20,26 @@ var ErrNotFound = errors.New("not found")
 // entry that is already undone).
 var ErrConflict = errors.New("conflict")
 
+// ErrDuplicate is returned by a Log* call whose one-time key (WithOnce)
+// was claimed before: the same request, replayed or retried, was logged
+// already, and nothing was written this time.
+var ErrDuplicate = errors.New("already done")
+
+type onceKey struct{}
+
+// WithOnce returns ctx carrying a one-time key (a platform's request or
+// interaction id). A Log* call made with it claims the key in the same
+// transaction as the entry, so a replayed request logs nothing twice.
+func WithOnce(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, onceKey{}, key)
+}
+
+// OnceKey returns the key WithOnce put in ctx, or "".
+func OnceKey(ctx context.Context) string {
+	k, _ := ctx.Value(onceKey{}).(string)
+	return k
+}
+
 // Job is a durable job to insert in the same transaction as the records
 // that cause it (an outgoing message, a reminder, an escalation step).
 type Job = river.InsertManyParams
@@ -85,6 +105,9 @@ type Store interface {
 	// closures, early release) between from and to inclusive, dates as
 	// YYYY-MM-DD.
 	CalendarDays(ctx context.Context, schoolID int64, from, to string) ([]CalendarDay, error)
+
+	// Every Log* method claims the one-time key of ctx (WithOnce), if any,
+	// in its transaction, and returns ErrDuplicate when it was claimed.
 
 	// LogTrials stores a batch of trials of one goal as one entry.
 	LogTrials(ctx context.Context, b TrialBatch, jobs []Job) (Entry, error)

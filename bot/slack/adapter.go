@@ -212,24 +212,6 @@ func (a *Adapter) background(ctx context.Context, fn func(context.Context)) {
 	}()
 }
 
-// once runs handle unless key was claimed before: a request Slack never
-// sends twice (a slash command, a form submission) seen again is a
-// replay, and a Socket Mode envelope seen again was redelivered. The
-// duplicate is answered with dup and touches nothing else; when the
-// claim cannot be made, failed is the answer.
-func (a *Adapter) once(ctx context.Context, key, what string, dup, failed any, handle func(context.Context) any) any {
-	first, err := a.store.Claim(ctx, key, a.now())
-	if err != nil {
-		a.log.Error("claiming slack request", "request", what, "error", err)
-		return failed
-	}
-	if !first {
-		a.log.Info("slack request already handled", "request", what)
-		return dup
-	}
-	return handle(ctx)
-}
-
 // failed turns an error of the core (Identify) into the reply a user
 // sees: the message of a UserError, else only bot.SomethingWentWrong.
 func (a *Adapter) failed(what string, err error) bot.Reply {

@@ -36,26 +36,17 @@ func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sc := slashFromForm(form)
-	writeJSON(w, a.once(r.Context(), requestKey(r), "slash_command", alreadyHandled(), failedAnswer(),
-		func(ctx context.Context) any { return a.slash(ctx, sc) }))
+	// The request's key goes with it to the store: a replay logs nothing.
+	writeJSON(w, a.slash(storage.WithOnce(r.Context(), requestKey(r)), sc))
 }
 
-// AlreadyHandled answers a slash command that was acted on before.
-const AlreadyHandled = "That was already handled."
+// AlreadyHandled is the answer to a replayed or redelivered command.
+const AlreadyHandled = bot.AlreadyHandled
 
-// alreadyHandled is the answer to a replayed or redelivered slash
-// command.
-func alreadyHandled() message { return ephemeral(bot.Reply{Text: AlreadyHandled}) }
-
-// failedAnswer is the answer to a slash command when something
-// unexpected failed before it ran.
-func failedAnswer() message {
-	return ephemeral(bot.Reply{Text: bot.SomethingWentWrong, IsError: true})
-}
-
-// requestKey is the claim of a signed HTTP request: its timestamp and
-// signature. Slack never retries a slash command or a form submission,
-// so the same pair again is a replay within the signature's 5 minutes.
+// requestKey is the one-time key of a signed HTTP request: its timestamp
+// and signature. Slack never retries a slash command or a form
+// submission, so the same pair again is a replay within the signature's
+// 5 minutes; the store claims it with the entry it logs.
 func requestKey(r *http.Request) string {
 	return "slack:req:" + r.Header.Get("X-Slack-Request-Timestamp") + ":" + r.Header.Get("X-Slack-Signature")
 }

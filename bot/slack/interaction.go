@@ -38,22 +38,7 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, a.interaction(r.Context(), ic)) // buttons are claimed per press
 		return
 	}
-	writeJSON(w, a.once(r.Context(), requestKey(r), string(ic.Type), nil, a.interactionFailed(ic),
-		func(ctx context.Context) any { return a.interaction(ctx, ic) }))
-}
-
-// interactionFailed is the answer to an interaction when something
-// unexpected failed before it was handled: a form shows the error in
-// place of its fields; anything else is acknowledged.
-func (a *Adapter) interactionFailed(ic slackapi.InteractionCallback) any {
-	if ic.Type != slackapi.InteractionTypeViewSubmission || ic.View.CallbackID != formCallback {
-		return nil
-	}
-	meta, ok := parseMeta(ic.View.PrivateMetadata)
-	if !ok {
-		return nil
-	}
-	return slackapi.NewUpdateViewSubmissionResponse(ptr(resultView(meta.Command, meta, bot.Reply{Text: bot.SomethingWentWrong, IsError: true})))
+	writeJSON(w, a.interaction(storage.WithOnce(r.Context(), requestKey(r)), ic))
 }
 
 // interaction handles one interaction payload and returns the body to

@@ -11,6 +11,8 @@ import (
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"parabot/storage"
 )
 
 // Limits of Socket Mode acknowledgements.
@@ -123,8 +125,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sc *socketConn, evt socketmod
 		cmd, ok := evt.Data.(slackapi.SlashCommand)
 		if ok && evt.Request != nil {
 			a.socketRequest(ctx, sc, evt.Request, cmd.ResponseURL, true, func(ctx context.Context) any {
-				return a.once(ctx, envelopeKey(evt.Request), "slash_command", alreadyHandled(), failedAnswer(),
-					func(ctx context.Context) any { return a.slash(ctx, cmd) })
+				return a.slash(storage.WithOnce(ctx, envelopeKey(evt.Request)), cmd)
 			})
 		}
 	case socketmode.EventTypeInteractive:
@@ -134,8 +135,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sc *socketConn, evt socketmod
 				if ic.Type == slackapi.InteractionTypeBlockSuggestion {
 					return a.interaction(ctx, ic) // a search only reads: answering twice is harmless
 				}
-				return a.once(ctx, envelopeKey(evt.Request), string(ic.Type), nil, a.interactionFailed(ic),
-					func(ctx context.Context) any { return a.interaction(ctx, ic) })
+				return a.interaction(storage.WithOnce(ctx, envelopeKey(evt.Request)), ic)
 			})
 		}
 	case socketmode.EventTypeEventsAPI:

@@ -260,8 +260,8 @@ func TestSocketModeRedeliveredEnvelopeActsOnce(t *testing.T) {
 		t.Errorf("submission acknowledged with %v", ans)
 	}
 	peer.send(submit)
-	if ans := peer.ack("E3"); ans != nil {
-		t.Errorf("redelivered submission acknowledged with %v", ans)
+	if ans, _ := json.Marshal(peer.ack("E3")); !strings.Contains(string(ans), AlreadyHandled) {
+		t.Errorf("redelivered submission acknowledged with %s, want the form saying %q", ans, AlreadyHandled)
 	}
 	if n := h.trialCount("S101"); n != 5 {
 		t.Errorf("%d trials stored, want 5", n)

@@ -106,23 +106,40 @@ func (db *DB) logEntry(ctx context.Context, e storage.Entry, recordAt time.Time,
 	recordsSQL string, recordArgs ...any) (storage.Entry, error) {
 	e.CreatedAt = fmtTime(e.CreatedAt)
 	e.Active = true
-	q := `WITH e AS (
+	args := append([]any{string(e.Kind), e.StaffID, e.StudentID, fmtTime(recordAt), e.Summary, detail, e.CreatedAt}, recordArgs...)
+	// With a one-time key, the claim is one more CTE and the entry (so its
+	// records and audit row) is written only when the claim is new.
+	claim, onlyIfClaimed := "", ""
+	once := storage.OnceKey(ctx)
+	if once != "" {
+		args = append(args, once)
+		claim = fmt.Sprintf(`c AS (
+			INSERT INTO claims (key, claimed_at) VALUES ($%d, $7) ON CONFLICT (key) DO NOTHING RETURNING key
+		), `, len(args))
+		onlyIfClaimed = ` WHERE EXISTS (SELECT 1 FROM c)`
+	}
+	q := `WITH ` + claim + `e AS (
 			INSERT INTO entries (kind, staff_id, student_id, created_at, summary, active)
-			VALUES ($1, $2, $3, $7, $5, true) RETURNING id
+			SELECT $1, $2, $3, $7, $5, true` + onlyIfClaimed + ` RETURNING id
 		), r AS (` + recordsSQL + `), a AS (
 			INSERT INTO audit (at, staff_id, student_id, action, entity, entity_id, detail)
 			SELECT $7, $2, $3, 'create', $1, e.id, $6 FROM e
 		)
 		SELECT id FROM e`
-	args := append([]any{string(e.Kind), e.StaffID, e.StudentID, fmtTime(recordAt), e.Summary, detail, e.CreatedAt}, recordArgs...)
+	scan := func(row pgx.Row) error {
+		err := row.Scan(&e.ID)
+		if once != "" && errors.Is(err, pgx.ErrNoRows) {
+			return storage.ErrDuplicate
+		}
+		return dbErr(err)
+	}
 	var err error
 	if len(jobs) == 0 {
-		err = db.pool.QueryRow(ctx, q, args...).Scan(&e.ID)
-		err = dbErr(err)
+		err = scan(db.pool.QueryRow(ctx, q, args...))
 	} else {
 		err = db.inTx(ctx, func(tx pgx.Tx) error {
-			if err := tx.QueryRow(ctx, q, args...).Scan(&e.ID); err != nil {
-				return dbErr(err)
+			if err := scan(tx.QueryRow(ctx, q, args...)); err != nil {
+				return err
 			}
 			return db.insertJobs(ctx, tx, jobs)
 		})

@@ -99,7 +99,17 @@ func (db *DB) logEntry(ctx context.Context, e storage.Entry, detail string, jobs
 	records func(ctx context.Context, tx *sql.Tx, entryID int64) error) (storage.Entry, error) {
 	e.CreatedAt = e.CreatedAt.UTC().Truncate(time.Microsecond)
 	e.Active = true
+	once := storage.OnceKey(ctx) // read here: write runs statements on its own context
 	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if once != "" {
+			res, err := tx.StmtContext(ctx, db.stmts.claim).ExecContext(ctx, once, fmtTime(e.CreatedAt))
+			if err != nil {
+				return fmt.Errorf("claiming the request: %w", err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return storage.ErrDuplicate
+			}
+		}
 		err := tx.StmtContext(ctx, db.stmts.entry).QueryRowContext(ctx,
 			e.Kind, e.StaffID, e.StudentID, fmtTime(e.CreatedAt), e.Summary).Scan(&e.ID)
 		if err != nil {

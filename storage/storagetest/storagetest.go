@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Audit", testAudit},
 		{"Enqueue", testEnqueue},
 		{"ClaimRelease", testClaimRelease},
+		{"LogOnce", testLogOnce},
 		{"NotFound", testNotFound},
 	}
 	for _, tc := range tests {
