@@ -56,7 +56,6 @@ type DB struct {
 // connection (or prepares it again if that connection was replaced).
 type statements struct {
 	entry, trials, incident, transition, note, audit, claim *sql.Stmt
-	savepoint, rollbackTo, release                          *sql.Stmt
 }
 
 // prepare prepares the hot writes' statements.
@@ -73,9 +72,6 @@ func (db *DB) prepare(ctx context.Context) error {
 		{&s.note, insertNoteSQL},
 		{&s.audit, insertAuditSQL},
 		{&s.claim, claimSQL},
-		{&s.savepoint, `SAVEPOINT write`},
-		{&s.rollbackTo, `ROLLBACK TO write`},
-		{&s.release, `RELEASE write`},
 	} {
 		stmt, err := db.db.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -88,8 +84,7 @@ func (db *DB) prepare(ctx context.Context) error {
 
 // closeStatements closes the prepared statements.
 func (s *statements) close() {
-	for _, stmt := range []*sql.Stmt{s.entry, s.trials, s.incident, s.transition, s.note, s.audit, s.claim,
-		s.savepoint, s.rollbackTo, s.release} {
+	for _, stmt := range []*sql.Stmt{s.entry, s.trials, s.incident, s.transition, s.note, s.audit, s.claim} {
 		if stmt != nil {
 			_ = stmt.Close()
 		}

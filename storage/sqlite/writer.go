@@ -11,13 +11,13 @@ import (
 
 // The hot writes (Log*, DeactivateEntry, Claim) are committed in groups.
 // SQLite has one writer, so concurrent writes queue anyway; here one
-// goroutine takes every write waiting when it is free, runs each in its
-// own SAVEPOINT of one transaction and commits once. That saves, per
-// write, a BEGIN, a COMMIT writing the same pages to the WAL again, and a
-// handoff of the one connection. A write that fails rolls back to its
-// savepoint and fails alone. Every caller is answered only after the
-// COMMIT that holds its rows, so a write is as durable as with one
-// transaction each.
+// goroutine takes every write waiting when it is free, runs them in one
+// transaction and commits once. That saves, per write, a BEGIN, a COMMIT
+// writing the same pages to the WAL again, and a handoff of the one
+// connection. When a write fails, the group is rolled back and each write
+// runs again in a transaction of its own, so a failure stays alone. Every
+// caller is answered only after the COMMIT that holds its rows, so a write
+// is as durable as with one transaction each.
 
 // maxGroup bounds how many writes share one transaction.
 const maxGroup = 64
@@ -100,10 +100,9 @@ func (db *DB) writeLoop() {
 }
 
 // commitGroup runs and commits a group of writes and answers each. When
-// the transaction as a whole fails (BEGIN, a savepoint, COMMIT, or an
-// error that made SQLite roll everything back), nothing of it is saved,
-// so each write is run again in a transaction of its own and answered
-// with its own outcome.
+// the group's transaction fails (BEGIN, a write, COMMIT), nothing of it
+// is saved, so each write is run again in a transaction of its own and
+// answered with its own outcome.
 func (db *DB) commitGroup(group []*write) {
 	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
 	defer cancel()
@@ -137,34 +136,27 @@ func (db *DB) runAlone(w *write) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error { return w.fn(ctx, tx) })
 }
 
-// runGroup runs each write in its own savepoint of one transaction and
-// commits. It returns each write's error, or an error for the whole
-// transaction, which then saved nothing.
+// runGroup runs the writes in one transaction and commits. Writes rarely
+// fail (commands check their input first), so there are no savepoints:
+// when one write fails, the transaction is rolled back and the error is
+// returned, and commitGroup runs every write again on its own. It returns
+// an error for the whole transaction, which then saved nothing.
 func (db *DB) runGroup(ctx context.Context, group []*write) ([]error, error) {
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("beginning transaction: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	savepoint := tx.StmtContext(ctx, db.stmts.savepoint)
-	rollbackTo := tx.StmtContext(ctx, db.stmts.rollbackTo)
-	release := tx.StmtContext(ctx, db.stmts.release)
-	errs := make([]error, len(group))
 	for i, w := range group {
-		if _, err := savepoint.ExecContext(ctx); err != nil {
-			return nil, fmt.Errorf("starting savepoint: %w", err)
-		}
-		if errs[i] = w.fn(ctx, tx); errs[i] != nil {
-			if _, err := rollbackTo.ExecContext(ctx); err != nil {
-				return nil, fmt.Errorf("rolling back to savepoint: %w", err)
+		if err := w.fn(ctx, tx); err != nil {
+			if len(group) == 1 {
+				return []error{err}, nil // rolled back by the deferred Rollback; nothing to run again
 			}
-		}
-		if _, err := release.ExecContext(ctx); err != nil {
-			return nil, fmt.Errorf("releasing savepoint: %w", err)
+			return nil, fmt.Errorf("write %d of %d failed: %w", i+1, len(group), err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("committing: %w", dbErr(err))
 	}
-	return errs, nil
+	return make([]error, len(group)), nil
 }

@@ -57,9 +57,8 @@ func claimedKeys(t *testing.T, db *DB) []string {
 }
 
 // A group of writes commits together, except that a write that fails
-// leaves nothing, whether it failed alone (rolled back to its savepoint)
-// or took the whole transaction down (every write is then run again on
-// its own).
+// leaves nothing, whether it failed by itself or took the whole
+// transaction down: the others are then run again on their own.
 func TestCommitGroup(t *testing.T) {
 	failed := errors.New("failed on purpose")
 	tests := []struct {
