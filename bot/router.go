@@ -223,7 +223,7 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 		for i, c := range r.cmds {
 			names[i] = "/" + c.Name
 		}
-		return Reply{}, Errorf("", "There is no /%s. Commands: %s. Type /help for more.", req.Command, strings.Join(names, ", "))
+		return Reply{}, Errorf("", "There is no /%s. Commands: %s. The help command explains each.", req.Command, strings.Join(names, ", "))
 	}
 	st, err := r.Identify(ctx, req.Platform, req.UserID, req.Email)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 func Help(list func() []*bot.Command) *bot.Command {
 	return &bot.Command{
 		Name:    "help",
-		Summary: "List the commands, or explain one: /help trial.",
+		Summary: "List the commands, or explain one (help trial).",
 		Params: []bot.Param{
 			{Name: "command", Kind: bot.KindText, Positional: true, MaxLen: 40, Help: "a command name"},
 		},
@@ -28,7 +28,7 @@ func Help(list func() []*bot.Command) *bot.Command {
 						fmt.Fprintf(&b, "\n/%s — %s", cmd.Name, cmd.Summary)
 					}
 				}
-				return bot.Reply{Text: b.String(), Context: "Type /help <command> for its parameters and an example."}, nil
+				return bot.Reply{Text: b.String(), Context: "Give help a command name for its parameters and an example: help trial."}, nil
 			}
 			for _, cmd := range list() {
 				if cmd.Name == name {
