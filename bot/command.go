@@ -138,11 +138,12 @@ func kindWord(k Kind) string {
 
 // Call is one run of a command: who asked, when, and the parsed values.
 type Call struct {
-	Req    Request
-	Staff  storage.Staff
-	School storage.School
-	Now    time.Time
-	Values Values
+	Req      Request
+	Staff    storage.Staff
+	School   storage.School
+	Caseload []storage.Student // the students the caller may see and log for
+	Now      time.Time
+	Values   Values
 }
 
 // PressCall is one button press, with the identified staff member.

@@ -246,7 +246,7 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Now: sc.Now, Values: vals})
+	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals})
 }
 
 // HandlePress runs the command action behind a button.

@@ -368,8 +368,8 @@ func TestIsReleaseMatchesWords(t *testing.T) {
 			t.Errorf("to %q needs no handoff: %s", to, r.Text)
 		}
 	}
-	for _, to := range []string{"bus", "car-pickup", "parents", "Bus12"} {
-		if r := s.do("lee", "/transition S101 class "+to); to != "Bus12" && (!r.IsError || r.Param != "handoff") {
+	for _, to := range []string{"bus", "car-pickup", "parents", "Bus 12"} {
+		if r := s.do("lee", "/transition S101 class "+to); !r.IsError || r.Param != "handoff" {
 			t.Errorf("to %q needs a handoff: %+v", to, r)
 		}
 	}

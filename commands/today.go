@@ -17,11 +17,7 @@ func Today(d Deps) *bot.Command {
 		Summary:  "Your day: duties, early release, and the data still due for your students.",
 		Examples: []string{"/today"},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
-			caseload, err := d.Store.Caseload(ctx, c.Staff.ID)
-			if err != nil {
-				return bot.Reply{}, fmt.Errorf("loading caseload: %w", err)
-			}
-			day, err := today.Plan(ctx, d.Store, c.Staff, caseload, c.School, c.Now)
+			day, err := today.Plan(ctx, d.Store, c.Staff, c.Caseload, c.School, c.Now)
 			if err != nil {
 				return bot.Reply{}, err
 			}

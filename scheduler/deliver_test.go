@@ -80,15 +80,6 @@ type wait time.Duration
 func (w wait) Error() string             { return "slow down" }
 func (w wait) RetryAfter() time.Duration { return time.Duration(w) }
 func quiet() *slog.Logger                { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-func staffID(t *testing.T, db *sqlite.DB, h string) int64 {
-	t.Helper()
-	st, err := db.StaffByIdentity(context.Background(), storage.PlatformShell, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st.ID
-}
-
 func setup(t *testing.T) (*sqlite.DB, map[storage.Platform]scheduler.Sender, *recorder, *recorder) {
 	t.Helper()
 	db := storagetest.OpenSQLite(t)

@@ -144,7 +144,7 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	select {
 	case <-stopped:
 	case <-sctx.Done():
-		errs = append(errs, errors.New("Socket Mode or the Discord gateway did not stop in time"))
+		errs = append(errs, errors.New("slack socket mode or the discord gateway did not stop in time"))
 	}
 	for _, d := range s.drain {
 		errs = append(errs, d(sctx))
