@@ -216,17 +216,17 @@ func TestOtherTypes(t *testing.T) {
 			with(base("2026-11-09 13:00"), func(s *Session) { s.Type, s.Count = TypeFrequency, 4 }),
 		}, "count per session", 6, true},
 		{"frequency rate per hour", func() Goal { g := mk(TypeFrequency, 10); g.RatePerHour = true; return g }(), []Session{
-			with(base("2026-11-09 09:00"), func(s *Session) { s.Type, s.Count, s.Span = TypeFrequency, 6, 30 * time.Minute }),
+			with(base("2026-11-09 09:00"), func(s *Session) { s.Type, s.Count, s.Span = TypeFrequency, 6, 30*time.Minute }),
 		}, "rate per hour", 12, true},
 		{"a behavior to reduce", func() Goal { g := mk(TypeFrequency, 2); g.Decrease = true; return g }(), []Session{
 			with(base("2026-11-09 09:00"), func(s *Session) { s.Type, s.Count = TypeFrequency, 3 }),
 		}, "count per session", 3, false},
 		{"duration averages", mk(TypeDuration, 10), []Session{
-			with(base("2026-11-09 09:00"), func(s *Session) { s.Type, s.Duration = TypeDuration, 8*time.Minute + 30*time.Second }),
-			with(base("2026-11-09 13:00"), func(s *Session) { s.Type, s.Duration = TypeDuration, 9*time.Minute + 30*time.Second }),
+			with(base("2026-11-09 09:00"), func(s *Session) { s.Type, s.Duration = TypeDuration, 8*time.Minute+30*time.Second }),
+			with(base("2026-11-09 13:00"), func(s *Session) { s.Type, s.Duration = TypeDuration, 9*time.Minute+30*time.Second }),
 		}, "minutes", 9, false},
 		{"latency: less is better", mk(TypeLatency, 10), []Session{
-			with(base("2026-11-09 09:00"), func(s *Session) { s.Type, s.Latency = TypeLatency, 8 * time.Second }),
+			with(base("2026-11-09 09:00"), func(s *Session) { s.Type, s.Latency = TypeLatency, 8*time.Second }),
 		}, "seconds", 8, true},
 		{"task analysis: steps independent", func() Goal {
 			g := mk(TypeTaskAnalysis, 0)
@@ -262,7 +262,7 @@ func TestOtherTypes(t *testing.T) {
 
 func TestPromptFading(t *testing.T) {
 	s := summarize(t, Input{Goals: []Goal{trialGoal(4)}, Sessions: []Session{
-		trialSession(t, "2026-11-03 09:00", "+v +v -v +m"),  // previous week: mean (2+2+2+3)/4 = 2.25
+		trialSession(t, "2026-11-03 09:00", "+v +v -v +m"), // previous week: mean (2+2+2+3)/4 = 2.25
 		trialSession(t, "2026-11-10 09:00", "+i +i +v -g"), // this week: (0+0+2+1)/4 = 0.75
 		trialSession(t, "2026-11-16 09:00", "+f +f +f +f"), // after the period: ignored
 	}})
@@ -281,7 +281,9 @@ func TestPromptFading(t *testing.T) {
 
 func TestSessionsDue(t *testing.T) {
 	veterans := at(t, "2026-11-11 00:00")
-	noWednesday := func(d time.Time) bool { return d.Weekday() >= time.Monday && d.Weekday() <= time.Friday && !d.Equal(veterans) }
+	noWednesday := func(d time.Time) bool {
+		return d.Weekday() >= time.Monday && d.Weekday() <= time.Friday && !d.Equal(veterans)
+	}
 	tests := []struct {
 		name      string
 		schedule  Schedule
