@@ -120,6 +120,9 @@ type GoalStats struct {
 	Started    bool // false when the goal starts after the period
 	Phases     []Phase
 	Recorders  map[int64]int // sessions by staff id, in the period
+
+	loc       *time.Location
+	periodEnd day
 }
 
 // Unit names the value a goal of type t is charted and judged in.
@@ -148,7 +151,8 @@ func goalStats(g Goal, sessions []Session, cal calendar, first, last day, opt Op
 	if g.Type == "" {
 		g.Type = TypeTrials
 	}
-	gs := GoalStats{Goal: g, Unit: Unit(g), Recorders: map[int64]int{}, Phases: append([]Phase(nil), g.Phases...)}
+	gs := GoalStats{Goal: g, Unit: Unit(g), Recorders: map[int64]int{}, Phases: append([]Phase(nil), g.Phases...),
+		loc: cal.loc, periodEnd: last}
 	start, hasStart := parseDay(g.StartDate)
 	end, hasEnd := parseDay(g.EndDate)
 	if !hasStart {
