@@ -217,7 +217,7 @@ func goalStats(g Goal, sessions []Session, cal calendar, first, last day, opt Op
 	}
 
 	gs.due(cal, g, first, last, start, end, hasEnd)
-	gs.trend(first)
+	gs.trend(first, opt.MinPoints)
 	gs.aim(g, start, end, hasStart, hasEnd, cal.loc)
 	gs.Mastery = mastery(g, gs.History)
 	gs.judge(opt)
@@ -398,9 +398,10 @@ func mastery(g Goal, history []Point) Mastery {
 	return m
 }
 
-// trend fits the least-squares line through the period's points by day.
-func (gs *GoalStats) trend(first day) {
-	if len(gs.Points) < 2 {
+// trend fits the least-squares line through the period's points by day,
+// when there are at least minPoints of them.
+func (gs *GoalStats) trend(first day, minPoints int) {
+	if len(gs.Points) < max(2, minPoints) {
 		return
 	}
 	xs := make([]float64, len(gs.Points))
