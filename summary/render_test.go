@@ -40,7 +40,9 @@ func containsWord(text, word string) bool {
 	}
 }
 
-func isWordByte(b byte) bool { return b < 128 && (unicode.IsLetter(rune(b)) || unicode.IsDigit(rune(b))) }
+func isWordByte(b byte) bool {
+	return b < 128 && (unicode.IsLetter(rune(b)) || unicode.IsDigit(rune(b)))
+}
 
 func TestChannelPrivacy(t *testing.T) {
 	students := demoSummaries(t)
