@@ -147,7 +147,7 @@ func Unit(g Goal) string {
 
 // goalStats computes one goal's statistics; sessions are the goal's own,
 // any order, active or not.
-func goalStats(g Goal, sessions []Session, cal calendar, first, last day, opt Options) GoalStats {
+func goalStats(g Goal, sessions []*Session, cal calendar, first, last day, opt Options) GoalStats {
 	if g.Type == "" {
 		g.Type = TypeTrials
 	}
@@ -161,39 +161,40 @@ func goalStats(g Goal, sessions []Session, cal calendar, first, last day, opt Op
 	gs.Started = start <= last
 	prevFirst := cal.previous(first, last)
 
-	active := make([]Session, 0, len(sessions))
+	active := make([]dated, 0, len(sessions))
 	for _, s := range sessions {
 		if !s.Active || (s.Type != "" && s.Type != g.Type) {
 			continue
 		}
-		active = append(active, s)
+		active = append(active, dated{s, dayOf(s.At, cal.loc)})
 	}
-	sort.SliceStable(active, func(i, j int) bool { return active[i].At.Before(active[j].At) })
+	if !sort.SliceIsSorted(active, func(i, j int) bool { return active[i].At.Before(active[j].At) }) {
+		sort.SliceStable(active, func(i, j int) bool { return active[i].At.Before(active[j].At) })
+	}
 
 	// Prompt mix of the previous period, for prompt fading.
 	for _, s := range active {
-		d := dayOf(s.At, cal.loc)
-		if d >= prevFirst && d < first {
-			addPrompts(&gs.PrevPrompts, s)
+		if d := s.day; d >= prevFirst && d < first {
+			addPrompts(&gs.PrevPrompts, s.Session)
 		}
 	}
 	gs.HasPrevPrompts = total(gs.PrevPrompts) > 0
 	gs.PrevMeanPrompt = meanPrompt(gs.PrevPrompts)
 
 	gs.History = points(g, active, cal.loc, start, last)
-	for _, p := range gs.History {
+	for i, p := range gs.History { // History is in day order
 		if p.day >= first {
-			gs.Points = append(gs.Points, p)
+			gs.Points = gs.History[i:]
+			break
 		}
 	}
 	for _, s := range active {
-		d := dayOf(s.At, cal.loc)
-		if d < first || d > last || d < start {
+		if d := s.day; d < first || d > last || d < start {
 			continue
 		}
 		gs.Sessions++
 		gs.Recorders[s.StaffID]++
-		addPrompts(&gs.Prompts, s)
+		addPrompts(&gs.Prompts, s.Session)
 		gs.Count += s.Count
 		gs.Span += s.Span
 	}
@@ -268,10 +269,16 @@ func (gs *GoalStats) due(cal calendar, g Goal, first, last, start, end day, hasE
 	}
 }
 
+// dated is a session with its school day, worked out once.
+type dated struct {
+	*Session
+	day day
+}
+
 // points combines the active sessions (sorted by time) into session days
 // from the goal's start to last.
-func points(g Goal, sessions []Session, loc *time.Location, start, last day) []Point {
-	var out []Point
+func points(g Goal, sessions []dated, loc *time.Location, start, last day) []Point {
+	out := make([]Point, 0, len(sessions)) // most days have one session
 	var sumValue float64 // duration, latency, rating: summed, then averaged
 	flush := func() {
 		if len(out) == 0 {
@@ -295,7 +302,7 @@ func points(g Goal, sessions []Session, loc *time.Location, start, last day) []P
 	}
 	var prompts [storage.FullPhysical + 1]int
 	for _, s := range sessions {
-		d := dayOf(s.At, loc)
+		d := s.day
 		if d < start || d > last {
 			continue
 		}
@@ -310,7 +317,7 @@ func points(g Goal, sessions []Session, loc *time.Location, start, last day) []P
 		}
 		p := &out[len(out)-1]
 		p.Sessions++
-		addPrompts(&prompts, s)
+		addPrompts(&prompts, s.Session)
 		switch g.Type {
 		case TypeTrials:
 			for _, t := range s.Trials {
@@ -547,7 +554,7 @@ func promptPhases(g Goal, history []Point, loc *time.Location) []Phase {
 	return out
 }
 
-func addPrompts(into *[storage.FullPhysical + 1]int, s Session) {
+func addPrompts(into *[storage.FullPhysical + 1]int, s *Session) {
 	for _, t := range s.Trials {
 		if t.Prompt.Valid() {
 			into[t.Prompt]++

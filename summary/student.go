@@ -61,8 +61,9 @@ func Summarize(in Input) (Student, error) {
 	cal := calendar{loc: in.Period.Loc, schoolDay: in.SchoolDay}
 	out := Student{Student: in.Student, From: first.time(cal.loc), To: last.time(cal.loc)}
 
-	byGoal := map[int64][]Session{}
-	for _, s := range in.Sessions {
+	byGoal := map[int64][]*Session{}
+	for i := range in.Sessions {
+		s := &in.Sessions[i]
 		byGoal[s.GoalID] = append(byGoal[s.GoalID], s)
 	}
 	sessions := map[int64]int{}
