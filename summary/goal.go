@@ -279,7 +279,7 @@ type dated struct {
 // from the goal's start to last.
 func points(g Goal, sessions []dated, loc *time.Location, start, last day) []Point {
 	out := make([]Point, 0, len(sessions)) // most days have one session
-	var sumValue float64 // duration, latency, rating: summed, then averaged
+	var sumValue float64                   // duration, latency, rating: summed, then averaged
 	flush := func() {
 		if len(out) == 0 {
 			return
