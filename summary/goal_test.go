@@ -344,3 +344,14 @@ func TestLatencyOnTrack(t *testing.T) {
 		t.Errorf("progress %q mean %v trend %v stalled %v, want on track, 40, -35, false", gs.Progress, gs.Mean, gs.TrendPerWeek, gs.Stalled)
 	}
 }
+
+func TestWeekendPeriod(t *testing.T) {
+	s := summarize(t, Input{Goals: []Goal{trialGoal(1)}, Period: Period{From: at(t, "2026-11-14 00:00"), To: at(t, "2026-11-15 00:00"), Loc: testLoc}})
+	if s.SchoolDays != 0 || s.Goals[0].DaysDue != 0 || s.Goals[0].Progress != NotEnoughData {
+		t.Errorf("weekend: school days %d due %d progress %q", s.SchoolDays, s.Goals[0].DaysDue, s.Goals[0].Progress)
+	}
+	s = summarize(t, Input{Goals: []Goal{trialGoal(1)}})
+	if s.SchoolDays != 5 {
+		t.Errorf("a school week has %d school days", s.SchoolDays)
+	}
+}

@@ -12,6 +12,7 @@ import (
 type Student struct {
 	Student     storage.Student
 	From, To    time.Time // the period's first and last day, midnight school time
+	SchoolDays  int       // school days in the period; none means nothing was due
 	Goals       []GoalStats
 	Incidents   IncidentStats
 	Transitions TransitionStats
@@ -59,7 +60,8 @@ func Summarize(in Input) (Student, error) {
 	}
 	opt := in.Options.withDefaults()
 	cal := calendar{loc: in.Period.Loc, schoolDay: in.SchoolDay}
-	out := Student{Student: in.Student, From: first.time(cal.loc), To: last.time(cal.loc)}
+	out := Student{Student: in.Student, From: first.time(cal.loc), To: last.time(cal.loc),
+		SchoolDays: len(cal.dueDays(Schedule{}, first, last))}
 
 	byGoal := map[int64][]*Session{}
 	for i := range in.Sessions {

@@ -1,0 +1,52 @@
+package summary
+
+import (
+	"testing"
+
+	"parabot/storage"
+)
+
+func TestParseBaseline(t *testing.T) {
+	tests := []struct {
+		in   string
+		want float64
+		ok   bool
+	}{
+		{"35% correct at word level", 35, true},
+		{"1 of 5 opportunities (20%), one-word requests", 20, true},
+		{"11 of 52 letters", 100 * 11.0 / 52, true},
+		{"3/4 steps", 75, true},
+		{"3 minutes on average before leaving the carpet", 0, false},
+		{"", 0, false},
+		{"6 of 0", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseBaseline(tt.in)
+		if ok != tt.ok || !near(got, tt.want) {
+			t.Errorf("ParseBaseline(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestSessionsFromTrials(t *testing.T) {
+	when := at(t, "2026-11-09 09:00")
+	trial := func(id, entry int64, o storage.Outcome, p storage.Prompt, active bool) storage.Trial {
+		return storage.Trial{ID: id, EntryID: entry, GoalID: 1, StaffID: 3, At: when, Outcome: o, Prompt: p, Active: active}
+	}
+	ss := SessionsFromTrials([]storage.Trial{
+		trial(3, 20, storage.Incorrect, storage.Verbal, false),
+		trial(1, 10, storage.Correct, storage.Independent, true),
+		trial(2, 10, storage.Correct, storage.Gestural, true),
+		trial(4, 20, storage.Correct, storage.Model, false),
+	})
+	if len(ss) != 2 || ss[0].ID != 10 || len(ss[0].Trials) != 2 || !ss[0].Active || ss[1].Active || len(ss[1].Trials) != 2 {
+		t.Fatalf("sessions %+v", ss)
+	}
+	if ss[0].Trials[1].Prompt != storage.Gestural || ss[1].Trials[0].Outcome != storage.Incorrect {
+		t.Errorf("trial order lost: %+v", ss)
+	}
+	g := GoalOf(storage.Goal{ID: 1, Baseline: "35% correct", MasteryPercent: 80, Active: true})
+	if g.Type != TypeTrials || !g.HasBaseline || g.BaselineValue != 35 {
+		t.Errorf("GoalOf: %+v", g)
+	}
+}
