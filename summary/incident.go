@@ -18,7 +18,7 @@ type IncidentStats struct {
 	Injury      int
 	MaxSeverity int
 	ByDay       []IncidentDay // school days of the period with incidents, in order
-	// ByTimeOfDay counts incidents in the blocks of TimeBlocks.
+	// ByTimeOfDay counts incidents in the blocks of timeBlocks.
 	ByTimeOfDay []Count
 	// BySetting, ByAntecedent and Strategies are free text as logged
 	// (trimmed, compared without case), most frequent first. Channels
@@ -47,9 +47,9 @@ type Count struct {
 	N     int
 }
 
-// TimeBlocks are the parts of the school day incidents are grouped by,
+// timeBlocks are the parts of the school day incidents are grouped by,
 // as [start hour, end hour) in school time.
-var TimeBlocks = []struct {
+var timeBlocks = []struct {
 	Label      string
 	Start, End int
 }{
@@ -63,7 +63,7 @@ var TimeBlocks = []struct {
 func incidentStats(in []storage.Incident, cal calendar, first, last day) IncidentStats {
 	var st IncidentStats
 	prevFirst := cal.previous(first, last)
-	blocks := make([]int, len(TimeBlocks))
+	blocks := make([]int, len(timeBlocks))
 	setting, antecedent, strategies := counter{}, counter{}, counter{}
 	byDay := map[day]*IncidentDay{}
 	for _, x := range in {
@@ -101,7 +101,7 @@ func incidentStats(in []storage.Incident, cal calendar, first, last day) Inciden
 		bd.MaxSeverity = max(bd.MaxSeverity, x.Severity)
 		bd.TotalSeverity += x.Severity
 		h := x.At.In(cal.loc).Hour()
-		for i, b := range TimeBlocks {
+		for i, b := range timeBlocks {
 			if h >= b.Start && h < b.End {
 				blocks[i]++
 			}
@@ -119,7 +119,7 @@ func incidentStats(in []storage.Incident, cal calendar, first, last day) Inciden
 	sort.Slice(st.ByDay, func(i, j int) bool { return st.ByDay[i].Day.Before(st.ByDay[j].Day) })
 	for i, n := range blocks {
 		if n > 0 {
-			st.ByTimeOfDay = append(st.ByTimeOfDay, Count{TimeBlocks[i].Label, n})
+			st.ByTimeOfDay = append(st.ByTimeOfDay, Count{timeBlocks[i].Label, n})
 		}
 	}
 	st.BySetting, st.ByAntecedent, st.Strategies = setting.sorted(), antecedent.sorted(), strategies.sorted()

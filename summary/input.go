@@ -58,7 +58,8 @@ type Phase struct {
 // Mastery (storage.Goal's MasteryPercent, MasterySessions,
 // MasteryMinTrials) is judged on the type's session value: percent
 // correct for trials, percent of steps independent for task analysis
-// (both against MasteryPercent), and Target for the other types.
+// (both against MasteryPercent, with at least MasteryMinTrials trials or
+// steps on the day), and Target for the other types.
 type Goal struct {
 	storage.Goal
 	Type  Type
