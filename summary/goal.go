@@ -174,7 +174,7 @@ func goalStats(g Goal, sessions []*Session, cal calendar, first, last day, opt O
 
 	// Prompt mix of the previous period, for prompt fading.
 	for _, s := range active {
-		if d := s.day; d >= prevFirst && d < first {
+		if d := s.day; d >= prevFirst && d < first && d >= start {
 			addPrompts(&gs.PrevPrompts, s.Session)
 		}
 	}

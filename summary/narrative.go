@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
+
+	"parabot/storage"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -79,7 +82,7 @@ func (n *Narrator) Narrate(ctx context.Context, s Student, people People, staff 
 	if n == nil {
 		return Narrative{Reason: "no language model is configured"}
 	}
-	d := newDeidentifier(s.Student, people)
+	d := newDeidentifier(s.Student, withStaff(people, staff))
 	facts := d.scrub(factSheet(s, staff, d))
 	if term, ok := d.found(facts); ok { // cannot happen: scrub removed every term
 		n.log.Error("narrative facts still identify someone", "student_id", s.Student.ID, "term_length", len(term))
@@ -178,4 +181,21 @@ func staffPlaceholder(id int64, staff map[int64]StaffMember, d *deidentifier) st
 		return "a staff member"
 	}
 	return d.placeholderFor(term{person: fmt.Sprint("staff:", id), name: m.Name, role: roleWord(m.Role)})
+}
+
+// withStaff adds the staff of the summary who are missing from people, so
+// their names are scrubbed too.
+func withStaff(people People, staff map[int64]StaffMember) People {
+	known := map[int64]bool{}
+	for _, s := range people.Staff {
+		known[s.ID] = true
+	}
+	out := People{Students: people.Students, Staff: append([]storage.Staff(nil), people.Staff...)}
+	for id, m := range staff {
+		if !known[id] {
+			out.Staff = append(out.Staff, storage.Staff{ID: id, Name: m.Name, Role: m.Role})
+		}
+	}
+	sort.Slice(out.Staff, func(i, j int) bool { return out.Staff[i].ID < out.Staff[j].ID })
+	return out
 }

@@ -215,3 +215,26 @@ func FuzzScrub(f *testing.F) {
 		}
 	})
 }
+
+func TestNarrativeScrubsStaffOfTheSummary(t *testing.T) {
+	fake := &fakeLLM{answer: func(w http.ResponseWriter, r *http.Request, facts string) { reply(w, "Student A had a good week.") }}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	n := NewNarrator(NarratorConfig{BaseURL: srv.URL + "/v1", Model: "m", Timeout: 5 * time.Second})
+	in := demoWeek(t)[0]
+	in.Notes = append(in.Notes, storage.Note{StudentID: 1, StaffID: 4, At: at(t, "2026-11-13 15:00"), Text: "Chris and Jamie agree.", Active: true})
+	s, err := Summarize(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The roster passed lacks the staff: their names come from the summary's staff.
+	got := n.Narrate(context.Background(), s, People{Students: demoStudents}, demoStaff)
+	if got.Text != "Ava had a good week." {
+		t.Errorf("narrative %+v", got)
+	}
+	for _, name := range []string{"Chris", "Jamie", "Okafor", "Lee", "Rivera"} {
+		if containsWord(fake.bodies[0], name) {
+			t.Errorf("the request holds %q", name)
+		}
+	}
+}
