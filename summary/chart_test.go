@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -75,5 +76,23 @@ func BenchmarkChart(b *testing.B) {
 		if _, err := Chart(gs, ChartOptions{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestChartRanges(t *testing.T) {
+	one := summarize(t, Input{Goals: []Goal{trialGoal(5)}, Sessions: []Session{trialSession(t, "2026-11-11 09:00", "+i -v")}})
+	if _, err := Chart(one.Goals[0], ChartOptions{}); err != nil {
+		t.Errorf("one session day: %v", err)
+	}
+	if _, err := Chart(chartStats(t), ChartOptions{From: at(t, "2026-11-12 00:00")}); err != nil {
+		t.Errorf("from a later day: %v", err)
+	}
+	ticks := dayTicks{loc: testLoc}.Ticks(unix(at(t, "2026-11-08 12:00")), unix(at(t, "2026-11-13 12:00")))
+	var labels []string
+	for _, tk := range ticks {
+		labels = append(labels, tk.Label)
+	}
+	if got := strings.Join(labels, ","); got != "Nov 9,Nov 10,Nov 11,Nov 12,Nov 13" {
+		t.Errorf("day ticks %s", got)
 	}
 }

@@ -49,7 +49,28 @@ type Schedule struct {
 // prompt level, a new criterion), drawn as a line on the chart.
 type Phase struct {
 	Start time.Time
+	// Label is written on the chart, which may be posted to a channel:
+	// a short phrase like "criterion 90%", never a name.
 	Label string
+}
+
+// DayPeriod is the one school day of now, for the daily summary.
+func DayPeriod(now time.Time, loc *time.Location) Period {
+	return Period{From: now, To: now, Loc: loc}
+}
+
+// WeekPeriod is Monday to Friday of now's week, for the weekly summary.
+func WeekPeriod(now time.Time, loc *time.Location) Period {
+	d := dayOf(now, loc)
+	monday := d - day((int(d.weekday())+6)%7)
+	return Period{From: monday.time(loc), To: (monday + 4).time(loc), Loc: loc}
+}
+
+// MonthPeriod is the calendar month of now.
+func MonthPeriod(now time.Time, loc *time.Location) Period {
+	t := now.In(loc)
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
+	return Period{From: first, To: first.AddDate(0, 1, -1), Loc: loc}
 }
 
 // Goal is one IEP goal as summaries judge it: storage's goal plus its

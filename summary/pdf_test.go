@@ -88,3 +88,17 @@ func BenchmarkReport(b *testing.B) {
 		}
 	}
 }
+
+func TestReportWithoutData(t *testing.T) {
+	s := summarize(t, Input{})
+	var buf bytes.Buffer
+	if err := Report(&buf, s, ReportOptions{GeneratedAt: at(t, "2026-11-16 08:00"), Uncompressed: true}); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, buf.Bytes())
+	for _, want := range []string{"Ava Brooks (S101)", "No transitions were recorded in this period.", "No goal data was recorded in this period.", "Incidents: none."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("empty report lacks %q", want)
+		}
+	}
+}

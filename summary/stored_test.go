@@ -2,6 +2,7 @@ package summary
 
 import (
 	"testing"
+	"time"
 
 	"parabot/storage"
 )
@@ -48,5 +49,29 @@ func TestSessionsFromTrials(t *testing.T) {
 	g := GoalOf(storage.Goal{ID: 1, Baseline: "35% correct", MasteryPercent: 80, Active: true})
 	if g.Type != TypeTrials || !g.HasBaseline || g.BaselineValue != 35 {
 		t.Errorf("GoalOf: %+v", g)
+	}
+}
+
+func TestPeriods(t *testing.T) {
+	day := func(p Period) string {
+		return p.From.In(testLoc).Format("Mon 2006-01-02") + " " + p.To.In(testLoc).Format("Mon 2006-01-02")
+	}
+	for _, tt := range []struct {
+		p    Period
+		want string
+	}{
+		{WeekPeriod(at(t, "2026-11-11 15:30"), testLoc), "Mon 2026-11-09 Fri 2026-11-13"},
+		{WeekPeriod(at(t, "2026-11-09 00:00"), testLoc), "Mon 2026-11-09 Fri 2026-11-13"},
+		{WeekPeriod(at(t, "2026-11-15 23:59"), testLoc), "Mon 2026-11-09 Fri 2026-11-13"},
+		{DayPeriod(at(t, "2026-11-11 15:30"), testLoc), "Wed 2026-11-11 Wed 2026-11-11"},
+		{MonthPeriod(at(t, "2026-02-11 15:30"), testLoc), "Sun 2026-02-01 Sat 2026-02-28"},
+	} {
+		if got := day(tt.p); got != tt.want {
+			t.Errorf("period %s, want %s", got, tt.want)
+		}
+	}
+	// 01:00 UTC on Nov 10 is still Monday Nov 9 at school.
+	if got := day(WeekPeriod(time.Date(2026, 11, 10, 1, 0, 0, 0, time.UTC), testLoc)); got != "Mon 2026-11-09 Fri 2026-11-13" {
+		t.Errorf("week in the school's zone: %s", got)
 	}
 }
