@@ -242,3 +242,41 @@ func (t dayTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	return out
 }
+
+// ChartFile is one goal's chart, named for attaching: the student's code
+// and the goal's code ("S101-G1.png"), never a name, so it may go to a
+// channel.
+type ChartFile struct {
+	Name string
+	PNG  []byte
+}
+
+// Charts draws every goal of a student's summary that has data.
+func Charts(s Student, opt ChartOptions) ([]ChartFile, error) {
+	var out []ChartFile
+	for _, g := range s.Goals {
+		if len(g.History) == 0 {
+			continue
+		}
+		png, err := Chart(g, opt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ChartFile{Name: fileSafe(s.Student.Code) + "-" + fileSafe(g.Goal.Code) + ".png", PNG: png})
+	}
+	return out, nil
+}
+
+// fileSafe keeps letters, digits, dash and underscore.
+func fileSafe(s string) string {
+	var b []rune
+	for _, r := range s {
+		if r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+			b = append(b, r)
+		}
+	}
+	if len(b) == 0 {
+		return "x"
+	}
+	return string(b)
+}

@@ -96,3 +96,26 @@ func TestChartRanges(t *testing.T) {
 		t.Errorf("day ticks %s", got)
 	}
 }
+
+func TestCharts(t *testing.T) {
+	s := demoSummaries(t)[0]
+	s.Goals = append(s.Goals, GoalStats{Goal: Goal{Goal: s.Goals[0].Goal.Goal}}) // a goal with no data: no chart
+	s.Goals[len(s.Goals)-1].Goal.Code = "G9"
+	files, err := Charts(s, ChartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+		if _, err := png.Decode(bytes.NewReader(f.PNG)); err != nil {
+			t.Errorf("%s is not a PNG: %v", f.Name, err)
+		}
+	}
+	if got := strings.Join(names, ","); got != "S101-G1.png,S101-G2.png,S101-G3.png,S101-G4.png" {
+		t.Errorf("chart files %s", got)
+	}
+	if fileSafe("../S1 01") != "S101" {
+		t.Errorf("fileSafe kept path characters: %q", fileSafe("../S1 01"))
+	}
+}
