@@ -207,8 +207,8 @@ func typeName(t Type) string {
 	return string(t)
 }
 
-// dayTicks marks school-time midnights: every day for a short range, every
-// week (Mondays) or every month for longer ones.
+// dayTicks marks school-time midnights: a label every day for a week or
+// so, on Mondays up to ten weeks, on the first of the month beyond.
 type dayTicks struct{ loc *time.Location }
 
 // Ticks implements plot.Ticker.
@@ -225,9 +225,9 @@ func (t dayTicks) Ticks(lo, hi float64) []plot.Tick {
 		date := d.time(t.loc)
 		var major bool
 		switch {
-		case span <= 14:
+		case span <= 8:
 			major = true
-		case span <= 120:
+		case span <= 70:
 			major = d.weekday() == time.Monday
 		default:
 			major = date.Day() == 1
@@ -235,7 +235,7 @@ func (t dayTicks) Ticks(lo, hi float64) []plot.Tick {
 		label := ""
 		if major {
 			label = date.Format("Jan 2")
-		} else if span > 120 && d.weekday() != time.Monday {
+		} else if span > 70 && d.weekday() != time.Monday {
 			continue // no minor tick for every day of a long range
 		}
 		out = append(out, plot.Tick{Value: at, Label: label})

@@ -540,16 +540,26 @@ func (gs *GoalStats) stall(opt Options) {
 	gs.Stalled = b <= 1e-9
 }
 
-// promptPhases marks the days where the most used prompt level changed.
+// promptPhases marks the days where the most used prompt level changed
+// and stayed changed for at least three session days, so one odd day
+// draws no line.
 func promptPhases(g Goal, history []Point, loc *time.Location) []Phase {
-	if g.Type != TypeTrials && g.Type != TypeTaskAnalysis {
+	if (g.Type != TypeTrials && g.Type != TypeTaskAnalysis) || len(history) == 0 {
 		return nil
 	}
+	const sustained = 3
 	var out []Phase
-	for i := 1; i < len(history); i++ {
-		if history[i].Prompt != history[i-1].Prompt {
-			out = append(out, Phase{Start: history[i].day.time(loc), Label: history[i].Prompt.String()})
+	cur := history[0].Prompt
+	for i := 1; i < len(history); {
+		j := i
+		for j < len(history) && history[j].Prompt == history[i].Prompt {
+			j++
 		}
+		if history[i].Prompt != cur && j-i >= sustained {
+			cur = history[i].Prompt
+			out = append(out, Phase{Start: history[i].day.time(loc), Label: cur.String()})
+		}
+		i = j
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -273,9 +274,40 @@ func TestPromptFading(t *testing.T) {
 	if g.PrevPrompts[storage.Model] != 1 || g.Prompts[storage.Gestural] != 1 || g.Prompts[storage.FullPhysical] != 0 {
 		t.Errorf("mix %v, previous %v", g.Prompts, g.PrevPrompts)
 	}
-	// The most used level moved from verbal to independent: one phase line.
-	if len(g.Phases) != 1 || g.Phases[0].Label != "independent" || g.Phases[0].Start.Format("2006-01-02") != "2026-11-10" {
-		t.Errorf("phases %+v, want one on 2026-11-10 to independent", g.Phases)
+}
+
+func TestPromptPhases(t *testing.T) {
+	tests := []struct {
+		name  string
+		modes string // the most used prompt of each school day from Nov 9
+		want  []string
+	}{
+		{"a sustained change", "vvviii", []string{"2026-11-12 independent"}},
+		{"one odd day", "vvivv", nil},
+		{"two changes", "fffvvvvii", []string{"2026-11-12 verbal"}},
+		{"down and back", "mmmgggmmm", []string{"2026-11-12 gestural", "2026-11-17 model"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ss []Session
+			d := at(t, "2026-11-09 09:00")
+			for i := range len(tt.modes) {
+				for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+					d = d.AddDate(0, 0, 1)
+				}
+				ss = append(ss, trialSession(t, d.Format("2006-01-02 15:04"), "+"+tt.modes[i:i+1]))
+				d = d.AddDate(0, 0, 1)
+			}
+			in := Input{Goals: []Goal{trialGoal(1)}, Sessions: ss,
+				Period: Period{From: at(t, "2026-11-09 00:00"), To: at(t, "2026-11-27 00:00"), Loc: testLoc}}
+			var got []string
+			for _, p := range summarize(t, in).Goals[0].Phases {
+				got = append(got, p.Start.Format("2006-01-02")+" "+p.Label)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("phases %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 
