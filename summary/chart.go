@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -93,6 +94,7 @@ func Chart(gs GoalStats, opt ChartOptions) ([]byte, error) {
 		p.Add(target)
 		legend.Add("criterion", target)
 	}
+	lastLabel := math.Inf(-1)
 	for _, ph := range gs.Phases {
 		x := unix(ph.Start) - 43200 // between the day before and the day itself
 		if x <= xmin || x >= xmax {
@@ -104,6 +106,10 @@ func Chart(gs GoalStats, opt ChartOptions) ([]byte, error) {
 		}
 		line.Color, line.Width = phaseColor, vg.Points(1)
 		p.Add(line)
+		if x-lastLabel < (xmax-xmin)/8 { // too close to the last label to read
+			continue
+		}
+		lastLabel = x
 		lab, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: ymax}}, Labels: []string{" " + ph.Label}})
 		if err != nil {
 			return nil, fmt.Errorf("labelling a phase of %s: %w", gs.Goal.Code, err)
