@@ -117,6 +117,14 @@ func TestUndoneExcluded(t *testing.T) {
 	if g.Prompts[storage.FullPhysical] != 0 {
 		t.Errorf("undone prompts counted: %v", g.Prompts)
 	}
+
+	old := trialGoal(5)
+	old.Active = false
+	note := storage.Note{StudentID: 1, At: at(t, "2026-11-10 15:00"), Text: "undone note", Active: false}
+	s = summarize(t, Input{Goals: []Goal{old}, Notes: []storage.Note{note}, Sessions: []Session{trialSession(t, "2026-11-09 09:00", "+i")}})
+	if len(s.Goals) != 0 || len(s.Notes) != 0 || len(s.Recorders) != 0 {
+		t.Errorf("inactive goal or note kept: %d goals, %d notes, %d recorders", len(s.Goals), len(s.Notes), len(s.Recorders))
+	}
 }
 
 func TestGoalStartedMidPeriod(t *testing.T) {

@@ -124,7 +124,9 @@ type Session struct {
 	GoalID  int64
 	StaffID int64
 	At      time.Time
-	Type    Type
+	// Type is the goal's type when the session was logged; a session of
+	// another type than its goal's is left out, and empty means the goal's.
+	Type Type
 	// Trials: each trial's outcome and prompt level, in the order run.
 	Trials []storage.TrialResult
 	// Frequency: the count, and the span observed (zero when not timed).
