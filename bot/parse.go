@@ -30,6 +30,8 @@ type Scope struct {
 	School func() []storage.Student
 	// Goals lists a student's goals.
 	Goals func(studentID int64) ([]storage.Goal, error)
+	// Codes are the school's data-sheet codes; nil means DefaultCodes.
+	Codes Codes
 }
 
 // word is one word of typed text, with where it stands in the text.
@@ -127,7 +129,29 @@ func Split(cmd *Command, text string) (positional []word, named map[string]strin
 		current, parts = "", nil
 		return nil
 	}
-	for _, w := range words(text) {
+	ws := words(text)
+	for i := 0; i < len(ws); i++ {
+		w := ws[i]
+		if n, value := timePhrase(cmd, ws[i:]); n > 0 {
+			// "at 10:15" or "20m ago": the time, wherever it stands.
+			if err := flush(); err != nil {
+				return nil, nil, err
+			}
+			current, parts = "at", []word{{text: value, start: ws[i].start, end: ws[i+n-1].end, quoted: true}}
+			if err := flush(); err != nil {
+				return nil, nil, err
+			}
+			i += n - 1
+			continue
+		}
+		if comment := commentParam(cmd); comment != "" && w.text == "--" && !w.quoted && i+1 < len(ws) && isComment(cmd, text[ws[i+1].start:]) {
+			// A trailing "-- was tired" is a short comment.
+			if err := flush(); err != nil {
+				return nil, nil, err
+			}
+			current, parts = comment, []word{{text: strings.TrimSpace(text[ws[i+1].start:]), quoted: true}}
+			break
+		}
 		if name, keyLen, ok := namedWord(cmd, w.text); ok && !w.quoted {
 			if err := flush(); err != nil {
 				return nil, nil, err
@@ -157,6 +181,75 @@ func Split(cmd *Command, text string) (positional []word, named map[string]strin
 		return nil, nil, err
 	}
 	return positional, named, nil
+}
+
+// timeRef is a fixed instant for telling whether words read as a time at
+// all; the caller's own clock checks the value later.
+var timeRef = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+
+// timePhrase recognises a time typed without "at=" at the start of ws:
+// "at 10:15", "at yesterday 9:00", "20m ago", "20 min ago". It returns how
+// many words the phrase takes and the time's text, or 0 when ws does not
+// start with one or cmd takes no time.
+func timePhrase(cmd *Command, ws []word) (int, string) {
+	if p, ok := cmd.Param("at"); !ok || p.Kind != KindTime || len(ws) == 0 || ws[0].quoted {
+		return 0, ""
+	}
+	isTime := func(s string) bool {
+		_, err := parseTime(strings.ToLower(s), timeRef)
+		return err == nil
+	}
+	join := func(ws []word) string {
+		parts := make([]string, len(ws))
+		for i, w := range ws {
+			if w.quoted {
+				return ""
+			}
+			parts[i] = w.text
+		}
+		return strings.Join(parts, " ")
+	}
+	if strings.EqualFold(ws[0].text, "at") {
+		for n := min(3, len(ws)-1); n >= 1; n-- {
+			if v := join(ws[1 : 1+n]); v != "" && isTime(v) {
+				return n + 1, v
+			}
+		}
+		return 0, ""
+	}
+	for n := 2; n <= min(3, len(ws)); n++ {
+		if !strings.EqualFold(ws[n-1].text, "ago") {
+			continue
+		}
+		if v := join(ws[:n]); v != "" && isTime(v) {
+			return n, v
+		}
+	}
+	return 0, ""
+}
+
+// commentParam is the parameter a trailing "-- comment" goes to: the one
+// named or aliased "note", or "" when cmd has none.
+func commentParam(cmd *Command) string {
+	for _, p := range cmd.Params {
+		if p.Kind == KindText && !p.Positional && (p.Name == "note" || slices.Contains(p.Aliases, "note")) {
+			return p.Name
+		}
+	}
+	return ""
+}
+
+// isComment tells a comment after "--" from trial codes: in a command
+// that takes trials, "+ -- +" is three trials, "+ -- was tired" one trial
+// and a comment.
+func isComment(cmd *Command, rest string) bool {
+	for _, p := range cmd.Params {
+		if p.Kind == KindTrials {
+			_, err := ParseTrials(rest, nil)
+			return err != nil
+		}
+	}
+	return true
 }
 
 // namedWord recognises "name=..." or "name:..." for a parameter of cmd,
@@ -197,6 +290,9 @@ func Raw(cmd *Command, text string) (map[string]string, error) {
 		}
 		if _, ok := named[p.Name]; ok {
 			continue // given by name; later words go to later parameters
+		}
+		if i+1 < len(pos) && !pos[i].quoted && slices.Contains(p.Leads, strings.ToLower(pos[i].text)) {
+			i++ // "to speech": the word that leads the value is not part of it
 		}
 		last := j == len(positional)-1
 		if last && (p.Kind == KindText || p.Kind == KindTrials || p.Kind == KindList) {
@@ -257,7 +353,7 @@ func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
 				if ue.Param == "" {
 					ue.Param = p.Name
 				}
-				ue.Msg += "\nUsage: " + cmd.Usage()
+				ue.Msg += "\n" + cmd.Hint()
 				return nil, ue
 			}
 			return nil, err
@@ -287,9 +383,9 @@ func parseValue(p Param, s string, vals Values, sc *Scope) (any, error) {
 		}
 		return ResolveGoal(s, st, sc)
 	case KindTrials:
-		return ParseTrials(s)
+		return ParseTrials(s, sc.Codes)
 	case KindPrompt:
-		return ParsePrompt(s)
+		return parsePrompt(s, sc.Codes)
 	case KindTime:
 		return ParseTime(s, sc)
 	case KindDuration:
@@ -418,77 +514,37 @@ func ResolveGoal(q string, st storage.Student, sc *Scope) (storage.Goal, error) 
 	return storage.Goal{}, Errorf("goal", "Goal %q not found for %s — their goals are %s.", q, st.Label(), strings.Join(codes, ", "))
 }
 
+// promptCodes are the names of the prompt levels, accepted whatever the
+// school's codes; the codes themselves come from Codes.
 var promptCodes = map[string]storage.Prompt{
-	"i": storage.Independent, "ind": storage.Independent, "independent": storage.Independent,
-	"g": storage.Gestural, "gestural": storage.Gestural, "gesture": storage.Gestural,
-	"v": storage.Verbal, "verbal": storage.Verbal,
-	"m": storage.Model, "model": storage.Model, "modeling": storage.Model,
-	"pp": storage.PartialPhysical, "partial": storage.PartialPhysical, "partialphysical": storage.PartialPhysical,
-	"fp": storage.FullPhysical, "full": storage.FullPhysical, "fullphysical": storage.FullPhysical,
+	"ind": storage.Independent, "independent": storage.Independent,
+	"gestural": storage.Gestural, "gesture": storage.Gestural,
+	"verbal": storage.Verbal,
+	"model":  storage.Model, "modeling": storage.Model,
+	"partial": storage.PartialPhysical, "partialphysical": storage.PartialPhysical, "physical": storage.PartialPhysical,
+	"full": storage.FullPhysical, "fullphysical": storage.FullPhysical,
 }
 
 // PromptHelp lists the prompt codes for messages and /help.
-const PromptHelp = "i (independent), g (gestural), v (verbal), m (model), pp (partial physical), fp (full physical)"
+const PromptHelp = "i (independent), g/gp (gestural), v/vp (verbal), m (model), p/pp (partial physical), fp (full physical)"
 
-// TrialHelp explains the trial codes for messages and /help.
-const TrialHelp = "+ correct independent, - incorrect, 0 no response, a prompt code (g v m pp fp) for a prompted correct, or +v / -v to give both"
+// TrialHelp explains the trial codes in one line; /help trial lists the
+// school's codes in full.
+const TrialHelp = "one code a trial: + correct, - incorrect, 0 no response, a prompt (VP, GP, M, P, FP) for a prompted correct, or a count like 3/5"
 
-// ParsePrompt reads a prompt level.
+// ParsePrompt reads a prompt level by name or default code.
 func ParsePrompt(s string) (storage.Prompt, error) {
-	if p, ok := promptCodes[fold(s)]; ok {
+	return parsePrompt(s, nil)
+}
+
+func parsePrompt(s string, codes Codes) (storage.Prompt, error) {
+	if codes == nil {
+		codes = DefaultCodes()
+	}
+	if p, ok := codes.prompt(s); ok {
 		return p, nil
 	}
 	return 0, Errorf("prompt", "%q is not a prompt level; use %s.", s, PromptHelp)
-}
-
-// ParseTrials reads trial results such as "+ + v - +", "+,-,0" or
-// "++v-+". Each word is one trial code; a word that is not one code is
-// read as a run of one-letter codes.
-func ParseTrials(s string) ([]storage.TrialResult, error) {
-	words := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
-	var out []storage.TrialResult
-	for _, w := range words {
-		if r, ok := trialCode(strings.ToLower(w)); ok {
-			out = append(out, r)
-			continue
-		}
-		for _, c := range strings.ToLower(w) {
-			r, ok := trialCode(string(c))
-			if !ok {
-				return nil, Errorf("trials", "%q is not a trial code; use %s.", w, TrialHelp)
-			}
-			out = append(out, r)
-		}
-	}
-	if len(out) == 0 {
-		return nil, Errorf("trials", "No trials given; use %s.", TrialHelp)
-	}
-	if len(out) > MaxTrials {
-		return nil, Errorf("trials", "That is %d trials; log at most %d at once.", len(out), MaxTrials)
-	}
-	return out, nil
-}
-
-func trialCode(w string) (storage.TrialResult, bool) {
-	switch w {
-	case "+", "c":
-		return storage.TrialResult{Outcome: storage.Correct, Prompt: storage.Independent}, true
-	case "-":
-		return storage.TrialResult{Outcome: storage.Incorrect, Prompt: storage.Independent}, true
-	case "0", "nr":
-		return storage.TrialResult{Outcome: storage.NoResponse, Prompt: storage.Independent}, true
-	}
-	outcome := storage.Correct
-	if strings.HasPrefix(w, "+") {
-		w = w[1:]
-	} else if strings.HasPrefix(w, "-") {
-		outcome, w = storage.Incorrect, w[1:]
-	}
-	switch w {
-	case "i", "g", "v", "m", "pp", "fp":
-		return storage.TrialResult{Outcome: outcome, Prompt: promptCodes[w]}, true
-	}
-	return storage.TrialResult{}, false
 }
 
 // ParseDuration reads 90s, 5m, 1h30m, "5 min" or a bare number of

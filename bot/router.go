@@ -34,7 +34,20 @@ type Router struct {
 
 	emailLookup map[storage.Platform]func(ctx context.Context, userID string) (string, error)
 	observe     func(Outcome)
+	codes       Codes
 }
+
+// SetCodes sets the data-sheet codes trials are typed with (the
+// PARABOT_TRIAL_CODES setting); nil keeps DefaultCodes.
+func (r *Router) SetCodes(c Codes) {
+	if c == nil {
+		c = DefaultCodes()
+	}
+	r.codes = c
+}
+
+// Codes returns the data-sheet codes in use.
+func (r *Router) Codes() Codes { return r.codes }
 
 // Outcome describes one handled command or button press, for metrics.
 type Outcome struct {
@@ -61,6 +74,7 @@ func NewRouter(store storage.Store, log *slog.Logger, now func() time.Time, cmds
 		caseload:    map[int64]cached[[]storage.Student]{},
 		goals:       map[int64]cached[[]storage.Goal]{},
 		schools:     map[int64]cached[storage.School]{},
+		codes:       DefaultCodes(),
 	}
 	for _, c := range cmds {
 		r.byName[c.Name] = c
@@ -189,6 +203,7 @@ func (r *Router) Scope(ctx context.Context, st storage.Staff) (*Scope, storage.S
 		Now:      r.now().In(loc),
 		Loc:      loc,
 		Caseload: caseload,
+		Codes:    r.codes,
 		School: func() []storage.Student {
 			all, err := r.store.Students(ctx, st.SchoolID)
 			if err != nil {
@@ -246,7 +261,7 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals})
+	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes})
 }
 
 // HandlePress runs the command action behind a button.

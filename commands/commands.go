@@ -50,6 +50,21 @@ func atParam() bot.Param {
 		Help: "when it happened: now, 10:15, 2:30pm, -20m, yesterday 14:00 (1:00-6:59 mean pm)"}
 }
 
+// commentParam is the short comment any log may carry: note=was tired,
+// or a trailing "-- was tired".
+func commentParam() bot.Param {
+	return bot.Param{Name: "note", Kind: bot.KindText, MaxLen: 200, Aliases: []string{"comment"},
+		Help: "a short comment: note=was tired, or end the line with -- was tired"}
+}
+
+// withComment adds a comment to a name-free summary line.
+func withComment(summary, comment string) string {
+	if comment == "" {
+		return summary
+	}
+	return summary + " Note: " + comment
+}
+
 // logged builds the confirmation reply with an Undo button.
 func logged(e storage.Entry) bot.Reply {
 	return bot.Reply{

@@ -39,7 +39,8 @@ func Incident(d Deps) *bot.Command {
 			{Name: "seclusion", Kind: bot.KindBool, Default: "no", Help: "was the student secluded (yes/no)"},
 			{Name: "others", Kind: bot.KindList, MaxLen: 20, Aliases: []string{"with"},
 				Help: "other students involved, by code only, comma-separated"},
-			{Name: "notes", Kind: bot.KindText, MaxLen: 2000, Help: "anything else"},
+			{Name: "notes", Kind: bot.KindText, MaxLen: 2000, Aliases: []string{"note", "comment"},
+				Help: "anything else: notes=was tired, or end the line with -- was tired"},
 		},
 		Examples: []string{
 			"/incident S101 threw a pencil at a peer antecedent=asked to start math consequence=break in calm corner severity=2",

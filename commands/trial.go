@@ -22,10 +22,12 @@ func Trial(d Deps) *bot.Command {
 			{Name: "trials", Kind: bot.KindTrials, Required: true, Positional: true,
 				Help: bot.TrialHelp},
 			atParam(),
+			commentParam(),
 		},
 		Examples: []string{
 			"/trial S101 G2 + + v - +",
-			"/trial Ava G1 +,+,+g,0 at=10:15",
+			"/trial Ava G1 VP GP I NR at 10:15",
+			"/trial Liam G2 3/5 20m ago -- was tired",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
 			st, goal := c.Values.Student("student"), c.Values.Goal("goal")
@@ -37,6 +39,7 @@ func Trial(d Deps) *bot.Command {
 					st.Label(), goal.Code, when(at, c.Now), TrialTally(results)),
 				LoggedAt: c.Now,
 			}
+			b.Summary = withComment(b.Summary, c.Values.Text("note"))
 			e, err := d.Store.LogTrials(ctx, b, nil)
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("logging trials: %w", err)

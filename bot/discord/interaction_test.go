@@ -130,16 +130,16 @@ func TestCommandWithOptions(t *testing.T) {
 	checkLogs(t, e.logs, "interaction-token-", "Ava", "Brooks", "was tired")
 }
 
-func TestCommandErrorsShowUsage(t *testing.T) {
+func TestCommandErrorsShowAnExample(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
 		options []map[string]any
 		want    []string
 	}{
-		{"missing trials", []map[string]any{opt("student", 3, "S101"), opt("goal", 3, "G1")}, []string{"Missing trials", "Usage: /log"}},
-		{"student not on caseload", []map[string]any{opt("student", 3, "S103"), opt("goal", 3, "G7"), opt("trials", 3, "+")}, []string{"not on your caseload", "Usage: /log"}},
-		{"goal of another student", []map[string]any{opt("student", 3, "S102"), opt("goal", 3, "G2"), opt("trials", 3, "+")}, []string{`Goal "G2" not found`, "Usage: /log"}},
+		{"missing trials", []map[string]any{opt("student", 3, "S101"), opt("goal", 3, "G1")}, []string{"Missing trials", "Example: /log"}},
+		{"student not on caseload", []map[string]any{opt("student", 3, "S103"), opt("goal", 3, "G7"), opt("trials", 3, "+")}, []string{"not on your caseload", "Example: /log"}},
+		{"goal of another student", []map[string]any{opt("student", 3, "S102"), opt("goal", 3, "G2"), opt("trials", 3, "+")}, []string{`Goal "G2" not found`, "Example: /log"}},
 		{"time in the future", []map[string]any{opt("student", 3, "S101"), opt("goal", 3, "G1"), opt("trials", 3, "+"), opt("at", 3, "23:59")}, []string{"in the future"}},
 		{"bad duration", []map[string]any{opt("student", 3, "S101"), opt("goal", 3, "G1"), opt("trials", 3, "+"), opt("lasted", 3, "forever")}, []string{"not a duration"}},
 	}
