@@ -295,7 +295,7 @@ func Raw(cmd *Command, text string) (map[string]string, error) {
 			i++ // "to speech": the word that leads the value is not part of it
 		}
 		last := j == len(positional)-1
-		if last && (p.Kind == KindText || p.Kind == KindTrials || p.Kind == KindList) {
+		if last && (p.Kind == KindText || p.Kind == KindTrials || p.Kind == KindList || p.Kind == KindStudent) {
 			raw[p.Name] = span(text, pos[i:])
 			i = len(pos)
 			break
@@ -463,33 +463,63 @@ func matchStudents(q string, list []storage.Student) []storage.Student {
 }
 
 // ResolveStudent finds one student of the caseload by code, initials or
-// first name.
+// first name. A miss names the closest students of the caseload (never the
+// whole caseload) and offers them as choices; so does an ambiguous name.
 func ResolveStudent(q string, sc *Scope) (storage.Student, error) {
 	m := matchStudents(q, sc.Caseload)
 	switch len(m) {
 	case 1:
 		return m[0], nil
 	case 0:
-		if sc.School != nil && len(matchStudents(q, sc.School())) > 0 {
-			return storage.Student{}, Errorf("student", "%q is not on your caseload. Your students: %s.", q, studentList(sc.Caseload))
-		}
-		if len(sc.Caseload) == 0 {
+		near := closest(q, sc.Caseload, maxSuggestions)
+		var msg string
+		switch {
+		case len(sc.Caseload) == 0:
 			return storage.Student{}, Errorf("student", "No student matches %q, and you have no students assigned; ask your teacher or admin to add them.", q)
+		case sc.School != nil && len(matchStudents(q, sc.School())) > 0:
+			msg = fmt.Sprintf("%q is not on your caseload.", q)
+		default:
+			msg = fmt.Sprintf("No student on your caseload matches %q.", q)
 		}
-		return storage.Student{}, Errorf("student", "No student matches %q. Your students: %s.", q, studentList(sc.Caseload))
+		switch {
+		case len(near) > 0 && !strings.HasPrefix(msg, fmt.Sprintf("%q is not", q)):
+			msg += " Did you mean " + orList(near) + "?"
+		case len(sc.Caseload) <= maxSuggestions:
+			near = sc.Caseload
+			msg += " Your students: " + studentList(near) + "."
+		default:
+			near = nil
+			msg += fmt.Sprintf(" You have %d students; type a code, initials or first name.", len(sc.Caseload))
+		}
+		return storage.Student{}, &UserError{Param: "student", Msg: msg, Choices: studentChoices(near)}
 	}
-	return storage.Student{}, Errorf("student", "%q matches %d students: %s. Use the code.", q, len(m), studentList(m))
+	shown := m[:min(len(m), maxSuggestions)]
+	msg := fmt.Sprintf("%q matches %d students: %s. Choose one or use the code.", q, len(m), studentList(shown))
+	if len(m) > len(shown) {
+		msg = fmt.Sprintf("%q matches %d students; the first %d: %s. Use the code.", q, len(m), len(shown), studentList(shown))
+	}
+	return storage.Student{}, &UserError{Param: "student", Msg: msg, Choices: studentChoices(shown)}
 }
 
+// studentList names students for a private reply.
 func studentList(list []storage.Student) string {
 	if len(list) == 0 {
 		return "none"
 	}
 	names := make([]string, len(list))
 	for i, st := range list {
-		names[i] = st.Label()
+		names[i] = Named(st)
 	}
 	return strings.Join(names, ", ")
+}
+
+// orList is "A", "A or B", "A, B or C".
+func orList(list []storage.Student) string {
+	names := strings.Split(studentList(list), ", ")
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // ResolveGoal finds one of the student's goals by code ("G2" or "2").
@@ -509,9 +539,9 @@ func ResolveGoal(q string, st storage.Student, sc *Scope) (storage.Goal, error) 
 		codes[i] = g.Code
 	}
 	if len(goals) == 0 {
-		return storage.Goal{}, Errorf("goal", "%s has no active goals; ask the teacher to add them.", st.Label())
+		return storage.Goal{}, Errorf("goal", "%s has no active goals; ask the teacher to add them.", Named(st))
 	}
-	return storage.Goal{}, Errorf("goal", "Goal %q not found for %s — their goals are %s.", q, st.Label(), strings.Join(codes, ", "))
+	return storage.Goal{}, Errorf("goal", "Goal %q not found for %s — their goals are %s.", q, Named(st), strings.Join(codes, ", "))
 }
 
 // promptCodes are the names of the prompt levels, accepted whatever the

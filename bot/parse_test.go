@@ -60,9 +60,14 @@ func TestRaw(t *testing.T) {
 }
 
 func TestRawTooManyWords(t *testing.T) {
-	cmd := &Command{Name: "x", Params: []Param{{Name: "student", Kind: KindStudent, Positional: true}}}
-	if _, err := Raw(cmd, "AB extra words"); err == nil || !strings.Contains(err.Error(), `"extra words"`) {
+	cmd := &Command{Name: "x", Params: []Param{{Name: "student", Kind: KindStudent, Positional: true}, {Name: "goal", Kind: KindGoal, Positional: true}}}
+	if _, err := Raw(cmd, "AB G1 extra words"); err == nil || !strings.Contains(err.Error(), `"extra words"`) {
 		t.Errorf("err = %v", err)
+	}
+	// A student last takes the rest: "sofia m" is one name.
+	one := &Command{Name: "x", Params: []Param{{Name: "student", Kind: KindStudent, Positional: true}}}
+	if raw, err := Raw(one, "sofia m"); err != nil || raw["student"] != "sofia m" {
+		t.Errorf("Raw(sofia m) = %v, %v", raw, err)
 	}
 }
 
@@ -208,10 +213,11 @@ func TestResolveStudent(t *testing.T) {
 		{"C.D.", 3, ""},
 		{"cd", 3, ""},
 		{"Alex", 2, ""},
-		{"ab", 0, `"ab" matches 2 students: A.B. (S101), A.B. (S102)`},
+		{"ab", 0, `"ab" matches 2 students: Ava B. (S101), Alex B. (S102). Choose one`},
 		{"ava", 0, "matches 2 students"},
 		{"Zoe", 0, "not on your caseload"},
-		{"Quinn", 0, "No student matches"},
+		{"Quinn", 0, `No student on your caseload matches "Quinn". Your students: Ava B. (S101), Alex B. (S102), Ava D. (S103).`},
+		{"avva", 0, `No student on your caseload matches "avva". Did you mean Ava B. (S101) or Ava D. (S103)?`},
 	} {
 		st, err := ResolveStudent(tc.in, sc)
 		if tc.err != "" {
@@ -228,7 +234,7 @@ func TestResolveStudent(t *testing.T) {
 	if g, err := ResolveGoal("2", st, sc); err != nil || g.Code != "G2" {
 		t.Errorf("ResolveGoal(2) = %v, %v", g, err)
 	}
-	if _, err := ResolveGoal("G7", st, sc); err == nil || err.Error() != `Goal "G7" not found for A.B. (S101) — their goals are G1, G2.` {
+	if _, err := ResolveGoal("G7", st, sc); err == nil || err.Error() != `Goal "G7" not found for Ava B. (S101) — their goals are G1, G2.` {
 		t.Errorf("ResolveGoal(G7) = %v", err)
 	}
 }
@@ -523,4 +529,63 @@ func FuzzRawTyped(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestClosestStudents(t *testing.T) {
+	list := []storage.Student{
+		{ID: 1, Code: "S101", Initials: "A.B.", FirstName: "Ava", LastName: "Brooks"},
+		{ID: 3, Code: "S103", Initials: "A.B.", FirstName: "Aiden", LastName: "Baker"},
+		{ID: 4, Code: "S104", Initials: "S.M.", FirstName: "Sofia", LastName: "Martinez"},
+		{ID: 6, Code: "S106", Initials: "S.J.", FirstName: "Sofia", LastName: "Johnson"},
+		{ID: 7, Code: "S107", Initials: "N.W.", FirstName: "Noah", LastName: "Williams"},
+	}
+	for _, tc := range []struct {
+		in   string
+		want []int64
+	}{
+		{"aidan", []int64{3}},
+		{"Aidem", []int64{3}},
+		{"sofia m", []int64{4, 6}},
+		{"sofia martines", []int64{4}},
+		{"s1O4", []int64{4}},
+		{"noha", []int64{7}},
+		{"zachary", nil},
+		{"", nil},
+		{strings.Repeat("a", 100), nil},
+	} {
+		var got []int64
+		for _, st := range closest(tc.in, list, 5) {
+			got = append(got, st.ID)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("closest(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	sc := &Scope{Caseload: list}
+	_, err := ResolveStudent("aidan", sc)
+	ue, ok := AsUserError(err)
+	if !ok || ue.Msg != `No student on your caseload matches "aidan". Did you mean Aiden B. (S103)?` || len(ue.Choices) != 1 || ue.Choices[0] != (Choice{Value: "S103", Label: "Aiden B. (S103)"}) {
+		t.Errorf("aidan: %v %+v", err, ue)
+	}
+}
+
+func TestNamedAndGoalTitle(t *testing.T) {
+	if got := Named(storage.Student{Code: "S103", Initials: "A.B.", FirstName: "Aiden", LastName: "baker"}); got != "Aiden B. (S103)" {
+		t.Errorf("Named = %q", got)
+	}
+	if got := Named(storage.Student{Code: "S109", Initials: "Z.Z."}); got != "Z.Z. (S109)" {
+		t.Errorf("Named without a name = %q", got)
+	}
+	for text, want := range map[string]string{
+		"Aiden will write his first and last name legibly on primary-lined paper, with letters sized and spaced correctly.":      "write his first and last name",
+		"During whole-group carpet time, Ava will stay in her assigned spot with hands to herself for 10 minutes.":               "stay in her assigned spot",
+		"Liam will produce /s/ and /s/-blends at the start of words in phrases with 80% accuracy, given no more than one model.": "produce /s/ and /s/-blends",
+		"Using a place-value mat, Aiden will add and subtract two-digit numbers with regrouping with 80% accuracy.":              "add and subtract two-digit numbers",
+		"Reads, aloud.": "Reads",
+		"":              "G1",
+	} {
+		if got := GoalTitle(storage.Goal{Code: "G1", Text: text}); got != want {
+			t.Errorf("GoalTitle(%q) = %q, want %q", text, got, want)
+		}
+	}
 }

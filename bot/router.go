@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -258,6 +259,9 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 		}
 	}
 	vals, err := Parse(cmd, raw, sc)
+	if ue, ok := AsUserError(err); ok && len(ue.Choices) > 0 {
+		return Reply{Buttons: retryButtons(cmd, raw, ue)}, err
+	}
 	if err != nil {
 		return Reply{}, err
 	}
@@ -271,7 +275,39 @@ func (r *Router) HandlePress(ctx context.Context, p Press) Reply {
 	return r.finish(p.Platform, "press", p.Action, reply, err, start)
 }
 
+// ActionRetry is the button that runs a command again with one value
+// changed: a student chosen among the closest to a misspelt name. Its
+// value is the command name, "?", and the values as a URL query.
+const ActionRetry = "retry"
+
+// retryButtons offer each choice of ue as a button that runs cmd again
+// with raw's ue.Param set to the choice.
+func retryButtons(cmd *Command, raw map[string]string, ue *UserError) []Button {
+	out := make([]Button, 0, len(ue.Choices))
+	for _, c := range ue.Choices {
+		q := url.Values{}
+		for k, v := range raw {
+			q.Set(k, v)
+		}
+		q.Set(ue.Param, c.Value)
+		out = append(out, Button{Label: c.Label, Action: ActionRetry, Value: cmd.Name + "?" + q.Encode()})
+	}
+	return out
+}
+
 func (r *Router) handlePress(ctx context.Context, p Press) (Reply, error) {
+	if p.Action == ActionRetry {
+		name, query, _ := strings.Cut(p.Value, "?")
+		q, err := url.ParseQuery(query)
+		if _, ok := r.Command(name); !ok || err != nil {
+			return Reply{}, Errorf("", "That button is broken; type the command again.")
+		}
+		args := map[string]string{}
+		for k := range q {
+			args[k] = q.Get(k)
+		}
+		return r.handle(ctx, Request{Platform: p.Platform, UserID: p.UserID, Email: p.Email, Command: name, Args: args})
+	}
 	action := r.buttonAction(p.Action)
 	if action == nil {
 		return Reply{}, Errorf("", "That button no longer does anything.")
@@ -297,7 +333,7 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 	}
 	if err != nil {
 		if ue, ok := AsUserError(err); ok {
-			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param}
+			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param, Buttons: reply.Buttons}
 			outcome = "refused"
 		} else {
 			r.log.Error(what+" failed", "platform", platform, "command", name, "error", err) // name is known here: only known commands run
@@ -322,7 +358,7 @@ func (r *Router) known(kind, name string) bool {
 		_, ok := r.Command(name)
 		return ok
 	}
-	return r.buttonAction(name) != nil
+	return name == ActionRetry || r.buttonAction(name) != nil
 }
 
 // buttonAction finds the declared handler of a button action.
@@ -367,7 +403,9 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 	switch p.Kind {
 	case KindStudent:
 		for _, s := range sc.Caseload {
-			add(Choice{Value: s.Code, Label: s.Label()})
+			if len(out) < 25 && (f == "" || strings.Contains(fold(s.Code), f) || strings.Contains(fold(s.Initials), f) || strings.Contains(fold(s.FirstName+s.LastName), f)) {
+				out = append(out, Choice{Value: s.Code, Label: Named(s)})
+			}
 		}
 	case KindGoal:
 		stu, err := ResolveStudent(req.Args["student"], sc)
@@ -379,7 +417,11 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 			return nil, err
 		}
 		for _, g := range goals {
-			add(Choice{Value: g.Code, Label: g.Code + " " + truncate(g.Text, 80)})
+			label := GoalLine(g)
+			if GoalTitle(g) != g.Text {
+				label += " — " + g.Text
+			}
+			add(Choice{Value: g.Code, Label: truncate(label, 80)})
 		}
 	case KindPrompt:
 		for _, p := range PromptChoices() {

@@ -30,6 +30,7 @@ func All(d Deps) []*bot.Command {
 		Note(d),
 		Undo(d),
 		Today(d),
+		Goals(d),
 		Help(func() []*bot.Command { return cmds }),
 	}
 	return cmds
@@ -65,10 +66,12 @@ func withComment(summary, comment string) string {
 	return summary + " Note: " + comment
 }
 
-// logged builds the confirmation reply with an Undo button.
-func logged(e storage.Entry) bot.Reply {
+// logged builds the confirmation reply with an Undo button. text names
+// the student (the reply is private to its author); the stored summary
+// does not.
+func logged(e storage.Entry, text string) bot.Reply {
 	return bot.Reply{
-		Text:    e.Summary,
+		Text:    text,
 		Buttons: []bot.Button{undoButton(e.ID)},
 	}
 }

@@ -93,7 +93,7 @@ func TestTrialLogsAndConfirms(t *testing.T) {
 	if r.IsError {
 		t.Fatalf("trial refused: %s", r.Text)
 	}
-	want := "Logged 5 trials for A.B. (S101) G1: 4/5 correct, 3 independent (prompted: 1 verbal)."
+	want := "Logged for Ava B. (S101) — G1 request a preferred item or activity: 5 trials, 4 correct, 3 independent (prompted: 1 verbal)."
 	if r.Text != want {
 		t.Errorf("reply %q\nwant     %q", r.Text, want)
 	}
@@ -121,7 +121,7 @@ func TestTrialLogsAndConfirms(t *testing.T) {
 func TestTrialBackdatedByFirstName(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/trial Liam 2 +,+g,0 at=9:15")
-	if r.IsError || !strings.Contains(r.Text, "L.C. (S102) G2 at 09:15: 2/3 correct, 1 independent (prompted: 1 gestural), 1 no response") {
+	if r.IsError || !strings.Contains(r.Text, "Liam C. (S102) — G2 take turns and wait: 3 trials at 09:15, 2 correct, 1 independent (prompted: 1 gestural), 1 no response.") {
 		t.Errorf("reply %q", r.Text)
 	}
 }
@@ -132,7 +132,7 @@ func TestIncident(t *testing.T) {
 	if r.IsError {
 		t.Fatalf("refused: %s", r.Text)
 	}
-	if want := "Logged incident for S.M. (S104) at 09:40: severity 2, 4m, classroom."; r.Text != want {
+	if want := "Logged incident for Sofia M. (S104) at 09:40: severity 2, 4m, classroom."; r.Text != want {
 		t.Errorf("reply %q, want %q", r.Text, want)
 	}
 	ctx := context.Background()
@@ -176,7 +176,7 @@ func TestTransitionNeedsHandoffForBus(t *testing.T) {
 	if r.IsError {
 		t.Fatalf("refused: %s", r.Text)
 	}
-	if want := "Logged transition for A.B. (S101): class → bus, verbal, latency 30s, released to driver Mr. Diaz, bus 12."; r.Text != want {
+	if want := "Logged transition for Ava B. (S101): class → bus, verbal, latency 30s, released to driver Mr. Diaz, bus 12."; r.Text != want {
 		t.Errorf("reply %q\nwant     %q", r.Text, want)
 	}
 }
@@ -184,7 +184,7 @@ func TestTransitionNeedsHandoffForBus(t *testing.T) {
 func TestNoteQueuesTheTeachersDM(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/note S102 Finished all his math today!")
-	if r.IsError || r.Text != "Note about L.C. (S102) sent to Maria Rivera." {
+	if r.IsError || r.Text != "Note about Liam C. (S102) sent to Maria Rivera." {
 		t.Fatalf("reply %q", r.Text)
 	}
 	if n := s.jobs(); n != 1 {
@@ -272,10 +272,10 @@ func TestBadInputStoresNothing(t *testing.T) {
 	for _, tc := range []struct {
 		name, user, line, param, want string
 	}{
-		{"unknown student", "lee", "/trial Quinn G1 +", "student", `No student matches "Quinn". Your students: A.B. (S101), L.C. (S102), A.B. (S103).`},
-		{"ambiguous initials", "lee", "/trial AB G1 +", "student", `"AB" matches 2 students: A.B. (S101), A.B. (S103). Use the code.`},
-		{"outside caseload", "lee", "/trial S104 G1 +", "student", `"S104" is not on your caseload. Your students: A.B. (S101), L.C. (S102), A.B. (S103).`},
-		{"unknown goal", "lee", "/trial S101 G7 +", "goal", `Goal "G7" not found for A.B. (S101) — their goals are G1, G2, G3.`},
+		{"unknown student", "lee", "/trial Quinn G1 +", "student", `No student on your caseload matches "Quinn". Your students: Ava B. (S101), Liam C. (S102), Aiden B. (S103).`},
+		{"ambiguous initials", "lee", "/trial AB G1 +", "student", `"AB" matches 2 students: Ava B. (S101), Aiden B. (S103). Choose one or use the code.`},
+		{"outside caseload", "lee", "/trial S104 G1 +", "student", `"S104" is not on your caseload. Your students: Ava B. (S101), Liam C. (S102), Aiden B. (S103).`},
+		{"unknown goal", "lee", "/trial S101 G7 +", "goal", `Goal "G7" not found for Ava B. (S101) — their goals are G1, G2, G3.`},
 		{"bad outcome code", "lee", "/trial S101 G1 + y", "trials", `"y" is not a trial code`},
 		{"bad prompt", "lee", "/transition S101 class gym prompt=loud", "prompt", `"loud" is not a prompt level`},
 		{"missing trials", "lee", "/trial S101 G1", "trials", "Missing trials"},
@@ -345,7 +345,7 @@ func TestUndoTellsWhoWasSentIt(t *testing.T) {
 	if err := s.db.SQL().QueryRow("SELECT json(args) FROM river_job ORDER BY id DESC LIMIT 1").Scan(&args); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(args, "Jamie Lee took back an entry about L.C. (S102)") || !strings.Contains(args, "Reason: wrong student") ||
+	if !strings.Contains(args, "Jamie Lee took back an entry about Liam C. (S102)") || !strings.Contains(args, "Reason: wrong student") ||
 		!strings.Contains(args, `"staff_id":`+strconv.FormatInt(s.staff("rivera").ID, 10)) {
 		t.Errorf("retraction job %s", args)
 	}
@@ -401,5 +401,45 @@ func TestReplayedRequestLogsOnce(t *testing.T) {
 	}
 	if n := s.jobs(); n != 1 {
 		t.Errorf("%d DMs queued, want 1", n)
+	}
+}
+
+// TestNearMissNameOffersButtons: a misspelt name offers the closest
+// students as buttons; pressing one logs what was typed for that student.
+func TestNearMissNameOffersButtons(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/trial aidan G3 + - v at 9:30")
+	if !r.IsError || !strings.HasPrefix(r.Text, `No student on your caseload matches "aidan". Did you mean Aiden B. (S103)?`) || r.Param != "student" {
+		t.Fatalf("reply %+v", r)
+	}
+	if len(r.Buttons) != 1 || r.Buttons[0].Label != "Aiden B. (S103)" || r.Buttons[0].Action != bot.ActionRetry {
+		t.Fatalf("buttons %+v", r.Buttons)
+	}
+	s.nothingStored()
+	press := func(user string) bot.Reply {
+		return s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: user, Action: r.Buttons[0].Action, Value: r.Buttons[0].Value})
+	}
+	if got := press("okafor"); !got.IsError || !strings.Contains(got.Text, "not on your caseload") {
+		t.Errorf("another para pressing it: %+v", got)
+	}
+	got := press("lee")
+	if want := "Logged for Aiden B. (S103) — G3 write his first and last name: 3 trials at 09:30, 2 correct, 1 independent (prompted: 1 verbal)."; got.IsError || got.Text != want {
+		t.Errorf("press: %q\nwant   %q", got.Text, want)
+	}
+	r = s.do("okafor", "/goals sofia m")
+	if !r.IsError || !strings.Contains(r.Text, "Did you mean Sofia M. (S104) or Sofia J. (S106)?") || len(r.Buttons) != 2 || r.Buttons[0].Label != "Sofia M. (S104)" {
+		t.Errorf("sofia m: %+v", r)
+	}
+}
+
+func TestGoalsShowTitleAndText(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/goals aiden")
+	if r.IsError || !strings.HasPrefix(r.Text, "Aiden B. (S103) — 3 goals:\nG1 add and subtract two-digit numbers: Using a place-value mat, Aiden will add") ||
+		!strings.Contains(r.Text, "\nG3 write his first and last name: Aiden will write his first and last name legibly") {
+		t.Errorf("/goals aiden:\n%s", r.Text)
+	}
+	if r := s.do("lee", "/goals S104"); !r.IsError || !strings.Contains(r.Text, "not on your caseload") {
+		t.Errorf("another para's student: %+v", r)
 	}
 }

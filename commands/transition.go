@@ -51,21 +51,22 @@ func Transition(d Deps) *bot.Command {
 				LoggedAt: c.Now,
 			}
 			if isRelease(t.To) && t.HandoffTo == "" {
-				return bot.Reply{}, bot.Errorf("handoff", "A %s transition needs the handoff: who took %s, e.g. handoff=driver Mr. Diaz, bus 12.", t.To, st.Label())
+				return bot.Reply{}, bot.Errorf("handoff", "A %s transition needs the handoff: who took %s, e.g. handoff=driver Mr. Diaz, bus 12.", t.To, bot.Named(st))
 			}
-			t.Summary = fmt.Sprintf("Logged transition for %s%s: %s → %s, %s", st.Label(), when(t.At, c.Now), t.From, t.To, t.Prompt)
+			facts := fmt.Sprintf("%s: %s → %s, %s", when(t.At, c.Now), t.From, t.To, t.Prompt)
 			if t.Latency > 0 {
-				t.Summary += ", latency " + bot.FormatDuration(t.Latency)
+				facts += ", latency " + bot.FormatDuration(t.Latency)
 			}
 			if t.HandoffTo != "" {
-				t.Summary += ", released to " + t.HandoffTo
+				facts += ", released to " + t.HandoffTo
 			}
-			t.Summary = withComment(t.Summary+".", v.Text("note"))
+			facts = withComment(facts+".", v.Text("note"))
+			t.Summary = "Logged transition for " + st.Label() + facts
 			e, err := d.Store.LogTransition(ctx, t, nil)
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("logging transition: %w", err)
 			}
-			return logged(e), nil
+			return logged(e, "Logged transition for "+bot.Named(st)+facts), nil
 		},
 	}
 }

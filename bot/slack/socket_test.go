@@ -98,7 +98,7 @@ func TestSocketMode(t *testing.T) {
 		"payload": map[string]any{"user_id": userPara, "channel_id": "C0GENERAL", "command": "/trial", "text": "S101 G2 + +",
 			"response_url": h.slack.responseURL("s1"), "trigger_id": "T-s1", "team_id": "T0SCHOOL"}})
 	ans := peer.ack("E1")
-	if ans["response_type"] != "ephemeral" || !strings.Contains(blockText(ans["blocks"]), "Logged 2 trials for A.B. (S101) G2") {
+	if ans["response_type"] != "ephemeral" || !strings.Contains(blockText(ans["blocks"]), "Logged for Ava B. (S101) — G2") {
 		t.Fatalf("slash answer = %v", ans)
 	}
 	undo := buttonOf(t, ans["blocks"], "Undo")
@@ -236,7 +236,7 @@ func TestSocketModeRedeliveredEnvelopeActsOnce(t *testing.T) {
 	peer, cancel, done := startSocket(t, h)
 
 	// A slash command delivered twice logs once.
-	for i, want := range []string{"Logged 2 trials for A.B. (S101) G2", AlreadyHandled} {
+	for i, want := range []string{"Logged for Ava B. (S101) — G2 Identifies coins by name: 2 trials", AlreadyHandled} {
 		peer.send(h.slashEnvelope("E1", userPara, "/trial", "S101 G2 + +", "s1"))
 		if ans := peer.ack("E1"); ans["response_type"] != "ephemeral" || !strings.Contains(blockText(ans["blocks"]), want) {
 			t.Errorf("delivery %d acknowledged with %v", i+1, ans)
