@@ -310,13 +310,29 @@ func TestBadInputStoresNothing(t *testing.T) {
 func TestToday(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/today")
-	if r.IsError || !strings.HasPrefix(r.Text, "Tuesday, 2026-11-24.") || !strings.Contains(r.Text, "A.B. (S101): G1, G2, G3") {
+	if r.IsError || !strings.HasPrefix(r.Text, "Tuesday, 2026-11-24.") ||
+		!strings.Contains(r.Text, "Data still due today (3 students have goals that need trials):\n  Ava B. (S101) — G1 request a preferred item or activity: 0 of 5 trials; G2 stay in her assigned spot: 0 of 2 trials; G3 name 20 uppercase and 20 lowercase: 0 of 10 trials\n") {
 		t.Fatalf("/today on a school day:\n%s", r.Text)
 	}
+	// A goal is due until its day has the trials its mastery criterion
+	// needs (G1: 5, G2: 2), not after the first trial.
 	s.do("lee", "/trial S101 G1 + +")
 	s.do("lee", "/trial S101 G2 -")
-	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "A.B. (S101): G3\n") {
-		t.Errorf("after logging G1 and G2, only G3 is due:\n%s", r.Text)
+	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G1 request a preferred item or activity: 2 of 5 trials; G2 stay in her assigned spot: 1 of 2 trials; G3") {
+		t.Errorf("after 2 trials of G1 and 1 of G2:\n%s", r.Text)
+	}
+	s.do("lee", "/trial S101 G2 +")
+	s.do("lee", "/trial S101 G1 3/3")
+	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G3 name 20 uppercase and 20 lowercase: 0 of 10 trials\n") {
+		t.Errorf("after G1 and G2 have what they need, only G3 is due:\n%s", r.Text)
+	}
+	s.do("lee", "/undo")
+	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G1 request a preferred item or activity: 2 of 5 trials; G3") {
+		t.Errorf("an undone batch does not count:\n%s", r.Text)
+	}
+	r = s.do("lee", "/today aiden")
+	if !strings.Contains(r.Text, "Data still due today (1 student has goals that need trials):\n  Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials") || strings.Contains(r.Text, "Ava") {
+		t.Errorf("/today aiden:\n%s", r.Text)
 	}
 	// The day before Thanksgiving is an early release: bus duty moves with dismissal.
 	s.now = s.now.AddDate(0, 0, 1)
