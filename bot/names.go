@@ -65,11 +65,11 @@ const maxSuggestions = 5
 // closest returns up to n students of list nearest to what was typed:
 // a misspelt first name ("aidan"), a first name and the start of the
 // last ("sofia m"), a code with a typo. Nearest first; nothing that is
-// not near.
-func closest(q string, list []storage.Student, n int) []storage.Student {
+// not near. total is how many were near, shown or not.
+func closest(q string, list []storage.Student, n int) (near []storage.Student, total int) {
 	f := fold(q)
 	if f == "" || utf8.RuneCountInString(f) > 40 {
-		return nil
+		return nil, 0
 	}
 	type scored struct {
 		st    storage.Student
@@ -101,7 +101,7 @@ func closest(q string, list []storage.Student, n int) []storage.Student {
 	for _, s := range found[:min(n, len(found))] {
 		out = append(out, s.st)
 	}
-	return out
+	return out, len(found)
 }
 
 // distance is the edit distance between a and b by rune, a swap of two

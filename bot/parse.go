@@ -471,7 +471,7 @@ func ResolveStudent(q string, sc *Scope) (storage.Student, error) {
 	case 1:
 		return m[0], nil
 	case 0:
-		near := closest(q, sc.Caseload, maxSuggestions)
+		near, total := closest(q, sc.Caseload, maxSuggestions)
 		var msg string
 		switch {
 		case len(sc.Caseload) == 0:
@@ -484,6 +484,9 @@ func ResolveStudent(q string, sc *Scope) (storage.Student, error) {
 		switch {
 		case len(near) > 0 && !strings.HasPrefix(msg, fmt.Sprintf("%q is not", q)):
 			msg += " Did you mean " + orList(near) + "?"
+			if total > len(near) {
+				msg += fmt.Sprintf(" (%d of %d close names; type more of the name or the code.)", len(near), total)
+			}
 		case len(sc.Caseload) <= maxSuggestions:
 			near = sc.Caseload
 			msg += " Your students: " + studentList(near) + "."

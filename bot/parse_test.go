@@ -554,7 +554,8 @@ func TestClosestStudents(t *testing.T) {
 		{strings.Repeat("a", 100), nil},
 	} {
 		var got []int64
-		for _, st := range closest(tc.in, list, 5) {
+		near, _ := closest(tc.in, list, 5)
+		for _, st := range near {
 			got = append(got, st.ID)
 		}
 		if !reflect.DeepEqual(got, tc.want) {

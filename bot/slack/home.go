@@ -67,7 +67,7 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 	studentText := "*Your students*\nNo students are assigned to you yet; ask your teacher or admin."
 	if len(students) > 0 {
 		studentText = listSection(fmt.Sprintf("Your students (%d)", len(students)), students[:min(len(students), homeStudents)], len(students),
-			"/"+Umbrella+" goals <student> shows a student's goals.")
+			"/"+Umbrella+" goals and a name or code shows a student's goals.")
 	}
 	out = append(out, slackapi.NewSectionBlock(mrkdwn(studentText), nil, nil))
 
@@ -98,7 +98,7 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 				lines = append(lines, "• "+clip(today.DueLine(due, homeTitleLen), homeLineLen))
 			}
 			dueText = listSection(fmt.Sprintf("Data still due today (%d students)", len(day.Due)), lines, len(day.Due),
-				"/"+Umbrella+" today page=2 shows more; /"+Umbrella+" today <student> shows one student.")
+				"/"+Umbrella+" today page=2 shows more; /"+Umbrella+" today and a name or code shows one student.")
 		}
 		out = append(out, slackapi.NewSectionBlock(mrkdwn(dueText), nil, nil))
 	}

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -19,6 +20,12 @@ const (
 	maxButtonText  = 75
 	maxOptionText  = 75
 	maxOptions     = 100
+	// maxTextSections bounds the sections one reply's text fills: 4 of
+	// 3,000 characters keep a message under the ~13,000 characters past
+	// which Slack refuses it, and far under its 50 blocks.
+	maxTextSections = 4
+	// maxFieldSections bounds the sections of fields (10 fields each).
+	maxFieldSections = 3
 )
 
 // pressPrefix starts the action_id of a bot.Button: "press:<action>:<n>".
@@ -59,16 +66,25 @@ func blocks(r bot.Reply) []slackapi.Block {
 		if r.IsError {
 			text = ":warning: " + text
 		}
-		for _, chunk := range chunks(escape(text), maxSectionText) {
+		parts := chunks(escape(text), maxSectionText)
+		for _, chunk := range parts[:min(len(parts), maxTextSections)] {
 			out = append(out, slackapi.NewSectionBlock(mrkdwn(chunk), nil, nil))
 		}
+		if len(parts) > maxTextSections {
+			// Never cut silently: say that the reply was longer than Slack takes.
+			out = append(out, slackapi.NewContextBlock("", mrkdwn(fmt.Sprintf("(Cut here: the reply is %d characters and Slack shows %d; ask for less, like one student.)",
+				utf8.RuneCountInString(text), maxTextSections*maxSectionText))))
+		}
 	}
-	for i := 0; i < len(r.Fields); i += maxFields {
+	for i := 0; i < len(r.Fields) && i < maxFieldSections*maxFields; i += maxFields {
 		var fields []*slackapi.TextBlockObject
 		for _, f := range r.Fields[i:min(i+maxFields, len(r.Fields))] {
 			fields = append(fields, mrkdwn(clip("*"+escape(f.Label)+"*\n"+escape(f.Value), maxFieldText)))
 		}
 		out = append(out, slackapi.NewSectionBlock(nil, fields, nil))
+	}
+	if n := len(r.Fields) - maxFieldSections*maxFields; n > 0 {
+		out = append(out, slackapi.NewContextBlock("", mrkdwn(fmt.Sprintf("(%d more not shown here.)", n))))
 	}
 	if c := strings.TrimSpace(r.Context); c != "" {
 		out = append(out, slackapi.NewContextBlock("", mrkdwn(clip(escape(c), maxSectionText))))

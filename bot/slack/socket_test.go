@@ -212,9 +212,16 @@ func TestSocketModeAnswersThroughResponseURLWhenConnectionGone(t *testing.T) {
 
 func TestSocketModeLargeAnswerGoesThroughResponseURL(t *testing.T) {
 	t.Parallel()
-	long := strings.Repeat("Lots to say. ", 2500) // over 30 KB as blocks
+	// 30 fields of about 1,000 characters: over 30 KB as blocks, within
+	// what one message may hold.
+	var fields []bot.Field
+	for i := 0; i < 30; i++ {
+		fields = append(fields, bot.Field{Label: "Part", Value: strings.Repeat("Lots to say. ", 80)})
+	}
 	big := &bot.Command{Name: "big", Summary: "Says a lot.",
-		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) { return bot.Reply{Text: long}, nil }}
+		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			return bot.Reply{Text: "Lots to say.", Fields: fields}, nil
+		}}
 	h := newHarness(t, storagetest.OpenSQLite(t), big)
 	peer, cancel, done := startSocket(t, h)
 	peer.send(h.slashEnvelope("E1", userPara, "/big", "", "s1"))
