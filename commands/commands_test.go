@@ -261,6 +261,11 @@ func TestHelp(t *testing.T) {
 	if !strings.Contains(r.Text, "Usage: /trial <student> <goal> <trials> [at=<time>]") || !strings.Contains(r.Text, "/trial S101 G2 + + v - +") {
 		t.Errorf("/help trial:\n%s", r.Text)
 	}
+	for _, want := range []string{"Trial codes: + correct independent, - incorrect, 0 no response, C correct, independent, I correct, independent, G correct with a gestural prompt, GP correct with a gestural prompt, V correct with a verbal prompt, VP correct", "NR no response", "3/5 is 3 correct of 5"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("/help trial lacks %q:\n%s", want, r.Text)
+		}
+	}
 	if r := s.do("lee", "/help dance"); !r.IsError || !strings.Contains(r.Text, "There is no /dance") {
 		t.Errorf("/help dance: %+v", r)
 	}
@@ -457,5 +462,25 @@ func TestGoalsShowTitleAndText(t *testing.T) {
 	}
 	if r := s.do("lee", "/goals S104"); !r.IsError || !strings.Contains(r.Text, "not on your caseload") {
 		t.Errorf("another para's student: %+v", r)
+	}
+}
+
+// TestSchoolCodes: a school's own codes (PARABOT_TRIAL_CODES) are what
+// /trial reads and /help trial lists.
+func TestSchoolCodes(t *testing.T) {
+	s := newSchool(t)
+	codes, err := bot.ParseCodes("h=full physical, x=incorrect, i=independent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.router.SetCodes(codes)
+	if r := s.do("lee", "/trial S101 G1 h x i"); r.IsError || !strings.Contains(r.Text, "3 trials, 2 correct, 1 independent (prompted: 1 full physical)") {
+		t.Errorf("trial with the school's codes: %q", r.Text)
+	}
+	if r := s.do("lee", "/trial S101 G1 vp"); !r.IsError || !strings.Contains(r.Text, `"vp" is not a trial code`) {
+		t.Errorf("a code the school does not use: %q", r.Text)
+	}
+	if r := s.do("lee", "/help trial"); !strings.Contains(r.Text, "Trial codes: + correct independent, - incorrect, 0 no response, I correct, independent, H correct with a full physical prompt, X incorrect;") {
+		t.Errorf("/help trial:\n%s", r.Text)
 	}
 }
