@@ -563,7 +563,7 @@ const PromptHelp = "i (independent), g/gp (gestural), v/vp (verbal), m (model), 
 
 // TrialHelp explains the trial codes in one line; /help trial lists the
 // school's codes in full.
-const TrialHelp = "one code a trial: + correct, - incorrect, 0 no response, a prompt (VP, GP, M, P, FP) for a prompted correct, or a count like 3/5"
+const TrialHelp = "the results, one code a trial (+ correct, - incorrect, 0 no response, VP GP M P FP for a prompted correct) or a count like 3/5"
 
 // ParsePrompt reads a prompt level by name or default code.
 func ParsePrompt(s string) (storage.Prompt, error) {
