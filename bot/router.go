@@ -280,6 +280,11 @@ func (r *Router) HandlePress(ctx context.Context, p Press) Reply {
 // value is the command name, "?", and the values as a URL query.
 const ActionRetry = "retry"
 
+// maxRetryValue bounds a retry button's value, within Slack's 2,000
+// characters. (Discord's custom_id holds 100; its adapter leaves out a
+// button that does not fit, and the message still names the choices.)
+const maxRetryValue = 1900
+
 // retryButtons offer each choice of ue as a button that runs cmd again
 // with raw's ue.Param set to the choice.
 func retryButtons(cmd *Command, raw map[string]string, ue *UserError) []Button {
@@ -290,7 +295,11 @@ func retryButtons(cmd *Command, raw map[string]string, ue *UserError) []Button {
 			q.Set(k, v)
 		}
 		q.Set(ue.Param, c.Value)
-		out = append(out, Button{Label: c.Label, Action: ActionRetry, Value: cmd.Name + "?" + q.Encode()})
+		v := cmd.Name + "?" + q.Encode()
+		if len(v) > maxRetryValue {
+			return nil // too long for a button; the message names the choices
+		}
+		out = append(out, Button{Label: c.Label, Action: ActionRetry, Value: v})
 	}
 	return out
 }

@@ -484,3 +484,14 @@ func TestSchoolCodes(t *testing.T) {
 		t.Errorf("/help trial:\n%s", r.Text)
 	}
 }
+
+// TestNearMissOnALongLine: a retry button that would not fit a platform's
+// button is left out; the message still names the students.
+func TestNearMissOnALongLine(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/incident aidan "+strings.Repeat("threw things ", 150)+"a=x c=y severity=2")
+	if !r.IsError || !strings.Contains(r.Text, "Did you mean Aiden B. (S103)?") || len(r.Buttons) != 0 {
+		t.Errorf("reply %q with %d buttons", r.Text, len(r.Buttons))
+	}
+	s.nothingStored()
+}

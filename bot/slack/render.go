@@ -18,6 +18,7 @@ const (
 	maxFields      = 10 // per section
 	maxButtons     = 25 // per actions block
 	maxButtonText  = 75
+	maxButtonValue = 2000
 	maxOptionText  = 75
 	maxOptions     = 100
 	// maxTextSections bounds the sections one reply's text fills: 4 of
@@ -92,6 +93,9 @@ func blocks(r bot.Reply) []slackapi.Block {
 	if len(r.Buttons) > 0 {
 		var els []slackapi.BlockElement
 		for i, b := range r.Buttons[:min(len(r.Buttons), maxButtons)] {
+			if len(b.Value) > maxButtonValue {
+				continue // Slack refuses the whole message; the reply says what the button would do
+			}
 			btn := slackapi.NewButtonBlockElement(pressPrefix+b.Action+":"+strconv.Itoa(i), b.Value, plain(clip(b.Label, maxButtonText)))
 			switch b.Style {
 			case "primary":
@@ -101,7 +105,9 @@ func blocks(r bot.Reply) []slackapi.Block {
 			}
 			els = append(els, btn)
 		}
-		out = append(out, slackapi.NewActionBlock("buttons", els...))
+		if len(els) > 0 {
+			out = append(out, slackapi.NewActionBlock("buttons", els...))
+		}
 	}
 	if len(out) == 0 {
 		out = append(out, slackapi.NewSectionBlock(mrkdwn(" "), nil, nil))
