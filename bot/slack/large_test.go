@@ -106,3 +106,27 @@ func toMap(t *testing.T, b any) map[string]any {
 	}
 	return m
 }
+
+// TestNearMissButton: a misspelt name is answered with the closest
+// students as buttons; pressing one logs what was typed for that student,
+// once however often it is pressed.
+func TestNearMissButton(t *testing.T) {
+	h := newHarness(t, storagetest.OpenSQLite(t))
+	_, ans := h.slash(userPara, "/trial", "avva G2 + v", "r1")
+	if text := blockText(ans["blocks"]); !strings.Contains(text, `No student on your caseload matches "avva". Did you mean Ava B. (S101)?`) {
+		t.Fatalf("answer:\n%s", text)
+	}
+	ava := buttonOf(t, ans["blocks"], "Ava B. (S101)")
+	h.interact(h.pressPayload(userPara, ava, "1700000000.000001", "p1"))
+	h.interact(h.pressPayload(userPara, ava, "1700000000.000001", "p1"))
+	h.settle()
+	got := h.slack.responsesTo("p1")
+	if len(got) != 1 || !strings.Contains(blockText(got[0]["blocks"]), "Logged for Ava B. (S101) — G2 Identifies coins by name: 2 trials, 2 correct, 1 independent (prompted: 1 verbal).") {
+		t.Fatalf("press answered %v", got)
+	}
+	ctx := context.Background()
+	cl, _ := h.store.Caseload(ctx, h.staff("jrivera"))
+	if ts, _ := h.store.Trials(ctx, storage.Filter{StudentID: cl[0].ID}); len(ts) != 2 {
+		t.Errorf("%d trials stored, want 2", len(ts))
+	}
+}
