@@ -195,8 +195,14 @@ func timePhrase(cmd *Command, ws []word) (int, string) {
 	if p, ok := cmd.Param("at"); !ok || p.Kind != KindTime || len(ws) == 0 || ws[0].quoted {
 		return 0, ""
 	}
+	// A time phrase starts with a digit (10:15, 20m) or a day word; "+ 20m
+	// ago" is a trial and a time, not one time.
 	isTime := func(s string) bool {
-		_, err := parseTime(strings.ToLower(s), timeRef)
+		s = strings.ToLower(s)
+		if !(s != "" && s[0] >= '0' && s[0] <= '9') && !strings.HasPrefix(s, "yesterday") && !strings.HasPrefix(s, "today") && s != "now" {
+			return false
+		}
+		_, err := parseTime(s, timeRef)
 		return err == nil
 	}
 	join := func(ws []word) string {
@@ -584,6 +590,9 @@ func parsePrompt(s string, codes Codes) (storage.Prompt, error) {
 // minutes; at most 12 hours.
 func ParseDuration(s string) (time.Duration, error) {
 	t := strings.ToLower(strings.ReplaceAll(s, " ", ""))
+	if strings.HasPrefix(t, "+") || strings.HasPrefix(t, "-") {
+		return 0, Errorf("", "%q is not a duration; write it like 90s, 5m or 1h30m.", s)
+	}
 	for _, r := range [][2]string{{"minutes", "m"}, {"minute", "m"}, {"mins", "m"}, {"min", "m"}, {"seconds", "s"}, {"secs", "s"}, {"sec", "s"}, {"hours", "h"}, {"hour", "h"}, {"hrs", "h"}, {"hr", "h"}} {
 		t = strings.ReplaceAll(t, r[0], r[1])
 	}

@@ -164,7 +164,7 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"soon", "13h", "-5m", "", "307445734561825861", "721"} {
+	for _, in := range []string{"soon", "13h", "-5m", "+5m", "", "307445734561825861", "721"} {
 		if _, err := ParseDuration(in); err == nil {
 			t.Errorf("ParseDuration(%q) succeeded", in)
 		}
@@ -393,6 +393,9 @@ func TestRawTypedLikeParas(t *testing.T) {
 		{trialCmd, "ava g1 vp vp i at 10:15", map[string]string{"student": "ava", "goal": "g1", "trials": "vp vp i", "at": "10:15"}, ""},
 		{trialCmd, "ava g1 at 10:15 + +", map[string]string{"student": "ava", "goal": "g1", "trials": "+ +", "at": "10:15"}, ""},
 		{trialCmd, "ava g1 + - 20m ago", map[string]string{"student": "ava", "goal": "g1", "trials": "+ -", "at": "20m ago"}, ""},
+		{trialCmd, "ava g1 + 20m ago", map[string]string{"student": "ava", "goal": "g1", "trials": "+", "at": "20m ago"}, ""},
+		{trialCmd, "ava g1 - at 9:15", map[string]string{"student": "ava", "goal": "g1", "trials": "-", "at": "9:15"}, ""},
+		{trialCmd, "ava g1 + at -20m", map[string]string{"student": "ava", "goal": "g1", "trials": "+ at -20m"}, ""},
 		{trialCmd, "ava g1 + - 20 min ago", map[string]string{"student": "ava", "goal": "g1", "trials": "+ -", "at": "20 min ago"}, ""},
 		{trialCmd, "ava g1 + AT 2:30pm", map[string]string{"student": "ava", "goal": "g1", "trials": "+", "at": "2:30pm"}, ""},
 		{trialCmd, "ava g1 + at yesterday 14:00", map[string]string{"student": "ava", "goal": "g1", "trials": "+", "at": "yesterday 14:00"}, ""},

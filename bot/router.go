@@ -260,7 +260,7 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 	}
 	vals, err := Parse(cmd, raw, sc)
 	if ue, ok := AsUserError(err); ok && len(ue.Choices) > 0 {
-		return Reply{Buttons: retryButtons(cmd, raw, ue)}, err
+		return Reply{Buttons: retryButtons(cmd, raw, ue, sc)}, err
 	}
 	if err != nil {
 		return Reply{}, err
@@ -286,12 +286,33 @@ const ActionRetry = "retry"
 const maxRetryValue = 1900
 
 // retryButtons offer each choice of ue as a button that runs cmd again
-// with raw's ue.Param set to the choice.
-func retryButtons(cmd *Command, raw map[string]string, ue *UserError) []Button {
+// with raw's ue.Param set to the choice. Times are fixed as they were
+// meant when typed: "now" or "20m ago" must not move to when the button
+// is pressed.
+func retryButtons(cmd *Command, raw map[string]string, ue *UserError, sc *Scope) []Button {
+	fixed := map[string]string{}
+	for k, v := range raw {
+		fixed[k] = v
+	}
+	for _, p := range cmd.Params {
+		if p.Kind != KindTime {
+			continue
+		}
+		typed := strings.TrimSpace(raw[p.Name])
+		if typed == "" {
+			typed = p.Default
+		}
+		if typed == "" {
+			continue
+		}
+		if t, err := ParseTime(typed, sc); err == nil {
+			fixed[p.Name] = t.Format("2006-01-02 15:04")
+		}
+	}
 	out := make([]Button, 0, len(ue.Choices))
 	for _, c := range ue.Choices {
 		q := url.Values{}
-		for k, v := range raw {
+		for k, v := range fixed {
 			q.Set(k, v)
 		}
 		q.Set(ue.Param, c.Value)

@@ -447,6 +447,16 @@ func TestNearMissNameOffersButtons(t *testing.T) {
 	if want := "Logged for Aiden B. (S103) — G3 write his first and last name: 3 trials at 09:30, 2 correct, 1 independent (prompted: 1 verbal)."; got.IsError || got.Text != want {
 		t.Errorf("press: %q\nwant   %q", got.Text, want)
 	}
+	// A time typed as "now" or "20m ago" stays the time it was typed,
+	// however late the button is pressed.
+	r = s.do("lee", "/trial aidan G1 + 20m ago")
+	s.now = s.now.Add(30 * time.Minute)
+	got = press("lee")
+	cl, _ := s.db.Caseload(context.Background(), s.staff("lee").ID)
+	ts, _ := s.db.Trials(context.Background(), storage.Filter{StudentID: cl[2].ID, GoalID: 0})
+	if got.IsError || len(ts) != 4 || !ts[3].At.Equal(s.now.Add(-50*time.Minute)) {
+		t.Errorf("press after 30 minutes: %q; trials %+v", got.Text, ts)
+	}
 	r = s.do("okafor", "/goals sofia m")
 	if !r.IsError || !strings.Contains(r.Text, "Did you mean Sofia M. (S104) or Sofia J. (S106)?") || len(r.Buttons) != 2 || r.Buttons[0].Label != "Sofia M. (S104)" {
 		t.Errorf("sofia m: %+v", r)
