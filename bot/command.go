@@ -201,15 +201,24 @@ func (v Values) List(name string) []string { l, _ := v[name].([]string); return 
 // UsageError is the UserError for a command used wrongly: what is wrong,
 // then one example (the full usage is on /help).
 func UsageError(c *Command, param, format string, args ...any) error {
-	return &UserError{Param: param, Msg: fmt.Sprintf(format, args...) + "\n" + c.Hint()}
+	return &UserError{Param: param, Msg: fmt.Sprintf(format, args...) + "\n" + c.Hint(param)}
 }
 
-// Hint is the line under an error: one example of the command, and where
-// the full usage is.
-func (c *Command) Hint() string {
+// Hint is the line under an error about param ("" for none): one example
+// of the command, one that gives param by name when there is one, and
+// where the full usage is.
+func (c *Command) Hint(param string) string {
 	ex := c.Usage()
 	if len(c.Examples) > 0 {
 		ex = c.Examples[0]
+	}
+	if p, ok := c.Param(param); ok && !p.Positional {
+		for _, e := range c.Examples {
+			if strings.Contains(e, " "+p.Name+"=") || strings.Contains(e, " "+p.Name+" ") {
+				ex = e
+				break
+			}
+		}
 	}
 	return "Example: " + ex + " (help " + c.Name + " shows all)"
 }

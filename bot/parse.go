@@ -359,7 +359,7 @@ func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
 				if ue.Param == "" {
 					ue.Param = p.Name
 				}
-				ue.Msg += "\n" + cmd.Hint()
+				ue.Msg += "\n" + cmd.Hint(ue.Param)
 				return nil, ue
 			}
 			return nil, err

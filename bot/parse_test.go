@@ -359,7 +359,7 @@ func TestFormatDuration(t *testing.T) {
 
 var trialCmd = &Command{
 	Name:     "trial",
-	Examples: []string{"/trial S101 G2 + + v - +"},
+	Examples: []string{"/trial S101 G2 + + v - +", "/trial Ava G1 VP GP I NR at 10:15"},
 	Params: []Param{
 		{Name: "student", Kind: KindStudent, Required: true, Positional: true},
 		{Name: "goal", Kind: KindGoal, Required: true, Positional: true},
@@ -502,6 +502,12 @@ func TestErrorsAreShort(t *testing.T) {
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "Missing trials") || lines[1] != "Example: /trial S101 G2 + + v - + (help trial shows all)" {
 		t.Errorf("error %q: want one line saying what is missing and one example", ue.Msg)
 	}
+	// An error about a named value shows an example that gives it.
+	raw, _ = Raw(trialCmd, "S101 G1 + at 23:00")
+	_, err = Parse(trialCmd, raw, scope())
+	if ue, ok := AsUserError(err); !ok || !strings.HasSuffix(ue.Msg, "\nExample: /trial Ava G1 VP GP I NR at 10:15 (help trial shows all)") {
+		t.Errorf("error about at: %v", err)
+	}
 }
 
 // FuzzRawTyped checks the free-text splitter on any text for a command
@@ -592,4 +598,24 @@ func TestNamedAndGoalTitle(t *testing.T) {
 			t.Errorf("GoalTitle(%q) = %q, want %q", text, got, want)
 		}
 	}
+}
+
+// FuzzCodes checks the school's code table parser on any setting: no
+// panic, and every table it accepts reads its own codes back.
+func FuzzCodes(f *testing.F) {
+	for _, s := range []string{"vp=verbal", "i=independent, x=incorrect, nr=no response", "a=b", "=,", "pp=partial physical,p=partial  physical"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		codes, err := ParseCodes(spec)
+		if err != nil {
+			return
+		}
+		for code, tc := range codes {
+			rs, err := ParseTrials(code, codes)
+			if err != nil || len(rs) != 1 || rs[0].Outcome != tc.Outcome || rs[0].Prompt != tc.Prompt {
+				t.Fatalf("code %q of %q reads as %v, %v; want %v", code, spec, rs, err, tc)
+			}
+		}
+	})
 }
