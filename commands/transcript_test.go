@@ -177,3 +177,18 @@ func TestStoredSummariesCarryNoNames(t *testing.T) {
 		}
 	}
 }
+
+// TestIncidentTrailingComment: "-- was tired" at the end of an incident
+// goes to its notes, and the rest of the line stays what it was.
+func TestIncidentTrailingComment(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/incident liam threw blocks a=clean-up time c=helped tidy severity=2 20m ago -- was tired")
+	if r.IsError || r.Text != "Logged incident for Liam C. (S102) at 09:40: severity 2." {
+		t.Fatalf("reply %q", r.Text)
+	}
+	cl, _ := s.db.Caseload(context.Background(), s.staff("lee").ID)
+	ins, _ := s.db.Incidents(context.Background(), storage.Filter{StudentID: cl[1].ID})
+	if len(ins) != 1 || ins[0].Notes != "was tired" || ins[0].Consequence != "helped tidy" || ins[0].Behavior != "threw blocks" {
+		t.Errorf("stored %+v", ins)
+	}
+}
