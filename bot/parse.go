@@ -477,18 +477,19 @@ func ResolveStudent(q string, sc *Scope) (storage.Student, error) {
 	case 1:
 		return m[0], nil
 	case 0:
-		near, total := closest(q, sc.Caseload, maxSuggestions)
-		var msg string
-		switch {
-		case len(sc.Caseload) == 0:
+		if len(sc.Caseload) == 0 {
 			return storage.Student{}, Errorf("student", "No student matches %q, and you have no students assigned; ask your teacher or admin to add them.", q)
-		case sc.School != nil && len(matchStudents(q, sc.School())) > 0:
-			msg = fmt.Sprintf("%q is not on your caseload.", q)
-		default:
-			msg = fmt.Sprintf("No student on your caseload matches %q.", q)
 		}
+		// A student of the school who is not on the caseload is not a
+		// misspelling: offer no look-alikes then.
+		elsewhere := sc.School != nil && len(matchStudents(q, sc.School())) > 0
+		msg := fmt.Sprintf("No student on your caseload matches %q.", q)
+		if elsewhere {
+			msg = fmt.Sprintf("%q is not on your caseload.", q)
+		}
+		near, total := closest(q, sc.Caseload, maxSuggestions)
 		switch {
-		case len(near) > 0 && !strings.HasPrefix(msg, fmt.Sprintf("%q is not", q)):
+		case len(near) > 0 && !elsewhere:
 			msg += " Did you mean " + orList(near) + "?"
 			if total > len(near) {
 				msg += fmt.Sprintf(" (%d of %d close names; type more of the name or the code.)", len(near), total)
@@ -522,13 +523,12 @@ func studentList(list []storage.Student) string {
 	return strings.Join(names, ", ")
 }
 
-// orList is "A", "A or B", "A, B or C".
+// orList names students as "A", "A or B", "A, B or C".
 func orList(list []storage.Student) string {
-	names := strings.Split(studentList(list), ", ")
-	if len(names) == 1 {
-		return names[0]
+	if len(list) == 1 {
+		return Named(list[0])
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return studentList(list[:len(list)-1]) + " or " + Named(list[len(list)-1])
 }
 
 // ResolveGoal finds one of the student's goals by code ("G2" or "2").

@@ -58,7 +58,9 @@ func commentParam() bot.Param {
 		Help: "a short comment: note=was tired, or end the line with -- was tired"}
 }
 
-// withComment adds a comment to a name-free summary line.
+// withComment adds a comment, as typed, to a summary line. Trials and
+// transitions have no field of their own for it yet, so it is kept in
+// their entry's summary.
 func withComment(summary, comment string) string {
 	if comment == "" {
 		return summary
