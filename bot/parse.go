@@ -565,11 +565,11 @@ var promptCodes = map[string]storage.Prompt{
 }
 
 // PromptHelp lists the prompt codes for messages and /help.
-const PromptHelp = "i (independent), g/gp (gestural), v/vp (verbal), m (model), p/pp (partial physical), fp (full physical)"
+const PromptHelp = "i independent, gp gestural, vp verbal, m model, pp partial physical, fp full physical"
 
 // TrialHelp explains the trial codes in one line; /help trial lists the
 // school's codes in full.
-const TrialHelp = "the results, one code a trial (+ correct, - incorrect, 0 no response, VP GP M P FP for a prompted correct) or a count like 3/5"
+const TrialHelp = "the results: + correct, - incorrect, 0 no response, VP GP M P FP prompted, or a count like 3/5"
 
 // ParsePrompt reads a prompt level by name or default code.
 func ParsePrompt(s string) (storage.Prompt, error) {

@@ -48,7 +48,7 @@ func studentParam() bot.Param {
 // atParam is when the logged thing happened; it defaults to now.
 func atParam() bot.Param {
 	return bot.Param{Name: "at", Kind: bot.KindTime, Default: "now", Aliases: []string{"time", "when"},
-		Help: "when it happened: now, 10:15, 2:30pm, -20m, yesterday 14:00 (1:00-6:59 mean pm); no at= needed: at 10:15 or 20m ago anywhere in the line"}
+		Help: "when: now, 10:15, 2:30pm, 20m ago, yesterday 14:00 (1:00-6:59 are pm); in a line, at 10:15"}
 }
 
 // commentParam is the short comment any log may carry: note=was tired,

@@ -505,3 +505,15 @@ func TestNearMissOnALongLine(t *testing.T) {
 	}
 	s.nothingStored()
 }
+
+// TestHelpFitsForms: every parameter's help fits a Discord option's
+// 100-character description, so the forms show it whole.
+func TestHelpFitsForms(t *testing.T) {
+	for _, c := range commands.All(commands.Deps{}) {
+		for _, p := range c.Params {
+			if n := len([]rune(p.Help)); n > 100 {
+				t.Errorf("/%s %s: help of %d characters: %q", c.Name, p.Name, n, p.Help)
+			}
+		}
+	}
+}
