@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -110,4 +111,22 @@ func toJSON(t *testing.T, m message) map[string]any {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestNearMissButton: a misspelt name is answered with the closest
+// students as buttons; pressing one runs the command for that student.
+func TestNearMissButton(t *testing.T) {
+	t.Parallel()
+	var runs atomic.Int64
+	e := newEnv(t, newStore(t), testCommands(&runs, nil))
+	_, resp := e.post(commandInteraction("1800000000000000901", paraDiscord, "log", opt("student", 3, "avva"), opt("goal", 3, "G1"), opt("trials", 3, "+ vp")))
+	d := data(t, resp)
+	ids := customIDs(d)
+	if text := d["content"].(string); !strings.Contains(text, `No student on your caseload matches "avva". Did you mean Ava B. (S101)?`) || len(ids) != 1 || runs.Load() != 0 {
+		t.Fatalf("answer %q, buttons %v, %d runs", text, ids, runs.Load())
+	}
+	_, resp = e.post(componentInteraction("1800000000000000902", paraDiscord, ids[0], true))
+	if text := data(t, resp)["content"].(string); !strings.HasPrefix(text, "Logged 2 trials of G1 for A.B. (S101)") || runs.Load() != 1 {
+		t.Errorf("press answered %q, %d runs", text, runs.Load())
+	}
 }
