@@ -46,7 +46,10 @@ type Param struct {
 	// of the words up to the first name=value.
 	Positional bool
 	// Aliases are other names accepted before "=" in free text.
-	Aliases  []string
+	Aliases []string
+	// Leads are words that may come before a positional value and are
+	// not part of it: "to" in "/transition ava class to speech".
+	Leads    []string
 	Choices  []Choice // KindChoice, and suggestions for KindText
 	Min, Max int      // KindInt
 	MaxLen   int      // KindText and KindList items; 0 means DefaultMaxLen
@@ -144,6 +147,8 @@ type Call struct {
 	Caseload []storage.Student // the students the caller may see and log for
 	Now      time.Time
 	Values   Values
+	// Codes are the school's data-sheet codes (never nil).
+	Codes Codes
 }
 
 // PressCall is one button press, with the identified staff member.
@@ -193,7 +198,27 @@ func (v Values) Bool(name string) bool { b, _ := v[name].(bool); return b }
 // List returns a KindList value.
 func (v Values) List(name string) []string { l, _ := v[name].([]string); return l }
 
-// UsageError is the UserError for a command used wrongly, with its usage.
+// UsageError is the UserError for a command used wrongly: what is wrong,
+// then one example (the full usage is on /help).
 func UsageError(c *Command, param, format string, args ...any) error {
-	return &UserError{Param: param, Msg: fmt.Sprintf(format, args...) + "\nUsage: " + c.Usage()}
+	return &UserError{Param: param, Msg: fmt.Sprintf(format, args...) + "\n" + c.Hint(param)}
+}
+
+// Hint is the line under an error about param ("" for none): one example
+// of the command, one that gives param by name when there is one, and
+// where the full usage is.
+func (c *Command) Hint(param string) string {
+	ex := c.Usage()
+	if len(c.Examples) > 0 {
+		ex = c.Examples[0]
+	}
+	if p, ok := c.Param(param); ok && !p.Positional {
+		for _, e := range c.Examples {
+			if strings.Contains(e, " "+p.Name+"=") || strings.Contains(e, " "+p.Name+" ") {
+				ex = e
+				break
+			}
+		}
+	}
+	return "Example: " + ex + " (help " + c.Name + " shows all)"
 }

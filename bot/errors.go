@@ -11,6 +11,10 @@ import (
 type UserError struct {
 	Param string
 	Msg   string
+	// Choices are values of Param the user may have meant (the closest
+	// students to a misspelt name); the router offers them as buttons
+	// that run the command again with that value.
+	Choices []Choice
 }
 
 func (e *UserError) Error() string { return e.Msg }

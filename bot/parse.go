@@ -30,6 +30,8 @@ type Scope struct {
 	School func() []storage.Student
 	// Goals lists a student's goals.
 	Goals func(studentID int64) ([]storage.Goal, error)
+	// Codes are the school's data-sheet codes; nil means DefaultCodes.
+	Codes Codes
 }
 
 // word is one word of typed text, with where it stands in the text.
@@ -127,7 +129,29 @@ func Split(cmd *Command, text string) (positional []word, named map[string]strin
 		current, parts = "", nil
 		return nil
 	}
-	for _, w := range words(text) {
+	ws := words(text)
+	for i := 0; i < len(ws); i++ {
+		w := ws[i]
+		if n, value := timePhrase(cmd, ws[i:]); n > 0 {
+			// "at 10:15" or "20m ago": the time, wherever it stands.
+			if err := flush(); err != nil {
+				return nil, nil, err
+			}
+			current, parts = "at", []word{{text: value, start: ws[i].start, end: ws[i+n-1].end, quoted: true}}
+			if err := flush(); err != nil {
+				return nil, nil, err
+			}
+			i += n - 1
+			continue
+		}
+		if comment := commentParam(cmd); comment != "" && w.text == "--" && !w.quoted && i+1 < len(ws) && isComment(cmd, text[ws[i+1].start:]) {
+			// A trailing "-- was tired" is a short comment.
+			if err := flush(); err != nil {
+				return nil, nil, err
+			}
+			current, parts = comment, []word{{text: strings.TrimSpace(text[ws[i+1].start:]), quoted: true}}
+			break
+		}
 		if name, keyLen, ok := namedWord(cmd, w.text); ok && !w.quoted {
 			if err := flush(); err != nil {
 				return nil, nil, err
@@ -157,6 +181,81 @@ func Split(cmd *Command, text string) (positional []word, named map[string]strin
 		return nil, nil, err
 	}
 	return positional, named, nil
+}
+
+// timeRef is a fixed instant for telling whether words read as a time at
+// all; the caller's own clock checks the value later.
+var timeRef = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+
+// timePhrase recognises a time typed without "at=" at the start of ws:
+// "at 10:15", "at yesterday 9:00", "20m ago", "20 min ago". It returns how
+// many words the phrase takes and the time's text, or 0 when ws does not
+// start with one or cmd takes no time.
+func timePhrase(cmd *Command, ws []word) (int, string) {
+	if p, ok := cmd.Param("at"); !ok || p.Kind != KindTime || len(ws) == 0 || ws[0].quoted {
+		return 0, ""
+	}
+	// A time phrase starts with a digit (10:15, 20m) or a day word; "+ 20m
+	// ago" is a trial and a time, not one time.
+	isTime := func(s string) bool {
+		s = strings.ToLower(s)
+		if !(s != "" && s[0] >= '0' && s[0] <= '9') && !strings.HasPrefix(s, "yesterday") && !strings.HasPrefix(s, "today") && s != "now" {
+			return false
+		}
+		_, err := parseTime(s, timeRef)
+		return err == nil
+	}
+	join := func(ws []word) string {
+		parts := make([]string, len(ws))
+		for i, w := range ws {
+			if w.quoted {
+				return ""
+			}
+			parts[i] = w.text
+		}
+		return strings.Join(parts, " ")
+	}
+	if strings.EqualFold(ws[0].text, "at") {
+		for n := min(3, len(ws)-1); n >= 1; n-- {
+			if v := join(ws[1 : 1+n]); v != "" && isTime(v) {
+				return n + 1, v
+			}
+		}
+		return 0, ""
+	}
+	for n := 2; n <= min(3, len(ws)); n++ {
+		if !strings.EqualFold(ws[n-1].text, "ago") {
+			continue
+		}
+		if v := join(ws[:n]); v != "" && isTime(v) {
+			return n, v
+		}
+	}
+	return 0, ""
+}
+
+// commentParam is the parameter a trailing "-- comment" goes to: the one
+// named or aliased "note", or "" when cmd has none.
+func commentParam(cmd *Command) string {
+	for _, p := range cmd.Params {
+		if p.Kind == KindText && !p.Positional && (p.Name == "note" || slices.Contains(p.Aliases, "note")) {
+			return p.Name
+		}
+	}
+	return ""
+}
+
+// isComment tells a comment after "--" from trial codes: in a command
+// that takes trials, "+ -- +" is three trials, "+ -- was tired" one trial
+// and a comment.
+func isComment(cmd *Command, rest string) bool {
+	for _, p := range cmd.Params {
+		if p.Kind == KindTrials {
+			_, err := ParseTrials(rest, nil)
+			return err != nil
+		}
+	}
+	return true
 }
 
 // namedWord recognises "name=..." or "name:..." for a parameter of cmd,
@@ -198,8 +297,11 @@ func Raw(cmd *Command, text string) (map[string]string, error) {
 		if _, ok := named[p.Name]; ok {
 			continue // given by name; later words go to later parameters
 		}
+		if i+1 < len(pos) && !pos[i].quoted && slices.Contains(p.Leads, strings.ToLower(pos[i].text)) {
+			i++ // "to speech": the word that leads the value is not part of it
+		}
 		last := j == len(positional)-1
-		if last && (p.Kind == KindText || p.Kind == KindTrials || p.Kind == KindList) {
+		if last && (p.Kind == KindText || p.Kind == KindTrials || p.Kind == KindList || p.Kind == KindStudent) {
 			raw[p.Name] = span(text, pos[i:])
 			i = len(pos)
 			break
@@ -257,7 +359,7 @@ func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
 				if ue.Param == "" {
 					ue.Param = p.Name
 				}
-				ue.Msg += "\nUsage: " + cmd.Usage()
+				ue.Msg += "\n" + cmd.Hint(ue.Param)
 				return nil, ue
 			}
 			return nil, err
@@ -287,9 +389,9 @@ func parseValue(p Param, s string, vals Values, sc *Scope) (any, error) {
 		}
 		return ResolveGoal(s, st, sc)
 	case KindTrials:
-		return ParseTrials(s)
+		return ParseTrials(s, sc.Codes)
 	case KindPrompt:
-		return ParsePrompt(s)
+		return parsePrompt(s, sc.Codes)
 	case KindTime:
 		return ParseTime(s, sc)
 	case KindDuration:
@@ -367,33 +469,66 @@ func matchStudents(q string, list []storage.Student) []storage.Student {
 }
 
 // ResolveStudent finds one student of the caseload by code, initials or
-// first name.
+// first name. A miss names the closest students of the caseload (never the
+// whole caseload) and offers them as choices; so does an ambiguous name.
 func ResolveStudent(q string, sc *Scope) (storage.Student, error) {
 	m := matchStudents(q, sc.Caseload)
 	switch len(m) {
 	case 1:
 		return m[0], nil
 	case 0:
-		if sc.School != nil && len(matchStudents(q, sc.School())) > 0 {
-			return storage.Student{}, Errorf("student", "%q is not on your caseload. Your students: %s.", q, studentList(sc.Caseload))
-		}
 		if len(sc.Caseload) == 0 {
 			return storage.Student{}, Errorf("student", "No student matches %q, and you have no students assigned; ask your teacher or admin to add them.", q)
 		}
-		return storage.Student{}, Errorf("student", "No student matches %q. Your students: %s.", q, studentList(sc.Caseload))
+		// A student of the school who is not on the caseload is not a
+		// misspelling: offer no look-alikes then.
+		elsewhere := sc.School != nil && len(matchStudents(q, sc.School())) > 0
+		msg := fmt.Sprintf("No student on your caseload matches %q.", q)
+		if elsewhere {
+			msg = fmt.Sprintf("%q is not on your caseload.", q)
+		}
+		near, total := closest(q, sc.Caseload, maxSuggestions)
+		switch {
+		case len(near) > 0 && !elsewhere:
+			msg += " Did you mean " + orList(near) + "?"
+			if total > len(near) {
+				msg += fmt.Sprintf(" (%d of %d close names; type more of the name or the code.)", len(near), total)
+			}
+		case len(sc.Caseload) <= maxSuggestions:
+			near = sc.Caseload
+			msg += " Your students: " + studentList(near) + "."
+		default:
+			near = nil
+			msg += fmt.Sprintf(" You have %d students; type a code, initials or first name.", len(sc.Caseload))
+		}
+		return storage.Student{}, &UserError{Param: "student", Msg: msg, Choices: studentChoices(near)}
 	}
-	return storage.Student{}, Errorf("student", "%q matches %d students: %s. Use the code.", q, len(m), studentList(m))
+	shown := m[:min(len(m), maxSuggestions)]
+	msg := fmt.Sprintf("%q matches %d students: %s. Choose one or use the code.", q, len(m), studentList(shown))
+	if len(m) > len(shown) {
+		msg = fmt.Sprintf("%q matches %d students; the first %d: %s. Use the code.", q, len(m), len(shown), studentList(shown))
+	}
+	return storage.Student{}, &UserError{Param: "student", Msg: msg, Choices: studentChoices(shown)}
 }
 
+// studentList names students for a private reply.
 func studentList(list []storage.Student) string {
 	if len(list) == 0 {
 		return "none"
 	}
 	names := make([]string, len(list))
 	for i, st := range list {
-		names[i] = st.Label()
+		names[i] = Named(st)
 	}
 	return strings.Join(names, ", ")
+}
+
+// orList names students as "A", "A or B", "A, B or C".
+func orList(list []storage.Student) string {
+	if len(list) == 1 {
+		return Named(list[0])
+	}
+	return studentList(list[:len(list)-1]) + " or " + Named(list[len(list)-1])
 }
 
 // ResolveGoal finds one of the student's goals by code ("G2" or "2").
@@ -413,88 +548,51 @@ func ResolveGoal(q string, st storage.Student, sc *Scope) (storage.Goal, error) 
 		codes[i] = g.Code
 	}
 	if len(goals) == 0 {
-		return storage.Goal{}, Errorf("goal", "%s has no active goals; ask the teacher to add them.", st.Label())
+		return storage.Goal{}, Errorf("goal", "%s has no active goals; ask the teacher to add them.", Named(st))
 	}
-	return storage.Goal{}, Errorf("goal", "Goal %q not found for %s — their goals are %s.", q, st.Label(), strings.Join(codes, ", "))
+	return storage.Goal{}, Errorf("goal", "Goal %q not found for %s — their goals are %s.", q, Named(st), strings.Join(codes, ", "))
 }
 
+// promptCodes are the names of the prompt levels, accepted whatever the
+// school's codes; the codes themselves come from Codes.
 var promptCodes = map[string]storage.Prompt{
-	"i": storage.Independent, "ind": storage.Independent, "independent": storage.Independent,
-	"g": storage.Gestural, "gestural": storage.Gestural, "gesture": storage.Gestural,
-	"v": storage.Verbal, "verbal": storage.Verbal,
-	"m": storage.Model, "model": storage.Model, "modeling": storage.Model,
-	"pp": storage.PartialPhysical, "partial": storage.PartialPhysical, "partialphysical": storage.PartialPhysical,
-	"fp": storage.FullPhysical, "full": storage.FullPhysical, "fullphysical": storage.FullPhysical,
+	"ind": storage.Independent, "independent": storage.Independent,
+	"gestural": storage.Gestural, "gesture": storage.Gestural,
+	"verbal": storage.Verbal,
+	"model":  storage.Model, "modeling": storage.Model,
+	"partial": storage.PartialPhysical, "partialphysical": storage.PartialPhysical, "physical": storage.PartialPhysical,
+	"full": storage.FullPhysical, "fullphysical": storage.FullPhysical,
 }
 
 // PromptHelp lists the prompt codes for messages and /help.
-const PromptHelp = "i (independent), g (gestural), v (verbal), m (model), pp (partial physical), fp (full physical)"
+const PromptHelp = "i independent, gp gestural, vp verbal, m model, pp partial physical, fp full physical"
 
-// TrialHelp explains the trial codes for messages and /help.
-const TrialHelp = "+ correct independent, - incorrect, 0 no response, a prompt code (g v m pp fp) for a prompted correct, or +v / -v to give both"
+// TrialHelp explains the trial codes in one line; /help trial lists the
+// school's codes in full.
+const TrialHelp = "the results: + correct, - incorrect, 0 no response, VP GP M P FP prompted, or a count like 3/5"
 
-// ParsePrompt reads a prompt level.
+// ParsePrompt reads a prompt level by name or default code.
 func ParsePrompt(s string) (storage.Prompt, error) {
-	if p, ok := promptCodes[fold(s)]; ok {
+	return parsePrompt(s, nil)
+}
+
+func parsePrompt(s string, codes Codes) (storage.Prompt, error) {
+	if codes == nil {
+		codes = DefaultCodes()
+	}
+	if p, ok := codes.prompt(s); ok {
 		return p, nil
 	}
 	return 0, Errorf("prompt", "%q is not a prompt level; use %s.", s, PromptHelp)
-}
-
-// ParseTrials reads trial results such as "+ + v - +", "+,-,0" or
-// "++v-+". Each word is one trial code; a word that is not one code is
-// read as a run of one-letter codes.
-func ParseTrials(s string) ([]storage.TrialResult, error) {
-	words := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
-	var out []storage.TrialResult
-	for _, w := range words {
-		if r, ok := trialCode(strings.ToLower(w)); ok {
-			out = append(out, r)
-			continue
-		}
-		for _, c := range strings.ToLower(w) {
-			r, ok := trialCode(string(c))
-			if !ok {
-				return nil, Errorf("trials", "%q is not a trial code; use %s.", w, TrialHelp)
-			}
-			out = append(out, r)
-		}
-	}
-	if len(out) == 0 {
-		return nil, Errorf("trials", "No trials given; use %s.", TrialHelp)
-	}
-	if len(out) > MaxTrials {
-		return nil, Errorf("trials", "That is %d trials; log at most %d at once.", len(out), MaxTrials)
-	}
-	return out, nil
-}
-
-func trialCode(w string) (storage.TrialResult, bool) {
-	switch w {
-	case "+", "c":
-		return storage.TrialResult{Outcome: storage.Correct, Prompt: storage.Independent}, true
-	case "-":
-		return storage.TrialResult{Outcome: storage.Incorrect, Prompt: storage.Independent}, true
-	case "0", "nr":
-		return storage.TrialResult{Outcome: storage.NoResponse, Prompt: storage.Independent}, true
-	}
-	outcome := storage.Correct
-	if strings.HasPrefix(w, "+") {
-		w = w[1:]
-	} else if strings.HasPrefix(w, "-") {
-		outcome, w = storage.Incorrect, w[1:]
-	}
-	switch w {
-	case "i", "g", "v", "m", "pp", "fp":
-		return storage.TrialResult{Outcome: outcome, Prompt: promptCodes[w]}, true
-	}
-	return storage.TrialResult{}, false
 }
 
 // ParseDuration reads 90s, 5m, 1h30m, "5 min" or a bare number of
 // minutes; at most 12 hours.
 func ParseDuration(s string) (time.Duration, error) {
 	t := strings.ToLower(strings.ReplaceAll(s, " ", ""))
+	if strings.HasPrefix(t, "+") || strings.HasPrefix(t, "-") {
+		return 0, Errorf("", "%q is not a duration; write it like 90s, 5m or 1h30m.", s)
+	}
 	for _, r := range [][2]string{{"minutes", "m"}, {"minute", "m"}, {"mins", "m"}, {"min", "m"}, {"seconds", "s"}, {"secs", "s"}, {"sec", "s"}, {"hours", "h"}, {"hour", "h"}, {"hrs", "h"}, {"hr", "h"}} {
 		t = strings.ReplaceAll(t, r[0], r[1])
 	}

@@ -60,9 +60,14 @@ func TestRaw(t *testing.T) {
 }
 
 func TestRawTooManyWords(t *testing.T) {
-	cmd := &Command{Name: "x", Params: []Param{{Name: "student", Kind: KindStudent, Positional: true}}}
-	if _, err := Raw(cmd, "AB extra words"); err == nil || !strings.Contains(err.Error(), `"extra words"`) {
+	cmd := &Command{Name: "x", Params: []Param{{Name: "student", Kind: KindStudent, Positional: true}, {Name: "goal", Kind: KindGoal, Positional: true}}}
+	if _, err := Raw(cmd, "AB G1 extra words"); err == nil || !strings.Contains(err.Error(), `"extra words"`) {
 		t.Errorf("err = %v", err)
+	}
+	// A student last takes the rest: "sofia m" is one name.
+	one := &Command{Name: "x", Params: []Param{{Name: "student", Kind: KindStudent, Positional: true}}}
+	if raw, err := Raw(one, "sofia m"); err != nil || raw["student"] != "sofia m" {
+		t.Errorf("Raw(sofia m) = %v, %v", raw, err)
 	}
 }
 
@@ -78,10 +83,24 @@ func TestParseTrials(t *testing.T) {
 		{"+,-,0,nr", []storage.TrialResult{tr(c, 0), tr(i, 0), tr(nr, 0), tr(nr, 0)}, ""},
 		{"+pp -fp fp g m", []storage.TrialResult{tr(c, storage.PartialPhysical), tr(i, storage.FullPhysical), tr(c, storage.FullPhysical), tr(c, storage.Gestural), tr(c, storage.Model)}, ""},
 		{"+ x", nil, `"x" is not a trial code`},
+		{"VP GP PP P FP M NR I", []storage.TrialResult{tr(c, storage.Verbal), tr(c, storage.Gestural), tr(c, storage.PartialPhysical), tr(c, storage.PartialPhysical), tr(c, storage.FullPhysical), tr(c, storage.Model), tr(nr, 0), tr(c, 0)}, ""},
+		{"vp,gp", []storage.TrialResult{tr(c, storage.Verbal), tr(c, storage.Gestural)}, ""},
+		{"vpgpi", []storage.TrialResult{tr(c, storage.Verbal), tr(c, storage.Gestural), tr(c, 0)}, ""},
+		{"-vp +fp", []storage.TrialResult{tr(i, storage.Verbal), tr(c, storage.FullPhysical)}, ""},
+		{"3/5", []storage.TrialResult{tr(c, 0), tr(c, 0), tr(c, 0), tr(i, 0), tr(i, 0)}, ""},
+		{"2/2 vp", []storage.TrialResult{tr(c, 0), tr(c, 0), tr(c, storage.Verbal)}, ""},
+		{"0/1", []storage.TrialResult{tr(i, 0)}, ""},
+		{"6/5", nil, "not a count"},
+		{"3/0", nil, "not a count"},
+		{"51/60", nil, "more than 50"},
+		{"50/50 +", nil, "more than 50"},
+		{"+nr", []storage.TrialResult{tr(c, 0), tr(nr, 0)}, ""},
+		{"vpq", nil, `"vpq" is not a trial code`},
+		{"at", nil, `"at" is not a trial code`},
 		{"", nil, "No trials"},
 		{strings.Repeat("+ ", MaxTrials+1), nil, "at most"},
 	} {
-		got, err := ParseTrials(tc.in)
+		got, err := ParseTrials(tc.in, nil)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("ParseTrials(%q) error = %v, want %q", tc.in, err, tc.err)
@@ -145,7 +164,7 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"soon", "13h", "-5m", "", "307445734561825861", "721"} {
+	for _, in := range []string{"soon", "13h", "-5m", "+5m", "", "307445734561825861", "721"} {
 		if _, err := ParseDuration(in); err == nil {
 			t.Errorf("ParseDuration(%q) succeeded", in)
 		}
@@ -194,10 +213,11 @@ func TestResolveStudent(t *testing.T) {
 		{"C.D.", 3, ""},
 		{"cd", 3, ""},
 		{"Alex", 2, ""},
-		{"ab", 0, `"ab" matches 2 students: A.B. (S101), A.B. (S102)`},
+		{"ab", 0, `"ab" matches 2 students: Ava B. (S101), Alex B. (S102). Choose one`},
 		{"ava", 0, "matches 2 students"},
 		{"Zoe", 0, "not on your caseload"},
-		{"Quinn", 0, "No student matches"},
+		{"Quinn", 0, `No student on your caseload matches "Quinn". Your students: Ava B. (S101), Alex B. (S102), Ava D. (S103).`},
+		{"avva", 0, `No student on your caseload matches "avva". Did you mean Ava B. (S101) or Ava D. (S103)?`},
 	} {
 		st, err := ResolveStudent(tc.in, sc)
 		if tc.err != "" {
@@ -214,7 +234,7 @@ func TestResolveStudent(t *testing.T) {
 	if g, err := ResolveGoal("2", st, sc); err != nil || g.Code != "G2" {
 		t.Errorf("ResolveGoal(2) = %v, %v", g, err)
 	}
-	if _, err := ResolveGoal("G7", st, sc); err == nil || err.Error() != `Goal "G7" not found for A.B. (S101) — their goals are G1, G2.` {
+	if _, err := ResolveGoal("G7", st, sc); err == nil || err.Error() != `Goal "G7" not found for Ava B. (S101) — their goals are G1, G2.` {
 		t.Errorf("ResolveGoal(G7) = %v", err)
 	}
 }
@@ -255,7 +275,7 @@ func TestParseErrorsNameTheParam(t *testing.T) {
 			_, err = Parse(testCmd, raw, scope())
 		}
 		ue, ok := AsUserError(err)
-		if !ok || ue.Param != tc.param || !strings.Contains(ue.Msg, tc.msg) || !strings.Contains(ue.Msg, "Usage: /incident") {
+		if !ok || ue.Param != tc.param || !strings.Contains(ue.Msg, tc.msg) || !strings.Contains(ue.Msg, "Example: ") {
 			t.Errorf("%q: error %v (param %q), want param %q and %q with usage", tc.in, err, paramOf(ue), tc.param, tc.msg)
 		}
 	}
@@ -302,11 +322,11 @@ func FuzzParse(f *testing.F) {
 
 // FuzzTrials checks the trial parser on any text.
 func FuzzTrials(f *testing.F) {
-	for _, s := range []string{"+ + v - +", "++v-+", "+pp,-fp", "0 nr"} {
+	for _, s := range []string{"+ + v - +", "++v-+", "+pp,-fp", "0 nr", "VP GP PP P FP M NR I", "3/5", "vpgpi", "50/50 +"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		rs, err := ParseTrials(s)
+		rs, err := ParseTrials(s, nil)
 		if err != nil {
 			if _, ok := AsUserError(err); !ok {
 				t.Fatalf("non-user error %v", err)
@@ -335,4 +355,267 @@ func TestFormatDuration(t *testing.T) {
 			}
 		}
 	}
+}
+
+var trialCmd = &Command{
+	Name:     "trial",
+	Examples: []string{"/trial S101 G2 + + v - +", "/trial Ava G1 VP GP I NR at 10:15"},
+	Params: []Param{
+		{Name: "student", Kind: KindStudent, Required: true, Positional: true},
+		{Name: "goal", Kind: KindGoal, Required: true, Positional: true},
+		{Name: "trials", Kind: KindTrials, Required: true, Positional: true},
+		{Name: "at", Kind: KindTime, Default: "now"},
+		{Name: "note", Kind: KindText, Aliases: []string{"comment"}},
+	},
+}
+
+var moveCmd = &Command{
+	Name: "transition",
+	Params: []Param{
+		{Name: "student", Kind: KindStudent, Required: true, Positional: true},
+		{Name: "from", Kind: KindText, Required: true, Positional: true, Leads: []string{"from"}},
+		{Name: "to", Kind: KindText, Required: true, Positional: true, Leads: []string{"to"}},
+		{Name: "severity", Kind: KindInt, Min: 1, Max: 5},
+		{Name: "at", Kind: KindTime, Default: "now"},
+		{Name: "note", Kind: KindText},
+	},
+}
+
+// TestRawTypedLikeParas: times without at=, a trailing comment, and
+// "to" before a destination, as paras type them.
+func TestRawTypedLikeParas(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  *Command
+		in   string
+		want map[string]string
+		err  string
+	}{
+		{trialCmd, "ava g1 vp vp i at 10:15", map[string]string{"student": "ava", "goal": "g1", "trials": "vp vp i", "at": "10:15"}, ""},
+		{trialCmd, "ava g1 at 10:15 + +", map[string]string{"student": "ava", "goal": "g1", "trials": "+ +", "at": "10:15"}, ""},
+		{trialCmd, "ava g1 + - 20m ago", map[string]string{"student": "ava", "goal": "g1", "trials": "+ -", "at": "20m ago"}, ""},
+		{trialCmd, "ava g1 + 20m ago", map[string]string{"student": "ava", "goal": "g1", "trials": "+", "at": "20m ago"}, ""},
+		{trialCmd, "ava g1 - at 9:15", map[string]string{"student": "ava", "goal": "g1", "trials": "-", "at": "9:15"}, ""},
+		{trialCmd, "ava g1 + at -20m", map[string]string{"student": "ava", "goal": "g1", "trials": "+ at -20m"}, ""},
+		{trialCmd, "ava g1 + - 20 min ago", map[string]string{"student": "ava", "goal": "g1", "trials": "+ -", "at": "20 min ago"}, ""},
+		{trialCmd, "ava g1 + AT 2:30pm", map[string]string{"student": "ava", "goal": "g1", "trials": "+", "at": "2:30pm"}, ""},
+		{trialCmd, "ava g1 + at yesterday 14:00", map[string]string{"student": "ava", "goal": "g1", "trials": "+", "at": "yesterday 14:00"}, ""},
+		{trialCmd, "ava g1 3/5 -- was tired", map[string]string{"student": "ava", "goal": "g1", "trials": "3/5", "note": "was tired"}, ""},
+		{trialCmd, "ava g1 + note=was tired at 9:00", map[string]string{"student": "ava", "goal": "g1", "trials": "+", "note": "was tired", "at": "9:00"}, ""},
+		{trialCmd, "ava g1 + -- +", map[string]string{"student": "ava", "goal": "g1", "trials": "+ -- +"}, ""},
+		{trialCmd, "ava g1 + at=10:00 at 10:15", nil, "given twice"},
+		{moveCmd, "ava class to speech", map[string]string{"student": "ava", "from": "class", "to": "speech"}, ""},
+		{moveCmd, "ava from class to the speech room", map[string]string{"student": "ava", "from": "class", "to": "the speech room"}, ""},
+		{moveCmd, "ava class lunch", map[string]string{"student": "ava", "from": "class", "to": "lunch"}, ""},
+		{moveCmd, "ava class to", map[string]string{"student": "ava", "from": "class", "to": "to"}, ""},
+		{moveCmd, "ava class gym severity=3 at 11:45", map[string]string{"student": "ava", "from": "class", "to": "gym", "severity": "3", "at": "11:45"}, ""},
+		{moveCmd, "ava class gym at the door", map[string]string{"student": "ava", "from": "class", "to": "gym at the door"}, ""},
+		{moveCmd, "ava class gym -- cried at the door", map[string]string{"student": "ava", "from": "class", "to": "gym", "note": "cried at the door"}, ""},
+		{moveCmd, `ava class "gym at 10:15"`, map[string]string{"student": "ava", "from": "class", "to": "gym at 10:15"}, ""},
+		{testCmd, "AB hit a peer a=lining up severity=3 at 11:45", map[string]string{"student": "AB", "behavior": "hit a peer", "antecedent": "lining up", "severity": "3", "at": "11:45"}, ""},
+		{testCmd, "AB hit a peer -- was tired", map[string]string{"student": "AB", "behavior": "hit a peer -- was tired"}, ""},
+	} {
+		got, err := Raw(tc.cmd, tc.in)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("Raw(%q) error = %v, want %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("Raw(%q): %v", tc.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Raw(%q) = %v\nwant %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestParseTimePhraseValues(t *testing.T) {
+	sc := scope()
+	for in, want := range map[string]time.Time{
+		"S103 class gym at 10:15":            time.Date(2026, 11, 24, 10, 15, 0, 0, time.UTC),
+		"S103 class gym 20m ago":             sc.Now.Add(-20 * time.Minute),
+		"S103 class gym severity=3 at 11:45": time.Date(2026, 11, 24, 11, 45, 0, 0, time.UTC),
+	} {
+		raw, err := Raw(moveCmd, in)
+		if err != nil {
+			t.Fatalf("Raw(%q): %v", in, err)
+		}
+		v, err := Parse(moveCmd, raw, sc)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", in, err)
+		}
+		if !v.Time("at").Equal(want) || (strings.Contains(in, "severity") && v.Int("severity") != 3) {
+			t.Errorf("%q: at %v severity %d, want %v", in, v.Time("at"), v.Int("severity"), want)
+		}
+	}
+}
+
+func TestCodesFromSetting(t *testing.T) {
+	codes, err := ParseCodes("x=incorrect, h=full physical, vp=verbal, nr=no response, i=independent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseTrials("h x vp I NR hx", codes)
+	want := []storage.TrialResult{tr(storage.Correct, storage.FullPhysical), tr(storage.Incorrect, 0), tr(storage.Correct, storage.Verbal), tr(storage.Correct, 0), tr(storage.NoResponse, 0), tr(storage.Correct, storage.FullPhysical), tr(storage.Incorrect, 0)}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("ParseTrials with the school's codes = %v, %v; want %v", got, err, want)
+	}
+	if _, err := ParseTrials("g", codes); err == nil || !strings.Contains(err.Error(), "H correct with a full physical prompt") {
+		t.Errorf("a code the school does not use: %v", err)
+	}
+	if p, err := parsePrompt("h", codes); err != nil || p != storage.FullPhysical {
+		t.Errorf("prompt h = %v, %v", p, err)
+	}
+	if p, err := parsePrompt("verbal", codes); err != nil || p != storage.Verbal {
+		t.Errorf("a prompt level's name is always understood: %v, %v", p, err)
+	}
+	for spec, want := range map[string]string{
+		"vp":               "not code=meaning",
+		"vp=loud":          "not a prompt level",
+		"v p=verbal":       "1 to 4 letters",
+		"abcde=verbal":     "1 to 4 letters",
+		"v=verbal,v=model": "given twice",
+		" , ":              "no codes",
+	} {
+		if _, err := ParseCodes(spec); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseCodes(%q) = %v, want %q", spec, err, want)
+		}
+	}
+	help := DefaultCodes().Help()
+	for _, want := range []string{"I correct, independent", "VP correct with a verbal prompt", "GP correct with a gestural prompt", "P correct with a partial physical prompt", "PP correct with a partial physical prompt", "FP correct with a full physical prompt", "M correct with a model prompt", "NR no response", "3/5 is 3 correct of 5"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("codes help lacks %q:\n%s", want, help)
+		}
+	}
+}
+
+func TestErrorsAreShort(t *testing.T) {
+	raw, _ := Raw(trialCmd, "S101 G1")
+	_, err := Parse(trialCmd, raw, scope())
+	ue, ok := AsUserError(err)
+	if !ok {
+		t.Fatalf("err %v", err)
+	}
+	lines := strings.Split(ue.Msg, "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "Missing trials") || lines[1] != "Example: /trial S101 G2 + + v - + (help trial shows all)" {
+		t.Errorf("error %q: want one line saying what is missing and one example", ue.Msg)
+	}
+	// An error about a named value shows an example that gives it.
+	raw, _ = Raw(trialCmd, "S101 G1 + at 23:00")
+	_, err = Parse(trialCmd, raw, scope())
+	if ue, ok := AsUserError(err); !ok || !strings.HasSuffix(ue.Msg, "\nExample: /trial Ava G1 VP GP I NR at 10:15 (help trial shows all)") {
+		t.Errorf("error about at: %v", err)
+	}
+}
+
+// FuzzRawTyped checks the free-text splitter on any text for a command
+// with times, comments and leading words: no panic, only user errors,
+// and every value it returns is text that was typed.
+func FuzzRawTyped(f *testing.F) {
+	for _, s := range []string{"ava g1 vp at 10:15", "ava class to speech -- tired", "x 20m ago", "at at at", "-- --", "a to to to", `"at" 10:15 ago`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, cmd := range []*Command{trialCmd, moveCmd} {
+			raw, err := Raw(cmd, s)
+			if err != nil {
+				if _, ok := AsUserError(err); !ok {
+					t.Fatalf("Raw(%q) returned a non-user error %v", s, err)
+				}
+				continue
+			}
+			for k, v := range raw {
+				if _, ok := cmd.Param(k); !ok {
+					t.Fatalf("Raw(%q) gave unknown parameter %q", s, k)
+				}
+				if _, err := Parse(cmd, map[string]string{k: v}, scope()); err != nil {
+					if _, ok := AsUserError(err); !ok {
+						t.Fatalf("Parse(%q=%q) returned a non-user error %v", k, v, err)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestClosestStudents(t *testing.T) {
+	list := []storage.Student{
+		{ID: 1, Code: "S101", Initials: "A.B.", FirstName: "Ava", LastName: "Brooks"},
+		{ID: 3, Code: "S103", Initials: "A.B.", FirstName: "Aiden", LastName: "Baker"},
+		{ID: 4, Code: "S104", Initials: "S.M.", FirstName: "Sofia", LastName: "Martinez"},
+		{ID: 6, Code: "S106", Initials: "S.J.", FirstName: "Sofia", LastName: "Johnson"},
+		{ID: 7, Code: "S107", Initials: "N.W.", FirstName: "Noah", LastName: "Williams"},
+	}
+	for _, tc := range []struct {
+		in   string
+		want []int64
+	}{
+		{"aidan", []int64{3}},
+		{"Aidem", []int64{3}},
+		{"sofia m", []int64{4, 6}},
+		{"sofia martines", []int64{4}},
+		{"s1O4", []int64{4}},
+		{"noha", []int64{7}},
+		{"zachary", nil},
+		{"", nil},
+		{strings.Repeat("a", 100), nil},
+	} {
+		var got []int64
+		near, _ := closest(tc.in, list, 5)
+		for _, st := range near {
+			got = append(got, st.ID)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("closest(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	sc := &Scope{Caseload: list}
+	_, err := ResolveStudent("aidan", sc)
+	ue, ok := AsUserError(err)
+	if !ok || ue.Msg != `No student on your caseload matches "aidan". Did you mean Aiden B. (S103)?` || len(ue.Choices) != 1 || ue.Choices[0] != (Choice{Value: "S103", Label: "Aiden B. (S103)"}) {
+		t.Errorf("aidan: %v %+v", err, ue)
+	}
+}
+
+func TestNamedAndGoalTitle(t *testing.T) {
+	if got := Named(storage.Student{Code: "S103", Initials: "A.B.", FirstName: "Aiden", LastName: "baker"}); got != "Aiden B. (S103)" {
+		t.Errorf("Named = %q", got)
+	}
+	if got := Named(storage.Student{Code: "S109", Initials: "Z.Z."}); got != "Z.Z. (S109)" {
+		t.Errorf("Named without a name = %q", got)
+	}
+	for text, want := range map[string]string{
+		"Aiden will write his first and last name legibly on primary-lined paper, with letters sized and spaced correctly.":      "write his first and last name",
+		"During whole-group carpet time, Ava will stay in her assigned spot with hands to herself for 10 minutes.":               "stay in her assigned spot",
+		"Liam will produce /s/ and /s/-blends at the start of words in phrases with 80% accuracy, given no more than one model.": "produce /s/ and /s/-blends",
+		"Using a place-value mat, Aiden will add and subtract two-digit numbers with regrouping with 80% accuracy.":              "add and subtract two-digit numbers",
+		"Reads, aloud.": "Reads",
+		"":              "G1",
+	} {
+		if got := GoalTitle(storage.Goal{Code: "G1", Text: text}); got != want {
+			t.Errorf("GoalTitle(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// FuzzCodes checks the school's code table parser on any setting: no
+// panic, and every table it accepts reads its own codes back.
+func FuzzCodes(f *testing.F) {
+	for _, s := range []string{"vp=verbal", "i=independent, x=incorrect, nr=no response", "a=b", "=,", "pp=partial physical,p=partial  physical"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		codes, err := ParseCodes(spec)
+		if err != nil {
+			return
+		}
+		for code, tc := range codes {
+			rs, err := ParseTrials(code, codes)
+			if err != nil || len(rs) != 1 || rs[0].Outcome != tc.Outcome || rs[0].Prompt != tc.Prompt {
+				t.Fatalf("code %q of %q reads as %v, %v; want %v", code, spec, rs, err, tc)
+			}
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -34,7 +35,20 @@ type Router struct {
 
 	emailLookup map[storage.Platform]func(ctx context.Context, userID string) (string, error)
 	observe     func(Outcome)
+	codes       Codes
 }
+
+// SetCodes sets the data-sheet codes trials are typed with (the
+// PARABOT_TRIAL_CODES setting); nil keeps DefaultCodes.
+func (r *Router) SetCodes(c Codes) {
+	if c == nil {
+		c = DefaultCodes()
+	}
+	r.codes = c
+}
+
+// Codes returns the data-sheet codes in use.
+func (r *Router) Codes() Codes { return r.codes }
 
 // Outcome describes one handled command or button press, for metrics.
 type Outcome struct {
@@ -61,6 +75,7 @@ func NewRouter(store storage.Store, log *slog.Logger, now func() time.Time, cmds
 		caseload:    map[int64]cached[[]storage.Student]{},
 		goals:       map[int64]cached[[]storage.Goal]{},
 		schools:     map[int64]cached[storage.School]{},
+		codes:       DefaultCodes(),
 	}
 	for _, c := range cmds {
 		r.byName[c.Name] = c
@@ -189,6 +204,7 @@ func (r *Router) Scope(ctx context.Context, st storage.Staff) (*Scope, storage.S
 		Now:      r.now().In(loc),
 		Loc:      loc,
 		Caseload: caseload,
+		Codes:    r.codes,
 		School: func() []storage.Student {
 			all, err := r.store.Students(ctx, st.SchoolID)
 			if err != nil {
@@ -243,10 +259,13 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 		}
 	}
 	vals, err := Parse(cmd, raw, sc)
+	if ue, ok := AsUserError(err); ok && len(ue.Choices) > 0 {
+		return Reply{Buttons: retryButtons(cmd, raw, ue, sc)}, err
+	}
 	if err != nil {
 		return Reply{}, err
 	}
-	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals})
+	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes})
 }
 
 // HandlePress runs the command action behind a button.
@@ -256,7 +275,69 @@ func (r *Router) HandlePress(ctx context.Context, p Press) Reply {
 	return r.finish(p.Platform, "press", p.Action, reply, err, start)
 }
 
+// ActionRetry is the button that runs a command again with one value
+// changed: a student chosen among the closest to a misspelt name. Its
+// value is the command name, "?", and the values as a URL query.
+const ActionRetry = "retry"
+
+// maxRetryValue bounds a retry button's value, within Slack's 2,000
+// characters. (Discord's custom_id holds 100; its adapter leaves out a
+// button that does not fit, and the message still names the choices.)
+const maxRetryValue = 1900
+
+// retryButtons offer each choice of ue as a button that runs cmd again
+// with raw's ue.Param set to the choice. Times are fixed as they were
+// meant when typed: "now" or "20m ago" must not move to when the button
+// is pressed.
+func retryButtons(cmd *Command, raw map[string]string, ue *UserError, sc *Scope) []Button {
+	fixed := map[string]string{}
+	for k, v := range raw {
+		fixed[k] = v
+	}
+	for _, p := range cmd.Params {
+		if p.Kind != KindTime {
+			continue
+		}
+		typed := strings.TrimSpace(raw[p.Name])
+		if typed == "" {
+			typed = p.Default
+		}
+		if typed == "" {
+			continue
+		}
+		if t, err := ParseTime(typed, sc); err == nil {
+			fixed[p.Name] = t.Format("2006-01-02 15:04")
+		}
+	}
+	out := make([]Button, 0, len(ue.Choices))
+	for _, c := range ue.Choices {
+		q := url.Values{}
+		for k, v := range fixed {
+			q.Set(k, v)
+		}
+		q.Set(ue.Param, c.Value)
+		v := cmd.Name + "?" + q.Encode()
+		if len(v) > maxRetryValue {
+			return nil // too long for a button; the message names the choices
+		}
+		out = append(out, Button{Label: c.Label, Action: ActionRetry, Value: v})
+	}
+	return out
+}
+
 func (r *Router) handlePress(ctx context.Context, p Press) (Reply, error) {
+	if p.Action == ActionRetry {
+		name, query, _ := strings.Cut(p.Value, "?")
+		q, err := url.ParseQuery(query)
+		if _, ok := r.Command(name); !ok || err != nil {
+			return Reply{}, Errorf("", "That button is broken; type the command again.")
+		}
+		args := map[string]string{}
+		for k := range q {
+			args[k] = q.Get(k)
+		}
+		return r.handle(ctx, Request{Platform: p.Platform, UserID: p.UserID, Email: p.Email, Command: name, Args: args})
+	}
 	action := r.buttonAction(p.Action)
 	if action == nil {
 		return Reply{}, Errorf("", "That button no longer does anything.")
@@ -282,7 +363,7 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 	}
 	if err != nil {
 		if ue, ok := AsUserError(err); ok {
-			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param}
+			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param, Buttons: reply.Buttons}
 			outcome = "refused"
 		} else {
 			r.log.Error(what+" failed", "platform", platform, "command", name, "error", err) // name is known here: only known commands run
@@ -307,7 +388,7 @@ func (r *Router) known(kind, name string) bool {
 		_, ok := r.Command(name)
 		return ok
 	}
-	return r.buttonAction(name) != nil
+	return name == ActionRetry || r.buttonAction(name) != nil
 }
 
 // buttonAction finds the declared handler of a button action.
@@ -352,7 +433,9 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 	switch p.Kind {
 	case KindStudent:
 		for _, s := range sc.Caseload {
-			add(Choice{Value: s.Code, Label: s.Label()})
+			if len(out) < 25 && (f == "" || strings.Contains(fold(s.Code), f) || strings.Contains(fold(s.Initials), f) || strings.Contains(fold(s.FirstName+s.LastName), f)) {
+				out = append(out, Choice{Value: s.Code, Label: Named(s)})
+			}
 		}
 	case KindGoal:
 		stu, err := ResolveStudent(req.Args["student"], sc)
@@ -364,7 +447,11 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 			return nil, err
 		}
 		for _, g := range goals {
-			add(Choice{Value: g.Code, Label: g.Code + " " + truncate(g.Text, 80)})
+			label := GoalLine(g)
+			if GoalTitle(g) != g.Text {
+				label += " — " + g.Text
+			}
+			add(Choice{Value: g.Code, Label: truncate(label, 80)})
 		}
 	case KindPrompt:
 		for _, p := range PromptChoices() {

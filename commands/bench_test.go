@@ -10,6 +10,7 @@ import (
 	"parabot/bot"
 	"parabot/commands"
 	"parabot/roster"
+	"parabot/roster/rostertest"
 	"parabot/storage"
 	"parabot/storage/storagetest"
 )
@@ -71,4 +72,40 @@ func benchNote(b *testing.B, store storage.Store) {
 			b.Fatal(rep.Text)
 		}
 	}
+}
+
+// benchTodayLarge measures an admin's /today in a 600-student school:
+// the day's checklist is read for every student, one page is shown.
+func benchTodayLarge(b *testing.B, store storage.Store) {
+	ctx := context.Background()
+	if _, err := store.ImportRoster(ctx, rostertest.Large(600)); err != nil {
+		b.Fatal(err)
+	}
+	admin, err := store.StaffByEmail(ctx, "robin.admin@large.example")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := store.LinkIdentity(ctx, storage.Identity{StaffID: admin.ID, Platform: storage.PlatformShell, UserID: rostertest.LargeAdmin}); err != nil {
+		b.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("America/New_York")
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, loc)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := bot.NewRouter(store, log, func() time.Time { return now }, commands.All(commands.Deps{Store: store, Log: log}))
+	req := bot.Request{Platform: storage.PlatformShell, UserID: rostertest.LargeAdmin, Command: "today"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if rep := r.Handle(ctx, req); rep.IsError {
+			b.Fatal(rep.Text)
+		}
+	}
+}
+
+func BenchmarkTodayLargeSchoolSQLite(b *testing.B) {
+	benchTodayLarge(b, storagetest.OpenSQLite(b))
+}
+
+func BenchmarkTodayLargeSchoolPostgres(b *testing.B) {
+	benchTodayLarge(b, storagetest.OpenPostgres(b))
 }

@@ -30,6 +30,7 @@ func All(d Deps) []*bot.Command {
 		Note(d),
 		Undo(d),
 		Today(d),
+		Goals(d),
 		Help(func() []*bot.Command { return cmds }),
 	}
 	return cmds
@@ -47,13 +48,32 @@ func studentParam() bot.Param {
 // atParam is when the logged thing happened; it defaults to now.
 func atParam() bot.Param {
 	return bot.Param{Name: "at", Kind: bot.KindTime, Default: "now", Aliases: []string{"time", "when"},
-		Help: "when it happened: now, 10:15, 2:30pm, -20m, yesterday 14:00 (1:00-6:59 mean pm)"}
+		Help: "when: now, 10:15, 2:30pm, 20m ago, yesterday 14:00 (1:00-6:59 are pm); in a line, at 10:15"}
 }
 
-// logged builds the confirmation reply with an Undo button.
-func logged(e storage.Entry) bot.Reply {
+// commentParam is the short comment any log may carry: note=was tired,
+// or a trailing "-- was tired".
+func commentParam() bot.Param {
+	return bot.Param{Name: "note", Kind: bot.KindText, MaxLen: 200, Aliases: []string{"comment"},
+		Help: "a short comment: note=was tired, or end the line with -- was tired"}
+}
+
+// withComment adds a comment, as typed, to a summary line. Trials and
+// transitions have no field of their own for it yet, so it is kept in
+// their entry's summary.
+func withComment(summary, comment string) string {
+	if comment == "" {
+		return summary
+	}
+	return summary + " Note: " + comment
+}
+
+// logged builds the confirmation reply with an Undo button. text names
+// the student (the reply is private to its author); the stored summary
+// does not.
+func logged(e storage.Entry, text string) bot.Reply {
 	return bot.Reply{
-		Text:    e.Summary,
+		Text:    text,
 		Buttons: []bot.Button{undoButton(e.ID)},
 	}
 }

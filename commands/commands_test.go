@@ -93,7 +93,7 @@ func TestTrialLogsAndConfirms(t *testing.T) {
 	if r.IsError {
 		t.Fatalf("trial refused: %s", r.Text)
 	}
-	want := "Logged 5 trials for A.B. (S101) G1: 4/5 correct, 3 independent (prompted: 1 verbal)."
+	want := "Logged for Ava B. (S101) — G1 request a preferred item or activity: 5 trials, 4 correct, 3 independent (prompted: 1 verbal)."
 	if r.Text != want {
 		t.Errorf("reply %q\nwant     %q", r.Text, want)
 	}
@@ -121,7 +121,7 @@ func TestTrialLogsAndConfirms(t *testing.T) {
 func TestTrialBackdatedByFirstName(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/trial Liam 2 +,+g,0 at=9:15")
-	if r.IsError || !strings.Contains(r.Text, "L.C. (S102) G2 at 09:15: 2/3 correct, 1 independent (prompted: 1 gestural), 1 no response") {
+	if r.IsError || !strings.Contains(r.Text, "Liam C. (S102) — G2 take turns and wait: 3 trials at 09:15, 2 correct, 1 independent (prompted: 1 gestural), 1 no response.") {
 		t.Errorf("reply %q", r.Text)
 	}
 }
@@ -132,7 +132,7 @@ func TestIncident(t *testing.T) {
 	if r.IsError {
 		t.Fatalf("refused: %s", r.Text)
 	}
-	if want := "Logged incident for S.M. (S104) at 09:40: severity 2, 4m, classroom."; r.Text != want {
+	if want := "Logged incident for Sofia M. (S104) at 09:40: severity 2, 4m, classroom."; r.Text != want {
 		t.Errorf("reply %q, want %q", r.Text, want)
 	}
 	ctx := context.Background()
@@ -176,7 +176,7 @@ func TestTransitionNeedsHandoffForBus(t *testing.T) {
 	if r.IsError {
 		t.Fatalf("refused: %s", r.Text)
 	}
-	if want := "Logged transition for A.B. (S101): class → bus, verbal, latency 30s, released to driver Mr. Diaz, bus 12."; r.Text != want {
+	if want := "Logged transition for Ava B. (S101): class → bus, verbal, latency 30s, released to driver Mr. Diaz, bus 12."; r.Text != want {
 		t.Errorf("reply %q\nwant     %q", r.Text, want)
 	}
 }
@@ -184,7 +184,7 @@ func TestTransitionNeedsHandoffForBus(t *testing.T) {
 func TestNoteQueuesTheTeachersDM(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/note S102 Finished all his math today!")
-	if r.IsError || r.Text != "Note about L.C. (S102) sent to Maria Rivera." {
+	if r.IsError || r.Text != "Note about Liam C. (S102) sent to Maria Rivera." {
 		t.Fatalf("reply %q", r.Text)
 	}
 	if n := s.jobs(); n != 1 {
@@ -261,6 +261,11 @@ func TestHelp(t *testing.T) {
 	if !strings.Contains(r.Text, "Usage: /trial <student> <goal> <trials> [at=<time>]") || !strings.Contains(r.Text, "/trial S101 G2 + + v - +") {
 		t.Errorf("/help trial:\n%s", r.Text)
 	}
+	for _, want := range []string{"Trial codes: + correct independent, - incorrect, 0 no response, C correct, independent, I correct, independent, G correct with a gestural prompt, GP correct with a gestural prompt, V correct with a verbal prompt, VP correct", "NR no response", "3/5 is 3 correct of 5"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("/help trial lacks %q:\n%s", want, r.Text)
+		}
+	}
 	if r := s.do("lee", "/help dance"); !r.IsError || !strings.Contains(r.Text, "There is no /dance") {
 		t.Errorf("/help dance: %+v", r)
 	}
@@ -272,10 +277,10 @@ func TestBadInputStoresNothing(t *testing.T) {
 	for _, tc := range []struct {
 		name, user, line, param, want string
 	}{
-		{"unknown student", "lee", "/trial Quinn G1 +", "student", `No student matches "Quinn". Your students: A.B. (S101), L.C. (S102), A.B. (S103).`},
-		{"ambiguous initials", "lee", "/trial AB G1 +", "student", `"AB" matches 2 students: A.B. (S101), A.B. (S103). Use the code.`},
-		{"outside caseload", "lee", "/trial S104 G1 +", "student", `"S104" is not on your caseload. Your students: A.B. (S101), L.C. (S102), A.B. (S103).`},
-		{"unknown goal", "lee", "/trial S101 G7 +", "goal", `Goal "G7" not found for A.B. (S101) — their goals are G1, G2, G3.`},
+		{"unknown student", "lee", "/trial Quinn G1 +", "student", `No student on your caseload matches "Quinn". Your students: Ava B. (S101), Liam C. (S102), Aiden B. (S103).`},
+		{"ambiguous initials", "lee", "/trial AB G1 +", "student", `"AB" matches 2 students: Ava B. (S101), Aiden B. (S103). Choose one or use the code.`},
+		{"outside caseload", "lee", "/trial S104 G1 +", "student", `"S104" is not on your caseload. Your students: Ava B. (S101), Liam C. (S102), Aiden B. (S103).`},
+		{"unknown goal", "lee", "/trial S101 G7 +", "goal", `Goal "G7" not found for Ava B. (S101) — their goals are G1, G2, G3.`},
 		{"bad outcome code", "lee", "/trial S101 G1 + y", "trials", `"y" is not a trial code`},
 		{"bad prompt", "lee", "/transition S101 class gym prompt=loud", "prompt", `"loud" is not a prompt level`},
 		{"missing trials", "lee", "/trial S101 G1", "trials", "Missing trials"},
@@ -310,13 +315,29 @@ func TestBadInputStoresNothing(t *testing.T) {
 func TestToday(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/today")
-	if r.IsError || !strings.HasPrefix(r.Text, "Tuesday, 2026-11-24.") || !strings.Contains(r.Text, "A.B. (S101): G1, G2, G3") {
+	if r.IsError || !strings.HasPrefix(r.Text, "Tuesday, 2026-11-24.") ||
+		!strings.Contains(r.Text, "Data still due today (3 students have goals that need trials):\n  Ava B. (S101) — G1 request a preferred item or activity: 0 of 5 trials; G2 stay in her assigned spot: 0 of 2 trials; G3 name 20 uppercase and 20 lowercase: 0 of 10 trials\n") {
 		t.Fatalf("/today on a school day:\n%s", r.Text)
 	}
+	// A goal is due until its day has the trials its mastery criterion
+	// needs (G1: 5, G2: 2), not after the first trial.
 	s.do("lee", "/trial S101 G1 + +")
 	s.do("lee", "/trial S101 G2 -")
-	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "A.B. (S101): G3\n") {
-		t.Errorf("after logging G1 and G2, only G3 is due:\n%s", r.Text)
+	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G1 request a preferred item or activity: 2 of 5 trials; G2 stay in her assigned spot: 1 of 2 trials; G3") {
+		t.Errorf("after 2 trials of G1 and 1 of G2:\n%s", r.Text)
+	}
+	s.do("lee", "/trial S101 G2 +")
+	s.do("lee", "/trial S101 G1 3/3")
+	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G3 name 20 uppercase and 20 lowercase: 0 of 10 trials\n") {
+		t.Errorf("after G1 and G2 have what they need, only G3 is due:\n%s", r.Text)
+	}
+	s.do("lee", "/undo")
+	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G1 request a preferred item or activity: 2 of 5 trials; G3") {
+		t.Errorf("an undone batch does not count:\n%s", r.Text)
+	}
+	r = s.do("lee", "/today aiden")
+	if !strings.Contains(r.Text, "Data still due today (1 student has goals that need trials):\n  Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials") || strings.Contains(r.Text, "Ava") {
+		t.Errorf("/today aiden:\n%s", r.Text)
 	}
 	// The day before Thanksgiving is an early release: bus duty moves with dismissal.
 	s.now = s.now.AddDate(0, 0, 1)
@@ -345,7 +366,7 @@ func TestUndoTellsWhoWasSentIt(t *testing.T) {
 	if err := s.db.SQL().QueryRow("SELECT json(args) FROM river_job ORDER BY id DESC LIMIT 1").Scan(&args); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(args, "Jamie Lee took back an entry about L.C. (S102)") || !strings.Contains(args, "Reason: wrong student") ||
+	if !strings.Contains(args, "Jamie Lee took back an entry about Liam C. (S102)") || !strings.Contains(args, "Reason: wrong student") ||
 		!strings.Contains(args, `"staff_id":`+strconv.FormatInt(s.staff("rivera").ID, 10)) {
 		t.Errorf("retraction job %s", args)
 	}
@@ -401,5 +422,98 @@ func TestReplayedRequestLogsOnce(t *testing.T) {
 	}
 	if n := s.jobs(); n != 1 {
 		t.Errorf("%d DMs queued, want 1", n)
+	}
+}
+
+// TestNearMissNameOffersButtons: a misspelt name offers the closest
+// students as buttons; pressing one logs what was typed for that student.
+func TestNearMissNameOffersButtons(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/trial aidan G3 + - v at 9:30")
+	if !r.IsError || !strings.HasPrefix(r.Text, `No student on your caseload matches "aidan". Did you mean Aiden B. (S103)?`) || r.Param != "student" {
+		t.Fatalf("reply %+v", r)
+	}
+	if len(r.Buttons) != 1 || r.Buttons[0].Label != "Aiden B. (S103)" || r.Buttons[0].Action != bot.ActionRetry {
+		t.Fatalf("buttons %+v", r.Buttons)
+	}
+	s.nothingStored()
+	press := func(user string) bot.Reply {
+		return s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: user, Action: r.Buttons[0].Action, Value: r.Buttons[0].Value})
+	}
+	if got := press("okafor"); !got.IsError || !strings.Contains(got.Text, "not on your caseload") {
+		t.Errorf("another para pressing it: %+v", got)
+	}
+	got := press("lee")
+	if want := "Logged for Aiden B. (S103) — G3 write his first and last name: 3 trials at 09:30, 2 correct, 1 independent (prompted: 1 verbal)."; got.IsError || got.Text != want {
+		t.Errorf("press: %q\nwant   %q", got.Text, want)
+	}
+	// A time typed as "now" or "20m ago" stays the time it was typed,
+	// however late the button is pressed.
+	r = s.do("lee", "/trial aidan G1 + 20m ago")
+	s.now = s.now.Add(30 * time.Minute)
+	got = press("lee")
+	cl, _ := s.db.Caseload(context.Background(), s.staff("lee").ID)
+	ts, _ := s.db.Trials(context.Background(), storage.Filter{StudentID: cl[2].ID, GoalID: 0})
+	if got.IsError || len(ts) != 4 || !ts[3].At.Equal(s.now.Add(-50*time.Minute)) {
+		t.Errorf("press after 30 minutes: %q; trials %+v", got.Text, ts)
+	}
+	r = s.do("okafor", "/goals sofia m")
+	if !r.IsError || !strings.Contains(r.Text, "Did you mean Sofia M. (S104) or Sofia J. (S106)?") || len(r.Buttons) != 2 || r.Buttons[0].Label != "Sofia M. (S104)" {
+		t.Errorf("sofia m: %+v", r)
+	}
+}
+
+func TestGoalsShowTitleAndText(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/goals aiden")
+	if r.IsError || !strings.HasPrefix(r.Text, "Aiden B. (S103) — 3 goals:\nG1 add and subtract two-digit numbers: Using a place-value mat, Aiden will add") ||
+		!strings.Contains(r.Text, "\nG3 write his first and last name: Aiden will write his first and last name legibly") {
+		t.Errorf("/goals aiden:\n%s", r.Text)
+	}
+	if r := s.do("lee", "/goals S104"); !r.IsError || !strings.Contains(r.Text, "not on your caseload") {
+		t.Errorf("another para's student: %+v", r)
+	}
+}
+
+// TestSchoolCodes: a school's own codes (PARABOT_TRIAL_CODES) are what
+// /trial reads and /help trial lists.
+func TestSchoolCodes(t *testing.T) {
+	s := newSchool(t)
+	codes, err := bot.ParseCodes("h=full physical, x=incorrect, i=independent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.router.SetCodes(codes)
+	if r := s.do("lee", "/trial S101 G1 h x i"); r.IsError || !strings.Contains(r.Text, "3 trials, 2 correct, 1 independent (prompted: 1 full physical)") {
+		t.Errorf("trial with the school's codes: %q", r.Text)
+	}
+	if r := s.do("lee", "/trial S101 G1 vp"); !r.IsError || !strings.Contains(r.Text, `"vp" is not a trial code`) {
+		t.Errorf("a code the school does not use: %q", r.Text)
+	}
+	if r := s.do("lee", "/help trial"); !strings.Contains(r.Text, "Trial codes: + correct independent, - incorrect, 0 no response, I correct, independent, H correct with a full physical prompt, X incorrect;") {
+		t.Errorf("/help trial:\n%s", r.Text)
+	}
+}
+
+// TestNearMissOnALongLine: a retry button that would not fit a platform's
+// button is left out; the message still names the students.
+func TestNearMissOnALongLine(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/incident aidan "+strings.Repeat("threw things ", 150)+"a=x c=y severity=2")
+	if !r.IsError || !strings.Contains(r.Text, "Did you mean Aiden B. (S103)?") || len(r.Buttons) != 0 {
+		t.Errorf("reply %q with %d buttons", r.Text, len(r.Buttons))
+	}
+	s.nothingStored()
+}
+
+// TestHelpFitsForms: every parameter's help fits a Discord option's
+// 100-character description, so the forms show it whole.
+func TestHelpFitsForms(t *testing.T) {
+	for _, c := range commands.All(commands.Deps{}) {
+		for _, p := range c.Params {
+			if n := len([]rune(p.Help)); n > 100 {
+				t.Errorf("/%s %s: help of %d characters: %q", c.Name, p.Name, n, p.Help)
+			}
+		}
 	}
 }

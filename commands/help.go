@@ -32,7 +32,7 @@ func Help(list func() []*bot.Command) *bot.Command {
 			}
 			for _, cmd := range list() {
 				if cmd.Name == name {
-					return bot.Reply{Text: Explain(cmd)}, nil
+					return bot.Reply{Text: Explain(cmd, c.Codes)}, nil
 				}
 			}
 			var names []string
@@ -44,9 +44,9 @@ func Help(list func() []*bot.Command) *bot.Command {
 	}
 }
 
-// Explain is the full help of one command: summary, usage, parameters and
-// examples.
-func Explain(cmd *bot.Command) string {
+// Explain is the full help of one command: summary, usage, parameters,
+// the school's trial codes when it takes trials, and examples.
+func Explain(cmd *bot.Command, codes bot.Codes) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "/%s — %s\nUsage: %s", cmd.Name, cmd.Summary, cmd.Usage())
 	if len(cmd.Params) > 0 {
@@ -59,6 +59,11 @@ func Explain(cmd *bot.Command) string {
 				req = " (default " + p.Default + ")"
 			}
 			fmt.Fprintf(&b, "\n  %s%s: %s", p.Name, req, p.Help)
+		}
+		for _, p := range cmd.Params {
+			if p.Kind == bot.KindTrials {
+				b.WriteString("\nTrial codes: " + codes.Help() + ".")
+			}
 		}
 	}
 	if len(cmd.Examples) > 0 {

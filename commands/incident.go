@@ -39,7 +39,8 @@ func Incident(d Deps) *bot.Command {
 			{Name: "seclusion", Kind: bot.KindBool, Default: "no", Help: "was the student secluded (yes/no)"},
 			{Name: "others", Kind: bot.KindList, MaxLen: 20, Aliases: []string{"with"},
 				Help: "other students involved, by code only, comma-separated"},
-			{Name: "notes", Kind: bot.KindText, MaxLen: 2000, Help: "anything else"},
+			{Name: "notes", Kind: bot.KindText, MaxLen: 2000, Aliases: []string{"note", "comment"},
+				Help: "anything else: notes=was tired, or end the line with -- was tired"},
 		},
 		Examples: []string{
 			"/incident S101 threw a pencil at a peer antecedent=asked to start math consequence=break in calm corner severity=2",
@@ -60,7 +61,8 @@ func Incident(d Deps) *bot.Command {
 				Others: others, Notes: v.Text("notes"),
 				LoggedAt: c.Now,
 			}
-			in.Summary = fmt.Sprintf("Logged incident for %s%s: %s.", st.Label(), when(in.At, c.Now), incidentFacts(in))
+			facts := fmt.Sprintf("%s: %s.", when(in.At, c.Now), incidentFacts(in))
+			in.Summary = "Logged incident for " + st.Label() + facts
 			var jobs []storage.Job
 			if in.Severe() {
 				jobs, err = severeAlerts(ctx, d.Store, c, st, in)
@@ -72,7 +74,7 @@ func Incident(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("logging incident: %w", err)
 			}
-			r := logged(e)
+			r := logged(e, "Logged incident for "+bot.Named(st)+facts)
 			if in.Severe() {
 				r.Context = fmt.Sprintf("Severe incident: %s being sent to the teacher and admin now.", plural(len(jobs), "direct message is", "direct messages are"))
 				if len(jobs) == 0 {
@@ -141,7 +143,7 @@ func severeAlerts(ctx context.Context, s storage.Store, c *bot.Call, st storage.
 		return nil, err
 	}
 	msg := bot.Reply{
-		Text: fmt.Sprintf("Severe incident: %s, logged by %s.", st.Label(), c.Staff.Name),
+		Text: fmt.Sprintf("Severe incident: %s, logged by %s.", bot.Named(st), c.Staff.Name),
 		Fields: []bot.Field{
 			{Label: "When", Value: in.At.In(c.School.Location()).Format("Mon Jan 2 15:04")},
 			{Label: "Facts", Value: incidentFacts(in)},

@@ -29,7 +29,7 @@ func Note(d Deps) *bot.Command {
 				return bot.Reply{}, err
 			}
 			if len(ts) == 0 {
-				return bot.Reply{}, bot.Errorf("student", "%s has no teacher on the roster, so the note has nowhere to go; nothing was saved. Ask an admin to assign one.", st.Label())
+				return bot.Reply{}, bot.Errorf("student", "%s has no teacher on the roster, so the note has nowhere to go; nothing was saved. Ask an admin to assign one.", bot.Named(st))
 			}
 			n := storage.Note{StudentID: st.ID, StaffID: c.Staff.ID, ToStaffID: ts[0].ID, At: c.Now, Text: c.Values.Text("text")}
 			n.LoggedAt = c.Now
@@ -38,7 +38,7 @@ func Note(d Deps) *bot.Command {
 			for _, t := range ts {
 				names = append(names, t.Name)
 				jobs = append(jobs, scheduler.Deliver(bot.Message{StaffID: t.ID, Reply: bot.Reply{
-					Text: fmt.Sprintf("Note from %s about %s:\n%s", c.Staff.Name, st.Label(), n.Text),
+					Text: fmt.Sprintf("Note from %s about %s:\n%s", c.Staff.Name, bot.Named(st), n.Text),
 				}}, c.Req.Platform))
 			}
 			n.Summary = fmt.Sprintf("Note about %s sent to %s.", st.Label(), joinNames(names))
@@ -46,7 +46,7 @@ func Note(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("logging note: %w", err)
 			}
-			return logged(e), nil
+			return logged(e, fmt.Sprintf("Note about %s sent to %s.", bot.Named(st), joinNames(names))), nil
 		},
 	}
 }

@@ -24,20 +24,21 @@ func Transition(d Deps) *bot.Command {
 		Roles:   []storage.Role{storage.RolePara, storage.RoleTeacher, storage.RoleAdmin},
 		Params: []bot.Param{
 			studentParam(),
-			{Name: "from", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 60,
+			{Name: "from", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 60, Leads: []string{"from"},
 				Help: "where or what the student left (class, lunch, bus)"},
-			{Name: "to", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 60,
+			{Name: "to", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 60, Leads: []string{"to"},
 				Help: "where the student went (lunch, gym, bus, pickup)"},
-			{Name: "prompt", Kind: bot.KindPrompt, Default: "i", Aliases: []string{"p"},
-				Help: "support needed: " + bot.PromptHelp},
+			{Name: "prompt", Kind: bot.KindPrompt, Default: "independent", Aliases: []string{"p"},
+				Help: "support: " + bot.PromptHelp},
 			{Name: "latency", Kind: bot.KindDuration, Aliases: []string{"lat"},
 				Help: "time from the direction to starting: 30s, 2m"},
 			{Name: "handoff", Kind: bot.KindText, MaxLen: 120, Aliases: []string{"to_whom", "released"},
 				Help: "for bus or pickup: who took the student (driver Mr. Lee, mother)"},
 			atParam(),
+			commentParam(),
 		},
 		Examples: []string{
-			"/transition S101 class lunch prompt=v latency=45s",
+			"/transition S101 class to lunch prompt=v latency=45s",
 			"/transition Ava class bus handoff=driver Mr. Diaz, bus 12",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
@@ -50,21 +51,22 @@ func Transition(d Deps) *bot.Command {
 				LoggedAt: c.Now,
 			}
 			if isRelease(t.To) && t.HandoffTo == "" {
-				return bot.Reply{}, bot.Errorf("handoff", "A %s transition needs the handoff: who took %s, e.g. handoff=driver Mr. Diaz, bus 12.", t.To, st.Label())
+				return bot.Reply{}, bot.Errorf("handoff", "A %s transition needs the handoff: who took %s, e.g. handoff=driver Mr. Diaz, bus 12.", t.To, bot.Named(st))
 			}
-			t.Summary = fmt.Sprintf("Logged transition for %s%s: %s → %s, %s", st.Label(), when(t.At, c.Now), t.From, t.To, t.Prompt)
+			facts := fmt.Sprintf("%s: %s → %s, %s", when(t.At, c.Now), t.From, t.To, t.Prompt)
 			if t.Latency > 0 {
-				t.Summary += ", latency " + bot.FormatDuration(t.Latency)
+				facts += ", latency " + bot.FormatDuration(t.Latency)
 			}
 			if t.HandoffTo != "" {
-				t.Summary += ", released to " + t.HandoffTo
+				facts += ", released to " + t.HandoffTo
 			}
-			t.Summary += "."
+			facts = withComment(facts+".", v.Text("note"))
+			t.Summary = "Logged transition for " + st.Label() + facts
 			e, err := d.Store.LogTransition(ctx, t, nil)
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("logging transition: %w", err)
 			}
-			return logged(e), nil
+			return logged(e, "Logged transition for "+bot.Named(st)+facts), nil
 		},
 	}
 }

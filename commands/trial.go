@@ -22,10 +22,12 @@ func Trial(d Deps) *bot.Command {
 			{Name: "trials", Kind: bot.KindTrials, Required: true, Positional: true,
 				Help: bot.TrialHelp},
 			atParam(),
+			commentParam(),
 		},
 		Examples: []string{
 			"/trial S101 G2 + + v - +",
-			"/trial Ava G1 +,+,+g,0 at=10:15",
+			"/trial Ava G1 VP GP I NR at 10:15",
+			"/trial Liam G2 3/5 20m ago -- was tired",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
 			st, goal := c.Values.Student("student"), c.Values.Goal("goal")
@@ -37,18 +39,25 @@ func Trial(d Deps) *bot.Command {
 					st.Label(), goal.Code, when(at, c.Now), TrialTally(results)),
 				LoggedAt: c.Now,
 			}
+			b.Summary = withComment(b.Summary, c.Values.Text("note"))
 			e, err := d.Store.LogTrials(ctx, b, nil)
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("logging trials: %w", err)
 			}
-			return logged(e), nil
+			text := fmt.Sprintf("Logged for %s — %s: %s%s, %s.", bot.Named(st), bot.GoalLine(goal),
+				plural(len(results), "trial", "trials"), when(at, c.Now), tally(results, false))
+			return logged(e, withComment(text, c.Values.Text("note"))), nil
 		},
 	}
 }
 
 // TrialTally describes trial results the way teachers read them: correct
 // out of total, how many of those were independent, and the prompts used.
-func TrialTally(rs []storage.TrialResult) string {
+func TrialTally(rs []storage.TrialResult) string { return tally(rs, true) }
+
+// tally describes trial results: "4/5 correct" with the total, "4
+// correct" without (when the count was said already).
+func tally(rs []storage.TrialResult, withTotal bool) string {
 	correct, independent := 0, 0
 	prompts := map[storage.Prompt]int{}
 	noResp := 0
@@ -64,7 +73,10 @@ func TrialTally(rs []storage.TrialResult) string {
 			noResp++
 		}
 	}
-	s := fmt.Sprintf("%d/%d correct, %d independent", correct, len(rs), independent)
+	s := fmt.Sprintf("%d correct, %d independent", correct, independent)
+	if withTotal {
+		s = fmt.Sprintf("%d/%d correct, %d independent", correct, len(rs), independent)
+	}
 	var ps []string
 	for p := storage.Gestural; p <= storage.FullPhysical; p++ {
 		if n := prompts[p]; n > 0 {

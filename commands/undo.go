@@ -127,7 +127,7 @@ func retractions(ctx context.Context, s storage.Store, staff storage.Staff, e st
 			}
 		}
 	}
-	msg := bot.Reply{Text: fmt.Sprintf("%s took back an entry about %s: %s\nReason: %s", staff.Name, st.Label(), e.Summary, reason)}
+	msg := bot.Reply{Text: fmt.Sprintf("%s took back an entry about %s: %s\nReason: %s", staff.Name, bot.Named(st), e.Summary, reason)}
 	jobs := make([]storage.Job, 0, len(to))
 	for _, id := range to {
 		jobs = append(jobs, scheduler.Deliver(bot.Message{StaffID: id, Reply: msg}, platform))

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"parabot/bot"
 )
 
 // Config is every setting of parabot. The README lists each variable with
@@ -34,6 +36,11 @@ type Config struct {
 
 	OpenAIKey     string // OPENAI_API_KEY
 	OpenAIBaseURL string // OPENAI_BASE_URL
+
+	// TrialCodes are the school's data-sheet codes (PARABOT_TRIAL_CODES,
+	// "vp=verbal, p=partial physical, nr=no response"); nil means the
+	// defaults.
+	TrialCodes bot.Codes
 }
 
 // Defaults for the settings that have one.
@@ -93,6 +100,13 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("PARABOT_DISCORD_GATEWAY: %q is not true or false", v))
 		}
 		c.DiscordGateway = b
+	}
+	if v := getenv("PARABOT_TRIAL_CODES"); v != "" {
+		codes, err := bot.ParseCodes(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("PARABOT_TRIAL_CODES: %w", err))
+		}
+		c.TrialCodes = codes
 	}
 	if err := c.Validate(); err != nil {
 		errs = append(errs, err)

@@ -36,6 +36,7 @@ func TestLoadNamesTheVariable(t *testing.T) {
 		{map[string]string{"DISCORD_PUBLIC_KEY": "zz", "DISCORD_APP_ID": "1"}, "DISCORD_PUBLIC_KEY"},
 		{map[string]string{"DISCORD_BOT_TOKEN": "t"}, "DISCORD_APP_ID"},
 		{map[string]string{"PARABOT_DISCORD_GATEWAY": "true"}, "DISCORD_BOT_TOKEN"},
+		{map[string]string{"PARABOT_TRIAL_CODES": "vp=loud"}, "PARABOT_TRIAL_CODES"},
 	} {
 		_, err := Load(env(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -63,5 +64,18 @@ func TestDatabaseSelection(t *testing.T) {
 		if c.IsPostgres() != tc.postgres || (!tc.postgres && c.SQLitePath() != tc.path) {
 			t.Errorf("%s: postgres=%v path=%q", tc.url, c.IsPostgres(), c.SQLitePath())
 		}
+	}
+}
+
+func TestTrialCodes(t *testing.T) {
+	c, err := Load(env(map[string]string{"PARABOT_TRIAL_CODES": "vp=verbal, x=incorrect"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrialCodes) != 2 || c.TrialCodes["x"].Outcome != "incorrect" {
+		t.Errorf("codes %+v", c.TrialCodes)
+	}
+	if c, _ := Load(env(nil)); c.TrialCodes != nil {
+		t.Errorf("without the variable the defaults apply: %+v", c.TrialCodes)
 	}
 }

@@ -7,8 +7,10 @@ package today
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"parabot/bot"
 	"parabot/storage"
 )
 
@@ -21,13 +23,55 @@ type Day struct {
 	EarlyRelease string // dismissal time on an early-release day, else ""
 	Note         string // the calendar's note for the day
 	Duties       []storage.Duty
-	Due          []Due // students with goals that have no trials yet today
+	Due          []Due // students with goals that still need data today, in caseload order
 }
 
-// Due is a student with goals that have no trials logged today.
+// Due is a student with goals that still need data today.
 type Due struct {
 	Student storage.Student
-	Goals   []storage.Goal
+	Goals   []GoalDue
+}
+
+// GoalDue is a goal's progress today against what it needs: it is due
+// until Trials reaches Needed.
+type GoalDue struct {
+	Goal   storage.Goal
+	Trials int // active trials logged today
+	Needed int // the goal's mastery_min_trials, or 1 when unset
+}
+
+// Needed is how many trials a goal needs in a day: the minimum of its
+// mastery criterion, or 1 when the goal sets none.
+func Needed(g storage.Goal) int {
+	return max(1, g.MasteryMinTrials)
+}
+
+// DueLine is one student's line of the checklist, for the staff member's
+// own eyes (it names the student): "Aiden B. (S103) — G1 add and subtract
+// two-digit numbers: 1 of 10 trials; G3 write his first and last name: 0
+// of 3 trials". Each goal's title is cut to titleLen characters.
+func DueLine(due Due, titleLen int) string {
+	parts := make([]string, len(due.Goals))
+	for i, g := range due.Goals {
+		parts[i] = fmt.Sprintf("%s: %d of %d %s", clip(bot.GoalLine(g.Goal), titleLen), g.Trials, g.Needed, trialWord(g.Needed))
+	}
+	return bot.Named(due.Student) + " — " + strings.Join(parts, "; ")
+}
+
+func trialWord(n int) string {
+	if n == 1 {
+		return "trial"
+	}
+	return "trials"
+}
+
+// clip shortens s to at most n characters, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if n <= 0 || len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // Plan builds the day of staff member st at now, for their caseload.
@@ -81,14 +125,14 @@ func Plan(ctx context.Context, store storage.Store, st storage.Staff, caseload [
 		if err != nil {
 			return d, fmt.Errorf("loading trials of student %d: %w", s.ID, err)
 		}
-		logged := map[int64]bool{}
+		logged := map[int64]int{}
 		for _, t := range trials {
-			logged[t.GoalID] = true
+			logged[t.GoalID]++
 		}
-		var missing []storage.Goal
+		var missing []GoalDue
 		for _, g := range goals {
-			if !logged[g.ID] && g.StartDate <= d.Date && (g.EndDate == "" || d.Date <= g.EndDate) {
-				missing = append(missing, g)
+			if logged[g.ID] < Needed(g) && g.StartDate <= d.Date && (g.EndDate == "" || d.Date <= g.EndDate) {
+				missing = append(missing, GoalDue{Goal: g, Trials: logged[g.ID], Needed: Needed(g)})
 			}
 		}
 		if len(missing) > 0 {

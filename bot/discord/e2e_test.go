@@ -170,7 +170,7 @@ func endToEnd(t *testing.T, s *school) {
 		opt("student", 3, "S101"), opt("goal", 3, "G2"), opt("trials", 3, "+ + v - +"))
 	_, resp := s.post(trial)
 	d := data(t, resp)
-	if want := "Logged 5 trials for A.B. (S101) G2: 4/5 correct, 3 independent (prompted: 1 verbal)."; d["content"] != want || flags(d) != 64 {
+	if want := "Logged for Ava B. (S101) — G2 Identifies coins by name: 5 trials, 4 correct, 3 independent (prompted: 1 verbal)."; d["content"] != want || flags(d) != 64 {
 		t.Fatalf("trial answered %q (flags %d), want %q", d["content"], flags(d), want)
 	}
 	ids := customIDs(d)
@@ -223,7 +223,7 @@ func endToEnd(t *testing.T, s *school) {
 	// A note reaches the teacher by Discord DM, through the delivery job.
 	_, resp = s.post(commandInteraction("2000000000000000030", riveraDiscord, "note",
 		opt("student", 3, "S102"), opt("text", 3, "Caleb finished all his math today")))
-	if text := data(t, resp)["content"].(string); text != "Note about C.D. (S102) sent to Tina Lopez." {
+	if text := data(t, resp)["content"].(string); text != "Note about Caleb D. (S102) sent to Tina Lopez." {
 		t.Errorf("note answered %q", text)
 	}
 	open := s.discord.Wait("POST /users/@me/channels")
@@ -231,7 +231,7 @@ func endToEnd(t *testing.T, s *school) {
 		t.Errorf("DM opened with %v, want the teacher", open.JSON(t)["recipient_id"])
 	}
 	dm := s.discord.Wait("POST /channels/" + dmChannelOf(lopezDiscord) + "/messages").JSON(t)
-	if dm["content"] != "Note from Jo Rivera about C.D. (S102):\nCaleb finished all his math today" {
+	if dm["content"] != "Note from Jo Rivera about Caleb D. (S102):\nCaleb finished all his math today" {
 		t.Errorf("DM %q", dm["content"])
 	}
 
@@ -256,7 +256,7 @@ func endToEnd(t *testing.T, s *school) {
 	g.send(opDispatch, "INTERACTION_CREATE", 2, commandInteraction("2000000000000000050", riveraDiscord, "trial",
 		opt("student", 3, "ava"), opt("goal", 3, "1"), opt("trials", 3, "+ g")))
 	cb := s.discord.Wait("POST /interactions/2000000000000000050/").JSON(t)
-	if want := "Logged 2 trials for A.B. (S101) G1: 2/2 correct, 1 independent (prompted: 1 gestural)."; data(t, cb)["content"] != want {
+	if want := "Logged for Ava B. (S101) — G1 Requests a break: 2 trials, 2 correct, 1 independent (prompted: 1 gestural)."; data(t, cb)["content"] != want {
 		t.Errorf("gateway trial answered %q, want %q", data(t, cb)["content"], want)
 	}
 	if n := len(s.trials("S101")); n != 2 {

@@ -36,7 +36,7 @@ func TestSlashCommandWithText(t *testing.T) {
 			t.Errorf("answer is not ephemeral: %v", ans)
 		}
 		text := blockText(ans["blocks"])
-		if !strings.Contains(text, "Logged 5 trials for A.B. (S101) G2") {
+		if !strings.Contains(text, "Logged for Ava B. (S101) — G2 Identifies coins by name: 5 trials") {
 			t.Errorf("confirmation = %q", text)
 		}
 		undo := buttonOf(t, ans["blocks"], "Undo")
@@ -57,7 +57,7 @@ func TestSlashUmbrella(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, storagetest.OpenSQLite(t))
 	_, ans := h.slash(userPara, "/para", "trial S102 G1 + -", "r1")
-	if text := blockText(ans["blocks"]); !strings.Contains(text, "Logged 2 trials for C.D. (S102) G1") {
+	if text := blockText(ans["blocks"]); !strings.Contains(text, "Logged for Caleb D. (S102) — G1 Takes turns in a structured game: 2 trials") {
 		t.Errorf("/para trial answered %q", text)
 	}
 	for _, text := range []string{"help", ""} {
@@ -102,7 +102,7 @@ func TestUnlinkedUserLinkedByEmail(t *testing.T) {
 	h := newHarness(t, storagetest.OpenSQLite(t))
 	h.slack.setEmail("U0NEWPARA", "Mei.Chen@maple.example")
 	_, ans := h.slash("U0NEWPARA", "/trial", "S103 G1 + +", "r1")
-	if text := blockText(ans["blocks"]); !strings.Contains(text, "Logged 2 trials for E.F. (S103) G1") {
+	if text := blockText(ans["blocks"]); !strings.Contains(text, "Logged for Emma F. (S103) — G1 Follows a two-step direction: 2 trials") {
 		t.Fatalf("answer %q", text)
 	}
 	st, err := h.store.StaffByIdentity(context.Background(), storage.PlatformSlack, "U0NEWPARA")
@@ -256,7 +256,7 @@ func TestFormFlow(t *testing.T) {
 			t.Fatalf("answer = %v", ans)
 		}
 		result := ans["view"].(map[string]any)
-		if text := blockText(result["blocks"]); !strings.Contains(text, "Logged 3 trials for A.B. (S101) G2 at 10:15") {
+		if text := blockText(result["blocks"]); !strings.Contains(text, "Logged for Ava B. (S101) — G2 Identifies coins by name: 3 trials at 10:15") {
 			t.Errorf("confirmation = %q", text)
 		}
 		undo := buttonOf(t, result["blocks"], "Undo")
@@ -455,7 +455,7 @@ func TestReplayedSlashCommandActsOnce(t *testing.T) {
 	engines(t, func(t *testing.T, store storage.Store) {
 		h := newHarness(t, store)
 		_, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r1")
-		if text := blockText(ans["blocks"]); !strings.Contains(text, "Logged 2 trials") {
+		if text := blockText(ans["blocks"]); !strings.Contains(text, "2 trials, 2 correct") {
 			t.Fatalf("first answer %q", text)
 		}
 		calls := h.slack.count()
@@ -475,7 +475,7 @@ func TestReplayedSlashCommandActsOnce(t *testing.T) {
 		}
 		// A second, genuine request a second later is not a replay.
 		h.now = h.now.Add(time.Second)
-		if _, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r1"); !strings.Contains(blockText(ans["blocks"]), "Logged 2 trials") {
+		if _, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r1"); !strings.Contains(blockText(ans["blocks"]), "2 trials, 2 correct") {
 			t.Errorf("a new request answered %v", ans)
 		}
 		if n := h.trialCount("S101"); n != 4 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -14,8 +15,8 @@ import (
 
 // publishHome draws a staff member's Home tab (views.publish): their
 // students, today's duties, and buttons that open the logging forms.
-// Only the staff member sees their Home tab; students still appear by
-// label only.
+// Only the staff member sees their Home tab, so students appear by name
+// (Aiden B. (S103)); long lists show a count and how to see the rest.
 func (a *Adapter) publishHome(ctx context.Context, userID string) error {
 	bs, err := a.homeBlocks(ctx, userID)
 	if err != nil {
@@ -57,17 +58,18 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 
 	var students []string
 	for _, s := range sc.Caseload {
-		line := "• " + s.Label()
+		line := "• " + bot.Named(s)
 		if s.Grade != "" {
 			line += ", grade " + s.Grade
 		}
-		students = append(students, escape(line))
+		students = append(students, line)
 	}
 	studentText := "*Your students*\nNo students are assigned to you yet; ask your teacher or admin."
 	if len(students) > 0 {
-		studentText = "*Your students*\n" + strings.Join(students, "\n")
+		studentText = listSection(fmt.Sprintf("Your students (%d)", len(students)), students[:min(len(students), homeStudents)], len(students),
+			"/"+Umbrella+" goals and a name or code shows a student's goals.")
 	}
-	out = append(out, slackapi.NewSectionBlock(mrkdwn(clip(studentText, maxSectionText)), nil, nil))
+	out = append(out, slackapi.NewSectionBlock(mrkdwn(studentText), nil, nil))
 
 	dutyText := "*Today's duties*\n"
 	switch {
@@ -89,20 +91,16 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 	out = append(out, slackapi.NewDividerBlock(), slackapi.NewSectionBlock(mrkdwn(clip(dutyText, maxSectionText)), nil, nil))
 
 	if day.School {
-		dueText := "*Data still due today*\n"
-		if len(day.Due) == 0 {
-			dueText += "Nothing: every goal of your students has data today."
-		}
-		var lines []string
-		for _, due := range day.Due {
-			codes := make([]string, len(due.Goals))
-			for i, g := range due.Goals {
-				codes[i] = g.Code
+		dueText := "*Data still due today*\nNothing: every goal of your students has the trials it needs today."
+		if len(day.Due) > 0 {
+			var lines []string
+			for _, due := range day.Due[:min(len(day.Due), homeDue)] {
+				lines = append(lines, "• "+clip(today.DueLine(due, homeTitleLen), homeLineLen))
 			}
-			lines = append(lines, escape("• "+due.Student.Label()+": "+strings.Join(codes, ", ")))
+			dueText = listSection(fmt.Sprintf("Data still due today (%d students)", len(day.Due)), lines, len(day.Due),
+				"/"+Umbrella+" today page=2 shows more; /"+Umbrella+" today and a name or code shows one student.")
 		}
-		dueText += strings.Join(lines, "\n")
-		out = append(out, slackapi.NewSectionBlock(mrkdwn(clip(dueText, maxSectionText)), nil, nil))
+		out = append(out, slackapi.NewSectionBlock(mrkdwn(dueText), nil, nil))
 	}
 
 	var buttons []slackapi.BlockElement
@@ -116,6 +114,38 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 	}
 	out = append(out, slackapi.NewContextBlock("", mrkdwn(escape("Type /"+Umbrella+" help for every command."))))
 	return out, nil
+}
+
+// How much of a long list the Home tab shows: the rest is counted and
+// reached through /today and /goals, never cut silently.
+const (
+	homeStudents = 30
+	homeDue      = 10
+	homeTitleLen = 40
+	homeLineLen  = 250
+)
+
+// listSection is a section's mrkdwn: a bold title, the lines that fit in
+// one section, and, when not every one of total is shown, how many are
+// and how to see the rest. Lines are escaped here.
+func listSection(title string, lines []string, total int, more string) string {
+	head := "*" + escape(title) + "*"
+	footer := func(shown int) string {
+		if shown == total {
+			return ""
+		}
+		return "\n" + escape(fmt.Sprintf("%d of %d shown. %s", shown, total, more))
+	}
+	body := head
+	shown := 0
+	for _, l := range lines {
+		next := body + "\n" + escape(l)
+		if utf8.RuneCountInString(next+footer(shown+1)) > maxSectionText {
+			break
+		}
+		body, shown = next, shown+1
+	}
+	return body + footer(shown)
 }
 
 func nonEmpty(prefix, s string) string {

@@ -318,11 +318,11 @@ func hasInput(v slackapi.View, blockID string) bool {
 }
 
 // fieldError is a core error message as a field shows it: without the
-// usage line, which the form itself replaces.
+// example or usage line, which the form itself replaces.
 func fieldError(msg string) string {
 	var keep []string
 	for _, line := range strings.Split(msg, "\n") {
-		if !strings.HasPrefix(line, "Usage: ") {
+		if !strings.HasPrefix(line, "Usage: ") && !strings.HasPrefix(line, "Example: ") {
 			keep = append(keep, line)
 		}
 	}

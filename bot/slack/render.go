@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,8 +18,15 @@ const (
 	maxFields      = 10 // per section
 	maxButtons     = 25 // per actions block
 	maxButtonText  = 75
+	maxButtonValue = 2000
 	maxOptionText  = 75
 	maxOptions     = 100
+	// maxTextSections bounds the sections one reply's text fills: 4 of
+	// 3,000 characters keep a message under the ~13,000 characters past
+	// which Slack refuses it, and far under its 50 blocks.
+	maxTextSections = 4
+	// maxFieldSections bounds the sections of fields (10 fields each).
+	maxFieldSections = 3
 )
 
 // pressPrefix starts the action_id of a bot.Button: "press:<action>:<n>".
@@ -59,16 +67,25 @@ func blocks(r bot.Reply) []slackapi.Block {
 		if r.IsError {
 			text = ":warning: " + text
 		}
-		for _, chunk := range chunks(escape(text), maxSectionText) {
+		parts := chunks(escape(text), maxSectionText)
+		for _, chunk := range parts[:min(len(parts), maxTextSections)] {
 			out = append(out, slackapi.NewSectionBlock(mrkdwn(chunk), nil, nil))
 		}
+		if len(parts) > maxTextSections {
+			// Never cut silently: say that the reply was longer than Slack takes.
+			out = append(out, slackapi.NewContextBlock("", mrkdwn(fmt.Sprintf("(Cut here: the reply is %d characters and Slack shows %d; ask for less, like one student.)",
+				utf8.RuneCountInString(text), maxTextSections*maxSectionText))))
+		}
 	}
-	for i := 0; i < len(r.Fields); i += maxFields {
+	for i := 0; i < len(r.Fields) && i < maxFieldSections*maxFields; i += maxFields {
 		var fields []*slackapi.TextBlockObject
 		for _, f := range r.Fields[i:min(i+maxFields, len(r.Fields))] {
 			fields = append(fields, mrkdwn(clip("*"+escape(f.Label)+"*\n"+escape(f.Value), maxFieldText)))
 		}
 		out = append(out, slackapi.NewSectionBlock(nil, fields, nil))
+	}
+	if n := len(r.Fields) - maxFieldSections*maxFields; n > 0 {
+		out = append(out, slackapi.NewContextBlock("", mrkdwn(fmt.Sprintf("(%d more not shown here.)", n))))
 	}
 	if c := strings.TrimSpace(r.Context); c != "" {
 		out = append(out, slackapi.NewContextBlock("", mrkdwn(clip(escape(c), maxSectionText))))
@@ -76,6 +93,9 @@ func blocks(r bot.Reply) []slackapi.Block {
 	if len(r.Buttons) > 0 {
 		var els []slackapi.BlockElement
 		for i, b := range r.Buttons[:min(len(r.Buttons), maxButtons)] {
+			if len(b.Value) > maxButtonValue {
+				continue // Slack refuses the whole message; the reply says what the button would do
+			}
 			btn := slackapi.NewButtonBlockElement(pressPrefix+b.Action+":"+strconv.Itoa(i), b.Value, plain(clip(b.Label, maxButtonText)))
 			switch b.Style {
 			case "primary":
@@ -85,7 +105,9 @@ func blocks(r bot.Reply) []slackapi.Block {
 			}
 			els = append(els, btn)
 		}
-		out = append(out, slackapi.NewActionBlock("buttons", els...))
+		if len(els) > 0 {
+			out = append(out, slackapi.NewActionBlock("buttons", els...))
+		}
 	}
 	if len(out) == 0 {
 		out = append(out, slackapi.NewSectionBlock(mrkdwn(" "), nil, nil))

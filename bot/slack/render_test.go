@@ -144,3 +144,35 @@ func FuzzCommandOf(f *testing.F) {
 		}
 	})
 }
+
+// TestLongReplyIsCutVisibly: a reply longer than Slack takes keeps under
+// its message limits and says where it was cut.
+func TestLongReplyIsCutVisibly(t *testing.T) {
+	var lines []string
+	for i := 0; i < 1000; i++ {
+		lines = append(lines, "a line of a very long reply")
+	}
+	var fields []bot.Field
+	for i := 0; i < 45; i++ {
+		fields = append(fields, bot.Field{Label: "f", Value: "v"})
+	}
+	bs := blocks(bot.Reply{Text: strings.Join(lines, "\n"), Fields: fields})
+	var raw []any
+	b, _ := json.Marshal(bs)
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	text := blockText(raw)
+	if !strings.Contains(text, "(Cut here: the reply is 27999 characters and Slack shows 12000") || !strings.Contains(text, "(15 more not shown here.)") {
+		t.Errorf("no visible cut:\n%s", text[len(text)-300:])
+	}
+	total := 0
+	for _, blk := range raw {
+		if tx, ok := blk.(map[string]any)["text"].(map[string]any); ok {
+			total += len(tx["text"].(string))
+		}
+	}
+	if total > 13000 || len(raw) > 50 {
+		t.Errorf("%d characters in %d blocks", total, len(raw))
+	}
+}

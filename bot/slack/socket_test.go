@@ -98,7 +98,7 @@ func TestSocketMode(t *testing.T) {
 		"payload": map[string]any{"user_id": userPara, "channel_id": "C0GENERAL", "command": "/trial", "text": "S101 G2 + +",
 			"response_url": h.slack.responseURL("s1"), "trigger_id": "T-s1", "team_id": "T0SCHOOL"}})
 	ans := peer.ack("E1")
-	if ans["response_type"] != "ephemeral" || !strings.Contains(blockText(ans["blocks"]), "Logged 2 trials for A.B. (S101) G2") {
+	if ans["response_type"] != "ephemeral" || !strings.Contains(blockText(ans["blocks"]), "Logged for Ava B. (S101) — G2") {
 		t.Fatalf("slash answer = %v", ans)
 	}
 	undo := buttonOf(t, ans["blocks"], "Undo")
@@ -212,9 +212,16 @@ func TestSocketModeAnswersThroughResponseURLWhenConnectionGone(t *testing.T) {
 
 func TestSocketModeLargeAnswerGoesThroughResponseURL(t *testing.T) {
 	t.Parallel()
-	long := strings.Repeat("Lots to say. ", 2500) // over 30 KB as blocks
+	// 30 fields of about 1,000 characters: over 30 KB as blocks, within
+	// what one message may hold.
+	var fields []bot.Field
+	for i := 0; i < 30; i++ {
+		fields = append(fields, bot.Field{Label: "Part", Value: strings.Repeat("Lots to say. ", 80)})
+	}
 	big := &bot.Command{Name: "big", Summary: "Says a lot.",
-		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) { return bot.Reply{Text: long}, nil }}
+		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			return bot.Reply{Text: "Lots to say.", Fields: fields}, nil
+		}}
 	h := newHarness(t, storagetest.OpenSQLite(t), big)
 	peer, cancel, done := startSocket(t, h)
 	peer.send(h.slashEnvelope("E1", userPara, "/big", "", "s1"))
@@ -236,7 +243,7 @@ func TestSocketModeRedeliveredEnvelopeActsOnce(t *testing.T) {
 	peer, cancel, done := startSocket(t, h)
 
 	// A slash command delivered twice logs once.
-	for i, want := range []string{"Logged 2 trials for A.B. (S101) G2", AlreadyHandled} {
+	for i, want := range []string{"Logged for Ava B. (S101) — G2 Identifies coins by name: 2 trials", AlreadyHandled} {
 		peer.send(h.slashEnvelope("E1", userPara, "/trial", "S101 G2 + +", "s1"))
 		if ans := peer.ack("E1"); ans["response_type"] != "ephemeral" || !strings.Contains(blockText(ans["blocks"]), want) {
 			t.Errorf("delivery %d acknowledged with %v", i+1, ans)

@@ -243,7 +243,7 @@ func TestSameRecordsOnEveryAdapter(t *testing.T) {
 	seed(t, store)
 	var out bytes.Buffer
 	clock := shell.NewClock(time.Now)
-	sh := shell.New(shell.Config{Router: newRouter(store, newLogger(io.Discard, "error"), clock.Now), Store: store, Clock: clock,
+	sh := shell.New(shell.Config{Router: newRouter(store, newLogger(io.Discard, "error"), clock.Now, nil), Store: store, Clock: clock,
 		In: strings.NewReader(strings.Join(scenario, "\n") + "\n"), Out: &out, User: "lee", Log: newLogger(io.Discard, "error")})
 	if err := sh.Run(context.Background()); err != nil {
 		t.Fatal(err)

@@ -129,7 +129,7 @@ func runDiscord(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	defer store.Close()
 	s := &server{cfg: cfg, log: log, store: store}
-	d, err := newDiscord(s, newRouter(store, log, time.Now))
+	d, err := newDiscord(s, newRouter(store, log, time.Now, nil))
 	if err != nil {
 		return err
 	}
@@ -142,6 +142,6 @@ func runDiscord(ctx context.Context, args []string, getenv func(string) string, 
 	if *guild != "" {
 		where = "in server " + *guild
 	}
-	fmt.Fprintf(stdout, "Registered %d commands %s.\n", len(newRouter(store, log, time.Now).Commands()), where)
+	fmt.Fprintf(stdout, "Registered %d commands %s.\n", len(newRouter(store, log, time.Now, nil).Commands()), where)
 	return nil
 }

@@ -73,7 +73,10 @@ func startJobs(ctx context.Context, store storage.Store, cfg scheduler.Config) (
 	return nil, fmt.Errorf("no job driver for engine %s", store.Engine())
 }
 
-// newRouter builds the command router with every command.
-func newRouter(store storage.Store, log *slog.Logger, now func() time.Time) *bot.Router {
-	return bot.NewRouter(store, log, now, commands.All(commands.Deps{Store: store, Log: log}))
+// newRouter builds the command router with every command; codes are the
+// school's trial codes (nil: the defaults).
+func newRouter(store storage.Store, log *slog.Logger, now func() time.Time, codes bot.Codes) *bot.Router {
+	r := bot.NewRouter(store, log, now, commands.All(commands.Deps{Store: store, Log: log}))
+	r.SetCodes(codes)
+	return r
 }

@@ -61,7 +61,7 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	clock := shell.NewClock(time.Now)
-	router := newRouter(store, log, clock.Now)
+	router := newRouter(store, log, clock.Now, cfg.TrialCodes)
 	sh := shell.New(shell.Config{
 		Router: router, Store: store, Clock: clock, In: stdin, Out: stdout, User: user,
 		Echo: !isTerminal(stdin), Log: log,
