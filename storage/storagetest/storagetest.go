@@ -12,8 +12,6 @@ import (
 	"time"
 	_ "time/tzdata" // the sample school's zone, on machines without a zoneinfo
 
-	"github.com/riverqueue/river"
-
 	"parabot/storage"
 	"parabot/storage/postgres"
 	"parabot/storage/sqlite"
@@ -282,7 +280,7 @@ func testEnqueue(t *testing.T, s storage.Store) {
 	if n := countJobs(t, s); n != 2 {
 		t.Errorf("jobs after Enqueue = %d, want 2", n)
 	}
-	bad := storage.Job{Args: noticeArgs{}, InsertOpts: &river.InsertOpts{Priority: 99}}
+	bad := storage.Job{Args: noticeArgs{}, Priority: 99}
 	if err := s.Enqueue(ctx, []storage.Job{notice(1), bad}); err == nil {
 		t.Error("Enqueue with an invalid job succeeded")
 	}

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"parabot/storage"
 )
 
@@ -180,7 +178,7 @@ func testLogRollsBack(t *testing.T, s storage.Store) {
 	f := load(t, s)
 	when := at(t, "2026-09-14", "10:00")
 	jobs := []storage.Job{notice(f.staff["tlopez"].ID)}
-	badJob := []storage.Job{notice(f.staff["tlopez"].ID), {Args: noticeArgs{}, InsertOpts: &river.InsertOpts{Priority: 99}}}
+	badJob := []storage.Job{notice(f.staff["tlopez"].ID), {Args: noticeArgs{}, Priority: 99}}
 	tests := []struct {
 		name string
 		log  func() error

@@ -1,8 +1,9 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"parabot/storage"
 )
@@ -19,8 +20,8 @@ func scanStudent(row scanner) (storage.Student, error) {
 // student of the school for an admin, the ones with an active assignment
 // for everyone else. An inactive staff member has none, and no one sees a
 // student of another school, whatever assignments remain.
-func (db *DB) Caseload(ctx context.Context, staffID int64) ([]storage.Student, error) {
-	st, err := db.StaffMember(ctx, staffID)
+func (s *Store) Caseload(ctx context.Context, staffID int64) ([]storage.Student, error) {
+	st, err := s.StaffMember(ctx, staffID)
 	if err != nil {
 		return nil, fmt.Errorf("loading caseload: %w", err)
 	}
@@ -28,15 +29,11 @@ func (db *DB) Caseload(ctx context.Context, staffID int64) ([]storage.Student, e
 		return nil, nil
 	}
 	if st.Role == storage.RoleAdmin {
-		return db.Students(ctx, st.SchoolID)
+		return s.Students(ctx, st.SchoolID)
 	}
-	rows, err := db.pool.Query(ctx, `SELECT `+studentCols+` FROM students
+	out, err := list(ctx, s.db, scanStudent, `SELECT `+studentCols+` FROM students
 		WHERE active AND school_id = $2 AND id IN (SELECT a.student_id FROM assignments a WHERE a.staff_id = $1 AND a.active)
 		ORDER BY code`, staffID, st.SchoolID)
-	if err != nil {
-		return nil, fmt.Errorf("loading caseload of staff %d: %w", staffID, err)
-	}
-	out, err := collect(rows, scanStudent)
 	if err != nil {
 		return nil, fmt.Errorf("loading caseload of staff %d: %w", staffID, err)
 	}
@@ -44,13 +41,9 @@ func (db *DB) Caseload(ctx context.Context, staffID int64) ([]storage.Student, e
 }
 
 // Students lists a school's active students ordered by code.
-func (db *DB) Students(ctx context.Context, schoolID int64) ([]storage.Student, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+studentCols+` FROM students
+func (s *Store) Students(ctx context.Context, schoolID int64) ([]storage.Student, error) {
+	out, err := list(ctx, s.db, scanStudent, `SELECT `+studentCols+` FROM students
 		WHERE school_id = $1 AND active ORDER BY code`, schoolID)
-	if err != nil {
-		return nil, fmt.Errorf("listing students of school %d: %w", schoolID, err)
-	}
-	out, err := collect(rows, scanStudent)
 	if err != nil {
 		return nil, fmt.Errorf("listing students of school %d: %w", schoolID, err)
 	}
@@ -58,32 +51,38 @@ func (db *DB) Students(ctx context.Context, schoolID int64) ([]storage.Student, 
 }
 
 // Student returns one student by id.
-func (db *DB) Student(ctx context.Context, id int64) (storage.Student, error) {
-	s, err := scanStudent(db.pool.QueryRow(ctx, `SELECT `+studentCols+` FROM students WHERE id = $1`, id))
+func (s *Store) Student(ctx context.Context, id int64) (storage.Student, error) {
+	st, err := scanStudent(s.db.QueryRow(ctx, `SELECT `+studentCols+` FROM students WHERE id = $1`, id))
 	if err != nil {
-		return storage.Student{}, fmt.Errorf("loading student %d: %w", id, dbErr(err))
+		return storage.Student{}, fmt.Errorf("loading student %d: %w", id, err)
 	}
-	return s, nil
+	return st, nil
+}
+
+// StudentByCode returns the student with code (whatever its case) at a
+// school, active or not.
+func (s *Store) StudentByCode(ctx context.Context, schoolID int64, code string) (storage.Student, error) {
+	st, err := scanStudent(s.db.QueryRow(ctx, `SELECT `+studentCols+` FROM students WHERE school_id = $1 AND code = $2`,
+		schoolID, strings.ToUpper(code)))
+	if err != nil {
+		return storage.Student{}, fmt.Errorf("finding student by code in school %d: %w", schoolID, err)
+	}
+	return st, nil
 }
 
 // StudentTeam lists the active staff with an active assignment to a
 // student, with the kind of assignment (staff of the student's own
-// school only), teachers first, then paras, then
-// therapists.
-func (db *DB) StudentTeam(ctx context.Context, studentID int64) ([]storage.TeamMember, error) {
-	rows, err := db.pool.Query(ctx, `SELECT s.id, s.school_id, s.handle, s.name, s.email, s.role, s.channel, s.active, a.kind
-		FROM assignments a JOIN staff s ON s.id = a.staff_id JOIN students st ON st.id = a.student_id
-		WHERE a.student_id = $1 AND a.active AND s.active AND s.school_id = st.school_id
-		ORDER BY CASE a.kind WHEN 'teacher' THEN 0 WHEN 'para' THEN 1 ELSE 2 END, s.name, s.id`, studentID)
-	if err != nil {
-		return nil, fmt.Errorf("loading team of student %d: %w", studentID, err)
-	}
-	out, err := collect(rows, func(row scanner) (storage.TeamMember, error) {
+// school only), teachers first, then paras, then therapists.
+func (s *Store) StudentTeam(ctx context.Context, studentID int64) ([]storage.TeamMember, error) {
+	out, err := list(ctx, s.db, func(row scanner) (storage.TeamMember, error) {
 		var m storage.TeamMember
 		s := &m.Staff
 		err := row.Scan(&s.ID, &s.SchoolID, &s.Handle, &s.Name, &s.Email, &s.Role, &s.Channel, &s.Active, &m.Kind)
 		return m, err
-	})
+	}, `SELECT s.id, s.school_id, s.handle, s.name, s.email, s.role, s.channel, s.active, a.kind
+		FROM assignments a JOIN staff s ON s.id = a.staff_id JOIN students st ON st.id = a.student_id
+		WHERE a.student_id = $1 AND a.active AND s.active AND s.school_id = st.school_id
+		ORDER BY CASE a.kind WHEN 'teacher' THEN 0 WHEN 'para' THEN 1 ELSE 2 END, s.name, s.id`, studentID)
 	if err != nil {
 		return nil, fmt.Errorf("loading team of student %d: %w", studentID, err)
 	}
@@ -102,13 +101,9 @@ func scanGoal(row scanner) (storage.Goal, error) {
 
 // Goals lists a student's active goals ordered by code, shorter codes
 // first so that G2 comes before G10.
-func (db *DB) Goals(ctx context.Context, studentID int64) ([]storage.Goal, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+goalCols+` FROM goals
+func (s *Store) Goals(ctx context.Context, studentID int64) ([]storage.Goal, error) {
+	out, err := list(ctx, s.db, scanGoal, `SELECT `+goalCols+` FROM goals
 		WHERE student_id = $1 AND active ORDER BY length(code), code`, studentID)
-	if err != nil {
-		return nil, fmt.Errorf("listing goals of student %d: %w", studentID, err)
-	}
-	out, err := collect(rows, scanGoal)
 	if err != nil {
 		return nil, fmt.Errorf("listing goals of student %d: %w", studentID, err)
 	}

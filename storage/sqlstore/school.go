@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -17,21 +17,26 @@ func scanSchool(row scanner) (storage.School, error) {
 }
 
 // School returns one school.
-func (db *DB) School(ctx context.Context, id int64) (storage.School, error) {
-	s, err := scanSchool(db.db.QueryRowContext(ctx, `SELECT `+schoolCols+` FROM schools WHERE id = $1`, id))
+func (s *Store) School(ctx context.Context, id int64) (storage.School, error) {
+	sc, err := scanSchool(s.db.QueryRow(ctx, `SELECT `+schoolCols+` FROM schools WHERE id = $1`, id))
 	if err != nil {
-		return storage.School{}, fmt.Errorf("loading school %d: %w", id, dbErr(err))
+		return storage.School{}, fmt.Errorf("loading school %d: %w", id, err)
 	}
-	return s, nil
+	return sc, nil
+}
+
+// SchoolByName returns the school with that name, whatever its case.
+func (s *Store) SchoolByName(ctx context.Context, name string) (storage.School, error) {
+	sc, err := scanSchool(s.db.QueryRow(ctx, `SELECT `+schoolCols+` FROM schools WHERE lower(name) = lower($1)`, name))
+	if err != nil {
+		return storage.School{}, fmt.Errorf("finding school by name: %w", err)
+	}
+	return sc, nil
 }
 
 // Schools lists every school by name.
-func (db *DB) Schools(ctx context.Context) ([]storage.School, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT `+schoolCols+` FROM schools ORDER BY name, id`)
-	if err != nil {
-		return nil, fmt.Errorf("listing schools: %w", err)
-	}
-	out, err := collect(rows, scanSchool)
+func (s *Store) Schools(ctx context.Context) ([]storage.School, error) {
+	out, err := list(ctx, s.db, scanSchool, `SELECT `+schoolCols+` FROM schools ORDER BY name, id`)
 	if err != nil {
 		return nil, fmt.Errorf("listing schools: %w", err)
 	}
@@ -49,13 +54,9 @@ func scanDuty(row scanner) (storage.Duty, error) {
 }
 
 // Duties lists a school's active duty roster ordered by weekday and start.
-func (db *DB) Duties(ctx context.Context, schoolID int64) ([]storage.Duty, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT `+dutyCols+` FROM duties WHERE school_id = $1 AND active
+func (s *Store) Duties(ctx context.Context, schoolID int64) ([]storage.Duty, error) {
+	out, err := list(ctx, s.db, scanDuty, `SELECT `+dutyCols+` FROM duties WHERE school_id = $1 AND active
 		ORDER BY weekday, start_time, id`, schoolID)
-	if err != nil {
-		return nil, fmt.Errorf("listing duties of school %d: %w", schoolID, err)
-	}
-	out, err := collect(rows, scanDuty)
 	if err != nil {
 		return nil, fmt.Errorf("listing duties of school %d: %w", schoolID, err)
 	}
@@ -72,13 +73,9 @@ func scanDay(row scanner) (storage.CalendarDay, error) {
 
 // CalendarDays lists the school's active special days between from and
 // to inclusive (YYYY-MM-DD, which sorts as text).
-func (db *DB) CalendarDays(ctx context.Context, schoolID int64, from, to string) ([]storage.CalendarDay, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT `+dayCols+` FROM calendar_days
+func (s *Store) CalendarDays(ctx context.Context, schoolID int64, from, to string) ([]storage.CalendarDay, error) {
+	out, err := list(ctx, s.db, scanDay, `SELECT `+dayCols+` FROM calendar_days
 		WHERE school_id = $1 AND day >= $2 AND day <= $3 AND active ORDER BY day`, schoolID, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("listing calendar of school %d: %w", schoolID, err)
-	}
-	out, err := collect(rows, scanDay)
 	if err != nil {
 		return nil, fmt.Errorf("listing calendar of school %d: %w", schoolID, err)
 	}

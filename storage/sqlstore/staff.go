@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"parabot/storage"
@@ -17,29 +16,35 @@ func scanStaff(row scanner) (storage.Staff, error) {
 }
 
 // StaffByIdentity finds the active staff member linked to a platform user id.
-func (db *DB) StaffByIdentity(ctx context.Context, platform storage.Platform, userID string) (storage.Staff, error) {
-	s, err := scanStaff(db.db.QueryRowContext(ctx, `SELECT s.id, s.school_id, s.handle, s.name, s.email, s.role, s.channel, s.active
+func (s *Store) StaffByIdentity(ctx context.Context, platform storage.Platform, userID string) (storage.Staff, error) {
+	st, err := scanStaff(s.db.QueryRow(ctx, `SELECT s.id, s.school_id, s.handle, s.name, s.email, s.role, s.channel, s.active
 		FROM identities i JOIN staff s ON s.id = i.staff_id
 		WHERE i.platform = $1 AND i.user_id = $2 AND s.active`, platform, userID))
 	if err != nil {
-		return storage.Staff{}, fmt.Errorf("finding staff by %s identity: %w", platform, dbErr(err))
+		return storage.Staff{}, fmt.Errorf("finding staff by %s identity: %w", platform, err)
 	}
-	return s, nil
+	return st, nil
+}
+
+// StaffByHandle finds the staff member with a handle (one person's in
+// every school), active or not.
+func (s *Store) StaffByHandle(ctx context.Context, handle string) (storage.Staff, error) {
+	st, err := scanStaff(s.db.QueryRow(ctx, `SELECT `+staffCols+` FROM staff WHERE handle = $1`, handle))
+	if err != nil {
+		return storage.Staff{}, fmt.Errorf("finding staff by handle: %w", err)
+	}
+	return st, nil
 }
 
 // StaffByEmail finds the active staff member with that email,
 // case-insensitively. Two active staff sharing it is ErrConflict: linking
 // an account must never guess.
-func (db *DB) StaffByEmail(ctx context.Context, email string) (storage.Staff, error) {
+func (s *Store) StaffByEmail(ctx context.Context, email string) (storage.Staff, error) {
 	if email == "" {
 		return storage.Staff{}, fmt.Errorf("finding staff by email: empty email: %w", storage.ErrNotFound)
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT `+staffCols+` FROM staff
+	found, err := list(ctx, s.db, scanStaff, `SELECT `+staffCols+` FROM staff
 		WHERE lower(email) = lower($1) AND active ORDER BY id LIMIT 2`, email)
-	if err != nil {
-		return storage.Staff{}, fmt.Errorf("finding staff by email: %w", err)
-	}
-	found, err := collect(rows, scanStaff)
 	switch {
 	case err != nil:
 		return storage.Staff{}, fmt.Errorf("finding staff by email: %w", err)
@@ -54,20 +59,17 @@ func (db *DB) StaffByEmail(ctx context.Context, email string) (storage.Staff, er
 // LinkIdentity remembers that a platform user id is this staff member. It
 // is a no-op when already linked, and ErrConflict when the user id
 // belongs to someone else.
-func (db *DB) LinkIdentity(ctx context.Context, id storage.Identity) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO identities (platform, user_id, staff_id) VALUES ($1, $2, $3)
+func (s *Store) LinkIdentity(ctx context.Context, id storage.Identity) error {
+	err := s.tx(ctx, func(ctx context.Context, x Executor) error {
+		n, err := x.Exec(ctx, `INSERT INTO identities (platform, user_id, staff_id) VALUES ($1, $2, $3)
 			ON CONFLICT (platform, user_id) DO NOTHING`, id.Platform, id.UserID, id.StaffID)
-		if err != nil {
-			return dbErr(err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
+		if err != nil || n == 1 {
 			return err
 		}
 		var owner int64
-		if err := tx.QueryRowContext(ctx, `SELECT staff_id FROM identities WHERE platform = $1 AND user_id = $2`,
+		if err := x.QueryRow(ctx, `SELECT staff_id FROM identities WHERE platform = $1 AND user_id = $2`,
 			id.Platform, id.UserID).Scan(&owner); err != nil {
-			return dbErr(err)
+			return err
 		}
 		if owner != id.StaffID {
 			return fmt.Errorf("user id is linked to staff %d: %w", owner, storage.ErrConflict)
@@ -81,17 +83,12 @@ func (db *DB) LinkIdentity(ctx context.Context, id storage.Identity) error {
 }
 
 // Identities lists a staff member's platform identities.
-func (db *DB) Identities(ctx context.Context, staffID int64) ([]storage.Identity, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT staff_id, platform, user_id FROM identities
-		WHERE staff_id = $1 ORDER BY platform, user_id`, staffID)
-	if err != nil {
-		return nil, fmt.Errorf("listing identities of staff %d: %w", staffID, err)
-	}
-	out, err := collect(rows, func(row scanner) (storage.Identity, error) {
+func (s *Store) Identities(ctx context.Context, staffID int64) ([]storage.Identity, error) {
+	out, err := list(ctx, s.db, func(row scanner) (storage.Identity, error) {
 		var id storage.Identity
 		err := row.Scan(&id.StaffID, &id.Platform, &id.UserID)
 		return id, err
-	})
+	}, `SELECT staff_id, platform, user_id FROM identities WHERE staff_id = $1 ORDER BY platform, user_id`, staffID)
 	if err != nil {
 		return nil, fmt.Errorf("listing identities of staff %d: %w", staffID, err)
 	}
@@ -99,22 +96,18 @@ func (db *DB) Identities(ctx context.Context, staffID int64) ([]storage.Identity
 }
 
 // StaffMember returns one staff member by id.
-func (db *DB) StaffMember(ctx context.Context, id int64) (storage.Staff, error) {
-	s, err := scanStaff(db.db.QueryRowContext(ctx, `SELECT `+staffCols+` FROM staff WHERE id = $1`, id))
+func (s *Store) StaffMember(ctx context.Context, id int64) (storage.Staff, error) {
+	st, err := scanStaff(s.db.QueryRow(ctx, `SELECT `+staffCols+` FROM staff WHERE id = $1`, id))
 	if err != nil {
-		return storage.Staff{}, fmt.Errorf("loading staff %d: %w", id, dbErr(err))
+		return storage.Staff{}, fmt.Errorf("loading staff %d: %w", id, err)
 	}
-	return s, nil
+	return st, nil
 }
 
 // ListStaff lists a school's active staff, ordered by name.
-func (db *DB) ListStaff(ctx context.Context, schoolID int64) ([]storage.Staff, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT `+staffCols+` FROM staff
+func (s *Store) ListStaff(ctx context.Context, schoolID int64) ([]storage.Staff, error) {
+	out, err := list(ctx, s.db, scanStaff, `SELECT `+staffCols+` FROM staff
 		WHERE school_id = $1 AND active ORDER BY name, id`, schoolID)
-	if err != nil {
-		return nil, fmt.Errorf("listing staff of school %d: %w", schoolID, err)
-	}
-	out, err := collect(rows, scanStaff)
 	if err != nil {
 		return nil, fmt.Errorf("listing staff of school %d: %w", schoolID, err)
 	}
