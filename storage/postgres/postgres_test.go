@@ -134,3 +134,44 @@ func TestAuditIndex(t *testing.T) {
 		t.Errorf("audit_student_at = %q, %v; want an index on (student_id, at, id)", def, err)
 	}
 }
+
+// A database at schema 0003 (testdata/schema0003.sql, its schema and
+// data) opens, migrates, and keeps every trial, audit row and one-time key.
+func TestMigratesSchema0003(t *testing.T) {
+	ctx := context.Background()
+	script, err := os.ReadFile("testdata/schema0003.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := storagetest.NewPostgresURL(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, string(script)); err != nil {
+		t.Fatalf("loading the schema 0003 database: %v", err)
+	}
+	old := storagetest.ReadLegacy(t, func(t *testing.T, query string, row func(func(...any) error) error) {
+		rows, err := conn.Query(ctx, query)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := row(rows.Scan); err != nil {
+				t.Fatalf("%s: %v", query, err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	})
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := postgres.Open(ctx, url, log, 4)
+	if err != nil {
+		t.Fatalf("opening the schema 0003 database: %v", err)
+	}
+	defer db.Close()
+	storagetest.CheckMigrated(t, db, old)
+}
