@@ -57,6 +57,24 @@ func testLogTrials(t *testing.T, s storage.Store) {
 		}
 		checkTime(t, "trial At", tr.At, b.At)
 	}
+	// The batch is one session holding the values as logged, and counts.
+	sessions, err := s.Sessions(ctx, storage.Filter{StudentID: b.StudentID, GoalID: b.GoalID})
+	must(t, "Sessions", err)
+	if len(sessions) != 1 {
+		t.Fatalf("Sessions = %d, want 1", len(sessions))
+	}
+	se := sessions[0]
+	wantTrials, wantCorrect, wantIndependent := storage.TrialCounts(b.Results)
+	if se.EntryID != e.ID || se.Type != storage.MeasureTrials || se.Trials != wantTrials || se.Correct != wantCorrect ||
+		se.Independent != wantIndependent || !se.Active || se.GoalID != b.GoalID {
+		t.Errorf("session = %+v, want entry %d, trials %d, correct %d, independent %d", se, e.ID, wantTrials, wantCorrect, wantIndependent)
+	}
+	if results, err := se.Results(); err != nil || !reflect.DeepEqual(results, b.Results) {
+		t.Errorf("session results = %+v, %v; want %+v", results, err, b.Results)
+	}
+	if other, err := s.Sessions(ctx, storage.Filter{StudentID: b.StudentID, GoalID: f.goals["S101/G2"].ID}); err != nil || len(other) != 0 {
+		t.Errorf("Sessions of another goal = %+v, %v; want none", other, err)
+	}
 	audit := checkAudit(t, s, b.StudentID, e.ID, "trials", "create")
 	if len(audit) == 1 && (audit[0].StaffID != b.StaffID || audit[0].Detail == "") {
 		t.Errorf("audit row = %+v", audit[0])
