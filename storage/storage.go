@@ -99,8 +99,11 @@ type RosterReader interface {
 	// (case-insensitive), for linking a platform account on first use.
 	StaffByEmail(ctx context.Context, email string) (Staff, error)
 	// StaffByHandle finds the staff member with a handle (unique across
-	// schools), active or not.
+	// schools), whatever its case, active or not.
 	StaffByHandle(ctx context.Context, handle string) (Staff, error)
+	// StaffWithRole lists the active staff of every school with a role,
+	// ordered by name.
+	StaffWithRole(ctx context.Context, role Role) ([]Staff, error)
 	// Identities lists a staff member's platform identities.
 	Identities(ctx context.Context, staffID int64) ([]Identity, error)
 	// StaffMember returns one staff member by id.

@@ -27,9 +27,10 @@ func (s *Store) StaffByIdentity(ctx context.Context, platform storage.Platform, 
 }
 
 // StaffByHandle finds the staff member with a handle (one person's in
-// every school), active or not.
+// every school), whatever its case, active or not.
 func (s *Store) StaffByHandle(ctx context.Context, handle string) (storage.Staff, error) {
-	st, err := scanStaff(s.db.QueryRow(ctx, `SELECT `+staffCols+` FROM staff WHERE handle = $1`, handle))
+	st, err := scanStaff(s.db.QueryRow(ctx, `SELECT `+staffCols+` FROM staff WHERE lower(handle) = lower($1)
+		ORDER BY handle = $1 DESC, id LIMIT 1`, handle))
 	if err != nil {
 		return storage.Staff{}, fmt.Errorf("finding staff by handle: %w", err)
 	}
@@ -91,6 +92,16 @@ func (s *Store) Identities(ctx context.Context, staffID int64) ([]storage.Identi
 	}, `SELECT staff_id, platform, user_id FROM identities WHERE staff_id = $1 ORDER BY platform, user_id`, staffID)
 	if err != nil {
 		return nil, fmt.Errorf("listing identities of staff %d: %w", staffID, err)
+	}
+	return out, nil
+}
+
+// StaffWithRole lists the active staff of every school with a role,
+// ordered by name.
+func (s *Store) StaffWithRole(ctx context.Context, role storage.Role) ([]storage.Staff, error) {
+	out, err := list(ctx, s.db, scanStaff, `SELECT `+staffCols+` FROM staff WHERE role = $1 AND active ORDER BY name, id`, role)
+	if err != nil {
+		return nil, fmt.Errorf("listing staff with role %s: %w", role, err)
 	}
 	return out, nil
 }

@@ -99,6 +99,13 @@ func testNaturalKeys(t *testing.T, s storage.Store) {
 	if err != nil || st != f.staff["mchen"] {
 		t.Errorf("StaffByHandle(mchen) = %+v, %v; want %+v", st, err, f.staff["mchen"])
 	}
+	if st, err := s.StaffByHandle(ctx, "MChen"); err != nil || st.ID != f.staff["mchen"].ID {
+		t.Errorf("StaffByHandle(MChen) = %+v, %v; want mchen", st, err)
+	}
+	admins, err := s.StaffWithRole(ctx, storage.RoleAdmin)
+	if err != nil || len(admins) != 1 || admins[0] != f.staff["pprincipal"] {
+		t.Errorf("StaffWithRole(admin) = %+v, %v; want pprincipal", admins, err)
+	}
 	_, err = s.StaffByHandle(ctx, "nobody")
 	wantErr(t, "StaffByHandle(nobody)", err, storage.ErrNotFound)
 	stu, err := s.StudentByCode(ctx, f.school.ID, "s103")

@@ -44,6 +44,7 @@ DROP TABLE trials;
 
 ALTER TABLE entries ADD COLUMN once_key TEXT UNIQUE;
 ALTER TABLE entries ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+CREATE INDEX staff_handle_lower ON staff (lower(handle));
 CREATE INDEX entries_student_created ON entries (student_id, created_at, id);
 
 UPDATE entries e SET detail = a.detail FROM audit a

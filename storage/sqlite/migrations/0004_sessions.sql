@@ -45,6 +45,7 @@ DROP TABLE trials;
 ALTER TABLE entries ADD COLUMN once_key TEXT;
 ALTER TABLE entries ADD COLUMN detail TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX entries_once_key ON entries (once_key);
+CREATE INDEX staff_handle_lower ON staff (lower(handle));
 CREATE INDEX entries_student_created ON entries (student_id, created_at, id);
 
 UPDATE entries SET detail = (SELECT a.detail FROM audit a
