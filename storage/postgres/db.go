@@ -9,7 +9,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"time"
 
@@ -150,35 +149,11 @@ func (db *DB) migrate(ctx context.Context) error {
 	)`); err != nil {
 		return fmt.Errorf("creating schema_migrations: %w", err)
 	}
-	files, err := sqlstore.Migrations(migrationFS)
-	if err != nil {
-		return err
+	inConn := func(ctx context.Context, fn func(ctx context.Context, x sqlstore.Executor) error) error {
+		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return fn(ctx, executor{tx}) })
 	}
-	for _, m := range files {
-		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&n); err != nil {
-				return fmt.Errorf("reading schema_migrations: %w", err)
-			}
-			if n > 0 {
-				return nil
-			}
-			body, err := fs.ReadFile(migrationFS, m.Path)
-			if err != nil {
-				return fmt.Errorf("reading %s: %w", m.Path, err)
-			}
-			if _, err := tx.Exec(ctx, string(body)); err != nil {
-				return fmt.Errorf("applying %s: %w", m.Path, err)
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
-				return fmt.Errorf("recording %s: %w", m.Path, err)
-			}
-			db.log.Info("applied migration", "engine", "postgres", "version", m.Version, "name", m.Name)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+	if err := sqlstore.Migrate(ctx, migrationFS, dialect, inConn, nil, db.log.With("engine", "postgres")); err != nil {
+		return err
 	}
 	migrator, err := rivermigrate.New(riverpgxv5.New(db.pool), &rivermigrate.Config{Logger: db.log})
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -264,72 +263,38 @@ func (db *DB) migrateOn(ctx context.Context, conn *sql.Conn) error {
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 		return fmt.Errorf("turning foreign keys off for migrations: %w", err)
 	}
-	files, err := sqlstore.Migrations(migrationFS)
-	if err != nil {
-		return err
+	inConn := func(ctx context.Context, fn func(ctx context.Context, x sqlstore.Executor) error) error {
+		return db.inTx(ctx, conn, func(tx *sql.Tx) error { return fn(ctx, db.exec(tx)) })
 	}
-	for _, m := range files {
-		if err := db.applyMigration(ctx, conn, m); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sqlstore.Migrate(ctx, migrationFS, dialect, inConn, foreignKeyCheck, db.log.With("engine", "sqlite"))
 }
 
-// applyMigration applies one migration in a transaction of its own unless
-// schema_migrations says it was applied.
-func (db *DB) applyMigration(ctx context.Context, conn *sql.Conn, m sqlstore.Migration) error {
-	tx, err := conn.BeginTx(ctx, nil)
+// foreignKeyCheck fails when a migration left rows referring to rows that
+// do not exist (it runs with foreign keys off).
+func foreignKeyCheck(ctx context.Context, x sqlstore.Executor) error {
+	rows, err := x.Query(ctx, `PRAGMA foreign_key_check`)
 	if err != nil {
-		return fmt.Errorf("beginning transaction: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&n); err != nil {
-		return fmt.Errorf("reading schema_migrations: %w", err)
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := fs.ReadFile(migrationFS, m.Path)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", m.Path, err)
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("applying %s: %w", m.Path, err)
-	}
-	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
-	if err != nil {
-		return fmt.Errorf("checking foreign keys after %s: %w", m.Path, err)
+		return fmt.Errorf("checking foreign keys: %w", err)
 	}
 	broken := rows.Next()
 	rows.Close()
 	if broken {
-		return fmt.Errorf("applying %s: it leaves rows referring to rows that do not exist", m.Path)
+		return errors.New("it leaves rows referring to rows that do not exist")
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("checking foreign keys after %s: %w", m.Path, err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-		m.Version, m.Name, fmtTime(time.Now())); err != nil {
-		return fmt.Errorf("recording %s: %w", m.Path, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("committing %s: %w", m.Path, dbErr(err))
-	}
-	db.log.Info("applied migration", "engine", "sqlite", "version", m.Version, "name", m.Name)
-	return nil
+	return rows.Err()
 }
 
 // txExec runs fn in one transaction of its own, for sqlstore.
 func (db *DB) txExec(ctx context.Context, fn func(ctx context.Context, x sqlstore.Executor) error) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error { return fn(ctx, db.exec(tx)) })
+	return db.inTx(ctx, db.db, func(tx *sql.Tx) error { return fn(ctx, db.exec(tx)) })
 }
 
-// inTx runs fn in one transaction of its own, committing when it returns
-// nil.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+// inTx runs fn in one transaction of its own on on (the database or one
+// connection), committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, on interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}, fn func(tx *sql.Tx) error) error {
+	tx, err := on.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}

@@ -20,37 +20,36 @@ type executor struct {
 	tx *sql.Tx
 }
 
-// queryer is what *sql.DB, *sql.Tx and *sql.Stmt share, with or without
-// the query text.
-type queryer interface {
-	QueryRowContext(ctx context.Context, args ...any) *sql.Row
-	QueryContext(ctx context.Context, args ...any) (*sql.Rows, error)
-	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+// stmt returns query's statement prepared at Open (in tx, if any), or nil.
+func (e executor) stmt(ctx context.Context, query string) *sql.Stmt {
+	stmt, ok := e.db.stmts[query]
+	if ok && e.tx != nil {
+		stmt = e.tx.StmtContext(ctx, stmt)
+	}
+	return stmt
 }
 
-// on returns what runs query with args: its prepared statement, in tx if
-// any, or the query text on the database or tx.
-func (e executor) on(ctx context.Context, query string, args []any) (queryer, []any) {
-	if stmt, ok := e.db.stmts[query]; ok {
-		if e.tx != nil {
-			stmt = e.tx.StmtContext(ctx, stmt)
-		}
-		return stmt, args
-	}
+// q is the database, or tx when there is one.
+func (e executor) q() interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+} {
 	if e.tx != nil {
-		return textQueryer{e.tx}, append([]any{query}, args...)
+		return e.tx
 	}
-	return textQueryer{e.db.db}, append([]any{query}, args...)
+	return e.db.db
 }
 
 func (e executor) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
-	q, args := e.on(ctx, query, args)
-	return row{q.QueryRowContext(ctx, args...)}
+	if stmt := e.stmt(ctx, query); stmt != nil {
+		return row{stmt.QueryRowContext(ctx, args...)}
+	}
+	return row{e.q().QueryRowContext(ctx, query, args...)}
 }
 
 func (e executor) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-	q, args := e.on(ctx, query, args)
-	r, err := q.QueryContext(ctx, args...)
+	r, err := e.q().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, dbErr(err)
 	}
@@ -58,8 +57,13 @@ func (e executor) Query(ctx context.Context, query string, args ...any) (sqlstor
 }
 
 func (e executor) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	q, args := e.on(ctx, query, args)
-	res, err := q.ExecContext(ctx, args...)
+	var res sql.Result
+	var err error
+	if stmt := e.stmt(ctx, query); stmt != nil {
+		res, err = stmt.ExecContext(ctx, args...)
+	} else {
+		res, err = e.q().ExecContext(ctx, query, args...)
+	}
 	if err != nil {
 		return 0, dbErr(err)
 	}
@@ -68,28 +72,6 @@ func (e executor) Exec(ctx context.Context, query string, args ...any) (int64, e
 		return 0, fmt.Errorf("counting rows: %w", err)
 	}
 	return n, nil
-}
-
-// sqlQueryer is *sql.DB or *sql.Tx.
-type sqlQueryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-// textQueryer runs a query given as its first argument.
-type textQueryer struct{ q sqlQueryer }
-
-func (t textQueryer) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
-	return t.q.QueryRowContext(ctx, args[0].(string), args[1:]...)
-}
-
-func (t textQueryer) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
-	return t.q.QueryContext(ctx, args[0].(string), args[1:]...)
-}
-
-func (t textQueryer) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
-	return t.q.ExecContext(ctx, args[0].(string), args[1:]...)
 }
 
 type row struct{ r *sql.Row }

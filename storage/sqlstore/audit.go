@@ -48,15 +48,9 @@ func (s *Store) Audit(ctx context.Context, studentID int64) ([]storage.AuditEven
 	// Two statements rather than "$1 = 0 OR student_id = $1", which
 	// would read every row: one student's rows come from the indexes on
 	// (student_id, at).
-	var out []storage.AuditEvent
-	var err error
+	what := fmt.Sprintf("listing audit rows of student %d", studentID)
 	if studentID == 0 {
-		out, err = list(ctx, s.db, scan, `SELECT `+auditCols+` FROM audit_log`+auditOrder)
-	} else {
-		out, err = list(ctx, s.db, scan, `SELECT `+auditCols+` FROM audit_log WHERE student_id = $1`+auditOrder, studentID)
+		return list(ctx, s.db, what, scan, `SELECT `+auditCols+` FROM audit_log`+auditOrder)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("listing audit rows of student %d: %w", studentID, err)
-	}
-	return out, nil
+	return list(ctx, s.db, what, scan, `SELECT `+auditCols+` FROM audit_log WHERE student_id = $1`+auditOrder, studentID)
 }

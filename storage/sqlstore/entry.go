@@ -31,23 +31,15 @@ var recordTables = map[storage.EntryKind]string{
 
 // Entry returns one entry.
 func (s *Store) Entry(ctx context.Context, id int64) (storage.Entry, error) {
-	e, err := scanEntry(s.db.QueryRow(ctx, `SELECT `+entryCols+` FROM entries WHERE id = $1`, id))
-	if err != nil {
-		return storage.Entry{}, fmt.Errorf("loading entry %d: %w", id, err)
-	}
-	return e, nil
+	return one(ctx, s.db, fmt.Sprintf("loading entry %d", id), scanEntry, `SELECT `+entryCols+` FROM entries WHERE id = $1`, id)
 }
 
 // LastEntry returns the active entry a staff member logged last (by
 // logging order, not by the time it is about: a backdated entry logged
 // just now is the last one).
 func (s *Store) LastEntry(ctx context.Context, staffID int64) (storage.Entry, error) {
-	e, err := scanEntry(s.db.QueryRow(ctx, `SELECT `+entryCols+` FROM entries
-		WHERE staff_id = $1 AND active ORDER BY id DESC LIMIT 1`, staffID))
-	if err != nil {
-		return storage.Entry{}, fmt.Errorf("loading last entry of staff %d: %w", staffID, err)
-	}
-	return e, nil
+	return one(ctx, s.db, fmt.Sprintf("loading last entry of staff %d", staffID), scanEntry, `SELECT `+entryCols+` FROM entries
+		WHERE staff_id = $1 AND active ORDER BY id DESC LIMIT 1`, staffID)
 }
 
 // DeactivateEntry marks an entry and its records inactive, keeping who,

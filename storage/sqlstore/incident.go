@@ -22,14 +22,10 @@ func scanIncident(row scanner) (storage.Incident, error) {
 
 // Incidents lists a student's incidents in [f.From, f.To), oldest first.
 func (s *Store) Incidents(ctx context.Context, f storage.Filter) ([]storage.Incident, error) {
-	out, err := list(ctx, s.db, scanIncident, `SELECT `+incidentCols+`
+	return list(ctx, s.db, fmt.Sprintf("listing incidents of student %d", f.StudentID), scanIncident, `SELECT `+incidentCols+`
 		FROM incidents i JOIN entries e ON e.id = i.entry_id
 		WHERE i.student_id = $1 AND i.at >= $2 AND i.at < $3 AND ($4 OR i.active)
 		ORDER BY i.at, i.id`, f.StudentID, s.d.Time(f.From), s.d.Time(upper(f.To)), f.IncludeInactive)
-	if err != nil {
-		return nil, fmt.Errorf("listing incidents of student %d: %w", f.StudentID, err)
-	}
-	return out, nil
 }
 
 // UpdateIncident replaces an incident's fields (and its entry's summary
@@ -95,15 +91,11 @@ func (s *Store) UpdateIncident(ctx context.Context, in storage.Incident, byStaff
 
 // IncidentVersions lists an incident's earlier versions, oldest first.
 func (s *Store) IncidentVersions(ctx context.Context, incidentID int64) ([]storage.IncidentVersion, error) {
-	out, err := list(ctx, s.db, scanVersion, `SELECT v.version, v.changed_by, v.changed_at,
+	return list(ctx, s.db, fmt.Sprintf("listing versions of incident %d", incidentID), scanVersion, `SELECT v.version, v.changed_by, v.changed_at,
 			i.id, i.entry_id, i.student_id, i.staff_id, v.at, v.duration_ns, v.setting, v.antecedent, v.behavior,
 			v.consequence, v.severity, v.strategies, v.injury, v.restraint, v.seclusion, v.others, v.notes, true, v.summary
 		FROM incident_versions v JOIN incidents i ON i.id = v.incident_id
 		WHERE v.incident_id = $1 ORDER BY v.version`, incidentID)
-	if err != nil {
-		return nil, fmt.Errorf("listing versions of incident %d: %w", incidentID, err)
-	}
-	return out, nil
 }
 
 func scanVersion(row scanner) (storage.IncidentVersion, error) {

@@ -322,7 +322,7 @@ func (im *importer) goalStudentID(rg storage.RosterGoal) (int64, error) {
 	if schools := im.studentSchools[strings.ToUpper(rg.StudentCode)]; len(schools) == 1 {
 		return im.studentID(schools[0], rg.StudentCode)
 	}
-	ids, err := list(im.ctx, im.x, func(row scanner) (int64, error) {
+	ids, err := list(im.ctx, im.x, "finding student by code", func(row scanner) (int64, error) {
 		var id int64
 		return id, row.Scan(&id)
 	}, `SELECT id FROM students WHERE code = $1 ORDER BY id LIMIT 2`, strings.ToUpper(rg.StudentCode))

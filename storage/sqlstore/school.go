@@ -18,29 +18,17 @@ func scanSchool(row scanner) (storage.School, error) {
 
 // School returns one school.
 func (s *Store) School(ctx context.Context, id int64) (storage.School, error) {
-	sc, err := scanSchool(s.db.QueryRow(ctx, `SELECT `+schoolCols+` FROM schools WHERE id = $1`, id))
-	if err != nil {
-		return storage.School{}, fmt.Errorf("loading school %d: %w", id, err)
-	}
-	return sc, nil
+	return one(ctx, s.db, fmt.Sprintf("loading school %d", id), scanSchool, `SELECT `+schoolCols+` FROM schools WHERE id = $1`, id)
 }
 
 // SchoolByName returns the school with that name, whatever its case.
 func (s *Store) SchoolByName(ctx context.Context, name string) (storage.School, error) {
-	sc, err := scanSchool(s.db.QueryRow(ctx, `SELECT `+schoolCols+` FROM schools WHERE lower(name) = lower($1)`, name))
-	if err != nil {
-		return storage.School{}, fmt.Errorf("finding school by name: %w", err)
-	}
-	return sc, nil
+	return one(ctx, s.db, "finding school by name", scanSchool, `SELECT `+schoolCols+` FROM schools WHERE lower(name) = lower($1)`, name)
 }
 
 // Schools lists every school by name.
 func (s *Store) Schools(ctx context.Context) ([]storage.School, error) {
-	out, err := list(ctx, s.db, scanSchool, `SELECT `+schoolCols+` FROM schools ORDER BY name, id`)
-	if err != nil {
-		return nil, fmt.Errorf("listing schools: %w", err)
-	}
-	return out, nil
+	return list(ctx, s.db, "listing schools", scanSchool, `SELECT `+schoolCols+` FROM schools ORDER BY name, id`)
 }
 
 const dutyCols = `id, school_id, staff_id, kind, weekday, start_time, end_time, place`
@@ -55,12 +43,8 @@ func scanDuty(row scanner) (storage.Duty, error) {
 
 // Duties lists a school's active duty roster ordered by weekday and start.
 func (s *Store) Duties(ctx context.Context, schoolID int64) ([]storage.Duty, error) {
-	out, err := list(ctx, s.db, scanDuty, `SELECT `+dutyCols+` FROM duties WHERE school_id = $1 AND active
+	return list(ctx, s.db, fmt.Sprintf("listing duties of school %d", schoolID), scanDuty, `SELECT `+dutyCols+` FROM duties WHERE school_id = $1 AND active
 		ORDER BY weekday, start_time, id`, schoolID)
-	if err != nil {
-		return nil, fmt.Errorf("listing duties of school %d: %w", schoolID, err)
-	}
-	return out, nil
 }
 
 const dayCols = `school_id, day, kind, dismissal, note`
@@ -74,10 +58,6 @@ func scanDay(row scanner) (storage.CalendarDay, error) {
 // CalendarDays lists the school's active special days between from and
 // to inclusive (YYYY-MM-DD, which sorts as text).
 func (s *Store) CalendarDays(ctx context.Context, schoolID int64, from, to string) ([]storage.CalendarDay, error) {
-	out, err := list(ctx, s.db, scanDay, `SELECT `+dayCols+` FROM calendar_days
+	return list(ctx, s.db, fmt.Sprintf("listing calendar of school %d", schoolID), scanDay, `SELECT `+dayCols+` FROM calendar_days
 		WHERE school_id = $1 AND day >= $2 AND day <= $3 AND active ORDER BY day`, schoolID, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("listing calendar of school %d: %w", schoolID, err)
-	}
-	return out, nil
 }

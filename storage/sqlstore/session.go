@@ -21,13 +21,9 @@ func scanSession(row scanner) (storage.Session, error) {
 // Sessions lists a student's sessions in [f.From, f.To) (of one goal when
 // f.GoalID is set), oldest first.
 func (s *Store) Sessions(ctx context.Context, f storage.Filter) ([]storage.Session, error) {
-	out, err := list(ctx, s.db, scanSession, `SELECT `+sessionCols+` FROM sessions
+	return list(ctx, s.db, fmt.Sprintf("listing sessions of student %d", f.StudentID), scanSession, `SELECT `+sessionCols+` FROM sessions
 		WHERE student_id = $1 AND at >= $2 AND at < $3 AND ($4 OR active) AND (goal_id = $5 OR $5 = 0)
 		ORDER BY at, id`, f.StudentID, s.d.Time(f.From), s.d.Time(upper(f.To)), f.IncludeInactive, f.GoalID)
-	if err != nil {
-		return nil, fmt.Errorf("listing sessions of student %d: %w", f.StudentID, err)
-	}
-	return out, nil
 }
 
 // Trials lists a student's trials in [f.From, f.To), oldest first: the

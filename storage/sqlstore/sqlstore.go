@@ -160,11 +160,27 @@ func collect[T any](rows Rows, scan func(scanner) (T, error)) ([]T, error) {
 	return out, nil
 }
 
-// list runs a query and scans every row with scan.
-func list[T any](ctx context.Context, x Executor, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+// list runs a query and scans every row with scan; an error says what
+// was being done.
+func list[T any](ctx context.Context, x Executor, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := x.Query(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return collect(rows, scan)
+	out, err := collect(rows, scan)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// one runs a query for one row and scans it with scan; no row is
+// storage.ErrNotFound, and an error says what was being done.
+func one[T any](ctx context.Context, x Executor, what string, scan func(scanner) (T, error), query string, args ...any) (T, error) {
+	v, err := scan(x.QueryRow(ctx, query, args...))
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("%s: %w", what, err)
+	}
+	return v, nil
 }

@@ -17,24 +17,16 @@ func scanStaff(row scanner) (storage.Staff, error) {
 
 // StaffByIdentity finds the active staff member linked to a platform user id.
 func (s *Store) StaffByIdentity(ctx context.Context, platform storage.Platform, userID string) (storage.Staff, error) {
-	st, err := scanStaff(s.db.QueryRow(ctx, `SELECT s.id, s.school_id, s.handle, s.name, s.email, s.role, s.channel, s.active
+	return one(ctx, s.db, fmt.Sprintf("finding staff by %s identity", platform), scanStaff, `SELECT s.id, s.school_id, s.handle, s.name, s.email, s.role, s.channel, s.active
 		FROM identities i JOIN staff s ON s.id = i.staff_id
-		WHERE i.platform = $1 AND i.user_id = $2 AND s.active`, platform, userID))
-	if err != nil {
-		return storage.Staff{}, fmt.Errorf("finding staff by %s identity: %w", platform, err)
-	}
-	return st, nil
+		WHERE i.platform = $1 AND i.user_id = $2 AND s.active`, platform, userID)
 }
 
 // StaffByHandle finds the staff member with a handle (one person's in
 // every school), whatever its case, active or not.
 func (s *Store) StaffByHandle(ctx context.Context, handle string) (storage.Staff, error) {
-	st, err := scanStaff(s.db.QueryRow(ctx, `SELECT `+staffCols+` FROM staff WHERE lower(handle) = lower($1)
-		ORDER BY handle = $1 DESC, id LIMIT 1`, handle))
-	if err != nil {
-		return storage.Staff{}, fmt.Errorf("finding staff by handle: %w", err)
-	}
-	return st, nil
+	return one(ctx, s.db, "finding staff by handle", scanStaff, `SELECT `+staffCols+` FROM staff WHERE lower(handle) = lower($1)
+		ORDER BY handle = $1 DESC, id LIMIT 1`, handle)
 }
 
 // StaffByEmail finds the active staff member with that email,
@@ -44,11 +36,11 @@ func (s *Store) StaffByEmail(ctx context.Context, email string) (storage.Staff, 
 	if email == "" {
 		return storage.Staff{}, fmt.Errorf("finding staff by email: empty email: %w", storage.ErrNotFound)
 	}
-	found, err := list(ctx, s.db, scanStaff, `SELECT `+staffCols+` FROM staff
+	found, err := list(ctx, s.db, "finding staff by email", scanStaff, `SELECT `+staffCols+` FROM staff
 		WHERE lower(email) = lower($1) AND active ORDER BY id LIMIT 2`, email)
 	switch {
 	case err != nil:
-		return storage.Staff{}, fmt.Errorf("finding staff by email: %w", err)
+		return storage.Staff{}, err
 	case len(found) == 0:
 		return storage.Staff{}, fmt.Errorf("finding staff by email: %w", storage.ErrNotFound)
 	case len(found) > 1:
@@ -85,42 +77,26 @@ func (s *Store) LinkIdentity(ctx context.Context, id storage.Identity) error {
 
 // Identities lists a staff member's platform identities.
 func (s *Store) Identities(ctx context.Context, staffID int64) ([]storage.Identity, error) {
-	out, err := list(ctx, s.db, func(row scanner) (storage.Identity, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing identities of staff %d", staffID), func(row scanner) (storage.Identity, error) {
 		var id storage.Identity
 		err := row.Scan(&id.StaffID, &id.Platform, &id.UserID)
 		return id, err
 	}, `SELECT staff_id, platform, user_id FROM identities WHERE staff_id = $1 ORDER BY platform, user_id`, staffID)
-	if err != nil {
-		return nil, fmt.Errorf("listing identities of staff %d: %w", staffID, err)
-	}
-	return out, nil
 }
 
 // StaffWithRole lists the active staff of every school with a role,
 // ordered by name.
 func (s *Store) StaffWithRole(ctx context.Context, role storage.Role) ([]storage.Staff, error) {
-	out, err := list(ctx, s.db, scanStaff, `SELECT `+staffCols+` FROM staff WHERE role = $1 AND active ORDER BY name, id`, role)
-	if err != nil {
-		return nil, fmt.Errorf("listing staff with role %s: %w", role, err)
-	}
-	return out, nil
+	return list(ctx, s.db, fmt.Sprintf("listing staff with role %s", role), scanStaff, `SELECT `+staffCols+` FROM staff WHERE role = $1 AND active ORDER BY name, id`, role)
 }
 
 // StaffMember returns one staff member by id.
 func (s *Store) StaffMember(ctx context.Context, id int64) (storage.Staff, error) {
-	st, err := scanStaff(s.db.QueryRow(ctx, `SELECT `+staffCols+` FROM staff WHERE id = $1`, id))
-	if err != nil {
-		return storage.Staff{}, fmt.Errorf("loading staff %d: %w", id, err)
-	}
-	return st, nil
+	return one(ctx, s.db, fmt.Sprintf("loading staff %d", id), scanStaff, `SELECT `+staffCols+` FROM staff WHERE id = $1`, id)
 }
 
 // ListStaff lists a school's active staff, ordered by name.
 func (s *Store) ListStaff(ctx context.Context, schoolID int64) ([]storage.Staff, error) {
-	out, err := list(ctx, s.db, scanStaff, `SELECT `+staffCols+` FROM staff
+	return list(ctx, s.db, fmt.Sprintf("listing staff of school %d", schoolID), scanStaff, `SELECT `+staffCols+` FROM staff
 		WHERE school_id = $1 AND active ORDER BY name, id`, schoolID)
-	if err != nil {
-		return nil, fmt.Errorf("listing staff of school %d: %w", schoolID, err)
-	}
-	return out, nil
 }

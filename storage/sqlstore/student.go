@@ -31,50 +31,34 @@ func (s *Store) Caseload(ctx context.Context, staffID int64) ([]storage.Student,
 	if st.Role == storage.RoleAdmin {
 		return s.Students(ctx, st.SchoolID)
 	}
-	out, err := list(ctx, s.db, scanStudent, `SELECT `+studentCols+` FROM students
+	return list(ctx, s.db, fmt.Sprintf("loading caseload of staff %d", staffID), scanStudent, `SELECT `+studentCols+` FROM students
 		WHERE active AND school_id = $2 AND id IN (SELECT a.student_id FROM assignments a WHERE a.staff_id = $1 AND a.active)
 		ORDER BY code`, staffID, st.SchoolID)
-	if err != nil {
-		return nil, fmt.Errorf("loading caseload of staff %d: %w", staffID, err)
-	}
-	return out, nil
 }
 
 // Students lists a school's active students ordered by code.
 func (s *Store) Students(ctx context.Context, schoolID int64) ([]storage.Student, error) {
-	out, err := list(ctx, s.db, scanStudent, `SELECT `+studentCols+` FROM students
+	return list(ctx, s.db, fmt.Sprintf("listing students of school %d", schoolID), scanStudent, `SELECT `+studentCols+` FROM students
 		WHERE school_id = $1 AND active ORDER BY code`, schoolID)
-	if err != nil {
-		return nil, fmt.Errorf("listing students of school %d: %w", schoolID, err)
-	}
-	return out, nil
 }
 
 // Student returns one student by id.
 func (s *Store) Student(ctx context.Context, id int64) (storage.Student, error) {
-	st, err := scanStudent(s.db.QueryRow(ctx, `SELECT `+studentCols+` FROM students WHERE id = $1`, id))
-	if err != nil {
-		return storage.Student{}, fmt.Errorf("loading student %d: %w", id, err)
-	}
-	return st, nil
+	return one(ctx, s.db, fmt.Sprintf("loading student %d", id), scanStudent, `SELECT `+studentCols+` FROM students WHERE id = $1`, id)
 }
 
 // StudentByCode returns the student with code (whatever its case) at a
 // school, active or not.
 func (s *Store) StudentByCode(ctx context.Context, schoolID int64, code string) (storage.Student, error) {
-	st, err := scanStudent(s.db.QueryRow(ctx, `SELECT `+studentCols+` FROM students WHERE school_id = $1 AND code = $2`,
-		schoolID, strings.ToUpper(code)))
-	if err != nil {
-		return storage.Student{}, fmt.Errorf("finding student by code in school %d: %w", schoolID, err)
-	}
-	return st, nil
+	return one(ctx, s.db, fmt.Sprintf("finding student by code in school %d", schoolID), scanStudent, `SELECT `+studentCols+` FROM students WHERE school_id = $1 AND code = $2`,
+		schoolID, strings.ToUpper(code))
 }
 
 // StudentTeam lists the active staff with an active assignment to a
 // student, with the kind of assignment (staff of the student's own
 // school only), teachers first, then paras, then therapists.
 func (s *Store) StudentTeam(ctx context.Context, studentID int64) ([]storage.TeamMember, error) {
-	out, err := list(ctx, s.db, func(row scanner) (storage.TeamMember, error) {
+	return list(ctx, s.db, fmt.Sprintf("loading team of student %d", studentID), func(row scanner) (storage.TeamMember, error) {
 		var m storage.TeamMember
 		s := &m.Staff
 		err := row.Scan(&s.ID, &s.SchoolID, &s.Handle, &s.Name, &s.Email, &s.Role, &s.Channel, &s.Active, &m.Kind)
@@ -83,10 +67,6 @@ func (s *Store) StudentTeam(ctx context.Context, studentID int64) ([]storage.Tea
 		FROM assignments a JOIN staff s ON s.id = a.staff_id JOIN students st ON st.id = a.student_id
 		WHERE a.student_id = $1 AND a.active AND s.active AND s.school_id = st.school_id
 		ORDER BY CASE a.kind WHEN 'teacher' THEN 0 WHEN 'para' THEN 1 ELSE 2 END, s.name, s.id`, studentID)
-	if err != nil {
-		return nil, fmt.Errorf("loading team of student %d: %w", studentID, err)
-	}
-	return out, nil
 }
 
 const goalCols = `id, student_id, code, text, domain, measurement, baseline,
@@ -102,10 +82,6 @@ func scanGoal(row scanner) (storage.Goal, error) {
 // Goals lists a student's active goals ordered by code, shorter codes
 // first so that G2 comes before G10.
 func (s *Store) Goals(ctx context.Context, studentID int64) ([]storage.Goal, error) {
-	out, err := list(ctx, s.db, scanGoal, `SELECT `+goalCols+` FROM goals
+	return list(ctx, s.db, fmt.Sprintf("listing goals of student %d", studentID), scanGoal, `SELECT `+goalCols+` FROM goals
 		WHERE student_id = $1 AND active ORDER BY length(code), code`, studentID)
-	if err != nil {
-		return nil, fmt.Errorf("listing goals of student %d: %w", studentID, err)
-	}
-	return out, nil
 }

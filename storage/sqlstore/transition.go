@@ -10,7 +10,7 @@ import (
 
 // Transitions lists a student's transitions in [f.From, f.To), oldest first.
 func (s *Store) Transitions(ctx context.Context, f storage.Filter) ([]storage.Transition, error) {
-	out, err := list(ctx, s.db, func(row scanner) (storage.Transition, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing transitions of student %d", f.StudentID), func(row scanner) (storage.Transition, error) {
 		var t storage.Transition
 		var prompt int
 		var latency int64
@@ -23,15 +23,11 @@ func (s *Store) Transitions(ctx context.Context, f storage.Filter) ([]storage.Tr
 		FROM transitions t JOIN entries e ON e.id = t.entry_id
 		WHERE t.student_id = $1 AND t.at >= $2 AND t.at < $3 AND ($4 OR t.active)
 		ORDER BY t.at, t.id`, f.StudentID, s.d.Time(f.From), s.d.Time(upper(f.To)), f.IncludeInactive)
-	if err != nil {
-		return nil, fmt.Errorf("listing transitions of student %d: %w", f.StudentID, err)
-	}
-	return out, nil
 }
 
 // Notes lists a student's notes in [f.From, f.To), oldest first.
 func (s *Store) Notes(ctx context.Context, f storage.Filter) ([]storage.Note, error) {
-	out, err := list(ctx, s.db, func(row scanner) (storage.Note, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing notes of student %d", f.StudentID), func(row scanner) (storage.Note, error) {
 		var n storage.Note
 		var to *int64
 		err := row.Scan(&n.ID, &n.EntryID, &n.StudentID, &n.StaffID, &to, UTC{&n.At}, &n.Text, &n.Active, &n.Summary)
@@ -41,8 +37,4 @@ func (s *Store) Notes(ctx context.Context, f storage.Filter) ([]storage.Note, er
 		FROM notes n JOIN entries e ON e.id = n.entry_id
 		WHERE n.student_id = $1 AND n.at >= $2 AND n.at < $3 AND ($4 OR n.active)
 		ORDER BY n.at, n.id`, f.StudentID, s.d.Time(f.From), s.d.Time(upper(f.To)), f.IncludeInactive)
-	if err != nil {
-		return nil, fmt.Errorf("listing notes of student %d: %w", f.StudentID, err)
-	}
-	return out, nil
 }
