@@ -26,17 +26,9 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// Every store interface, checked at compile time.
-var (
-	_ storage.Store        = (*DB)(nil)
-	_ storage.RosterReader = (*DB)(nil)
-	_ storage.RosterWriter = (*DB)(nil)
-	_ storage.Calendar     = (*DB)(nil)
-	_ storage.Logbook      = (*DB)(nil)
-	_ storage.Records      = (*DB)(nil)
-	_ storage.AuditTrail   = (*DB)(nil)
-	_ storage.Queue        = (*DB)(nil)
-)
+// DB implements storage.Store, so every small interface it composes
+// (storage.RosterReader, storage.Logbook, ...): checked at compile time.
+var _ storage.Store = (*DB)(nil)
 
 // DefaultMaxConns is the pool size when Open is given 0. The pool never
 // has fewer than 2.

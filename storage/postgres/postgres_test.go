@@ -154,18 +154,8 @@ func TestMigratesSchema0003(t *testing.T) {
 	}
 	old := storagetest.ReadLegacy(t, func(t *testing.T, query string, row func(func(...any) error) error) {
 		rows, err := conn.Query(ctx, query)
-		if err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := row(rows.Scan); err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
+		storagetest.EachRow(t, query, rows, err, row)
+		rows.Close()
 	})
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	db, err := postgres.Open(ctx, url, log, 4)

@@ -30,17 +30,9 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// Every store interface, checked at compile time.
-var (
-	_ storage.Store        = (*DB)(nil)
-	_ storage.RosterReader = (*DB)(nil)
-	_ storage.RosterWriter = (*DB)(nil)
-	_ storage.Calendar     = (*DB)(nil)
-	_ storage.Logbook      = (*DB)(nil)
-	_ storage.Records      = (*DB)(nil)
-	_ storage.AuditTrail   = (*DB)(nil)
-	_ storage.Queue        = (*DB)(nil)
-)
+// DB implements storage.Store, so every small interface it composes
+// (storage.RosterReader, storage.Logbook, ...): checked at compile time.
+var _ storage.Store = (*DB)(nil)
 
 // DB is an open SQLite database. It holds an exclusive lock on
 // "<path>.lock" until Close, so a second process cannot share the file.

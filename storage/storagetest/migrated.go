@@ -12,6 +12,27 @@ import (
 // calls row for every row, with the row's Scan.
 type QueryFunc func(t *testing.T, query string, row func(scan func(dest ...any) error) error)
 
+// EachRow calls row for every row of rows, the result of query (err is
+// the query's error), and fails the test on any error.
+func EachRow[R interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}](t *testing.T, query string, rows R, err error, row func(scan func(dest ...any) error) error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
 // Legacy is what a database at schema 0003 holds that its migration must
 // keep: every trial, audit row and one-time key.
 type Legacy struct {

@@ -13,8 +13,6 @@ import (
 	_ "time/tzdata" // the sample school's zone, on machines without a zoneinfo
 
 	"parabot/storage"
-	"parabot/storage/postgres"
-	"parabot/storage/sqlite"
 )
 
 // Run runs the behaviour suite against stores made by open, a fresh,
@@ -132,24 +130,9 @@ func notice(staffID int64) storage.Job { return storage.Job{Args: noticeArgs{Sta
 
 // countJobs counts River jobs of the suite's kind, straight from River's
 // job table.
-func countJobs(t testing.TB, s storage.Store) int {
+func countJobs(t *testing.T, s storage.Store) int {
 	t.Helper()
-	ctx := context.Background()
-	const q = `SELECT count(*) FROM river_job WHERE kind = $1`
-	var n int
-	var err error
-	switch db := s.(type) {
-	case *sqlite.DB:
-		err = db.SQL().QueryRowContext(ctx, q, noticeArgs{}.Kind()).Scan(&n)
-	case *postgres.DB:
-		err = db.Pool().QueryRow(ctx, q, noticeArgs{}.Kind()).Scan(&n)
-	default:
-		t.Fatalf("countJobs: unknown engine %T", s)
-	}
-	if err != nil {
-		t.Fatalf("counting jobs: %v", err)
-	}
-	return n
+	return len(suiteJobs(t, s))
 }
 
 // at is a time in the sample school's zone with nanoseconds, so the

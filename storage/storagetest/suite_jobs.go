@@ -20,37 +20,26 @@ type jobRow struct {
 }
 
 // suiteJobs lists the suite's jobs as River stored them, oldest first.
-func suiteJobs(t testing.TB, s storage.Store) []jobRow {
+func suiteJobs(t *testing.T, s storage.Store) []jobRow {
 	t.Helper()
 	ctx := context.Background()
 	const q = `SELECT queue, max_attempts, priority, scheduled_at FROM river_job WHERE kind = $1 ORDER BY id`
 	var out []jobRow
-	scan := func(scan func(...any) error) {
+	scan := func(scan func(...any) error) error {
 		var j jobRow
-		if err := scan(&j.queue, &j.maxAttempts, &j.priority, sqlstore.UTC{T: &j.scheduledAt}); err != nil {
-			t.Fatalf("reading jobs: %v", err)
-		}
+		err := scan(&j.queue, &j.maxAttempts, &j.priority, sqlstore.UTC{T: &j.scheduledAt})
 		out = append(out, j)
+		return err
 	}
 	switch db := s.(type) {
 	case *sqlite.DB:
 		rows, err := db.SQL().QueryContext(ctx, q, noticeArgs{}.Kind())
-		if err != nil {
-			t.Fatalf("reading jobs: %v", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			scan(rows.Scan)
-		}
+		EachRow(t, q, rows, err, scan)
+		rows.Close()
 	case *postgres.DB:
 		rows, err := db.Pool().Query(ctx, q, noticeArgs{}.Kind())
-		if err != nil {
-			t.Fatalf("reading jobs: %v", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			scan(rows.Scan)
-		}
+		EachRow(t, q, rows, err, scan)
+		rows.Close()
 	default:
 		t.Fatalf("suiteJobs: unknown engine %T", s)
 	}
