@@ -123,15 +123,21 @@ func TestMigrateToSchoolCodes(t *testing.T) {
 	}
 }
 
-// One student's audit rows can be read from an index, already in order.
+// One student's audit trail can be read from indexes: the audit table's and
+// the entries' (their creations).
 func TestAuditIndex(t *testing.T) {
 	ctx := context.Background()
 	db := storagetest.OpenPostgres(t)
-	var def string
-	err := db.Pool().QueryRow(ctx, `SELECT indexdef FROM pg_indexes
-		WHERE schemaname = current_schema() AND tablename = 'audit' AND indexname = 'audit_student_at'`).Scan(&def)
-	if err != nil || !strings.Contains(def, "(student_id, at, id)") {
-		t.Errorf("audit_student_at = %q, %v; want an index on (student_id, at, id)", def, err)
+	for _, ix := range []struct{ table, name, cols string }{
+		{"audit", "audit_student_at", "(student_id, at, id)"},
+		{"entries", "entries_student_created", "(student_id, created_at, id)"},
+	} {
+		var def string
+		err := db.Pool().QueryRow(ctx, `SELECT indexdef FROM pg_indexes
+			WHERE schemaname = current_schema() AND tablename = $1 AND indexname = $2`, ix.table, ix.name).Scan(&def)
+		if err != nil || !strings.Contains(def, ix.cols) {
+			t.Errorf("%s = %q, %v; want an index on %s", ix.name, def, err, ix.cols)
+		}
 	}
 }
 
