@@ -23,7 +23,8 @@ const (
 )
 
 // Session is the data of one goal logged together: for trials, the
-// outcomes and prompts in the order they were logged.
+// outcomes and prompts in the order they were logged. A session is one
+// entry's data: its ID is the entry's.
 type Session struct {
 	ID        int64
 	EntryID   int64

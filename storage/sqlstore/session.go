@@ -7,7 +7,7 @@ import (
 	"parabot/storage"
 )
 
-const sessionCols = `id, entry_id, goal_id, student_id, staff_id, at, type, data, trials, correct, independent, active`
+const sessionCols = `entry_id, entry_id, goal_id, student_id, staff_id, at, type, data, trials, correct, independent, active`
 
 func scanSession(row scanner) (storage.Session, error) {
 	var s storage.Session
@@ -23,12 +23,12 @@ func scanSession(row scanner) (storage.Session, error) {
 func (s *Store) Sessions(ctx context.Context, f storage.Filter) ([]storage.Session, error) {
 	return list(ctx, s.db, fmt.Sprintf("listing sessions of student %d", f.StudentID), scanSession, `SELECT `+sessionCols+` FROM sessions
 		WHERE student_id = $1 AND at >= $2 AND at < $3 AND ($4 OR active) AND (goal_id = $5 OR $5 = 0)
-		ORDER BY at, id`, f.StudentID, s.d.Time(f.From), s.d.Time(upper(f.To)), f.IncludeInactive, f.GoalID)
+		ORDER BY at, entry_id`, f.StudentID, s.d.Time(f.From), s.d.Time(upper(f.To)), f.IncludeInactive, f.GoalID)
 }
 
 // Trials lists a student's trials in [f.From, f.To), oldest first: the
 // trials sessions' values, one Trial each, in the order logged. A trial's
-// ID is its session's.
+// ID is its session's (its entry's).
 func (s *Store) Trials(ctx context.Context, f storage.Filter) ([]storage.Trial, error) {
 	sessions, err := s.Sessions(ctx, f)
 	if err != nil {

@@ -5,6 +5,8 @@
 -- (trials, frequency, duration, latency, task analysis, rating) is a row
 -- of the same table; data holds that type's values as JSON text.
 --
+-- A session is its entry's data: its key is the entry's id.
+--
 -- A request's one-time key becomes a unique column of its entry, and an
 -- entry is its own "create" row of the audit trail: audit_log is the one
 -- log, the entries' creations plus the audit table's other rows (reads,
@@ -12,8 +14,7 @@
 -- their entries (their detail), so no fact is lost.
 
 CREATE TABLE sessions (
-    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    entry_id    BIGINT NOT NULL UNIQUE REFERENCES entries (id),
+    entry_id    BIGINT PRIMARY KEY REFERENCES entries (id),
     goal_id     BIGINT NOT NULL,
     student_id  BIGINT NOT NULL REFERENCES students (id),
     staff_id    BIGINT NOT NULL REFERENCES staff (id),
@@ -27,7 +28,7 @@ CREATE TABLE sessions (
     active      BOOLEAN NOT NULL DEFAULT true,
     FOREIGN KEY (goal_id, student_id) REFERENCES goals (id, student_id)
 );
-CREATE INDEX sessions_student_at ON sessions (student_id, at, id);
+CREATE INDEX sessions_student_at ON sessions (student_id, at, entry_id);
 
 INSERT INTO sessions (entry_id, goal_id, student_id, staff_id, at, type, data, trials, correct, independent, active)
 SELECT t.entry_id, min(t.goal_id), min(t.student_id), min(t.staff_id), min(t.at), 'trials',
