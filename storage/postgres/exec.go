@@ -75,7 +75,7 @@ func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.
 		// INSERT ... SELECT does not type its arguments from the columns.
 		vals[i] = fmt.Sprintf("CAST($%d AS %s)", base+i+1, c.Type)
 	}
-	q := `WITH e AS (` + sqlstore.InsertEntrySQL + `), r AS (
+	q := `WITH e AS (` + sqlstore.InsertEntrySQL + ` RETURNING id), r AS (
 			INSERT INTO ` + n.Shape.Table + ` (` + n.Shape.Names() + `) SELECT e.id, ` + strings.Join(vals, ", ") + ` FROM e
 		)
 		SELECT id FROM e`

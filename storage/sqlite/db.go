@@ -64,7 +64,7 @@ func (db *DB) prepare(ctx context.Context) error {
 	db.stmts = map[string]*sql.Stmt{}
 	queries := []string{sqlstore.InsertEntrySQL, sqlstore.InsertAuditSQL, sqlstore.ClaimSQL}
 	for _, sh := range sqlstore.Shapes {
-		queries = append(queries, sh.InsertSQL())
+		queries = append(queries, sh.Insert)
 	}
 	for _, q := range queries {
 		stmt, err := db.db.PrepareContext(ctx, q)

@@ -1,9 +1,9 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"parabot/storage"
@@ -100,18 +100,21 @@ func (db *DB) writeTx(ctx context.Context, jobs []storage.Job, fn func(ctx conte
 // inserts, in a transaction shared with other writes.
 func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.Job) (int64, error) {
 	var id int64
-	err := db.writeTx(ctx, jobs, func(ctx context.Context, x sqlstore.Executor) error {
-		err := x.QueryRow(ctx, sqlstore.InsertEntrySQL, n.EntryArgs(dialect)...).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return storage.ErrDuplicate // no row: the one-time key was used
-		}
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.StmtContext(ctx, db.stmts[sqlstore.InsertEntrySQL]).ExecContext(ctx, n.EntryArgs(dialect)...)
 		if err != nil {
-			return fmt.Errorf("inserting entry: %w", err)
+			return fmt.Errorf("inserting entry: %w", dbErr(err))
 		}
-		if _, err := x.Exec(ctx, n.Shape.InsertSQL(), append([]any{id}, n.Args...)...); err != nil {
-			return fmt.Errorf("inserting %s: %w", n.Shape.Table, err)
+		if added, err := res.RowsAffected(); err != nil || added == 0 {
+			return cmp.Or(err, storage.ErrDuplicate) // nothing inserted: the one-time key was used
 		}
-		return nil
+		if id, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("reading the entry's id: %w", err)
+		}
+		if _, err := tx.StmtContext(ctx, db.stmts[n.Shape.Insert]).ExecContext(ctx, append([]any{id}, n.Args...)...); err != nil {
+			return fmt.Errorf("inserting %s: %w", n.Shape.Table, dbErr(err))
+		}
+		return db.insertJobs(ctx, tx, jobs)
 	})
 	return id, err
 }

@@ -26,21 +26,36 @@ type Col struct{ Name, Type string }
 type Shape struct {
 	Table string
 	Cols  []Col
+	// Insert inserts one record with $1 the entry id and its columns
+	// from $2 on.
+	Insert string
+}
+
+// newShape makes a Shape and its Insert.
+func newShape(table string, cols ...Col) Shape {
+	sh := Shape{Table: table, Cols: cols}
+	ps := make([]string, len(cols)+1)
+	for i := range ps {
+		ps[i] = fmt.Sprintf("$%d", i+1)
+	}
+	sh.Insert = `INSERT INTO ` + table + ` (` + sh.Names() + `) VALUES (` + strings.Join(ps, ", ") + `)`
+	return sh
 }
 
 // The record shapes, by entry kind.
 var (
-	SessionShape = Shape{"sessions", []Col{{"goal_id", "BIGINT"}, {"student_id", "BIGINT"}, {"staff_id", "BIGINT"},
-		{"at", "TIMESTAMPTZ"}, {"type", "TEXT"}, {"data", "TEXT"}, {"trials", "INTEGER"}, {"correct", "INTEGER"},
-		{"independent", "INTEGER"}}}
-	IncidentShape = Shape{"incidents", []Col{{"student_id", "BIGINT"}, {"staff_id", "BIGINT"}, {"at", "TIMESTAMPTZ"},
-		{"duration_ns", "BIGINT"}, {"setting", "TEXT"}, {"antecedent", "TEXT"}, {"behavior", "TEXT"},
-		{"consequence", "TEXT"}, {"severity", "INTEGER"}, {"strategies", "TEXT"}, {"injury", "BOOLEAN"},
-		{"restraint", "BOOLEAN"}, {"seclusion", "BOOLEAN"}, {"others", "TEXT"}, {"notes", "TEXT"}}}
-	TransitionShape = Shape{"transitions", []Col{{"student_id", "BIGINT"}, {"staff_id", "BIGINT"}, {"at", "TIMESTAMPTZ"},
-		{"from_place", "TEXT"}, {"to_place", "TEXT"}, {"prompt", "INTEGER"}, {"latency_ns", "BIGINT"}, {"handoff_to", "TEXT"}}}
-	NoteShape = Shape{"notes", []Col{{"student_id", "BIGINT"}, {"staff_id", "BIGINT"}, {"to_staff_id", "BIGINT"},
-		{"at", "TIMESTAMPTZ"}, {"body", "TEXT"}}}
+	SessionShape = newShape("sessions", Col{"goal_id", "BIGINT"}, Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"},
+		Col{"at", "TIMESTAMPTZ"}, Col{"type", "TEXT"}, Col{"data", "TEXT"}, Col{"trials", "INTEGER"}, Col{"correct", "INTEGER"},
+		Col{"independent", "INTEGER"})
+	IncidentShape = newShape("incidents", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"at", "TIMESTAMPTZ"},
+		Col{"duration_ns", "BIGINT"}, Col{"setting", "TEXT"}, Col{"antecedent", "TEXT"}, Col{"behavior", "TEXT"},
+		Col{"consequence", "TEXT"}, Col{"severity", "INTEGER"}, Col{"strategies", "TEXT"}, Col{"injury", "BOOLEAN"},
+		Col{"restraint", "BOOLEAN"}, Col{"seclusion", "BOOLEAN"}, Col{"others", "TEXT"}, Col{"notes", "TEXT"})
+	TransitionShape = newShape("transitions", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"at", "TIMESTAMPTZ"},
+		Col{"from_place", "TEXT"}, Col{"to_place", "TEXT"}, Col{"prompt", "INTEGER"}, Col{"latency_ns", "BIGINT"},
+		Col{"handoff_to", "TEXT"})
+	NoteShape = newShape("notes", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"to_staff_id", "BIGINT"},
+		Col{"at", "TIMESTAMPTZ"}, Col{"body", "TEXT"})
 )
 
 // Shapes lists every record shape, for engines that prepare their inserts.
@@ -55,21 +70,12 @@ func (sh Shape) Names() string {
 	return strings.Join(names, ", ")
 }
 
-// InsertSQL inserts one record with $1 the entry id and its columns from
-// $2 on.
-func (sh Shape) InsertSQL() string {
-	ps := make([]string, len(sh.Cols)+1)
-	for i := range ps {
-		ps[i] = fmt.Sprintf("$%d", i+1)
-	}
-	return `INSERT INTO ` + sh.Table + ` (` + sh.Names() + `) VALUES (` + strings.Join(ps, ", ") + `)`
-}
-
 // InsertEntrySQL inserts an entry: $1 kind, $2 staff_id, $3 student_id,
 // $4 created_at, $5 summary, $6 once_key (NULL for none), $7 detail. It
-// returns the id, or no row when the one-time key was used before.
+// inserts nothing when the one-time key was used before. (Postgres adds
+// RETURNING id; SQLite reads the last insert id.)
 const InsertEntrySQL = `INSERT INTO entries (kind, staff_id, student_id, created_at, summary, active, once_key, detail)
-	VALUES ($1, $2, $3, $4, $5, true, $6, $7) ON CONFLICT (once_key) DO NOTHING RETURNING id`
+	VALUES ($1, $2, $3, $4, $5, true, $6, $7) ON CONFLICT (once_key) DO NOTHING`
 
 // NewEntry is an entry to log: the entry, its audit detail, its one-time
 // key and its record.
