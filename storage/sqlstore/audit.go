@@ -13,7 +13,7 @@ const InsertAuditSQL = `INSERT INTO audit (at, staff_id, student_id, action, ent
 	VALUES ($1, $2, $3, $4, $5, $6, $7)`
 
 func insertAudit(ctx context.Context, x Executor, d Dialect, a storage.AuditEvent) error {
-	_, err := x.Exec(ctx, InsertAuditSQL, d.Time(a.At), a.StaffID, NullID(a.StudentID), a.Action, a.Entity, a.EntityID, a.Detail)
+	_, err := x.Exec(ctx, InsertAuditSQL, d.Time(a.At), a.StaffID, nullID(a.StudentID), a.Action, a.Entity, a.EntityID, a.Detail)
 	if err != nil {
 		return fmt.Errorf("inserting audit row: %w", err)
 	}

@@ -66,8 +66,8 @@ func (s *Store) UpdateIncident(ctx context.Context, in storage.Incident, byStaff
 				behavior = $6, consequence = $7, severity = $8, strategies = $9, injury = $10, restraint = $11,
 				seclusion = $12, others = $13, notes = $14, version = version + 1
 			WHERE id = $1 AND active AND version = $15`, in.ID, s.d.Time(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
-			in.Consequence, in.Severity, EncodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
-			EncodeList(in.Others), in.Notes, version)
+			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
+			encodeList(in.Others), in.Notes, version)
 		if err != nil {
 			return err
 		}
@@ -134,8 +134,8 @@ func (r *incidentRow) incident() (storage.Incident, error) {
 	return in, err
 }
 
-// EncodeList stores a list of short strings as a JSON array.
-func EncodeList(l []string) string {
+// encodeList stores a list of short strings as a JSON array.
+func encodeList(l []string) string {
 	if len(l) == 0 {
 		return "[]"
 	}

@@ -147,8 +147,8 @@ func (s *Store) LogIncident(ctx context.Context, in storage.Incident, jobs []sto
 		Detail: fmt.Sprintf("severity=%d severe=%t", in.Severity, in.Severe()),
 		Shape:  IncidentShape,
 		Args: []any{in.StudentID, in.StaffID, s.d.Time(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
-			in.Consequence, in.Severity, EncodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
-			EncodeList(in.Others), in.Notes},
+			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
+			encodeList(in.Others), in.Notes},
 	}, jobs)
 }
 
@@ -170,6 +170,6 @@ func (s *Store) LogNote(ctx context.Context, n storage.Note, jobs []storage.Job)
 			CreatedAt: storage.LoggedTime(n.LoggedAt, n.At), Summary: n.Summary},
 		Detail: fmt.Sprintf("to_staff_id=%d", n.ToStaffID),
 		Shape:  NoteShape,
-		Args:   []any{n.StudentID, n.StaffID, NullID(n.ToStaffID), s.d.Time(n.At), n.Text},
+		Args:   []any{n.StudentID, n.StaffID, nullID(n.ToStaffID), s.d.Time(n.At), n.Text},
 	}, jobs)
 }

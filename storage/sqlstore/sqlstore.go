@@ -124,8 +124,8 @@ func upper(to time.Time) time.Time {
 	return to
 }
 
-// NullID writes 0 as NULL.
-func NullID(id int64) any {
+// nullID writes 0 as NULL.
+func nullID(id int64) any {
 	if id == 0 {
 		return nil
 	}
