@@ -11,8 +11,11 @@ import (
 type Measure string
 
 // The measurement types. Every session is a row of one shape whatever its
-// type: the values as logged (JSON in the type's shape) and the counts
-// summaries read.
+// type: the values as logged (Data, JSON in the type's shape) and the
+// counts summaries read. Trials store [outcome, prompt] pairs in order;
+// each other type defines its Data when it is first logged (a count, a
+// duration, task-analysis steps with their prompts, a rating) and uses
+// the counts where they mean something (steps done, steps independent).
 const (
 	MeasureTrials       Measure = "trials"
 	MeasureFrequency    Measure = "frequency"
