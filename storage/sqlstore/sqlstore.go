@@ -143,23 +143,6 @@ func deref(p *int64) int64 {
 // scanner is a Row or Rows.
 type scanner interface{ Scan(dest ...any) error }
 
-// collect scans every row with scan.
-func collect[T any](rows Rows, scan func(scanner) (T, error)) ([]T, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // list runs a query and scans every row with scan; an error says what
 // was being done.
 func list[T any](ctx context.Context, x Executor, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
@@ -167,8 +150,16 @@ func list[T any](ctx context.Context, x Executor, what string, scan func(scanner
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	out, err := collect(rows, scan)
-	if err != nil {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, nil
