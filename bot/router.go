@@ -162,21 +162,13 @@ func (r *Router) Identify(ctx context.Context, platform storage.Platform, userID
 }
 
 func (r *Router) whoCanAdd(ctx context.Context) string {
-	schools, err := r.store.Schools(ctx)
+	staff, err := r.store.StaffWithRole(ctx, storage.RoleAdmin)
 	if err != nil {
 		return "Ask your school's administrator to add you."
 	}
 	var admins []string
-	for _, sc := range schools {
-		staff, err := r.store.ListStaff(ctx, sc.ID)
-		if err != nil {
-			continue
-		}
-		for _, st := range staff {
-			if st.Role == storage.RoleAdmin {
-				admins = append(admins, st.Name)
-			}
-		}
+	for _, st := range staff {
+		admins = append(admins, st.Name)
 	}
 	if len(admins) == 0 {
 		return "Ask your school's administrator to add you."

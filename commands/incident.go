@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -112,19 +113,14 @@ func otherStudents(ctx context.Context, s storage.Store, schoolID int64, self st
 	if len(codes) == 0 {
 		return nil, nil
 	}
-	all, err := s.Students(ctx, schoolID)
-	if err != nil {
-		return nil, fmt.Errorf("listing students: %w", err)
-	}
-	byCode := map[string]storage.Student{}
-	for _, st := range all {
-		byCode[strings.ToUpper(st.Code)] = st
-	}
 	out := make([]string, 0, len(codes))
 	for _, code := range codes {
-		st, ok := byCode[strings.ToUpper(code)]
+		st, err := s.StudentByCode(ctx, schoolID, code)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return nil, fmt.Errorf("finding student by code: %w", err)
+		}
 		switch {
-		case !ok:
+		case err != nil || !st.Active:
 			return nil, bot.Errorf("others", "%q is not a student code of this school; name other students by code only (like S102).", code)
 		case st.ID == self.ID:
 			return nil, bot.Errorf("others", "%s is the student the incident is about; list only the other students.", st.Code)

@@ -7,6 +7,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -140,6 +141,14 @@ func findStaff(ctx context.Context, store storage.Store, handle string) (storage
 	if handle == "" {
 		return storage.Staff{}, bot.Errorf("by", "Say who is exporting: the handle of a staff member on the roster, e.g. rivera.")
 	}
+	st, err := store.StaffByHandle(ctx, handle)
+	if err == nil && st.Active {
+		return st, nil
+	}
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return storage.Staff{}, fmt.Errorf("finding staff by handle: %w", err)
+	}
+	// Not found: list the handles there are, to say what to type instead.
 	schools, err := store.Schools(ctx)
 	if err != nil {
 		return storage.Staff{}, fmt.Errorf("listing schools: %w", err)
@@ -151,9 +160,6 @@ func findStaff(ctx context.Context, store storage.Store, handle string) (storage
 			return storage.Staff{}, fmt.Errorf("listing staff of school %d: %w", sc.ID, err)
 		}
 		for _, st := range staff {
-			if strings.EqualFold(st.Handle, handle) {
-				return st, nil
-			}
 			handles = append(handles, st.Handle)
 		}
 	}
@@ -186,16 +192,14 @@ func findStudent(ctx context.Context, store storage.Store, staff storage.Staff, 
 	if code == "" {
 		return storage.Student{}, bot.Errorf("student", "Say which student to export by their code. %s", yours)
 	}
-	all, err := store.Students(ctx, staff.SchoolID)
-	if err != nil {
-		return storage.Student{}, fmt.Errorf("listing students of school %d: %w", staff.SchoolID, err)
-	}
-	for _, st := range all {
-		if strings.EqualFold(st.Code, code) {
-			return storage.Student{}, bot.Errorf("student",
-				"%s is not on %s's caseload, so %s may not export their records; their teacher, an assigned para or therapist, or an administrator may. %s",
-				st.Code, staff.Handle, staff.Handle, yours)
-		}
+	st, err := store.StudentByCode(ctx, staff.SchoolID, code)
+	switch {
+	case err == nil && st.Active:
+		return storage.Student{}, bot.Errorf("student",
+			"%s is not on %s's caseload, so %s may not export their records; their teacher, an assigned para or therapist, or an administrator may. %s",
+			st.Code, staff.Handle, staff.Handle, yours)
+	case err != nil && !errors.Is(err, storage.ErrNotFound):
+		return storage.Student{}, fmt.Errorf("finding student by code in school %d: %w", staff.SchoolID, err)
 	}
 	return storage.Student{}, bot.Errorf("student", "No student has the code %q at %s's school. %s", code, staff.Handle, yours)
 }

@@ -38,12 +38,14 @@ type Permanent struct{ Err error }
 func (e *Permanent) Error() string { return e.Err.Error() }
 func (e *Permanent) Unwrap() error { return e.Err }
 
-// DeliverArgs is the job that delivers one bot.Message.
+// DeliverArgs is the job that delivers one bot.Message. It waits in the
+// queue, so its JSON is a stable format of its own (payload.go), not
+// bot.Reply's Go field names.
 type DeliverArgs struct {
-	StaffID int64            `json:"staff_id,omitempty"`
-	Channel string           `json:"channel,omitempty"`
-	Prefer  storage.Platform `json:"prefer,omitempty"` // the platform the cause came from
-	Reply   bot.Reply        `json:"reply"`
+	StaffID int64
+	Channel string
+	Prefer  storage.Platform // the platform the cause came from
+	Reply   bot.Reply
 }
 
 // Kind is River's job kind.

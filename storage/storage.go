@@ -1,14 +1,14 @@
-// Package storage holds parabot's domain types and the Store interface that
-// every database engine implements. storage/sqlite and storage/postgres are
-// the engines; storage/storagetest is the one behaviour suite both must pass.
+// Package storage holds parabot's domain types and the small store
+// interfaces, composed as Store, that every database engine implements.
+// storage/sqlstore holds the SQL both engines run; storage/sqlite and
+// storage/postgres are the engines; storage/storagetest is the one
+// behaviour suite both must pass.
 package storage
 
 import (
 	"context"
 	"errors"
 	"time"
-
-	"github.com/riverqueue/river"
 )
 
 // ErrNotFound is returned by every Store method that looks up one record
@@ -40,13 +40,32 @@ func OnceKey(ctx context.Context) string {
 	return k
 }
 
-// Job is a durable job to insert in the same transaction as the records
-// that cause it (an outgoing message, a reminder, an escalation step).
-type Job = river.InsertManyParams
+// JobArgs is a job's payload: a struct that marshals to JSON with
+// explicit, versioned field names (see scheduler.DeliverArgs), and names
+// its kind, which picks the worker that runs it.
+type JobArgs interface {
+	Kind() string
+}
 
-// Store is everything parabot keeps. Every method that writes does so in
-// one transaction: the records, their audit rows and their jobs commit
-// together or not at all.
+// Job is a durable job to insert in the same transaction as the records
+// that cause them (an outgoing message, a reminder, an escalation step).
+// Zero fields take the job kind's defaults.
+type Job struct {
+	Args        JobArgs
+	Queue       string
+	MaxAttempts int
+	Priority    int       // 1 (first) to 4
+	ScheduledAt time.Time // not before; zero means now
+	// UniqueKey, when set, makes the job one of a kind: a second job of
+	// the same kind and key is not inserted, whichever replica inserts
+	// it (a reminder's occurrence, an escalation step).
+	UniqueKey string
+}
+
+// Store is everything parabot keeps: the composition of the small
+// interfaces below, which callers and test fakes use on their own. Every
+// method that writes does so in one transaction: the records, their audit
+// rows and their jobs commit together or not at all.
 type Store interface {
 	// Engine names the engine: "sqlite" or "postgres".
 	Engine() string
@@ -55,18 +74,21 @@ type Store interface {
 	// Ping checks the database answers (used by /readyz).
 	Ping(ctx context.Context) error
 
-	// ImportRoster creates or updates everything in r in one transaction,
-	// matching existing rows by their natural keys (school name, staff
-	// handle, student code per school, goal code per student, ...).
-	// Re-importing the same roster changes nothing. School names and
-	// student codes match whatever their case; codes are stored in upper
-	// case. A staff handle is one person's across all schools: a row that
-	// would move an existing handle to another school is ErrConflict unless
-	// it carries the same (non-empty) email as before, i.e. the person moved.
-	ImportRoster(ctx context.Context, r Roster) (ImportResult, error)
+	RosterReader
+	RosterWriter
+	Calendar
+	Logbook
+	Records
+	AuditTrail
+	Queue
+}
 
+// RosterReader looks up schools, staff, students and goals.
+type RosterReader interface {
 	// School returns one school.
 	School(ctx context.Context, id int64) (School, error)
+	// SchoolByName returns the school with that name, whatever its case.
+	SchoolByName(ctx context.Context, name string) (School, error)
 	// Schools lists every school.
 	Schools(ctx context.Context) ([]School, error)
 
@@ -76,8 +98,12 @@ type Store interface {
 	// StaffByEmail finds the active staff member with that email
 	// (case-insensitive), for linking a platform account on first use.
 	StaffByEmail(ctx context.Context, email string) (Staff, error)
-	// LinkIdentity remembers that a platform user id is this staff member.
-	LinkIdentity(ctx context.Context, id Identity) error
+	// StaffByHandle finds the staff member with a handle (unique across
+	// schools), whatever its case, active or not.
+	StaffByHandle(ctx context.Context, handle string) (Staff, error)
+	// StaffWithRole lists the active staff of every school with a role,
+	// ordered by name.
+	StaffWithRole(ctx context.Context, role Role) ([]Staff, error)
 	// Identities lists a staff member's platform identities.
 	Identities(ctx context.Context, staffID int64) ([]Identity, error)
 	// StaffMember returns one staff member by id.
@@ -93,11 +119,33 @@ type Store interface {
 	Students(ctx context.Context, schoolID int64) ([]Student, error)
 	// Student returns one student by id.
 	Student(ctx context.Context, id int64) (Student, error)
+	// StudentByCode returns the student with a code (whatever its case)
+	// at a school, active or not.
+	StudentByCode(ctx context.Context, schoolID int64, code string) (Student, error)
 	// StudentTeam lists the active staff with an active assignment to a
 	// student, with the kind of assignment.
 	StudentTeam(ctx context.Context, studentID int64) ([]TeamMember, error)
 	// Goals lists a student's active goals ordered by code.
 	Goals(ctx context.Context, studentID int64) ([]Goal, error)
+}
+
+// RosterWriter changes the roster.
+type RosterWriter interface {
+	// ImportRoster creates or updates everything in r in one transaction,
+	// matching existing rows by their natural keys (school name, staff
+	// handle, student code per school, goal code per student, ...).
+	// Re-importing the same roster changes nothing. School names and
+	// student codes match whatever their case; codes are stored in upper
+	// case. A staff handle is one person's across all schools: a row that
+	// would move an existing handle to another school is ErrConflict unless
+	// it carries the same (non-empty) email as before, i.e. the person moved.
+	ImportRoster(ctx context.Context, r Roster) (ImportResult, error)
+	// LinkIdentity remembers that a platform user id is this staff member.
+	LinkIdentity(ctx context.Context, id Identity) error
+}
+
+// Calendar reads a school's duty roster and special days.
+type Calendar interface {
 	// Duties lists a school's active duty roster ordered by weekday and
 	// start.
 	Duties(ctx context.Context, schoolID int64) ([]Duty, error)
@@ -105,11 +153,15 @@ type Store interface {
 	// closures, early release) between from and to inclusive, dates as
 	// YYYY-MM-DD.
 	CalendarDays(ctx context.Context, schoolID int64, from, to string) ([]CalendarDay, error)
+}
 
+// Logbook logs, corrects and takes back entries.
+type Logbook interface {
 	// Every Log* method claims the one-time key of ctx (WithOnce), if any,
 	// in its transaction, and returns ErrDuplicate when it was claimed.
 
-	// LogTrials stores a batch of trials of one goal as one entry.
+	// LogTrials stores a batch of trials of one goal as one entry (one
+	// session).
 	LogTrials(ctx context.Context, b TrialBatch, jobs []Job) (Entry, error)
 	// LogIncident stores one incident as one entry.
 	LogIncident(ctx context.Context, in Incident, jobs []Job) (Entry, error)
@@ -127,27 +179,41 @@ type Store interface {
 	// the entry that it was taken back). It returns ErrConflict when the
 	// entry is already inactive.
 	DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time, jobs []Job) error
-
 	// UpdateIncident replaces an incident's fields, keeping the earlier
 	// version (IncidentVersions) with who changed it and when.
 	UpdateIncident(ctx context.Context, in Incident, byStaffID int64, at time.Time) error
-	// IncidentVersions lists an incident's earlier versions, oldest first.
-	IncidentVersions(ctx context.Context, incidentID int64) ([]IncidentVersion, error)
+}
 
+// Records reads what was logged about one student.
+type Records interface {
+	// Sessions lists active goal sessions of one student in [From, To),
+	// oldest first: the values as logged and their counts.
+	Sessions(ctx context.Context, f Filter) ([]Session, error)
 	// Trials, Incidents, Transitions and Notes list active records of one
-	// student in [From, To), oldest first.
+	// student in [From, To), oldest first. Trials are the trials sessions'
+	// values, one each, in the order logged.
 	Trials(ctx context.Context, f Filter) ([]Trial, error)
 	Incidents(ctx context.Context, f Filter) ([]Incident, error)
 	Transitions(ctx context.Context, f Filter) ([]Transition, error)
 	Notes(ctx context.Context, f Filter) ([]Note, error)
+	// IncidentVersions lists an incident's earlier versions, oldest first.
+	IncidentVersions(ctx context.Context, incidentID int64) ([]IncidentVersion, error)
+}
 
+// AuditTrail is the access log: who did what to whose records, when and
+// why. Every entry's creation is in it, with every row RecordAudit and
+// the other writes add.
+type AuditTrail interface {
 	// RecordAudit writes one audit row (reads and exports are recorded
 	// through it; writes record their own).
 	RecordAudit(ctx context.Context, a AuditEvent) error
-	// Audit lists audit rows for a student (or all when StudentID is 0),
+	// Audit lists the trail for a student (or all when studentID is 0),
 	// oldest first.
 	Audit(ctx context.Context, studentID int64) ([]AuditEvent, error)
+}
 
+// Queue inserts jobs and remembers one-time keys.
+type Queue interface {
 	// Enqueue inserts jobs on their own, in one transaction.
 	Enqueue(ctx context.Context, jobs []Job) error
 	// Claim records a one-time key (a delivery, a platform event or
@@ -156,7 +222,8 @@ type Store interface {
 	Claim(ctx context.Context, key string, at time.Time) (bool, error)
 	// Release forgets a claim whose action failed, so a retry may act.
 	Release(ctx context.Context, key string) error
-	// Claimed reports whether a key was claimed, without claiming it.
+	// Claimed reports whether a key was claimed (by Claim, or as a logged
+	// entry's one-time key), without claiming it.
 	Claimed(ctx context.Context, key string) (bool, error)
 }
 

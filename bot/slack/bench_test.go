@@ -28,10 +28,12 @@ const benchConns = 64
 
 // BenchmarkSlashCommand sends signed "/trial S101 G2 + + v - +" commands
 // through the real handler (signature, router, parser, one write of an
-// entry, five trials and an audit row) from 64 connections at once, next
-// to a bare handler that only verifies the signature and inserts one row
-// (a Claim), on each engine. It reports requests per second and the 99th
-// percentile latency. Two more rows split the time: "core" runs the same
+// entry and its session; the entry is its own audit row and carries the
+// one-time key) from 64 connections at once, next to a bare handler that
+// only verifies the signature and inserts one row (a Claim), on each
+// engine, on the same store and pool ("pair"). It reports requests per
+// second and the 99th percentile latency of each and their ratios, and
+// prints the ratios. Two more rows split the time: "core" runs the same
 // command through Router.Handle without HTTP, "claim" inserts the bare
 // handler's row without HTTP. Run it with:
 //
@@ -45,40 +47,43 @@ func BenchmarkSlashCommand(b *testing.B) {
 		{"postgres", openPostgresDefaultPool},
 	}
 	for _, eng := range engines {
-		b.Run(eng.name+"/parabot", func(b *testing.B) {
-			h := newHarness(b, eng.open(b))
+		// The pair runs on one store, so on one pool: the real handler
+		// and the bare one take turns, in rounds, so that whatever else
+		// the machine does weighs on both alike.
+		b.Run(eng.name+"/pair", func(b *testing.B) {
+			store := eng.open(b)
+			h := newHarness(b, store)
 			h.slash(userPara, "/trial", "S101 G1 +", "warm") // warm the caches, as a running server has them
 			// Every request is a new one, as Slack's are (each has its own
 			// trigger_id, so its own signature): a repeat would be refused
 			// as a replay.
-			form := func(i int) string {
+			real := httpLoad(b, h.srv.URL+"/slack/commands", h.now, func(i int) string {
 				return url.Values{"team_id": {"T0SCHOOL"}, "channel_id": {"C0GENERAL"}, "user_id": {userPara},
 					"command": {"/trial"}, "text": {"S101 G2 + + v - +"}, "response_url": {h.slack.responseURL("bench")},
 					"trigger_id": {"T-bench-" + strconv.Itoa(i)}}.Encode()
-			}
-			runLoad(b, httpLoad(b, h.srv.URL+"/slack/commands", h.now, form,
-				func(body []byte) bool { return strings.Contains(string(body), "Logged 5 trials") }))
-		})
-		b.Run(eng.name+"/bare", func(b *testing.B) {
-			store := eng.open(b)
-			now := schoolNow
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-				if err != nil || Verify(testSecret, r.Header, body, now) != nil {
-					http.Error(w, "unauthorized", http.StatusUnauthorized)
-					return
-				}
-				form, _ := url.ParseQuery(string(body))
-				if _, err := store.Claim(r.Context(), "bench:"+form.Get("n"), now); err != nil {
-					http.Error(w, err.Error(), http.StatusInternalServerError)
-					return
-				}
-				w.WriteHeader(http.StatusOK)
-			}))
-			b.Cleanup(srv.Close)
-			runLoad(b, httpLoad(b, srv.URL, now, func(i int) string {
+			}, func(body []byte) bool { return strings.Contains(string(body), "Logged 5 trials") })
+			bare := httpLoad(b, bareServer(b, store).URL, schoolNow, func(i int) string {
 				return url.Values{"user_id": {userPara}, "command": {"/trial"}, "text": {"S101 G2 + + v - +"}, "n": {strconv.Itoa(i)}}.Encode()
-			}, nil))
+			}, nil)
+			const rounds = 10
+			var rs, bs loadStats
+			b.ResetTimer()
+			for r := range rounds {
+				from, n := r*b.N/rounds, (r+1)*b.N/rounds-r*b.N/rounds
+				rs.add(load(from, n, real))
+				bs.add(load(from, n, bare))
+			}
+			b.StopTimer()
+			rr, br := rs.check(b, "parabot"), bs.check(b, "bare")
+			b.ReportMetric(rr.rps, "parabot-req/s")
+			b.ReportMetric(br.rps, "bare-req/s")
+			b.ReportMetric(rr.p99ms, "parabot-p99-ms")
+			b.ReportMetric(br.p99ms, "bare-p99-ms")
+			b.ReportMetric(rr.rps/br.rps, "throughput-ratio")
+			b.ReportMetric(rr.p99ms/br.p99ms, "p99-ratio")
+			b.ReportMetric(0, "ns/op")
+			b.Logf("%s, %d requests each: parabot/bare throughput %.2fx (%.0f / %.0f req/s), p99 %.2fx (%.1f / %.1f ms)", eng.name,
+				b.N, rr.rps/br.rps, rr.rps, br.rps, rr.p99ms/br.p99ms, rr.p99ms, br.p99ms)
 		})
 		b.Run(eng.name+"/core", func(b *testing.B) {
 			h := newHarness(b, eng.open(b))
@@ -132,26 +137,80 @@ func httpLoad(b *testing.B, target string, now time.Time, body func(i int) strin
 	}
 }
 
-// runLoad makes b.N calls of do from benchConns goroutines and reports
-// req/s, p99 latency and how many answers came late (do returned false).
-func runLoad(b *testing.B, do func(i int) (answered bool, err error)) {
+// bareServer verifies a request's signature and inserts one row (a
+// Claim) in store: the least a logging request can do.
+func bareServer(b *testing.B, store storage.Store) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+		if err != nil || Verify(testSecret, r.Header, body, schoolNow) != nil {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		form, _ := url.ParseQuery(string(body))
+		if _, err := store.Claim(r.Context(), "bench:"+form.Get("n"), schoolNow); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// loadStats is what calls of load measured, added up.
+type loadStats struct {
+	elapsed      time.Duration
+	lat          []time.Duration
+	failed, late int64
+	firstErr     error
+}
+
+func (s *loadStats) add(o loadStats) {
+	s.elapsed += o.elapsed
+	s.lat = append(s.lat, o.lat...)
+	s.failed += o.failed
+	s.late += o.late
+	if s.firstErr == nil {
+		s.firstErr = o.firstErr
+	}
+}
+
+// check fails the benchmark when requests failed or came without the
+// reply, and returns req/s and the 99th percentile latency.
+func (s *loadStats) check(b *testing.B, what string) loadResult {
 	b.Helper()
-	lat := make([]time.Duration, b.N)
+	n := int64(len(s.lat))
+	if s.failed > 0 {
+		b.Fatalf("%s: %d of %d requests failed, the first with: %v", what, s.failed, n, s.firstErr)
+	}
+	if s.late > n/100 {
+		b.Fatalf("%s: %d of %d answers came without the reply (late or refused): the figures would not measure the work", what, s.late, n)
+	}
+	slices.Sort(s.lat)
+	p99 := s.lat[min(len(s.lat)-1, len(s.lat)*99/100)]
+	return loadResult{rps: float64(n) / s.elapsed.Seconds(), p99ms: float64(p99.Microseconds()) / 1000}
+}
+
+// loadResult is requests per second and the 99th percentile latency.
+type loadResult struct{ rps, p99ms float64 }
+
+// load makes calls from..from+n-1 of do from benchConns goroutines.
+func load(from, n int, do func(i int) (answered bool, err error)) loadStats {
+	s := loadStats{lat: make([]time.Duration, n)}
 	var next, failed, late atomic.Int64
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
-	b.ResetTimer()
 	start := time.Now()
 	for range benchConns {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= b.N {
+				if i >= n {
 					return
 				}
 				t0 := time.Now()
-				ok, err := do(i)
-				lat[i] = time.Since(t0)
+				ok, err := do(from + i)
+				s.lat[i] = time.Since(t0)
 				switch {
 				case err != nil:
 					failed.Add(1)
@@ -163,19 +222,25 @@ func runLoad(b *testing.B, do func(i int) (answered bool, err error)) {
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	s.elapsed = time.Since(start)
+	s.failed, s.late = failed.Load(), late.Load()
+	if err, ok := firstErr.Load().(error); ok {
+		s.firstErr = err
+	}
+	return s
+}
+
+// runLoad makes b.N calls of do from benchConns goroutines and reports
+// req/s, p99 latency and how many answers came late (do returned false).
+func runLoad(b *testing.B, do func(i int) (answered bool, err error)) {
+	b.Helper()
+	b.ResetTimer()
+	s := load(0, b.N, do)
 	b.StopTimer()
-	if n := failed.Load(); n > 0 {
-		b.Fatalf("%d of %d requests failed, the first with: %v", n, b.N, firstErr.Load())
-	}
-	if n := late.Load(); n > int64(b.N)/100 {
-		b.Fatalf("%d of %d answers came without the reply (late or refused): the figures would not measure the work", n, b.N)
-	}
-	slices.Sort(lat)
-	p99 := lat[min(len(lat)-1, len(lat)*99/100)]
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
-	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
-	b.ReportMetric(float64(late.Load()), "late")
+	res := s.check(b, "load")
+	b.ReportMetric(res.rps, "req/s")
+	b.ReportMetric(res.p99ms, "p99-ms")
+	b.ReportMetric(float64(s.late), "late")
 	b.ReportMetric(0, "ns/op") // per-request time is in req/s and p99
 }
 

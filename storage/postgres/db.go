@@ -9,11 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,11 +20,14 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 
 	"parabot/storage"
+	"parabot/storage/sqlstore"
 )
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
+// DB implements storage.Store, so every small interface it composes
+// (storage.RosterReader, storage.Logbook, ...): checked at compile time.
 var _ storage.Store = (*DB)(nil)
 
 // DefaultMaxConns is the pool size when Open is given 0. The pool never
@@ -44,8 +43,11 @@ const connectTimeout = 10 * time.Second
 // databases in different schemas do not wait for each other.
 const migrationLock = `hashtextextended('parabot migrations ' || current_schema(), 0)`
 
-// DB is an open Postgres connection pool.
+// DB is an open Postgres connection pool. The queries are sqlstore's;
+// this package adds opening, migrations and the one-statement logging
+// write.
 type DB struct {
+	*sqlstore.Store
 	pool  *pgxpool.Pool
 	river *river.Client[pgx.Tx] // insert-only: jobs go in our transactions
 	log   *slog.Logger
@@ -89,6 +91,7 @@ func Open(ctx context.Context, url string, log *slog.Logger, maxConns int32) (*D
 		return nil, fmt.Errorf("creating river insert client: %w", err)
 	}
 	db.river = rc
+	db.Store = sqlstore.New(executor{pool}, dialect, db.txExec, db.writeTx, db.logEntry)
 	return db, nil
 }
 
@@ -138,35 +141,11 @@ func (db *DB) migrate(ctx context.Context) error {
 	)`); err != nil {
 		return fmt.Errorf("creating schema_migrations: %w", err)
 	}
-	files, err := migrationFiles(migrationFS)
-	if err != nil {
-		return err
+	inConn := func(ctx context.Context, fn func(ctx context.Context, x sqlstore.Executor) error) error {
+		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return fn(ctx, executor{tx}) })
 	}
-	for _, m := range files {
-		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
-				return fmt.Errorf("reading schema_migrations: %w", err)
-			}
-			if n > 0 {
-				return nil
-			}
-			body, err := fs.ReadFile(migrationFS, m.path)
-			if err != nil {
-				return fmt.Errorf("reading %s: %w", m.path, err)
-			}
-			if _, err := tx.Exec(ctx, string(body)); err != nil {
-				return fmt.Errorf("applying %s: %w", m.path, err)
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
-				return fmt.Errorf("recording %s: %w", m.path, err)
-			}
-			db.log.Info("applied migration", "engine", "postgres", "version", m.version, "name", m.name)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+	if err := sqlstore.Migrate(ctx, migrationFS, dialect, inConn, nil, db.log.With("engine", "postgres")); err != nil {
+		return err
 	}
 	migrator, err := rivermigrate.New(riverpgxv5.New(db.pool), &rivermigrate.Config{Logger: db.log})
 	if err != nil {
@@ -178,30 +157,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-type migration struct {
-	version int
-	name    string
-	path    string
-}
-
-// migrationFiles lists migrations/NNNN_name.sql in version order.
-func migrationFiles(fsys fs.FS) ([]migration, error) {
-	paths, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, fmt.Errorf("listing migrations: %w", err)
-	}
-	var ms []migration
-	for _, p := range paths {
-		base := strings.TrimSuffix(strings.TrimPrefix(p, "migrations/"), ".sql")
-		num, name, _ := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number: %w", p, err)
-		}
-		ms = append(ms, migration{version: v, name: name, path: p})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
+// txExec runs fn in one transaction of its own, for sqlstore.
+func (db *DB) txExec(ctx context.Context, fn func(ctx context.Context, x sqlstore.Executor) error) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error { return fn(ctx, executor{tx}) })
 }
 
 // inTx runs fn in one transaction, committing when it returns nil.
@@ -244,73 +202,7 @@ func dbErr(err error) error {
 
 // fmtTime is how a time is written: UTC, truncated to the microsecond
 // (Postgres would round).
-func fmtTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+func fmtTime(t time.Time) any { return t.UTC().Truncate(time.Microsecond) }
 
-// farFuture stands in for "no upper bound" in time ranges.
-var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
-
-// upper is a filter's upper bound: To, or far in the future when unset.
-func upper(to time.Time) time.Time {
-	if to.IsZero() {
-		return farFuture
-	}
-	return to
-}
-
-// utc scans a stored time (or NULL, as the zero time) into *t, in UTC.
-type utc struct{ t *time.Time }
-
-func (u utc) Scan(src any) error {
-	switch v := src.(type) {
-	case time.Time:
-		*u.t = v.UTC()
-	case nil:
-		*u.t = time.Time{}
-	default:
-		return fmt.Errorf("cannot scan %T into a time", src)
-	}
-	return nil
-}
-
-// nullID writes 0 as NULL.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-// queryer is what *pgxpool.Pool and pgx.Tx both offer.
-type queryer interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-// scanner is a pgx.Row or pgx.Rows.
-type scanner interface{ Scan(dest ...any) error }
-
-// collect scans every row with scan.
-func collect[T any](rows pgx.Rows, scan func(scanner) (T, error)) ([]T, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// deref reads a nullable id, NULL as 0.
-func deref(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
+// dialect is Postgres's: TIMESTAMPTZ times, and row locks.
+var dialect = sqlstore.Dialect{Time: fmtTime, Lock: "FOR UPDATE"}

@@ -123,14 +123,51 @@ func TestMigrateToSchoolCodes(t *testing.T) {
 	}
 }
 
-// One student's audit rows can be read from an index, already in order.
+// One student's audit trail can be read from indexes: the audit table's and
+// the entries' (their creations).
 func TestAuditIndex(t *testing.T) {
 	ctx := context.Background()
 	db := storagetest.OpenPostgres(t)
-	var def string
-	err := db.Pool().QueryRow(ctx, `SELECT indexdef FROM pg_indexes
-		WHERE schemaname = current_schema() AND tablename = 'audit' AND indexname = 'audit_student_at'`).Scan(&def)
-	if err != nil || !strings.Contains(def, "(student_id, at, id)") {
-		t.Errorf("audit_student_at = %q, %v; want an index on (student_id, at, id)", def, err)
+	for _, ix := range []struct{ table, name, cols string }{
+		{"audit", "audit_student_at", "(student_id, at, id)"},
+		{"entries", "entries_student_created", "(student_id, created_at, id)"},
+	} {
+		var def string
+		err := db.Pool().QueryRow(ctx, `SELECT indexdef FROM pg_indexes
+			WHERE schemaname = current_schema() AND tablename = $1 AND indexname = $2`, ix.table, ix.name).Scan(&def)
+		if err != nil || !strings.Contains(def, ix.cols) {
+			t.Errorf("%s = %q, %v; want an index on %s", ix.name, def, err, ix.cols)
+		}
 	}
+}
+
+// A database at schema 0003 (testdata/schema0003.sql, its schema and
+// data) opens, migrates, and keeps every trial, audit row and one-time key.
+func TestMigratesSchema0003(t *testing.T) {
+	ctx := context.Background()
+	script, err := os.ReadFile("testdata/schema0003.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := storagetest.NewPostgresURL(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, string(script)); err != nil {
+		t.Fatalf("loading the schema 0003 database: %v", err)
+	}
+	old := storagetest.ReadLegacy(t, func(t *testing.T, query string, row func(func(...any) error) error) {
+		rows, err := conn.Query(ctx, query)
+		storagetest.EachRow(t, query, rows, err, row)
+		rows.Close()
+	})
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := postgres.Open(ctx, url, log, 4)
+	if err != nil {
+		t.Fatalf("opening the schema 0003 database: %v", err)
+	}
+	defer db.Close()
+	storagetest.CheckMigrated(t, db, old)
 }

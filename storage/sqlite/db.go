@@ -10,13 +10,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -28,21 +24,27 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"parabot/storage"
+	"parabot/storage/sqlstore"
 )
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
+// DB implements storage.Store, so every small interface it composes
+// (storage.RosterReader, storage.Logbook, ...): checked at compile time.
 var _ storage.Store = (*DB)(nil)
 
 // DB is an open SQLite database. It holds an exclusive lock on
 // "<path>.lock" until Close, so a second process cannot share the file.
+// The queries are sqlstore's; this package adds opening, migrations and
+// the write path (writer.go: group commit on prepared statements).
 type DB struct {
+	*sqlstore.Store
 	db    *sql.DB
 	lock  *os.File
 	river *river.Client[*sql.Tx] // insert-only: jobs go in our transactions
 	log   *slog.Logger
-	stmts statements
+	stmts map[string]*sql.Stmt // the hot writes, prepared once, by query
 
 	writes    chan *write   // to the writer (writer.go); unbuffered
 	stop      chan struct{} // closed by Close: the writer returns
@@ -50,44 +52,34 @@ type DB struct {
 	closeOnce sync.Once
 }
 
-// statements are the hot writes' statements, prepared once at Open so
-// SQLite does not parse them again for every write. Transactions use them
-// through tx.StmtContext, which reuses the statement prepared on the one
-// connection (or prepares it again if that connection was replaced).
-type statements struct {
-	entry, trials, incident, transition, note, audit, claim *sql.Stmt
-}
+// dialect is SQLite's: times are fixed-width UTC text, and a transaction
+// holds the whole database, so no row locks.
+var dialect = sqlstore.Dialect{Time: func(t time.Time) any { return fmtTime(t) }}
 
-// prepare prepares the hot writes' statements.
+// prepare prepares the hot writes' statements, so SQLite does not parse
+// them again for every write. Transactions use them through
+// tx.StmtContext, which reuses the statement prepared on the one
+// connection (or prepares it again if that connection was replaced).
 func (db *DB) prepare(ctx context.Context) error {
-	s := &db.stmts
-	for _, p := range []struct {
-		stmt  **sql.Stmt
-		query string
-	}{
-		{&s.entry, insertEntrySQL},
-		{&s.trials, insertTrialsSQL},
-		{&s.incident, insertIncidentSQL},
-		{&s.transition, insertTransitionSQL},
-		{&s.note, insertNoteSQL},
-		{&s.audit, insertAuditSQL},
-		{&s.claim, claimSQL},
-	} {
-		stmt, err := db.db.PrepareContext(ctx, p.query)
+	db.stmts = map[string]*sql.Stmt{}
+	queries := []string{sqlstore.InsertEntrySQL, sqlstore.InsertAuditSQL, sqlstore.ClaimSQL}
+	for _, sh := range sqlstore.Shapes {
+		queries = append(queries, sh.Insert)
+	}
+	for _, q := range queries {
+		stmt, err := db.db.PrepareContext(ctx, q)
 		if err != nil {
-			return fmt.Errorf("preparing %q: %w", p.query, err)
+			return fmt.Errorf("preparing %q: %w", q, err)
 		}
-		*p.stmt = stmt
+		db.stmts[q] = stmt
 	}
 	return nil
 }
 
 // closeStatements closes the prepared statements.
-func (s *statements) close() {
-	for _, stmt := range []*sql.Stmt{s.entry, s.trials, s.incident, s.transition, s.note, s.audit, s.claim} {
-		if stmt != nil {
-			_ = stmt.Close()
-		}
+func (db *DB) closeStatements() {
+	for _, stmt := range db.stmts {
+		_ = stmt.Close()
 	}
 }
 
@@ -154,10 +146,11 @@ func open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 	}
 	db.river = rc
 	if err := db.prepare(ctx); err != nil {
-		db.stmts.close()
+		db.closeStatements()
 		sqlDB.Close()
 		return nil, err
 	}
+	db.Store = sqlstore.New(db.exec(nil), dialect, db.txExec, db.writeTx, db.logEntry)
 	go db.writeLoop()
 	return db, nil
 }
@@ -201,7 +194,7 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		close(db.stop)
 		<-db.stopped
-		db.stmts.close()
+		db.closeStatements()
 	})
 	err := db.db.Close()
 	unlock(db.lock)
@@ -262,92 +255,38 @@ func (db *DB) migrateOn(ctx context.Context, conn *sql.Conn) error {
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 		return fmt.Errorf("turning foreign keys off for migrations: %w", err)
 	}
-	files, err := migrationFiles(migrationFS)
-	if err != nil {
-		return err
+	inConn := func(ctx context.Context, fn func(ctx context.Context, x sqlstore.Executor) error) error {
+		return db.inTx(ctx, conn, func(tx *sql.Tx) error { return fn(ctx, db.exec(tx)) })
 	}
-	for _, m := range files {
-		if err := db.applyMigration(ctx, conn, m); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sqlstore.Migrate(ctx, migrationFS, dialect, inConn, foreignKeyCheck, db.log.With("engine", "sqlite"))
 }
 
-// applyMigration applies one migration in a transaction of its own unless
-// schema_migrations says it was applied.
-func (db *DB) applyMigration(ctx context.Context, conn *sql.Conn, m migration) error {
-	tx, err := conn.BeginTx(ctx, nil)
+// foreignKeyCheck fails when a migration left rows referring to rows that
+// do not exist (it runs with foreign keys off).
+func foreignKeyCheck(ctx context.Context, x sqlstore.Executor) error {
+	rows, err := x.Query(ctx, `PRAGMA foreign_key_check`)
 	if err != nil {
-		return fmt.Errorf("beginning transaction: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
-		return fmt.Errorf("reading schema_migrations: %w", err)
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := fs.ReadFile(migrationFS, m.path)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", m.path, err)
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("applying %s: %w", m.path, err)
-	}
-	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
-	if err != nil {
-		return fmt.Errorf("checking foreign keys after %s: %w", m.path, err)
+		return fmt.Errorf("checking foreign keys: %w", err)
 	}
 	broken := rows.Next()
 	rows.Close()
 	if broken {
-		return fmt.Errorf("applying %s: it leaves rows referring to rows that do not exist", m.path)
+		return errors.New("it leaves rows referring to rows that do not exist")
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("checking foreign keys after %s: %w", m.path, err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-		m.version, m.name, fmtTime(time.Now())); err != nil {
-		return fmt.Errorf("recording %s: %w", m.path, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("committing %s: %w", m.path, dbErr(err))
-	}
-	db.log.Info("applied migration", "engine", "sqlite", "version", m.version, "name", m.name)
-	return nil
+	return rows.Err()
 }
 
-type migration struct {
-	version int
-	name    string
-	path    string
+// txExec runs fn in one transaction of its own, for sqlstore.
+func (db *DB) txExec(ctx context.Context, fn func(ctx context.Context, x sqlstore.Executor) error) error {
+	return db.inTx(ctx, db.db, func(tx *sql.Tx) error { return fn(ctx, db.exec(tx)) })
 }
 
-// migrationFiles lists migrations/NNNN_name.sql in version order.
-func migrationFiles(fsys fs.FS) ([]migration, error) {
-	paths, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, fmt.Errorf("listing migrations: %w", err)
-	}
-	var ms []migration
-	for _, p := range paths {
-		base := strings.TrimSuffix(strings.TrimPrefix(p, "migrations/"), ".sql")
-		num, name, _ := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number: %w", p, err)
-		}
-		ms = append(ms, migration{version: v, name: name, path: p})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
-}
-
-// inTx runs fn in one transaction, committing when it returns nil.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+// inTx runs fn in one transaction of its own on on (the database or one
+// connection), committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, on interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}, fn func(tx *sql.Tx) error) error {
+	tx, err := on.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
@@ -383,63 +322,6 @@ func dbErr(err error) error {
 	return err
 }
 
-// timeFormat stores times in UTC with a fixed width, so that text order
-// is time order.
-const timeFormat = "2006-01-02T15:04:05.000000Z"
-
-// fmtTime is how a time is written: UTC, truncated to the microsecond.
-func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
-
-// farFuture stands in for "no upper bound" in time ranges.
-var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
-
-// utc scans a stored time into *t, in UTC.
-type utc struct{ t *time.Time }
-
-func (u utc) Scan(src any) error {
-	switch v := src.(type) {
-	case string:
-		t, err := time.Parse(timeFormat, v)
-		if err != nil {
-			return fmt.Errorf("parsing stored time %q: %w", v, err)
-		}
-		*u.t = t.UTC()
-	case []byte:
-		return u.Scan(string(v))
-	case time.Time:
-		*u.t = v.UTC()
-	case nil:
-		*u.t = time.Time{}
-	default:
-		return fmt.Errorf("cannot scan %T into a time", src)
-	}
-	return nil
-}
-
-// nullID writes 0 as NULL.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface{ Scan(dest ...any) error }
-
-// collect scans every row with scan.
-func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
+// fmtTime is how a time is written: UTC, truncated to the microsecond,
+// fixed width so that text order is time order.
+func fmtTime(t time.Time) string { return t.UTC().Format(sqlstore.TimeFormat) }

@@ -145,27 +145,57 @@ func TestMigrateToSchoolCodes(t *testing.T) {
 	}
 }
 
-// One student's audit rows are read from an index, already in order.
+// One student's audit trail is read from indexes: the audit table's and
+// the entries' (their creations), never by scanning either table.
 func TestAuditUsesIndex(t *testing.T) {
 	ctx := context.Background()
 	db := storagetest.OpenSQLite(t)
 	rows, err := db.SQL().QueryContext(ctx, `EXPLAIN QUERY PLAN
-		SELECT id, at, staff_id, student_id, action, entity, entity_id, detail FROM audit WHERE student_id = $1 ORDER BY at, id`, 1)
-	if err != nil {
-		t.Fatalf("EXPLAIN: %v", err)
-	}
-	defer rows.Close()
+		SELECT id, at, staff_id, student_id, action, entity, entity_id, detail FROM audit_log WHERE student_id = $1
+		ORDER BY at, CASE action WHEN 'create' THEN 0 ELSE 1 END, id`, 1)
 	var plan []string
-	for rows.Next() {
+	storagetest.EachRow(t, "EXPLAIN", rows, err, func(scan func(...any) error) error {
 		var id, parent, unused int
 		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatalf("scanning plan: %v", err)
-		}
+		err := scan(&id, &parent, &unused, &detail)
 		plan = append(plan, detail)
-	}
+		return err
+	})
+	rows.Close()
 	got := strings.Join(plan, "; ")
-	if !strings.Contains(got, "INDEX audit_student_at") || strings.Contains(got, "TEMP B-TREE") {
-		t.Errorf("plan = %q, want a search of audit_student_at and no sort", got)
+	if !strings.Contains(got, "SEARCH audit USING INDEX audit_student_at") ||
+		!strings.Contains(got, "SEARCH entries USING INDEX entries_student_created") ||
+		strings.Contains(got, "SCAN audit ") || strings.Contains(got, "SCAN entries") {
+		t.Errorf("plan = %q, want searches of audit_student_at and entries_student_created", got)
 	}
+}
+
+// A database written at schema 0003 (testdata/schema0003.db) opens,
+// migrates, and keeps every trial, audit row and one-time key.
+func TestMigratesSchema0003(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/schema0003.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "parabot.db")
+	if err := os.WriteFile(path, fixture, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := storagetest.ReadLegacy(t, func(t *testing.T, query string, row func(func(...any) error) error) {
+		rows, err := raw.Query(query)
+		storagetest.EachRow(t, query, rows, err, row)
+		rows.Close()
+	})
+	raw.Close()
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := sqlite.Open(context.Background(), path, log)
+	if err != nil {
+		t.Fatalf("opening the schema 0003 database: %v", err)
+	}
+	defer db.Close()
+	storagetest.CheckMigrated(t, db, old)
 }

@@ -133,7 +133,7 @@ func (db *DB) commitGroup(group []*write) {
 func (db *DB) runAlone(w *write) error {
 	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
 	defer cancel()
-	return db.inTx(ctx, func(tx *sql.Tx) error { return w.fn(ctx, tx) })
+	return db.inTx(ctx, db.db, func(tx *sql.Tx) error { return w.fn(ctx, tx) })
 }
 
 // runGroup runs the writes in one transaction and commits. Writes rarely

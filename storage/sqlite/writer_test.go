@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"log/slog"
+	"parabot/storage/sqlstore"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -27,7 +28,7 @@ func openTest(t *testing.T) *DB {
 func claimWrite(db *DB, key, extra string, fail error) *write {
 	w := &write{done: make(chan error, 1)}
 	w.fn = func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.StmtContext(ctx, db.stmts.claim).ExecContext(ctx, key, fmtTime(time.Now())); err != nil {
+		if _, err := db.exec(tx).Exec(ctx, sqlstore.ClaimSQL, key, fmtTime(time.Now())); err != nil {
 			return err
 		}
 		if extra != "" {
@@ -46,11 +47,16 @@ func claimedKeys(t *testing.T, db *DB) []string {
 	if err != nil {
 		t.Fatalf("listing claims: %v", err)
 	}
-	keys, err := collect(rows, func(row scanner) (string, error) {
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
 		var k string
-		return k, row.Scan(&k)
-	})
-	if err != nil {
+		if err := rows.Scan(&k); err != nil {
+			t.Fatalf("listing claims: %v", err)
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
 		t.Fatalf("listing claims: %v", err)
 	}
 	return keys

@@ -12,11 +12,7 @@ import (
 	"time"
 	_ "time/tzdata" // the sample school's zone, on machines without a zoneinfo
 
-	"github.com/riverqueue/river"
-
 	"parabot/storage"
-	"parabot/storage/postgres"
-	"parabot/storage/sqlite"
 )
 
 // Run runs the behaviour suite against stores made by open, a fresh,
@@ -60,6 +56,9 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Filters", testFilters},
 		{"Audit", testAudit},
 		{"Enqueue", testEnqueue},
+		{"JobOptions", testJobOptions},
+		{"UniqueJobs", testUniqueJobs},
+		{"NaturalKeys", testNaturalKeys},
 		{"ClaimRelease", testClaimRelease},
 		{"LogOnce", testLogOnce},
 		{"NotFound", testNotFound},
@@ -131,24 +130,9 @@ func notice(staffID int64) storage.Job { return storage.Job{Args: noticeArgs{Sta
 
 // countJobs counts River jobs of the suite's kind, straight from River's
 // job table.
-func countJobs(t testing.TB, s storage.Store) int {
+func countJobs(t *testing.T, s storage.Store) int {
 	t.Helper()
-	ctx := context.Background()
-	const q = `SELECT count(*) FROM river_job WHERE kind = $1`
-	var n int
-	var err error
-	switch db := s.(type) {
-	case *sqlite.DB:
-		err = db.SQL().QueryRowContext(ctx, q, noticeArgs{}.Kind()).Scan(&n)
-	case *postgres.DB:
-		err = db.Pool().QueryRow(ctx, q, noticeArgs{}.Kind()).Scan(&n)
-	default:
-		t.Fatalf("countJobs: unknown engine %T", s)
-	}
-	if err != nil {
-		t.Fatalf("counting jobs: %v", err)
-	}
-	return n
+	return len(suiteJobs(t, s))
 }
 
 // at is a time in the sample school's zone with nanoseconds, so the
@@ -282,7 +266,7 @@ func testEnqueue(t *testing.T, s storage.Store) {
 	if n := countJobs(t, s); n != 2 {
 		t.Errorf("jobs after Enqueue = %d, want 2", n)
 	}
-	bad := storage.Job{Args: noticeArgs{}, InsertOpts: &river.InsertOpts{Priority: 99}}
+	bad := storage.Job{Args: noticeArgs{}, Priority: 99}
 	if err := s.Enqueue(ctx, []storage.Job{notice(1), bad}); err == nil {
 		t.Error("Enqueue with an invalid job succeeded")
 	}

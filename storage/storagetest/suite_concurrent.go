@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/riverqueue/river"
-
 	"parabot/storage"
 )
 
@@ -22,7 +20,7 @@ func testConcurrentWrites(t *testing.T, s storage.Store) {
 	f := load(t, s)
 	when := at(t, "2026-09-14", "10:00")
 	jobs := []storage.Job{notice(f.staff["tlopez"].ID)}
-	badJob := []storage.Job{notice(f.staff["tlopez"].ID), {Args: noticeArgs{}, InsertOpts: &river.InsertOpts{Priority: 99}}}
+	badJob := []storage.Job{notice(f.staff["tlopez"].ID), {Args: noticeArgs{}, Priority: 99}}
 	const rounds = 12
 	const keys = 4
 

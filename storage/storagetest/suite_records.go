@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"parabot/storage"
 )
 
@@ -58,6 +56,24 @@ func testLogTrials(t *testing.T, s storage.Store) {
 			t.Errorf("trial %d = %+v, want %+v of entry %d", i, tr, b.Results[i], e.ID)
 		}
 		checkTime(t, "trial At", tr.At, b.At)
+	}
+	// The batch is one session holding the values as logged, and counts.
+	sessions, err := s.Sessions(ctx, storage.Filter{StudentID: b.StudentID, GoalID: b.GoalID})
+	must(t, "Sessions", err)
+	if len(sessions) != 1 {
+		t.Fatalf("Sessions = %d, want 1", len(sessions))
+	}
+	se := sessions[0]
+	wantTrials, wantCorrect, wantIndependent := storage.TrialCounts(b.Results)
+	if se.EntryID != e.ID || se.Type != storage.MeasureTrials || se.Trials != wantTrials || se.Correct != wantCorrect ||
+		se.Independent != wantIndependent || !se.Active || se.GoalID != b.GoalID {
+		t.Errorf("session = %+v, want entry %d, trials %d, correct %d, independent %d", se, e.ID, wantTrials, wantCorrect, wantIndependent)
+	}
+	if results, err := se.Results(); err != nil || !reflect.DeepEqual(results, b.Results) {
+		t.Errorf("session results = %+v, %v; want %+v", results, err, b.Results)
+	}
+	if other, err := s.Sessions(ctx, storage.Filter{StudentID: b.StudentID, GoalID: f.goals["S101/G2"].ID}); err != nil || len(other) != 0 {
+		t.Errorf("Sessions of another goal = %+v, %v; want none", other, err)
 	}
 	audit := checkAudit(t, s, b.StudentID, e.ID, "trials", "create")
 	if len(audit) == 1 && (audit[0].StaffID != b.StaffID || audit[0].Detail == "") {
@@ -180,7 +196,7 @@ func testLogRollsBack(t *testing.T, s storage.Store) {
 	f := load(t, s)
 	when := at(t, "2026-09-14", "10:00")
 	jobs := []storage.Job{notice(f.staff["tlopez"].ID)}
-	badJob := []storage.Job{notice(f.staff["tlopez"].ID), {Args: noticeArgs{}, InsertOpts: &river.InsertOpts{Priority: 99}}}
+	badJob := []storage.Job{notice(f.staff["tlopez"].ID), {Args: noticeArgs{}, Priority: 99}}
 	tests := []struct {
 		name string
 		log  func() error

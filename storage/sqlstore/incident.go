@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -6,23 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"parabot/storage"
 )
-
-// LogIncident stores one incident as one entry.
-func (db *DB) LogIncident(ctx context.Context, in storage.Incident, jobs []storage.Job) (storage.Entry, error) {
-	e := storage.Entry{Kind: storage.EntryIncident, StaffID: in.StaffID, StudentID: in.StudentID, CreatedAt: storage.LoggedTime(in.LoggedAt, in.At), Summary: in.Summary}
-	detail := fmt.Sprintf("severity=%d severe=%t", in.Severity, in.Severe())
-	return db.logEntry(ctx, e, in.At, detail, jobs, `
-		INSERT INTO incidents (entry_id, student_id, staff_id, at, duration_ns, setting, antecedent, behavior,
-			consequence, severity, strategies, injury, restraint, seclusion, others, notes, active, version)
-		SELECT e.id, $3, $2, $4, $8::bigint, $9, $10, $11, $12, $13::int, $14, $15::boolean, $16::boolean, $17::boolean, $18, $19, true, 1
-		FROM e`,
-		int64(in.Duration), in.Setting, in.Antecedent, in.Behavior, in.Consequence, in.Severity,
-		encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion, encodeList(in.Others), in.Notes)
-}
 
 const incidentCols = `i.id, i.entry_id, i.student_id, i.staff_id, i.at, i.duration_ns, i.setting, i.antecedent, i.behavior,
 	i.consequence, i.severity, i.strategies, i.injury, i.restraint, i.seclusion, i.others, i.notes, i.active, e.summary`
@@ -36,73 +21,65 @@ func scanIncident(row scanner) (storage.Incident, error) {
 }
 
 // Incidents lists a student's incidents in [f.From, f.To), oldest first.
-func (db *DB) Incidents(ctx context.Context, f storage.Filter) ([]storage.Incident, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+incidentCols+`
+func (s *Store) Incidents(ctx context.Context, f storage.Filter) ([]storage.Incident, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing incidents of student %d", f.StudentID), scanIncident, `SELECT `+incidentCols+`
 		FROM incidents i JOIN entries e ON e.id = i.entry_id
-		WHERE i.student_id = $1 AND i.at >= $2 AND i.at < $3 AND ($4::boolean OR i.active)
-		ORDER BY i.at, i.id`, f.StudentID, fmtTime(f.From), fmtTime(upper(f.To)), f.IncludeInactive)
-	if err != nil {
-		return nil, fmt.Errorf("listing incidents of student %d: %w", f.StudentID, err)
-	}
-	out, err := collect(rows, scanIncident)
-	if err != nil {
-		return nil, fmt.Errorf("listing incidents of student %d: %w", f.StudentID, err)
-	}
-	return out, nil
+		WHERE i.student_id = $1 AND i.at >= $2 AND i.at < $3 AND ($4 OR i.active)
+		ORDER BY i.at, i.id`, f.StudentID, s.d.Time(f.From), s.d.Time(upper(f.To)), f.IncludeInactive)
 }
 
 // UpdateIncident replaces an incident's fields (and its entry's summary
 // when in.Summary is set), first copying the current version into
 // incident_versions, and writes an "edit" audit row. An undone incident
 // cannot be edited (ErrConflict).
-func (db *DB) UpdateIncident(ctx context.Context, in storage.Incident, byStaffID int64, at time.Time) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (s *Store) UpdateIncident(ctx context.Context, in storage.Incident, byStaffID int64, at time.Time) error {
+	err := s.tx(ctx, func(ctx context.Context, x Executor) error {
 		var entryID, studentID int64
 		var version int
 		var active bool
 		// Lock the entry, then the incident: the order DeactivateEntry
 		// takes them in, so an edit and an undo wait for each other
 		// instead of deadlocking, and the edit sees the undo.
-		err := tx.QueryRow(ctx, `SELECT e.id FROM entries e JOIN incidents i ON i.entry_id = e.id WHERE i.id = $1
-			FOR UPDATE OF e`, in.ID).Scan(&entryID)
+		err := x.QueryRow(ctx, `SELECT e.id FROM entries e JOIN incidents i ON i.entry_id = e.id WHERE i.id = $1 `+
+			s.d.lockOf("e"), in.ID).Scan(&entryID)
 		if err != nil {
-			return dbErr(err)
+			return err
 		}
-		err = tx.QueryRow(ctx, `SELECT student_id, version, active FROM incidents WHERE id = $1 FOR UPDATE`, in.ID).
+		err = x.QueryRow(ctx, `SELECT student_id, version, active FROM incidents WHERE id = $1 `+s.d.Lock, in.ID).
 			Scan(&studentID, &version, &active)
 		if err != nil {
-			return dbErr(err)
+			return err
 		}
 		if !active {
 			return fmt.Errorf("incident was undone: %w", storage.ErrConflict)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO incident_versions (incident_id, version, changed_by, changed_at,
+		if _, err := x.Exec(ctx, `INSERT INTO incident_versions (incident_id, version, changed_by, changed_at,
 				at, duration_ns, setting, antecedent, behavior, consequence, severity, strategies,
 				injury, restraint, seclusion, others, notes, summary)
-			SELECT i.id, i.version, $2::bigint, $3::timestamptz, i.at, i.duration_ns, i.setting, i.antecedent, i.behavior, i.consequence,
+			SELECT i.id, i.version, CAST($2 AS BIGINT), $3, i.at, i.duration_ns, i.setting, i.antecedent, i.behavior, i.consequence,
 				i.severity, i.strategies, i.injury, i.restraint, i.seclusion, i.others, i.notes, e.summary
 			FROM incidents i JOIN entries e ON e.id = i.entry_id WHERE i.id = $1`,
-			in.ID, byStaffID, fmtTime(at)); err != nil {
-			return dbErr(err)
+			in.ID, byStaffID, s.d.Time(at)); err != nil {
+			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE incidents SET at = $2, duration_ns = $3, setting = $4, antecedent = $5,
+		n, err := x.Exec(ctx, `UPDATE incidents SET at = $2, duration_ns = $3, setting = $4, antecedent = $5,
 				behavior = $6, consequence = $7, severity = $8, strategies = $9, injury = $10, restraint = $11,
 				seclusion = $12, others = $13, notes = $14, version = version + 1
-			WHERE id = $1 AND active AND version = $15`, in.ID, fmtTime(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
+			WHERE id = $1 AND active AND version = $15`, in.ID, s.d.Time(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
 			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
 			encodeList(in.Others), in.Notes, version)
 		if err != nil {
-			return dbErr(err)
+			return err
 		}
-		if tag.RowsAffected() != 1 {
+		if n != 1 {
 			return fmt.Errorf("incident changed while being edited: %w", storage.ErrConflict)
 		}
 		if in.Summary != "" {
-			if _, err := tx.Exec(ctx, `UPDATE entries SET summary = $2 WHERE id = $1`, entryID, in.Summary); err != nil {
-				return dbErr(err)
+			if _, err := x.Exec(ctx, `UPDATE entries SET summary = $2 WHERE id = $1`, entryID, in.Summary); err != nil {
+				return err
 			}
 		}
-		return insertAudit(ctx, tx, storage.AuditEvent{At: at, StaffID: byStaffID, StudentID: studentID, Action: "edit",
+		return insertAudit(ctx, x, s.d, storage.AuditEvent{At: at, StaffID: byStaffID, StudentID: studentID, Action: "edit",
 			Entity: string(storage.EntryIncident), EntityID: entryID,
 			Detail: fmt.Sprintf("incident_id=%d version=%d", in.ID, version+1)})
 	})
@@ -113,29 +90,23 @@ func (db *DB) UpdateIncident(ctx context.Context, in storage.Incident, byStaffID
 }
 
 // IncidentVersions lists an incident's earlier versions, oldest first.
-func (db *DB) IncidentVersions(ctx context.Context, incidentID int64) ([]storage.IncidentVersion, error) {
-	rows, err := db.pool.Query(ctx, `SELECT v.version, v.changed_by, v.changed_at,
+func (s *Store) IncidentVersions(ctx context.Context, incidentID int64) ([]storage.IncidentVersion, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing versions of incident %d", incidentID), scanVersion, `SELECT v.version, v.changed_by, v.changed_at,
 			i.id, i.entry_id, i.student_id, i.staff_id, v.at, v.duration_ns, v.setting, v.antecedent, v.behavior,
 			v.consequence, v.severity, v.strategies, v.injury, v.restraint, v.seclusion, v.others, v.notes, true, v.summary
 		FROM incident_versions v JOIN incidents i ON i.id = v.incident_id
 		WHERE v.incident_id = $1 ORDER BY v.version`, incidentID)
-	if err != nil {
-		return nil, fmt.Errorf("listing versions of incident %d: %w", incidentID, err)
-	}
-	out, err := collect(rows, func(row scanner) (storage.IncidentVersion, error) {
-		var v storage.IncidentVersion
-		var rest incidentRow
-		if err := row.Scan(append([]any{&v.Version, &v.ChangedBy, utc{&v.ChangedAt}}, rest.dest()...)...); err != nil {
-			return v, err
-		}
-		in, err := rest.incident()
-		v.IncidentID, v.Incident = in.ID, in
+}
+
+func scanVersion(row scanner) (storage.IncidentVersion, error) {
+	var v storage.IncidentVersion
+	var rest incidentRow
+	if err := row.Scan(append([]any{&v.Version, &v.ChangedBy, UTC{&v.ChangedAt}}, rest.dest()...)...); err != nil {
 		return v, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing versions of incident %d: %w", incidentID, err)
 	}
-	return out, nil
+	in, err := rest.incident()
+	v.IncidentID, v.Incident = in.ID, in
+	return v, err
 }
 
 // incidentRow is an incident as scanned, before its lists are decoded.
@@ -147,7 +118,7 @@ type incidentRow struct {
 
 func (r *incidentRow) dest() []any {
 	in := &r.in
-	return []any{&in.ID, &in.EntryID, &in.StudentID, &in.StaffID, utc{&in.At}, &r.dur, &in.Setting, &in.Antecedent,
+	return []any{&in.ID, &in.EntryID, &in.StudentID, &in.StaffID, UTC{&in.At}, &r.dur, &in.Setting, &in.Antecedent,
 		&in.Behavior, &in.Consequence, &in.Severity, &r.strategies, &in.Injury, &in.Restraint, &in.Seclusion, &r.other,
 		&in.Notes, &in.Active, &in.Summary}
 }

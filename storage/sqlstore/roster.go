@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,10 +12,10 @@ import (
 // ImportRoster creates or updates everything in r in one transaction,
 // matching rows by their natural keys. Rows are compared before writing,
 // so an identical re-import creates and updates nothing.
-func (db *DB) ImportRoster(ctx context.Context, r storage.Roster) (storage.ImportResult, error) {
+func (s *Store) ImportRoster(ctx context.Context, r storage.Roster) (storage.ImportResult, error) {
 	res := storage.ImportResult{Created: map[string]int{}, Updated: map[string]int{}}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		im := &importer{ctx: ctx, tx: tx, res: res,
+	err := s.tx(ctx, func(ctx context.Context, x Executor) error {
+		im := &importer{ctx: ctx, x: x, res: res,
 			schools: map[string]int64{}, staff: map[string]storage.Staff{}, students: map[studentKey]int64{},
 			studentSchools: map[string][]int64{}}
 		return im.run(r)
@@ -30,7 +29,7 @@ func (db *DB) ImportRoster(ctx context.Context, r storage.Roster) (storage.Impor
 // importer carries one import's transaction and the ids it resolved.
 type importer struct {
 	ctx      context.Context
-	tx       *sql.Tx
+	x        Executor
 	res      storage.ImportResult
 	schools  map[string]int64         // by lower-case name
 	staff    map[string]storage.Staff // by handle
@@ -97,31 +96,31 @@ func (im *importer) run(r storage.Roster) error {
 
 func (im *importer) school(s storage.School) error {
 	var old storage.School
-	err := im.tx.QueryRowContext(im.ctx, `SELECT `+schoolCols+` FROM schools WHERE lower(name) = lower($1)`, s.Name).
+	err := im.x.QueryRow(im.ctx, `SELECT `+schoolCols+` FROM schools WHERE lower(name) = lower($1)`, s.Name).
 		Scan(&old.ID, &old.Name, &old.TimeZone, &old.YearStart, &old.YearEnd, &old.DayStart, &old.Dismissal)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = im.tx.QueryRowContext(im.ctx, `INSERT INTO schools (name, time_zone, year_start, year_end, day_start, dismissal)
+	if errors.Is(err, storage.ErrNotFound) {
+		err = im.x.QueryRow(im.ctx, `INSERT INTO schools (name, time_zone, year_start, year_end, day_start, dismissal)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			s.Name, s.TimeZone, s.YearStart, s.YearEnd, s.DayStart, s.Dismissal).Scan(&s.ID)
 		if err != nil {
-			return dbErr(err)
+			return err
 		}
 		im.schools[strings.ToLower(s.Name)] = s.ID
 		im.count("schools", true, false)
 		return nil
 	}
 	if err != nil {
-		return dbErr(err)
+		return err
 	}
 	im.schools[strings.ToLower(s.Name)] = old.ID
 	s.ID, s.Name = old.ID, old.Name // the name keeps the case it was first imported with
 	if s == old {
 		return nil
 	}
-	_, err = im.tx.ExecContext(im.ctx, `UPDATE schools SET time_zone = $2, year_start = $3, year_end = $4, day_start = $5, dismissal = $6
+	_, err = im.x.Exec(im.ctx, `UPDATE schools SET time_zone = $2, year_start = $3, year_end = $4, day_start = $5, dismissal = $6
 		WHERE id = $1`, s.ID, s.TimeZone, s.YearStart, s.YearEnd, s.DayStart, s.Dismissal)
 	im.count("schools", false, true)
-	return dbErr(err)
+	return err
 }
 
 func (im *importer) schoolID(name string) (int64, error) {
@@ -129,12 +128,12 @@ func (im *importer) schoolID(name string) (int64, error) {
 		return id, nil
 	}
 	var id int64
-	err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM schools WHERE lower(name) = lower($1)`, name).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := im.x.QueryRow(im.ctx, `SELECT id FROM schools WHERE lower(name) = lower($1)`, name).Scan(&id)
+	if errors.Is(err, storage.ErrNotFound) {
 		return 0, fmt.Errorf("unknown school %q: %w", name, storage.ErrNotFound)
 	}
 	if err != nil {
-		return 0, dbErr(err)
+		return 0, err
 	}
 	im.schools[strings.ToLower(name)] = id
 	return id, nil
@@ -150,28 +149,28 @@ func (im *importer) staffRow(s storage.RosterStaff) error {
 	}
 	st := storage.Staff{SchoolID: schoolID, Handle: s.Handle, Name: s.Name, Email: s.Email,
 		Role: s.Role, Channel: s.Channel, Active: s.Active}
-	old, err := scanStaff(im.tx.QueryRowContext(im.ctx, `SELECT `+staffCols+` FROM staff WHERE handle = $1`, s.Handle))
+	old, err := scanStaff(im.x.QueryRow(im.ctx, `SELECT `+staffCols+` FROM staff WHERE handle = $1`, s.Handle))
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		err = im.tx.QueryRowContext(im.ctx, `INSERT INTO staff (school_id, handle, name, email, role, channel, active)
+	case errors.Is(err, storage.ErrNotFound):
+		err = im.x.QueryRow(im.ctx, `INSERT INTO staff (school_id, handle, name, email, role, channel, active)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			st.SchoolID, st.Handle, st.Name, st.Email, st.Role, st.Channel, st.Active).Scan(&st.ID)
 		if err != nil {
-			return dbErr(err)
+			return err
 		}
 		im.count("staff", true, false)
 	case err != nil:
-		return dbErr(err)
+		return err
 	default:
 		st.ID = old.ID
 		if old.SchoolID != st.SchoolID && (old.Email == "" || !strings.EqualFold(old.Email, st.Email)) {
 			return im.handleTaken(old)
 		}
 		if st != old {
-			_, err = im.tx.ExecContext(im.ctx, `UPDATE staff SET school_id = $2, name = $3, email = $4, role = $5, channel = $6, active = $7
+			_, err = im.x.Exec(im.ctx, `UPDATE staff SET school_id = $2, name = $3, email = $4, role = $5, channel = $6, active = $7
 				WHERE id = $1`, st.ID, st.SchoolID, st.Name, st.Email, st.Role, st.Channel, st.Active)
 			if err != nil {
-				return dbErr(err)
+				return err
 			}
 			im.count("staff", false, true)
 		}
@@ -199,31 +198,27 @@ func (im *importer) staffRow(s storage.RosterStaff) error {
 func (im *importer) identity(id storage.Identity) error {
 	var staffID int64
 	var created, updated, replaced bool
-	err := im.tx.QueryRowContext(im.ctx, `SELECT staff_id FROM identities WHERE platform = $1 AND user_id = $2`,
+	err := im.x.QueryRow(im.ctx, `SELECT staff_id FROM identities WHERE platform = $1 AND user_id = $2`,
 		id.Platform, id.UserID).Scan(&staffID)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO identities (platform, user_id, staff_id) VALUES ($1, $2, $3)`,
+	case errors.Is(err, storage.ErrNotFound):
+		_, err = im.x.Exec(im.ctx, `INSERT INTO identities (platform, user_id, staff_id) VALUES ($1, $2, $3)`,
 			id.Platform, id.UserID, id.StaffID)
 		created = true
 	case err != nil:
 	case staffID != id.StaffID:
-		_, err = im.tx.ExecContext(im.ctx, `UPDATE identities SET staff_id = $3 WHERE platform = $1 AND user_id = $2`,
+		_, err = im.x.Exec(im.ctx, `UPDATE identities SET staff_id = $3 WHERE platform = $1 AND user_id = $2`,
 			id.Platform, id.UserID, id.StaffID)
 		updated = true
 	}
 	if err != nil {
-		return dbErr(err)
+		return err
 	}
 	if id.Platform != storage.PlatformShell {
-		res, err := im.tx.ExecContext(im.ctx, `DELETE FROM identities WHERE staff_id = $1 AND platform = $2 AND user_id <> $3`,
+		n, err := im.x.Exec(im.ctx, `DELETE FROM identities WHERE staff_id = $1 AND platform = $2 AND user_id <> $3`,
 			id.StaffID, id.Platform, id.UserID)
 		if err != nil {
-			return dbErr(err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("counting rows: %w", err)
+			return err
 		}
 		replaced = n > 0
 	}
@@ -237,8 +232,8 @@ func (im *importer) identity(id storage.Identity) error {
 // else, unless it carries the same email: then the person has moved.
 func (im *importer) handleTaken(old storage.Staff) error {
 	var school string
-	if err := im.tx.QueryRowContext(im.ctx, `SELECT name FROM schools WHERE id = $1`, old.SchoolID).Scan(&school); err != nil {
-		return dbErr(err)
+	if err := im.x.QueryRow(im.ctx, `SELECT name FROM schools WHERE id = $1`, old.SchoolID).Scan(&school); err != nil {
+		return err
 	}
 	return fmt.Errorf("handle %q is already used by a staff member of %q; give this person another handle "+
 		"(or, if they moved schools, the same email as before): %w", old.Handle, school, storage.ErrConflict)
@@ -248,12 +243,12 @@ func (im *importer) staffByHandle(handle string) (storage.Staff, error) {
 	if st, ok := im.staff[handle]; ok {
 		return st, nil
 	}
-	st, err := scanStaff(im.tx.QueryRowContext(im.ctx, `SELECT `+staffCols+` FROM staff WHERE handle = $1`, handle))
-	if errors.Is(err, sql.ErrNoRows) {
+	st, err := scanStaff(im.x.QueryRow(im.ctx, `SELECT `+staffCols+` FROM staff WHERE handle = $1`, handle))
+	if errors.Is(err, storage.ErrNotFound) {
 		return storage.Staff{}, fmt.Errorf("unknown staff handle %q: %w", handle, storage.ErrNotFound)
 	}
 	if err != nil {
-		return storage.Staff{}, dbErr(err)
+		return storage.Staff{}, err
 	}
 	im.staff[handle] = st
 	return st, nil
@@ -266,26 +261,26 @@ func (im *importer) student(s storage.RosterStudent) error {
 	}
 	st := storage.Student{SchoolID: schoolID, Code: strings.ToUpper(s.Code), Initials: s.Initials, FirstName: s.FirstName,
 		LastName: s.LastName, Grade: s.Grade, Active: s.Active}
-	old, err := scanStudent(im.tx.QueryRowContext(im.ctx, `SELECT `+studentCols+` FROM students WHERE school_id = $1 AND code = $2`,
+	old, err := scanStudent(im.x.QueryRow(im.ctx, `SELECT `+studentCols+` FROM students WHERE school_id = $1 AND code = $2`,
 		st.SchoolID, st.Code))
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		err = im.tx.QueryRowContext(im.ctx, `INSERT INTO students (school_id, code, initials, first_name, last_name, grade, active)
+	case errors.Is(err, storage.ErrNotFound):
+		err = im.x.QueryRow(im.ctx, `INSERT INTO students (school_id, code, initials, first_name, last_name, grade, active)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			st.SchoolID, st.Code, st.Initials, st.FirstName, st.LastName, st.Grade, st.Active).Scan(&st.ID)
 		if err != nil {
-			return dbErr(err)
+			return err
 		}
 		im.count("students", true, false)
 	case err != nil:
-		return dbErr(err)
+		return err
 	default:
 		st.ID = old.ID
 		if st != old {
-			_, err = im.tx.ExecContext(im.ctx, `UPDATE students SET initials = $2, first_name = $3, last_name = $4, grade = $5, active = $6
+			_, err = im.x.Exec(im.ctx, `UPDATE students SET initials = $2, first_name = $3, last_name = $4, grade = $5, active = $6
 				WHERE id = $1`, st.ID, st.Initials, st.FirstName, st.LastName, st.Grade, st.Active)
 			if err != nil {
-				return dbErr(err)
+				return err
 			}
 			im.count("students", false, true)
 		}
@@ -302,12 +297,12 @@ func (im *importer) studentID(schoolID int64, code string) (int64, error) {
 		return id, nil
 	}
 	var id int64
-	err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM students WHERE school_id = $1 AND code = $2`, k.schoolID, k.code).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := im.x.QueryRow(im.ctx, `SELECT id FROM students WHERE school_id = $1 AND code = $2`, k.schoolID, k.code).Scan(&id)
+	if errors.Is(err, storage.ErrNotFound) {
 		return 0, fmt.Errorf("unknown student code %q: %w", code, storage.ErrNotFound)
 	}
 	if err != nil {
-		return 0, dbErr(err)
+		return 0, err
 	}
 	im.students[k] = id
 	return id, nil
@@ -327,17 +322,13 @@ func (im *importer) goalStudentID(rg storage.RosterGoal) (int64, error) {
 	if schools := im.studentSchools[strings.ToUpper(rg.StudentCode)]; len(schools) == 1 {
 		return im.studentID(schools[0], rg.StudentCode)
 	}
-	rows, err := im.tx.QueryContext(im.ctx, `SELECT id FROM students WHERE code = $1 ORDER BY id LIMIT 2`, strings.ToUpper(rg.StudentCode))
-	if err != nil {
-		return 0, dbErr(err)
-	}
-	ids, err := collect(rows, func(row scanner) (int64, error) {
+	ids, err := list(im.ctx, im.x, "finding student by code", func(row scanner) (int64, error) {
 		var id int64
 		return id, row.Scan(&id)
-	})
+	}, `SELECT id FROM students WHERE code = $1 ORDER BY id LIMIT 2`, strings.ToUpper(rg.StudentCode))
 	switch {
 	case err != nil:
-		return 0, dbErr(err)
+		return 0, err
 	case len(ids) == 0:
 		return 0, fmt.Errorf("unknown student code %q: %w", rg.StudentCode, storage.ErrNotFound)
 	case len(ids) > 1:
@@ -353,10 +344,10 @@ func (im *importer) goal(rg storage.RosterGoal) error {
 	}
 	g := rg.Goal
 	g.ID, g.StudentID = 0, studentID
-	old, err := scanGoal(im.tx.QueryRowContext(im.ctx, `SELECT `+goalCols+` FROM goals WHERE student_id = $1 AND code = $2`, studentID, g.Code))
+	old, err := scanGoal(im.x.QueryRow(im.ctx, `SELECT `+goalCols+` FROM goals WHERE student_id = $1 AND code = $2`, studentID, g.Code))
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO goals (student_id, code, text, domain, measurement, baseline,
+	case errors.Is(err, storage.ErrNotFound):
+		_, err = im.x.Exec(im.ctx, `INSERT INTO goals (student_id, code, text, domain, measurement, baseline,
 			mastery_percent, mastery_sessions, mastery_min_trials, start_date, end_date, active)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			g.StudentID, g.Code, g.Text, g.Domain, g.Measurement, g.Baseline,
@@ -366,14 +357,14 @@ func (im *importer) goal(rg storage.RosterGoal) error {
 	default:
 		g.ID = old.ID
 		if g != old {
-			_, err = im.tx.ExecContext(im.ctx, `UPDATE goals SET text = $2, domain = $3, measurement = $4, baseline = $5,
+			_, err = im.x.Exec(im.ctx, `UPDATE goals SET text = $2, domain = $3, measurement = $4, baseline = $5,
 				mastery_percent = $6, mastery_sessions = $7, mastery_min_trials = $8, start_date = $9, end_date = $10, active = $11
 				WHERE id = $1`, g.ID, g.Text, g.Domain, g.Measurement, g.Baseline,
 				g.MasteryPercent, g.MasterySessions, g.MasteryMinTrials, g.StartDate, g.EndDate, g.Active)
 			im.count("goals", false, true)
 		}
 	}
-	return dbErr(err)
+	return err
 }
 
 // assignment creates or updates one assignment. An inactive one is kept,
@@ -399,20 +390,20 @@ func (im *importer) assignment(a storage.RosterAssignment) error {
 			a.StudentCode, st.Handle, storage.ErrConflict)
 	}
 	var active bool
-	err = im.tx.QueryRowContext(im.ctx, `SELECT active FROM assignments WHERE staff_id = $1 AND student_id = $2 AND kind = $3`,
+	err = im.x.QueryRow(im.ctx, `SELECT active FROM assignments WHERE staff_id = $1 AND student_id = $2 AND kind = $3`,
 		st.ID, studentID, a.Kind).Scan(&active)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO assignments (staff_id, student_id, kind, active) VALUES ($1, $2, $3, $4)`,
+	case errors.Is(err, storage.ErrNotFound):
+		_, err = im.x.Exec(im.ctx, `INSERT INTO assignments (staff_id, student_id, kind, active) VALUES ($1, $2, $3, $4)`,
 			st.ID, studentID, a.Kind, a.Active)
 		im.count("assignments", true, false)
 	case err != nil:
 	case active != a.Active:
-		_, err = im.tx.ExecContext(im.ctx, `UPDATE assignments SET active = $4 WHERE staff_id = $1 AND student_id = $2 AND kind = $3`,
+		_, err = im.x.Exec(im.ctx, `UPDATE assignments SET active = $4 WHERE staff_id = $1 AND student_id = $2 AND kind = $3`,
 			st.ID, studentID, a.Kind, a.Active)
 		im.count("assignments", false, true)
 	}
-	return dbErr(err)
+	return err
 }
 
 func (im *importer) duty(rd storage.RosterDuty) error {
@@ -423,23 +414,23 @@ func (im *importer) duty(rd storage.RosterDuty) error {
 	d := rd.Duty
 	d.ID, d.SchoolID, d.StaffID = 0, st.SchoolID, st.ID
 	var active bool
-	old, err := scanDuty(withActive{im.tx.QueryRowContext(im.ctx, `SELECT `+dutyCols+`, active FROM duties
+	old, err := scanDuty(withActive{im.x.QueryRow(im.ctx, `SELECT `+dutyCols+`, active FROM duties
 		WHERE staff_id = $1 AND kind = $2 AND weekday = $3 AND start_time = $4`, d.StaffID, d.Kind, int(d.Weekday), d.Start), &active})
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO duties (school_id, staff_id, kind, weekday, start_time, end_time, place, active)
+	case errors.Is(err, storage.ErrNotFound):
+		_, err = im.x.Exec(im.ctx, `INSERT INTO duties (school_id, staff_id, kind, weekday, start_time, end_time, place, active)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, d.SchoolID, d.StaffID, d.Kind, int(d.Weekday), d.Start, d.End, d.Place, rd.Active)
 		im.count("duties", true, false)
 	case err != nil:
 	default:
 		d.ID = old.ID
 		if d != old || active != rd.Active {
-			_, err = im.tx.ExecContext(im.ctx, `UPDATE duties SET school_id = $2, end_time = $3, place = $4, active = $5 WHERE id = $1`,
+			_, err = im.x.Exec(im.ctx, `UPDATE duties SET school_id = $2, end_time = $3, place = $4, active = $5 WHERE id = $1`,
 				d.ID, d.SchoolID, d.End, d.Place, rd.Active)
 			im.count("duties", false, true)
 		}
 	}
-	return dbErr(err)
+	return err
 }
 
 func (im *importer) day(rd storage.RosterDay) error {
@@ -450,20 +441,20 @@ func (im *importer) day(rd storage.RosterDay) error {
 	d := rd.Day
 	d.SchoolID = schoolID
 	var active bool
-	old, err := scanDay(withActive{im.tx.QueryRowContext(im.ctx, `SELECT `+dayCols+`, active FROM calendar_days WHERE school_id = $1 AND day = $2`,
+	old, err := scanDay(withActive{im.x.QueryRow(im.ctx, `SELECT `+dayCols+`, active FROM calendar_days WHERE school_id = $1 AND day = $2`,
 		d.SchoolID, d.Date), &active})
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO calendar_days (school_id, day, kind, dismissal, note, active) VALUES ($1, $2, $3, $4, $5, $6)`,
+	case errors.Is(err, storage.ErrNotFound):
+		_, err = im.x.Exec(im.ctx, `INSERT INTO calendar_days (school_id, day, kind, dismissal, note, active) VALUES ($1, $2, $3, $4, $5, $6)`,
 			d.SchoolID, d.Date, d.Kind, d.Dismissal, d.Note, rd.Active)
 		im.count("calendar", true, false)
 	case err != nil:
 	case d != old || active != rd.Active:
-		_, err = im.tx.ExecContext(im.ctx, `UPDATE calendar_days SET kind = $3, dismissal = $4, note = $5, active = $6 WHERE school_id = $1 AND day = $2`,
+		_, err = im.x.Exec(im.ctx, `UPDATE calendar_days SET kind = $3, dismissal = $4, note = $5, active = $6 WHERE school_id = $1 AND day = $2`,
 			d.SchoolID, d.Date, d.Kind, d.Dismissal, d.Note, rd.Active)
 		im.count("calendar", false, true)
 	}
-	return dbErr(err)
+	return err
 }
 
 // withActive scans a row whose last column is active: the columns before

@@ -1,0 +1,60 @@
+package scheduler_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"parabot/bot"
+	"parabot/scheduler"
+	"parabot/storage"
+)
+
+// Payloads as the previous release wrote them (version 0: bot.Reply with
+// its Go field names), and as this one writes them (version 1).
+const (
+	payloadV0        = `{"staff_id":7,"prefer":"slack","reply":{"Text":"Incident: A.B. (S101)\nseverity 5","Fields":[{"Label":"Severity","Value":"5"}],"Context":"undo with /undo","Buttons":[{"Label":"Seen","Action":"ack","Value":"12","Style":"primary"}],"Private":true,"IsError":false,"Param":"student"}}`
+	payloadV0Channel = `{"channel":"room-12","reply":{"Text":"Daily summary","Fields":null,"Context":"","Buttons":null,"Private":false,"IsError":false,"Param":""}}`
+	payloadV1        = `{"v":1,"staff_id":7,"prefer":"slack","reply":{"text":"Incident: A.B. (S101)\nseverity 5","fields":[{"label":"Severity","value":"5"}],"context":"undo with /undo","buttons":[{"label":"Seen","action":"ack","value":"12","style":"primary"}],"private":true,"param":"student"}}`
+)
+
+var alert = scheduler.DeliverArgs{StaffID: 7, Prefer: storage.PlatformSlack, Reply: bot.Reply{
+	Text: "Incident: A.B. (S101)\nseverity 5", Fields: []bot.Field{{Label: "Severity", Value: "5"}}, Context: "undo with /undo",
+	Buttons: []bot.Button{{Label: "Seen", Action: "ack", Value: "12", Style: "primary"}}, Private: true, Param: "student"}}
+
+func TestDeliverPayloadDecodesEveryVersion(t *testing.T) {
+	tests := []struct {
+		name, payload string
+		want          scheduler.DeliverArgs
+	}{
+		{"version 0 to a person", payloadV0, alert},
+		{"version 0 to a channel", payloadV0Channel, scheduler.DeliverArgs{Channel: "room-12", Reply: bot.Reply{Text: "Daily summary"}}},
+		{"version 1", payloadV1, alert},
+	}
+	for _, tc := range tests {
+		var got scheduler.DeliverArgs
+		if err := json.Unmarshal([]byte(tc.payload), &got); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: decoded\n%+v\nwant\n%+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// The format written is version 1, field for field: a change to it is a
+// new version, not an edit.
+func TestDeliverPayloadFormat(t *testing.T) {
+	b, err := json.Marshal(alert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != payloadV1 {
+		t.Errorf("payload =\n%s\nwant\n%s", b, payloadV1)
+	}
+	var got scheduler.DeliverArgs
+	if err := json.Unmarshal([]byte(`{"v":2,"reply":{}}`), &got); err == nil {
+		t.Error("a payload of a newer version decoded without error")
+	}
+}

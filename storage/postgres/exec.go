@@ -1,0 +1,113 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"parabot/storage"
+	"parabot/storage/sqlstore"
+)
+
+// queryer is what *pgxpool.Pool and pgx.Tx both offer.
+type queryer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// executor adapts pgx to sqlstore.Executor; errors are translated by dbErr.
+type executor struct{ q queryer }
+
+func (e executor) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	return row{e.q.QueryRow(ctx, query, args...)}
+}
+
+func (e executor) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+	r, err := e.q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	return rows{r}, nil
+}
+
+func (e executor) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	tag, err := e.q.Exec(ctx, query, args...)
+	if err != nil {
+		return 0, dbErr(err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+type row struct{ r pgx.Row }
+
+func (r row) Scan(dest ...any) error { return dbErr(r.r.Scan(dest...)) }
+
+type rows struct{ r pgx.Rows }
+
+func (r rows) Next() bool             { return r.r.Next() }
+func (r rows) Scan(dest ...any) error { return r.r.Scan(dest...) }
+func (r rows) Err() error             { return dbErr(r.r.Err()) }
+func (r rows) Close()                 { r.r.Close() }
+
+// writeTx runs fn and inserts jobs in one transaction.
+func (db *DB) writeTx(ctx context.Context, jobs []storage.Job, fn func(ctx context.Context, x sqlstore.Executor) error) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := fn(ctx, executor{tx}); err != nil {
+			return err
+		}
+		return db.insertJobs(ctx, tx, jobs)
+	})
+}
+
+// logEntry writes an entry and its record as one statement (a
+// data-modifying CTE), so without jobs logging is one round trip; with
+// jobs it is that statement and River's insert in one transaction.
+func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.Job) (int64, error) {
+	args := append(n.EntryArgs(dialect), n.Args...)
+	base := len(args) - len(n.Args)
+	vals := make([]string, len(n.Shape.Cols))
+	for i, c := range n.Shape.Cols {
+		// INSERT ... SELECT does not type its arguments from the columns.
+		vals[i] = fmt.Sprintf("CAST($%d AS %s)", base+i+1, c.Type)
+	}
+	q := `WITH e AS (` + sqlstore.InsertEntrySQL + ` RETURNING id), r AS (
+			INSERT INTO ` + n.Shape.Table + ` (` + n.Shape.Names() + `) SELECT e.id, ` + strings.Join(vals, ", ") + ` FROM e
+		)
+		SELECT id FROM e`
+	var id int64
+	scan := func(x sqlstore.Executor) error {
+		err := x.QueryRow(ctx, q, args...).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return storage.ErrDuplicate // no row: the one-time key was used
+		}
+		return err
+	}
+	var err error
+	if len(jobs) == 0 {
+		err = scan(executor{db.pool})
+	} else {
+		err = db.writeTx(ctx, jobs, func(ctx context.Context, x sqlstore.Executor) error { return scan(x) })
+	}
+	return id, err
+}
+
+// insertJobs inserts jobs with River in tx, so they commit with it; a job
+// whose uniqueness key was claimed before is left out.
+func (db *DB) insertJobs(ctx context.Context, tx pgx.Tx, jobs []storage.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	jobs, err := sqlstore.UniqueJobs(ctx, executor{tx}, dialect, jobs)
+	if err != nil || len(jobs) == 0 {
+		return err
+	}
+	if _, err := db.river.InsertManyTx(ctx, tx, sqlstore.RiverJobs(jobs)); err != nil {
+		return fmt.Errorf("inserting %d jobs: %w", len(jobs), err)
+	}
+	return nil
+}

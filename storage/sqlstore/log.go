@@ -1,0 +1,175 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"parabot/storage"
+)
+
+// The logging write: an entry and the one row it holds (a session, an
+// incident, a transition or a note). The entry carries the request's
+// one-time key (a unique column) and is its own "create" row of the audit
+// trail, so logging writes two rows. Each engine runs it its own way
+// (LogFunc): Postgres as one statement, SQLite on its group-commit writer
+// with prepared statements.
+
+// Col is a column of a record, with its SQL type (Postgres needs it to
+// type the arguments of an INSERT ... SELECT).
+type Col struct{ Name, Type string }
+
+// Shape is the table a kind of entry keeps its record in, and the
+// record's columns besides entry_id, in the order of NewEntry.Args.
+type Shape struct {
+	Table string
+	Cols  []Col
+	// Insert inserts one record with $1 the entry id and its columns
+	// from $2 on.
+	Insert string
+}
+
+// newShape makes a Shape and its Insert.
+func newShape(table string, cols ...Col) Shape {
+	sh := Shape{Table: table, Cols: cols}
+	ps := make([]string, len(cols)+1)
+	for i := range ps {
+		ps[i] = fmt.Sprintf("$%d", i+1)
+	}
+	sh.Insert = `INSERT INTO ` + table + ` (` + sh.Names() + `) VALUES (` + strings.Join(ps, ", ") + `)`
+	return sh
+}
+
+// The record shapes, by entry kind.
+var (
+	SessionShape = newShape("sessions", Col{"goal_id", "BIGINT"}, Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"},
+		Col{"at", "TIMESTAMPTZ"}, Col{"type", "TEXT"}, Col{"data", "TEXT"}, Col{"trials", "INTEGER"}, Col{"correct", "INTEGER"},
+		Col{"independent", "INTEGER"})
+	IncidentShape = newShape("incidents", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"at", "TIMESTAMPTZ"},
+		Col{"duration_ns", "BIGINT"}, Col{"setting", "TEXT"}, Col{"antecedent", "TEXT"}, Col{"behavior", "TEXT"},
+		Col{"consequence", "TEXT"}, Col{"severity", "INTEGER"}, Col{"strategies", "TEXT"}, Col{"injury", "BOOLEAN"},
+		Col{"restraint", "BOOLEAN"}, Col{"seclusion", "BOOLEAN"}, Col{"others", "TEXT"}, Col{"notes", "TEXT"})
+	TransitionShape = newShape("transitions", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"at", "TIMESTAMPTZ"},
+		Col{"from_place", "TEXT"}, Col{"to_place", "TEXT"}, Col{"prompt", "INTEGER"}, Col{"latency_ns", "BIGINT"},
+		Col{"handoff_to", "TEXT"})
+	NoteShape = newShape("notes", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"to_staff_id", "BIGINT"},
+		Col{"at", "TIMESTAMPTZ"}, Col{"body", "TEXT"})
+)
+
+// Shapes lists every record shape, for engines that prepare their inserts.
+var Shapes = []Shape{SessionShape, IncidentShape, TransitionShape, NoteShape}
+
+// Names lists the columns, entry_id first.
+func (sh Shape) Names() string {
+	names := []string{"entry_id"}
+	for _, c := range sh.Cols {
+		names = append(names, c.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// InsertEntrySQL inserts an entry: $1 kind, $2 staff_id, $3 student_id,
+// $4 created_at, $5 summary, $6 once_key (NULL for none), $7 detail. It
+// inserts nothing when the one-time key was used before. (Postgres adds
+// RETURNING id; SQLite reads the last insert id.)
+const InsertEntrySQL = `INSERT INTO entries (kind, staff_id, student_id, created_at, summary, active, once_key, detail)
+	VALUES ($1, $2, $3, $4, $5, true, $6, $7) ON CONFLICT (once_key) DO NOTHING`
+
+// NewEntry is an entry to log: the entry, its audit detail, its one-time
+// key and its record.
+type NewEntry struct {
+	Entry  storage.Entry
+	Detail string
+	Once   string
+	Shape  Shape
+	Args   []any
+}
+
+// EntryArgs are InsertEntrySQL's arguments.
+func (n NewEntry) EntryArgs(d Dialect) []any {
+	var once any
+	if n.Once != "" {
+		once = n.Once
+	}
+	e := n.Entry
+	return []any{string(e.Kind), e.StaffID, e.StudentID, d.Time(e.CreatedAt), e.Summary, once, n.Detail}
+}
+
+// LogFunc is an engine's logging write: it writes n's entry and record
+// and inserts jobs, all or nothing, and returns the entry's id. When the
+// one-time key was used before it writes nothing and returns
+// storage.ErrDuplicate.
+type LogFunc func(ctx context.Context, n NewEntry, jobs []storage.Job) (int64, error)
+
+// log fills in what every entry has and runs the engine's write.
+func (s *Store) log(ctx context.Context, n NewEntry, jobs []storage.Job) (storage.Entry, error) {
+	n.Entry.CreatedAt = n.Entry.CreatedAt.UTC().Truncate(time.Microsecond) // stored to the microsecond
+	n.Entry.Active = true
+	n.Once = storage.OnceKey(ctx)
+	id, err := s.logf(ctx, n, jobs)
+	if err != nil {
+		return storage.Entry{}, fmt.Errorf("logging %s: %w", n.Entry.Kind, err)
+	}
+	n.Entry.ID = id
+	return n.Entry, nil
+}
+
+// LogTrials stores a batch of trials of one goal as one entry holding one
+// session.
+func (s *Store) LogTrials(ctx context.Context, b storage.TrialBatch, jobs []storage.Job) (storage.Entry, error) {
+	if len(b.Results) == 0 {
+		return storage.Entry{}, errors.New("logging trials: no trials in the batch")
+	}
+	for i, r := range b.Results {
+		if !r.Outcome.Valid() || !r.Prompt.Valid() {
+			return storage.Entry{}, fmt.Errorf("logging trials: trial %d has outcome %q and prompt %d, which are not on the scales",
+				i+1, r.Outcome, int(r.Prompt))
+		}
+	}
+	trials, correct, independent := storage.TrialCounts(b.Results)
+	return s.log(ctx, NewEntry{
+		Entry: storage.Entry{Kind: storage.EntryTrials, StaffID: b.StaffID, StudentID: b.StudentID,
+			CreatedAt: storage.LoggedTime(b.LoggedAt, b.At), Summary: b.Summary},
+		Detail: fmt.Sprintf("goal_id=%d trials=%d", b.GoalID, len(b.Results)),
+		Shape:  SessionShape,
+		Args: []any{b.GoalID, b.StudentID, b.StaffID, s.d.Time(b.At), string(storage.MeasureTrials),
+			string(storage.TrialData(b.Results)), trials, correct, independent},
+	}, jobs)
+}
+
+// LogIncident stores one incident as one entry.
+func (s *Store) LogIncident(ctx context.Context, in storage.Incident, jobs []storage.Job) (storage.Entry, error) {
+	return s.log(ctx, NewEntry{
+		Entry: storage.Entry{Kind: storage.EntryIncident, StaffID: in.StaffID, StudentID: in.StudentID,
+			CreatedAt: storage.LoggedTime(in.LoggedAt, in.At), Summary: in.Summary},
+		Detail: fmt.Sprintf("severity=%d severe=%t", in.Severity, in.Severe()),
+		Shape:  IncidentShape,
+		Args: []any{in.StudentID, in.StaffID, s.d.Time(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
+			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
+			encodeList(in.Others), in.Notes},
+	}, jobs)
+}
+
+// LogTransition stores one transition as one entry.
+func (s *Store) LogTransition(ctx context.Context, t storage.Transition, jobs []storage.Job) (storage.Entry, error) {
+	return s.log(ctx, NewEntry{
+		Entry: storage.Entry{Kind: storage.EntryTransition, StaffID: t.StaffID, StudentID: t.StudentID,
+			CreatedAt: storage.LoggedTime(t.LoggedAt, t.At), Summary: t.Summary},
+		Shape: TransitionShape,
+		Args: []any{t.StudentID, t.StaffID, s.d.Time(t.At), t.From, t.To, int(t.Prompt), int64(t.Latency),
+			t.HandoffTo},
+	}, jobs)
+}
+
+// LogNote stores one note as one entry.
+func (s *Store) LogNote(ctx context.Context, n storage.Note, jobs []storage.Job) (storage.Entry, error) {
+	return s.log(ctx, NewEntry{
+		Entry: storage.Entry{Kind: storage.EntryNote, StaffID: n.StaffID, StudentID: n.StudentID,
+			CreatedAt: storage.LoggedTime(n.LoggedAt, n.At), Summary: n.Summary},
+		Detail: fmt.Sprintf("to_staff_id=%d", n.ToStaffID),
+		Shape:  NoteShape,
+		Args:   []any{n.StudentID, n.StaffID, nullID(n.ToStaffID), s.d.Time(n.At), n.Text},
+	}, jobs)
+}

@@ -1,0 +1,170 @@
+package storagetest
+
+import (
+	"context"
+	"testing"
+
+	"parabot/storage"
+	"parabot/storage/sqlstore"
+)
+
+// QueryFunc runs a query on a database opened without migrating it and
+// calls row for every row, with the row's Scan.
+type QueryFunc func(t *testing.T, query string, row func(scan func(dest ...any) error) error)
+
+// EachRow calls row for every row of rows, the result of query (err is
+// the query's error), and fails the test on any error.
+func EachRow[R interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}](t *testing.T, query string, rows R, err error, row func(scan func(dest ...any) error) error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// Legacy is what a database at schema 0003 holds that its migration must
+// keep: every trial, audit row and one-time key.
+type Legacy struct {
+	Trials []storage.Trial // ID unset
+	Audit  []storage.AuditEvent
+	Claims []string
+}
+
+// ReadLegacy reads a database at schema 0003 (the fixtures in each
+// engine's testdata) through q, before it is migrated.
+func ReadLegacy(t *testing.T, q QueryFunc) Legacy {
+	t.Helper()
+	var old Legacy
+	q(t, `SELECT entry_id, goal_id, student_id, staff_id, at, outcome, prompt, active FROM trials ORDER BY at, id`,
+		func(scan func(...any) error) error {
+			var tr storage.Trial
+			err := scan(&tr.EntryID, &tr.GoalID, &tr.StudentID, &tr.StaffID, sqlstore.UTC{T: &tr.At}, &tr.Outcome, &tr.Prompt, &tr.Active)
+			old.Trials = append(old.Trials, tr)
+			return err
+		})
+	q(t, `SELECT id, at, staff_id, student_id, action, entity, entity_id, detail FROM audit ORDER BY at, id`,
+		func(scan func(...any) error) error {
+			var a storage.AuditEvent
+			var student *int64
+			err := scan(&a.ID, sqlstore.UTC{T: &a.At}, &a.StaffID, &student, &a.Action, &a.Entity, &a.EntityID, &a.Detail)
+			if student != nil {
+				a.StudentID = *student
+			}
+			old.Audit = append(old.Audit, a)
+			return err
+		})
+	q(t, `SELECT key FROM claims ORDER BY key`, func(scan func(...any) error) error {
+		var k string
+		err := scan(&k)
+		old.Claims = append(old.Claims, k)
+		return err
+	})
+	if len(old.Trials) == 0 || len(old.Audit) == 0 || len(old.Claims) == 0 {
+		t.Fatalf("the fixture holds %d trials, %d audit rows and %d claims; want some of each", len(old.Trials), len(old.Audit), len(old.Claims))
+	}
+	return old
+}
+
+// CheckMigrated checks that s, the database old was read from, migrated,
+// still holds every trial (as sessions, with their counts), every audit
+// row and every one-time key of old.
+func CheckMigrated(t *testing.T, s storage.Store, old Legacy) {
+	t.Helper()
+	ctx := context.Background()
+	students := map[int64]bool{}
+	for _, tr := range old.Trials {
+		students[tr.StudentID] = true
+	}
+	var trials []storage.Trial
+	counts := map[int64][3]int{} // by entry: trials, correct, independent
+	for id := range students {
+		f := storage.Filter{StudentID: id, IncludeInactive: true}
+		got, err := s.Trials(ctx, f)
+		if err != nil {
+			t.Fatalf("Trials of student %d: %v", id, err)
+		}
+		trials = append(trials, got...)
+		sessions, err := s.Sessions(ctx, f)
+		if err != nil {
+			t.Fatalf("Sessions of student %d: %v", id, err)
+		}
+		for _, se := range sessions {
+			counts[se.EntryID] = [3]int{se.Trials, se.Correct, se.Independent}
+		}
+	}
+	if len(trials) != len(old.Trials) {
+		t.Fatalf("%d trials after migrating, want %d", len(trials), len(old.Trials))
+	}
+	want := map[int64][3]int{}
+	for i, tr := range trials {
+		tr.ID = 0
+		if tr != old.Trials[i] {
+			t.Errorf("trial %d after migrating = %+v, want %+v", i+1, tr, old.Trials[i])
+		}
+		c := want[old.Trials[i].EntryID]
+		c[0]++
+		if old.Trials[i].Outcome == storage.Correct {
+			c[1]++
+			if old.Trials[i].Prompt == storage.Independent {
+				c[2]++
+			}
+		}
+		want[old.Trials[i].EntryID] = c
+	}
+	for entry, c := range want {
+		if counts[entry] != c {
+			t.Errorf("session of entry %d counts (trials, correct, independent) %v, want %v", entry, counts[entry], c)
+		}
+	}
+
+	audit, err := s.Audit(ctx, 0)
+	if err != nil {
+		t.Fatalf("Audit: %v", err)
+	}
+	if len(audit) != len(old.Audit) {
+		t.Fatalf("%d audit rows after migrating, want %d:\n got %+v\nwant %+v", len(audit), len(old.Audit), audit, old.Audit)
+	}
+	for i, a := range audit {
+		o := old.Audit[i]
+		if a.Action == "create" {
+			o.ID = a.ID // a create row is its entry now, with the entry's id
+		}
+		if a != o {
+			t.Errorf("audit row %d after migrating = %+v, want %+v", i+1, a, o)
+		}
+	}
+
+	for _, k := range old.Claims {
+		if ok, err := s.Claimed(ctx, k); err != nil || !ok {
+			t.Errorf("Claimed(%q) after migrating = %t, %v; want true", k, ok, err)
+		}
+	}
+	// The migrated database takes new writes.
+	e, err := s.LogTrials(ctx, storage.TrialBatch{GoalID: old.Trials[0].GoalID, StudentID: old.Trials[0].StudentID,
+		StaffID: old.Trials[0].StaffID, At: old.Trials[0].At, Results: []storage.TrialResult{{Outcome: storage.Correct}}}, nil)
+	if err != nil {
+		t.Fatalf("LogTrials after migrating: %v", err)
+	}
+	a, err := s.Audit(ctx, 0)
+	if err != nil || len(a) != len(old.Audit)+1 {
+		t.Fatalf("audit after logging on the migrated database: %d rows, %v; want %d", len(a), err, len(old.Audit)+1)
+	}
+	found := false
+	for _, r := range a {
+		found = found || r.Action == "create" && r.EntityID == e.ID
+	}
+	if !found {
+		t.Errorf("the new entry %d is not in the audit trail", e.ID)
+	}
+}
