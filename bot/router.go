@@ -28,10 +28,10 @@ type Router struct {
 	byName map[string]*Command
 
 	mu       sync.Mutex
-	staff    map[string]cached[storage.Staff] // platform|user id
+	staff    map[identityKey]cached[storage.Staff]
 	caseload map[int64]cached[[]storage.Student]
 	goals    map[int64]cached[[]storage.Goal]
-	schools  map[int64]cached[storage.School]
+	schools  map[int64]cached[schoolClock]
 
 	emailLookup map[storage.Platform]func(ctx context.Context, userID string) (string, error)
 	observe     func(Outcome)
@@ -67,14 +67,43 @@ type cached[T any] struct {
 	expires time.Time
 }
 
+// identityKey is a platform user, the key of the staff cache.
+type identityKey struct {
+	platform storage.Platform
+	userID   string
+}
+
+// schoolClock is a school with its zone and the first day of its year,
+// worked out once per cache fill rather than on every command.
+type schoolClock struct {
+	school    storage.School
+	loc       *time.Location
+	yearStart time.Time // zero when the school has none
+}
+
+// school returns a school with its clock, cached.
+func (r *Router) school(ctx context.Context, schoolID int64) (schoolClock, error) {
+	return getCached(r, r.schools, schoolID, func() (schoolClock, error) {
+		school, err := r.store.School(ctx, schoolID)
+		if err != nil {
+			return schoolClock{}, err
+		}
+		sc := schoolClock{school: school, loc: school.Location()}
+		if ys, err := time.ParseInLocation("2006-01-02", school.YearStart, sc.loc); err == nil {
+			sc.yearStart = ys
+		}
+		return sc, nil
+	})
+}
+
 // NewRouter builds a router over cmds. now is the clock every command reads.
 func NewRouter(store storage.Store, log *slog.Logger, now func() time.Time, cmds []*Command) *Router {
 	r := &Router{store: store, log: log, now: now, cmds: cmds, byName: map[string]*Command{},
 		emailLookup: map[storage.Platform]func(context.Context, string) (string, error){},
-		staff:       map[string]cached[storage.Staff]{},
+		staff:       map[identityKey]cached[storage.Staff]{},
 		caseload:    map[int64]cached[[]storage.Student]{},
 		goals:       map[int64]cached[[]storage.Goal]{},
-		schools:     map[int64]cached[storage.School]{},
+		schools:     map[int64]cached[schoolClock]{},
 		codes:       DefaultCodes(),
 	}
 	for _, c := range cmds {
@@ -88,6 +117,9 @@ func (r *Router) Commands() []*Command { return r.cmds }
 
 // Command returns the command named name.
 func (r *Router) Command(name string) (*Command, bool) {
+	if c, ok := r.byName[name]; ok {
+		return c, true // typed as declared: nothing to fold
+	}
 	c, ok := r.byName[strings.ToLower(strings.TrimPrefix(name, "/"))]
 	return c, ok
 }
@@ -134,8 +166,7 @@ func (r *Router) SetEmailLookup(p storage.Platform, fn func(ctx context.Context,
 // linked is linked by email when the platform gave one that is on the
 // roster. Anyone else gets a UserError saying who can add them.
 func (r *Router) Identify(ctx context.Context, platform storage.Platform, userID, email string) (storage.Staff, error) {
-	key := string(platform) + "|" + userID
-	st, err := getCached(r, r.staff, key, func() (storage.Staff, error) {
+	st, err := getCached(r, r.staff, identityKey{platform, userID}, func() (storage.Staff, error) {
 		st, err := r.store.StaffByIdentity(ctx, platform, userID)
 		if lookup := r.emailLookup[platform]; errors.Is(err, storage.ErrNotFound) && email == "" && lookup != nil {
 			if e, lerr := lookup(ctx, userID); lerr != nil {
@@ -179,24 +210,23 @@ func (r *Router) whoCanAdd(ctx context.Context) string {
 // Scope builds the parsing scope of a staff member: school clock and zone,
 // caseload and goals.
 func (r *Router) Scope(ctx context.Context, st storage.Staff) (*Scope, storage.School, error) {
-	school, err := getCached(r, r.schools, st.SchoolID, func() (storage.School, error) {
-		return r.store.School(ctx, st.SchoolID)
-	})
+	clock, err := r.school(ctx, st.SchoolID)
 	if err != nil {
-		return nil, school, err
+		return nil, storage.School{}, err
 	}
+	school := clock.school
 	caseload, err := getCached(r, r.caseload, st.ID, func() ([]storage.Student, error) {
 		return r.store.Caseload(ctx, st.ID)
 	})
 	if err != nil {
 		return nil, school, err
 	}
-	loc := school.Location()
 	sc := &Scope{
-		Now:      r.now().In(loc),
-		Loc:      loc,
-		Caseload: caseload,
-		Codes:    r.codes,
+		Now:       r.now().In(clock.loc),
+		Loc:       clock.loc,
+		YearStart: clock.yearStart,
+		Caseload:  caseload,
+		Codes:     r.codes,
 		School: func() []storage.Student {
 			all, err := r.store.Students(ctx, st.SchoolID)
 			if err != nil {
@@ -209,9 +239,6 @@ func (r *Router) Scope(ctx context.Context, st storage.Staff) (*Scope, storage.S
 				return r.store.Goals(ctx, studentID)
 			})
 		},
-	}
-	if ys, err := time.ParseInLocation("2006-01-02", school.YearStart, loc); err == nil {
-		sc.YearStart = ys
 	}
 	return sc, school, nil
 }
@@ -338,13 +365,11 @@ func (r *Router) handlePress(ctx context.Context, p Press) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	school, err := getCached(r, r.schools, st.SchoolID, func() (storage.School, error) {
-		return r.store.School(ctx, st.SchoolID)
-	})
+	clock, err := r.school(ctx, st.SchoolID)
 	if err != nil {
 		return Reply{}, err
 	}
-	return action.Run(ctx, &PressCall{Press: p, Staff: st, School: school, Now: r.now().In(school.Location())})
+	return action.Run(ctx, &PressCall{Press: p, Staff: st, School: clock.school, Now: r.now().In(clock.loc)})
 }
 
 func (r *Router) finish(platform storage.Platform, what, name string, reply Reply, err error, start time.Time) Reply {

@@ -61,7 +61,9 @@ func BenchmarkSlashCommand(b *testing.B) {
 				return url.Values{"team_id": {"T0SCHOOL"}, "channel_id": {"C0GENERAL"}, "user_id": {userPara},
 					"command": {"/trial"}, "text": {"S101 G2 + + v - +"}, "response_url": {h.slack.responseURL("bench")},
 					"trigger_id": {"T-bench-" + strconv.Itoa(i)}}.Encode()
-			}, func(body []byte) bool { return strings.Contains(string(body), "Logged 5 trials") })
+			}, func(body []byte) bool {
+				return strings.Contains(string(body), "Logged for ") && strings.Contains(string(body), ": 5 trials, ")
+			})
 			bare := httpLoad(b, bareServer(b, store).URL, schoolNow, func(i int) string {
 				return url.Values{"user_id": {userPara}, "command": {"/trial"}, "text": {"S101 G2 + + v - +"}, "n": {strconv.Itoa(i)}}.Encode()
 			}, nil)
