@@ -174,6 +174,22 @@ func must(t testing.TB, what string, err error) {
 	}
 }
 
+// result is a call's value and error, for must: of(s.Goals(ctx, id)).must(t, "Goals").
+type result[T any] struct {
+	v   T
+	err error
+}
+
+// of takes the two results of a call.
+func of[T any](v T, err error) result[T] { return result[T]{v, err} }
+
+// must returns the call's value, ending the test when it failed.
+func (r result[T]) must(t testing.TB, what string) T {
+	t.Helper()
+	must(t, what, r.err)
+	return r.v
+}
+
 func codes(students []storage.Student) string {
 	s := ""
 	for i, st := range students {
@@ -288,8 +304,7 @@ func testAudit(t *testing.T, s storage.Store) {
 	for _, e := range events {
 		must(t, "RecordAudit", s.RecordAudit(ctx, e))
 	}
-	got, err := s.Audit(ctx, s101.ID)
-	must(t, "Audit(S101)", err)
+	got := of(s.Audit(ctx, s101.ID)).must(t, "Audit(S101)")
 	if len(got) != 1 {
 		t.Fatalf("Audit(S101) = %d rows, want 1: %+v", len(got), got)
 	}
@@ -299,8 +314,7 @@ func testAudit(t *testing.T, s storage.Store) {
 		t.Errorf("Audit(S101)[0] = %+v, want %+v", a, events[0])
 	}
 	checkTime(t, "audit At", a.At, events[0].At)
-	all, err := s.Audit(ctx, 0)
-	must(t, "Audit(0)", err)
+	all := of(s.Audit(ctx, 0)).must(t, "Audit(0)")
 	if len(all) != 3 || all[2].StudentID != 0 || all[1].Action != "export" {
 		t.Errorf("Audit(0) = %+v, want the 3 rows oldest first", all)
 	}
@@ -310,8 +324,7 @@ func testAudit(t *testing.T, s storage.Store) {
 // and (unless entity is empty) all about that entity and entry.
 func checkAudit(t testing.TB, s storage.Store, studentID, entryID int64, entity string, actions ...string) []storage.AuditEvent {
 	t.Helper()
-	got, err := s.Audit(context.Background(), studentID)
-	must(t, "Audit", err)
+	got := of(s.Audit(context.Background(), studentID)).must(t, "Audit")
 	var acts []string
 	for _, a := range got {
 		acts = append(acts, a.Action)

@@ -115,8 +115,7 @@ func testConcurrentWrites(t *testing.T, s storage.Store) {
 	}
 
 	f101 := storage.Filter{StudentID: f.students["S101"].ID, IncludeInactive: true}
-	tr, err := s.Trials(ctx, f101)
-	must(t, "Trials", err)
+	tr := of(s.Trials(ctx, f101)).must(t, "Trials")
 	if want := trials * len(trialBatch(t, f, when).Results); len(tr) != want {
 		t.Errorf("Trials = %d rows, want %d (%d batches)", len(tr), want, trials)
 	}
@@ -125,13 +124,11 @@ func testConcurrentWrites(t *testing.T, s storage.Store) {
 			t.Errorf("trial %d belongs to entry %d, which no successful write returned", x.ID, x.EntryID)
 		}
 	}
-	no, err := s.Notes(ctx, f101)
-	must(t, "Notes", err)
+	no := of(s.Notes(ctx, f101)).must(t, "Notes")
 	if len(no) != notes {
 		t.Errorf("Notes = %d, want %d", len(no), notes)
 	}
-	audit, err := s.Audit(ctx, f.students["S101"].ID)
-	must(t, "Audit", err)
+	audit := of(s.Audit(ctx, f.students["S101"].ID)).must(t, "Audit")
 	if len(audit) != len(entries) {
 		t.Errorf("audit rows = %d, want one per saved entry (%d)", len(audit), len(entries))
 	}
@@ -155,10 +152,8 @@ func testEditWhileUndoing(t *testing.T, s storage.Store) {
 	const rounds = 20
 	for i := range rounds {
 		in := sampleIncident(f, at(t, "2026-09-14", "11:40"))
-		e, err := s.LogIncident(ctx, in, nil)
-		must(t, "LogIncident", err)
-		list, err := s.Incidents(ctx, storage.Filter{StudentID: in.StudentID, IncludeInactive: true})
-		must(t, "Incidents", err)
+		e := of(s.LogIncident(ctx, in, nil)).must(t, "LogIncident")
+		list := of(s.Incidents(ctx, storage.Filter{StudentID: in.StudentID, IncludeInactive: true})).must(t, "Incidents")
 		var edit storage.Incident
 		for _, x := range list {
 			if x.EntryID == e.ID {
@@ -182,8 +177,7 @@ func testEditWhileUndoing(t *testing.T, s storage.Store) {
 		if editErr != nil && !errors.Is(editErr, storage.ErrConflict) {
 			t.Fatalf("round %d: UpdateIncident: %v, want nil or ErrConflict", i, editErr)
 		}
-		rows, err := s.Audit(ctx, in.StudentID)
-		must(t, "Audit", err)
+		rows := of(s.Audit(ctx, in.StudentID)).must(t, "Audit")
 		var editID, undoID int64
 		for _, a := range rows {
 			if a.EntityID != e.ID {

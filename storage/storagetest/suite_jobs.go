@@ -73,8 +73,7 @@ func testUniqueJobs(t *testing.T, s storage.Store) {
 	}
 	must(t, "Enqueue", s.Enqueue(ctx, []storage.Job{reminder("bus/2026-09-14"), reminder("bus/2026-09-14")}))
 	must(t, "Enqueue again", s.Enqueue(ctx, []storage.Job{reminder("bus/2026-09-14"), reminder("bus/2026-09-15")}))
-	_, err := s.LogTrials(ctx, trialBatch(t, f, when), []storage.Job{reminder("bus/2026-09-15"), notice(1), notice(1)})
-	must(t, "LogTrials", err)
+	of(s.LogTrials(ctx, trialBatch(t, f, when), []storage.Job{reminder("bus/2026-09-15"), notice(1), notice(1)})).must(t, "LogTrials")
 	if n := countJobs(t, s); n != 4 {
 		t.Errorf("jobs = %d, want 4 (one per key, and the two without one)", n)
 	}

@@ -15,17 +15,15 @@ func testLogOnce(t *testing.T, s storage.Store) {
 	f := load(t, s)
 	ctx := storage.WithOnce(context.Background(), "slack:req:1")
 	b := trialBatch(t, f, at(t, "2026-09-14", "10:15"))
-	first, err := s.LogTrials(ctx, b, nil)
-	must(t, "LogTrials with a key", err)
-	_, err = s.LogTrials(ctx, b, nil)
+	first := of(s.LogTrials(ctx, b, nil)).must(t, "LogTrials with a key")
+	_, err := s.LogTrials(ctx, b, nil)
 	if !errors.Is(err, storage.ErrDuplicate) {
 		t.Fatalf("the same key again: %v, want ErrDuplicate", err)
 	}
 	if last, err := s.LastEntry(context.Background(), b.StaffID); err != nil || last.ID != first.ID {
 		t.Errorf("last entry %+v (%v), want the first one", last, err)
 	}
-	trials, err := s.Trials(context.Background(), storage.Filter{StudentID: b.StudentID})
-	must(t, "Trials", err)
+	trials := of(s.Trials(context.Background(), storage.Filter{StudentID: b.StudentID})).must(t, "Trials")
 	if len(trials) != len(b.Results) {
 		t.Errorf("%d trials stored, want %d (once)", len(trials), len(b.Results))
 	}
@@ -36,8 +34,7 @@ func testLogOnce(t *testing.T, s storage.Store) {
 	// With jobs (another path on some engines): the duplicate adds no job.
 	note := storage.Note{StudentID: b.StudentID, StaffID: b.StaffID, ToStaffID: f.staff["tlopez"].ID, At: b.At, Text: "ok"}
 	ctx = storage.WithOnce(context.Background(), "discord:interaction:9")
-	_, err = s.LogNote(ctx, note, []storage.Job{notice(f.staff["tlopez"].ID)})
-	must(t, "LogNote with a key", err)
+	of(s.LogNote(ctx, note, []storage.Job{notice(f.staff["tlopez"].ID)})).must(t, "LogNote with a key")
 	_, err = s.LogNote(ctx, note, []storage.Job{notice(f.staff["tlopez"].ID)})
 	if !errors.Is(err, storage.ErrDuplicate) {
 		t.Fatalf("the same note key again: %v, want ErrDuplicate", err)
@@ -45,8 +42,7 @@ func testLogOnce(t *testing.T, s storage.Store) {
 	if n := countJobs(t, s); n != 1 {
 		t.Errorf("%d jobs, want 1", n)
 	}
-	audit, err := s.Audit(context.Background(), b.StudentID)
-	must(t, "Audit", err)
+	audit := of(s.Audit(context.Background(), b.StudentID)).must(t, "Audit")
 	if len(audit) != 2 {
 		t.Errorf("%d audit rows, want 2 (one per entry logged)", len(audit))
 	}

@@ -31,8 +31,7 @@ func checkEntry(t testing.TB, s storage.Store, e storage.Entry, kind storage.Ent
 		t.Errorf("entry = %+v, want a new active %s entry", e, kind)
 	}
 	checkTime(t, "entry CreatedAt", e.CreatedAt, when)
-	got, err := s.Entry(context.Background(), e.ID)
-	must(t, "Entry", err)
+	got := of(s.Entry(context.Background(), e.ID)).must(t, "Entry")
 	if got != e {
 		t.Errorf("Entry(%d) = %+v, want %+v", e.ID, got, e)
 	}
@@ -42,11 +41,9 @@ func testLogTrials(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	f := load(t, s)
 	b := trialBatch(t, f, at(t, "2026-09-14", "10:15"))
-	e, err := s.LogTrials(ctx, b, []storage.Job{notice(f.staff["tlopez"].ID)})
-	must(t, "LogTrials", err)
+	e := of(s.LogTrials(ctx, b, []storage.Job{notice(f.staff["tlopez"].ID)})).must(t, "LogTrials")
 	checkEntry(t, s, e, storage.EntryTrials, b.StaffID, b.StudentID, b.At, b.Summary)
-	trials, err := s.Trials(ctx, storage.Filter{StudentID: b.StudentID})
-	must(t, "Trials", err)
+	trials := of(s.Trials(ctx, storage.Filter{StudentID: b.StudentID})).must(t, "Trials")
 	if len(trials) != len(b.Results) {
 		t.Fatalf("Trials = %d, want %d", len(trials), len(b.Results))
 	}
@@ -58,8 +55,7 @@ func testLogTrials(t *testing.T, s storage.Store) {
 		checkTime(t, "trial At", tr.At, b.At)
 	}
 	// The batch is one session holding the values as logged, and counts.
-	sessions, err := s.Sessions(ctx, storage.Filter{StudentID: b.StudentID, GoalID: b.GoalID})
-	must(t, "Sessions", err)
+	sessions := of(s.Sessions(ctx, storage.Filter{StudentID: b.StudentID, GoalID: b.GoalID})).must(t, "Sessions")
 	if len(sessions) != 1 {
 		t.Fatalf("Sessions = %d, want 1", len(sessions))
 	}
@@ -83,8 +79,7 @@ func testLogTrials(t *testing.T, s storage.Store) {
 		t.Errorf("jobs = %d, want 1", n)
 	}
 	// No jobs is fine too.
-	_, err = s.LogTrials(ctx, b, nil)
-	must(t, "LogTrials without jobs", err)
+	of(s.LogTrials(ctx, b, nil)).must(t, "LogTrials without jobs")
 	if _, err := s.LogTrials(ctx, storage.TrialBatch{GoalID: b.GoalID, StudentID: b.StudentID, StaffID: b.StaffID, At: b.At}, nil); err == nil {
 		t.Error("LogTrials of an empty batch succeeded")
 	}
@@ -103,11 +98,9 @@ func testLogIncident(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	f := load(t, s)
 	in := sampleIncident(f, at(t, "2026-09-14", "11:40"))
-	e, err := s.LogIncident(ctx, in, []storage.Job{notice(f.staff["tlopez"].ID), notice(f.staff["pprincipal"].ID)})
-	must(t, "LogIncident", err)
+	e := of(s.LogIncident(ctx, in, []storage.Job{notice(f.staff["tlopez"].ID), notice(f.staff["pprincipal"].ID)})).must(t, "LogIncident")
 	checkEntry(t, s, e, storage.EntryIncident, in.StaffID, in.StudentID, in.At, in.Summary)
-	got, err := s.Incidents(ctx, storage.Filter{StudentID: in.StudentID})
-	must(t, "Incidents", err)
+	got := of(s.Incidents(ctx, storage.Filter{StudentID: in.StudentID})).must(t, "Incidents")
 	if len(got) != 1 {
 		t.Fatalf("Incidents = %d, want 1", len(got))
 	}
@@ -122,8 +115,7 @@ func testLogIncident(t *testing.T, s storage.Store) {
 	}
 	// Empty lists come back empty.
 	plain := storage.Incident{StudentID: in.StudentID, StaffID: in.StaffID, At: in.At, Behavior: "yelled", Severity: 1}
-	_, err = s.LogIncident(ctx, plain, nil)
-	must(t, "LogIncident plain", err)
+	of(s.LogIncident(ctx, plain, nil)).must(t, "LogIncident plain")
 	got, _ = s.Incidents(ctx, storage.Filter{StudentID: in.StudentID})
 	if len(got) != 2 || len(got[1].Strategies) != 0 || len(got[1].Others) != 0 || got[1].Injury || got[1].Duration != 0 {
 		t.Errorf("plain incident = %+v", got)
@@ -138,11 +130,9 @@ func testLogTransition(t *testing.T, s storage.Store) {
 		From: "class", To: "bus", Prompt: storage.Gestural, Latency: 45 * time.Second, HandoffTo: "bus 12 driver",
 		Summary: "Logged transition for C.D. (S102): class to bus.",
 	}
-	e, err := s.LogTransition(ctx, tr, []storage.Job{notice(f.staff["tlopez"].ID)})
-	must(t, "LogTransition", err)
+	e := of(s.LogTransition(ctx, tr, []storage.Job{notice(f.staff["tlopez"].ID)})).must(t, "LogTransition")
 	checkEntry(t, s, e, storage.EntryTransition, tr.StaffID, tr.StudentID, tr.At, tr.Summary)
-	got, err := s.Transitions(ctx, storage.Filter{StudentID: tr.StudentID})
-	must(t, "Transitions", err)
+	got := of(s.Transitions(ctx, storage.Filter{StudentID: tr.StudentID})).must(t, "Transitions")
 	want := tr
 	if len(got) == 1 {
 		want.ID, want.EntryID, want.Active, want.At = got[0].ID, e.ID, true, stored(tr.At)
@@ -163,11 +153,9 @@ func testLogNote(t *testing.T, s storage.Store) {
 		StudentID: f.students["S101"].ID, StaffID: f.staff["jrivera"].ID, ToStaffID: f.staff["tlopez"].ID,
 		At: at(t, "2026-09-14", "14:00"), Text: "Great focus during reading today.", Summary: "Note for A.B. (S101) sent to the teacher.",
 	}
-	e, err := s.LogNote(ctx, n, []storage.Job{notice(n.ToStaffID)})
-	must(t, "LogNote", err)
+	e := of(s.LogNote(ctx, n, []storage.Job{notice(n.ToStaffID)})).must(t, "LogNote")
 	checkEntry(t, s, e, storage.EntryNote, n.StaffID, n.StudentID, n.At, n.Summary)
-	got, err := s.Notes(ctx, storage.Filter{StudentID: n.StudentID})
-	must(t, "Notes", err)
+	got := of(s.Notes(ctx, storage.Filter{StudentID: n.StudentID})).must(t, "Notes")
 	want := n
 	if len(got) == 1 {
 		want.ID, want.EntryID, want.Active, want.At = got[0].ID, e.ID, true, stored(n.At)
@@ -181,8 +169,7 @@ func testLogNote(t *testing.T, s storage.Store) {
 	}
 	// A note to nobody in particular.
 	n.ToStaffID = 0
-	_, err = s.LogNote(ctx, n, nil)
-	must(t, "LogNote without recipient", err)
+	of(s.LogNote(ctx, n, nil)).must(t, "LogNote without recipient")
 	got, _ = s.Notes(ctx, storage.Filter{StudentID: n.StudentID})
 	if len(got) != 2 || got[1].ToStaffID != 0 {
 		t.Errorf("Notes = %+v, want a second one with no recipient", got)
@@ -276,26 +263,21 @@ func testDeactivateEntry(t *testing.T, s storage.Store) {
 	f := load(t, s)
 	jr, tl := f.staff["jrivera"], f.staff["tlopez"]
 	b := trialBatch(t, f, at(t, "2026-09-14", "10:15"))
-	trials, err := s.LogTrials(ctx, b, nil)
-	must(t, "LogTrials", err)
-	inc, err := s.LogIncident(ctx, sampleIncident(f, at(t, "2026-09-14", "11:00")), nil)
-	must(t, "LogIncident", err)
-	tr, err := s.LogTransition(ctx, storage.Transition{StudentID: b.StudentID, StaffID: jr.ID, At: at(t, "2026-09-14", "12:00"), From: "class", To: "lunch"}, nil)
-	must(t, "LogTransition", err)
-	note, err := s.LogNote(ctx, storage.Note{StudentID: b.StudentID, StaffID: jr.ID, ToStaffID: tl.ID, At: at(t, "2026-09-14", "13:00"), Text: "ok"}, nil)
-	must(t, "LogNote", err)
+	trials := of(s.LogTrials(ctx, b, nil)).must(t, "LogTrials")
+	inc := of(s.LogIncident(ctx, sampleIncident(f, at(t, "2026-09-14", "11:00")), nil)).must(t, "LogIncident")
+	tr := of(s.LogTransition(ctx, storage.Transition{StudentID: b.StudentID, StaffID: jr.ID, At: at(t, "2026-09-14", "12:00"), From: "class", To: "lunch"}, nil)).must(t, "LogTransition")
+	note := of(s.LogNote(ctx, storage.Note{StudentID: b.StudentID, StaffID: jr.ID, ToStaffID: tl.ID, At: at(t, "2026-09-14", "13:00"), Text: "ok"}, nil)).must(t, "LogNote")
 
 	when := at(t, "2026-09-14", "16:00")
 	jobsBefore := countJobs(t, s)
 	for _, e := range []storage.Entry{trials, inc, tr, note} {
 		must(t, "DeactivateEntry", s.DeactivateEntry(ctx, e.ID, jr.ID, "wrong student", when, []storage.Job{notice(tl.ID)}))
-		got, err := s.Entry(ctx, e.ID)
-		must(t, "Entry", err)
+		got := of(s.Entry(ctx, e.ID)).must(t, "Entry")
 		if got.Active || got.DeactivatedBy != jr.ID || got.DeactivatedReason != "wrong student" {
 			t.Errorf("deactivated entry = %+v", got)
 		}
 		checkTime(t, "DeactivatedAt", got.DeactivatedAt, when)
-		err = s.DeactivateEntry(ctx, e.ID, jr.ID, "again", when, []storage.Job{notice(tl.ID)})
+		err := s.DeactivateEntry(ctx, e.ID, jr.ID, "again", when, []storage.Job{notice(tl.ID)})
 		wantErr(t, "second DeactivateEntry", err, storage.ErrConflict)
 	}
 	// One job per deactivation; the refused second ones left none.
@@ -342,13 +324,10 @@ func testLastEntry(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	f := load(t, s)
 	jr := f.staff["jrivera"]
-	first, err := s.LogTrials(ctx, trialBatch(t, f, at(t, "2026-09-14", "10:00")), nil)
-	must(t, "LogTrials", err)
+	first := of(s.LogTrials(ctx, trialBatch(t, f, at(t, "2026-09-14", "10:00")), nil)).must(t, "LogTrials")
 	// Logged later but about an earlier time: still the last entry.
-	second, err := s.LogNote(ctx, storage.Note{StudentID: f.students["S101"].ID, StaffID: jr.ID, At: at(t, "2026-09-14", "08:00"), Text: "x"}, nil)
-	must(t, "LogNote", err)
-	_, err = s.LogNote(ctx, storage.Note{StudentID: f.students["S103"].ID, StaffID: f.staff["mchen"].ID, At: at(t, "2026-09-14", "11:00"), Text: "y"}, nil)
-	must(t, "LogNote by someone else", err)
+	second := of(s.LogNote(ctx, storage.Note{StudentID: f.students["S101"].ID, StaffID: jr.ID, At: at(t, "2026-09-14", "08:00"), Text: "x"}, nil)).must(t, "LogNote")
+	of(s.LogNote(ctx, storage.Note{StudentID: f.students["S103"].ID, StaffID: f.staff["mchen"].ID, At: at(t, "2026-09-14", "11:00"), Text: "y"}, nil)).must(t, "LogNote by someone else")
 	last, err := s.LastEntry(ctx, jr.ID)
 	if err != nil || last.ID != second.ID {
 		t.Errorf("LastEntry = %+v, %v; want entry %d", last, err, second.ID)
@@ -365,10 +344,8 @@ func testUpdateIncident(t *testing.T, s storage.Store) {
 	f := load(t, s)
 	jr, tl := f.staff["jrivera"], f.staff["tlopez"]
 	orig := sampleIncident(f, at(t, "2026-09-14", "11:40"))
-	e, err := s.LogIncident(ctx, orig, nil)
-	must(t, "LogIncident", err)
-	list, err := s.Incidents(ctx, storage.Filter{StudentID: orig.StudentID})
-	must(t, "Incidents", err)
+	e := of(s.LogIncident(ctx, orig, nil)).must(t, "LogIncident")
+	list := of(s.Incidents(ctx, storage.Filter{StudentID: orig.StudentID})).must(t, "Incidents")
 	v1 := list[0]
 
 	v2 := v1
@@ -379,8 +356,7 @@ func testUpdateIncident(t *testing.T, s storage.Store) {
 	v3.Notes, v3.Duration, v3.Summary = "parent called", time.Minute, ""
 	must(t, "UpdateIncident again", s.UpdateIncident(ctx, v3, tl.ID, at(t, "2026-09-14", "13:00")))
 
-	list, err = s.Incidents(ctx, storage.Filter{StudentID: orig.StudentID})
-	must(t, "Incidents", err)
+	list = of(s.Incidents(ctx, storage.Filter{StudentID: orig.StudentID})).must(t, "Incidents")
 	want := v3
 	want.Summary = v2.Summary // an empty Summary keeps the entry's
 	if len(list) != 1 || !reflect.DeepEqual(list[0], want) {
@@ -389,8 +365,7 @@ func testUpdateIncident(t *testing.T, s storage.Store) {
 	if got, _ := s.Entry(ctx, e.ID); got.Summary != v2.Summary {
 		t.Errorf("entry summary = %q, want %q", got.Summary, v2.Summary)
 	}
-	versions, err := s.IncidentVersions(ctx, v1.ID)
-	must(t, "IncidentVersions", err)
+	versions := of(s.IncidentVersions(ctx, v1.ID)).must(t, "IncidentVersions")
 	if len(versions) != 2 {
 		t.Fatalf("IncidentVersions = %d, want 2", len(versions))
 	}
@@ -410,7 +385,7 @@ func testUpdateIncident(t *testing.T, s storage.Store) {
 		t.Errorf("edit audit row = %+v, want by tlopez", audit[2])
 	}
 	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, e.ID, jr.ID, "duplicate", at(t, "2026-09-14", "14:00"), nil))
-	err = s.UpdateIncident(ctx, v3, jr.ID, at(t, "2026-09-14", "15:00"))
+	err := s.UpdateIncident(ctx, v3, jr.ID, at(t, "2026-09-14", "15:00"))
 	wantErr(t, "editing an undone incident", err, storage.ErrConflict)
 }
 
@@ -422,22 +397,16 @@ func testFilters(t *testing.T, s storage.Store) {
 	days := []string{"2026-09-14", "2026-09-15", "2026-09-16"}
 	for _, d := range days {
 		b := trialBatch(t, f, at(t, d, "10:00"))
-		_, err := s.LogTrials(ctx, b, nil)
-		must(t, "LogTrials", err)
+		of(s.LogTrials(ctx, b, nil)).must(t, "LogTrials")
 		b.GoalID = f.goals["S101/G2"].ID
 		b.Results = b.Results[:1]
-		_, err = s.LogTrials(ctx, b, nil)
-		must(t, "LogTrials G2", err)
-		_, err = s.LogIncident(ctx, sampleIncident(f, at(t, d, "11:00")), nil)
-		must(t, "LogIncident", err)
-		_, err = s.LogTransition(ctx, storage.Transition{StudentID: s101, StaffID: jr.ID, At: at(t, d, "12:00")}, nil)
-		must(t, "LogTransition", err)
-		_, err = s.LogNote(ctx, storage.Note{StudentID: s101, StaffID: jr.ID, At: at(t, d, "13:00"), Text: d}, nil)
-		must(t, "LogNote", err)
+		of(s.LogTrials(ctx, b, nil)).must(t, "LogTrials G2")
+		of(s.LogIncident(ctx, sampleIncident(f, at(t, d, "11:00")), nil)).must(t, "LogIncident")
+		of(s.LogTransition(ctx, storage.Transition{StudentID: s101, StaffID: jr.ID, At: at(t, d, "12:00")}, nil)).must(t, "LogTransition")
+		of(s.LogNote(ctx, storage.Note{StudentID: s101, StaffID: jr.ID, At: at(t, d, "13:00"), Text: d}, nil)).must(t, "LogNote")
 	}
 	// Another student's records never show.
-	_, err := s.LogNote(ctx, storage.Note{StudentID: f.students["S102"].ID, StaffID: jr.ID, At: at(t, days[1], "13:00"), Text: "x"}, nil)
-	must(t, "LogNote S102", err)
+	of(s.LogNote(ctx, storage.Note{StudentID: f.students["S102"].ID, StaffID: jr.ID, At: at(t, days[1], "13:00"), Text: "x"}, nil)).must(t, "LogNote S102")
 
 	midnight := func(d string) time.Time { return at(t, d, "00:00").Add(-123456789 * time.Nanosecond) }
 	exact := at(t, days[1], "10:00").Truncate(time.Microsecond)

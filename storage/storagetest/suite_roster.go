@@ -11,8 +11,7 @@ import (
 
 func testImportRoster(t *testing.T, s storage.Store) {
 	ctx := context.Background()
-	res, err := s.ImportRoster(ctx, SampleRoster())
-	must(t, "ImportRoster", err)
+	res := of(s.ImportRoster(ctx, SampleRoster())).must(t, "ImportRoster")
 	want := map[string]int{"schools": 1, "staff": 5, "identities": 8, "students": 4, "goals": 5,
 		"assignments": 10, "duties": 6, "calendar": 2}
 	if fmt.Sprint(res.Created) != fmt.Sprint(want) {
@@ -45,10 +44,8 @@ func testImportRoster(t *testing.T, s storage.Store) {
 
 func testImportIdempotent(t *testing.T, s storage.Store) {
 	ctx := context.Background()
-	_, err := s.ImportRoster(ctx, SampleRoster())
-	must(t, "first import", err)
-	res, err := s.ImportRoster(ctx, SampleRoster())
-	must(t, "second import", err)
+	of(s.ImportRoster(ctx, SampleRoster())).must(t, "first import")
+	res := of(s.ImportRoster(ctx, SampleRoster())).must(t, "second import")
 	for kind, n := range res.Created {
 		if n != 0 {
 			t.Errorf("re-import created %d %s", n, kind)
@@ -73,8 +70,7 @@ func testImportUpdates(t *testing.T, s storage.Store) {
 	r.Duties[0].Duty.Place = "front loop"
 	r.Calendar[1].Day.Dismissal = "12:00"
 	r.Assignments = append(r.Assignments, storage.RosterAssignment{StaffHandle: "mchen", StudentCode: "S101", Kind: storage.AssignPara, Active: true})
-	res, err := s.ImportRoster(ctx, r)
-	must(t, "ImportRoster", err)
+	res := of(s.ImportRoster(ctx, r)).must(t, "ImportRoster")
 	wantUpdated := map[string]int{"schools": 1, "staff": 1, "identities": 1, "students": 1, "goals": 1, "duties": 1, "calendar": 1}
 	wantCreated := map[string]int{"assignments": 1}
 	if fmt.Sprint(res.Updated) != fmt.Sprint(wantUpdated) || fmt.Sprint(res.Created) != fmt.Sprint(wantCreated) {
@@ -90,33 +86,28 @@ func testImportUpdates(t *testing.T, s storage.Store) {
 	if st, err := s.StaffByIdentity(ctx, storage.PlatformSlack, "U0NEWJO"); err != nil || st.ID != f.staff["jrivera"].ID {
 		t.Errorf("StaffByIdentity(new slack id) = %+v, %v; want jrivera", st, err)
 	}
-	_, err = s.StaffByIdentity(ctx, storage.PlatformSlack, "U0JRIVERA")
+	_, err := s.StaffByIdentity(ctx, storage.PlatformSlack, "U0JRIVERA")
 	wantErr(t, "StaffByIdentity(replaced slack id)", err, storage.ErrNotFound)
-	ids, err := s.Identities(ctx, f.staff["jrivera"].ID)
-	must(t, "Identities", err)
+	ids := of(s.Identities(ctx, f.staff["jrivera"].ID)).must(t, "Identities")
 	if len(ids) != 2 || ids[1].UserID != "U0NEWJO" {
 		t.Errorf("jrivera identities = %+v, want shell and the new Slack id", ids)
 	}
 	if st, _ := s.Student(ctx, f.students["S101"].ID); st.Grade != "3" {
 		t.Errorf("S101 grade = %q", st.Grade)
 	}
-	goals, err := s.Goals(ctx, f.students["S101"].ID)
-	must(t, "Goals", err)
+	goals := of(s.Goals(ctx, f.students["S101"].ID)).must(t, "Goals")
 	if len(goals) != 2 || goals[0].MasteryPercent != 90 || goals[0].ID != f.goals["S101/G1"].ID {
 		t.Errorf("S101 goals = %+v, want G1 updated in place to 90%%", goals)
 	}
-	duties, err := s.Duties(ctx, f.school.ID)
-	must(t, "Duties", err)
+	duties := of(s.Duties(ctx, f.school.ID)).must(t, "Duties")
 	if len(duties) != 6 || duties[0].Place != "front loop" {
 		t.Errorf("duties = %+v, want 6 with Monday's at the front loop", duties)
 	}
-	days, err := s.CalendarDays(ctx, f.school.ID, "2026-12-18", "2026-12-18")
-	must(t, "CalendarDays", err)
+	days := of(s.CalendarDays(ctx, f.school.ID, "2026-12-18", "2026-12-18")).must(t, "CalendarDays")
 	if len(days) != 1 || days[0].Dismissal != "12:00" {
 		t.Errorf("2026-12-18 = %+v, want dismissal 12:00", days)
 	}
-	cl, err := s.Caseload(ctx, f.staff["mchen"].ID)
-	must(t, "Caseload", err)
+	cl := of(s.Caseload(ctx, f.staff["mchen"].ID)).must(t, "Caseload")
 	if got := codes(cl); got != "S101,S103,S104" {
 		t.Errorf("mchen caseload = %s, want S101,S103,S104", got)
 	}
@@ -129,8 +120,7 @@ func testImportDeactivates(t *testing.T, s storage.Store) {
 	r.Staff[3].Active = false    // mchen leaves
 	r.Students[3].Active = false // S104 moves away
 	r.Goals[1].Goal.Active = false
-	res, err := s.ImportRoster(ctx, r)
-	must(t, "ImportRoster", err)
+	res := of(s.ImportRoster(ctx, r)).must(t, "ImportRoster")
 	if want := map[string]int{"staff": 1, "students": 1, "goals": 1}; fmt.Sprint(res.Updated) != fmt.Sprint(want) {
 		t.Errorf("Updated = %v, want %v", res.Updated, want)
 	}
@@ -143,8 +133,7 @@ func testImportDeactivates(t *testing.T, s storage.Store) {
 	wantErr(t, "StaffByIdentity of inactive staff", err, storage.ErrNotFound)
 	_, err = s.StaffByEmail(ctx, "mei.chen@maple.example")
 	wantErr(t, "StaffByEmail of inactive staff", err, storage.ErrNotFound)
-	staff, err := s.ListStaff(ctx, f.school.ID)
-	must(t, "ListStaff", err)
+	staff := of(s.ListStaff(ctx, f.school.ID)).must(t, "ListStaff")
 	if len(staff) != 4 {
 		t.Errorf("ListStaff = %d staff, want 4 active", len(staff))
 	}
@@ -152,19 +141,16 @@ func testImportDeactivates(t *testing.T, s storage.Store) {
 	if err != nil || stu.Active {
 		t.Errorf("Student(S104) = %+v, %v; want kept inactive", stu, err)
 	}
-	students, err := s.Students(ctx, f.school.ID)
-	must(t, "Students", err)
+	students := of(s.Students(ctx, f.school.ID)).must(t, "Students")
 	if got := codes(students); got != "S101,S102,S103" {
 		t.Errorf("Students = %s, want S101,S102,S103", got)
 	}
-	goals, err := s.Goals(ctx, f.students["S101"].ID)
-	must(t, "Goals", err)
+	goals := of(s.Goals(ctx, f.students["S101"].ID)).must(t, "Goals")
 	if len(goals) != 1 || goals[0].Code != "G1" {
 		t.Errorf("S101 goals = %+v, want only G1", goals)
 	}
 	// Coming back reactivates.
-	res, err = s.ImportRoster(ctx, SampleRoster())
-	must(t, "ImportRoster again", err)
+	res = of(s.ImportRoster(ctx, SampleRoster())).must(t, "ImportRoster again")
 	if want := map[string]int{"staff": 1, "students": 1, "goals": 1}; fmt.Sprint(res.Updated) != fmt.Sprint(want) {
 		t.Errorf("reactivating: Updated = %v, want %v", res.Updated, want)
 	}
@@ -173,8 +159,7 @@ func testImportDeactivates(t *testing.T, s storage.Store) {
 // team lists a student's team as "kind:handle".
 func team(t *testing.T, s storage.Store, studentID int64) string {
 	t.Helper()
-	members, err := s.StudentTeam(context.Background(), studentID)
-	must(t, "StudentTeam", err)
+	members := of(s.StudentTeam(context.Background(), studentID)).must(t, "StudentTeam")
 	var got []string
 	for _, m := range members {
 		got = append(got, fmt.Sprintf("%s:%s", m.Kind, m.Staff.Handle))
@@ -201,8 +186,7 @@ func testImportRemovesAssignment(t *testing.T, s storage.Store) {
 	jr, mc, s101 := f.staff["jrivera"], f.staff["mchen"], f.students["S101"]
 	caseload := func(when string, st storage.Staff, want string) {
 		t.Helper()
-		cl, err := s.Caseload(ctx, st.ID)
-		must(t, "Caseload", err)
+		cl := of(s.Caseload(ctx, st.ID)).must(t, "Caseload")
 		if got := codes(cl); got != want {
 			t.Errorf("%s: Caseload(%s) = %q, want %q", when, st.Handle, got, want)
 		}
@@ -244,14 +228,12 @@ func testImportRemovesDutyAndDay(t *testing.T, s storage.Store) {
 	f := load(t, s)
 	duties := func() []storage.Duty {
 		t.Helper()
-		d, err := s.Duties(ctx, f.school.ID)
-		must(t, "Duties", err)
+		d := of(s.Duties(ctx, f.school.ID)).must(t, "Duties")
 		return d
 	}
 	days := func() string {
 		t.Helper()
-		d, err := s.CalendarDays(ctx, f.school.ID, "2026-08-31", "2027-06-18")
-		must(t, "CalendarDays", err)
+		d := of(s.CalendarDays(ctx, f.school.ID, "2026-08-31", "2027-06-18")).must(t, "CalendarDays")
 		var got []string
 		for _, day := range d {
 			got = append(got, day.Date+" "+string(day.Kind))
@@ -322,8 +304,7 @@ func testImportUnknownReference(t *testing.T, s storage.Store) {
 		if _, err := s.ImportRoster(ctx, r); err == nil {
 			t.Errorf("%s: import succeeded", tc.name)
 		}
-		students, err := s.Students(ctx, f.school.ID)
-		must(t, "Students", err)
+		students := of(s.Students(ctx, f.school.ID)).must(t, "Students")
 		if len(students) != 4 {
 			t.Errorf("%s: %d students after a failed import, want 4 (nothing saved)", tc.name, len(students))
 		}
@@ -334,10 +315,8 @@ func testSchools(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	f := load(t, s)
 	r := storage.Roster{Schools: []storage.School{{Name: "Birch Middle", TimeZone: "America/Chicago"}}}
-	_, err := s.ImportRoster(ctx, r)
-	must(t, "ImportRoster", err)
-	all, err := s.Schools(ctx)
-	must(t, "Schools", err)
+	of(s.ImportRoster(ctx, r)).must(t, "ImportRoster")
+	all := of(s.Schools(ctx)).must(t, "Schools")
 	if len(all) != 2 || all[0].Name != "Birch Middle" || all[1] != f.school {
 		t.Errorf("Schools = %+v, want Birch Middle then %+v", all, f.school)
 	}
@@ -349,8 +328,7 @@ func testSchools(t *testing.T, s storage.Store) {
 func testDutiesAndCalendar(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	f := load(t, s)
-	duties, err := s.Duties(ctx, f.school.ID)
-	must(t, "Duties", err)
+	duties := of(s.Duties(ctx, f.school.ID)).must(t, "Duties")
 	var got []string
 	for _, d := range duties {
 		got = append(got, fmt.Sprintf("%s %s %s-%s", d.Weekday, d.Kind, d.Start, d.End))
@@ -375,8 +353,7 @@ func testDutiesAndCalendar(t *testing.T, s storage.Store) {
 		{"2026-11-27", "2026-12-17", 0},
 		{"2026-12-01", "2026-12-31", 1},
 	} {
-		days, err := s.CalendarDays(ctx, f.school.ID, tc.from, tc.to)
-		must(t, "CalendarDays", err)
+		days := of(s.CalendarDays(ctx, f.school.ID, tc.from, tc.to)).must(t, "CalendarDays")
 		if len(days) != tc.want {
 			t.Errorf("CalendarDays(%s, %s) = %d days, want %d", tc.from, tc.to, len(days), tc.want)
 		}
@@ -396,8 +373,7 @@ func testIdentities(t *testing.T, s storage.Store) {
 	if err != nil || st != jr {
 		t.Errorf("StaffByIdentity(slack) = %+v, %v; want %+v", st, err, jr)
 	}
-	ids, err := s.Identities(ctx, jr.ID)
-	must(t, "Identities", err)
+	ids := of(s.Identities(ctx, jr.ID)).must(t, "Identities")
 	if want := fmt.Sprint([]storage.Identity{
 		{StaffID: jr.ID, Platform: storage.PlatformShell, UserID: "jrivera"},
 		{StaffID: jr.ID, Platform: storage.PlatformSlack, UserID: "U0JRIVERA"},
@@ -436,8 +412,7 @@ func testStaffByEmail(t *testing.T, s storage.Store) {
 	r := SampleRoster()
 	r.Staff = append(r.Staff, storage.RosterStaff{School: SampleSchool, Handle: "tlopez2", Name: "Tina L.",
 		Email: "TINA.lopez@maple.example", Role: storage.RoleTeacher, Active: true})
-	_, err = s.ImportRoster(ctx, r)
-	must(t, "ImportRoster", err)
+	of(s.ImportRoster(ctx, r)).must(t, "ImportRoster")
 	_, err = s.StaffByEmail(ctx, "tina.lopez@maple.example")
 	wantErr(t, "StaffByEmail shared by two", err, storage.ErrConflict)
 }
@@ -449,8 +424,7 @@ func testStaff(t *testing.T, s storage.Store) {
 	if err != nil || st != f.staff["kokafor"] || st.Role != storage.RoleTherapist {
 		t.Errorf("StaffMember = %+v, %v", st, err)
 	}
-	all, err := s.ListStaff(ctx, f.school.ID)
-	must(t, "ListStaff", err)
+	all := of(s.ListStaff(ctx, f.school.ID)).must(t, "ListStaff")
 	var names []string
 	for _, st := range all {
 		names = append(names, st.Name)
@@ -478,8 +452,7 @@ func testCaseload(t *testing.T, s storage.Store) {
 	check := func(when string, want func(i int) string) {
 		t.Helper()
 		for i, tc := range tests {
-			cl, err := s.Caseload(ctx, f.staff[tc.handle].ID)
-			must(t, "Caseload", err)
+			cl := of(s.Caseload(ctx, f.staff[tc.handle].ID)).must(t, "Caseload")
 			if got := codes(cl); got != want(i) {
 				t.Errorf("%s: Caseload(%s) = %q, want %q", when, tc.handle, got, want(i))
 			}
@@ -488,18 +461,15 @@ func testCaseload(t *testing.T, s storage.Store) {
 	check("sample roster", func(i int) string { return tests[i].want })
 	r := SampleRoster()
 	r.Students = append(r.Students, storage.RosterStudent{School: SampleSchool, Code: "S105", Initials: "I.J.", Active: true})
-	_, err := s.ImportRoster(ctx, r)
-	must(t, "ImportRoster", err)
+	of(s.ImportRoster(ctx, r)).must(t, "ImportRoster")
 	check("S105 added", func(i int) string { return tests[i].wantWithNew })
 	r.Students[4].Active = false
 	r.Students[0].Active = false
-	_, err = s.ImportRoster(ctx, r)
-	must(t, "ImportRoster", err)
+	of(s.ImportRoster(ctx, r)).must(t, "ImportRoster")
 	check("S101 and S105 inactive", func(i int) string { return tests[i].wantLater })
 	// An inactive staff member has no caseload.
 	r.Staff[2].Active = false
-	_, err = s.ImportRoster(ctx, r)
-	must(t, "ImportRoster", err)
+	of(s.ImportRoster(ctx, r)).must(t, "ImportRoster")
 	cl, err := s.Caseload(ctx, f.staff["jrivera"].ID)
 	if err != nil || len(cl) != 0 {
 		t.Errorf("inactive para's caseload = %s, %v; want none", codes(cl), err)
@@ -509,8 +479,7 @@ func testCaseload(t *testing.T, s storage.Store) {
 func testStudentTeam(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	f := load(t, s)
-	team, err := s.StudentTeam(ctx, f.students["S101"].ID)
-	must(t, "StudentTeam", err)
+	team := of(s.StudentTeam(ctx, f.students["S101"].ID)).must(t, "StudentTeam")
 	var got []string
 	for _, m := range team {
 		got = append(got, fmt.Sprintf("%s:%s", m.Kind, m.Staff.Handle))
@@ -530,10 +499,8 @@ func testGoalsOrder(t *testing.T, s storage.Store) {
 	for _, code := range []string{"G10", "G3"} {
 		r.Goals = append(r.Goals, storage.RosterGoal{StudentCode: "S101", Goal: goal(code, "goal "+code, storage.DomainMotor)})
 	}
-	_, err := s.ImportRoster(ctx, r)
-	must(t, "ImportRoster", err)
-	goals, err := s.Goals(ctx, f.students["S101"].ID)
-	must(t, "Goals", err)
+	of(s.ImportRoster(ctx, r)).must(t, "ImportRoster")
+	goals := of(s.Goals(ctx, f.students["S101"].ID)).must(t, "Goals")
 	var got []string
 	for _, g := range goals {
 		got = append(got, g.Code)
@@ -544,8 +511,7 @@ func testGoalsOrder(t *testing.T, s storage.Store) {
 	if fmt.Sprint(got) != "[G1 G2 G3 G10]" {
 		t.Errorf("Goals = %v, want [G1 G2 G3 G10]", got)
 	}
-	other, err := s.Goals(ctx, f.students["S102"].ID)
-	must(t, "Goals(S102)", err)
+	other := of(s.Goals(ctx, f.students["S102"].ID)).must(t, "Goals(S102)")
 	if len(other) != 1 || other[0].Code != "G1" || other[0].ID == f.goals["S101/G1"].ID {
 		t.Errorf("Goals(S102) = %+v, want its own G1", other)
 	}

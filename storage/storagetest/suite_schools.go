@@ -48,20 +48,16 @@ func testSameCodeTwoSchools(t *testing.T, s storage.Store) {
 		map[string]int{"assignments": 2, "goals": 1, "identities": 2, "schools": 1, "staff": 2, "students": 1}, map[string]int{})
 
 	// Maple's S101 is untouched.
-	got, err := s.Student(ctx, maple.ID)
-	must(t, "Student", err)
+	got := of(s.Student(ctx, maple.ID)).must(t, "Student")
 	if got != maple {
 		t.Errorf("Maple's S101 after Oak's import = %+v, want %+v", got, maple)
 	}
-	oakTeacher, err := s.StaffByIdentity(ctx, storage.PlatformShell, "oteacher")
-	must(t, "StaffByIdentity", err)
-	oak, err := s.Students(ctx, oakTeacher.SchoolID)
-	must(t, "Students", err)
+	oakTeacher := of(s.StaffByIdentity(ctx, storage.PlatformShell, "oteacher")).must(t, "StaffByIdentity")
+	oak := of(s.Students(ctx, oakTeacher.SchoolID)).must(t, "Students")
 	if len(oak) != 1 || oak[0].ID == maple.ID || oak[0].FirstName != "Xena" {
 		t.Fatalf("Oak's students = %+v, want one S101 of its own", oak)
 	}
-	goals, err := s.Goals(ctx, oak[0].ID)
-	must(t, "Goals", err)
+	goals := of(s.Goals(ctx, oak[0].ID)).must(t, "Goals")
 	if len(goals) != 1 || goals[0].Text != "Writes a paragraph" {
 		t.Errorf("Oak's S101 goals = %+v, want its own G1", goals)
 	}
@@ -71,16 +67,13 @@ func testSameCodeTwoSchools(t *testing.T, s storage.Store) {
 
 	// Caseloads and teams stay within each school.
 	for handle, want := range map[string]int64{"opara": oak[0].ID, "oteacher": oak[0].ID} {
-		st, err := s.StaffByIdentity(ctx, storage.PlatformShell, handle)
-		must(t, "StaffByIdentity", err)
-		cl, err := s.Caseload(ctx, st.ID)
-		must(t, "Caseload", err)
+		st := of(s.StaffByIdentity(ctx, storage.PlatformShell, handle)).must(t, "StaffByIdentity")
+		cl := of(s.Caseload(ctx, st.ID)).must(t, "Caseload")
 		if len(cl) != 1 || cl[0].ID != want {
 			t.Errorf("Caseload(%s) = %+v, want Oak's S101 only", handle, cl)
 		}
 	}
-	cl, err := s.Caseload(ctx, f.staff["jrivera"].ID)
-	must(t, "Caseload", err)
+	cl := of(s.Caseload(ctx, f.staff["jrivera"].ID)).must(t, "Caseload")
 	if codes(cl) != "S101,S102" || cl[0].ID != maple.ID {
 		t.Errorf("Caseload(jrivera) = %+v, want Maple's S101 and S102", cl)
 	}
@@ -92,10 +85,8 @@ func testSameCodeTwoSchools(t *testing.T, s storage.Store) {
 	}
 
 	// Records stay with their own student.
-	_, err = s.LogTrials(ctx, trialBatch(t, f, at(t, "2026-09-14", "10:00")), nil)
-	must(t, "LogTrials", err)
-	trials, err := s.Trials(ctx, storage.Filter{StudentID: oak[0].ID})
-	must(t, "Trials", err)
+	of(s.LogTrials(ctx, trialBatch(t, f, at(t, "2026-09-14", "10:00")), nil)).must(t, "LogTrials")
+	trials := of(s.Trials(ctx, storage.Filter{StudentID: oak[0].ID})).must(t, "Trials")
 	if len(trials) != 0 {
 		t.Errorf("Oak's S101 has %d trials of Maple's S101", len(trials))
 	}
@@ -131,21 +122,18 @@ func testImportMatchesCase(t *testing.T, s storage.Store) {
 		r.Calendar[i].School = strings.ToLower(r.Calendar[i].School)
 	}
 	checkImport(t, s, r, "lower-case re-import", map[string]int{}, map[string]int{})
-	schools, err := s.Schools(ctx)
-	must(t, "Schools", err)
+	schools := of(s.Schools(ctx)).must(t, "Schools")
 	if len(schools) != 1 || schools[0].Name != SampleSchool {
 		t.Errorf("Schools = %+v, want only %q as first imported", schools, SampleSchool)
 	}
-	students, err := s.Students(ctx, f.school.ID)
-	must(t, "Students", err)
+	students := of(s.Students(ctx, f.school.ID)).must(t, "Students")
 	if got := codes(students); got != "S101,S102,S103,S104" {
 		t.Errorf("Students = %s, want S101,S102,S103,S104", got)
 	}
 	// A new student's code is kept in upper case.
 	r.Students = append(r.Students, storage.RosterStudent{School: SampleSchool, Code: "s105", Initials: "I.J.", Active: true})
 	checkImport(t, s, r, "new lower-case code", map[string]int{"students": 1}, map[string]int{})
-	students, err = s.Students(ctx, f.school.ID)
-	must(t, "Students", err)
+	students = of(s.Students(ctx, f.school.ID)).must(t, "Students")
 	if got := codes(students); got != "S101,S102,S103,S104,S105" {
 		t.Errorf("Students = %s, want S101,S102,S103,S104,S105", got)
 	}
@@ -165,8 +153,7 @@ func testImportHandleOtherSchool(t *testing.T, s storage.Store) {
 	if err != nil && !strings.Contains(err.Error(), `"jrivera"`) {
 		t.Errorf("error %q does not name the handle", err)
 	}
-	got, err := s.StaffMember(ctx, f.staff["jrivera"].ID)
-	must(t, "StaffMember", err)
+	got := of(s.StaffMember(ctx, f.staff["jrivera"].ID)).must(t, "StaffMember")
 	if got != f.staff["jrivera"] {
 		t.Errorf("jrivera after the refused import = %+v, want %+v", got, f.staff["jrivera"])
 	}
@@ -179,15 +166,12 @@ func testImportHandleOtherSchool(t *testing.T, s storage.Store) {
 	r = otherRoster()
 	r.Staff = append(r.Staff, storage.RosterStaff{School: OtherSchool, Handle: "jrivera", Name: "Jo Rivera",
 		Email: "Jo.Rivera@maple.example", Role: storage.RolePara, Active: true})
-	_, err = s.ImportRoster(ctx, r)
-	must(t, "moving jrivera with the same email", err)
-	moved, err := s.StaffMember(ctx, f.staff["jrivera"].ID)
-	must(t, "StaffMember", err)
+	of(s.ImportRoster(ctx, r)).must(t, "moving jrivera with the same email")
+	moved := of(s.StaffMember(ctx, f.staff["jrivera"].ID)).must(t, "StaffMember")
 	if moved.SchoolID == f.school.ID {
 		t.Fatalf("jrivera still at Maple after moving")
 	}
-	cl, err := s.Caseload(ctx, moved.ID)
-	must(t, "Caseload", err)
+	cl := of(s.Caseload(ctx, moved.ID)).must(t, "Caseload")
 	if len(cl) != 0 {
 		t.Errorf("moved para's caseload = %s, want none of the old school's students", codes(cl))
 	}
@@ -233,12 +217,10 @@ func testBackdatedEntry(t *testing.T, s storage.Store) {
 	checkLogged := func(kind string, e storage.Entry, recordAt time.Time) {
 		t.Helper()
 		checkTime(t, kind+" Entry.CreatedAt", e.CreatedAt, logged)
-		got, err := s.Entry(ctx, e.ID)
-		must(t, "Entry", err)
+		got := of(s.Entry(ctx, e.ID)).must(t, "Entry")
 		checkTime(t, kind+" stored Entry.CreatedAt", got.CreatedAt, logged)
 		checkTime(t, kind+" record At", recordAt, about)
-		rows, err := s.Audit(ctx, e.StudentID)
-		must(t, "Audit", err)
+		rows := of(s.Audit(ctx, e.StudentID)).must(t, "Audit")
 		found := false
 		for _, a := range rows {
 			if a.EntityID == e.ID && a.Action == "create" {
@@ -252,33 +234,25 @@ func testBackdatedEntry(t *testing.T, s storage.Store) {
 	}
 	b := trialBatch(t, f, about)
 	b.LoggedAt = logged
-	e, err := s.LogTrials(ctx, b, nil)
-	must(t, "LogTrials", err)
-	trials, err := s.Trials(ctx, storage.Filter{StudentID: b.StudentID})
-	must(t, "Trials", err)
+	e := of(s.LogTrials(ctx, b, nil)).must(t, "LogTrials")
+	trials := of(s.Trials(ctx, storage.Filter{StudentID: b.StudentID})).must(t, "Trials")
 	checkLogged("trials", e, trials[0].At)
 
 	in := sampleIncident(f, about)
 	in.LoggedAt = logged
-	e, err = s.LogIncident(ctx, in, nil)
-	must(t, "LogIncident", err)
-	incidents, err := s.Incidents(ctx, storage.Filter{StudentID: in.StudentID})
-	must(t, "Incidents", err)
+	e = of(s.LogIncident(ctx, in, nil)).must(t, "LogIncident")
+	incidents := of(s.Incidents(ctx, storage.Filter{StudentID: in.StudentID})).must(t, "Incidents")
 	checkLogged("incident", e, incidents[0].At)
 
 	tr := storage.Transition{StudentID: f.students["S102"].ID, StaffID: f.staff["jrivera"].ID, At: about,
 		From: "class", To: "bus", LoggedAt: logged}
-	e, err = s.LogTransition(ctx, tr, nil)
-	must(t, "LogTransition", err)
-	transitions, err := s.Transitions(ctx, storage.Filter{StudentID: tr.StudentID})
-	must(t, "Transitions", err)
+	e = of(s.LogTransition(ctx, tr, nil)).must(t, "LogTransition")
+	transitions := of(s.Transitions(ctx, storage.Filter{StudentID: tr.StudentID})).must(t, "Transitions")
 	checkLogged("transition", e, transitions[0].At)
 
 	n := storage.Note{StudentID: f.students["S103"].ID, StaffID: f.staff["mchen"].ID, ToStaffID: f.staff["tlopez"].ID,
 		At: about, Text: "good day", LoggedAt: logged}
-	e, err = s.LogNote(ctx, n, nil)
-	must(t, "LogNote", err)
-	notes, err := s.Notes(ctx, storage.Filter{StudentID: n.StudentID})
-	must(t, "Notes", err)
+	e = of(s.LogNote(ctx, n, nil)).must(t, "LogNote")
+	notes := of(s.Notes(ctx, storage.Filter{StudentID: n.StudentID})).must(t, "Notes")
 	checkLogged("note", e, notes[0].At)
 }
