@@ -51,6 +51,7 @@ type DB struct {
 	pool  *pgxpool.Pool
 	river *river.Client[pgx.Tx] // insert-only: jobs go in our transactions
 	log   *slog.Logger
+	logs  map[string]string // the logging statement of each record table (logEntry)
 }
 
 // Open connects to the database at url (a postgres:// URL, which may set
@@ -80,7 +81,7 @@ func Open(ctx context.Context, url string, log *slog.Logger, maxConns int32) (*D
 		pool.Close()
 		return nil, fmt.Errorf("connecting to postgres at %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
 	}
-	db := &DB{pool: pool, log: log}
+	db := &DB{pool: pool, log: log, logs: logStatements()}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

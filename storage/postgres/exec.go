@@ -64,21 +64,34 @@ func (db *DB) writeTx(ctx context.Context, jobs []storage.Job, fn func(ctx conte
 	})
 }
 
-// logEntry writes an entry and its record as one statement (a
-// data-modifying CTE), so without jobs logging is one round trip; with
-// jobs it is that statement and River's insert in one transaction.
-func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.Job) (int64, error) {
-	args := append(n.EntryArgs(dialect), n.Args...)
-	base := len(args) - len(n.Args)
-	vals := make([]string, len(n.Shape.Cols))
-	for i, c := range n.Shape.Cols {
-		// INSERT ... SELECT does not type its arguments from the columns.
-		vals[i] = fmt.Sprintf("CAST($%d AS %s)", base+i+1, c.Type)
-	}
-	q := `WITH e AS (` + sqlstore.InsertEntrySQL + ` RETURNING id), r AS (
-			INSERT INTO ` + n.Shape.Table + ` (` + n.Shape.Names() + `) SELECT e.id, ` + strings.Join(vals, ", ") + ` FROM e
+// logStatements builds, once, the statement that logs an entry with its
+// record, for each record table: a data-modifying CTE, so that without
+// jobs logging is one round trip.
+func logStatements() map[string]string {
+	out := map[string]string{}
+	for _, sh := range sqlstore.Shapes {
+		base := len(sqlstore.NewEntry{}.EntryArgs(dialect)) // InsertEntrySQL's arguments come first
+		vals := make([]string, len(sh.Cols))
+		for i, c := range sh.Cols {
+			// INSERT ... SELECT does not type its arguments from the columns.
+			vals[i] = fmt.Sprintf("CAST($%d AS %s)", base+i+1, c.Type)
+		}
+		out[sh.Table] = `WITH e AS (` + sqlstore.InsertEntrySQL + ` RETURNING id), r AS (
+			INSERT INTO ` + sh.Table + ` (` + sh.Names() + `) SELECT e.id, ` + strings.Join(vals, ", ") + ` FROM e
 		)
 		SELECT id FROM e`
+	}
+	return out
+}
+
+// logEntry writes an entry and its record as one statement (logStatements);
+// with jobs it is that statement and River's insert in one transaction.
+func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.Job) (int64, error) {
+	args := append(n.EntryArgs(dialect), n.Args...)
+	q, ok := db.logs[n.Shape.Table]
+	if !ok {
+		return 0, fmt.Errorf("logging into %s: not a record table", n.Shape.Table)
+	}
 	var id int64
 	scan := func(x sqlstore.Executor) error {
 		err := x.QueryRow(ctx, q, args...).Scan(&id)
