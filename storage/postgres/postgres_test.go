@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +28,7 @@ func BenchmarkStore(b *testing.B) {
 func TestOpenConcurrently(t *testing.T) {
 	ctx := context.Background()
 	url := storagetest.NewPostgresURL(t)
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := storagetest.Logger(t)
 	const replicas = 4
 	dbs := make([]*postgres.DB, replicas)
 	errs := make([]error, replicas)
@@ -62,8 +61,7 @@ func TestOpenConcurrently(t *testing.T) {
 }
 
 // A database made before student codes were per school keeps its rows
-// and references through migration 0003: codes are upper-cased and a code
-// entered twice in one school in different case is told apart.
+// and references through migration 0003.
 func TestMigrateToSchoolCodes(t *testing.T) {
 	ctx := context.Background()
 	url := storagetest.NewPostgresURL(t)
@@ -71,23 +69,8 @@ func TestMigrateToSchoolCodes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("connecting: %v", err)
 	}
-	stmts := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`}
-	for _, name := range []string{"migrations/0001_init.sql", "migrations/0002_roster_active.sql"} {
-		body, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatalf("reading %s: %v", name, err)
-		}
-		stmts = append(stmts, string(body))
-	}
-	stmts = append(stmts,
-		`INSERT INTO schema_migrations (version, name) VALUES (1, 'init'), (2, 'roster_active')`,
-		`INSERT INTO schools (id, name, time_zone) OVERRIDING SYSTEM VALUE VALUES (1, 'Maple', 'UTC'), (2, 'MAPLE', 'UTC')`,
-		`INSERT INTO staff (id, school_id, handle, name, role) OVERRIDING SYSTEM VALUE VALUES (1, 1, 'jlee', 'J Lee', 'para')`,
-		`INSERT INTO students (id, school_id, code) OVERRIDING SYSTEM VALUE VALUES (1, 1, 'S101'), (2, 1, 's101'), (3, 2, 's102')`,
-		`INSERT INTO assignments (staff_id, student_id, kind) VALUES (1, 2, 'para')`,
-		`INSERT INTO entries (id, kind, staff_id, student_id, created_at) OVERRIDING SYSTEM VALUE VALUES (1, 'note', 1, 2, '2026-09-14T13:00:00Z')`,
-	)
-	for _, s := range stmts {
+	const ov = "OVERRIDING SYSTEM VALUE"
+	for _, s := range storagetest.BeforeCodes(t, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`, ov) {
 		if _, err := conn.Exec(ctx, s); err != nil {
 			t.Fatalf("preparing the old database: %v\n%s", err, s)
 		}
@@ -95,32 +78,12 @@ func TestMigrateToSchoolCodes(t *testing.T) {
 	if err := conn.Close(ctx); err != nil {
 		t.Fatalf("closing: %v", err)
 	}
-
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, err := postgres.Open(ctx, url, log, 2)
+	db, err := postgres.Open(ctx, url, storagetest.Logger(t), 2)
 	if err != nil {
 		t.Fatalf("Open (migrating): %v", err)
 	}
 	defer db.Close()
-	for id, want := range map[int64]string{1: "S101", 2: "S101-2", 3: "S102"} {
-		st, err := db.Student(ctx, id)
-		if err != nil || st.Code != want {
-			t.Errorf("Student(%d) = %+v, %v; want code %s", id, st, err, want)
-		}
-	}
-	schools, err := db.Schools(ctx)
-	if err != nil || len(schools) != 2 || schools[0].Name != "MAPLE (2)" && schools[1].Name != "MAPLE (2)" {
-		t.Errorf("Schools = %+v, %v; want Maple and MAPLE (2)", schools, err)
-	}
-	if cl, err := db.Caseload(ctx, 1); err != nil || len(cl) != 1 || cl[0].ID != 2 {
-		t.Errorf("Caseload(1) = %+v, %v; want student 2", cl, err)
-	}
-	if _, err := db.Pool().Exec(ctx, `INSERT INTO students (id, school_id, code) OVERRIDING SYSTEM VALUE VALUES (10, 2, 'S102')`); err == nil {
-		t.Error("a second S102 at one school was saved")
-	}
-	if _, err := db.Pool().Exec(ctx, `INSERT INTO students (id, school_id, code) OVERRIDING SYSTEM VALUE VALUES (11, 2, 'S101')`); err != nil {
-		t.Errorf("S101 at a second school: %v", err)
-	}
+	storagetest.CheckCodesMigrated(t, db, ov, func(q string) error { _, err := db.Pool().Exec(ctx, q); return err })
 }
 
 // One student's audit trail can be read from indexes: the audit table's and
@@ -163,7 +126,7 @@ func TestMigratesSchema0003(t *testing.T) {
 		storagetest.EachRow(t, query, rows, err, row)
 		rows.Close()
 	})
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := storagetest.Logger(t)
 	db, err := postgres.Open(ctx, url, log, 4)
 	if err != nil {
 		t.Fatalf("opening the schema 0003 database: %v", err)

@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +26,7 @@ func BenchmarkStore(b *testing.B) {
 func TestOpenIsExclusive(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "parabot.db")
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := storagetest.Logger(t)
 	db, err := sqlite.Open(ctx, path, log)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
@@ -70,9 +69,7 @@ func TestOpenIsExclusive(t *testing.T) {
 }
 
 // A database made before student codes were per school keeps its rows
-// and references through migration 0003: codes are upper-cased, a code
-// entered twice in one school in different case is told apart, and the
-// foreign keys still hold.
+// and references through migration 0003, and the foreign keys still hold.
 func TestMigrateToSchoolCodes(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "parabot.db")
@@ -80,24 +77,7 @@ func TestMigrateToSchoolCodes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opening: %v", err)
 	}
-	stmts := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`}
-	for _, name := range []string{"migrations/0001_init.sql", "migrations/0002_roster_active.sql"} {
-		body, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatalf("reading %s: %v", name, err)
-		}
-		stmts = append(stmts, string(body))
-	}
-	stmts = append(stmts,
-		`INSERT INTO schema_migrations VALUES (1, 'init', '2026-01-01T00:00:00.000000Z'), (2, 'roster_active', '2026-01-01T00:00:00.000000Z')`,
-		`INSERT INTO schools (id, name, time_zone) VALUES (1, 'Maple', 'UTC'), (2, 'MAPLE', 'UTC')`,
-		`INSERT INTO staff (id, school_id, handle, name, role) VALUES (1, 1, 'jlee', 'J Lee', 'para')`,
-		`INSERT INTO students (id, school_id, code) VALUES (1, 1, 'S101'), (2, 1, 's101'), (3, 2, 's102')`,
-		`INSERT INTO assignments (staff_id, student_id, kind) VALUES (1, 2, 'para')`,
-		`INSERT INTO entries (id, kind, staff_id, student_id, created_at) VALUES (1, 'note', 1, 2, '2026-09-14T13:00:00.000000Z')`,
-		`INSERT INTO notes (entry_id, student_id, staff_id, at, body) VALUES (1, 2, 1, '2026-09-14T13:00:00.000000Z', 'x')`,
-	)
-	for _, s := range stmts {
+	for _, s := range storagetest.BeforeCodes(t, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`, "") {
 		if _, err := raw.ExecContext(ctx, s); err != nil {
 			t.Fatalf("preparing the old database: %v\n%s", err, s)
 		}
@@ -105,44 +85,16 @@ func TestMigrateToSchoolCodes(t *testing.T) {
 	if err := raw.Close(); err != nil {
 		t.Fatalf("closing: %v", err)
 	}
-
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, err := sqlite.Open(ctx, path, log)
+	db, err := sqlite.Open(ctx, path, storagetest.Logger(t))
 	if err != nil {
 		t.Fatalf("Open (migrating): %v", err)
 	}
 	defer db.Close()
-	for id, want := range map[int64]string{1: "S101", 2: "S101-2", 3: "S102"} {
-		st, err := db.Student(ctx, id)
-		if err != nil || st.Code != want {
-			t.Errorf("Student(%d) = %+v, %v; want code %s", id, st, err, want)
-		}
-	}
-	schools, err := db.Schools(ctx)
-	if err != nil || len(schools) != 2 || schools[0].Name != "MAPLE (2)" && schools[1].Name != "MAPLE (2)" {
-		t.Errorf("Schools = %+v, %v; want Maple and MAPLE (2)", schools, err)
-	}
-	if e, err := db.Entry(ctx, 1); err != nil || e.StudentID != 2 {
-		t.Errorf("Entry(1) = %+v, %v; want student 2", e, err)
-	}
-	if cl, err := db.Caseload(ctx, 1); err != nil || len(cl) != 1 || cl[0].ID != 2 {
-		t.Errorf("Caseload(1) = %+v, %v; want student 2", cl, err)
-	}
 	var fk string
 	if err := db.SQL().QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != "1" {
 		t.Errorf("PRAGMA foreign_keys after migrating = %q, %v; want 1", fk, err)
 	}
-	// The references are enforced again.
-	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO students (school_id, code) VALUES (99, 'S1')`); err == nil {
-		t.Error("a student of a school that does not exist was saved")
-	}
-	// One code per school; another school may have it.
-	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO students (school_id, code) VALUES (2, 'S102')`); err == nil {
-		t.Error("a second S102 at one school was saved")
-	}
-	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO students (school_id, code) VALUES (2, 'S101')`); err != nil {
-		t.Errorf("S101 at a second school: %v", err)
-	}
+	storagetest.CheckCodesMigrated(t, db, "", func(q string) error { _, err := db.SQL().ExecContext(ctx, q); return err })
 }
 
 // One student's audit trail is read from indexes: the audit table's and
@@ -191,7 +143,7 @@ func TestMigratesSchema0003(t *testing.T) {
 		rows.Close()
 	})
 	raw.Close()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := storagetest.Logger(t)
 	db, err := sqlite.Open(context.Background(), path, log)
 	if err != nil {
 		t.Fatalf("opening the schema 0003 database: %v", err)

@@ -9,8 +9,8 @@ import (
 	"parabot/storage/sqlite"
 )
 
-// testLogger logs warnings and errors into the test's output.
-func testLogger(tb testing.TB) *slog.Logger {
+// Logger logs warnings and errors into the test's output.
+func Logger(tb testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(tb.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
@@ -18,7 +18,7 @@ func testLogger(tb testing.TB) *slog.Logger {
 // closed when the test ends.
 func OpenSQLite(tb testing.TB) *sqlite.DB {
 	tb.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "parabot.db"), testLogger(tb))
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "parabot.db"), Logger(tb))
 	if err != nil {
 		tb.Fatalf("opening sqlite: %v", err)
 	}

@@ -89,7 +89,7 @@ func NewPostgresURL(tb testing.TB) string {
 // server), closed and dropped when the test ends.
 func OpenPostgres(tb testing.TB) *postgres.DB {
 	tb.Helper()
-	db, err := postgres.Open(context.Background(), NewPostgresURL(tb), testLogger(tb), 4)
+	db, err := postgres.Open(context.Background(), NewPostgresURL(tb), Logger(tb), 4)
 	if err != nil {
 		tb.Fatalf("opening postgres: %v", err)
 	}
