@@ -8,6 +8,7 @@ import (
 	"parabot/storage/sqlstore"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,23 +44,14 @@ func claimWrite(db *DB, key, extra string, fail error) *write {
 
 func claimedKeys(t *testing.T, db *DB) []string {
 	t.Helper()
-	rows, err := db.db.Query(`SELECT key FROM claims ORDER BY key`)
-	if err != nil {
+	var keys sql.NullString
+	if err := db.db.QueryRow(`SELECT group_concat(key, ',' ORDER BY key) FROM claims`).Scan(&keys); err != nil {
 		t.Fatalf("listing claims: %v", err)
 	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			t.Fatalf("listing claims: %v", err)
-		}
-		keys = append(keys, k)
+	if !keys.Valid {
+		return nil // no claims
 	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("listing claims: %v", err)
-	}
-	return keys
+	return strings.Split(keys.String, ",")
 }
 
 // A group of writes commits together, except that a write that fails

@@ -479,14 +479,10 @@ func testCaseload(t *testing.T, s storage.Store) {
 func testStudentTeam(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	f := load(t, s)
-	team := of(s.StudentTeam(ctx, f.students["S101"].ID)).must(t, "StudentTeam")
-	var got []string
-	for _, m := range team {
-		got = append(got, fmt.Sprintf("%s:%s", m.Kind, m.Staff.Handle))
-	}
-	if want := "[teacher:tlopez para:jrivera therapist:kokafor]"; fmt.Sprint(got) != want {
+	if got, want := team(t, s, f.students["S101"].ID), "[teacher:tlopez para:jrivera therapist:kokafor]"; got != want {
 		t.Errorf("StudentTeam(S101) = %v, want %s", got, want)
 	}
+	team := of(s.StudentTeam(ctx, f.students["S101"].ID)).must(t, "StudentTeam")
 	if team[0].Staff != f.staff["tlopez"] {
 		t.Errorf("team member = %+v, want %+v", team[0].Staff, f.staff["tlopez"])
 	}
