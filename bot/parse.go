@@ -45,7 +45,7 @@ type word struct {
 // quote (" or “) and has a closing one later groups everything up to it;
 // any other quote is an ordinary character ("12" ruler", "'cause").
 func words(text string) []word {
-	var out []word
+	out := make([]word, 0, strings.Count(text, " ")+1)
 	i := 0
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -130,6 +130,7 @@ func Split(cmd *Command, text string) (positional []word, named map[string]strin
 		return nil
 	}
 	ws := words(text)
+	positional = make([]word, 0, len(ws))
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
 		if n, value := timePhrase(cmd, ws[i:]); n > 0 {
@@ -283,10 +284,10 @@ func Raw(cmd *Command, text string) (map[string]string, error) {
 		return nil, err
 	}
 	raw := map[string]string{}
-	var positional []Param
-	for _, p := range cmd.Params {
-		if p.Positional {
-			positional = append(positional, p)
+	positional := make([]*Param, 0, len(cmd.Params)) // pointers: a Param is large
+	for i := range cmd.Params {
+		if cmd.Params[i].Positional {
+			positional = append(positional, &cmd.Params[i])
 		}
 	}
 	i := 0
@@ -330,15 +331,15 @@ func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
 	}
 	vals := Values{}
 	// Students first: goals depend on them.
-	ordered := make([]Param, 0, len(cmd.Params))
-	for _, p := range cmd.Params {
-		if p.Kind == KindStudent {
-			ordered = append(ordered, p)
+	ordered := make([]*Param, 0, len(cmd.Params)) // pointers: a Param is large
+	for i := range cmd.Params {
+		if cmd.Params[i].Kind == KindStudent {
+			ordered = append(ordered, &cmd.Params[i])
 		}
 	}
-	for _, p := range cmd.Params {
-		if p.Kind != KindStudent {
-			ordered = append(ordered, p)
+	for i := range cmd.Params {
+		if cmd.Params[i].Kind != KindStudent {
+			ordered = append(ordered, &cmd.Params[i])
 		}
 	}
 	for _, p := range ordered {
@@ -353,7 +354,7 @@ func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
 				continue
 			}
 		}
-		v, err := parseValue(p, s, vals, sc)
+		v, err := parseValue(*p, s, vals, sc)
 		if err != nil {
 			if ue, ok := AsUserError(err); ok {
 				if ue.Param == "" {
