@@ -62,7 +62,7 @@ func rangeParam() bot.Param {
 	return bot.Param{Name: "range", Kind: bot.KindText, Positional: true, MaxLen: 40,
 		Aliases: []string{"period", "dates"},
 		Choices: []bot.Choice{{Value: "week", Label: "this week"}, {Value: "month", Label: "this month"}, {Value: "year", Label: "the school year"}},
-		Help:    progress.RangeHelp}
+		Help:    "week (last 7 days, the default), month, year, or dates: 2026-11-02..2026-11-20"}
 }
 
 // reporters may ask for an IEP progress report.
