@@ -183,3 +183,21 @@ func TestReportQueuesThePDFByDirectMessage(t *testing.T) {
 		t.Errorf("last audit row %+v", last)
 	}
 }
+
+func TestProgressWhenTheLanguageModelFails(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"error":{"message":"model overloaded","type":"server_error"}}`))
+	}))
+	defer srv.Close()
+	router, _, _ := progressSchool(t, srv)
+	r := run(router, "rivera", "/progress S101 G1")
+	if r.IsError || len(r.Fields) != 1 || len(r.Files) != 1 {
+		t.Fatalf("a failing language model broke /progress: %q %v, %d files", r.Text, r.Fields, len(r.Files))
+	}
+	text := r.Fields[0].Value
+	if !strings.Contains(text, "(No narrative: the language model server answered with an error)") || !strings.Contains(text, "G1 ") {
+		t.Errorf("reply:\n%s", text)
+	}
+}
