@@ -36,7 +36,7 @@ func ParseFormat(s string) (Format, error) {
 	case FormatJSON, FormatCSV:
 		return f, nil
 	}
-	return "", bot.Errorf("format", "%q is not an export format; use text, json, csv or pdf.", s)
+	return "", bot.Errorf("format", "%q is not an export format; use text, json or csv.", s)
 }
 
 // MaxReason is the longest reason an export may give.
