@@ -50,6 +50,17 @@ type Reply struct {
 	// Param names the parameter at fault, when there is one, so a form
 	// can show the error on that field.
 	Param string
+	// Files are attached to the message: a chart, a report. Adapters
+	// upload them (Slack, Discord) or write them to disk (terminal).
+	// A private reply's files go to the asker alone.
+	Files []File
+}
+
+// File is a file attached to a Reply.
+type File struct {
+	Name string // file name with its extension, e.g. "S101-G1.png"; never a student's name
+	Type string // MIME type, e.g. "image/png" or "application/pdf"
+	Data []byte
 }
 
 // Field is one label/value pair of a Reply.

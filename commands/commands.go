@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"parabot/bot"
+	"parabot/progress"
 	"parabot/storage"
 )
 
@@ -18,6 +19,9 @@ import (
 type Deps struct {
 	Store storage.Store
 	Log   *slog.Logger
+	// Progress answers /progress and /report; nil answers that they are
+	// not set up.
+	Progress *progress.Service
 }
 
 // All returns every command in the order /help lists them.
@@ -31,6 +35,8 @@ func All(d Deps) []*bot.Command {
 		Undo(d),
 		Today(d),
 		Goals(d),
+		Progress(d),
+		Report(d),
 		Help(func() []*bot.Command { return cmds }),
 	}
 	return cmds

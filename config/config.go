@@ -34,8 +34,10 @@ type Config struct {
 	DiscordAPIURL    string // DISCORD_API_URL
 	DiscordGateway   bool   // PARABOT_DISCORD_GATEWAY
 
-	OpenAIKey     string // OPENAI_API_KEY
-	OpenAIBaseURL string // OPENAI_BASE_URL
+	OpenAIKey     string        // OPENAI_API_KEY
+	OpenAIBaseURL string        // OPENAI_BASE_URL
+	LLMModel      string        // PARABOT_LLM_MODEL
+	LLMTimeout    time.Duration // PARABOT_LLM_TIMEOUT
 
 	// TrialCodes are the school's data-sheet codes (PARABOT_TRIAL_CODES,
 	// "vp=verbal, p=partial physical, nr=no response"); nil means the
@@ -48,6 +50,7 @@ const (
 	DefaultDatabaseURL = "parabot.db"
 	DefaultHTTPAddr    = ":8080"
 	DefaultDBMaxConns  = 10
+	DefaultLLMTimeout  = 20 * time.Second
 )
 
 // Load reads the settings from getenv (os.Getenv in main, a map in tests)
@@ -67,6 +70,7 @@ func Load(getenv func(string) string) (Config, error) {
 		DiscordAPIURL:      getenv("DISCORD_API_URL"),
 		OpenAIKey:          getenv("OPENAI_API_KEY"),
 		OpenAIBaseURL:      getenv("OPENAI_BASE_URL"),
+		LLMModel:           getenv("PARABOT_LLM_MODEL"),
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = DefaultDatabaseURL
@@ -93,6 +97,14 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("PARABOT_SHUTDOWN_TIMEOUT: %q is not a positive duration like 20s", v))
 		}
 		c.ShutdownTimeout = d
+	}
+	c.LLMTimeout = DefaultLLMTimeout
+	if v := getenv("PARABOT_LLM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > 5*time.Minute {
+			errs = append(errs, fmt.Errorf("PARABOT_LLM_TIMEOUT: %q is not a duration from 1s to 5m, like 20s", v))
+		}
+		c.LLMTimeout = d
 	}
 	if v := getenv("PARABOT_DISCORD_GATEWAY"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -159,8 +171,18 @@ func (c Config) Validate() error {
 	if c.DiscordGateway && c.DiscordBotToken == "" {
 		errs = append(errs, errors.New("DISCORD_BOT_TOKEN: required when PARABOT_DISCORD_GATEWAY is true"))
 	}
+	if c.LLMModel != "" && c.OpenAIKey == "" && c.OpenAIBaseURL == "" {
+		errs = append(errs, errors.New("OPENAI_API_KEY: required with PARABOT_LLM_MODEL (or set OPENAI_BASE_URL for a local server that needs no key)"))
+	}
+	if c.LLMModel == "" && (c.OpenAIKey != "" || c.OpenAIBaseURL != "") {
+		errs = append(errs, errors.New("PARABOT_LLM_MODEL: required with OPENAI_API_KEY or OPENAI_BASE_URL (the model name, e.g. gpt-4o-mini)"))
+	}
 	return errors.Join(errs...)
 }
+
+// LLM reports whether a language model is configured for the optional
+// narrative.
+func (c Config) LLM() bool { return c.LLMModel != "" }
 
 // Slack reports whether Slack is configured.
 func (c Config) Slack() bool { return c.SlackBotToken != "" }

@@ -13,9 +13,23 @@ import (
 // wrote bot.Reply with its Go field names. Change the format only by
 // adding a version, and keep decoding the older ones: jobs written by the
 // previous release may still wait in the queue.
-const DeliverVersion = 1
+//
+// Version 2 adds attached files (charts, reports), their bytes carried in
+// the payload (base64 in JSON) rather than by a reference: the file
+// delivered is then exactly the one whose export was recorded in the
+// access log, no file store has to be kept in step with the queue (or
+// purged with it), and completed jobs are deleted by the queue's cleaner.
+// What they carry is small (a chart is tens of kilobytes, a report a few
+// hundred); MaxFileBytes bounds it. Version 1 is version 2 without files.
+const DeliverVersion = 2
 
-// deliverJSON is version 1 of the delivery job's format.
+// MaxFileBytes bounds the files one delivery job carries; a bigger
+// payload fails to encode, so the job is refused when it is inserted
+// instead of clogging the queue.
+const MaxFileBytes = 8 << 20
+
+// deliverJSON is version 2 of the delivery job's format (version 1 has no
+// files).
 type deliverJSON struct {
 	V       int              `json:"v"`
 	StaffID int64            `json:"staff_id,omitempty"`
@@ -32,6 +46,13 @@ type replyJSON struct {
 	Private bool         `json:"private,omitempty"`
 	IsError bool         `json:"is_error,omitempty"`
 	Param   string       `json:"param,omitempty"`
+	Files   []fileJSON   `json:"files,omitempty"`
+}
+
+type fileJSON struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Data []byte `json:"data"` // base64 in JSON
 }
 
 type fieldJSON struct {
@@ -83,6 +104,14 @@ func (a DeliverArgs) MarshalJSON() ([]byte, error) {
 	for _, b := range r.Buttons {
 		out.Reply.Buttons = append(out.Reply.Buttons, buttonJSON(b))
 	}
+	size := 0
+	for _, f := range r.Files {
+		size += len(f.Data)
+		out.Reply.Files = append(out.Reply.Files, fileJSON(f))
+	}
+	if size > MaxFileBytes {
+		return nil, fmt.Errorf("encoding delivery job: its files are %d bytes, more than the %d a job may carry", size, MaxFileBytes)
+	}
 	return json.Marshal(out)
 }
 
@@ -110,9 +139,9 @@ func (a *DeliverArgs) UnmarshalJSON(b []byte) error {
 		for _, bt := range r.Buttons {
 			in.Reply.Buttons = append(in.Reply.Buttons, buttonJSON(bt))
 		}
-	case 1:
+	case 1, 2:
 		if err := json.Unmarshal(b, &in); err != nil {
-			return fmt.Errorf("decoding delivery job (version 1): %w", err)
+			return fmt.Errorf("decoding delivery job (version %d): %w", v.V, err)
 		}
 	default:
 		return fmt.Errorf("decoding delivery job: version %d is newer than this release reads (%d)", v.V, DeliverVersion)
@@ -125,6 +154,9 @@ func (a *DeliverArgs) UnmarshalJSON(b []byte) error {
 	}
 	for _, bt := range r.Buttons {
 		a.Reply.Buttons = append(a.Reply.Buttons, bot.Button(bt))
+	}
+	for _, f := range r.Files {
+		a.Reply.Files = append(a.Reply.Files, bot.File(f))
 	}
 	return nil
 }

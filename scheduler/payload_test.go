@@ -11,12 +11,20 @@ import (
 )
 
 // Payloads as the previous release wrote them (version 0: bot.Reply with
-// its Go field names), and as this one writes them (version 1).
+// its Go field names; version 1, without files), and as this one writes
+// them (version 2).
 const (
 	payloadV0        = `{"staff_id":7,"prefer":"slack","reply":{"Text":"Incident: A.B. (S101)\nseverity 5","Fields":[{"Label":"Severity","Value":"5"}],"Context":"undo with /undo","Buttons":[{"Label":"Seen","Action":"ack","Value":"12","Style":"primary"}],"Private":true,"IsError":false,"Param":"student"}}`
 	payloadV0Channel = `{"channel":"room-12","reply":{"Text":"Daily summary","Fields":null,"Context":"","Buttons":null,"Private":false,"IsError":false,"Param":""}}`
 	payloadV1        = `{"v":1,"staff_id":7,"prefer":"slack","reply":{"text":"Incident: A.B. (S101)\nseverity 5","fields":[{"label":"Severity","value":"5"}],"context":"undo with /undo","buttons":[{"label":"Seen","action":"ack","value":"12","style":"primary"}],"private":true,"param":"student"}}`
+	payloadV2        = `{"v":2,"staff_id":7,"prefer":"slack","reply":{"text":"Incident: A.B. (S101)\nseverity 5","fields":[{"label":"Severity","value":"5"}],"context":"undo with /undo","buttons":[{"label":"Seen","action":"ack","value":"12","style":"primary"}],"private":true,"param":"student","files":[{"name":"S101-G1.png","type":"image/png","data":"iVBORw0K"}]}}`
 )
+
+var withFile = func() scheduler.DeliverArgs {
+	a := alert
+	a.Reply.Files = []bot.File{{Name: "S101-G1.png", Type: "image/png", Data: []byte{0x89, 'P', 'N', 'G', '\r', '\n'}}}
+	return a
+}()
 
 var alert = scheduler.DeliverArgs{StaffID: 7, Prefer: storage.PlatformSlack, Reply: bot.Reply{
 	Text: "Incident: A.B. (S101)\nseverity 5", Fields: []bot.Field{{Label: "Severity", Value: "5"}}, Context: "undo with /undo",
@@ -30,6 +38,7 @@ func TestDeliverPayloadDecodesEveryVersion(t *testing.T) {
 		{"version 0 to a person", payloadV0, alert},
 		{"version 0 to a channel", payloadV0Channel, scheduler.DeliverArgs{Channel: "room-12", Reply: bot.Reply{Text: "Daily summary"}}},
 		{"version 1", payloadV1, alert},
+		{"version 2, with a file", payloadV2, withFile},
 	}
 	for _, tc := range tests {
 		var got scheduler.DeliverArgs
@@ -43,18 +52,23 @@ func TestDeliverPayloadDecodesEveryVersion(t *testing.T) {
 	}
 }
 
-// The format written is version 1, field for field: a change to it is a
+// The format written is version 2, field for field: a change to it is a
 // new version, not an edit.
 func TestDeliverPayloadFormat(t *testing.T) {
-	b, err := json.Marshal(alert)
+	b, err := json.Marshal(withFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(b) != payloadV1 {
-		t.Errorf("payload =\n%s\nwant\n%s", b, payloadV1)
+	if string(b) != payloadV2 {
+		t.Errorf("payload =\n%s\nwant\n%s", b, payloadV2)
+	}
+	big := alert
+	big.Reply.Files = []bot.File{{Name: "big.pdf", Type: "application/pdf", Data: make([]byte, scheduler.MaxFileBytes+1)}}
+	if _, err := json.Marshal(big); err == nil {
+		t.Error("a payload with files over MaxFileBytes encoded without error")
 	}
 	var got scheduler.DeliverArgs
-	if err := json.Unmarshal([]byte(`{"v":2,"reply":{}}`), &got); err == nil {
+	if err := json.Unmarshal([]byte(`{"v":3,"reply":{}}`), &got); err == nil {
 		t.Error("a payload of a newer version decoded without error")
 	}
 }

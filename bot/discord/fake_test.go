@@ -43,7 +43,8 @@ type request struct {
 	Path   string // without the /api/v10 prefix
 	Auth   string
 	Body   []byte
-	Status int // the status of the answer; 0 for a dropped connection
+	Status int    // the status of the answer; 0 for a dropped connection
+	Type   string // the Content-Type of the request
 }
 
 // JSON decodes the request body into a generic value.
@@ -196,7 +197,7 @@ func (w *statusWriter) drop() {
 func (f *fakeDiscord) serveREST(rw http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	path := strings.TrimPrefix(r.URL.Path, "/api/v10")
-	req := request{Method: r.Method, Path: path, Auth: r.Header.Get("Authorization"), Body: body}
+	req := request{Method: r.Method, Path: path, Auth: r.Header.Get("Authorization"), Body: body, Type: r.Header.Get("Content-Type")}
 	w := &statusWriter{ResponseWriter: rw, f: f, req: req, i: -1}
 	key := r.Method + " " + path
 	f.mu.Lock()
@@ -254,6 +255,11 @@ func (f *fakeDiscord) serveREST(rw http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("User-Agent") == "" || !strings.HasPrefix(r.Header.Get("User-Agent"), "DiscordBot") {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprint(w, `{"message": "User-Agent must be DiscordBot", "code": 0}`)
+		return
+	}
+	if msg := badMultipart(req); msg != "" {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"message": %q, "code": 50035}`, msg)
 		return
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")

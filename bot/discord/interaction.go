@@ -245,7 +245,11 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, arrived
 		if o.err != nil {
 			return o.err
 		}
-		return a.ackLogged(ctx, in, ack, immediate(o.reply, m))
+		if err := a.ackLogged(ctx, in, ack, immediate(o.reply, m)); err != nil {
+			return err
+		}
+		a.followUpFiles(ctx, in, o.reply.Files)
+		return nil
 	case <-timer.C:
 	}
 	if err := ack(ctx, deferred(m)); err != nil {
@@ -275,6 +279,7 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, arrived
 			return
 		}
 		a.log.Debug("deferred discord interaction completed", "interaction_id", in.ID)
+		a.followUpFiles(ctx, in, r.Files)
 	}()
 	return nil
 }

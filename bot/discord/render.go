@@ -50,6 +50,8 @@ type message struct {
 	// the same nonce from us within a few minutes.
 	Nonce        string `json:"nonce,omitempty"`
 	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+	// Attachments name the files sent with the message (multipart).
+	Attachments []attachment `json:"attachments,omitempty"`
 }
 
 // allowedMentions with an empty Parse lets no text ping anyone: a note

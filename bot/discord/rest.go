@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"parabot/bot"
 )
 
 // maxResponse caps a REST response body we read.
@@ -80,6 +82,9 @@ type call struct {
 	body   any
 	out    any  // decoded from a 2xx answer when non-nil
 	bot    bool // send the bot token (interaction and webhook routes need none)
+	// files are sent with body as multipart/form-data (body in
+	// "payload_json", each file in "files[n]").
+	files []bot.File
 }
 
 func (c *client) do(ctx context.Context, k call) error {
@@ -95,7 +100,14 @@ func (c *client) do(ctx context.Context, k call) error {
 		return &RateLimitError{Route: route, Wait: wait, Global: global}
 	}
 	var body io.Reader
-	if k.body != nil {
+	contentType := "application/json"
+	switch {
+	case len(k.files) > 0:
+		var err error
+		if body, contentType, err = multipartBody(k.body, k.files); err != nil {
+			return fmt.Errorf("discord %s: encoding request with files: %w", route, err)
+		}
+	case k.body != nil:
 		b, err := json.Marshal(k.body)
 		if err != nil {
 			return fmt.Errorf("discord %s: encoding request: %w", route, err)
@@ -110,7 +122,7 @@ func (c *client) do(ctx context.Context, k call) error {
 	}
 	req.Header.Set("User-Agent", userAgent)
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if k.bot {
 		req.Header.Set("Authorization", "Bot "+c.token)

@@ -121,6 +121,7 @@ func (a *Adapter) dmChannel(ctx context.Context, userID string) (string, error) 
 func (a *Adapter) createMessage(ctx context.Context, channelID string, r bot.Reply) error {
 	r.Private = false // ephemeral exists only in interaction answers
 	m := render(r)
+	m.Attachments = attachments(r.Files)
 	b, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("encoding message: %w", err)
@@ -132,7 +133,7 @@ func (a *Adapter) createMessage(ctx context.Context, channelID string, r bot.Rep
 	sum := sha256.Sum256(seed)
 	m.Nonce, m.EnforceNonce = hex.EncodeToString(sum[:])[:25], true
 	err = a.rest.do(ctx, call{method: "POST", route: "/channels/{channel}/messages",
-		path: "/channels/" + channelID + "/messages", body: m, bot: true})
+		path: "/channels/" + channelID + "/messages", body: m, bot: true, files: r.Files})
 	if err != nil {
 		return fmt.Errorf("posting message in channel %s: %w", channelID, err)
 	}

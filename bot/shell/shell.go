@@ -36,6 +36,10 @@ type Config struct {
 	// next prompt. May be nil.
 	Idle func(ctx context.Context) error
 	Log  *slog.Logger
+	// FileDir is where attached files (charts, reports) are written, each
+	// path printed under its message; "" means a "parabot" folder in the
+	// system's temporary directory.
+	FileDir string
 }
 
 // Shell is the terminal adapter. It is also the delivery target
@@ -275,7 +279,7 @@ func (s *Shell) reply(r bot.Reply) {
 		mark = "!!"
 	}
 	s.buttons = r.Buttons
-	s.printf("%s\n", Render(mark, r))
+	s.printf("%s%s\n", Render(mark, r), s.saveFiles(r))
 }
 
 // Render lays out a reply as terminal text, each line after the first
@@ -306,7 +310,7 @@ func (s *Shell) SendDM(ctx context.Context, handle string, r bot.Reply) error {
 	if st, err := s.cfg.Store.StaffByIdentity(ctx, storage.PlatformShell, handle); err == nil {
 		who = fmt.Sprintf("%s (%s)", handle, st.Name)
 	}
-	msg := fmt.Sprintf("\n>> direct message to %s at %s\n%s\n", who, s.cfg.Clock.Now().In(s.locationOf(ctx, handle)).Format("15:04"), Render("  ", r))
+	msg := fmt.Sprintf("\n>> direct message to %s at %s\n%s%s\n", who, s.cfg.Clock.Now().In(s.locationOf(ctx, handle)).Format("15:04"), Render("  ", r), s.saveFiles(r))
 	s.mu.Lock()
 	s.inbox[handle] = append(s.inbox[handle], msg)
 	s.mu.Unlock()
@@ -316,7 +320,7 @@ func (s *Shell) SendDM(ctx context.Context, handle string, r bot.Reply) error {
 
 // PostChannel prints a channel post as it would appear.
 func (s *Shell) PostChannel(ctx context.Context, channel string, r bot.Reply) error {
-	s.printf("\n>> post in #%s at %s\n%s\n", channel, s.cfg.Clock.Now().In(s.location(ctx)).Format("15:04"), Render("  ", r))
+	s.printf("\n>> post in #%s at %s\n%s%s\n", channel, s.cfg.Clock.Now().In(s.location(ctx)).Format("15:04"), Render("  ", r), s.saveFiles(r))
 	return nil
 }
 

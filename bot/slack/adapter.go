@@ -41,6 +41,8 @@ type Config struct {
 	Now           func() time.Time
 	// HTTPClient makes every call to Slack; it must have a timeout.
 	HTTPClient *http.Client
+	// Progress, when set, adds the students' progress to the Home tab.
+	Progress HomeProgress
 }
 
 // Adapter is a running Slack adapter.

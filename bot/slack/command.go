@@ -96,7 +96,7 @@ func commandOf(slash, text string) (name, rest string) {
 func (a *Adapter) slash(ctx context.Context, sc slackapi.SlashCommand) any {
 	name, text := commandOf(sc.Command, sc.Text)
 	req := bot.Request{Platform: storage.PlatformSlack, UserID: sc.UserID, ChannelID: sc.ChannelID, Command: name, Text: text}
-	work := func(ctx context.Context) bot.Reply { return a.router.Handle(ctx, req) }
+	work := func(ctx context.Context) bot.Reply { return a.withFiles(ctx, sc.UserID, a.router.Handle(ctx, req)) }
 	if cmd, ok := a.router.Command(name); ok && text == "" && needsForm(cmd) {
 		work = func(ctx context.Context) bot.Reply {
 			r, _ := a.openForm(ctx, cmd, req, sc.TriggerID, sc.ResponseURL)

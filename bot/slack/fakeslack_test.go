@@ -30,6 +30,7 @@ type fakeSlack struct {
 	limited   map[string]int       // method -> how many 429s to answer first
 	fail      map[string]string    // method -> Slack error code to answer
 	socket    chan *websocket.Conn // Socket Mode connections, for the test to drive
+	uploads   map[string]upload    // file id -> what was posted to its upload URL
 }
 
 // apiCall is one recorded request: the method (or response_url path) and
@@ -50,11 +51,13 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		limited:  map[string]int{},
 		fail:     map[string]string{},
 		socket:   make(chan *websocket.Conn, 4),
+		uploads:  map[string]upload{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/{method}", f.serveAPI)
 	mux.HandleFunc("POST /response/{id}", f.serveResponse)
 	mux.HandleFunc("GET /socket", f.serveSocket)
+	mux.HandleFunc("POST /upload/{id}", f.serveUpload)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -154,6 +157,8 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeAPI(w, map[string]any{"ok": true, "view": map[string]any{"id": "V0VIEW", "hash": "h1"}})
+	case "files.getUploadURLExternal", "files.completeUploadExternal":
+		f.files(w, c)
 	case "apps.connections.open":
 		writeAPI(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/socket"})
 	default:

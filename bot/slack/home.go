@@ -70,6 +70,9 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 			"/"+Umbrella+" goals and a name or code shows a student's goals.")
 	}
 	out = append(out, slackapi.NewSectionBlock(mrkdwn(studentText), nil, nil))
+	if text := a.homeProgressText(ctx, st, school, sc.Caseload, sc.Now); text != "" {
+		out = append(out, slackapi.NewSectionBlock(mrkdwn(clip(text, maxSectionText)), nil, nil))
+	}
 
 	dutyText := "*Today's duties*\n"
 	switch {

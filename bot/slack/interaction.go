@@ -114,7 +114,7 @@ func (a *Adapter) press(ctx context.Context, ic slackapi.InteractionCallback, ac
 	}
 	p := bot.Press{Platform: storage.PlatformSlack, UserID: ic.User.ID, Action: action, Value: act.Value}
 	run := func(ctx context.Context) bot.Reply {
-		r := a.router.HandlePress(ctx, p)
+		r := a.withFiles(ctx, ic.User.ID, a.router.HandlePress(ctx, p))
 		if r.IsError {
 			// Nothing was done: let the button be pressed again.
 			if err := a.store.Release(ctx, key); err != nil {
@@ -207,7 +207,7 @@ func (a *Adapter) submit(ctx context.Context, ic slackapi.InteractionCallback) a
 	values := formValues(cmd, ic.View.State)
 	req := bot.Request{Platform: storage.PlatformSlack, UserID: ic.User.ID, ChannelID: meta.Channel, Command: cmd.Name, Args: values}
 	reply, ok := a.inTime(ctx,
-		func(ctx context.Context) bot.Reply { return a.router.Handle(ctx, req) },
+		func(ctx context.Context) bot.Reply { return a.withFiles(ctx, ic.User.ID, a.router.Handle(ctx, req)) },
 		func(ctx context.Context, r bot.Reply) {
 			// The form has closed by now: the answer goes by direct message.
 			if err := a.SendDM(ctx, ic.User.ID, r); err != nil {

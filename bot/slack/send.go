@@ -66,6 +66,9 @@ func (a *Adapter) post(ctx context.Context, channelID string, r bot.Reply) error
 		}
 		return sendError("chat.postMessage", err)
 	}
+	if len(r.Files) > 0 {
+		return a.uploadFiles(ctx, channelID, r.Files)
+	}
 	return nil
 }
 

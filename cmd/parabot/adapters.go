@@ -23,7 +23,7 @@ func (s *server) addAdapters(router *bot.Router) error {
 		sl, err := slack.New(slack.Config{
 			BotToken: s.cfg.SlackBotToken, SigningSecret: s.cfg.SlackSigningSecret, AppToken: s.cfg.SlackAppToken,
 			APIURL: s.cfg.SlackAPIURL, Router: router, Store: s.store, Log: s.log.With("platform", "slack"),
-			Now: time.Now, HTTPClient: apiClient(),
+			Now: time.Now, HTTPClient: apiClient(), Progress: newProgress(s.store, s.log, nil),
 		})
 		if err != nil {
 			return fmt.Errorf("slack (SLACK_*): %w", err)

@@ -13,10 +13,12 @@ import (
 	"parabot/bot"
 	"parabot/commands"
 	"parabot/config"
+	"parabot/progress"
 	"parabot/scheduler"
 	"parabot/storage"
 	"parabot/storage/postgres"
 	"parabot/storage/sqlite"
+	"parabot/summary"
 )
 
 // newLogger logs JSON-free text lines at level to w.
@@ -76,7 +78,30 @@ func startJobs(ctx context.Context, store storage.Store, cfg scheduler.Config) (
 // newRouter builds the command router with every command; codes are the
 // school's trial codes (nil: the defaults).
 func newRouter(store storage.Store, log *slog.Logger, now func() time.Time, codes bot.Codes) *bot.Router {
-	r := bot.NewRouter(store, log, now, commands.All(commands.Deps{Store: store, Log: log}))
+	return routerWith(store, log, now, codes, nil)
+}
+
+// routerWith builds the command router whose summaries may carry a
+// narrative written by narrator (nil: none).
+func routerWith(store storage.Store, log *slog.Logger, now func() time.Time, codes bot.Codes, narrator *summary.Narrator) *bot.Router {
+	r := bot.NewRouter(store, log, now, commands.All(commands.Deps{Store: store, Log: log, Progress: newProgress(store, log, narrator)}))
 	r.SetCodes(codes)
 	return r
+}
+
+// newProgress builds the service behind /progress, /report and the PDF
+// export.
+func newProgress(store storage.Store, log *slog.Logger, narrator *summary.Narrator) *progress.Service {
+	return &progress.Service{Reader: progress.Reader{Store: store, Log: log}, Narrator: narrator, Log: log}
+}
+
+// newNarrator builds the narrative writer of the configured language
+// model, or nil when none is configured.
+func newNarrator(cfg config.Config, log *slog.Logger) *summary.Narrator {
+	if !cfg.LLM() {
+		return nil
+	}
+	return summary.NewNarrator(summary.NarratorConfig{
+		APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.LLMModel, Timeout: cfg.LLMTimeout, Log: log,
+	})
 }

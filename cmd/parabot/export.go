@@ -7,13 +7,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"parabot/export"
 	"parabot/storage"
 )
 
-const exportUsage = `Usage: parabot export --student CODE --by HANDLE --reason WHY [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format text|json|csv] [--out FILE]
+const exportUsage = `Usage: parabot export --student CODE --by HANDLE --reason WHY [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format text|json|csv|pdf] [--out FILE]
   --student, --by and --reason are required; the range defaults to the school year so far.`
 
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -24,7 +25,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	reason := fs.String("reason", "", `why you export, recorded in the audit log, e.g. "annual IEP review"`)
 	from := fs.String("from", "", "first day, YYYY-MM-DD (default: the first day of the school year)")
 	to := fs.String("to", "", "last day, included, YYYY-MM-DD (default: today)")
-	format := fs.String("format", "text", "text, json or csv")
+	format := fs.String("format", "text", "text, json, csv or pdf (the IEP progress report)")
 	out := fs.String("out", "", "write to this file (mode 0600) instead of standard output")
 	if err := fs.Parse(args); err != nil {
 		fmt.Fprintln(stderr, exportUsage)
@@ -34,9 +35,13 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stderr, exportUsage)
 		return errUsage
 	}
-	f, err := export.ParseFormat(*format)
-	if err != nil {
-		return err
+	pdf := strings.EqualFold(strings.TrimSpace(*format), "pdf")
+	f := export.FormatText // checked below; a PDF is checked as a text export is
+	if !pdf {
+		var err error
+		if f, err = export.ParseFormat(*format); err != nil {
+			return err
+		}
 	}
 	if *out != "" {
 		if fi, err := os.Stat(*out); err == nil && fi.IsDir() {
@@ -48,11 +53,15 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer store.Close()
+	now := time.Now()
 	ex, err := export.Prepare(ctx, store, export.Request{
-		By: *by, Student: *student, From: *from, To: *to, Reason: *reason, Format: f, Now: time.Now(),
+		By: *by, Student: *student, From: *from, To: *to, Reason: *reason, Format: f, Now: now,
 	})
 	if err != nil {
 		return err
+	}
+	if pdf {
+		return exportPDF(ctx, store, ex, *by, *out, now, stdout, stderr)
 	}
 	if *out == "" {
 		// Recorded first: no export leaves without its audit row.

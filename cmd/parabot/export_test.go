@@ -175,7 +175,7 @@ func TestExportRefuses(t *testing.T) {
 		{"unknown student", []string{"--student", "S404", "--by", "rivera", "--reason", "review"}, false, `No student has the code "S404"`},
 		{"bad date", []string{"--student", "S101", "--by", "rivera", "--reason", "review", "--from", "Sept 1"}, false, `The from date "Sept 1" is not a date`},
 		{"from after to", []string{"--student", "S101", "--by", "rivera", "--reason", "review", "--from", "2026-11-02", "--to", "2026-11-01"}, false, "is after the to date"},
-		{"bad format", []string{"--student", "S101", "--by", "rivera", "--reason", "review", "--format", "pdf"}, false, `"pdf" is not an export format`},
+		{"bad format", []string{"--student", "S101", "--by", "rivera", "--reason", "review", "--format", "docx"}, false, `"docx" is not an export format`},
 		{"out is a folder", []string{"--student", "S101", "--by", "rivera", "--reason", "review", "--out", dir}, false, "is a folder"},
 	}
 	for _, tc := range tests {

@@ -58,7 +58,7 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 		return nil, err
 	}
 	s := &server{cfg: cfg, log: log, store: store, mux: http.NewServeMux(), senders: map[storage.Platform]scheduler.Sender{}}
-	s.router = newRouter(store, log, time.Now, cfg.TrialCodes)
+	s.router = routerWith(store, log, time.Now, cfg.TrialCodes, newNarrator(cfg, log))
 	if err := s.addAdapters(s.router); err != nil {
 		store.Close()
 		return nil, err

@@ -20,12 +20,17 @@ import (
 // demoDB is the SQLite file of the demo school, kept apart from a real one.
 const demoDB = "parabot-demo.db"
 
+// demoWeeks is how many weeks of generated records the demo school has
+// before today, so that summaries and charts are not empty.
+const demoWeeks = 4
+
 func runShell(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("shell", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	demo := fs.Bool("demo", false, "seed and use the demo school (in "+demoDB+" unless --db is given)")
 	as := fs.String("as", "", "the handle to act as first (default: the first para)")
 	dbPath := fs.String("db", "", "SQLite file to use instead of PARABOT_DATABASE_URL")
+	files := fs.String("files", "", "folder for attached files (charts, reports); default: parabot in the temporary folder")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -49,9 +54,13 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer store.Close()
+	clock := shell.NewClock(time.Now)
 	if *demo {
 		if _, err := roster.Import(ctx, store, roster.Demo()); err != nil {
 			return fmt.Errorf("seeding the demo school: %w", err)
+		}
+		if _, err := roster.DemoData(ctx, store, clock.Now(), demoWeeks); err != nil {
+			return fmt.Errorf("seeding the demo school's records: %w", err)
 		}
 	}
 	user := *as
@@ -60,11 +69,10 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
-	clock := shell.NewClock(time.Now)
-	router := newRouter(store, log, clock.Now, cfg.TrialCodes)
+	router := routerWith(store, log, clock.Now, cfg.TrialCodes, newNarrator(cfg, log))
 	sh := shell.New(shell.Config{
 		Router: router, Store: store, Clock: clock, In: stdin, Out: stdout, User: user,
-		Echo: !isTerminal(stdin), Log: log,
+		Echo: !isTerminal(stdin), Log: log, FileDir: *files,
 	})
 	if _, err := store.StaffByIdentity(ctx, storage.PlatformShell, user); err != nil {
 		return fmt.Errorf("no one on the roster has the handle %q", user)
