@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"parabot/bot"
 )
 
@@ -60,7 +62,7 @@ func TestVerification(t *testing.T) {
 		{"body too large", func(e *env) *http.Request {
 			big := append(bytes.TrimSuffix(ping, []byte("}")), []byte(`,"pad":"`+strings.Repeat("x", maxBody)+`"}`)...)
 			return signed(t, e.priv, e.now, big)
-		}, http.StatusUnauthorized},
+		}, http.StatusRequestEntityTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -339,6 +341,49 @@ func TestDeferredResponse(t *testing.T) {
 		t.Errorf("follow-up %v, want the error, ephemeral", f)
 	}
 	checkLogs(t, e.logs, "interaction-token-")
+}
+
+// A modal submission as Discord's current docs show it: inputs wrapped in
+// Label components (type 18), which discordgo v0.29.0 cannot decode, and a
+// component of a type nobody knows yet.
+func TestModalSubmitWithUnknownComponents(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+	in := commandInteraction("1800000000000000071", paraDiscord, "log")
+	in["type"] = 5
+	in["data"] = map[string]any{"custom_id": "modal:log", "components": []any{
+		map[string]any{"type": 18, "id": 1, "component": map[string]any{"type": 4, "id": 2, "custom_id": "student", "value": "S101"}},
+		map[string]any{"type": 99, "id": 3},
+		map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": "note", "value": "x"}}},
+	}}
+	status, resp := e.post(in)
+	if status != http.StatusOK {
+		t.Fatalf("status %d, want 200 and the usual refusal", status)
+	}
+	if text := data(t, resp)["content"].(string); !strings.Contains(text, "not something parabot handles") {
+		t.Errorf("modal submit answered %q", text)
+	}
+	got, err := decodeInteraction(mustJSON(t, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := got.ModalSubmitData().Components
+	if len(rows) != 2 {
+		t.Fatalf("%d components kept, want the label's input and the row", len(rows))
+	}
+	row, ok := rows[0].(*discordgo.ActionsRow)
+	if !ok || len(row.Components) != 1 || row.Components[0].(*discordgo.TextInput).Value != "S101" {
+		t.Errorf("the label's input was not kept: %#v", rows[0])
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestUnknownCommand(t *testing.T) {
