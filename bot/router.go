@@ -119,6 +119,7 @@ func (r *Router) SetEmailLookup(p storage.Platform, fn func(ctx context.Context,
 // linked is linked by email when the platform gave one that is on the
 // roster. Anyone else gets a UserError saying who can add them.
 func (r *Router) Identify(ctx context.Context, platform storage.Platform, userID, email string) (storage.Staff, error) {
+	userID, email = clean(userID), clean(email)
 	key := string(platform) + "|" + userID
 	st, err := getCached(r, r.staff, key, func() (storage.Staff, error) {
 		st, err := r.store.StaffByIdentity(ctx, platform, userID)
@@ -212,8 +213,13 @@ func (r *Router) Scope(ctx context.Context, st storage.Staff) (*Scope, storage.S
 // it. It never returns an error: every failure becomes a reply.
 func (r *Router) Handle(ctx context.Context, req Request) Reply {
 	start := time.Now()
+	req, changed := cleanRequest(req)
 	reply, err := r.handle(ctx, req)
-	return r.finish(req.Platform, "command", req.Command, reply, err, start)
+	reply = r.finish(req.Platform, "command", req.Command, reply, err, start)
+	if changed {
+		reply.Text += "\n" + TextCleaned
+	}
+	return reply
 }
 
 func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
@@ -252,6 +258,7 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 // HandlePress runs the command action behind a button.
 func (r *Router) HandlePress(ctx context.Context, p Press) Reply {
 	start := time.Now()
+	p = cleanPress(p)
 	reply, err := r.handlePress(ctx, p)
 	return r.finish(p.Platform, "press", p.Action, reply, err, start)
 }
