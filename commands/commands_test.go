@@ -282,6 +282,8 @@ func TestBadInputStoresNothing(t *testing.T) {
 		{"missing ABC", "lee", "/incident S101 hit a peer severity=2", "antecedent", "Missing antecedent"},
 		{"future time", "lee", "/trial S101 G1 + at=11:30", "at", "is in the future"},
 		{"before the school year", "lee", "/trial S101 G1 + at=2026-08-20 09:00", "at", "before the school year began (2026-08-31)"},
+		{"100 KB note", "lee", "/note S101 " + strings.Repeat("x", 100<<10), "text", "That is too long (102405 characters); the text may be at most 2000 characters."},
+		{"far-future time", "lee", "/trial S101 G1 + at=2027-03-04 09:00", "at", "Thu 2027-03-04 09:00 is in the future; log what already happened (it is Tue 2026-11-24 10:00 now)."},
 		{"too long", "lee", "/note S101 " + strings.Repeat("x", 2001), "text", "The text is 2001 characters; the limit is 2000."},
 		{"severity out of range", "lee", "/incident S101 hit a=x c=y severity=7", "severity", "from 1 to 5"},
 		{"other student by name", "lee", "/incident S101 hit a=x c=y severity=2 others=Liam", "others", "by code only"},
