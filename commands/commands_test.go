@@ -379,11 +379,18 @@ func TestIsReleaseMatchesWords(t *testing.T) {
 
 func TestUndoReachesBackOneDay(t *testing.T) {
 	s := newSchool(t)
-	s.do("lee", "/trial S101 G1 +")
+	logged := s.do("lee", "/trial S101 G1 +")
 	s.now = s.now.Add(25 * time.Hour)
 	r := s.do("lee", "/undo")
-	if !r.IsError || !strings.Contains(r.Text, "/undo takes back only entries of the last 24 hours") {
+	if !r.IsError || !strings.Contains(r.Text, "undo takes back only entries of the last 24 hours") {
 		t.Errorf("undo of yesterday's entry: %+v", r)
+	}
+	// The Undo button follows the same rule, 60 hours later too.
+	s.now = s.now.Add(35 * time.Hour)
+	r = s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee",
+		Action: logged.Buttons[0].Action, Value: logged.Buttons[0].Value})
+	if !r.IsError || !strings.Contains(r.Text, "undo takes back only entries of the last 24 hours") {
+		t.Errorf("Undo button 60 hours later: %+v", r)
 	}
 	cl, _ := s.db.Caseload(context.Background(), s.staff("lee").ID)
 	if trials, _ := s.db.Trials(context.Background(), storage.Filter{StudentID: cl[0].ID}); len(trials) != 1 {
