@@ -412,3 +412,33 @@ func TestReplayedRequestLogsOnce(t *testing.T) {
 		t.Errorf("%d DMs queued, want 1", n)
 	}
 }
+
+func TestBackdatedOnDayWithoutSchool(t *testing.T) {
+	s := newSchool(t)
+	s.now = s.now.AddDate(0, 0, 6) // Monday 2026-11-30
+	for _, tc := range []struct{ line, want string }{
+		{"/trial S101 G1 + at=2026-11-26 10:00", "No school on 2026-11-26, Thanksgiving; log it anyway with force=yes."},
+		{"/incident S101 hit a=x c=y sev=2 at=2026-11-28 10:00", "No school on 2026-11-28, a Saturday; log it anyway with force=yes."},
+		{"/transition S101 class gym at=2026-11-03 10:00", "No school on 2026-11-03, Election Day: staff development, no students;"},
+	} {
+		r := s.do("lee", tc.line)
+		if !r.IsError || r.Param != "at" || !strings.Contains(r.Text, tc.want) {
+			t.Errorf("%s: %+v\nwant %q", tc.line, r, tc.want)
+		}
+	}
+	s.nothingStored()
+	for _, line := range []string{
+		"/trial S101 G1 + at=2026-11-26 10:00 force=yes",
+		"/trial S101 G1 + at=2026-11-24 10:00", // a school day
+		"/trial S101 G1 + at=2026-11-25 10:00", // early release is a school day
+	} {
+		if r := s.do("lee", line); r.IsError {
+			t.Errorf("%s refused: %s", line, r.Text)
+		}
+	}
+	// Today is never refused, even on a weekend: the para is there.
+	s.now = time.Date(2026, 11, 28, 10, 0, 0, 0, s.now.Location())
+	if r := s.do("lee", "/trial S101 G1 +"); r.IsError {
+		t.Errorf("logging now on a Saturday refused: %s", r.Text)
+	}
+}

@@ -35,12 +35,16 @@ func Transition(d Deps) *bot.Command {
 			{Name: "handoff", Kind: bot.KindText, MaxLen: 120, Aliases: []string{"to_whom", "released"},
 				Help: "for bus or pickup: who took the student (driver Mr. Lee, mother)"},
 			atParam(),
+			forceParam(),
 		},
 		Examples: []string{
 			"/transition S101 class lunch prompt=v latency=45s",
 			"/transition Ava class bus handoff=driver Mr. Diaz, bus 12",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			if err := checkSchoolDay(ctx, d.Store, c, c.Values.Time("at")); err != nil {
+				return bot.Reply{}, err
+			}
 			v := c.Values
 			st := v.Student("student")
 			t := storage.Transition{

@@ -22,12 +22,16 @@ func Trial(d Deps) *bot.Command {
 			{Name: "trials", Kind: bot.KindTrials, Required: true, Positional: true,
 				Help: bot.TrialHelp},
 			atParam(),
+			forceParam(),
 		},
 		Examples: []string{
 			"/trial S101 G2 + + v - +",
 			"/trial Ava G1 +,+,+g,0 at=10:15",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			if err := checkSchoolDay(ctx, d.Store, c, c.Values.Time("at")); err != nil {
+				return bot.Reply{}, err
+			}
 			st, goal := c.Values.Student("student"), c.Values.Goal("goal")
 			results := c.Values.Trials("trials")
 			at := c.Values.Time("at")
