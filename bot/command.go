@@ -144,6 +144,17 @@ type Call struct {
 	Caseload []storage.Student // the students the caller may see and log for
 	Now      time.Time
 	Values   Values
+	// Spell returns a command name as the caller's platform spells it
+	// ("/para help" on Slack); nil means "/<name>".
+	Spell func(name string) string
+}
+
+// Command returns command name as the caller types it.
+func (c *Call) Command(name string) string {
+	if c.Spell == nil {
+		return "/" + name
+	}
+	return c.Spell(name)
 }
 
 // PressCall is one button press, with the identified staff member.

@@ -33,6 +33,7 @@ type Router struct {
 	schools  map[int64]cached[storage.School]
 
 	emailLookup map[storage.Platform]func(ctx context.Context, userID string) (string, error)
+	spelling    map[storage.Platform]func(name string) string
 	observe     func(Outcome)
 }
 
@@ -57,6 +58,7 @@ type cached[T any] struct {
 func NewRouter(store storage.Store, log *slog.Logger, now func() time.Time, cmds []*Command) *Router {
 	r := &Router{store: store, log: log, now: now, cmds: cmds, byName: map[string]*Command{},
 		emailLookup: map[storage.Platform]func(context.Context, string) (string, error){},
+		spelling:    map[storage.Platform]func(string) string{},
 		staff:       map[string]cached[storage.Staff]{},
 		caseload:    map[int64]cached[[]storage.Student]{},
 		goals:       map[int64]cached[[]storage.Goal]{},
@@ -66,6 +68,21 @@ func NewRouter(store storage.Store, log *slog.Logger, now func() time.Time, cmds
 		r.byName[c.Name] = c
 	}
 	return r
+}
+
+// SetSpelling sets how users of platform type a command, for help and
+// errors: Slack reaches some commands only through its umbrella command
+// ("/para help"). Set it before serving; the default is "/<name>".
+func (r *Router) SetSpelling(p storage.Platform, fn func(name string) string) {
+	r.spelling[p] = fn
+}
+
+// Spell returns command name as users of platform p type it.
+func (r *Router) Spell(p storage.Platform, name string) string {
+	if fn := r.spelling[p]; fn != nil {
+		return fn(name)
+	}
+	return "/" + name
 }
 
 // Commands lists the commands in declaration order.
@@ -227,16 +244,16 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 	if !ok {
 		names := make([]string, len(r.cmds))
 		for i, c := range r.cmds {
-			names[i] = "/" + c.Name
+			names[i] = r.Spell(req.Platform, c.Name)
 		}
-		return Reply{}, Errorf("", "There is no /%s. Commands: %s. The help command explains each.", req.Command, strings.Join(names, ", "))
+		return Reply{}, Errorf("", "There is no %s. Commands: %s. %s explains each.", r.Spell(req.Platform, req.Command), strings.Join(names, ", "), r.Spell(req.Platform, "help"))
 	}
 	st, err := r.Identify(ctx, req.Platform, req.UserID, req.Email)
 	if err != nil {
 		return Reply{}, err
 	}
 	if !cmd.Allowed(st.Role) {
-		return Reply{}, Errorf("", "/%s is for %s; you are on the roster as %s.", cmd.Name, roleList(cmd.Roles), article(string(st.Role)))
+		return Reply{}, Errorf("", "%s is for %s; you are on the roster as %s.", r.Spell(req.Platform, cmd.Name), roleList(cmd.Roles), article(string(st.Role)))
 	}
 	sc, school, err := r.Scope(ctx, st)
 	if err != nil {
@@ -252,7 +269,8 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals})
+	spell := func(name string) string { return r.Spell(req.Platform, name) }
+	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Spell: spell})
 }
 
 // HandlePress runs the command action behind a button.

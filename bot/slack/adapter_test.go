@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,9 +65,17 @@ func TestSlashUmbrella(t *testing.T) {
 	for _, text := range []string{"help", ""} {
 		_, ans = h.slash(userPara, "/para", text, "r2")
 		got := blockText(ans["blocks"])
-		if !strings.Contains(got, "/trial") || !strings.Contains(got, "/undo") {
+		if !strings.Contains(got, "/trial") || !strings.Contains(got, "/undo") || !strings.Contains(got, "/para help") {
 			t.Errorf("/para %s answered %q", text, got)
 		}
+		// Slack has no /help: help names it as Slack users type it.
+		if regexp.MustCompile(`(^|[^a]) ?/help`).MatchString(strings.ReplaceAll(got, "/para help", "")) {
+			t.Errorf("/para %s names /help, which Slack does not have: %q", text, got)
+		}
+	}
+	_, ans = h.slash(userPara, "/para", "help help", "r3")
+	if got := blockText(ans["blocks"]); !strings.Contains(got, "Usage: /para help [&lt;command&gt;]") || !strings.Contains(got, "/para help incident") {
+		t.Errorf("/para help help answered %q", got)
 	}
 }
 
@@ -79,7 +88,7 @@ func TestSlashCommandRefusals(t *testing.T) {
 		{"not on caseload", userPara, "/trial", "S103 G1 +", "not on your caseload"},
 		{"bad trials", userPara, "/trial", "S101 G2 x y z", "not a trial code"},
 		{"unknown user", userUnknown, "/trial", "S101 G2 +", "not on parabot's roster"},
-		{"unknown command", userPara, "/para", "dance S101", "There is no /dance"},
+		{"unknown command", userPara, "/para", "frobnicate S101", "There is no /para frobnicate. Commands: /trial, /incident, /transition, /note, /undo, /today, /para help. /para help explains each."},
 		{"role", userTeacher, "/note", "S101 great day", "/note is for"},
 	}
 	for _, tc := range tests {
