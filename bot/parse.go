@@ -386,6 +386,15 @@ func matchStudents(q string, list []storage.Student) []storage.Student {
 	return out
 }
 
+// completesStudent reports whether f, a folded partial word, may become a
+// word that matchStudents accepts for st: part of the code or initials,
+// or the start of the first name or full name.
+func completesStudent(f string, st storage.Student) bool {
+	return strings.Contains(fold(st.Code), f) || strings.Contains(fold(st.Label()), f) ||
+		strings.HasPrefix(fold(st.Initials), f) || strings.HasPrefix(fold(st.FirstName), f) ||
+		strings.HasPrefix(fold(st.FirstName+st.LastName), f)
+}
+
 // ResolveStudent finds one student of the caseload by code, initials or
 // first name.
 func ResolveStudent(q string, sc *Scope) (storage.Student, error) {

@@ -370,14 +370,18 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 	f := fold(partial)
 	var out []Choice
 	add := func(c Choice) {
-		if len(out) < 25 && (f == "" || strings.Contains(fold(c.Label), f) || strings.Contains(fold(c.Value), f)) {
+		if len(out) < 25 && (f == "" || p.Kind == KindStudent || strings.Contains(fold(c.Label), f) || strings.Contains(fold(c.Value), f)) {
 			out = append(out, c)
 		}
 	}
 	switch p.Kind {
 	case KindStudent:
+		// Matched by everything the parser accepts (code, initials, first
+		// name, full name); labelled by initials and code only.
 		for _, s := range sc.Caseload {
-			add(Choice{Value: s.Code, Label: s.Label()})
+			if f == "" || completesStudent(f, s) {
+				add(Choice{Value: s.Code, Label: s.Label()})
+			}
 		}
 	case KindGoal:
 		stu, err := ResolveStudent(req.Args["student"], sc)
