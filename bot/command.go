@@ -37,9 +37,12 @@ type Choice struct {
 
 // Param declares one parameter of a command.
 type Param struct {
-	Name     string
-	Kind     Kind
-	Help     string // one line for forms and /help
+	Name string
+	Kind Kind
+	Help string // one line for forms and /help
+	// Brief is Help where space is short (Discord's option descriptions,
+	// 100 characters); empty when Help fits.
+	Brief    string
 	Required bool
 	// Positional parameters are read in declaration order from the start
 	// of the free text; a positional KindText or KindTrials takes the rest

@@ -459,6 +459,12 @@ var promptCodes = map[string]storage.Prompt{
 // PromptHelp lists the prompt codes for messages and /help.
 const PromptHelp = "i (independent), g (gestural), v (verbal), m (model), pp (partial physical), fp (full physical)"
 
+// TrialBrief is TrialHelp where space is short (Discord's 100 characters).
+const TrialBrief = "+ correct, - incorrect, 0 no response, g v m pp fp prompted correct, +v / -v both"
+
+// PromptBrief is PromptHelp where space is short.
+const PromptBrief = "i independent, g gestural, v verbal, m model, pp partial physical, fp full physical"
+
 // TrialHelp explains the trial codes for messages and /help.
 const TrialHelp = "+ correct independent, - incorrect, 0 no response, a prompt code (g v m pp fp) for a prompted correct, or +v / -v to give both"
 

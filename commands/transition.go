@@ -29,7 +29,7 @@ func Transition(d Deps) *bot.Command {
 			{Name: "to", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 60,
 				Help: "where the student went (lunch, gym, bus, pickup)"},
 			{Name: "prompt", Kind: bot.KindPrompt, Default: "i", Aliases: []string{"p"},
-				Help: "support needed: " + bot.PromptHelp},
+				Help: "support needed: " + bot.PromptHelp, Brief: "support: " + bot.PromptBrief},
 			{Name: "latency", Kind: bot.KindDuration, Aliases: []string{"lat"},
 				Help: "time from the direction to starting: 30s, 2m"},
 			{Name: "handoff", Kind: bot.KindText, MaxLen: 120, Aliases: []string{"to_whom", "released"},

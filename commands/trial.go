@@ -20,7 +20,7 @@ func Trial(d Deps) *bot.Command {
 			{Name: "goal", Kind: bot.KindGoal, Required: true, Positional: true,
 				Help: "the goal code, e.g. G2"},
 			{Name: "trials", Kind: bot.KindTrials, Required: true, Positional: true,
-				Help: bot.TrialHelp},
+				Help: bot.TrialHelp, Brief: bot.TrialBrief},
 			atParam(),
 			forceParam(),
 		},
