@@ -35,6 +35,9 @@ type Router struct {
 	emailLookup map[storage.Platform]func(ctx context.Context, userID string) (string, error)
 	spelling    map[storage.Platform]func(name string) string
 	observe     func(Outcome)
+	// workspaceSchool names the school whose admins a user not on the
+	// roster is told to ask (PARABOT_WORKSPACE_SCHOOL).
+	workspaceSchool string
 }
 
 // Outcome describes one handled command or button press, for metrics.
@@ -84,6 +87,12 @@ func (r *Router) Spell(p storage.Platform, name string) string {
 	}
 	return "/" + name
 }
+
+// SetWorkspaceSchool names the school the workspace belongs to: a user not
+// on the roster is told to ask its admins. Without it, only a database of
+// one school names its admins; with several, no one is named, so no staff
+// of another school is shown to a stranger. Set it before serving.
+func (r *Router) SetWorkspaceSchool(name string) { r.workspaceSchool = name }
 
 // Commands lists the commands in declaration order.
 func (r *Router) Commands() []*Command { return r.cmds }
@@ -165,24 +174,37 @@ func (r *Router) Identify(ctx context.Context, platform storage.Platform, userID
 }
 
 func (r *Router) whoCanAdd(ctx context.Context) string {
+	const nobody = "Ask your school's administrator to add you."
 	schools, err := r.store.Schools(ctx)
 	if err != nil {
-		return "Ask your school's administrator to add you."
+		r.log.Warn("listing schools", "error", err)
+		return nobody
+	}
+	var school *storage.School
+	for i, sc := range schools {
+		if r.workspaceSchool != "" && strings.EqualFold(sc.Name, r.workspaceSchool) {
+			school = &schools[i]
+		}
+	}
+	if r.workspaceSchool == "" && len(schools) == 1 {
+		school = &schools[0]
+	}
+	if school == nil {
+		return nobody
+	}
+	staff, err := r.store.ListStaff(ctx, school.ID)
+	if err != nil {
+		r.log.Warn("listing staff", "school_id", school.ID, "error", err)
+		return nobody
 	}
 	var admins []string
-	for _, sc := range schools {
-		staff, err := r.store.ListStaff(ctx, sc.ID)
-		if err != nil {
-			continue
-		}
-		for _, st := range staff {
-			if st.Role == storage.RoleAdmin {
-				admins = append(admins, st.Name)
-			}
+	for _, st := range staff {
+		if st.Role == storage.RoleAdmin {
+			admins = append(admins, st.Name)
 		}
 	}
 	if len(admins) == 0 {
-		return "Ask your school's administrator to add you."
+		return nobody
 	}
 	return "Ask an administrator (" + strings.Join(admins, ", ") + ") to add you."
 }

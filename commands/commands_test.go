@@ -442,3 +442,29 @@ func TestBackdatedOnDayWithoutSchool(t *testing.T) {
 		t.Errorf("logging now on a Saturday refused: %s", r.Text)
 	}
 }
+
+// Someone not on the roster is told the admins of the workspace's school
+// only: never the staff of another school.
+func TestStrangerToldOnlyTheWorkspaceSchoolsAdmins(t *testing.T) {
+	s := newSchool(t)
+	const want = "Ask an administrator (Dr. Anil Patel) to add you."
+	if r := s.do("stranger", "/trial S101 G1 +"); !strings.Contains(r.Text, want) {
+		t.Errorf("one school: %q, want %q", r.Text, want)
+	}
+	oak := storage.Roster{
+		Schools: []storage.School{{Name: "Oak School", TimeZone: "America/Chicago", YearStart: "2026-08-24", YearEnd: "2027-06-04", DayStart: "08:00", Dismissal: "15:00"}},
+		Staff:   []storage.RosterStaff{{School: "Oak School", Handle: "oakboss", Name: "Olive Oakley", Email: "olive@oak.example", Role: storage.RoleAdmin, Active: true}},
+	}
+	if _, err := s.db.ImportRoster(context.Background(), oak); err != nil {
+		t.Fatal(err)
+	}
+	s.router.Forget()
+	r := s.do("stranger", "/trial S101 G1 +")
+	if strings.Contains(r.Text, "Olive") || strings.Contains(r.Text, "Patel") || !strings.Contains(r.Text, "Ask your school's administrator to add you.") {
+		t.Errorf("two schools, none set: %q names staff", r.Text)
+	}
+	s.router.SetWorkspaceSchool("oak school")
+	if r := s.do("stranger", "/trial S101 G1 +"); !strings.Contains(r.Text, "Ask an administrator (Olive Oakley) to add you.") || strings.Contains(r.Text, "Patel") {
+		t.Errorf("workspace school set: %q", r.Text)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -59,6 +60,12 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 	}
 	s := &server{cfg: cfg, log: log, store: store, mux: http.NewServeMux(), senders: map[storage.Platform]scheduler.Sender{}}
 	s.router = newRouter(store, log, time.Now)
+	if cfg.WorkspaceSchool != "" {
+		if !hasSchool(ctx, store, cfg.WorkspaceSchool) {
+			log.Warn("PARABOT_WORKSPACE_SCHOOL names no school on the roster; people not on the roster are told no admin's name")
+		}
+		s.router.SetWorkspaceSchool(cfg.WorkspaceSchool)
+	}
 	if err := s.addAdapters(s.router); err != nil {
 		store.Close()
 		return nil, err
@@ -150,6 +157,20 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 		errs = append(errs, d(sctx))
 	}
 	return errors.Join(append(errs, runner.Stop(sctx))...)
+}
+
+// hasSchool reports whether the roster has a school of that name.
+func hasSchool(ctx context.Context, store storage.Store, name string) bool {
+	schools, err := store.Schools(ctx)
+	if err != nil {
+		return false
+	}
+	for _, sc := range schools {
+		if strings.EqualFold(sc.Name, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // commandMetrics counts commands and button presses by platform, name and
