@@ -72,8 +72,8 @@ type DeliverWorker struct {
 	Now     func() time.Time
 }
 
-// Timeout bounds one delivery attempt.
-func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 30 * time.Second }
+// Timeout bounds one delivery attempt (see JobTimeout and RescueAfter).
+func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return JobTimeout }
 
 // Work delivers one message. The job id is recorded as delivered after a
 // successful send, and a run that finds it recorded sends nothing: a
