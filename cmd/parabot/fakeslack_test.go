@@ -32,7 +32,7 @@ type slackAPI struct {
 	delay    atomic.Int64 // nanoseconds each chat.postMessage takes
 	down     atomic.Bool  // answer every call with 503
 	calls    atomic.Int64 // chat.postMessage calls received, answered or not
-	refused  atomic.Int64 // calls answered 503 while down
+	refused  atomic.Int64 // calls of any method answered 503 while down
 	inflight atomic.Int64 // chat.postMessage calls being answered
 
 	mu     sync.Mutex
@@ -57,9 +57,7 @@ func (f *slackAPI) serve(w http.ResponseWriter, r *http.Request) {
 		f.calls.Add(1)
 	}
 	if f.down.Load() {
-		if method == "chat.postMessage" {
-			f.refused.Add(1)
-		}
+		f.refused.Add(1)
 		http.Error(w, "service unavailable", http.StatusServiceUnavailable)
 		return
 	}
