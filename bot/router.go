@@ -331,6 +331,10 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 		if ue, ok := AsUserError(err); ok {
 			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param}
 			outcome = "refused"
+		} else if storage.IsUnavailable(err) {
+			r.log.Warn(what+" failed: database unavailable", "platform", platform, "command", name, "error", err)
+			reply = Reply{Text: TryAgain, Private: true, IsError: true}
+			outcome = "unavailable"
 		} else {
 			r.log.Error(what+" failed", "platform", platform, "command", name, "error", err) // name is known here: only known commands run
 			reply = Reply{Text: SomethingWentWrong, Private: true, IsError: true}

@@ -220,7 +220,7 @@ func hasSchool(ctx context.Context, store storage.Store, name string) bool {
 // result, and times them.
 func commandMetrics(reg prometheus.Registerer) func(bot.Outcome) {
 	total := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "parabot_commands_total", Help: "Commands and button presses handled, by result (ok, refused, error).",
+		Name: "parabot_commands_total", Help: "Commands and button presses handled, by result (ok, refused, unavailable, error).",
 	}, []string{"platform", "kind", "name", "result"})
 	seconds := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "parabot_command_seconds", Help: "Time to handle a command or button press, reply included.",
