@@ -158,6 +158,10 @@ func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction, arrived 
 	// database defers the answer instead of delaying it past 3 seconds.
 	return a.answer(ctx, in, arrived, m, ack, func(ctx context.Context) (bot.Reply, error) {
 		first, err := a.store.Claim(ctx, "discord:interaction:"+in.ID, a.now())
+		if err != nil && storage.IsUnavailable(err) {
+			a.log.Warn("claiming discord interaction: database unavailable", "interaction_id", in.ID, "error", err)
+			return bot.Reply{Text: bot.TryAgain, IsError: true}, nil
+		}
 		if err != nil {
 			a.log.Error("claiming discord interaction", "interaction_id", in.ID, "error", err)
 			return bot.Reply{Text: bot.SomethingWentWrong, IsError: true}, nil

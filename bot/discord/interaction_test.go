@@ -5,18 +5,22 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"parabot/bot"
+	"parabot/storage"
 )
 
 func TestVerification(t *testing.T) {
@@ -484,5 +488,23 @@ func TestPanickingCommand(t *testing.T) {
 	_, resp := e.post(commandInteraction("1800000000000000090", paraDiscord, "boom"))
 	if d := data(t, resp); d["content"] != bot.SomethingWentWrong || flags(d) != 64 {
 		t.Errorf("panicking command answered %v", d)
+	}
+}
+
+// unreachableStore is a store whose database stopped answering.
+type unreachableStore struct{ storage.Store }
+
+func (unreachableStore) Claim(context.Context, string, time.Time) (bool, error) {
+	return false, fmt.Errorf("claiming: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED})
+}
+
+// With the database down, the user is told to try again, not that
+// something went wrong.
+func TestDatabaseDownSaysTryAgain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, unreachableStore{newStore(t)}, testCommands(new(atomic.Int64), nil))
+	_, resp := e.post(commandInteraction("1800000000000000090", paraDiscord, "log", opt("student", 3, "S101"), opt("goal", 3, "G1"), opt("trials", 3, "+")))
+	if text := data(t, resp)["content"].(string); text != bot.TryAgain {
+		t.Errorf("answered %q, want %q", text, bot.TryAgain)
 	}
 }
