@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -184,4 +185,50 @@ func noteRequest(t testing.TB, base, token string) *http.Request {
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
 	req.Header.Set("X-Slack-Signature", slackSign(body, ts))
 	return req
+}
+
+// running is parabot serve started in the test's own process.
+type running struct {
+	srv  *server
+	cfg  config.Config
+	base string // http://127.0.0.1:port
+	stop context.CancelFunc
+	done chan error
+}
+
+// serveInProcess starts parabot serve with vars on a free port; grace is
+// how long its shutdown tells clients to go before it stops listening.
+func serveInProcess(t *testing.T, vars map[string]string, grace time.Duration) *running {
+	t.Helper()
+	cfg, err := config.Load(env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.drainGrace = grace
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	r := &running{srv: srv, cfg: cfg, base: "http://" + ln.Addr().String(), stop: stop, done: make(chan error, 1)}
+	go func() { r.done <- srv.Serve(ctx, ln) }()
+	return r
+}
+
+// shutdown ends Serve's context, as SIGTERM does, and returns what Serve
+// returned; it fails the test when Serve takes over 30 seconds.
+func (r *running) shutdown(t *testing.T) error {
+	t.Helper()
+	r.stop()
+	select {
+	case err := <-r.done:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within the shutdown timeout")
+		return nil
+	}
 }

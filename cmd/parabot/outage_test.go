@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
-	"parabot/config"
 	"parabot/storage/sqlite"
 )
 
@@ -24,26 +20,10 @@ func TestSlackDownDeliveriesRetry(t *testing.T) {
 	api.down.Store(true)
 	vars := slackEnv(api, tempDB(t))
 	seedSlack(t, vars)
-	cfg, err := config.Load(env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.drainGrace = 0
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	r := serveInProcess(t, vars, 0)
+	base := r.base
 	defer func() {
-		stop()
-		if err := <-done; err != nil {
+		if err := r.shutdown(t); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
 	}()
@@ -79,7 +59,7 @@ func TestSlackDownDeliveriesRetry(t *testing.T) {
 			t.Errorf("%s posted %d times", tok, n)
 		}
 	}
-	db := srv.store.(*sqlite.DB)
+	db := r.srv.store.(*sqlite.DB)
 	var retried int
 	if err := db.SQL().QueryRow(`SELECT count(*) FROM river_job WHERE attempt >= 2`).Scan(&retried); err != nil {
 		t.Fatal(err)

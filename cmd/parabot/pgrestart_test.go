@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,7 +18,6 @@ import (
 	"time"
 
 	"parabot/bot"
-	"parabot/config"
 	"parabot/storage"
 )
 
@@ -130,23 +128,8 @@ func TestPostgresRestartWhileCommandsArrive(t *testing.T) {
 	api := newSlackAPI(t)
 	vars := slackEnv(api, pg.url())
 	seedSlack(t, vars)
-	cfg, err := config.Load(env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.drainGrace = 0
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	r := serveInProcess(t, vars, 0)
+	base := r.base
 
 	var (
 		mu        sync.Mutex
@@ -211,8 +194,7 @@ func TestPostgresRestartWhileCommandsArrive(t *testing.T) {
 	if !api.waitDelivered(acked, 30*time.Second+time.Duration(len(acked))*1100*time.Millisecond) {
 		t.Fatalf("not every acknowledged note was delivered: %d acknowledged, %v", len(acked), api.counts())
 	}
-	stop()
-	if err := <-done; err != nil {
+	if err := r.shutdown(t); err != nil {
 		t.Errorf("shutdown: %v", err)
 	}
 	for tok, n := range api.counts() {
@@ -221,7 +203,7 @@ func TestPostgresRestartWhileCommandsArrive(t *testing.T) {
 		}
 	}
 	// Every acknowledged note is stored; nothing else is.
-	store, err := openStore(context.Background(), cfg, newLogger(io.Discard, "error"))
+	store, err := openStore(context.Background(), r.cfg, newLogger(io.Discard, "error"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"parabot/config"
 	"parabot/storage/sqlite"
 )
 
@@ -29,23 +27,8 @@ func TestShutdownUnderLoad(t *testing.T) {
 	api.delay.Store(int64(1500 * time.Millisecond))
 	vars := slackEnv(api, tempDB(t), "PARABOT_SHUTDOWN_TIMEOUT", "20s")
 	seedSlack(t, vars)
-	cfg, err := config.Load(env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.drainGrace = 500 * time.Millisecond
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	r := serveInProcess(t, vars, 500*time.Millisecond)
+	base := r.base
 
 	var (
 		mu       sync.Mutex
@@ -107,14 +90,8 @@ func TestShutdownUnderLoad(t *testing.T) {
 	if api.inflight.Load() == 0 {
 		t.Fatal("no delivery was in flight")
 	}
-	stop() // SIGTERM
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop within the shutdown timeout")
+	if err := r.shutdown(t); err != nil { // SIGTERM
+		t.Errorf("shutdown: %v", err)
 	}
 	close(quit)
 	clients.Wait()
@@ -128,7 +105,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 		t.Fatalf("the load was too light: %d notes acknowledged, %d on kept-alive connections", len(acked), reusedOK)
 	}
 	// No delivery was cancelled or cut off: none failed, none ran twice.
-	db, err := sqlite.Open(context.Background(), cfg.SQLitePath(), newLogger(io.Discard, "error"))
+	db, err := sqlite.Open(context.Background(), r.cfg.SQLitePath(), newLogger(io.Discard, "error"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,21 +119,10 @@ func TestShutdownUnderLoad(t *testing.T) {
 	}
 
 	// Restart: what was queued and not yet started is delivered, once.
-	srv2, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	api.delay.Store(0)
-	ln2, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx2, stop2 := context.WithCancel(context.Background())
-	done2 := make(chan error, 1)
-	go func() { done2 <- srv2.Serve(ctx2, ln2) }()
+	r2 := serveInProcess(t, vars, 0)
 	delivered := api.waitDelivered(acked, 10*time.Second+time.Duration(len(acked))*1500*time.Millisecond)
-	stop2()
-	if err := <-done2; err != nil {
+	if err := r2.shutdown(t); err != nil {
 		t.Errorf("second shutdown: %v", err)
 	}
 	if !delivered {
@@ -178,23 +144,8 @@ func TestShutdownKeptAliveConnections(t *testing.T) {
 	}
 	api := newSlackAPI(t)
 	vars := slackEnv(api, tempDB(t))
-	cfg, err := config.Load(env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.drainGrace = 500 * time.Millisecond
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	r := serveInProcess(t, vars, 500*time.Millisecond)
+	base := r.base
 	var mu sync.Mutex
 	var failures []string
 	var answered int
@@ -229,8 +180,7 @@ func TestShutdownKeptAliveConnections(t *testing.T) {
 		})
 	}
 	time.Sleep(500 * time.Millisecond)
-	stop()
-	if err := <-done; err != nil {
+	if err := r.shutdown(t); err != nil {
 		t.Errorf("shutdown: %v", err)
 	}
 	clients.Wait()
