@@ -52,7 +52,7 @@ func testBadBytes(t *testing.T, s storage.Store) {
 	}
 	for _, w := range want {
 		if !got[w] {
-			t.Errorf("note %q not read back as stored; have %q", w, got)
+			t.Errorf("note %q not read back as stored; have %v", w, got)
 		}
 	}
 }
