@@ -37,9 +37,12 @@ type Choice struct {
 
 // Param declares one parameter of a command.
 type Param struct {
-	Name     string
-	Kind     Kind
-	Help     string // one line for forms and /help
+	Name string
+	Kind Kind
+	Help string // one line for forms and /help
+	// Brief is Help where space is short (Discord's option descriptions,
+	// 100 characters); empty when Help fits.
+	Brief    string
 	Required bool
 	// Positional parameters are read in declaration order from the start
 	// of the free text; a positional KindText or KindTrials takes the rest
@@ -149,6 +152,17 @@ type Call struct {
 	Values   Values
 	// Codes are the school's data-sheet codes (never nil).
 	Codes Codes
+	// Spell returns a command name as the caller's platform spells it
+	// ("/para help" on Slack); nil means "/<name>".
+	Spell func(name string) string
+}
+
+// Command returns command name as the caller types it.
+func (c *Call) Command(name string) string {
+	if c.Spell == nil {
+		return "/" + name
+	}
+	return c.Spell(name)
 }
 
 // PressCall is one button press, with the identified staff member.

@@ -33,6 +33,10 @@ func AsUserError(err error) (*UserError, bool) {
 	return nil, false
 }
 
+// TryAgain is what a user is told when the database could not be reached
+// (storage.IsUnavailable): nothing was saved, and trying again soon works.
+const TryAgain = "The database is not answering right now, so nothing was saved. Please try again in a minute."
+
 // SomethingWentWrong is all a user is told of an unexpected error.
 const SomethingWentWrong = "Something went wrong; nothing was saved."
 

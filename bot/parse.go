@@ -100,12 +100,32 @@ func unquote(v string) string {
 	return inner
 }
 
+// tooLong is the error for free text of n characters, over MaxInputLen.
+// It names the limit of the command's longest text parameter (a note's
+// 2000 characters), the one the user most likely ran into.
+func tooLong(cmd *Command, n int) error {
+	var longest *Param
+	for i, p := range cmd.Params {
+		if p.Kind == KindText && (longest == nil || p.MaxLen > longest.MaxLen) {
+			longest = &cmd.Params[i]
+		}
+	}
+	if longest == nil {
+		return Errorf("", "That is too long (%d characters); the limit is %d.", n, MaxInputLen)
+	}
+	maxLen := longest.MaxLen
+	if maxLen == 0 {
+		maxLen = DefaultMaxLen
+	}
+	return Errorf(longest.Name, "That is too long (%d characters); the %s may be at most %d characters.", n, longest.Name, maxLen)
+}
+
 // Split breaks free text into positional words and name=value pairs, for
 // the parameters of cmd. A value runs until the next "name=" of a known
 // parameter and is kept as typed, so text values need no quotes.
 func Split(cmd *Command, text string) (positional []word, named map[string]string, err error) {
-	if utf8.RuneCountInString(text) > MaxInputLen {
-		return nil, nil, Errorf("", "That is too long (%d characters); the limit is %d.", utf8.RuneCountInString(text), MaxInputLen)
+	if n := utf8.RuneCountInString(text); n > MaxInputLen {
+		return nil, nil, tooLong(cmd, n)
 	}
 	named = map[string]string{}
 	current := ""      // the named parameter being read
@@ -469,6 +489,15 @@ func matchStudents(q string, list []storage.Student) []storage.Student {
 	return out
 }
 
+// completesStudent reports whether f, a folded partial word, may become a
+// word that matchStudents accepts for st: part of the code or initials,
+// or the start of the first name or full name.
+func completesStudent(f string, st storage.Student) bool {
+	return strings.Contains(fold(st.Code), f) || strings.Contains(fold(st.Label()), f) ||
+		strings.HasPrefix(fold(st.Initials), f) || strings.HasPrefix(fold(st.FirstName), f) ||
+		strings.HasPrefix(fold(st.FirstName+st.LastName), f)
+}
+
 // ResolveStudent finds one student of the caseload by code, initials or
 // first name. A miss names the closest students of the caseload (never the
 // whole caseload) and offers them as choices; so does an ambiguous name.
@@ -572,6 +601,12 @@ const PromptHelp = "i independent, gp gestural, vp verbal, m model, pp partial p
 // school's codes in full.
 const TrialHelp = "the results: + correct, - incorrect, 0 no response, VP GP M P FP prompted, or a count like 3/5"
 
+// TrialBrief is TrialHelp where space is short (Discord's 100 characters).
+const TrialBrief = "+ correct, - incorrect, 0 no response, VP GP M P FP prompted, or a count like 3/5"
+
+// PromptBrief is PromptHelp where space is short.
+const PromptBrief = "i independent, gp gestural, vp verbal, m model, pp partial physical, fp full physical"
+
 // ParsePrompt reads a prompt level by name or default code.
 func ParsePrompt(s string) (storage.Prompt, error) {
 	return parsePrompt(s, nil)
@@ -623,7 +658,11 @@ func ParseTime(s string, sc *Scope) (time.Time, error) {
 		return time.Time{}, err
 	}
 	if t.After(now.Add(time.Minute)) {
-		return time.Time{}, Errorf("", "%s is in the future; log what already happened (it is %s now).", t.Format("Mon 15:04"), now.Format("15:04"))
+		layout := "15:04"
+		if t.Format("2006-01-02") != now.Format("2006-01-02") {
+			layout = "Mon 2006-01-02 15:04" // another day: say which
+		}
+		return time.Time{}, Errorf("", "%s is in the future; log what already happened (it is %s now).", t.Format(layout), now.Format(layout))
 	}
 	if !sc.YearStart.IsZero() && t.Before(sc.YearStart) {
 		return time.Time{}, Errorf("", "%s is before the school year began (%s).", t.Format("2006-01-02"), sc.YearStart.Format("2006-01-02"))

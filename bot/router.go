@@ -34,8 +34,12 @@ type Router struct {
 	schools  map[int64]cached[schoolClock]
 
 	emailLookup map[storage.Platform]func(ctx context.Context, userID string) (string, error)
+	spelling    map[storage.Platform]func(name string) string
 	observe     func(Outcome)
 	codes       Codes
+	// workspaceSchool names the school whose admins a user not on the
+	// roster is told to ask (PARABOT_WORKSPACE_SCHOOL).
+	workspaceSchool string
 }
 
 // SetCodes sets the data-sheet codes trials are typed with (the
@@ -100,6 +104,7 @@ func (r *Router) school(ctx context.Context, schoolID int64) (schoolClock, error
 func NewRouter(store storage.Store, log *slog.Logger, now func() time.Time, cmds []*Command) *Router {
 	r := &Router{store: store, log: log, now: now, cmds: cmds, byName: map[string]*Command{},
 		emailLookup: map[storage.Platform]func(context.Context, string) (string, error){},
+		spelling:    map[storage.Platform]func(string) string{},
 		staff:       map[identityKey]cached[storage.Staff]{},
 		caseload:    map[int64]cached[[]storage.Student]{},
 		goals:       map[int64]cached[[]storage.Goal]{},
@@ -111,6 +116,27 @@ func NewRouter(store storage.Store, log *slog.Logger, now func() time.Time, cmds
 	}
 	return r
 }
+
+// SetSpelling sets how users of platform type a command, for help and
+// errors: Slack reaches some commands only through its umbrella command
+// ("/para help"). Set it before serving; the default is "/<name>".
+func (r *Router) SetSpelling(p storage.Platform, fn func(name string) string) {
+	r.spelling[p] = fn
+}
+
+// Spell returns command name as users of platform p type it.
+func (r *Router) Spell(p storage.Platform, name string) string {
+	if fn := r.spelling[p]; fn != nil {
+		return fn(name)
+	}
+	return "/" + name
+}
+
+// SetWorkspaceSchool names the school the workspace belongs to: a user not
+// on the roster is told to ask its admins. Without it, only a database of
+// one school names its admins; with several, no one is named, so no staff
+// of another school is shown to a stranger. Set it before serving.
+func (r *Router) SetWorkspaceSchool(name string) { r.workspaceSchool = name }
 
 // Commands lists the commands in declaration order.
 func (r *Router) Commands() []*Command { return r.cmds }
@@ -166,6 +192,7 @@ func (r *Router) SetEmailLookup(p storage.Platform, fn func(ctx context.Context,
 // linked is linked by email when the platform gave one that is on the
 // roster. Anyone else gets a UserError saying who can add them.
 func (r *Router) Identify(ctx context.Context, platform storage.Platform, userID, email string) (storage.Staff, error) {
+	userID, email = clean(userID), clean(email)
 	st, err := getCached(r, r.staff, identityKey{platform, userID}, func() (storage.Staff, error) {
 		st, err := r.store.StaffByIdentity(ctx, platform, userID)
 		if lookup := r.emailLookup[platform]; errors.Is(err, storage.ErrNotFound) && email == "" && lookup != nil {
@@ -193,16 +220,37 @@ func (r *Router) Identify(ctx context.Context, platform storage.Platform, userID
 }
 
 func (r *Router) whoCanAdd(ctx context.Context) string {
-	staff, err := r.store.StaffWithRole(ctx, storage.RoleAdmin)
+	const nobody = "Ask your school's administrator to add you."
+	schools, err := r.store.Schools(ctx)
 	if err != nil {
-		return "Ask your school's administrator to add you."
+		r.log.Warn("listing schools", "error", err)
+		return nobody
+	}
+	var school *storage.School
+	for i, sc := range schools {
+		if r.workspaceSchool != "" && strings.EqualFold(sc.Name, r.workspaceSchool) {
+			school = &schools[i]
+		}
+	}
+	if r.workspaceSchool == "" && len(schools) == 1 {
+		school = &schools[0]
+	}
+	if school == nil {
+		return nobody
+	}
+	staff, err := r.store.ListStaff(ctx, school.ID)
+	if err != nil {
+		r.log.Warn("listing staff", "school_id", school.ID, "error", err)
+		return nobody
 	}
 	var admins []string
 	for _, st := range staff {
-		admins = append(admins, st.Name)
+		if st.Role == storage.RoleAdmin {
+			admins = append(admins, st.Name)
+		}
 	}
 	if len(admins) == 0 {
-		return "Ask your school's administrator to add you."
+		return nobody
 	}
 	return "Ask an administrator (" + strings.Join(admins, ", ") + ") to add you."
 }
@@ -247,8 +295,13 @@ func (r *Router) Scope(ctx context.Context, st storage.Staff) (*Scope, storage.S
 // it. It never returns an error: every failure becomes a reply.
 func (r *Router) Handle(ctx context.Context, req Request) Reply {
 	start := time.Now()
+	req, changed := cleanRequest(req)
 	reply, err := r.handle(ctx, req)
-	return r.finish(req.Platform, "command", req.Command, reply, err, start)
+	reply = r.finish(req.Platform, "command", req.Command, reply, err, start)
+	if changed {
+		reply.Text += "\n" + TextCleaned
+	}
+	return reply
 }
 
 func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
@@ -256,16 +309,16 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 	if !ok {
 		names := make([]string, len(r.cmds))
 		for i, c := range r.cmds {
-			names[i] = "/" + c.Name
+			names[i] = r.Spell(req.Platform, c.Name)
 		}
-		return Reply{}, Errorf("", "There is no /%s. Commands: %s. The help command explains each.", req.Command, strings.Join(names, ", "))
+		return Reply{}, Errorf("", "There is no %s. Commands: %s. %s explains each.", r.Spell(req.Platform, req.Command), strings.Join(names, ", "), r.Spell(req.Platform, "help"))
 	}
 	st, err := r.Identify(ctx, req.Platform, req.UserID, req.Email)
 	if err != nil {
 		return Reply{}, err
 	}
 	if !cmd.Allowed(st.Role) {
-		return Reply{}, Errorf("", "/%s is for %s; you are on the roster as %s.", cmd.Name, roleList(cmd.Roles), article(string(st.Role)))
+		return Reply{}, Errorf("", "%s is for %s; you are on the roster as %s.", r.Spell(req.Platform, cmd.Name), roleList(cmd.Roles), article(string(st.Role)))
 	}
 	sc, school, err := r.Scope(ctx, st)
 	if err != nil {
@@ -284,12 +337,14 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes})
+	spell := func(name string) string { return r.Spell(req.Platform, name) }
+	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes, Spell: spell})
 }
 
 // HandlePress runs the command action behind a button.
 func (r *Router) HandlePress(ctx context.Context, p Press) Reply {
 	start := time.Now()
+	p = cleanPress(p)
 	reply, err := r.handlePress(ctx, p)
 	return r.finish(p.Platform, "press", p.Action, reply, err, start)
 }
@@ -382,6 +437,10 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 		if ue, ok := AsUserError(err); ok {
 			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param, Buttons: reply.Buttons}
 			outcome = "refused"
+		} else if storage.IsUnavailable(err) {
+			r.log.Warn(what+" failed: database unavailable", "platform", platform, "command", name, "error", err)
+			reply = Reply{Text: TryAgain, Private: true, IsError: true}
+			outcome = "unavailable"
 		} else {
 			r.log.Error(what+" failed", "platform", platform, "command", name, "error", err) // name is known here: only known commands run
 			reply = Reply{Text: SomethingWentWrong, Private: true, IsError: true}
@@ -443,15 +502,18 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 	f := fold(partial)
 	var out []Choice
 	add := func(c Choice) {
-		if len(out) < 25 && (f == "" || strings.Contains(fold(c.Label), f) || strings.Contains(fold(c.Value), f)) {
+		if len(out) < 25 && (f == "" || p.Kind == KindStudent || strings.Contains(fold(c.Label), f) || strings.Contains(fold(c.Value), f)) {
 			out = append(out, c)
 		}
 	}
 	switch p.Kind {
 	case KindStudent:
+		// Matched by everything the parser accepts (code, initials, first
+		// name, full name); the choices are shown to the caller alone, so they
+		// carry the name.
 		for _, s := range sc.Caseload {
-			if len(out) < 25 && (f == "" || strings.Contains(fold(s.Code), f) || strings.Contains(fold(s.Initials), f) || strings.Contains(fold(s.FirstName+s.LastName), f)) {
-				out = append(out, Choice{Value: s.Code, Label: Named(s)})
+			if f == "" || completesStudent(f, s) {
+				add(Choice{Value: s.Code, Label: Named(s)})
 			}
 		}
 	case KindGoal:

@@ -287,6 +287,8 @@ func TestBadInputStoresNothing(t *testing.T) {
 		{"missing ABC", "lee", "/incident S101 hit a peer severity=2", "antecedent", "Missing antecedent"},
 		{"future time", "lee", "/trial S101 G1 + at=11:30", "at", "is in the future"},
 		{"before the school year", "lee", "/trial S101 G1 + at=2026-08-20 09:00", "at", "before the school year began (2026-08-31)"},
+		{"100 KB note", "lee", "/note S101 " + strings.Repeat("x", 100<<10), "text", "That is too long (102405 characters); the text may be at most 2000 characters."},
+		{"far-future time", "lee", "/trial S101 G1 + at=2027-03-04 09:00", "at", "Thu 2027-03-04 09:00 is in the future; log what already happened (it is Tue 2026-11-24 10:00 now)."},
 		{"too long", "lee", "/note S101 " + strings.Repeat("x", 2001), "text", "The text is 2001 characters; the limit is 2000."},
 		{"severity out of range", "lee", "/incident S101 hit a=x c=y severity=7", "severity", "from 1 to 5"},
 		{"other student by name", "lee", "/incident S101 hit a=x c=y severity=2 others=Liam", "others", "by code only"},
@@ -398,11 +400,18 @@ func TestIsReleaseMatchesWords(t *testing.T) {
 
 func TestUndoReachesBackOneDay(t *testing.T) {
 	s := newSchool(t)
-	s.do("lee", "/trial S101 G1 +")
+	logged := s.do("lee", "/trial S101 G1 +")
 	s.now = s.now.Add(25 * time.Hour)
 	r := s.do("lee", "/undo")
-	if !r.IsError || !strings.Contains(r.Text, "/undo takes back only entries of the last 24 hours") {
+	if !r.IsError || !strings.Contains(r.Text, "undo takes back only entries of the last 24 hours") {
 		t.Errorf("undo of yesterday's entry: %+v", r)
+	}
+	// The Undo button follows the same rule, 60 hours later too.
+	s.now = s.now.Add(35 * time.Hour)
+	r = s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee",
+		Action: logged.Buttons[0].Action, Value: logged.Buttons[0].Value})
+	if !r.IsError || !strings.Contains(r.Text, "undo takes back only entries of the last 24 hours") {
+		t.Errorf("Undo button 60 hours later: %+v", r)
 	}
 	cl, _ := s.db.Caseload(context.Background(), s.staff("lee").ID)
 	if trials, _ := s.db.Trials(context.Background(), storage.Filter{StudentID: cl[0].ID}); len(trials) != 1 {
@@ -515,5 +524,61 @@ func TestHelpFitsForms(t *testing.T) {
 				t.Errorf("/%s %s: help of %d characters: %q", c.Name, p.Name, n, p.Help)
 			}
 		}
+	}
+}
+
+func TestBackdatedOnDayWithoutSchool(t *testing.T) {
+	s := newSchool(t)
+	s.now = s.now.AddDate(0, 0, 6) // Monday 2026-11-30
+	for _, tc := range []struct{ line, want string }{
+		{"/trial S101 G1 + at=2026-11-26 10:00", "No school on 2026-11-26, Thanksgiving; log it anyway with force=yes."},
+		{"/incident S101 hit a=x c=y sev=2 at=2026-11-28 10:00", "No school on 2026-11-28, a Saturday; log it anyway with force=yes."},
+		{"/transition S101 class gym at=2026-11-03 10:00", "No school on 2026-11-03, Election Day: staff development, no students;"},
+	} {
+		r := s.do("lee", tc.line)
+		if !r.IsError || r.Param != "at" || !strings.Contains(r.Text, tc.want) {
+			t.Errorf("%s: %+v\nwant %q", tc.line, r, tc.want)
+		}
+	}
+	s.nothingStored()
+	for _, line := range []string{
+		"/trial S101 G1 + at=2026-11-26 10:00 force=yes",
+		"/trial S101 G1 + at=2026-11-24 10:00", // a school day
+		"/trial S101 G1 + at=2026-11-25 10:00", // early release is a school day
+	} {
+		if r := s.do("lee", line); r.IsError {
+			t.Errorf("%s refused: %s", line, r.Text)
+		}
+	}
+	// Today is never refused, even on a weekend: the para is there.
+	s.now = time.Date(2026, 11, 28, 10, 0, 0, 0, s.now.Location())
+	if r := s.do("lee", "/trial S101 G1 +"); r.IsError {
+		t.Errorf("logging now on a Saturday refused: %s", r.Text)
+	}
+}
+
+// Someone not on the roster is told the admins of the workspace's school
+// only: never the staff of another school.
+func TestStrangerToldOnlyTheWorkspaceSchoolsAdmins(t *testing.T) {
+	s := newSchool(t)
+	const want = "Ask an administrator (Dr. Anil Patel) to add you."
+	if r := s.do("stranger", "/trial S101 G1 +"); !strings.Contains(r.Text, want) {
+		t.Errorf("one school: %q, want %q", r.Text, want)
+	}
+	oak := storage.Roster{
+		Schools: []storage.School{{Name: "Oak School", TimeZone: "America/Chicago", YearStart: "2026-08-24", YearEnd: "2027-06-04", DayStart: "08:00", Dismissal: "15:00"}},
+		Staff:   []storage.RosterStaff{{School: "Oak School", Handle: "oakboss", Name: "Olive Oakley", Email: "olive@oak.example", Role: storage.RoleAdmin, Active: true}},
+	}
+	if _, err := s.db.ImportRoster(context.Background(), oak); err != nil {
+		t.Fatal(err)
+	}
+	s.router.Forget()
+	r := s.do("stranger", "/trial S101 G1 +")
+	if strings.Contains(r.Text, "Olive") || strings.Contains(r.Text, "Patel") || !strings.Contains(r.Text, "Ask your school's administrator to add you.") {
+		t.Errorf("two schools, none set: %q names staff", r.Text)
+	}
+	s.router.SetWorkspaceSchool("oak school")
+	if r := s.do("stranger", "/trial S101 G1 +"); !strings.Contains(r.Text, "Ask an administrator (Olive Oakley) to add you.") || strings.Contains(r.Text, "Patel") {
+		t.Errorf("workspace school set: %q", r.Text)
 	}
 }

@@ -25,30 +25,37 @@ func Help(list func() []*bot.Command) *bot.Command {
 				b.WriteString("Commands you can use:")
 				for _, cmd := range list() {
 					if cmd.Allowed(c.Staff.Role) {
-						fmt.Fprintf(&b, "\n/%s — %s", cmd.Name, cmd.Summary)
+						fmt.Fprintf(&b, "\n%s — %s", c.Command(cmd.Name), cmd.Summary)
 					}
 				}
-				return bot.Reply{Text: b.String(), Context: "Give help a command name for its parameters and an example: help trial."}, nil
+				return bot.Reply{Text: b.String(), Context: fmt.Sprintf("Give help a command name for its parameters and an example: %s trial.", c.Command("help"))}, nil
 			}
 			for _, cmd := range list() {
 				if cmd.Name == name {
-					return bot.Reply{Text: Explain(cmd, c.Codes)}, nil
+					return bot.Reply{Text: Explain(cmd, c.Codes, c.Command)}, nil
 				}
 			}
 			var names []string
 			for _, cmd := range list() {
 				names = append(names, cmd.Name)
 			}
-			return bot.Reply{}, bot.Errorf("command", "There is no /%s. Commands: %s.", name, strings.Join(names, ", "))
+			return bot.Reply{}, bot.Errorf("command", "There is no %s. Commands: %s.", c.Command(name), strings.Join(names, ", "))
 		},
 	}
 }
 
 // Explain is the full help of one command: summary, usage, parameters,
-// the school's trial codes when it takes trials, and examples.
-func Explain(cmd *bot.Command, codes bot.Codes) string {
+// the school's trial codes when it takes trials, and examples, with the
+// command spelled as spell says the platform types it.
+func Explain(cmd *bot.Command, codes bot.Codes, spell func(name string) string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "/%s — %s\nUsage: %s", cmd.Name, cmd.Summary, cmd.Usage())
+	respell := func(line string) string {
+		if rest, ok := strings.CutPrefix(line, "/"+cmd.Name); ok && (rest == "" || rest[0] == ' ') {
+			return spell(cmd.Name) + rest
+		}
+		return line
+	}
+	fmt.Fprintf(&b, "%s — %s\nUsage: %s", spell(cmd.Name), cmd.Summary, respell(cmd.Usage()))
 	if len(cmd.Params) > 0 {
 		b.WriteString("\nParameters:")
 		for _, p := range cmd.Params {
@@ -69,7 +76,7 @@ func Explain(cmd *bot.Command, codes bot.Codes) string {
 	if len(cmd.Examples) > 0 {
 		b.WriteString("\nExamples:")
 		for _, e := range cmd.Examples {
-			b.WriteString("\n  " + e)
+			b.WriteString("\n  " + respell(e))
 		}
 	}
 	if len(cmd.Roles) > 0 {

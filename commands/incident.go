@@ -28,6 +28,7 @@ func Incident(d Deps) *bot.Command {
 			{Name: "severity", Kind: bot.KindInt, Required: true, Min: 1, Max: storage.MaxSeverity, Aliases: []string{"sev"},
 				Help: "1 (mild) to 5 (severe: teacher and admin are told at once)"},
 			atParam(),
+			forceParam(),
 			{Name: "duration", Kind: bot.KindDuration, Aliases: []string{"dur", "for"},
 				Help: "how long it lasted: 90s, 5m, 1h"},
 			{Name: "setting", Kind: bot.KindText, MaxLen: 100, Aliases: []string{"where"},
@@ -48,6 +49,9 @@ func Incident(d Deps) *bot.Command {
 			"/incident Ava hit staff a=transition to lunch c=walked with staff sev=4 duration=5m where=hallway injury=yes at=-15m",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			if err := checkSchoolDay(ctx, d.Store, c, c.Values.Time("at")); err != nil {
+				return bot.Reply{}, err
+			}
 			v := c.Values
 			st := v.Student("student")
 			others, err := otherStudents(ctx, d.Store, c.Staff.SchoolID, st, v.List("others"))

@@ -14,7 +14,7 @@ import (
 func Progress(d Deps) *bot.Command {
 	return &bot.Command{
 		Name:    "progress",
-		Summary: "A student's progress on their goals, with a chart, only to you: statistics, mastery and IEP progress wording.",
+		Summary: "A student's progress on their goals (statistics, mastery, IEP wording) with a chart, only to you.",
 		Roles:   loggers,
 		Params: []bot.Param{
 			studentParam(),

@@ -109,7 +109,7 @@ func TestTranscriptTypedLikeParas(t *testing.T) {
 		want: "Logged transition for Liam C. (S102): class → lunch, verbal. Note: was tired",
 	}, {
 		line: "/trial ava g1 + at 11:45",
-		want: "Tue 11:45 is in the future; log what already happened (it is 11:00 now).\nExample: /trial Ava G1 VP GP I NR at 10:15 (help trial shows all)",
+		want: "11:45 is in the future; log what already happened (it is 11:00 now).\nExample: /trial Ava G1 VP GP I NR at 10:15 (help trial shows all)",
 	}, {
 		line: "/trial ava g1",
 		want: "Missing trials: " + bot.TrialHelp + ".\nExample: /trial S101 G2 + + v - + (help trial shows all)",

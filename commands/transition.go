@@ -29,19 +29,23 @@ func Transition(d Deps) *bot.Command {
 			{Name: "to", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 60, Leads: []string{"to"},
 				Help: "where the student went (lunch, gym, bus, pickup)"},
 			{Name: "prompt", Kind: bot.KindPrompt, Default: "independent", Aliases: []string{"p"},
-				Help: "support: " + bot.PromptHelp},
+				Help: "support: " + bot.PromptHelp, Brief: "support: " + bot.PromptBrief},
 			{Name: "latency", Kind: bot.KindDuration, Aliases: []string{"lat"},
 				Help: "time from the direction to starting: 30s, 2m"},
 			{Name: "handoff", Kind: bot.KindText, MaxLen: 120, Aliases: []string{"to_whom", "released"},
 				Help: "for bus or pickup: who took the student (driver Mr. Lee, mother)"},
 			atParam(),
 			commentParam(),
+			forceParam(),
 		},
 		Examples: []string{
 			"/transition S101 class to lunch prompt=v latency=45s",
 			"/transition Ava class bus handoff=driver Mr. Diaz, bus 12",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			if err := checkSchoolDay(ctx, d.Store, c, c.Values.Time("at")); err != nil {
+				return bot.Reply{}, err
+			}
 			v := c.Values
 			st := v.Student("student")
 			t := storage.Transition{

@@ -20,9 +20,10 @@ func Trial(d Deps) *bot.Command {
 			{Name: "goal", Kind: bot.KindGoal, Required: true, Positional: true,
 				Help: "the goal code, e.g. G2"},
 			{Name: "trials", Kind: bot.KindTrials, Required: true, Positional: true,
-				Help: bot.TrialHelp},
+				Help: bot.TrialHelp, Brief: bot.TrialBrief},
 			atParam(),
 			commentParam(),
+			forceParam(),
 		},
 		Examples: []string{
 			"/trial S101 G2 + + v - +",
@@ -30,6 +31,9 @@ func Trial(d Deps) *bot.Command {
 			"/trial Liam G2 3/5 20m ago -- was tired",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			if err := checkSchoolDay(ctx, d.Store, c, c.Values.Time("at")); err != nil {
+				return bot.Reply{}, err
+			}
 			st, goal := c.Values.Student("student"), c.Values.Goal("goal")
 			results := c.Values.Trials("trials")
 			at := c.Values.Time("at")

@@ -41,9 +41,8 @@ func Undo(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("finding last entry: %w", err)
 			}
-			if c.Now.Sub(e.CreatedAt) > undoWindow {
-				return bot.Reply{}, bot.Errorf("", "Your last entry was logged %s; /undo takes back only entries of the last %d hours, so older records are not changed by accident. Ask your teacher to correct it.",
-					e.CreatedAt.In(c.School.Location()).Format("Mon Jan 2 15:04"), int(undoWindow.Hours()))
+			if err := undoable(e, c.Now, c.School, "Your last entry"); err != nil {
+				return bot.Reply{}, err
 			}
 			return deactivate(ctx, d.Store, c.Staff, e, c.Values.Text("reason"), c.Now, c.Req.Platform)
 		},
@@ -61,10 +60,26 @@ func Undo(d Deps) *bot.Command {
 				if err != nil {
 					return bot.Reply{}, fmt.Errorf("loading entry %d: %w", id, err)
 				}
+				if e.StaffID == c.Staff.ID { // someone else's entry gets the author refusal
+					if err := undoable(e, c.Now, c.School, "That entry"); err != nil {
+						return bot.Reply{}, err
+					}
+				}
 				return deactivate(ctx, d.Store, c.Staff, e, "", c.Now, c.Press.Platform)
 			},
 		}},
 	}
+}
+
+// undoable is the one rule of /undo and the Undo button: only entries of
+// the last undoWindow are taken back, so older records are not changed by
+// accident. what names the entry in the refusal.
+func undoable(e storage.Entry, now time.Time, school storage.School, what string) error {
+	if now.Sub(e.CreatedAt) <= undoWindow {
+		return nil
+	}
+	return bot.Errorf("", "%s was logged %s; undo takes back only entries of the last %d hours, so older records are not changed by accident. Ask your teacher to correct it.",
+		what, e.CreatedAt.In(school.Location()).Format("Mon Jan 2 15:04"), int(undoWindow.Hours()))
 }
 
 func deactivate(ctx context.Context, s storage.Store, staff storage.Staff, e storage.Entry, reason string, now time.Time, platform storage.Platform) (bot.Reply, error) {

@@ -22,6 +22,9 @@ type Config struct {
 	LogLevel        string        // PARABOT_LOG_LEVEL: debug, info, warn, error
 	DBMaxConns      int           // PARABOT_DB_MAX_CONNS (Postgres pool size)
 	ShutdownTimeout time.Duration // PARABOT_SHUTDOWN_TIMEOUT
+	// WorkspaceSchool is the school whose admins a user not on the roster
+	// is told to ask (PARABOT_WORKSPACE_SCHOOL).
+	WorkspaceSchool string
 
 	SlackBotToken      string // SLACK_BOT_TOKEN
 	SlackSigningSecret string // SLACK_SIGNING_SECRET
@@ -60,6 +63,7 @@ func Load(getenv func(string) string) (Config, error) {
 		DatabaseURL:        getenv("PARABOT_DATABASE_URL"),
 		HTTPAddr:           getenv("PARABOT_HTTP_ADDR"),
 		LogLevel:           strings.ToLower(getenv("PARABOT_LOG_LEVEL")),
+		WorkspaceSchool:    strings.TrimSpace(getenv("PARABOT_WORKSPACE_SCHOOL")),
 		SlackBotToken:      getenv("SLACK_BOT_TOKEN"),
 		SlackSigningSecret: getenv("SLACK_SIGNING_SECRET"),
 		SlackAppToken:      getenv("SLACK_APP_TOKEN"),

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -51,9 +52,27 @@ type DeliverArgs struct {
 // Kind is River's job kind.
 func (DeliverArgs) Kind() string { return "deliver" }
 
-// InsertOpts gives delivery jobs their queue and retry budget.
+// InsertOpts gives delivery jobs their queue and retry budget: with
+// RetryDelay, 20 attempts reach about six hours past the first.
 func (DeliverArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueDeliver, MaxAttempts: 12}
+	return river.InsertOpts{Queue: QueueDeliver, MaxAttempts: 20}
+}
+
+// MaxRetryDelay caps the wait between two delivery attempts.
+const MaxRetryDelay = 30 * time.Minute
+
+// RetryDelay is the wait after failed attempt n (1, 2, ...): 2s, 4s, 8s,
+// doubling up to MaxRetryDelay. A message held up by a short platform
+// outage goes out seconds after it ends, not minutes (River's default
+// waits n⁴ seconds: 81 s after the third failure).
+func RetryDelay(attempt int) time.Duration {
+	if attempt < 1 {
+		attempt = 1
+	}
+	if attempt > 20 {
+		return MaxRetryDelay
+	}
+	return min(time.Duration(1<<attempt)*time.Second, MaxRetryDelay)
 }
 
 // QueueDeliver is the queue of outgoing messages.
@@ -74,8 +93,19 @@ type DeliverWorker struct {
 	Now     func() time.Time
 }
 
-// Timeout bounds one delivery attempt.
-func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 30 * time.Second }
+// NextRetry schedules the next attempt after a failure (RetryDelay, with
+// up to a tenth more at random so retries of many jobs spread out).
+func (w *DeliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
+	d := RetryDelay(job.Attempt)
+	now := time.Now
+	if w.Now != nil {
+		now = w.Now
+	}
+	return now().Add(d + rand.N(d/10+1))
+}
+
+// Timeout bounds one delivery attempt (see JobTimeout and RescueAfter).
+func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return JobTimeout }
 
 // Work delivers one message. The job id is recorded as delivered after a
 // successful send, and a run that finds it recorded sends nothing: a

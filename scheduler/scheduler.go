@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -29,9 +30,20 @@ type Config struct {
 	DeliverWorkers int
 }
 
+// JobTimeout bounds one attempt of any job. A delivery is a few Web API
+// calls of at most 10 seconds each; a job running longer is cancelled.
+const JobTimeout = 25 * time.Second
+
+// RescueAfter is how long a job may stay "running" before it is taken for
+// dead (its process was killed) and run again: just past JobTimeout, so a
+// message whose worker died arrives within about a minute (River's own
+// default is an hour), and a live job is never run twice.
+const RescueAfter = JobTimeout + 5*time.Second
+
 // Runner is a started River client working parabot's queues.
 type Runner interface {
-	// Stop waits for running jobs to finish, up to ctx's deadline.
+	// Stop stops fetching jobs and waits for running jobs to finish, up to
+	// ctx's deadline; then it cancels those still running.
 	Stop(ctx context.Context) error
 	// Idle waits until no job is due or running, up to ctx's deadline
 	// (the terminal adapter waits so its transcript is in order).
@@ -52,10 +64,12 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		return nil, fmt.Errorf("adding delivery worker: %w", err)
 	}
 	rc := &river.Config{
-		Logger:            cfg.Log.With("component", "river"),
-		Workers:           workers,
-		FetchPollInterval: cfg.PollInterval,
-		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+		Logger:               cfg.Log.With("component", "river"),
+		Workers:              workers,
+		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
+		JobTimeout:           JobTimeout,
+		RescueStuckJobsAfter: RescueAfter,
 		Queues: map[string]river.QueueConfig{
 			QueueDeliver: {MaxWorkers: cfg.DeliverWorkers},
 		},
@@ -78,7 +92,17 @@ type runner[TTx any] struct {
 	now    func() time.Time
 }
 
-func (r *runner[TTx]) Stop(ctx context.Context) error { return r.client.Stop(ctx) }
+func (r *runner[TTx]) Stop(ctx context.Context) error {
+	err := r.client.Stop(ctx)
+	if err == nil {
+		return nil
+	}
+	// Out of time: cancel what still runs, so nothing works on after the
+	// database closes. A cancelled job is retried (or rescued) later.
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return errors.Join(fmt.Errorf("jobs still running at the shutdown deadline were cancelled: %w", err), r.client.StopAndCancel(hctx))
+}
 
 func (r *runner[TTx]) Idle(ctx context.Context) error {
 	t := time.NewTicker(20 * time.Millisecond)

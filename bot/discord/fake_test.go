@@ -60,7 +60,7 @@ func (r request) JSON(t *testing.T) map[string]any {
 // fakeDiscord is a local Discord: the REST API under /api/v10 and a
 // gateway websocket at /gateway, speaking Discord's JSON.
 type fakeDiscord struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu       sync.Mutex
@@ -97,7 +97,7 @@ type refusal struct {
 	message      string
 }
 
-func newFakeDiscord(t *testing.T) *fakeDiscord {
+func newFakeDiscord(t testing.TB) *fakeDiscord {
 	t.Helper()
 	f := &fakeDiscord{t: t, limited: map[string]limit{}, exhaust: map[string]float64{}, refuse: map[string]refusal{},
 		flaky: map[string][]refusal{}, answered: map[string]bool{},
@@ -370,7 +370,7 @@ func checkLogs(t *testing.T, logs *logBuffer, secrets ...string) {
 }
 
 // keys generates an application key pair.
-func keys(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey) {
+func keys(t testing.TB) (ed25519.PublicKey, ed25519.PrivateKey) {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -381,7 +381,7 @@ func keys(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey) {
 
 // signed builds a POST /discord/interactions request signed as Discord
 // signs: Ed25519 over timestamp + body.
-func signed(t *testing.T, priv ed25519.PrivateKey, at time.Time, body []byte) *http.Request {
+func signed(t testing.TB, priv ed25519.PrivateKey, at time.Time, body []byte) *http.Request {
 	t.Helper()
 	ts := strconv.FormatInt(at.Unix(), 10)
 	sig := ed25519.Sign(priv, append([]byte(ts), body...))
@@ -394,7 +394,7 @@ func signed(t *testing.T, priv ed25519.PrivateKey, at time.Time, body []byte) *h
 
 // env is one adapter under test with its fakes.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	adapter *Adapter
 	mux     *http.ServeMux
 	discord *fakeDiscord
@@ -405,14 +405,14 @@ type env struct {
 }
 
 // newEnv builds an adapter over store and cmds, pointed at a fake Discord.
-func newEnv(t *testing.T, store storage.Store, cmds []*bot.Command) *env {
+func newEnv(t testing.TB, store storage.Store, cmds []*bot.Command) *env {
 	t.Helper()
 	return newEnvAt(t, store, testNow, func(*slog.Logger) []*bot.Command { return cmds })
 }
 
 // newEnvAt builds an adapter over store with the clock stopped at at; cmds
 // builds the commands with the logger whose output the test checks.
-func newEnvAt(t *testing.T, store storage.Store, at time.Time, cmds func(*slog.Logger) []*bot.Command) *env {
+func newEnvAt(t testing.TB, store storage.Store, at time.Time, cmds func(*slog.Logger) []*bot.Command) *env {
 	t.Helper()
 	pub, priv := keys(t)
 	logs := &logBuffer{}
@@ -550,7 +550,7 @@ func focused(name string, value string) map[string]any {
 }
 
 // data returns the "data" object of an interaction response.
-func data(t *testing.T, resp map[string]any) map[string]any {
+func data(t testing.TB, resp map[string]any) map[string]any {
 	t.Helper()
 	d, ok := resp["data"].(map[string]any)
 	if !ok {

@@ -256,8 +256,8 @@ func (a *Adapter) dispatch(ctx context.Context, s *session, f frame) bool {
 		return true
 	case "INTERACTION_CREATE":
 		arrived := time.Now() // the 3 seconds started before Discord sent it
-		var in discordgo.Interaction
-		if err := json.Unmarshal(f.D, &in); err != nil {
+		in, err := decodeInteraction(f.D)
+		if err != nil {
 			a.log.Warn("discord gateway: unreadable interaction", "error", err)
 			return false
 		}
@@ -269,7 +269,7 @@ func (a *Adapter) dispatch(ctx context.Context, s *session, f frame) bool {
 					a.log.Error("discord gateway interaction panicked", "interaction_id", in.ID, "panic", fmt.Sprint(p))
 				}
 			}()
-			a.serveGateway(ctx, &in, arrived)
+			a.serveGateway(ctx, in, arrived)
 		}()
 	}
 	return false

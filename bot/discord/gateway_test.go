@@ -14,7 +14,7 @@ import (
 
 // fakeGateway is the server side of one gateway connection.
 type fakeGateway struct {
-	t    *testing.T
+	t    testing.TB
 	conn *websocket.Conn
 }
 

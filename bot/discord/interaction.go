@@ -53,7 +53,9 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	arrived := time.Now() // the 3 seconds start now, not after the checks
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err == nil && len(body) > maxBody {
-		err = fmt.Errorf("body over %d bytes", maxBody)
+		a.log.Warn("discord interaction refused", "reason", "body too large")
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
 	}
 	if err == nil {
 		err = a.verify(r.Header, body)
@@ -63,8 +65,8 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	var in discordgo.Interaction
-	if err := json.Unmarshal(body, &in); err != nil {
+	in, err := decodeInteraction(body)
+	if err != nil {
 		a.log.Warn("discord interaction unreadable", "error", err)
 		http.Error(w, "bad interaction", http.StatusBadRequest)
 		return
@@ -86,7 +88,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	}
-	if err := a.serve(r.Context(), &in, arrived, ack); errors.Is(err, errReplayed) {
+	if err := a.serve(r.Context(), in, arrived, ack); errors.Is(err, errReplayed) {
 		_ = ack(r.Context(), response{Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: render(bot.Reply{Text: alreadyHandled, Private: true, IsError: true})})
 	}
@@ -156,6 +158,10 @@ func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction, arrived 
 	// database defers the answer instead of delaying it past 3 seconds.
 	return a.answer(ctx, in, arrived, m, ack, func(ctx context.Context) (bot.Reply, error) {
 		first, err := a.store.Claim(ctx, "discord:interaction:"+in.ID, a.now())
+		if err != nil && storage.IsUnavailable(err) {
+			a.log.Warn("claiming discord interaction: database unavailable", "interaction_id", in.ID, "error", err)
+			return bot.Reply{Text: bot.TryAgain, IsError: true}, nil
+		}
 		if err != nil {
 			a.log.Error("claiming discord interaction", "interaction_id", in.ID, "error", err)
 			return bot.Reply{Text: bot.SomethingWentWrong, IsError: true}, nil

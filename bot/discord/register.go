@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -81,6 +82,21 @@ func (a *Adapter) Register(ctx context.Context, guildID string) error {
 	return nil
 }
 
+// Clear removes the commands registered in one guild (after testing with
+// Register(guildID), before registering globally: otherwise that server
+// shows every command twice).
+func (a *Adapter) Clear(ctx context.Context, guildID string) error {
+	if !isSnowflake(guildID) {
+		return fmt.Errorf("discord: guild id %q is not a Discord id (a number)", guildID)
+	}
+	path := "/applications/" + a.appID + "/guilds/" + guildID + "/commands"
+	if err := a.rest.do(ctx, call{method: "PUT", route: "/applications/{app}/guilds/{guild}/commands", path: path, body: []appCommand{}, bot: true}); err != nil {
+		return fmt.Errorf("removing the server's commands: %w", err)
+	}
+	a.log.Info("discord guild commands removed", "guild_id", guildID)
+	return nil
+}
+
 // appCommands generates the application commands from the declarations:
 // each parameter becomes an option of the type its Kind calls for.
 func appCommands(cmds []*bot.Command) ([]appCommand, error) {
@@ -138,7 +154,7 @@ func appOptionOf(p bot.Param) (appOption, error) {
 	o := appOption{
 		Type:        discordgo.ApplicationCommandOptionString,
 		Name:        name,
-		Description: description(p.Help, name),
+		Description: description(cmp.Or(p.Brief, p.Help), name),
 		Required:    p.Required && p.Default == "",
 	}
 	switch p.Kind {

@@ -3,12 +3,15 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unicode/utf8"
 
 	"parabot/bot"
+	"parabot/commands"
 )
 
 func TestRegistrationPayload(t *testing.T) {
@@ -248,5 +251,51 @@ func TestRegister(t *testing.T) {
 	e := newEnv(t, store, testCommands(new(atomic.Int64), nil))
 	if err := e.adapter.Register(context.Background(), "../../x"); err == nil {
 		t.Errorf("a guild id that is not a number was accepted")
+	}
+}
+
+// The real commands' descriptions fit Discord's 100 characters whole, so
+// none is cut with "…" and the prompt codes show.
+func TestRealDescriptionsFit(t *testing.T) {
+	store := newStore(t)
+	cmds, err := appCommands(commands.All(commands.Deps{Store: store, Log: slog.New(slog.DiscardHandler)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, c := range cmds {
+		if utf8.RuneCountInString(c.Description) > maxDescLen || strings.HasSuffix(c.Description, "…") {
+			t.Errorf("/%s description cut: %q", c.Name, c.Description)
+		}
+		for _, o := range c.Options {
+			if utf8.RuneCountInString(o.Description) > maxDescLen || strings.HasSuffix(o.Description, "…") {
+				t.Errorf("/%s %s description cut: %q", c.Name, o.Name, o.Description)
+			}
+			found[c.Name+"."+o.Name] = o.Description
+		}
+	}
+	for key, codes := range map[string]string{"trial.trials": "VP GP M P FP", "transition.prompt": "pp partial physical, fp full physical"} {
+		if !strings.Contains(found[key], codes) {
+			t.Errorf("%s description %q does not show the codes %q", key, found[key], codes)
+		}
+	}
+}
+
+// Clear empties one server's command set and leaves the global one alone.
+func TestClearGuild(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, newStore(t), testCommands(new(atomic.Int64), nil))
+	if err := e.adapter.Clear(context.Background(), testGuild); err != nil {
+		t.Fatal(err)
+	}
+	reqs := e.discord.Requests("PUT /applications/" + testAppID + "/guilds/" + testGuild + "/commands")
+	if len(reqs) != 1 || strings.TrimSpace(string(reqs[0].Body)) != "[]" {
+		t.Fatalf("requests %v, want one PUT of []", e.discord.Requests(""))
+	}
+	if n := len(e.discord.Requests("")); n != 1 {
+		t.Errorf("%d requests, want only the guild's PUT", n)
+	}
+	if err := e.adapter.Clear(context.Background(), ""); err == nil {
+		t.Error("Clear without a guild id was accepted")
 	}
 }

@@ -133,6 +133,7 @@ func New(cfg Config) (*Adapter, error) {
 		channels:  &channelCache{ttl: 10 * time.Minute},
 	}
 	cfg.Router.SetEmailLookup(storage.PlatformSlack, a.lookupEmail)
+	cfg.Router.SetSpelling(storage.PlatformSlack, Spell)
 	return a, nil
 }
 

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,9 +65,17 @@ func TestSlashUmbrella(t *testing.T) {
 	for _, text := range []string{"help", ""} {
 		_, ans = h.slash(userPara, "/para", text, "r2")
 		got := blockText(ans["blocks"])
-		if !strings.Contains(got, "/trial") || !strings.Contains(got, "/undo") {
+		if !strings.Contains(got, "/trial") || !strings.Contains(got, "/undo") || !strings.Contains(got, "/para help") {
 			t.Errorf("/para %s answered %q", text, got)
 		}
+		// Slack has no /help: help names it as Slack users type it.
+		if regexp.MustCompile(`(^|[^a]) ?/help`).MatchString(strings.ReplaceAll(got, "/para help", "")) {
+			t.Errorf("/para %s names /help, which Slack does not have: %q", text, got)
+		}
+	}
+	_, ans = h.slash(userPara, "/para", "help help", "r3")
+	if got := blockText(ans["blocks"]); !strings.Contains(got, "Usage: /para help [&lt;command&gt;]") || !strings.Contains(got, "/para help incident") {
+		t.Errorf("/para help help answered %q", got)
 	}
 }
 
@@ -78,7 +88,7 @@ func TestSlashCommandRefusals(t *testing.T) {
 		{"not on caseload", userPara, "/trial", "S103 G1 +", "not on your caseload"},
 		{"bad trials", userPara, "/trial", "S101 G2 x y z", "not a trial code"},
 		{"unknown user", userUnknown, "/trial", "S101 G2 +", "not on parabot's roster"},
-		{"unknown command", userPara, "/para", "dance S101", "There is no /dance"},
+		{"unknown command", userPara, "/para", "frobnicate S101", "There is no /para frobnicate. Commands: /trial, /incident, /transition, /note, /undo, /today, /goals, /progress, /report, /para help. /para help explains each."},
 		{"role", userTeacher, "/note", "S101 great day", "/note is for"},
 	}
 	for _, tc := range tests {
@@ -399,14 +409,12 @@ func TestRequestsRefused(t *testing.T) {
 		"response_url": {h.slack.responseURL("x")}}.Encode()
 	now := strconv.FormatInt(h.now.Unix(), 10)
 	stale := strconv.FormatInt(h.now.Add(-6*time.Minute).Unix(), 10)
-	big := form + "&pad=" + strings.Repeat("a", MaxBody)
 	tests := []struct {
 		name, path, body, ts, sig string
 	}{
 		{"bad signature", "/slack/commands", form, now, Sign("wrong-secret", now, []byte(form))},
 		{"no signature", "/slack/commands", form, now, ""},
 		{"stale timestamp", "/slack/commands", form, stale, Sign(testSecret, stale, []byte(form))},
-		{"oversized body", "/slack/commands", big, now, Sign(testSecret, now, []byte(big))},
 		{"bad signature on interactions", "/slack/interactions", "payload={}", now, "v0=00"},
 		{"bad signature on events", "/slack/events", `{"type":"url_verification","challenge":"x"}`, now, "v0=00"},
 	}
@@ -450,6 +458,92 @@ func (h *harness) trialCount(code string) int {
 	return 0
 }
 
+func TestOversizedBodyIs413(t *testing.T) {
+	t.Parallel()
+	logs := &syncBuffer{}
+	h := newHarnessLog(t, storagetest.OpenSQLite(t), slog.New(slog.NewTextHandler(logs, nil)))
+	form := url.Values{"user_id": {userPara}, "command": {"/note"}, "text": {"S101 " + strings.Repeat("a", 10<<20)}}.Encode()
+	now := strconv.FormatInt(h.now.Unix(), 10)
+	for _, path := range []string{"/slack/commands", "/slack/interactions", "/slack/events"} {
+		status, _ := h.postSigned(path, "application/x-www-form-urlencoded", form, now, Sign(testSecret, now, []byte(form)))
+		if status != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s: status %d for a 10 MB body, want 413", path, status)
+		}
+	}
+	if !strings.Contains(logs.String(), "body too large") || strings.Contains(logs.String(), "signature") {
+		t.Errorf("log does not say too large:\n%s", logs.String())
+	}
+	if _, err := h.store.LastEntry(context.Background(), h.staff("jrivera")); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("an oversized request stored something: %v", err)
+	}
+}
+
+// Slack checks the certificate with an unsigned form post.
+func TestSSLCheckAnswered(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, storagetest.OpenSQLite(t))
+	req, err := http.NewRequest(http.MethodPost, h.srv.URL+"/slack/commands", strings.NewReader("ssl_check=1&token=legacy-verification-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := h.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("ssl_check answered %d, want 200", resp.StatusCode)
+	}
+	if n := h.slack.count(); n != 0 {
+		t.Errorf("ssl_check called Slack %d times", n)
+	}
+	// Only ssl_check goes unsigned: the same post with a command is refused.
+	status, _ := h.postSigned("/slack/commands", "application/x-www-form-urlencoded",
+		url.Values{"user_id": {userPara}, "command": {"/trial"}, "text": {"S101 G1 +"}}.Encode(), "", "")
+	if status != http.StatusUnauthorized {
+		t.Errorf("an unsigned command answered %d, want 401", status)
+	}
+}
+
+// The same command signed again later (a new timestamp and signature)
+// is still the same command: its trigger_id says so.
+func TestResignedSlashCommandActsOnce(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, store storage.Store) {
+		h := newHarness(t, store)
+		h.slash(userPara, "/trial", "S101 G2 + +", "r1")
+		h.now = h.now.Add(time.Minute)
+		_, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r1")
+		if !strings.Contains(blockText(ans["blocks"]), AlreadyHandled) {
+			t.Errorf("re-signed command answered %v", ans)
+		}
+		if n := h.trialCount("S101"); n != 2 {
+			t.Errorf("%d trials stored, want the 2 of one command", n)
+		}
+	})
+}
+
+// The same form submission signed again later is still the same
+// submission: the view's id and hash say so.
+func TestResignedFormSubmissionActsOnce(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, store storage.Store) {
+		h := newHarness(t, store)
+		h.slash(userPara, "/trial", "", "r1")
+		view := h.slack.callsTo("views.open")[0].JSON["view"].(map[string]any)
+		state := map[string]any{"student": selected("student", "S101"), "goal": selected("goal", "G2"),
+			"trials": typed("trials", "+ v +"), "at": typed("at", "10:15")}
+		payload := formPayload("view_submission", userPara, view, state, nil)
+		h.interact(payload)
+		h.now = h.now.Add(time.Minute)
+		h.interact(payload)
+		if n := h.trialCount("S101"); n != 3 {
+			t.Errorf("%d trials stored, want the 3 of one submission", n)
+		}
+	})
+}
+
 func TestReplayedSlashCommandActsOnce(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, store storage.Store) {
@@ -473,9 +567,9 @@ func TestReplayedSlashCommandActsOnce(t *testing.T) {
 		if got := h.slack.responsesTo("r1"); len(got) != 0 {
 			t.Errorf("the replay answered through response_url: %v", got)
 		}
-		// A second, genuine request a second later is not a replay.
+		// A second, genuine command a second later is not a replay.
 		h.now = h.now.Add(time.Second)
-		if _, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r1"); !strings.Contains(blockText(ans["blocks"]), "2 trials, 2 correct") {
+		if _, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r2"); !strings.Contains(blockText(ans["blocks"]), "2 trials, 2 correct") {
 			t.Errorf("a new request answered %v", ans)
 		}
 		if n := h.trialCount("S101"); n != 4 {

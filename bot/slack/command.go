@@ -22,7 +22,7 @@ const Umbrella = "para"
 
 // serveCommands answers POST /slack/commands.
 func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
-	body, ok := a.verified(w, r)
+	body, ok := a.readBody(w, r)
 	if !ok {
 		return
 	}
@@ -32,12 +32,17 @@ func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if form.Get("ssl_check") == "1" {
-		w.WriteHeader(http.StatusOK) // Slack checking the certificate
+		// Slack checking the certificate: it sends this unsigned, and
+		// only wants a 200. Nothing is read from it or stored.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if !a.verifiedBody(w, r, body) {
 		return
 	}
 	sc := slashFromForm(form)
 	// The request's key goes with it to the store: a replay logs nothing.
-	writeJSON(w, a.slash(storage.WithOnce(r.Context(), requestKey(r)), sc))
+	writeJSON(w, a.slash(storage.WithOnce(r.Context(), slashKey(r, sc)), sc))
 }
 
 // AlreadyHandled is the answer to a replayed or redelivered command.
@@ -49,6 +54,27 @@ const AlreadyHandled = bot.AlreadyHandled
 // 5 minutes; the store claims it with the entry it logs.
 func requestKey(r *http.Request) string {
 	return "slack:req:" + r.Header.Get("X-Slack-Request-Timestamp") + ":" + r.Header.Get("X-Slack-Signature")
+}
+
+// slashKey is the one-time key of a slash command: its trigger_id, which
+// Slack makes new for every command a user sends, so the same command
+// signed again later is still the same command. Without a trigger_id it
+// is the request's key.
+func slashKey(r *http.Request, sc slackapi.SlashCommand) string {
+	if sc.TriggerID != "" {
+		return "slack:trigger:" + sc.TriggerID
+	}
+	return requestKey(r)
+}
+
+// submissionKey is the one-time key of a form submission: the view's id
+// and hash, which change whenever the form does, so the same submission
+// signed again later is still the same submission.
+func submissionKey(r *http.Request, ic slackapi.InteractionCallback) string {
+	if ic.View.ID != "" && ic.View.Hash != "" {
+		return "slack:view:" + ic.View.ID + ":" + ic.View.Hash
+	}
+	return requestKey(r)
 }
 
 func slashFromForm(f url.Values) slackapi.SlashCommand {

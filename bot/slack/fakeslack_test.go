@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -128,13 +129,30 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case "conversations.open":
 		writeAPI(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + c.Form.Get("users")}})
 	case "conversations.list":
-		var chans []map[string]any
+		// Paged as Slack pages it: at most limit channels a page (Slack
+		// asks for no more than 200), the cursor says where to go on.
+		limit, err := strconv.Atoi(c.Form.Get("limit"))
+		if err != nil || limit < 1 || limit > 200 {
+			writeAPI(w, map[string]any{"ok": false, "error": "invalid_limit"})
+			return
+		}
 		f.mu.Lock()
-		for name, id := range f.channels {
-			chans = append(chans, map[string]any{"id": id, "name": name})
+		names := make([]string, 0, len(f.channels))
+		for name := range f.channels {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		start, _ := strconv.Atoi(c.Form.Get("cursor"))
+		var chans []map[string]any
+		for _, name := range names[min(start, len(names)):min(start+limit, len(names))] {
+			chans = append(chans, map[string]any{"id": f.channels[name], "name": name})
 		}
 		f.mu.Unlock()
-		writeAPI(w, map[string]any{"ok": true, "channels": chans, "response_metadata": map[string]any{"next_cursor": ""}})
+		next := ""
+		if start+limit < len(names) {
+			next = strconv.Itoa(start + limit)
+		}
+		writeAPI(w, map[string]any{"ok": true, "channels": chans, "response_metadata": map[string]any{"next_cursor": next}})
 	case "conversations.join":
 		f.mu.Lock()
 		f.members[c.Form.Get("channel")] = true

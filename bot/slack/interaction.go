@@ -38,7 +38,7 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, a.interaction(r.Context(), ic)) // buttons are claimed per press
 		return
 	}
-	writeJSON(w, a.interaction(storage.WithOnce(r.Context(), requestKey(r)), ic))
+	writeJSON(w, a.interaction(storage.WithOnce(r.Context(), submissionKey(r, ic)), ic))
 }
 
 // interaction handles one interaction payload and returns the body to

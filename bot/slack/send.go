@@ -91,7 +91,7 @@ func (a *Adapter) channelID(ctx context.Context, channel string) (string, error)
 	for page := 0; page < 50; page++ {
 		cctx, cancel := context.WithTimeout(ctx, callTimeout)
 		chans, next, err := a.api.GetConversationsContext(cctx, &slackapi.GetConversationsParameters{
-			Cursor: cursor, ExcludeArchived: true, Limit: 1000, Types: []string{"public_channel", "private_channel"},
+			Cursor: cursor, ExcludeArchived: true, Limit: 200, // Slack asks for at most 200 a page Types: []string{"public_channel", "private_channel"},
 		})
 		cancel()
 		if err != nil {

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -64,6 +65,33 @@ func TestDeliverDirectMessage(t *testing.T) {
 			t.Errorf("button %v", b)
 		}
 	})
+}
+
+// Channels are listed in pages of 200, as Slack asks.
+func TestChannelLookupPagesBy200(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, storagetest.OpenSQLite(t))
+	h.slack.mu.Lock()
+	for i := range 450 {
+		h.slack.channels[fmt.Sprintf("club-%03d", i)] = fmt.Sprintf("C0CLUB%03d", i)
+	}
+	h.slack.mu.Unlock()
+	if err := h.adapter.PostChannel(context.Background(), "club-449", bot.Reply{Text: "hello"}); err != nil {
+		t.Fatal(err)
+	}
+	lists := h.slack.callsTo("conversations.list")
+	if len(lists) != 3 {
+		t.Fatalf("conversations.list called %d times for 450+ channels, want 3 pages", len(lists))
+	}
+	for _, l := range lists {
+		if l.Form.Get("limit") != "200" {
+			t.Errorf("limit %q, want 200", l.Form.Get("limit"))
+		}
+	}
+	posts := h.slack.callsTo("chat.postMessage")
+	if len(posts) == 0 || posts[len(posts)-1].Form.Get("channel") != "C0CLUB449" {
+		t.Errorf("posts: %v", posts)
+	}
 }
 
 func TestDeliverChannelPost(t *testing.T) {

@@ -57,24 +57,47 @@ func Verify(secret string, h http.Header, body []byte, now time.Time) error {
 	return nil
 }
 
-// verified reads and verifies a request's body. On failure it answers 401
-// and returns false: nothing else is done for an unverified request.
+// verified reads and verifies a request's body. On failure it answers
+// (413 for a body over MaxBody, 401 otherwise) and returns false: nothing
+// else is done for an unverified request.
 func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, ok := a.readBody(w, r)
+	if !ok {
+		return nil, false
+	}
+	return body, a.verifiedBody(w, r, body)
+}
+
+// readBody reads a request's body up to MaxBody. A larger body is
+// answered 413 and logged as too large.
+func (a *Adapter) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	if r.ContentLength > MaxBody {
-		a.log.Warn("slack request refused", "path", r.URL.Path, "reason", "body too large")
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		a.log.Warn("slack request refused", "path", r.URL.Path, "reason", "body too large", "bytes", r.ContentLength)
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return nil, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
-		a.log.Warn("slack request refused", "path", r.URL.Path, "reason", "body too large or unreadable")
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		a.log.Warn("slack request refused", "path", r.URL.Path, "reason", "body too large")
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return nil, false
 	}
-	if err := Verify(a.cfg.SigningSecret, r.Header, body, a.now()); err != nil {
-		a.log.Warn("slack request refused", "path", r.URL.Path, "reason", err.Error())
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	if err != nil {
+		a.log.Warn("slack request refused", "path", r.URL.Path, "reason", "body unreadable", "error", err)
+		http.Error(w, "bad request", http.StatusBadRequest)
 		return nil, false
 	}
 	return body, true
+}
+
+// verifiedBody checks the signature of a body read by readBody, answering
+// 401 when it fails.
+func (a *Adapter) verifiedBody(w http.ResponseWriter, r *http.Request, body []byte) bool {
+	if err := Verify(a.cfg.SigningSecret, r.Header, body, a.now()); err != nil {
+		a.log.Warn("slack request refused", "path", r.URL.Path, "reason", err.Error())
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return false
+	}
+	return true
 }

@@ -111,7 +111,7 @@ func (e *platformEnv) slash(t *testing.T, line string) string {
 	name, text, _ := strings.Cut(strings.TrimPrefix(line, "/"), " ")
 	form := url.Values{
 		"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {leeSlack}, "command": {"/" + name},
-		"text": {text}, "response_url": {e.fakeAPI.URL + "/response"}, "trigger_id": {"1.2.3"},
+		"text": {text}, "response_url": {e.fakeAPI.URL + "/response"}, "trigger_id": {"T" + strconv.FormatInt(time.Now().UnixNano(), 10)}, // new for every command, as Slack makes it
 	}
 	body := []byte(form.Encode())
 	ts := strconv.FormatInt(time.Now().Unix(), 10)

@@ -106,13 +106,18 @@ func runCommands(args []string, stdout, stderr io.Writer) error {
 
 func runDiscord(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "register" {
-		fmt.Fprintln(stderr, "Usage: parabot discord register [--guild ID]")
+		fmt.Fprintln(stderr, "Usage: parabot discord register [--guild ID [--clear]]")
 		return errUsage
 	}
 	fs := flag.NewFlagSet("discord register", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	guild := fs.String("guild", "", "register in this server only (appears at once); default: globally")
+	clear := fs.Bool("clear", false, "with --guild: remove the commands registered in that server (before registering globally)")
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+		return errUsage
+	}
+	if *clear && *guild == "" {
+		fmt.Fprintln(stderr, "--clear removes one server's commands: give the server with --guild ID.")
 		return errUsage
 	}
 	cfg, err := config.Load(getenv)
@@ -135,12 +140,19 @@ func runDiscord(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	rctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
+	if *clear {
+		if err := d.Clear(rctx, *guild); err != nil {
+			return fmt.Errorf("removing Discord commands: %w", err)
+		}
+		fmt.Fprintf(stdout, "Removed parabot's commands from server %s; the global ones stay.\n", *guild)
+		return nil
+	}
 	if err := d.Register(rctx, *guild); err != nil {
 		return fmt.Errorf("registering Discord commands: %w", err)
 	}
-	where := "globally (may take up to an hour to appear)"
+	where := "globally"
 	if *guild != "" {
-		where = "in server " + *guild
+		where = "in server " + *guild + " (remove them with --clear before registering globally, or that server shows every command twice)"
 	}
 	fmt.Fprintf(stdout, "Registered %d commands %s.\n", len(newRouter(store, log, time.Now, nil).Commands()), where)
 	return nil

@@ -7,7 +7,7 @@
 //	parabot import DIR | --demo                        import a roster of CSV files
 //	parabot export --student CODE --by HANDLE --reason WHY   a student's data for an IEP meeting
 //	parabot commands [--markdown]                      list the commands
-//	parabot discord register [--guild ID]              create Discord's application commands
+//	parabot discord register [--guild ID [--clear]]    create (or remove a server's) Discord application commands
 package main
 
 import (
@@ -45,7 +45,7 @@ Usage:
   parabot import DIR | --demo                       import a roster (CSV files, see README)
   parabot export --student CODE --by HANDLE --reason WHY [--from DAY] [--to DAY] [--format text|json|csv] [--out FILE]  a student's data for an IEP meeting
   parabot commands [--markdown]                     list the commands
-  parabot discord register [--guild ID]             create or update Discord's application commands
+  parabot discord register [--guild ID [--clear]]   create or update Discord's application commands
 
 Settings come from the environment; the README lists them.
 `

@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -50,6 +52,12 @@ type server struct {
 	senders    map[storage.Platform]scheduler.Sender
 	background []func(ctx context.Context) error // Socket Mode, gateway
 	drain      []drainFunc                       // run at shutdown, after the HTTP server stops
+
+	// draining is set at shutdown: every answer then closes its
+	// connection and /readyz says 503, for drainGrace before the listener
+	// and the idle connections close.
+	draining   atomic.Bool
+	drainGrace time.Duration
 }
 
 func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*server, error) {
@@ -57,8 +65,15 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 	if err != nil {
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, store: store, mux: http.NewServeMux(), senders: map[storage.Platform]scheduler.Sender{}}
+	s := &server{cfg: cfg, log: log, store: store, mux: http.NewServeMux(), senders: map[storage.Platform]scheduler.Sender{},
+		drainGrace: min(2*time.Second, cfg.ShutdownTimeout/4)}
 	s.router = routerWith(store, log, time.Now, cfg.TrialCodes, newNarrator(cfg, log))
+	if cfg.WorkspaceSchool != "" {
+		if !hasSchool(ctx, store, cfg.WorkspaceSchool) {
+			log.Warn("PARABOT_WORKSPACE_SCHOOL names no school on the roster; people not on the roster are told no admin's name")
+		}
+		s.router.SetWorkspaceSchool(cfg.WorkspaceSchool)
+	}
 	if err := s.addAdapters(s.router); err != nil {
 		store.Close()
 		return nil, err
@@ -71,6 +86,10 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 		fmt.Fprintln(w, "ok")
 	})
 	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if s.draining.Load() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
 		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := store.Ping(pctx); err != nil {
@@ -93,17 +112,22 @@ func (s *server) Run(ctx context.Context) error {
 	return s.Serve(ctx, ln)
 }
 
-// Serve serves on ln until ctx ends: SIGTERM stops taking requests,
-// lets running ones and running jobs finish, then closes the database.
+// Serve serves on ln until ctx ends, then shuts down in order: stop
+// taking requests (answers close their connections, then the listener and
+// idle connections close), finish the requests and the work they started,
+// let running jobs finish, and close the database last. All of it within
+// PARABOT_SHUTDOWN_TIMEOUT.
 func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	defer s.store.Close()
-	runner, err := startJobs(ctx, s.store, scheduler.Config{Store: s.store, Senders: s.senders, Log: s.log, Now: time.Now})
+	// The job workers outlive ctx: they are stopped below, after the
+	// requests that may still enqueue jobs have finished.
+	runner, err := startJobs(context.WithoutCancel(ctx), s.store, scheduler.Config{Store: s.store, Senders: s.senders, Log: s.log, Now: time.Now})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	hs := &http.Server{
-		Handler:           s.mux,
+		Handler:           s.closeWhenDraining(s.mux),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      15 * time.Second,
@@ -135,8 +159,18 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
-	// Stop taking work from every side (HTTP, Socket Mode, the gateway),
-	// then let what was taken finish, then stop the job workers.
+	// Stop taking work from every side. Over HTTP, answers first carry
+	// "Connection: close" for a moment, so clients on kept-alive
+	// connections are told to go, instead of finding their connection
+	// closed under a request (a reset); then the listener and the
+	// remaining idle connections close, and running requests finish.
+	s.draining.Store(true)
+	grace := time.NewTimer(s.drainGrace)
+	select {
+	case <-grace.C:
+	case <-sctx.Done():
+	}
+	grace.Stop()
 	errs := []error{runErr, hs.Shutdown(sctx)}
 	cancelBg()
 	stopped := make(chan struct{})
@@ -146,17 +180,47 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-sctx.Done():
 		errs = append(errs, errors.New("slack socket mode or the discord gateway did not stop in time"))
 	}
+	// The work requests started after answering (late replies, forms).
 	for _, d := range s.drain {
 		errs = append(errs, d(sctx))
 	}
-	return errors.Join(append(errs, runner.Stop(sctx))...)
+	// Running jobs finish; a job is not cut off mid-send unless the
+	// shutdown timeout runs out.
+	errs = append(errs, runner.Stop(sctx))
+	s.log.Info("stopped")
+	return errors.Join(errs...)
+}
+
+// closeWhenDraining answers with "Connection: close" once shutdown has
+// begun, so each client's connection closes cleanly after its answer.
+func (s *server) closeWhenDraining(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// hasSchool reports whether the roster has a school of that name.
+func hasSchool(ctx context.Context, store storage.Store, name string) bool {
+	schools, err := store.Schools(ctx)
+	if err != nil {
+		return false
+	}
+	for _, sc := range schools {
+		if strings.EqualFold(sc.Name, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // commandMetrics counts commands and button presses by platform, name and
 // result, and times them.
 func commandMetrics(reg prometheus.Registerer) func(bot.Outcome) {
 	total := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "parabot_commands_total", Help: "Commands and button presses handled, by result (ok, refused, error).",
+		Name: "parabot_commands_total", Help: "Commands and button presses handled, by result (ok, refused, unavailable, error).",
 	}, []string{"platform", "kind", "name", "result"})
 	seconds := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "parabot_command_seconds", Help: "Time to handle a command or button press, reply included.",

@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ClaimRelease", testClaimRelease},
 		{"LogOnce", testLogOnce},
 		{"NotFound", testNotFound},
+		{"BadBytes", testBadBytes},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
