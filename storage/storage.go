@@ -48,6 +48,8 @@ type Job = river.InsertManyParams
 // one transaction: the records, their audit rows and their jobs commit
 // together or not at all.
 type Store interface {
+	Reminders
+
 	// Engine names the engine: "sqlite" or "postgres".
 	Engine() string
 	// Close releases the connections.

@@ -19,7 +19,10 @@ func (db *DB) ImportRoster(ctx context.Context, r storage.Roster) (storage.Impor
 		im := &importer{ctx: ctx, tx: tx, res: res,
 			schools: map[string]int64{}, staff: map[string]storage.Staff{}, students: map[studentKey]int64{},
 			studentSchools: map[string][]int64{}}
-		return im.run(r)
+		if err := im.run(r); err != nil {
+			return err
+		}
+		return importReminders(ctx, tx, r.Reminders)
 	})
 	if err != nil {
 		return storage.ImportResult{}, fmt.Errorf("importing roster: %w", err)
