@@ -135,7 +135,7 @@ func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) 
 	}
 	jobs := make([]storage.Job, len(msgs))
 	for i, m := range msgs {
-		jobs[i] = Deliver(m, "")
+		jobs[i] = DeliverAt(m, "", now)
 	}
 	first, err := w.Store.EnqueueOnce(ctx, key, now, jobs)
 	if err != nil {
