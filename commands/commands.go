@@ -30,6 +30,8 @@ func All(d Deps) []*bot.Command {
 		Note(d),
 		Undo(d),
 		Today(d),
+		Absent(d),
+		Dismissal(d),
 		Help(func() []*bot.Command { return cmds }),
 	}
 	return cmds

@@ -310,12 +310,13 @@ func TestBadInputStoresNothing(t *testing.T) {
 func TestToday(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/today")
-	if r.IsError || !strings.HasPrefix(r.Text, "Tuesday, 2026-11-24.") || !strings.Contains(r.Text, "A.B. (S101): G1, G2, G3") {
+	if r.IsError || !strings.HasPrefix(r.Text, "Tuesday, 2026-11-24.") || !strings.Contains(r.Text, "A.B. (S103): G1, G2, G3") ||
+		!strings.Contains(r.Text, "\n  A.B. (S101): G1, G2\n") { // G3 of S101 is due on mon,wed,fri
 		t.Fatalf("/today on a school day:\n%s", r.Text)
 	}
-	s.do("lee", "/trial S101 G1 + +")
-	s.do("lee", "/trial S101 G2 -")
-	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "A.B. (S101): G3\n") {
+	s.do("lee", "/trial S103 G1 + +")
+	s.do("lee", "/trial S103 G2 -")
+	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "A.B. (S103): G3\n") {
 		t.Errorf("after logging G1 and G2, only G3 is due:\n%s", r.Text)
 	}
 	// The day before Thanksgiving is an early release: bus duty moves with dismissal.

@@ -30,6 +30,9 @@ type Day struct {
 	// their caseload away, staff they cover for, their own.
 	Absences []string
 	Due      []Due // students with goals that have no trials yet today
+	// Upcoming lists the reminders still to come today for the caller
+	// ("14:15 data reminder"); the caller of Plan fills it in.
+	Upcoming []string
 	Facts    Facts
 }
 
