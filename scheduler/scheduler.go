@@ -147,17 +147,22 @@ func (r *runner[TTx]) Idle(ctx context.Context) error {
 	}
 }
 
-// releaseDue makes the scheduled jobs that are due available now.
+// releaseDue makes the scheduled jobs that are due on the movable clock
+// available now, and brings jobs made available on the real clock (the
+// store inserts with its own) to the movable one, when that is behind.
 func (r *runner[TTx]) releaseDue(ctx context.Context) error {
-	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled).
+	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled, rivertype.JobStateAvailable).
 		OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(100))
 	if err != nil {
 		return fmt.Errorf("listing scheduled jobs: %w", err)
 	}
 	now := r.now()
 	for _, j := range res.Jobs {
-		if j.ScheduledAt.After(now) {
-			break
+		if j.State == rivertype.JobStateScheduled && j.ScheduledAt.After(now) {
+			continue
+		}
+		if j.State == rivertype.JobStateAvailable && !j.ScheduledAt.After(now) {
+			continue
 		}
 		if _, err := r.client.JobRetry(ctx, j.ID); err != nil {
 			return fmt.Errorf("releasing job %d: %w", j.ID, err)
