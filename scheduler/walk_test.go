@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"parabot/bot"
 	"parabot/roster"
 	"parabot/scheduler"
 	"parabot/storage"
-	"parabot/storage/sqlite"
+	"parabot/storage/postgres"
 	"parabot/storage/storagetest"
 )
 
@@ -73,74 +74,101 @@ func (b *inbox) take() []string {
 // walker moves a fake clock through days, running the jobs that come due
 // at their times.
 type walker struct {
-	t      *testing.T
-	db     *sqlite.DB
-	clock  *fakeClock
-	box    *inbox
-	runner scheduler.Runner
-	loc    *time.Location
-	counts map[string]int
-	mu     sync.Mutex
+	t       *testing.T
+	db      storage.Store
+	clock   *fakeClock
+	box     *inbox
+	replica []replica // the serve processes: each a store and its job runner
+	runners []scheduler.Runner
+	loc     *time.Location
+	counts  map[string]int
+	mu      sync.Mutex
 }
 
+// replica starts the job runner of one serve process.
+type replica struct {
+	store storage.Store
+	start func(cfg scheduler.Config) (scheduler.Runner, error)
+}
+
+// newWalker walks the demo school on one SQLite serve.
 func newWalker(t *testing.T, start time.Time) *walker {
 	db := storagetest.OpenSQLite(t)
-	ctx := context.Background()
-	if _, err := roster.Import(ctx, db, roster.Demo()); err != nil {
+	return walkOn(t, start, db, replica{store: db, start: func(cfg scheduler.Config) (scheduler.Runner, error) {
+		return scheduler.Start(context.Background(), riversqlite.New(db.SQL()), cfg)
+	}})
+}
+
+// newPostgresWalker walks the demo school on n serve replicas sharing one
+// Postgres database, each with its own connection pool.
+func newPostgresWalker(t *testing.T, start time.Time, n int) *walker {
+	url := storagetest.NewPostgresURL(t)
+	var reps []replica
+	for i := 0; i < n; i++ {
+		db, err := postgres.Open(context.Background(), url, quiet(), 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		reps = append(reps, replica{store: db, start: func(cfg scheduler.Config) (scheduler.Runner, error) {
+			return scheduler.Start(context.Background(), riverpgxv5.New(db.Pool()), cfg)
+		}})
+	}
+	return walkOn(t, start, reps[0].store, reps...)
+}
+
+func walkOn(t *testing.T, start time.Time, db storage.Store, reps ...replica) *walker {
+	if _, err := roster.Import(context.Background(), db, roster.Demo()); err != nil {
 		t.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("America/New_York")
-	w := &walker{t: t, db: db, clock: &fakeClock{now: start}, loc: loc, counts: map[string]int{}}
+	w := &walker{t: t, db: db, replica: reps, clock: &fakeClock{now: start}, loc: loc, counts: map[string]int{}}
 	w.box = &inbox{clock: w.clock, loc: loc}
 	w.start()
+	t.Cleanup(func() { w.stop() })
 	return w
 }
 
+// start starts every replica, as parabot serve does, and plans.
 func (w *walker) start() {
 	w.t.Helper()
-	r, err := scheduler.Start(context.Background(), riversqlite.New(w.db.SQL()), scheduler.Config{
-		Store: w.db, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: w.box}, Log: quiet(),
-		Now: w.clock.Now, Movable: true, PollInterval: 10 * time.Millisecond,
-		CountReminder: func(kind string, o scheduler.Outcome) {
-			w.mu.Lock()
-			w.counts[kind+"/"+string(o)]++
-			w.mu.Unlock()
-		},
-	})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	w.runner = r
-	schools, _ := w.db.Schools(context.Background())
-	if err := w.db.Enqueue(context.Background(), scheduler.Replan(schools, w.clock.Now())); err != nil {
-		w.t.Fatal(err)
+	for _, rep := range w.replica {
+		r, err := rep.start(scheduler.Config{
+			Store: rep.store, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: w.box}, Log: quiet(),
+			Now: w.clock.Now, Movable: true, PollInterval: 10 * time.Millisecond,
+			CountReminder: func(kind string, o scheduler.Outcome) {
+				w.mu.Lock()
+				w.counts[kind+"/"+string(o)]++
+				w.mu.Unlock()
+			},
+		})
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		w.runners = append(w.runners, r)
+		schools, _ := rep.store.Schools(context.Background())
+		if err := rep.store.Enqueue(context.Background(), scheduler.Replan(schools, w.clock.Now())); err != nil {
+			w.t.Fatal(err)
+		}
 	}
 	w.idle()
-	w.t.Cleanup(func() { w.stop() })
 }
 
+// stop stops every replica (a restart, or the end of the test).
 func (w *walker) stop() {
-	if w.runner == nil {
-		return
+	for _, r := range w.runners {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		r.Stop(ctx)
+		cancel()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	w.runner.Stop(ctx)
-	w.runner = nil
+	w.runners = nil
 }
 
 func (w *walker) idle() {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := w.runner.Idle(ctx); err != nil {
-		rows, _ := w.db.SQL().Query(`SELECT id, kind, state, scheduled_at, attempt, coalesce(errors, '') FROM river_job WHERE state NOT IN ('completed')`)
-		for rows != nil && rows.Next() {
-			var id, attempt int
-			var kind, state, at, errs string
-			rows.Scan(&id, &kind, &state, &at, &attempt, &errs)
-			w.t.Logf("job %d %s %s %s %d %s (now %s)", id, kind, state, at, attempt, errs, w.clock.Now().UTC())
-		}
+	if err := w.runners[0].Idle(ctx); err != nil {
 		w.t.Fatalf("jobs did not finish: %v", err)
 	}
 }
@@ -154,7 +182,7 @@ func (w *walker) to(local string) {
 		w.t.Fatal(err)
 	}
 	for {
-		next, ok, err := w.runner.Next(context.Background())
+		next, ok, err := w.runners[0].Next(context.Background())
 		if err != nil {
 			w.t.Fatal(err)
 		}
@@ -272,7 +300,18 @@ func plainDay(day, zone, lunch, recess string) []string {
 // Wednesday with a para absent and no cover, and the Thanksgiving
 // holidays.
 func TestWalkThanksgivingWeek(t *testing.T) {
-	w := newWalker(t, time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)) // Sunday 20:00 EST
+	walkThanksgiving(t, newWalker(t, thanksgivingStart))
+}
+
+// TestWalkThanksgivingWeekTwoReplicas walks the same week with two serve
+// replicas on one Postgres: every message still arrives once.
+func TestWalkThanksgivingWeekTwoReplicas(t *testing.T) {
+	walkThanksgiving(t, newPostgresWalker(t, thanksgivingStart, 2))
+}
+
+var thanksgivingStart = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC) // Sunday 20:00 EST
+
+func walkThanksgiving(t *testing.T, w *walker) {
 	const mon, tue, wed = "Mon Nov 23", "Tue Nov 24", "Wed Nov 25"
 
 	// Monday: Jamie Lee logs all of A.B.'s goals in the morning; S101,
