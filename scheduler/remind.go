@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -73,6 +74,47 @@ type RemindWorker struct {
 	Now   func() time.Time
 	// Count is told every outcome (metrics); may be nil.
 	Count func(kind string, o Outcome)
+
+	// The facts of a school day, kept for factsTTL: a minute's reminders
+	// of one school (often hundreds) read them once, not once each.
+	mu    sync.Mutex
+	facts map[factsKey]cachedFacts
+}
+
+type factsKey struct {
+	school int64
+	date   string
+}
+
+type cachedFacts struct {
+	f      today.Facts
+	loaded time.Time // on the process's own clock: this bounds staleness, not school time
+}
+
+// factsTTL is how old the facts a reminder checks may be: an absence
+// marked less than this before a reminder fires may be missed.
+const factsTTL = time.Second
+
+// dayFacts loads (or reuses) the facts of a school day.
+func (w *RemindWorker) dayFacts(ctx context.Context, school storage.School, date string) (today.Facts, error) {
+	k := factsKey{school.ID, date}
+	w.mu.Lock()
+	c, ok := w.facts[k]
+	w.mu.Unlock()
+	if ok && time.Since(c.loaded) < factsTTL {
+		return c.f, nil
+	}
+	f, err := today.LoadFacts(ctx, w.Store, school, date)
+	if err != nil {
+		return f, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.facts == nil || len(w.facts) > 1000 {
+		w.facts = map[factsKey]cachedFacts{}
+	}
+	w.facts[k] = cachedFacts{f: f, loaded: time.Now()}
+	return f, nil
 }
 
 // Timeout bounds one occurrence.
@@ -100,7 +142,7 @@ func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) 
 	if err != nil {
 		return "", fmt.Errorf("loading school %d: %w", a.SchoolID, err)
 	}
-	f, err := today.LoadFacts(ctx, w.Store, school, a.Date)
+	f, err := w.dayFacts(ctx, school, a.Date)
 	if err != nil {
 		return "", err
 	}

@@ -27,6 +27,10 @@ type Config struct {
 	PollInterval time.Duration
 	// DeliverWorkers bounds concurrent deliveries.
 	DeliverWorkers int
+	// RemindWorkers bounds concurrent reminders and planning; zero means
+	// 10. River fetches at most this many at a time, so it also bounds
+	// how fast a minute's reminders fire.
+	RemindWorkers int
 	// CountReminder is told what became of every reminder occurrence
 	// (metrics); may be nil.
 	CountReminder func(kind string, o Outcome)
@@ -53,6 +57,9 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if cfg.DeliverWorkers == 0 {
 		cfg.DeliverWorkers = 4
 	}
+	if cfg.RemindWorkers == 0 {
+		cfg.RemindWorkers = 10
+	}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}); err != nil {
 		return nil, fmt.Errorf("adding delivery worker: %w", err)
@@ -78,7 +85,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
 		Queues: map[string]river.QueueConfig{
 			QueueDeliver: {MaxWorkers: cfg.DeliverWorkers},
-			QueueRemind:  {MaxWorkers: 2},
+			QueueRemind:  {MaxWorkers: cfg.RemindWorkers},
 		},
 	}
 	if cfg.Movable {
