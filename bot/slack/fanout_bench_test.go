@@ -294,4 +294,3 @@ func (f *fanOutSlack) check(want int) (lost, doubled int) {
 	}
 	return want - len(f.got), doubled
 }
-
