@@ -245,3 +245,41 @@ func refuseAbsent(ctx context.Context, store storage.Store, school storage.Schoo
 	}
 	return nil
 }
+
+// Covering returns, for Router.SetCovering, the students a para may log
+// for because they cover an absent para today: that para's caseload.
+func Covering(store storage.Store) func(ctx context.Context, st storage.Staff, now time.Time) ([]storage.Student, error) {
+	return func(ctx context.Context, st storage.Staff, now time.Time) ([]storage.Student, error) {
+		if st.Role != storage.RolePara {
+			return nil, nil
+		}
+		school, err := store.School(ctx, st.SchoolID)
+		if err != nil {
+			return nil, fmt.Errorf("loading school %d: %w", st.SchoolID, err)
+		}
+		date := schoolday.Today(now, school.Location())
+		abs, err := store.Absences(ctx, school.ID, date, date)
+		if err != nil {
+			return nil, fmt.Errorf("loading absences: %w", err)
+		}
+		var out []storage.Student
+		for _, a := range abs {
+			if a.CoverID != st.ID || a.StaffID == 0 {
+				continue
+			}
+			absent, err := store.StaffMember(ctx, a.StaffID)
+			if err != nil {
+				return nil, fmt.Errorf("loading staff %d: %w", a.StaffID, err)
+			}
+			if absent.Role != storage.RolePara {
+				continue
+			}
+			theirs, err := store.Caseload(ctx, a.StaffID)
+			if err != nil {
+				return nil, fmt.Errorf("loading caseload of staff %d: %w", a.StaffID, err)
+			}
+			out = append(out, theirs...)
+		}
+		return out, nil
+	}
+}

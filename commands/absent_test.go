@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"parabot/bot"
 	"parabot/storage"
@@ -138,5 +139,22 @@ func TestCantMakeItTellsAdmins(t *testing.T) {
 	answers, _ := s.db.DutyAnswers(context.Background(), bus.SchoolID, "2026-11-24")
 	if len(answers) != 1 || answers[0].Answer != storage.AnswerCantMake {
 		t.Errorf("answers = %+v", answers)
+	}
+}
+
+func TestCoverLogsForTheAbsentPara(t *testing.T) {
+	s := newSchool(t)
+	// Chris Okafor (para: S104-S106) covers Jamie Lee (para: S101-S103) today.
+	if r := s.do("patel", "/absent lee today cover=okafor"); r.IsError {
+		t.Fatalf("/absent: %q", r.Text)
+	}
+	if r := s.do("okafor", "/trial S102 G1 +"); r.IsError || !strings.Contains(r.Text, "Logged 1 trial for L.C. (S102) G1") {
+		t.Errorf("the cover logging for the absent para's student: %q", r.Text)
+	}
+	// Tomorrow the cover is over.
+	s.now = s.now.AddDate(0, 0, 1)
+	s.router.Forget() // caseloads are kept a minute
+	if r := s.do("okafor", "/trial S102 G1 +"); !r.IsError || !strings.Contains(r.Text, "not on your caseload") {
+		t.Errorf("the day after: %q", r.Text)
 	}
 }

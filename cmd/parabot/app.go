@@ -75,5 +75,7 @@ func startJobs(ctx context.Context, store storage.Store, cfg scheduler.Config) (
 
 // newRouter builds the command router with every command.
 func newRouter(store storage.Store, log *slog.Logger, now func() time.Time) *bot.Router {
-	return bot.NewRouter(store, log, now, commands.All(commands.Deps{Store: store, Log: log}))
+	r := bot.NewRouter(store, log, now, commands.All(commands.Deps{Store: store, Log: log}))
+	r.SetCovering(commands.Covering(store))
+	return r
 }
