@@ -31,6 +31,8 @@ func All(d Deps) []*bot.Command {
 		Undo(d),
 		Today(d),
 		Goals(d),
+		Absent(d),
+		Dismissal(d),
 		Help(func() []*bot.Command { return cmds }),
 	}
 	return cmds

@@ -40,6 +40,7 @@ func newSchool(t *testing.T) *school {
 	s := &school{t: t, db: db, now: time.Date(2026, 11, 24, 10, 0, 0, 0, loc)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s.router = bot.NewRouter(db, log, func() time.Time { return s.now }, commands.All(commands.Deps{Store: db, Log: log}))
+	s.router.SetCovering(commands.Covering(db))
 	return s
 }
 

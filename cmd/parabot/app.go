@@ -78,5 +78,6 @@ func startJobs(ctx context.Context, store storage.Store, cfg scheduler.Config) (
 func newRouter(store storage.Store, log *slog.Logger, now func() time.Time, codes bot.Codes) *bot.Router {
 	r := bot.NewRouter(store, log, now, commands.All(commands.Deps{Store: store, Log: log}))
 	r.SetCodes(codes)
+	r.SetCovering(commands.Covering(store))
 	return r
 }

@@ -62,6 +62,10 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ClaimRelease", testClaimRelease},
 		{"LogOnce", testLogOnce},
 		{"NotFound", testNotFound},
+		{"ReminderRoster", testReminderRoster},
+		{"Absences", testAbsences},
+		{"DutyAnswers", testDutyAnswers},
+		{"EnqueueOnce", testEnqueueOnce},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
