@@ -18,6 +18,7 @@ import (
 	"parabot/storage"
 	"parabot/storage/postgres"
 	"parabot/storage/storagetest"
+	"parabot/today"
 )
 
 // fakeClock is a clock the test sets.
@@ -241,7 +242,8 @@ func (w *walker) handoff(by, code, to, local string) {
 	}
 }
 
-// trials logs a trial of each goal.
+// trials logs, for each goal, the trials its mastery criterion needs in
+// a day (a goal with fewer is still due).
 func (w *walker) trials(by, code, local string, goals ...string) {
 	w.t.Helper()
 	st := w.student(code)
@@ -249,7 +251,8 @@ func (w *walker) trials(by, code, local string, goals ...string) {
 	for _, g := range all {
 		if slices.Contains(goals, g.Code) {
 			if _, err := w.db.LogTrials(context.Background(), storage.TrialBatch{GoalID: g.ID, StudentID: st.ID, StaffID: w.staff(by).ID,
-				At: w.at(local), Results: []storage.TrialResult{{Outcome: storage.Correct, Prompt: storage.Independent}}, Summary: "t"}, nil); err != nil {
+				At: w.at(local), Results: slices.Repeat([]storage.TrialResult{{Outcome: storage.Correct, Prompt: storage.Independent}}, today.Needed(g)),
+				Summary: "t"}, nil); err != nil {
 				w.t.Fatal(err)
 			}
 		}
