@@ -64,7 +64,7 @@ func TestAbsentCoverAndStudent(t *testing.T) {
 		t.Errorf("transition for an absent student: %q", r.Text)
 	}
 	// Today: the absent student owes no data.
-	if r := s.do("lee", "/today"); strings.Contains(r.Text, "(S101):") || !strings.Contains(r.Text, "A.B. (S101) is absent today.") {
+	if r := s.do("lee", "/today"); strings.Contains(r.Text, "(S101) —") || !strings.Contains(r.Text, "Ava B. (S101) is absent today.") {
 		t.Errorf("/today with S101 absent:\n%s", r.Text)
 	}
 	// Tomorrow the cover sees the absent para's duties.
@@ -87,7 +87,7 @@ func TestDismissalAndButtons(t *testing.T) {
 		t.Fatalf("/dismissal = %q (%d buttons), want %q", r.Text, len(r.Buttons), want)
 	}
 	p := s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[1].Action, Value: r.Buttons[1].Value})
-	if p.IsError || p.Text != "Logged transition for L.C. (S102): class → pickup, released to pickup." {
+	if p.IsError || p.Text != "Logged transition for Liam C. (S102): class → pickup, released to pickup." {
 		t.Errorf("handoff button: %q", p.Text)
 	}
 	p = s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[1].Action, Value: r.Buttons[1].Value})
@@ -147,7 +147,7 @@ func TestCoverLogsForTheAbsentPara(t *testing.T) {
 	if r := s.do("patel", "/absent lee today cover=okafor"); r.IsError {
 		t.Fatalf("/absent: %q", r.Text)
 	}
-	if r := s.do("okafor", "/trial S102 G1 +"); r.IsError || !strings.Contains(r.Text, "Logged 1 trial for L.C. (S102) G1") {
+	if r := s.do("okafor", "/trial S102 G1 +"); r.IsError || !strings.Contains(r.Text, "Logged for Liam C. (S102) — G1") {
 		t.Errorf("the cover logging for the absent para's student: %q", r.Text)
 	}
 	// Tomorrow the cover is over.
