@@ -124,7 +124,8 @@ func (f Facts) EndOfDay() time.Time {
 }
 
 // Missing lists the students of students whose data is due on the day
-// and not logged yet (absent students owe none), with the goals missing.
+// (absent students owe none), with each goal that does not have yet the
+// trials it needs (Needed) that day, or that week for a weekly goal.
 func (f Facts) Missing(ctx context.Context, store storage.Store, students []storage.Student) ([]Due, error) {
 	if !f.Day.School {
 		return nil, nil

@@ -49,7 +49,7 @@ type Due struct {
 // until Trials reaches Needed.
 type GoalDue struct {
 	Goal   storage.Goal
-	Trials int // active trials logged today
+	Trials int // active trials logged today (this week for a weekly goal)
 	Needed int // the goal's mastery_min_trials, or 1 when unset
 }
 
