@@ -40,6 +40,7 @@ type Router struct {
 	// workspaceSchool names the school whose admins a user not on the
 	// roster is told to ask (PARABOT_WORKSPACE_SCHOOL).
 	workspaceSchool string
+	covering        func(ctx context.Context, st storage.Staff, now time.Time) ([]storage.Student, error)
 }
 
 // SetCodes sets the data-sheet codes trials are typed with (the
@@ -61,6 +62,12 @@ type Outcome struct {
 	Name     string // command or action name
 	Result   string // "ok", "refused" (a user error) or "error"
 	Duration time.Duration
+}
+
+// SetCovering adds to a caller's caseload the students fn returns: those
+// of an absent para the caller covers today.
+func (r *Router) SetCovering(fn func(ctx context.Context, st storage.Staff, now time.Time) ([]storage.Student, error)) {
+	r.covering = fn
 }
 
 // SetObserver has fn called after every command and button press.
@@ -264,7 +271,21 @@ func (r *Router) Scope(ctx context.Context, st storage.Staff) (*Scope, storage.S
 	}
 	school := clock.school
 	caseload, err := getCached(r, r.caseload, st.ID, func() ([]storage.Student, error) {
-		return r.store.Caseload(ctx, st.ID)
+		own, err := r.store.Caseload(ctx, st.ID)
+		if err != nil || r.covering == nil {
+			return own, err
+		}
+		extra, err := r.covering(ctx, st, r.now())
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range extra {
+			if !slices.ContainsFunc(own, func(o storage.Student) bool { return o.ID == s.ID }) {
+				own = append(own, s)
+			}
+		}
+		slices.SortFunc(own, func(a, b storage.Student) int { return strings.Compare(a.Code, b.Code) })
+		return own, nil
 	})
 	if err != nil {
 		return nil, school, err

@@ -35,6 +35,8 @@ func All(d Deps) []*bot.Command {
 		Undo(d),
 		Today(d),
 		Goals(d),
+		Absent(d),
+		Dismissal(d),
 		Progress(d),
 		Report(d),
 		Help(func() []*bot.Command { return cmds }),

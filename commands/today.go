@@ -3,10 +3,13 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"parabot/bot"
+	"parabot/scheduler"
 	"parabot/storage"
 	"parabot/today"
 )
@@ -46,6 +49,7 @@ func Today(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, err
 			}
+			day.Upcoming = Upcoming(day.Facts, c.Staff.ID, c.Now)
 			page := max(1, c.Values.Int("page"))
 			text, next := DayText(day, page)
 			r := bot.Reply{Text: text}
@@ -54,7 +58,120 @@ func Today(d Deps) *bot.Command {
 			}
 			return r, nil
 		},
+		Buttons: []bot.ButtonAction{
+			{Action: scheduler.ActionOnMyWay, Run: func(ctx context.Context, c *bot.PressCall) (bot.Reply, error) {
+				return answerDuty(ctx, d, c, storage.AnswerOnMyWay)
+			}},
+			{Action: scheduler.ActionCantMake, Run: func(ctx context.Context, c *bot.PressCall) (bot.Reply, error) {
+				return answerDuty(ctx, d, c, storage.AnswerCantMake)
+			}},
+			{Action: scheduler.ActionLogTrial, Run: func(ctx context.Context, c *bot.PressCall) (bot.Reply, error) {
+				return logTrialPrompt(ctx, d, c)
+			}},
+		},
 	}
+}
+
+// Upcoming lists the reminders still to come today for staff member id.
+func Upcoming(f today.Facts, id int64, now time.Time) []string {
+	var out []string
+	for _, o := range scheduler.PlanDay(f) {
+		if o.StaffID != id || !o.At.After(now) || o.Kind == scheduler.KindDutyEnd {
+			continue
+		}
+		what := "data reminder"
+		switch o.Kind {
+		case scheduler.KindDuty:
+			for _, du := range f.Duties {
+				if du.ID == o.DutyID {
+					what = string(du.Kind) + " duty reminder"
+				}
+			}
+		case scheduler.KindDataDeadline:
+			what = "data-entry deadline report"
+		case scheduler.KindUncovered:
+			what = "uncovered duties report"
+		}
+		out = append(out, o.At.In(f.Loc).Format("15:04")+" "+what)
+	}
+	return out
+}
+
+// answerDuty records the answer to a duty reminder; "can't make it" tells
+// the school's admins at once that the duty is uncovered.
+func answerDuty(ctx context.Context, d Deps, c *bot.PressCall, answer string) (bot.Reply, error) {
+	id, date, ok := scheduler.ParseDayValue(c.Press.Value)
+	if !ok {
+		return bot.Reply{}, bot.Errorf("", "That button is broken; tell your administrator directly.")
+	}
+	f, err := today.LoadFacts(ctx, d.Store, c.School, date)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	var du storage.Duty
+	found := false
+	for _, x := range f.Duties {
+		if x.ID == id {
+			du, found = x, true
+		}
+	}
+	if who, _ := f.OnDuty(du); !found || who != c.Staff.ID {
+		return bot.Reply{}, bot.Errorf("", "That duty is no longer yours on %s; type /today to see your duties.", dayName(date))
+	}
+	if err := d.Store.AnswerDuty(ctx, storage.DutyAnswer{DutyID: du.ID, Day: date, StaffID: c.Staff.ID, Answer: answer, At: c.Now}); err != nil {
+		return bot.Reply{}, fmt.Errorf("recording answer: %w", err)
+	}
+	line := scheduler.DutyLine(du)
+	if answer == storage.AnswerOnMyWay {
+		return bot.Reply{Text: fmt.Sprintf("Thanks: noted that you are on your way to %s.", line)}, nil
+	}
+	var jobs []storage.Job
+	var names []string
+	for _, st := range f.Staff {
+		if st.Role == storage.RoleAdmin && f.Working(st.ID) {
+			names = append(names, st.Name)
+			jobs = append(jobs, scheduler.DeliverAt(bot.Message{StaffID: st.ID, Reply: bot.Reply{
+				Text: fmt.Sprintf("Uncovered duty: %s can't make %s on %s.", c.Staff.Name, line, dayName(date))}}, c.Press.Platform, c.Now))
+		}
+	}
+	if len(jobs) == 0 {
+		return bot.Reply{Text: fmt.Sprintf("Noted that you can't make %s, but your school has no administrator on parabot to tell: please tell someone in the office.", line)}, nil
+	}
+	if err := d.Store.Enqueue(ctx, jobs); err != nil {
+		return bot.Reply{}, fmt.Errorf("telling admins: %w", err)
+	}
+	slices.Sort(names)
+	return bot.Reply{Text: fmt.Sprintf("Noted that you can't make %s; %s told now.", line, strings.Join(names, ", "))}, nil
+}
+
+// logTrialPrompt answers a data reminder's student button with the
+// command to type, pre-filled with the first goal still due.
+func logTrialPrompt(ctx context.Context, d Deps, c *bot.PressCall) (bot.Reply, error) {
+	caseload, err := d.Store.Caseload(ctx, c.Staff.ID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("loading caseload: %w", err)
+	}
+	st, ok := caseloadStudent(c.Press.Value, caseload)
+	if !ok {
+		return bot.Reply{}, bot.Errorf("", "%s is not on your caseload any more.", c.Press.Value)
+	}
+	f, err := today.LoadFacts(ctx, d.Store, c.School, c.Now.In(c.School.Location()).Format("2006-01-02"))
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	due, err := f.Missing(ctx, d.Store, []storage.Student{st})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if len(due) == 0 {
+		return bot.Reply{Text: fmt.Sprintf("Every goal of %s due today has data. Nothing more to log.", st.Label())}, nil
+	}
+	codes := make([]string, len(due[0].Goals))
+	for i, g := range due[0].Goals {
+		codes[i] = g.Goal.Code
+	}
+	return bot.Reply{Text: fmt.Sprintf("Still due for %s: %s. Type the trials, e.g.:\n/trial %s %s + + v - +",
+		st.Label(), strings.Join(codes, ", "), st.Code, codes[0])}, nil
 }
 
 // DayText lays out a day for the staff member's own eyes (students by
@@ -80,9 +197,19 @@ func DayText(day today.Day, page int) (string, int) {
 		if du.Place != "" {
 			b.WriteString(", " + du.Place)
 		}
+		if name, ok := day.Covering[du.ID]; ok {
+			b.WriteString(" (covering for " + name + ")")
+		}
+	}
+	for _, a := range day.Absences {
+		b.WriteString("\n" + a)
+	}
+	if day.Absent != nil {
+		return b.String(), 0
 	}
 	if len(day.Due) == 0 {
 		b.WriteString("\nData still due today: nothing; every goal has the trials it needs.")
+		writeUpcoming(&b, day)
 		return b.String(), 0
 	}
 	pages := (len(day.Due) + DuePage - 1) / DuePage
@@ -103,11 +230,23 @@ func DayText(day today.Day, page int) (string, int) {
 		}
 		b.WriteString("\n  " + clipText(today.DueLine(due, dueTitleLen), dueLineLen))
 	}
+	writeUpcoming(&b, day)
 	if page < pages {
 		fmt.Fprintf(&b, "\nMore: /today page=%d, or /today <student> for one student.", page+1)
 		return b.String(), page + 1
 	}
 	return b.String(), 0
+}
+
+// writeUpcoming adds the reminders still to come today, if any.
+func writeUpcoming(b *strings.Builder, day today.Day) {
+	if len(day.Upcoming) == 0 {
+		return
+	}
+	b.WriteString("\nReminders still to come today:")
+	for _, u := range day.Upcoming {
+		b.WriteString("\n  " + u)
+	}
 }
 
 func inParens(n string) string {

@@ -54,6 +54,9 @@ func Transition(d Deps) *bot.Command {
 				Latency: v.Duration("latency"), HandoffTo: v.Text("handoff"),
 				LoggedAt: c.Now,
 			}
+			if err := refuseAbsent(ctx, d.Store, c.School, st, t.At); err != nil {
+				return bot.Reply{}, err
+			}
 			if isRelease(t.To) && t.HandoffTo == "" {
 				return bot.Reply{}, bot.Errorf("handoff", "A %s transition needs the handoff: who took %s, e.g. handoff=driver Mr. Diaz, bus 12.", t.To, bot.Named(st))
 			}

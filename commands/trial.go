@@ -37,6 +37,9 @@ func Trial(d Deps) *bot.Command {
 			st, goal := c.Values.Student("student"), c.Values.Goal("goal")
 			results := c.Values.Trials("trials")
 			at := c.Values.Time("at")
+			if err := refuseAbsent(ctx, d.Store, c.School, st, at); err != nil {
+				return bot.Reply{}, err
+			}
 			b := storage.TrialBatch{
 				GoalID: goal.ID, StudentID: st.ID, StaffID: c.Staff.ID, At: at, Results: results,
 				Summary: fmt.Sprintf("Logged %s for %s %s%s: %s.", plural(len(results), "trial", "trials"),

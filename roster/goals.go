@@ -24,6 +24,7 @@ func goalsSpec() fileSpec {
 		{name: "start_date", required: true, max: 40},
 		{name: "end_date", required: true, max: 40},
 		{name: "active", max: 40},
+		{name: "schedule", max: 100}, // daily, weekly, mon,wed,fri
 	}}
 }
 
@@ -71,6 +72,7 @@ func (p *parser) parseGoals(rows []row) {
 				}
 			}
 		}
+		p.parseGoalSchedule(r, g)
 		p.out.Goals = append(p.out.Goals, g)
 	}
 }

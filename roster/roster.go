@@ -33,7 +33,7 @@ const (
 
 // Files lists the roster files in the order they are read.
 func Files() []string {
-	return []string{SchoolsFile, StaffFile, StudentsFile, GoalsFile, AssignmentsFile, DutiesFile, CalendarFile}
+	return []string{SchoolsFile, StaffFile, StudentsFile, GoalsFile, AssignmentsFile, DutiesFile, CalendarFile, SchedulesFile}
 }
 
 // Import reads the roster files at the top of fsys and imports them into
@@ -79,6 +79,7 @@ func Parse(fsys fs.FS) (storage.Roster, error) {
 		{assignmentsSpec(), p.parseAssignments},
 		{dutiesSpec(), p.parseDuties},
 		{calendarSpec(), p.parseCalendar},
+		{schedulesSpec(), p.parseSchedules},
 	}
 	for _, s := range steps {
 		rows, present, err := p.readFile(s.spec)

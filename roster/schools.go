@@ -8,14 +8,14 @@ import (
 
 // schoolsSpec describes schools.csv: one row a school.
 func schoolsSpec() fileSpec {
-	return fileSpec{name: SchoolsFile, columns: []column{
+	return fileSpec{name: SchoolsFile, columns: append([]column{
 		{name: "name", required: true, max: 100},
 		{name: "time_zone", required: true, max: 40},
 		{name: "year_start", required: true, max: 40},
 		{name: "year_end", required: true, max: 40},
 		{name: "day_start", required: true, max: 40},
 		{name: "dismissal", required: true, max: 40},
-	}}
+	}, reminderSchoolColumns()...)}
 }
 
 // schoolRef is what later files need to know of a school. The times are
@@ -71,6 +71,7 @@ func (p *parser) parseSchools(rows []row) {
 				p.schools[fold(s.Name)] = ref
 			}
 		}
+		p.parseSchoolReminders(r, s.Name)
 		p.out.Schools = append(p.out.Schools, s)
 	}
 }

@@ -18,6 +18,7 @@ func studentsSpec() fileSpec {
 		{name: "last_name", required: true, max: 50},
 		{name: "grade", max: 40},
 		{name: "active", max: 40},
+		{name: "dismissal", max: 40}, // bus 12, pickup, walker, after-care
 	}}
 }
 
@@ -50,6 +51,7 @@ func (p *parser) parseStudents(rows []row) {
 				p.students[fold(s.Code)] = append(p.students[fold(s.Code)], &studentRef{code: s.Code, school: school, line: r.line})
 			}
 		}
+		p.parseDismissal(r, s.School, s.Code)
 		p.out.Students = append(p.out.Students, s)
 	}
 }

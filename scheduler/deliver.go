@@ -84,6 +84,14 @@ func Deliver(m bot.Message, prefer storage.Platform) storage.Job {
 	return storage.Job{Args: DeliverArgs{StaffID: m.StaffID, Channel: m.Channel, Prefer: prefer, Reply: m.Reply}}
 }
 
+// DeliverAt makes the job that delivers m at at (the sender's clock,
+// which tests and the terminal move).
+func DeliverAt(m bot.Message, prefer storage.Platform, at time.Time) storage.Job {
+	j := Deliver(m, prefer)
+	j.ScheduledAt = at
+	return j
+}
+
 // DeliverWorker sends DeliverArgs through the sender of a platform.
 type DeliverWorker struct {
 	river.WorkerDefaults[DeliverArgs]

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
 
 	"parabot/bot"
 	"parabot/scheduler"
@@ -70,5 +71,48 @@ func TestDeliverPayloadFormat(t *testing.T) {
 	var got scheduler.DeliverArgs
 	if err := json.Unmarshal([]byte(`{"v":3,"reply":{}}`), &got); err == nil {
 		t.Error("a payload of a newer version decoded without error")
+	}
+}
+
+// TestReminderPayloads decodes payloads as version 1 wrote them, and
+// checks the names written today are still those, so jobs waiting in the
+// queue across an upgrade still run.
+func TestReminderPayloads(t *testing.T) {
+	const remind = `{"v":1,"reminder":"duty","school_id":3,"date":"2026-11-24","staff_id":7,"duty_id":12,"at":"2026-11-24T16:20:00Z"}`
+	var r scheduler.RemindArgs
+	if err := json.Unmarshal([]byte(remind), &r); err != nil {
+		t.Fatal(err)
+	}
+	want := scheduler.RemindArgs{V: 1, Reminder: scheduler.KindDuty, SchoolID: 3, Date: "2026-11-24", StaffID: 7, DutyID: 12,
+		At: time.Date(2026, 11, 24, 16, 20, 0, 0, time.UTC)}
+	if r != want {
+		t.Errorf("decoded %+v, want %+v", r, want)
+	}
+	job := scheduler.Remind(scheduler.Occurrence{Kind: scheduler.KindDuty, SchoolID: 3, Date: "2026-11-24", StaffID: 7, DutyID: 12, At: want.At})
+	got, err := json.Marshal(job.Args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != remind {
+		t.Errorf("Remind writes %s, want %s", got, remind)
+	}
+	if !job.ScheduledAt.Equal(want.At) || job.UniqueKey != "occ:duty:3:2026-11-24:7:12:1795537200" || job.Queue != scheduler.QueueRemind {
+		t.Errorf("Remind's job = %+v", job)
+	}
+
+	const plan = `{"v":1,"school_id":3,"date":"2026-11-25"}`
+	var p scheduler.PlanArgs
+	if err := json.Unmarshal([]byte(plan), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p != (scheduler.PlanArgs{V: 1, SchoolID: 3, Date: "2026-11-25"}) {
+		t.Errorf("decoded %+v", p)
+	}
+	pj := scheduler.PlanDayJob(3, "2026-11-25", want.At, 0)
+	if got, _ := json.Marshal(pj.Args); string(got) != plan || pj.UniqueKey != "3:2026-11-25" {
+		t.Errorf("PlanDayJob writes %s (unique key %q), want %s, unique key 3:2026-11-25", got, pj.UniqueKey, plan)
+	}
+	if pj := scheduler.PlanDayJob(3, "2026-11-25", want.At, 42); pj.UniqueKey != "" {
+		t.Error("a plan with a nonce must always run")
 	}
 }

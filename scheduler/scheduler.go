@@ -28,6 +28,13 @@ type Config struct {
 	PollInterval time.Duration
 	// DeliverWorkers bounds concurrent deliveries.
 	DeliverWorkers int
+	// RemindWorkers bounds concurrent reminders and planning; zero means
+	// 10. River fetches at most this many at a time, so it also bounds
+	// how fast a minute's reminders fire.
+	RemindWorkers int
+	// CountReminder is told what became of every reminder occurrence
+	// (metrics); may be nil.
+	CountReminder func(kind string, o Outcome)
 }
 
 // JobTimeout bounds one attempt of any job. A delivery is a few Web API
@@ -48,6 +55,9 @@ type Runner interface {
 	// Idle waits until no job is due or running, up to ctx's deadline
 	// (the terminal adapter waits so its transcript is in order).
 	Idle(ctx context.Context) error
+	// Next returns when the earliest scheduled job is due; false when none
+	// is scheduled.
+	Next(ctx context.Context) (time.Time, bool, error)
 }
 
 // Start builds and starts a River client on driver with parabot's
@@ -59,11 +69,28 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if cfg.DeliverWorkers == 0 {
 		cfg.DeliverWorkers = 4
 	}
+	if cfg.RemindWorkers == 0 {
+		cfg.RemindWorkers = 10
+	}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}); err != nil {
 		return nil, fmt.Errorf("adding delivery worker: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &RemindWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now, Count: cfg.CountReminder}); err != nil {
+		return nil, fmt.Errorf("adding reminder worker: %w", err)
+	}
+	if err := river.AddWorkerSafely(workers, &PlanWorker{Store: cfg.Store, Log: cfg.Log}); err != nil {
+		return nil, fmt.Errorf("adding planner: %w", err)
+	}
+	if err := river.AddWorkerSafely(workers, &PlanAllWorker{Store: cfg.Store, Now: cfg.Now}); err != nil {
+		return nil, fmt.Errorf("adding planner: %w", err)
+	}
+	planner, err := plannerJob()
+	if err != nil {
+		return nil, err
+	}
 	rc := &river.Config{
+		PeriodicJobs:         []*river.PeriodicJob{planner},
 		Logger:               cfg.Log.With("component", "river"),
 		Workers:              workers,
 		FetchPollInterval:    cfg.PollInterval,
@@ -72,6 +99,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		RescueStuckJobsAfter: RescueAfter,
 		Queues: map[string]river.QueueConfig{
 			QueueDeliver: {MaxWorkers: cfg.DeliverWorkers},
+			QueueRemind:  {MaxWorkers: cfg.RemindWorkers},
 		},
 	}
 	if cfg.Movable {
@@ -104,10 +132,28 @@ func (r *runner[TTx]) Stop(ctx context.Context) error {
 	return errors.Join(fmt.Errorf("jobs still running at the shutdown deadline were cancelled: %w", err), r.client.StopAndCancel(hctx))
 }
 
+func (r *runner[TTx]) Next(ctx context.Context) (time.Time, bool, error) {
+	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled).
+		OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1))
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("listing scheduled jobs: %w", err)
+	}
+	if len(res.Jobs) == 0 {
+		return time.Time{}, false, nil
+	}
+	return res.Jobs[0].ScheduledAt, true, nil
+}
+
+// Idle makes scheduled jobs whose time came on the movable clock available
+// at once (River's own scheduler looks only every few seconds of real
+// time), then waits until no job is due or running.
 func (r *runner[TTx]) Idle(ctx context.Context) error {
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
 	for {
+		if err := r.releaseDue(ctx); err != nil {
+			return err
+		}
 		res, err := r.client.JobList(ctx, river.NewJobListParams().
 			States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled).
 			First(100))
@@ -130,6 +176,34 @@ func (r *runner[TTx]) Idle(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// releaseDue makes the scheduled jobs that are due on the movable clock
+// available now, and brings jobs made available on the real clock (the
+// store inserts with its own) to the movable one, when that is behind.
+func (r *runner[TTx]) releaseDue(ctx context.Context) error {
+	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled, rivertype.JobStateAvailable).
+		OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(100))
+	if err != nil {
+		return fmt.Errorf("listing scheduled jobs: %w", err)
+	}
+	now := r.now()
+	for _, j := range res.Jobs {
+		if j.State == rivertype.JobStateScheduled && j.ScheduledAt.After(now) {
+			continue
+		}
+		// An available job stamped ahead of the movable clock was stamped
+		// by the real one (the store inserts with its own clock): bring it
+		// to the movable clock. Jobs the movable clock made available are
+		// never ahead of it.
+		if j.State == rivertype.JobStateAvailable && (!j.ScheduledAt.After(now) || time.Since(j.ScheduledAt).Abs() > time.Hour) {
+			continue
+		}
+		if _, err := r.client.JobRetry(ctx, j.ID); err != nil {
+			return fmt.Errorf("releasing job %d: %w", j.ID, err)
+		}
+	}
+	return nil
 }
 
 // movable makes River read our clock.

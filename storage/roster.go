@@ -224,6 +224,7 @@ type Roster struct {
 	Assignments []RosterAssignment
 	Duties      []RosterDuty
 	Calendar    []RosterDay
+	Reminders   RosterReminders
 }
 
 // RosterStaff is a staff row of an import.

@@ -81,6 +81,7 @@ type Store interface {
 	Records
 	AuditTrail
 	Queue
+	Reminders
 }
 
 // RosterReader looks up schools, staff, students and goals.

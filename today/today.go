@@ -1,7 +1,8 @@
-// Package today answers what a staff member's school day holds: whether
-// there is school, early release, their duties, and the data still due
-// today for their students. The Slack Home tab and the /today command
-// show it.
+// Package today answers what a school day holds: for the whole school
+// (Facts: calendar, settings, duties, absences, the data still due), and
+// for one staff member (Day: their duties, covers and missing data). The
+// reminders are planned from Facts; the Slack Home tab and /today show a
+// Day.
 package today
 
 import (
@@ -23,7 +24,19 @@ type Day struct {
 	EarlyRelease string // dismissal time on an early-release day, else ""
 	Note         string // the calendar's note for the day
 	Duties       []storage.Duty
-	Due          []Due // students with goals that still need data today, in caseload order
+	// Covering names, by duty id, the absent staff member whose duty the
+	// caller covers.
+	Covering map[int64]string
+	// Absent is the caller's own absence that includes the day, if any.
+	Absent *storage.Absence
+	// Absences lists the absences that touch the caller: students of
+	// their caseload away, staff they cover for, their own.
+	Absences []string
+	Due      []Due // students with goals that still need data today, in caseload order
+	// Upcoming lists the reminders still to come today for the caller
+	// ("14:15 data reminder"); the caller of Plan fills it in.
+	Upcoming []string
+	Facts    Facts
 }
 
 // Due is a student with goals that still need data today.
@@ -36,7 +49,7 @@ type Due struct {
 // until Trials reaches Needed.
 type GoalDue struct {
 	Goal   storage.Goal
-	Trials int // active trials logged today
+	Trials int // active trials logged today (this week for a weekly goal)
 	Needed int // the goal's mastery_min_trials, or 1 when unset
 }
 
@@ -76,84 +89,44 @@ func clip(s string, n int) string {
 
 // Plan builds the day of staff member st at now, for their caseload.
 func Plan(ctx context.Context, store storage.Store, st storage.Staff, caseload []storage.Student, school storage.School, now time.Time) (Day, error) {
-	loc := school.Location()
-	now = now.In(loc)
-	d := Day{Date: now.Format("2006-01-02"), Weekday: now.Weekday(), School: now.Weekday() != time.Saturday && now.Weekday() != time.Sunday}
-	if !d.School {
-		d.Closed = "weekend"
-	}
-	days, err := store.CalendarDays(ctx, st.SchoolID, d.Date, d.Date)
+	f, err := LoadFacts(ctx, store, school, now.In(school.Location()).Format("2006-01-02"))
 	if err != nil {
-		return d, fmt.Errorf("loading calendar of school %d: %w", st.SchoolID, err)
+		return Day{}, err
 	}
-	for _, c := range days {
-		d.Note = c.Note
-		switch c.Kind {
-		case storage.DayHoliday, storage.DayClosure:
-			d.School, d.Closed = false, string(c.Kind)
-		case storage.DayEarlyRelease:
-			d.EarlyRelease = c.Dismissal
-		case storage.DaySchool:
-			d.School, d.Closed = true, ""
-		}
-	}
-	if (school.YearStart != "" && d.Date < school.YearStart) || (school.YearEnd != "" && d.Date > school.YearEnd) {
-		d.School, d.Closed = false, "outside the school year"
-	}
+	d := Day{Date: f.Day.Date, Weekday: f.Day.Weekday, School: f.Day.School, Closed: f.Day.Closed,
+		EarlyRelease: f.Day.EarlyRelease, Note: f.Day.Note, Covering: map[int64]string{}, Facts: f}
 	if !d.School {
 		return d, nil
 	}
-	duties, err := store.Duties(ctx, st.SchoolID)
-	if err != nil {
-		return d, fmt.Errorf("loading duties of school %d: %w", st.SchoolID, err)
+	if a, ok := f.StaffAbsence(st.ID); ok {
+		d.Absent = &a
+		if a.CoverID != 0 {
+			d.Absences = append(d.Absences, "You are marked absent; "+f.Staff[a.CoverID].Name+" covers your duties.")
+		} else {
+			d.Absences = append(d.Absences, "You are marked absent (no cover).")
+		}
+		return d, nil
 	}
-	for _, du := range duties {
-		if du.StaffID == st.ID && du.Weekday == d.Weekday {
-			if du.Kind == storage.DutyBus && d.EarlyRelease != "" {
-				du = moveBusDuty(du, school.Dismissal, d.EarlyRelease)
-			}
-			d.Duties = append(d.Duties, du)
+	for _, du := range f.Duties {
+		who, covering := f.OnDuty(du)
+		if who != st.ID {
+			continue
+		}
+		d.Duties = append(d.Duties, du)
+		if covering {
+			d.Covering[du.ID] = f.Staff[du.StaffID].Name
 		}
 	}
-	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	for _, s := range caseload {
-		goals, err := store.Goals(ctx, s.ID)
-		if err != nil {
-			return d, fmt.Errorf("loading goals of student %d: %w", s.ID, err)
+	for _, a := range f.Absences {
+		if a.CoverID == st.ID && a.StaffID != 0 {
+			d.Absences = append(d.Absences, "You cover for "+f.Staff[a.StaffID].Name+" (absent "+a.From+" to "+a.To+").")
 		}
-		trials, err := store.Trials(ctx, storage.Filter{StudentID: s.ID, From: midnight, To: midnight.AddDate(0, 0, 1)})
-		if err != nil {
-			return d, fmt.Errorf("loading trials of student %d: %w", s.ID, err)
-		}
-		logged := map[int64]int{}
-		for _, t := range trials {
-			logged[t.GoalID]++
-		}
-		var missing []GoalDue
-		for _, g := range goals {
-			if logged[g.ID] < Needed(g) && g.StartDate <= d.Date && (g.EndDate == "" || d.Date <= g.EndDate) {
-				missing = append(missing, GoalDue{Goal: g, Trials: logged[g.ID], Needed: Needed(g)})
+		for _, s := range caseload {
+			if a.StudentID == s.ID {
+				d.Absences = append(d.Absences, bot.Named(s)+" is absent today.")
 			}
 		}
-		if len(missing) > 0 {
-			d.Due = append(d.Due, Due{Student: s, Goals: missing})
-		}
 	}
-	return d, nil
-}
-
-// moveBusDuty moves a bus duty on an early-release day by as much as
-// dismissal moves: a 15:10 duty with a 15:10 dismissal becomes 12:30 when
-// the school lets out at 12:30.
-func moveBusDuty(du storage.Duty, regular, early string) storage.Duty {
-	r, err1 := time.Parse("15:04", regular)
-	e, err2 := time.Parse("15:04", early)
-	start, err3 := time.Parse("15:04", du.Start)
-	end, err4 := time.Parse("15:04", du.End)
-	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
-		return du
-	}
-	shift := e.Sub(r)
-	du.Start, du.End = start.Add(shift).Format("15:04"), end.Add(shift).Format("15:04")
-	return du
+	d.Due, err = f.Missing(ctx, store, caseload)
+	return d, err
 }

@@ -23,6 +23,13 @@ func (c *Clock) Now() time.Time {
 	return c.base().Add(c.offset)
 }
 
+// Set moves the clock to t (it runs on from there).
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = t.Sub(c.base())
+}
+
 // Advance moves the clock forward by d.
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()

@@ -35,6 +35,10 @@ type Config struct {
 	// Idle waits until due jobs have run, so deliveries print before the
 	// next prompt. May be nil.
 	Idle func(ctx context.Context) error
+	// Next tells when the earliest scheduled job is due, so /wait stops
+	// the clock at each and reminders arrive at their own times. May be
+	// nil.
+	Next func(ctx context.Context) (time.Time, bool, error)
 	Log  *slog.Logger
 	// FileDir is where attached files (charts, reports) are written, each
 	// path printed under its message; "" means a "parabot" folder in the
@@ -46,7 +50,7 @@ type Config struct {
 // (scheduler.Sender) for the "shell" platform.
 type Shell struct {
 	cfg     Config
-	mu      sync.Mutex // guards out and inbox
+	mu      sync.Mutex // guards out, inbox and buttons
 	user    string
 	buttons []bot.Button
 	inbox   map[string][]string // handle -> messages received
@@ -60,6 +64,9 @@ func New(cfg Config) *Shell {
 // SetIdle sets the function that waits for due jobs (the job runner is
 // started after the shell, since the shell is one of its senders).
 func (s *Shell) SetIdle(idle func(ctx context.Context) error) { s.cfg.Idle = idle }
+
+// SetNext sets the function that tells when the next scheduled job is due.
+func (s *Shell) SetNext(next func(ctx context.Context) (time.Time, bool, error)) { s.cfg.Next = next }
 
 // Run reads and runs commands until the input ends, /quit, or ctx ends.
 func (s *Shell) Run(ctx context.Context) error {
@@ -187,7 +194,9 @@ func (s *Shell) switchUser(ctx context.Context, handle string) {
 		s.printf("No one on the roster has the handle %q. /who lists the handles.\n", handle)
 		return
 	}
+	s.mu.Lock()
 	s.user, s.buttons = handle, nil
+	s.mu.Unlock()
 	s.printf("You are now %s.\n", s.describe(ctx, handle))
 	s.mu.Lock()
 	msgs := s.inbox[handle]
@@ -246,8 +255,31 @@ func (s *Shell) wait(ctx context.Context, arg string) {
 		s.printf("%q is not a duration; write /wait 30m or /wait 2h (up to 12h at a time).\n", arg)
 		return
 	}
-	s.cfg.Clock.Advance(d)
-	s.printf("The clock moved forward %s.\n", bot.FormatDuration(d))
+	target := s.cfg.Clock.Now().Add(d)
+	// Stop at every scheduled job on the way, so each reminder is sent at
+	// its own time and in time order.
+	for s.cfg.Next != nil && s.cfg.Idle != nil {
+		next, ok, err := s.cfg.Next(ctx)
+		if err != nil {
+			s.cfg.Log.Warn("looking for scheduled jobs", "error", err)
+			break
+		}
+		if !ok || next.After(target) {
+			break
+		}
+		if next.After(s.cfg.Clock.Now()) {
+			s.cfg.Clock.Set(next)
+		}
+		ictx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err = s.cfg.Idle(ictx)
+		cancel()
+		if err != nil {
+			s.cfg.Log.Warn("waiting for jobs", "error", err)
+			break
+		}
+	}
+	s.cfg.Clock.Set(target)
+	s.printf("The clock moved forward %s; it is %s.\n", bot.FormatDuration(d), target.In(s.location(ctx)).Format("Mon Jan 2 15:04"))
 }
 
 func (s *Shell) showInbox() {
@@ -264,11 +296,14 @@ func (s *Shell) showInbox() {
 }
 
 func (s *Shell) press(ctx context.Context, n int) {
-	if n < 1 || n > len(s.buttons) {
+	s.mu.Lock()
+	buttons := s.buttons
+	s.mu.Unlock()
+	if n < 1 || n > len(buttons) {
 		s.printf("There is no button %d.\n", n)
 		return
 	}
-	b := s.buttons[n-1]
+	b := buttons[n-1]
 	r := s.cfg.Router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: s.user, Action: b.Action, Value: b.Value})
 	s.reply(r)
 }
@@ -278,7 +313,9 @@ func (s *Shell) reply(r bot.Reply) {
 	if r.IsError {
 		mark = "!!"
 	}
+	s.mu.Lock()
 	s.buttons = r.Buttons
+	s.mu.Unlock()
 	s.printf("%s%s\n", Render(mark, r), s.saveFiles(r))
 }
 
@@ -310,9 +347,12 @@ func (s *Shell) SendDM(ctx context.Context, handle string, r bot.Reply) error {
 	if st, err := s.cfg.Store.StaffByIdentity(ctx, storage.PlatformShell, handle); err == nil {
 		who = fmt.Sprintf("%s (%s)", handle, st.Name)
 	}
-	msg := fmt.Sprintf("\n>> direct message to %s at %s\n%s%s\n", who, s.cfg.Clock.Now().In(s.locationOf(ctx, handle)).Format("15:04"), Render("  ", r), s.saveFiles(r))
+	msg := fmt.Sprintf("\n>> direct message to %s, %s\n%s%s\n", who, s.cfg.Clock.Now().In(s.locationOf(ctx, handle)).Format("Mon Jan 2 15:04"), Render("  ", r), s.saveFiles(r))
 	s.mu.Lock()
 	s.inbox[handle] = append(s.inbox[handle], msg)
+	if handle == s.user && len(r.Buttons) > 0 {
+		s.buttons = r.Buttons // a direct message to you: its buttons are the ones a number presses
+	}
 	s.mu.Unlock()
 	s.printf("%s", msg)
 	return nil

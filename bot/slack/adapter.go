@@ -10,6 +10,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,7 +44,15 @@ type Config struct {
 	HTTPClient *http.Client
 	// Progress, when set, adds the students' progress to the Home tab.
 	Progress HomeProgress
+	// WorkspaceRate bounds the messages this process posts a second
+	// across the workspace; 0 means DefaultWorkspaceRate.
+	WorkspaceRate int
 }
+
+// DefaultWorkspaceRate is how many messages a second a process posts to
+// one workspace when Config says nothing: Slack allows about one a second
+// per channel and a few hundred a minute per workspace beyond that.
+const DefaultWorkspaceRate = 5
 
 // Adapter is a running Slack adapter.
 type Adapter struct {
@@ -62,7 +71,8 @@ type Adapter struct {
 	// drain is how long Socket Mode waits on shutdown for the requests it
 	// took to be acknowledged. Tests shorten it.
 	drain    time.Duration
-	pace     *pacer
+	pace     *pacer // per channel
+	ws       *pacer // the workspace, under the one key ""
 	channels *channelCache
 	wg       sync.WaitGroup // work that runs on after an acknowledgement
 }
@@ -130,6 +140,7 @@ func New(cfg Config) (*Adapter, error) {
 		ackBudget: defaultAckBudget,
 		drain:     defaultDrain,
 		pace:      newPacer(time.Second),
+		ws:        newPacer(time.Second / time.Duration(cmp.Or(cfg.WorkspaceRate, DefaultWorkspaceRate))),
 		channels:  &channelCache{ttl: 10 * time.Minute},
 	}
 	cfg.Router.SetEmailLookup(storage.PlatformSlack, a.lookupEmail)

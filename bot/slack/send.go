@@ -50,9 +50,13 @@ func (a *Adapter) PostChannel(ctx context.Context, channel string, r bot.Reply) 
 	return err
 }
 
-// post sends one message, paced to about one a second per channel.
+// post sends one message, paced to about one a second per channel and to
+// the workspace rate overall.
 func (a *Adapter) post(ctx context.Context, channelID string, r bot.Reply) error {
 	if err := a.pace.wait(ctx, channelID); err != nil {
+		return err
+	}
+	if err := a.ws.wait(ctx, ""); err != nil {
 		return err
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)

@@ -13,6 +13,7 @@ import (
 	"parabot/commands"
 	"parabot/config"
 	"parabot/roster"
+	"parabot/scheduler"
 	"parabot/storage/sqlite"
 )
 
@@ -64,6 +65,14 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	fmt.Fprintf(stdout, "Imported into the %s database: %s created, %s updated.\n", store.Engine(), counts(res.Created), counts(res.Updated))
+	// A running bot plans today and tomorrow again from the new roster.
+	schools, err := store.Schools(ctx)
+	if err == nil {
+		err = store.Enqueue(ctx, scheduler.Replan(schools, time.Now()))
+	}
+	if err != nil {
+		return fmt.Errorf("planning reminders after the import (the roster is imported; the hourly planning will catch up): %w", err)
+	}
 	return nil
 }
 

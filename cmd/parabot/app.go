@@ -86,6 +86,7 @@ func newRouter(store storage.Store, log *slog.Logger, now func() time.Time, code
 func routerWith(store storage.Store, log *slog.Logger, now func() time.Time, codes bot.Codes, narrator *summary.Narrator) *bot.Router {
 	r := bot.NewRouter(store, log, now, commands.All(commands.Deps{Store: store, Log: log, Progress: newProgress(store, log, narrator)}))
 	r.SetCodes(codes)
+	r.SetCovering(commands.Covering(store))
 	return r
 }
 

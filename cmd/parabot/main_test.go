@@ -41,7 +41,7 @@ func TestShellDemo(t *testing.T) {
 		"/quit",
 	}, "\n") + "\n"
 	var out, errOut bytes.Buffer
-	err := Run(context.Background(), []string{"shell", "--demo", "--db", db}, env(nil), strings.NewReader(in), &out, &errOut)
+	err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2026-11-24T09:00"}, env(nil), strings.NewReader(in), &out, &errOut)
 	if err != nil {
 		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
 	}
@@ -66,11 +66,47 @@ func TestShellDemo(t *testing.T) {
 		"You are now rivera (Maria Rivera, teacher).",
 		"Jamie Lee took back an entry about Liam C. (S102): Note about L.C. (S102) sent to Maria Rivera.",
 		"You have 2 direct messages; /inbox shows them.",
-		"The clock moved forward 2h.",
+		"The clock moved forward 2h; it is Tue Nov 24 11:00.",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("transcript lacks %q", want)
 		}
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s\nstderr:\n%s", got, errOut.String())
+	}
+}
+
+// TestShellDemoReminders is the README's reminder walk: from 14:00 on a
+// Friday, /wait 1h shows the data reminders, the teacher's deadline DM
+// and the bus-duty reminder with its roll, each at its time; a number
+// presses the duty reminder's buttons.
+func TestShellDemoReminders(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	in := strings.Join([]string{"/trial S101 G1 + + v - +", "/today", "/wait 1h", "3", "/dismissal", "/wait 1h", "/quit"}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T14:00"}, env(nil), strings.NewReader(in), &out, &errOut)
+	if err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"lee Fri 14:00> /trial S101 G1 + + v - +", // G1's five trials: no longer due
+		"Reminders still to come today:\n     14:15 data reminder\n     15:00 bus duty reminder",
+		">> direct message to lee (Jamie Lee), Fri Mar 12 14:15\n   Data still due today (Fri Mar 12) by 14:45:\n   A.B. (S101): G2, G3\n   L.C. (S102): G1, G2\n   A.B. (S103): G1, G2\n   [1] Log A.B. (S101)",
+		">> direct message to rivera (Maria Rivera), Fri Mar 12 14:45\n   Data-entry deadline 14:45 (Fri Mar 12): still missing\n   By Jamie Lee:\n     A.B. (S101): G2, G3",
+		">> direct message to lee (Jamie Lee), Fri Mar 12 15:00\n   Reminder: bus duty 15:10–15:30 at Bus loop at the front doors today (Fri Mar 12).\n   Dismissal roll:\n   A.B. (S101): bus 12\n   L.C. (S102): pickup\n   A.B. (S103): bus 7\n   [1] On my way\n   [2] Can't make it\n   [3] Hand off A.B. (S101)",
+		"The clock moved forward 1h; it is Fri Mar 12 15:00.",
+		"ok Logged transition for Ava B. (S101): class → bus, released to bus 12.",
+		"A.B. (S101), bus 12: released at 15:00 to bus 12\n   L.C. (S102), pickup: unaccounted",
+		">> direct message to rivera (Maria Rivera), Fri Mar 12 15:30\n   Unaccounted at dismissal: bus duty 15:10–15:30 at Bus loop at the front doors ended at 15:30 (Fri Mar 12) and these students were neither released nor marked absent:\n   S102 (pickup): last transition none today\n   S103 (bus 7): last transition none today",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	if strings.Count(got, "Fri Mar 12 14:15\n   Data still due") != 3 {
+		t.Errorf("want 3 data reminders at 14:15 (two paras, the therapist)")
 	}
 	if t.Failed() {
 		t.Logf("transcript:\n%s\nstderr:\n%s", got, errOut.String())

@@ -52,6 +52,7 @@ type server struct {
 	senders    map[storage.Platform]scheduler.Sender
 	background []func(ctx context.Context) error // Socket Mode, gateway
 	drain      []drainFunc                       // run at shutdown, after the HTTP server stops
+	reminders  func(kind string, o scheduler.Outcome)
 
 	// draining is set at shutdown: every answer then closes its
 	// connection and /readyz says 503, for drainGrace before the listener
@@ -81,6 +82,7 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.router.SetObserver(commandMetrics(reg))
+	s.reminders = reminderMetrics(reg)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -121,7 +123,8 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	defer s.store.Close()
 	// The job workers outlive ctx: they are stopped below, after the
 	// requests that may still enqueue jobs have finished.
-	runner, err := startJobs(context.WithoutCancel(ctx), s.store, scheduler.Config{Store: s.store, Senders: s.senders, Log: s.log, Now: time.Now})
+	runner, err := startJobs(context.WithoutCancel(ctx), s.store, scheduler.Config{Store: s.store, Senders: s.senders, Log: s.log, Now: time.Now,
+		CountReminder: s.reminders})
 	if err != nil {
 		ln.Close()
 		return err
@@ -231,4 +234,15 @@ func commandMetrics(reg prometheus.Registerer) func(bot.Outcome) {
 		total.WithLabelValues(string(o.Platform), o.Kind, o.Name, o.Result).Inc()
 		seconds.WithLabelValues(string(o.Platform), o.Kind).Observe(o.Duration.Seconds())
 	}
+}
+
+// reminderMetrics counts reminder occurrences by kind and outcome: sent,
+// late (after downtime, still useful), stale (dropped after downtime),
+// nothing (nothing to say), changed (no longer planned), done (sent before).
+func reminderMetrics(reg prometheus.Registerer) func(string, scheduler.Outcome) {
+	total := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "parabot_reminders_total", Help: "Reminder occurrences fired, by kind and outcome (sent, late, stale, nothing, changed, done).",
+	}, []string{"kind", "outcome"})
+	reg.MustRegister(total)
+	return func(kind string, o scheduler.Outcome) { total.WithLabelValues(kind, string(o)).Inc() }
 }

@@ -31,6 +31,7 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 	as := fs.String("as", "", "the handle to act as first (default: the first para)")
 	dbPath := fs.String("db", "", "SQLite file to use instead of PARABOT_DATABASE_URL")
 	files := fs.String("files", "", "folder for attached files (charts, reports); default: parabot in the temporary folder")
+	clockAt := fs.String("clock", "", "start the clock at a school-local time, e.g. 2027-03-12T07:00")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -59,6 +60,15 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 		if _, err := roster.Import(ctx, store, roster.Demo()); err != nil {
 			return fmt.Errorf("seeding the demo school: %w", err)
 		}
+	}
+	if *clockAt != "" {
+		t, err := parseClock(ctx, store, *clockAt)
+		if err != nil {
+			return err
+		}
+		clock.Set(t)
+	}
+	if *demo {
 		if _, err := roster.DemoData(ctx, store, clock.Now(), demoWeeks); err != nil {
 			return fmt.Errorf("seeding the demo school's records: %w", err)
 		}
@@ -85,6 +95,16 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	sh.SetIdle(runner.Idle)
+	sh.SetNext(runner.Next)
+	// Plan today's and tomorrow's reminders now (the periodic planner
+	// does too, once this process leads), so the first /wait shows them.
+	schools, err := store.Schools(ctx)
+	if err == nil {
+		err = store.Enqueue(ctx, scheduler.Replan(schools, clock.Now()))
+	}
+	if err != nil {
+		return errors.Join(fmt.Errorf("planning reminders: %w", err), runner.Stop(context.WithoutCancel(ctx)))
+	}
 	runErr := sh.Run(ctx)
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
@@ -127,4 +147,18 @@ func isTerminal(r io.Reader) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// parseClock reads --clock, a time in the first school's zone.
+func parseClock(ctx context.Context, store storage.Store, v string) (time.Time, error) {
+	loc := time.Local
+	if schools, err := store.Schools(ctx); err == nil && len(schools) > 0 {
+		loc = schools[0].Location()
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--clock %q is not a time; write it like 2027-03-12T07:00 (school time)", v)
 }

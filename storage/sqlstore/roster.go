@@ -18,7 +18,10 @@ func (s *Store) ImportRoster(ctx context.Context, r storage.Roster) (storage.Imp
 		im := &importer{ctx: ctx, x: x, res: res,
 			schools: map[string]int64{}, staff: map[string]storage.Staff{}, students: map[studentKey]int64{},
 			studentSchools: map[string][]int64{}}
-		return im.run(r)
+		if err := im.run(r); err != nil {
+			return err
+		}
+		return importReminders(ctx, x, r.Reminders)
 	})
 	if err != nil {
 		return storage.ImportResult{}, fmt.Errorf("importing roster: %w", err)

@@ -63,6 +63,10 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"LogOnce", testLogOnce},
 		{"NotFound", testNotFound},
 		{"BadBytes", testBadBytes},
+		{"ReminderRoster", testReminderRoster},
+		{"Absences", testAbsences},
+		{"DutyAnswers", testDutyAnswers},
+		{"EnqueueOnce", testEnqueueOnce},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,296 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"parabot/bot"
+	"parabot/scheduler"
+	"parabot/storage"
+	"parabot/storage/postgres"
+	"parabot/storage/storagetest"
+)
+
+// Fan-out benchmark sizes: fanOutSchools schools of fanOutStaff staff
+// members, each with a duty starting at the same minute, so
+// fanOutSchools*fanOutStaff duty reminders come due together.
+const (
+	fanOutSchools = 40
+	fanOutStaff   = 50
+	// fanOutRate is the fake workspace's limit, messages a second.
+	fanOutRate = 200
+	// fanOutMargin is the share of the limit the adapters are set to, so
+	// that timer jitter does not cross it.
+	fanOutMargin = 0.95
+)
+
+// BenchmarkReminderFanOut sends 2,000 duty reminders due in the same
+// minute through the real planner, reminder and delivery jobs and the
+// Slack adapter, to a fake Slack that allows one message a second per
+// channel and fanOutRate a second per workspace (a sliding second),
+// answering 429 with Retry-After beyond that. It reports the time from
+// planning to the last message against the minimum the limits allow
+// (2,000 / fanOutRate), the messages lost and doubled, and the 429s; on
+// one SQLite serve, on two Postgres replicas, and on two replicas of
+// which one is stopped halfway. Run it with:
+//
+//	go test ./bot/slack -run '^$' -bench ReminderFanOut -benchtime 1x
+func BenchmarkReminderFanOut(b *testing.B) {
+	for _, tc := range []struct {
+		name     string
+		replicas int
+		kill     bool
+	}{
+		{"sqlite", 1, false},
+		{"postgres-2-replicas", 2, false},
+		{"postgres-2-replicas-one-stopped-halfway", 2, true},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				fanOut(b, tc.replicas, tc.kill)
+			}
+		})
+	}
+}
+
+func fanOut(b *testing.B, replicas int, kill bool) {
+	b.StopTimer()
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	fake := newFanOutSlack(fanOutRate)
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+
+	var stores []storage.Store
+	var starts []func(scheduler.Config) (scheduler.Runner, error)
+	if replicas == 1 {
+		db := storagetest.OpenSQLite(b)
+		stores = append(stores, db)
+		starts = append(starts, func(cfg scheduler.Config) (scheduler.Runner, error) {
+			return scheduler.Start(ctx, riversqlite.New(db.SQL()), cfg)
+		})
+	} else {
+		url := storagetest.NewPostgresURL(b)
+		for i := 0; i < replicas; i++ {
+			db, err := postgres.Open(ctx, url, log, 20)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			stores = append(stores, db)
+			starts = append(starts, func(cfg scheduler.Config) (scheduler.Runner, error) {
+				return scheduler.Start(ctx, riverpgxv5.New(db.Pool()), cfg)
+			})
+		}
+	}
+	want := fanOutRoster(b, stores[0])
+
+	var runners []scheduler.Runner
+	var fired sync.Mutex
+	var nFired int
+	var lastFired time.Time
+	count := func(kind string, o scheduler.Outcome) {
+		fired.Lock()
+		defer fired.Unlock()
+		if o == scheduler.OutcomeSent || o == scheduler.OutcomeLate {
+			nFired++
+			lastFired = time.Now()
+		}
+	}
+	for i, st := range stores {
+		router := bot.NewRouter(st, log, time.Now, nil)
+		a, err := New(Config{BotToken: "xoxb-bench", SigningSecret: testSecret, APIURL: srv.URL + "/api/",
+			Router: router, Store: st, Log: log, HTTPClient: &http.Client{Timeout: 10 * time.Second},
+			WorkspaceRate: int(fanOutMargin * fanOutRate / float64(replicas))})
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := starts[i](scheduler.Config{Store: st, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformSlack: a},
+			Log: log, Now: time.Now, PollInterval: 20 * time.Millisecond, DeliverWorkers: 16, RemindWorkers: 40, CountReminder: count})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runners = append(runners, r)
+	}
+	defer func() {
+		for _, r := range runners {
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			r.Stop(sctx)
+			cancel()
+		}
+	}()
+
+	schools, err := stores[0].Schools(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	b.StartTimer()
+	if err := stores[0].Enqueue(ctx, scheduler.Replan(schools, start)); err != nil {
+		b.Fatal(err)
+	}
+	stopped := !kill
+	deadline := time.Now().Add(5 * time.Minute)
+	for fake.delivered() < want && time.Now().Before(deadline) {
+		if !stopped && fake.delivered() >= want/2 {
+			// A replica goes away halfway: a stop that does not wait for
+			// its running jobs.
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+			runners[1].Stop(sctx)
+			cancel()
+			runners, stopped = runners[:1], true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	b.StopTimer()
+	elapsed := fake.lastAt().Sub(start)
+	time.Sleep(2 * time.Second) // anything sent twice would arrive now
+	lost, doubled := fake.check(want)
+	minimum := time.Duration(float64(want) / fanOutRate * float64(time.Second))
+	b.ReportMetric(elapsed.Seconds(), "s")
+	b.ReportMetric(minimum.Seconds(), "min-s")
+	b.ReportMetric(elapsed.Seconds()/minimum.Seconds(), "x-min")
+	b.ReportMetric(float64(lost), "lost")
+	b.ReportMetric(float64(doubled), "doubled")
+	b.ReportMetric(float64(fake.limitedCount()), "429s")
+	fired.Lock()
+	b.ReportMetric(lastFired.Sub(start).Seconds(), "fired-s")
+	fired.Unlock()
+	if lost > 0 || doubled > 0 {
+		b.Errorf("lost %d, doubled %d of %d reminders", lost, doubled, want)
+	}
+}
+
+// fanOutRoster imports the schools, staff and duties and returns how many
+// reminders will come due together: every duty starts 10 minutes after
+// this minute (school time), so its reminder is due now.
+func fanOutRoster(b *testing.B, st storage.Store) int {
+	now := time.Now().UTC()
+	// A zone where it is around noon, so the duties fall within the day.
+	off := 12 - now.Hour()
+	zone := fmt.Sprintf("Etc/GMT%+d", -off)
+	if off == 0 {
+		zone = "Etc/GMT"
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		b.Fatal(err)
+	}
+	local := now.In(loc)
+	today := local.Format("2006-01-02")
+	startAt := local.Truncate(time.Minute).Add(10 * time.Minute)
+	var r storage.Roster
+	for s := 0; s < fanOutSchools; s++ {
+		name := fmt.Sprintf("School %02d", s)
+		r.Schools = append(r.Schools, storage.School{Name: name, TimeZone: zone,
+			YearStart: local.AddDate(0, -1, 0).Format("2006-01-02"), YearEnd: local.AddDate(0, 6, 0).Format("2006-01-02"),
+			DayStart: "00:01", Dismissal: "23:58"})
+		if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			r.Calendar = append(r.Calendar, storage.RosterDay{School: name, Day: storage.CalendarDay{Date: today, Kind: storage.DaySchool}, Active: true})
+		}
+		for p := 0; p < fanOutStaff; p++ {
+			n := s*fanOutStaff + p
+			handle := fmt.Sprintf("p%04d", n)
+			r.Staff = append(r.Staff, storage.RosterStaff{School: name, Handle: handle, Name: "Para " + handle,
+				Role: storage.RolePara, SlackID: fmt.Sprintf("U%07d", n), Active: true})
+			r.Duties = append(r.Duties, storage.RosterDuty{StaffHandle: handle, Active: true, Duty: storage.Duty{
+				Kind: storage.DutyLunch, Weekday: local.Weekday(), Start: startAt.Format("15:04"),
+				End: startAt.Add(20 * time.Minute).Format("15:04"), Place: "Cafeteria"}})
+		}
+	}
+	if _, err := st.ImportRoster(context.Background(), r); err != nil {
+		b.Fatal(err)
+	}
+	return fanOutSchools * fanOutStaff
+}
+
+// fanOutSlack is a fake Slack for the benchmark: conversations.open gives
+// each user a DM channel; chat.postMessage allows one message a second
+// per channel and rate in any one second across the workspace, answering
+// 429 with Retry-After: 1 beyond that. It counts what it delivered.
+type fanOutSlack struct {
+	rate    int
+	mu      sync.Mutex
+	recent  []time.Time          // the last accepted posts, at most rate
+	perChan map[string]time.Time // last accepted post per channel
+	got     map[string]int       // deliveries per channel
+	limited int
+	last    time.Time
+}
+
+func newFanOutSlack(rate int) *fanOutSlack {
+	return &fanOutSlack{rate: rate, perChan: map[string]time.Time{}, got: map[string]int{}}
+}
+
+func (f *fanOutSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	switch path.Base(r.URL.Path) {
+	case "conversations.open":
+		writeAPI(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + r.Form.Get("users")}})
+	case "chat.postMessage":
+		ch := r.Form.Get("channel")
+		now := time.Now()
+		f.mu.Lock()
+		busy := now.Sub(f.perChan[ch]) < time.Second || (len(f.recent) >= f.rate && now.Sub(f.recent[0]) < time.Second)
+		if busy {
+			f.limited++
+			f.mu.Unlock()
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			writeAPI(w, map[string]any{"ok": false, "error": "ratelimited"})
+			return
+		}
+		f.recent = append(f.recent, now)
+		if len(f.recent) > f.rate {
+			f.recent = f.recent[1:]
+		}
+		f.perChan[ch] = now
+		f.got[ch]++
+		f.last = now
+		f.mu.Unlock()
+		writeAPI(w, map[string]any{"ok": true, "channel": ch, "ts": "1700000000.000100"})
+	default:
+		writeAPI(w, map[string]any{"ok": true})
+	}
+}
+
+func (f *fanOutSlack) delivered() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.got)
+}
+
+func (f *fanOutSlack) lastAt() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.last
+}
+
+func (f *fanOutSlack) limitedCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.limited
+}
+
+// check counts recipients who got nothing and messages sent twice.
+func (f *fanOutSlack) check(want int) (lost, doubled int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, n := range f.got {
+		doubled += n - 1
+	}
+	return want - len(f.got), doubled
+}

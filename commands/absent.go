@@ -1,0 +1,285 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"parabot/bot"
+	"parabot/scheduler"
+	"parabot/schoolday"
+	"parabot/storage"
+)
+
+// maxAbsence bounds one /absent range; longer leave is entered in parts.
+const maxAbsence = 60
+
+// Absent marks a staff member absent for a day or a range, with a cover,
+// or a student absent for a day.
+func Absent(d Deps) *bot.Command {
+	cmd := &bot.Command{
+		Name:    "absent",
+		Summary: "Mark yourself (or, for admins, anyone) absent with a cover, or a student of yours absent for a day.",
+		Params: []bot.Param{
+			{Name: "who", Kind: bot.KindText, Positional: true, MaxLen: 40,
+				Help: "me (the default), a staff handle (admins), or a student code of your caseload"},
+			{Name: "when", Kind: bot.KindText, Positional: true, MaxLen: 40,
+				Help: "today (the default), tomorrow, 2026-11-24, or a range 2026-11-24..2026-11-26"},
+			{Name: "cover", Kind: bot.KindText, MaxLen: 40,
+				Help: "the handle of the staff member who takes the duties"},
+		},
+		Examples: []string{"/absent me tomorrow cover=nguyen", "/absent S101", "/absent lee 2026-11-24..2026-11-25 cover=nguyen"},
+	}
+	cmd.Run = func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+		from, to, err := absenceDates(c.Values.Text("when"), c.School, c.Now)
+		if err != nil {
+			return bot.Reply{}, bot.UsageError(cmd, "when", "%s", err.Error())
+		}
+		if err := checkSchoolDays(ctx, d.Store, c.School, from, to); err != nil {
+			return bot.Reply{}, bot.UsageError(cmd, "when", "%s", err.Error())
+		}
+		who := strings.TrimPrefix(strings.TrimSpace(c.Values.Text("who")), "@")
+		if st, ok := caseloadStudent(who, c.Caseload); ok {
+			return markStudent(ctx, d, cmd, c, st, from, to)
+		}
+		staff, err := d.Store.ListStaff(ctx, c.Staff.SchoolID)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("listing staff: %w", err)
+		}
+		absent := c.Staff
+		if who != "" && !strings.EqualFold(who, "me") && !strings.EqualFold(who, c.Staff.Handle) {
+			found, ok := staffByHandle(staff, who)
+			if !ok {
+				return bot.Reply{}, bot.UsageError(cmd, "who", "%q is neither a staff handle at your school nor a student code of your caseload. Type me, a handle (an admin's /absent lee), or a student code (/absent S101).", who)
+			}
+			if c.Staff.Role != storage.RoleAdmin {
+				return bot.Reply{}, bot.Errorf("who", "Only an administrator can mark someone else absent. Mark yourself with /absent me %s, or ask an administrator.", from)
+			}
+			absent = found
+		}
+		a := storage.Absence{SchoolID: c.Staff.SchoolID, StaffID: absent.ID, From: from, To: to, ByStaffID: c.Staff.ID, CreatedAt: c.Now}
+		var cover storage.Staff
+		if h := strings.TrimPrefix(strings.TrimSpace(c.Values.Text("cover")), "@"); h != "" {
+			var ok bool
+			if cover, ok = staffByHandle(staff, h); !ok {
+				if other, err := d.Store.StaffByIdentity(ctx, storage.PlatformShell, strings.ToLower(h)); err == nil && other.SchoolID != c.Staff.SchoolID {
+					return bot.Reply{}, bot.Errorf("cover", "%s works at another school; the cover must be at your school.", h)
+				}
+				return bot.Reply{}, bot.UsageError(cmd, "cover", "No one at your school has the handle %q. Type a handle, e.g. cover=nguyen.", h)
+			}
+			if cover.ID == absent.ID {
+				return bot.Reply{}, bot.Errorf("cover", "%s cannot cover for themselves; name someone else.", cover.Name)
+			}
+			others, err := d.Store.Absences(ctx, c.Staff.SchoolID, from, to)
+			if err != nil {
+				return bot.Reply{}, fmt.Errorf("loading absences: %w", err)
+			}
+			for _, o := range others {
+				if o.StaffID == cover.ID {
+					return bot.Reply{}, bot.Errorf("cover", "%s is absent on %s too; name another cover.", cover.Name, o.From)
+				}
+			}
+			a.CoverID = cover.ID
+		}
+		if _, err := d.Store.AddAbsence(ctx, a); err != nil {
+			if errors.Is(err, storage.ErrConflict) {
+				return bot.Reply{}, bot.Errorf("when", "%s is already marked absent on a day of %s; nothing was changed.", absent.Name, rangeText(from, to))
+			}
+			return bot.Reply{}, fmt.Errorf("adding absence: %w", err)
+		}
+		replan(ctx, d, c.School, from, to, c.Now)
+		text := fmt.Sprintf("Marked %s absent %s.", absent.Name, rangeText(from, to))
+		if a.CoverID != 0 {
+			text += fmt.Sprintf(" %s covers their duties (and gets their duty reminders).", cover.Name)
+		} else {
+			text += " No cover: an administrator hears of any uncovered duty in the morning."
+		}
+		return bot.Reply{Text: text}, nil
+	}
+	return cmd
+}
+
+func markStudent(ctx context.Context, d Deps, cmd *bot.Command, c *bot.Call, st storage.Student, from, to string) (bot.Reply, error) {
+	if from != to {
+		return bot.Reply{}, bot.UsageError(cmd, "when", "A student is marked absent one day at a time; type /absent %s %s.", st.Code, from)
+	}
+	if strings.TrimSpace(c.Values.Text("cover")) != "" {
+		return bot.Reply{}, bot.UsageError(cmd, "cover", "A cover is for staff; a student's absence takes none.")
+	}
+	a := storage.Absence{SchoolID: st.SchoolID, StudentID: st.ID, From: from, To: to, ByStaffID: c.Staff.ID, CreatedAt: c.Now}
+	if _, err := d.Store.AddAbsence(ctx, a); err != nil {
+		if errors.Is(err, storage.ErrConflict) {
+			return bot.Reply{}, bot.Errorf("when", "%s is already marked absent %s.", st.Label(), rangeText(from, to))
+		}
+		return bot.Reply{}, fmt.Errorf("adding absence: %w", err)
+	}
+	return bot.Reply{Text: fmt.Sprintf("Marked %s absent %s: no data is due for them, and logging for them that day is refused.", st.Label(), rangeText(from, to))}, nil
+}
+
+// replan plans again the days of an absence that are already planned
+// (today and tomorrow), so covers get their reminders.
+func replan(ctx context.Context, d Deps, school storage.School, from, to string, now time.Time) {
+	today := schoolday.Today(now, school.Location())
+	var jobs []storage.Job
+	for i, day := range []string{today, schoolday.AddDays(today, 1)} {
+		if from <= day && day <= to {
+			jobs = append(jobs, scheduler.PlanDayJob(school.ID, day, now, now.UnixNano()+int64(i)))
+		}
+	}
+	if err := d.Store.Enqueue(ctx, jobs); err != nil {
+		// The evening and hourly planning catch up; the absence is stored.
+		d.Log.Warn("replanning after an absence", "school_id", school.ID, "error", err)
+	}
+}
+
+// absenceDates reads "", today, tomorrow, a date, or from..to.
+func absenceDates(v string, school storage.School, now time.Time) (string, string, error) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	today := schoolday.Today(now, school.Location())
+	one := func(s string) (string, error) {
+		switch s {
+		case "", "today":
+			return today, nil
+		case "tomorrow":
+			return schoolday.AddDays(today, 1), nil
+		}
+		if _, err := time.Parse(schoolday.DateLayout, s); err != nil {
+			return "", fmt.Errorf("%q is not a date; write today, tomorrow, 2026-11-24, or a range 2026-11-24..2026-11-26", s)
+		}
+		return s, nil
+	}
+	f, t, isRange := strings.Cut(v, "..")
+	from, err := one(strings.TrimSpace(f))
+	if err != nil {
+		return "", "", err
+	}
+	to := from
+	if isRange {
+		if to, err = one(strings.TrimSpace(t)); err != nil {
+			return "", "", err
+		}
+	}
+	if from > to {
+		return "", "", fmt.Errorf("the range starts on %s, after its end %s; write the earlier date first", from, to)
+	}
+	if from < today {
+		return "", "", fmt.Errorf("%s is in the past; absences are marked for today or later", from)
+	}
+	d1, _ := time.Parse(schoolday.DateLayout, from)
+	d2, _ := time.Parse(schoolday.DateLayout, to)
+	if d2.Sub(d1) > maxAbsence*24*time.Hour {
+		return "", "", fmt.Errorf("the range is longer than %d days; enter it in parts", maxAbsence)
+	}
+	return from, to, nil
+}
+
+// checkSchoolDays refuses dates outside the school year and a start or
+// end on a day without school.
+func checkSchoolDays(ctx context.Context, store storage.Store, school storage.School, from, to string) error {
+	special, err := store.CalendarDays(ctx, school.ID, from, to)
+	if err != nil {
+		return fmt.Errorf("loading calendar: %w", err)
+	}
+	for _, date := range []string{from, to} {
+		day, err := schoolday.Classify(school, date, special)
+		if err != nil {
+			return err
+		}
+		if !day.School {
+			return fmt.Errorf("%s has no school (%s); choose a school day", date, day.Closed)
+		}
+	}
+	return nil
+}
+
+func rangeText(from, to string) string {
+	f := dayName(from)
+	if from == to {
+		return "on " + f
+	}
+	return "from " + f + " to " + dayName(to)
+}
+
+func dayName(date string) string {
+	t, err := time.Parse(schoolday.DateLayout, date)
+	if err != nil {
+		return date
+	}
+	return t.Format("Mon Jan 2")
+}
+
+func caseloadStudent(q string, caseload []storage.Student) (storage.Student, bool) {
+	if q == "" {
+		return storage.Student{}, false
+	}
+	for _, s := range caseload {
+		if strings.EqualFold(s.Code, q) {
+			return s, true
+		}
+	}
+	return storage.Student{}, false
+}
+
+func staffByHandle(staff []storage.Staff, h string) (storage.Staff, bool) {
+	for _, s := range staff {
+		if strings.EqualFold(s.Handle, h) {
+			return s, true
+		}
+	}
+	return storage.Staff{}, false
+}
+
+// refuseAbsent refuses to log for a student marked absent on at's day.
+func refuseAbsent(ctx context.Context, store storage.Store, school storage.School, st storage.Student, at time.Time) error {
+	date := at.In(school.Location()).Format(schoolday.DateLayout)
+	abs, err := store.Absences(ctx, school.ID, date, date)
+	if err != nil {
+		return fmt.Errorf("loading absences: %w", err)
+	}
+	for _, a := range abs {
+		if a.StudentID == st.ID {
+			return bot.Errorf("student", "%s is marked absent on %s, so nothing was logged. If they came in after all, ask your teacher to correct the absence.", st.Label(), dayName(date))
+		}
+	}
+	return nil
+}
+
+// Covering returns, for Router.SetCovering, the students a para may log
+// for because they cover an absent para today: that para's caseload.
+func Covering(store storage.Store) func(ctx context.Context, st storage.Staff, now time.Time) ([]storage.Student, error) {
+	return func(ctx context.Context, st storage.Staff, now time.Time) ([]storage.Student, error) {
+		if st.Role != storage.RolePara {
+			return nil, nil
+		}
+		school, err := store.School(ctx, st.SchoolID)
+		if err != nil {
+			return nil, fmt.Errorf("loading school %d: %w", st.SchoolID, err)
+		}
+		date := schoolday.Today(now, school.Location())
+		abs, err := store.Absences(ctx, school.ID, date, date)
+		if err != nil {
+			return nil, fmt.Errorf("loading absences: %w", err)
+		}
+		var out []storage.Student
+		for _, a := range abs {
+			if a.CoverID != st.ID || a.StaffID == 0 {
+				continue
+			}
+			absent, err := store.StaffMember(ctx, a.StaffID)
+			if err != nil {
+				return nil, fmt.Errorf("loading staff %d: %w", a.StaffID, err)
+			}
+			if absent.Role != storage.RolePara {
+				continue
+			}
+			theirs, err := store.Caseload(ctx, a.StaffID)
+			if err != nil {
+				return nil, fmt.Errorf("loading caseload of staff %d: %w", a.StaffID, err)
+			}
+			out = append(out, theirs...)
+		}
+		return out, nil
+	}
+}

@@ -1,0 +1,148 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"parabot/bot"
+	"parabot/scheduler"
+	"parabot/storage"
+	"parabot/today"
+)
+
+// Dismissal shows the dismissal roll: the caller's students who go by bus
+// or pickup (and, on bus duty, the roll of that duty), who was released,
+// who is absent and who is still unaccounted for.
+func Dismissal(d Deps) *bot.Command {
+	return &bot.Command{
+		Name:     "dismissal",
+		Summary:  "The dismissal roll: who goes by bus or pickup, who was handed off, who is still unaccounted for.",
+		Roles:    []storage.Role{storage.RolePara, storage.RoleTeacher, storage.RoleAdmin},
+		Examples: []string{"/dismissal"},
+		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			f, err := today.LoadFacts(ctx, d.Store, c.School, c.Now.In(c.School.Location()).Format("2006-01-02"))
+			if err != nil {
+				return bot.Reply{}, err
+			}
+			if !f.Day.School {
+				return bot.Reply{Text: fmt.Sprintf("No school today (%s): no dismissal.", f.Day.Closed)}, nil
+			}
+			students, err := rollStudents(ctx, d.Store, f, c.Staff, c.Caseload)
+			if err != nil {
+				return bot.Reply{}, err
+			}
+			roll, err := scheduler.Roll(ctx, d.Store, f, students)
+			if err != nil {
+				return bot.Reply{}, err
+			}
+			if len(roll) == 0 {
+				return bot.Reply{Text: "None of your students goes home by bus or pickup today."}, nil
+			}
+			r := bot.Reply{Text: fmt.Sprintf("Dismissal roll, %s (dismissal at %s):", dayName(f.Day.Date), f.Day.Dismissal)}
+			open := 0
+			for _, e := range roll {
+				line := fmt.Sprintf("%s, %s: ", e.Student.Label(), e.Dismissal)
+				switch {
+				case e.Absent:
+					line += "absent"
+				case e.Released != nil:
+					line += fmt.Sprintf("released at %s to %s", e.Released.At.In(f.Loc).Format("15:04"), e.Released.HandoffTo)
+				default:
+					open++
+					line += "unaccounted"
+					r.Buttons = append(r.Buttons, bot.Button{Label: "Hand off " + e.Student.Label(), Action: scheduler.ActionHandoff, Value: scheduler.DayValue(e.Student.ID, f.Day.Date)})
+				}
+				r.Text += "\n" + line
+			}
+			if open == 0 {
+				r.Text += "\nEveryone is accounted for."
+			} else {
+				r.Text += fmt.Sprintf("\n%s not yet released or marked absent.", plural(open, "student", "students"))
+			}
+			return r, nil
+		},
+		Buttons: []bot.ButtonAction{{Action: scheduler.ActionHandoff, Run: func(ctx context.Context, c *bot.PressCall) (bot.Reply, error) {
+			return handoff(ctx, d, c)
+		}}},
+	}
+}
+
+// rollStudents are the students whose roll the caller keeps: their
+// caseload, and the caseload of the owner of any bus duty they are on
+// today (as a cover, too).
+func rollStudents(ctx context.Context, store storage.Store, f today.Facts, st storage.Staff, caseload []storage.Student) ([]storage.Student, error) {
+	out := slices.Clone(caseload)
+	for _, du := range f.Duties {
+		if who, _ := f.OnDuty(du); du.Kind != storage.DutyBus || who != st.ID || du.StaffID == st.ID {
+			continue
+		}
+		theirs, err := store.Caseload(ctx, du.StaffID)
+		if err != nil {
+			return nil, fmt.Errorf("loading caseload of staff %d: %w", du.StaffID, err)
+		}
+		for _, s := range theirs {
+			if !slices.ContainsFunc(out, func(o storage.Student) bool { return o.ID == s.ID }) {
+				out = append(out, s)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b storage.Student) int { return strings.Compare(a.Code, b.Code) })
+	return out, nil
+}
+
+// handoff logs the release of a student on the roll to the bus or pickup,
+// with the way home as the handoff.
+func handoff(ctx context.Context, d Deps, c *bot.PressCall) (bot.Reply, error) {
+	id, date, ok := scheduler.ParseDayValue(c.Press.Value)
+	if !ok {
+		return bot.Reply{}, bot.Errorf("", "That button is broken; type /transition <student> class bus handoff=<who> instead.")
+	}
+	if date != c.Now.In(c.School.Location()).Format("2006-01-02") {
+		return bot.Reply{}, bot.Errorf("", "That roll is from %s; handoffs are logged on the day. Type /dismissal for today's roll.", dayName(date))
+	}
+	f, err := today.LoadFacts(ctx, d.Store, c.School, date)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	caseload, err := d.Store.Caseload(ctx, c.Staff.ID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("loading caseload: %w", err)
+	}
+	students, err := rollStudents(ctx, d.Store, f, c.Staff, caseload)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	roll, err := scheduler.Roll(ctx, d.Store, f, students)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	i := slices.IndexFunc(roll, func(e scheduler.RollEntry) bool { return e.Student.ID == id })
+	if i < 0 {
+		return bot.Reply{}, bot.Errorf("", "That student is not on your dismissal roll today; type /dismissal to see it.")
+	}
+	e := roll[i]
+	switch {
+	case e.Absent:
+		return bot.Reply{}, bot.Errorf("", "%s is marked absent today; nothing was logged.", e.Student.Label())
+	case e.Released != nil:
+		return bot.Reply{}, bot.Errorf("", "%s was already released at %s to %s.", e.Student.Label(), e.Released.At.In(f.Loc).Format("15:04"), e.Released.HandoffTo)
+	}
+	to := "bus"
+	if strings.HasPrefix(strings.ToLower(e.Dismissal), "pickup") {
+		to = "pickup"
+	}
+	t := storage.Transition{StudentID: e.Student.ID, StaffID: c.Staff.ID, At: c.Now, From: "class", To: to,
+		Prompt: storage.Independent, HandoffTo: e.Dismissal, LoggedAt: c.Now}
+	t.Summary = fmt.Sprintf("Logged transition for %s: class → %s, released to %s.", e.Student.Label(), to, e.Dismissal)
+	ent, err := d.Store.LogTransition(ctx, t, nil)
+	if errors.Is(err, storage.ErrDuplicate) {
+		return bot.Reply{}, bot.Errorf("", "That handoff was logged already.")
+	}
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("logging handoff: %w", err)
+	}
+	return logged(ent, fmt.Sprintf("Logged transition for %s: class → %s, released to %s.", bot.Named(e.Student), to, e.Dismissal)), nil
+}

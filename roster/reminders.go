@@ -1,0 +1,153 @@
+package roster
+
+import (
+	"strings"
+
+	"parabot/schoolday"
+	"parabot/storage"
+)
+
+// SchedulesFile is the optional file of cron schedules that replace a
+// school's reminder times.
+const SchedulesFile = "schedules.csv"
+
+// reminderSchoolColumns are schools.csv's optional reminder columns.
+func reminderSchoolColumns() []column {
+	return []column{
+		{name: schoolday.SettingDataDue, max: 40},
+		{name: schoolday.SettingDataReminder, max: 40},
+		{name: schoolday.SettingDutyLead, max: 40},
+		{name: string(storage.DutyBus) + schoolday.SettingLeadSuffix, max: 40},
+		{name: string(storage.DutyLunch) + schoolday.SettingLeadSuffix, max: 40},
+		{name: string(storage.DutyRecess) + schoolday.SettingLeadSuffix, max: 40},
+	}
+}
+
+// has reports whether the file's header has column col.
+func (r row) has(col string) bool { _, ok := r.vals[col]; return ok }
+
+// parseSchoolReminders reads a schools.csv row's reminder columns. A
+// column the header lacks leaves the stored setting as it is; an empty
+// value goes back to the default.
+func (p *parser) parseSchoolReminders(r row, school string) {
+	if school == "" {
+		return
+	}
+	for _, c := range reminderSchoolColumns() {
+		if !r.has(c.name) {
+			continue
+		}
+		v := r.get(c.name)
+		switch {
+		case v == "":
+		case c.name == schoolday.SettingDataDue:
+			hhmm, _, ok := r.clock(c.name)
+			if !ok {
+				continue
+			}
+			v = hhmm
+		default:
+			if _, err := schoolday.ParseLead(v); err != nil {
+				r.problem(c.name, "%s", err.Error())
+				continue
+			}
+		}
+		p.out.Reminders.Settings = append(p.out.Reminders.Settings, storage.RosterSetting{School: school, Name: c.name, Value: v})
+	}
+	if due, lead := r.get(schoolday.SettingDataDue), r.get(schoolday.SettingDataReminder); due != "" && lead != "" {
+		m, err1 := schoolday.Minutes(normalClock(due))
+		d, err2 := schoolday.ParseLead(lead)
+		if err1 == nil && err2 == nil && int(d.Minutes()) > m {
+			r.problem(schoolday.SettingDataReminder, "%s before data_due %s is before midnight; write a shorter lead", lead, due)
+		}
+	}
+}
+
+// normalClock writes "8:30" as "08:30".
+func normalClock(v string) string {
+	if len(v) == 4 && v[1] == ':' {
+		return "0" + v
+	}
+	return v
+}
+
+// parseDismissal reads students.csv's dismissal column: bus (with its
+// number), pickup, walker or after-care.
+func (p *parser) parseDismissal(r row, school, code string) {
+	if !r.has("dismissal") || school == "" || code == "" {
+		return
+	}
+	v := strings.ToLower(strings.Join(strings.Fields(r.get("dismissal")), " "))
+	switch {
+	case v == "", v == "pickup", v == "walker", v == "after-care", v == "bus":
+	case v == "aftercare":
+		v = "after-care"
+	case strings.HasPrefix(v, "bus "):
+	default:
+		r.problem("dismissal", "%q is not a way home; write bus 12, pickup, walker or after-care", r.get("dismissal"))
+		return
+	}
+	p.out.Reminders.Dismissals = append(p.out.Reminders.Dismissals, storage.RosterDismissal{School: school, StudentCode: code, Dismissal: v})
+}
+
+// parseGoalSchedule reads goals.csv's schedule column.
+func (p *parser) parseGoalSchedule(r row, g storage.RosterGoal) {
+	if !r.has("schedule") || g.School == "" || g.StudentCode == "" || g.Goal.Code == "" {
+		return
+	}
+	v := strings.ToLower(strings.TrimSpace(r.get("schedule")))
+	if _, err := schoolday.ParseGoalSchedule(v); err != nil {
+		r.problem("schedule", "%s", err.Error())
+		return
+	}
+	if v == "" {
+		v = "daily"
+	}
+	p.out.Reminders.GoalSchedules = append(p.out.Reminders.GoalSchedules, storage.RosterGoalSchedule{School: g.School, StudentCode: g.StudentCode, GoalCode: g.Goal.Code, Schedule: v})
+}
+
+// schedulesSpec describes schedules.csv: one row a school's schedule.
+func schedulesSpec() fileSpec {
+	return fileSpec{name: SchedulesFile, columns: []column{
+		{name: "school", required: true, max: 100},
+		{name: "kind", required: true, max: 40},
+		{name: "spec", required: true, max: 100},
+		{name: "active", max: 40},
+	}}
+}
+
+func (p *parser) parseSchedules(rows []row) {
+	seen := map[string]int{}
+	for _, r := range rows {
+		school := r.school("school")
+		kind := strings.ToLower(r.get("kind"))
+		known := false
+		for _, k := range schoolday.ScheduleKinds() {
+			known = known || k == kind
+		}
+		if kind != "" && !known {
+			r.problem("kind", "%q is not a schedule kind; write %s", r.get("kind"), strings.Join(schoolday.ScheduleKinds(), ", "))
+			continue
+		}
+		spec := r.get("spec")
+		if spec != "" {
+			if _, err := schoolday.ParseSpec(spec); err != nil {
+				r.problem("spec", "%q is not a cron spec: %s", spec, err.Error())
+				continue
+			}
+		}
+		if school == nil || kind == "" || spec == "" {
+			continue
+		}
+		k := key(fold(school.name), kind)
+		if prev, dup := seen[k]; dup {
+			r.problem("kind", "the %s schedule of %s is already on line %d", kind, school.name, prev)
+			continue
+		}
+		seen[k] = r.line
+		if !r.active() {
+			spec = ""
+		}
+		p.out.Reminders.Settings = append(p.out.Reminders.Settings, storage.RosterSetting{School: school.name, Name: schoolday.SettingSchedulePrefix + kind, Value: spec})
+	}
+}

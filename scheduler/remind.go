@@ -1,0 +1,430 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"parabot/bot"
+	"parabot/storage"
+	"parabot/today"
+)
+
+// QueueRemind is the queue of reminder occurrences and planning.
+const QueueRemind = "remind"
+
+// payloadVersion is the version of the reminder and planner payloads.
+const payloadVersion = 1
+
+// RemindArgs is the job of one reminder occurrence, due at At. Its
+// fields are its identity: one job is kept per occurrence.
+type RemindArgs struct {
+	V        int       `json:"v"`
+	Reminder string    `json:"reminder"` // KindDuty, KindDataReminder, ...
+	SchoolID int64     `json:"school_id"`
+	Date     string    `json:"date"`
+	StaffID  int64     `json:"staff_id"`
+	DutyID   int64     `json:"duty_id,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// Kind is River's job kind.
+func (RemindArgs) Kind() string { return "remind" }
+
+// Remind makes the job of an occurrence, scheduled at its time and
+// unique by the occurrence's key (its kind, school, day, person, duty
+// and time), so planning it again, on any replica, inserts nothing.
+func Remind(o Occurrence) storage.Job {
+	return storage.Job{
+		Args:  RemindArgs{V: payloadVersion, Reminder: o.Kind, SchoolID: o.SchoolID, Date: o.Date, StaffID: o.StaffID, DutyID: o.DutyID, At: o.At.UTC()},
+		Queue: QueueRemind, MaxAttempts: 5, ScheduledAt: o.At, UniqueKey: o.Key(),
+	}
+}
+
+// Outcome is what became of a reminder occurrence when it fired.
+type Outcome string
+
+// The outcomes, as counted in /metrics.
+const (
+	OutcomeSent    Outcome = "sent"    // sent on time
+	OutcomeLate    Outcome = "late"    // sent after downtime, still useful
+	OutcomeStale   Outcome = "stale"   // due while down and no longer useful: dropped
+	OutcomeNothing Outcome = "nothing" // nothing to say (data all logged, roll accounted for)
+	OutcomeChanged Outcome = "changed" // no longer in the plan (absence, calendar, roster)
+	OutcomeDone    Outcome = "done"    // sent before (a retry or a second replica)
+)
+
+// lateAfter is how late an occurrence may fire and still count as on time.
+const lateAfter = 2 * time.Minute
+
+// RemindWorker fires reminder occurrences: it checks the occurrence is
+// still in the day's plan, drops a stale one, composes the messages and
+// enqueues their deliveries once.
+type RemindWorker struct {
+	river.WorkerDefaults[RemindArgs]
+	Store storage.Store
+	Log   *slog.Logger
+	Now   func() time.Time
+	// Count is told every outcome (metrics); may be nil.
+	Count func(kind string, o Outcome)
+
+	// The facts of a school day, kept for factsTTL: a minute's reminders
+	// of one school (often hundreds) read them once, not once each.
+	mu    sync.Mutex
+	facts map[factsKey]cachedFacts
+}
+
+type factsKey struct {
+	school int64
+	date   string
+}
+
+type cachedFacts struct {
+	f      today.Facts
+	loaded time.Time // on the process's own clock: this bounds staleness, not school time
+}
+
+// factsTTL is how old the facts a reminder checks may be: an absence
+// marked less than this before a reminder fires may be missed.
+const factsTTL = time.Second
+
+// dayFacts loads (or reuses) the facts of a school day.
+func (w *RemindWorker) dayFacts(ctx context.Context, school storage.School, date string) (today.Facts, error) {
+	k := factsKey{school.ID, date}
+	w.mu.Lock()
+	c, ok := w.facts[k]
+	w.mu.Unlock()
+	if ok && time.Since(c.loaded) < factsTTL {
+		return c.f, nil
+	}
+	f, err := today.LoadFacts(ctx, w.Store, school, date)
+	if err != nil {
+		return f, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.facts == nil || len(w.facts) > 1000 {
+		w.facts = map[factsKey]cachedFacts{}
+	}
+	w.facts[k] = cachedFacts{f: f, loaded: time.Now()}
+	return f, nil
+}
+
+// Timeout bounds one occurrence.
+func (w *RemindWorker) Timeout(*river.Job[RemindArgs]) time.Duration { return time.Minute }
+
+// Work fires one occurrence.
+func (w *RemindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) error {
+	a := job.Args
+	out, err := w.fire(ctx, a)
+	if err != nil {
+		return err
+	}
+	w.Log.Info("reminder fired", "job_id", job.ID, "reminder", a.Reminder, "staff_id", a.StaffID, "duty_id", a.DutyID, "date", a.Date, "outcome", out)
+	if w.Count != nil {
+		w.Count(a.Reminder, out)
+	}
+	return nil
+}
+
+func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) {
+	school, err := w.Store.School(ctx, a.SchoolID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return OutcomeChanged, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("loading school %d: %w", a.SchoolID, err)
+	}
+	f, err := w.dayFacts(ctx, school, a.Date)
+	if err != nil {
+		return "", err
+	}
+	var occ *Occurrence
+	for _, o := range PlanDay(f) {
+		if o.Kind == a.Reminder && o.StaffID == a.StaffID && o.DutyID == a.DutyID && o.At.Equal(a.At) {
+			occ = &o
+			break
+		}
+	}
+	if occ == nil {
+		return OutcomeChanged, nil
+	}
+	now := w.Now()
+	key := occ.Key()
+	if now.After(occ.Until) {
+		first, err := w.Store.Claim(ctx, key, now)
+		if err != nil {
+			return "", fmt.Errorf("dropping stale reminder: %w", err)
+		}
+		if !first {
+			return OutcomeDone, nil
+		}
+		return OutcomeStale, nil
+	}
+	msgs, err := Compose(ctx, w.Store, f, *occ)
+	if err != nil {
+		return "", err
+	}
+	if len(msgs) == 0 {
+		return OutcomeNothing, nil
+	}
+	jobs := make([]storage.Job, len(msgs))
+	for i, m := range msgs {
+		jobs[i] = DeliverAt(m, "", now)
+	}
+	first, err := w.Store.EnqueueOnce(ctx, key, now, jobs)
+	if err != nil {
+		return "", fmt.Errorf("enqueueing reminder: %w", err)
+	}
+	switch {
+	case !first:
+		return OutcomeDone, nil
+	case now.Sub(occ.At) > lateAfter:
+		return OutcomeLate, nil
+	}
+	return OutcomeSent, nil
+}
+
+// Button actions of reminders; the commands that handle them declare them.
+const (
+	ActionOnMyWay  = "duty_on_my_way"
+	ActionCantMake = "duty_cant_make"
+	ActionHandoff  = "handoff"
+	ActionLogTrial = "log_trial"
+)
+
+// DayValue is a button value naming an id on a day: "<id>:<date>".
+func DayValue(id int64, date string) string { return strconv.FormatInt(id, 10) + ":" + date }
+
+// ParseDayValue reads a DayValue.
+func ParseDayValue(v string) (int64, string, bool) {
+	idText, date, ok := strings.Cut(v, ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	return id, date, ok && err == nil && len(date) == len("2006-01-02")
+}
+
+// Compose writes the messages of an occurrence; none when there is
+// nothing to say.
+func Compose(ctx context.Context, store storage.Store, f today.Facts, o Occurrence) ([]bot.Message, error) {
+	switch o.Kind {
+	case KindDuty:
+		return composeDuty(ctx, store, f, o)
+	case KindDutyEnd:
+		return composeDutyEnd(ctx, store, f, o)
+	case KindDataReminder:
+		return composeDataReminder(ctx, store, f, o)
+	case KindDataDeadline:
+		return composeDataDeadline(ctx, store, f, o)
+	case KindUncovered:
+		return composeUncovered(f, o)
+	}
+	return nil, fmt.Errorf("unknown reminder kind %q", o.Kind)
+}
+
+func dayDuty(f today.Facts, id int64) (storage.Duty, bool) {
+	for _, du := range f.Duties {
+		if du.ID == id {
+			return du, true
+		}
+	}
+	return storage.Duty{}, false
+}
+
+// DutyLine describes a duty: "bus duty 15:10–15:30 at Bus loop".
+func DutyLine(du storage.Duty) string {
+	s := fmt.Sprintf("%s duty %s–%s", du.Kind, du.Start, du.End)
+	if du.Place != "" {
+		s += " at " + du.Place
+	}
+	return s
+}
+
+// dateLine is how a reminder names its day: "Fri Mar 12".
+func dateLine(f today.Facts) string {
+	t, _ := time.Parse("2006-01-02", f.Day.Date)
+	return t.Format("Mon Jan 2")
+}
+
+func composeDuty(ctx context.Context, store storage.Store, f today.Facts, o Occurrence) ([]bot.Message, error) {
+	du, ok := dayDuty(f, o.DutyID)
+	if !ok {
+		return nil, nil
+	}
+	r := bot.Reply{Text: fmt.Sprintf("Reminder: %s today (%s).", DutyLine(du), dateLine(f))}
+	if who, covering := f.OnDuty(du); covering && who == o.StaffID {
+		r.Text += fmt.Sprintf("\nYou cover for %s, who is absent.", f.Staff[du.StaffID].Name)
+	}
+	if f.Day.EarlyRelease != "" && du.Kind == storage.DutyBus {
+		r.Text += fmt.Sprintf("\nEarly release: dismissal at %s.", f.Day.EarlyRelease)
+	}
+	val := DayValue(du.ID, f.Day.Date)
+	r.Buttons = []bot.Button{
+		{Label: "On my way", Action: ActionOnMyWay, Value: val, Style: "primary"},
+		{Label: "Can't make it", Action: ActionCantMake, Value: val, Style: "danger"},
+	}
+	if du.Kind == storage.DutyBus {
+		caseload, err := store.Caseload(ctx, du.StaffID)
+		if err != nil {
+			return nil, fmt.Errorf("loading caseload of staff %d: %w", du.StaffID, err)
+		}
+		roll, err := Roll(ctx, store, f, caseload)
+		if err != nil {
+			return nil, err
+		}
+		var lines []string
+		for _, e := range roll {
+			if e.Absent {
+				continue
+			}
+			lines = append(lines, fmt.Sprintf("%s: %s", e.Student.Label(), e.Dismissal))
+			r.Buttons = append(r.Buttons, bot.Button{Label: "Hand off " + e.Student.Label(), Action: ActionHandoff, Value: DayValue(e.Student.ID, f.Day.Date)})
+		}
+		if len(lines) > 0 {
+			r.Text += "\nDismissal roll:\n" + strings.Join(lines, "\n")
+		}
+	}
+	return []bot.Message{{StaffID: o.StaffID, Reply: r}}, nil
+}
+
+func composeDutyEnd(ctx context.Context, store storage.Store, f today.Facts, o Occurrence) ([]bot.Message, error) {
+	du, ok := dayDuty(f, o.DutyID)
+	if !ok {
+		return nil, nil
+	}
+	caseload, err := store.Caseload(ctx, du.StaffID)
+	if err != nil {
+		return nil, fmt.Errorf("loading caseload of staff %d: %w", du.StaffID, err)
+	}
+	roll, err := Roll(ctx, store, f, caseload)
+	if err != nil {
+		return nil, err
+	}
+	byRecipient := map[int64][]string{}
+	var order []int64
+	note := func(id int64, line string) {
+		if !f.Working(id) {
+			return
+		}
+		if _, ok := byRecipient[id]; !ok {
+			order = append(order, id)
+		}
+		byRecipient[id] = append(byRecipient[id], line)
+	}
+	for _, e := range roll {
+		if !e.Unaccounted() {
+			continue
+		}
+		line := fmt.Sprintf("%s (%s): last transition ", e.Student.Code, e.Dismissal)
+		if e.Last != nil {
+			line += fmt.Sprintf("%s → %s at %s", e.Last.From, e.Last.To, e.Last.At.In(f.Loc).Format("15:04"))
+		} else {
+			line += "none today"
+		}
+		team, err := store.StudentTeam(ctx, e.Student.ID)
+		if err != nil {
+			return nil, fmt.Errorf("loading team of student %d: %w", e.Student.ID, err)
+		}
+		for _, m := range team {
+			if m.Kind == storage.AssignTeacher {
+				note(m.Staff.ID, line)
+			}
+		}
+		for _, id := range staffIDs(f) {
+			if f.Staff[id].Role == storage.RoleAdmin {
+				note(id, line)
+			}
+		}
+	}
+	var out []bot.Message
+	for _, id := range order {
+		out = append(out, bot.Message{StaffID: id, Reply: bot.Reply{Text: fmt.Sprintf(
+			"Unaccounted at dismissal: %s ended at %s (%s) and these students were neither released nor marked absent:\n%s",
+			DutyLine(du), du.End, dateLine(f), strings.Join(byRecipient[id], "\n"))}})
+	}
+	return out, nil
+}
+
+func composeDataReminder(ctx context.Context, store storage.Store, f today.Facts, o Occurrence) ([]bot.Message, error) {
+	caseload, err := store.Caseload(ctx, o.StaffID)
+	if err != nil {
+		return nil, fmt.Errorf("loading caseload of staff %d: %w", o.StaffID, err)
+	}
+	due, err := f.Missing(ctx, store, caseload)
+	if err != nil || len(due) == 0 {
+		return nil, err
+	}
+	r := bot.Reply{Text: fmt.Sprintf("Data still due today (%s) by %s:", dateLine(f), o.Until.In(f.Loc).Format("15:04"))}
+	for _, d := range due {
+		r.Text += "\n" + DueLine(d)
+		r.Buttons = append(r.Buttons, bot.Button{Label: "Log " + d.Student.Label(), Action: ActionLogTrial, Value: d.Student.Code})
+	}
+	return []bot.Message{{StaffID: o.StaffID, Reply: r}}, nil
+}
+
+// DueLine is "A.B. (S101): G1, G2".
+func DueLine(d today.Due) string {
+	codes := make([]string, len(d.Goals))
+	for i, g := range d.Goals {
+		codes[i] = g.Goal.Code
+	}
+	return d.Student.Label() + ": " + strings.Join(codes, ", ")
+}
+
+func composeDataDeadline(ctx context.Context, store storage.Store, f today.Facts, o Occurrence) ([]bot.Message, error) {
+	caseload, err := store.Caseload(ctx, o.StaffID)
+	if err != nil {
+		return nil, fmt.Errorf("loading caseload of staff %d: %w", o.StaffID, err)
+	}
+	due, err := f.Missing(ctx, store, caseload)
+	if err != nil || len(due) == 0 {
+		return nil, err
+	}
+	byPara := map[string][]string{}
+	var paras []string
+	for _, d := range due {
+		team, err := store.StudentTeam(ctx, d.Student.ID)
+		if err != nil {
+			return nil, fmt.Errorf("loading team of student %d: %w", d.Student.ID, err)
+		}
+		var names []string
+		for _, m := range team {
+			if m.Kind == storage.AssignPara || m.Kind == storage.AssignTherapist {
+				names = append(names, m.Staff.Name)
+			}
+		}
+		if len(names) == 0 {
+			names = []string{"no para assigned"}
+		}
+		for _, n := range names {
+			if _, ok := byPara[n]; !ok {
+				paras = append(paras, n)
+			}
+			byPara[n] = append(byPara[n], DueLine(d))
+		}
+	}
+	r := bot.Reply{Text: fmt.Sprintf("Data-entry deadline %s (%s): still missing", o.At.In(f.Loc).Format("15:04"), dateLine(f))}
+	for _, p := range paras {
+		r.Text += "\nBy " + p + ":\n  " + strings.Join(byPara[p], "\n  ")
+	}
+	return []bot.Message{{StaffID: o.StaffID, Reply: r}}, nil
+}
+
+func composeUncovered(f today.Facts, o Occurrence) ([]bot.Message, error) {
+	var lines []string
+	for _, du := range f.Duties {
+		if who, _ := f.OnDuty(du); who == 0 {
+			lines = append(lines, fmt.Sprintf("%s: %s is absent, no cover", DutyLine(du), f.Staff[du.StaffID].Name))
+		}
+	}
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	return []bot.Message{{StaffID: o.StaffID, Reply: bot.Reply{Text: fmt.Sprintf("Uncovered duties today (%s):\n%s", dateLine(f), strings.Join(lines, "\n"))}}}, nil
+}

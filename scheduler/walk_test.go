@@ -1,0 +1,461 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"parabot/bot"
+	"parabot/roster"
+	"parabot/scheduler"
+	"parabot/storage"
+	"parabot/storage/postgres"
+	"parabot/storage/storagetest"
+	"parabot/today"
+)
+
+// fakeClock is a clock the test sets.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.After(c.now) {
+		c.now = t
+	}
+}
+
+// inbox records direct messages with the clock's time when they arrived.
+type inbox struct {
+	mu    sync.Mutex
+	clock *fakeClock
+	loc   *time.Location
+	got   []string // "Mon Nov 23 11:20 EST lee: <first line>"
+	full  map[string]string
+}
+
+func (b *inbox) SendDM(_ context.Context, user string, r bot.Reply) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	head, _, _ := strings.Cut(r.Text, "\n")
+	k := b.clock.Now().In(b.loc).Format("Mon Jan 2 15:04 MST") + " " + user + ": " + head
+	b.got = append(b.got, k)
+	if b.full == nil {
+		b.full = map[string]string{}
+	}
+	b.full[k] = r.Text
+	return nil
+}
+
+func (b *inbox) PostChannel(_ context.Context, ch string, r bot.Reply) error {
+	return fmt.Errorf("unexpected channel post to %s", ch)
+}
+
+// take returns what arrived since the last take, sorted.
+func (b *inbox) take() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := b.got
+	b.got = nil
+	slices.Sort(out)
+	return out
+}
+
+// walker moves a fake clock through days, running the jobs that come due
+// at their times.
+type walker struct {
+	t       *testing.T
+	db      storage.Store
+	clock   *fakeClock
+	box     *inbox
+	replica []replica // the serve processes: each a store and its job runner
+	runners []scheduler.Runner
+	loc     *time.Location
+	counts  map[string]int
+	mu      sync.Mutex
+}
+
+// replica starts the job runner of one serve process.
+type replica struct {
+	store storage.Store
+	start func(cfg scheduler.Config) (scheduler.Runner, error)
+}
+
+// newWalker walks the demo school on one SQLite serve.
+func newWalker(t *testing.T, start time.Time) *walker {
+	db := storagetest.OpenSQLite(t)
+	return walkOn(t, start, db, replica{store: db, start: func(cfg scheduler.Config) (scheduler.Runner, error) {
+		return scheduler.Start(context.Background(), riversqlite.New(db.SQL()), cfg)
+	}})
+}
+
+// newPostgresWalker walks the demo school on n serve replicas sharing one
+// Postgres database, each with its own connection pool.
+func newPostgresWalker(t *testing.T, start time.Time, n int) *walker {
+	url := storagetest.NewPostgresURL(t)
+	var reps []replica
+	for i := 0; i < n; i++ {
+		db, err := postgres.Open(context.Background(), url, quiet(), 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		reps = append(reps, replica{store: db, start: func(cfg scheduler.Config) (scheduler.Runner, error) {
+			return scheduler.Start(context.Background(), riverpgxv5.New(db.Pool()), cfg)
+		}})
+	}
+	return walkOn(t, start, reps[0].store, reps...)
+}
+
+func walkOn(t *testing.T, start time.Time, db storage.Store, reps ...replica) *walker {
+	if _, err := roster.Import(context.Background(), db, roster.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("America/New_York")
+	w := &walker{t: t, db: db, replica: reps, clock: &fakeClock{now: start}, loc: loc, counts: map[string]int{}}
+	w.box = &inbox{clock: w.clock, loc: loc}
+	w.start()
+	t.Cleanup(func() { w.stop() })
+	return w
+}
+
+// start starts every replica, as parabot serve does, and plans.
+func (w *walker) start() {
+	w.t.Helper()
+	for _, rep := range w.replica {
+		r, err := rep.start(scheduler.Config{
+			Store: rep.store, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: w.box}, Log: quiet(),
+			Now: w.clock.Now, Movable: true, PollInterval: 10 * time.Millisecond,
+			CountReminder: func(kind string, o scheduler.Outcome) {
+				w.mu.Lock()
+				w.counts[kind+"/"+string(o)]++
+				w.mu.Unlock()
+			},
+		})
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		w.runners = append(w.runners, r)
+		schools, _ := rep.store.Schools(context.Background())
+		if err := rep.store.Enqueue(context.Background(), scheduler.Replan(schools, w.clock.Now())); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	w.idle()
+}
+
+// stop stops every replica (a restart, or the end of the test).
+func (w *walker) stop() {
+	for _, r := range w.runners {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		r.Stop(ctx)
+		cancel()
+	}
+	w.runners = nil
+}
+
+func (w *walker) idle() {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := w.runners[0].Idle(ctx); err != nil {
+		w.t.Fatalf("jobs did not finish: %v", err)
+	}
+}
+
+// to walks the clock to a school-local time ("2026-11-23 11:55"), each
+// scheduled job running at its own time.
+func (w *walker) to(local string) {
+	w.t.Helper()
+	target, err := time.ParseInLocation("2006-01-02 15:04", local, w.loc)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for {
+		next, ok, err := w.runners[0].Next(context.Background())
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if !ok || next.After(target) {
+			break
+		}
+		w.clock.Set(next)
+		w.idle()
+	}
+	w.clock.Set(target)
+	w.idle()
+}
+
+// expect checks what arrived since the last check.
+func (w *walker) expect(when string, want ...string) {
+	w.t.Helper()
+	got := w.box.take()
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		w.t.Errorf("%s: direct messages\n got:\n  %s\nwant:\n  %s", when, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+func (w *walker) staff(handle string) storage.Staff {
+	st, err := w.db.StaffByIdentity(context.Background(), storage.PlatformShell, handle)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return st
+}
+
+func (w *walker) student(code string) storage.Student {
+	schools, _ := w.db.Schools(context.Background())
+	all, _ := w.db.Students(context.Background(), schools[0].ID)
+	for _, s := range all {
+		if s.Code == code {
+			return s
+		}
+	}
+	w.t.Fatalf("no student %s", code)
+	return storage.Student{}
+}
+
+func (w *walker) at(local string) time.Time {
+	t, _ := time.ParseInLocation("2006-01-02 15:04", local, w.loc)
+	return t
+}
+
+// handoff logs a release to the bus or pickup.
+func (w *walker) handoff(by, code, to, local string) {
+	w.t.Helper()
+	_, err := w.db.LogTransition(context.Background(), storage.Transition{StudentID: w.student(code).ID, StaffID: w.staff(by).ID,
+		At: w.at(local), From: "class", To: to, HandoffTo: "driver", Summary: "handoff"}, nil)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// trials logs, for each goal, the trials its mastery criterion needs in
+// a day (a goal with fewer is still due).
+func (w *walker) trials(by, code, local string, goals ...string) {
+	w.t.Helper()
+	st := w.student(code)
+	all, _ := w.db.Goals(context.Background(), st.ID)
+	for _, g := range all {
+		if slices.Contains(goals, g.Code) {
+			if _, err := w.db.LogTrials(context.Background(), storage.TrialBatch{GoalID: g.ID, StudentID: st.ID, StaffID: w.staff(by).ID,
+				At: w.at(local), Results: slices.Repeat([]storage.TrialResult{{Outcome: storage.Correct, Prompt: storage.Independent}}, today.Needed(g)),
+				Summary: "t"}, nil); err != nil {
+				w.t.Fatal(err)
+			}
+		}
+	}
+}
+
+func (w *walker) absent(a storage.Absence) {
+	w.t.Helper()
+	schools, _ := w.db.Schools(context.Background())
+	a.SchoolID, a.ByStaffID, a.CreatedAt = schools[0].ID, w.staff("patel").ID, w.clock.Now()
+	if _, err := w.db.AddAbsence(context.Background(), a); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+const (
+	busLoop   = "bus duty 15:10–15:30 at Bus loop at the front doors"
+	lunchCaf  = "lunch duty 11:30–12:00 at Cafeteria"
+	recessPlg = "recess duty 12:00–12:20 at Playground"
+)
+
+// plainDay is what a regular day sends when nothing is logged: duty
+// reminders, data reminders to both paras and the therapist, the
+// teacher's deadline DM, and the unaccounted roll of both bus duties to
+// the teacher and the admin. day is "Fri Oct 30", zone "EDT" or "EST".
+func plainDay(day, zone, lunch, recess string) []string {
+	at := func(clock, who string) string { return day + " " + clock + " " + zone + " " + who + ": " }
+	unacc := "Unaccounted at dismissal: " + busLoop + " ended at 15:30 (" + day + ") and these students were neither released nor marked absent:"
+	return []string{
+		at("11:20", lunch) + "Reminder: " + lunchCaf + " today (" + day + ").",
+		at("11:50", recess) + "Reminder: " + recessPlg + " today (" + day + ").",
+		at("14:15", "lee") + "Data still due today (" + day + ") by 14:45:",
+		at("14:15", "okafor") + "Data still due today (" + day + ") by 14:45:",
+		at("14:15", "nguyen") + "Data still due today (" + day + ") by 14:45:",
+		at("14:45", "rivera") + "Data-entry deadline 14:45 (" + day + "): still missing",
+		at("15:00", "lee") + "Reminder: " + busLoop + " today (" + day + ").",
+		at("15:00", "okafor") + "Reminder: " + busLoop + " today (" + day + ").",
+		at("15:30", "rivera") + unacc,
+		at("15:30", "patel") + unacc,
+		at("15:30", "rivera") + unacc,
+		at("15:30", "patel") + unacc,
+	}
+}
+
+// TestWalkThanksgivingWeek walks the week of 2026-11-23 at the demo
+// school: a regular Monday, a Tuesday with a para absent (covered) and a
+// student absent and the bot down from 10:00 to 11:55, an early-release
+// Wednesday with a para absent and no cover, and the Thanksgiving
+// holidays.
+func TestWalkThanksgivingWeek(t *testing.T) {
+	walkThanksgiving(t, newWalker(t, thanksgivingStart))
+}
+
+// TestWalkThanksgivingWeekTwoReplicas walks the same week with two serve
+// replicas on one Postgres: every message still arrives once.
+func TestWalkThanksgivingWeekTwoReplicas(t *testing.T) {
+	walkThanksgiving(t, newPostgresWalker(t, thanksgivingStart, 2))
+}
+
+var thanksgivingStart = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC) // Sunday 20:00 EST
+
+func walkThanksgiving(t *testing.T, w *walker) {
+	const mon, tue, wed = "Mon Nov 23", "Tue Nov 24", "Wed Nov 25"
+
+	// Monday: Jamie Lee logs all of A.B.'s goals in the morning; S101,
+	// S102 and S105 are handed off at the bus, S103 is not.
+	w.to("2026-11-23 10:00")
+	w.expect("Monday morning")
+	w.trials("lee", "S101", "2026-11-23 10:00", "G1", "G2", "G3")
+	w.to("2026-11-23 15:20")
+	w.handoff("lee", "S101", "bus", "2026-11-23 15:15")
+	w.handoff("lee", "S102", "pickup", "2026-11-23 15:16")
+	w.handoff("okafor", "S105", "bus", "2026-11-23 15:17")
+	w.to("2026-11-23 23:00")
+	unaccMon := "Unaccounted at dismissal: " + busLoop + " ended at 15:30 (" + mon + ") and these students were neither released nor marked absent:"
+	w.expect("Monday",
+		mon+" 11:20 EST lee: Reminder: "+lunchCaf+" today ("+mon+").",
+		mon+" 11:50 EST okafor: Reminder: "+recessPlg+" today ("+mon+").",
+		mon+" 14:15 EST lee: Data still due today ("+mon+") by 14:45:",
+		mon+" 14:15 EST okafor: Data still due today ("+mon+") by 14:45:",
+		mon+" 14:15 EST nguyen: Data still due today ("+mon+") by 14:45:",
+		mon+" 14:45 EST rivera: Data-entry deadline 14:45 ("+mon+"): still missing",
+		mon+" 15:00 EST lee: Reminder: "+busLoop+" today ("+mon+").",
+		mon+" 15:00 EST okafor: Reminder: "+busLoop+" today ("+mon+").",
+		mon+" 15:30 EST rivera: "+unaccMon,
+		mon+" 15:30 EST patel: "+unaccMon,
+	)
+	full := w.box.full
+	checkText(t, full[mon+" 14:15 EST lee: Data still due today ("+mon+") by 14:45:"],
+		"Data still due today (Mon Nov 23) by 14:45:\nL.C. (S102): G1, G2\nA.B. (S103): G1, G2")
+	checkText(t, full[mon+" 14:15 EST okafor: Data still due today ("+mon+") by 14:45:"],
+		"Data still due today (Mon Nov 23) by 14:45:\nS.M. (S104): G1, G2, G3\nN.W. (S105): G1, G2, G3\nS.J. (S106): G1, G2")
+	checkText(t, full[mon+" 14:15 EST nguyen: Data still due today ("+mon+") by 14:45:"],
+		"Data still due today (Mon Nov 23) by 14:45:\nL.C. (S102): G1, G2\nN.W. (S105): G1, G2, G3")
+	checkText(t, full[mon+" 14:45 EST rivera: Data-entry deadline 14:45 ("+mon+"): still missing"],
+		"Data-entry deadline 14:45 (Mon Nov 23): still missing\nBy Jamie Lee:\n  L.C. (S102): G1, G2\n  A.B. (S103): G1, G2\n"+
+			"By Linh Nguyen:\n  L.C. (S102): G1, G2\n  N.W. (S105): G1, G2, G3\nBy Chris Okafor:\n  S.M. (S104): G1, G2, G3\n  N.W. (S105): G1, G2, G3\n  S.J. (S106): G1, G2")
+	checkText(t, full[mon+" 15:00 EST lee: Reminder: "+busLoop+" today ("+mon+")."],
+		"Reminder: "+busLoop+" today (Mon Nov 23).\nDismissal roll:\nA.B. (S101): bus 12\nL.C. (S102): pickup\nA.B. (S103): bus 7")
+	checkText(t, full[mon+" 15:30 EST rivera: "+unaccMon], unaccMon+"\nS103 (bus 7): last transition none today")
+
+	// Tuesday: Jamie Lee is away, Linh Nguyen covers; N.W. (S105) is
+	// away. The bot is down from 10:00 to 11:55: the 11:20 lunch reminder
+	// is stale (lunch started at 11:30) and dropped; the 11:50 recess
+	// reminder is still useful and sent late.
+	w.absent(storage.Absence{StaffID: w.staff("lee").ID, From: "2026-11-24", To: "2026-11-24", CoverID: w.staff("nguyen").ID})
+	w.absent(storage.Absence{StudentID: w.student("S105").ID, From: "2026-11-24", To: "2026-11-24"})
+	w.absent(storage.Absence{StaffID: w.staff("okafor").ID, From: "2026-11-25", To: "2026-11-25"})
+	w.to("2026-11-24 10:00")
+	w.stop()
+	w.clock.Set(w.at("2026-11-24 11:55"))
+	w.start()
+	w.to("2026-11-24 23:00")
+	unaccTue := strings.Replace(unaccMon, mon, tue, 1)
+	w.expect("Tuesday",
+		tue+" 11:55 EST okafor: Reminder: "+recessPlg+" today ("+tue+").",
+		tue+" 14:15 EST okafor: Data still due today ("+tue+") by 14:45:",
+		tue+" 14:15 EST nguyen: Data still due today ("+tue+") by 14:45:",
+		tue+" 14:45 EST rivera: Data-entry deadline 14:45 ("+tue+"): still missing",
+		tue+" 15:00 EST nguyen: Reminder: "+busLoop+" today ("+tue+").",
+		tue+" 15:00 EST okafor: Reminder: "+busLoop+" today ("+tue+").",
+		tue+" 15:30 EST rivera: "+unaccTue,
+		tue+" 15:30 EST patel: "+unaccTue,
+	)
+	full = w.box.full
+	checkText(t, full[tue+" 15:00 EST nguyen: Reminder: "+busLoop+" today ("+tue+")."],
+		"Reminder: "+busLoop+" today (Tue Nov 24).\nYou cover for Jamie Lee, who is absent.\nDismissal roll:\nA.B. (S101): bus 12\nL.C. (S102): pickup\nA.B. (S103): bus 7")
+	checkText(t, full[tue+" 15:00 EST okafor: Reminder: "+busLoop+" today ("+tue+")."], "Reminder: "+busLoop+" today (Tue Nov 24).")
+	checkText(t, full[tue+" 14:15 EST okafor: Data still due today ("+tue+") by 14:45:"],
+		"Data still due today (Tue Nov 24) by 14:45:\nS.M. (S104): G1, G2, G3\nS.J. (S106): G1, G2")
+	if got := w.count("duty/stale"); got != 1 {
+		t.Errorf("stale duty reminders counted %d, want 1", got)
+	}
+	if got := w.count("duty/late"); got != 1 {
+		t.Errorf("late duty reminders counted %d, want 1", got)
+	}
+
+	// Wednesday: early release at 12:30, so bus duty is 12:30–12:50;
+	// Chris Okafor is away with no cover: the admin hears at 08:00. Jamie
+	// Lee hands off all three; Chris Okafor's N.W. is unaccounted.
+	w.to("2026-11-25 12:45")
+	w.handoff("lee", "S101", "bus", "2026-11-25 12:40")
+	w.handoff("lee", "S102", "pickup", "2026-11-25 12:41")
+	w.handoff("lee", "S103", "bus", "2026-11-25 12:42")
+	w.to("2026-11-27 23:00") // Thanksgiving and the Friday after: holidays
+	earlyBus := "bus duty 12:30–12:50 at Bus loop at the front doors"
+	unaccWed := "Unaccounted at dismissal: " + earlyBus + " ended at 12:50 (" + wed + ") and these students were neither released nor marked absent:"
+	w.expect("Wednesday to Friday",
+		wed+" 08:00 EST patel: Uncovered duties today ("+wed+"):",
+		wed+" 11:20 EST lee: Reminder: "+lunchCaf+" today ("+wed+").",
+		wed+" 12:20 EST lee: Reminder: "+earlyBus+" today ("+wed+").",
+		wed+" 12:50 EST rivera: "+unaccWed,
+		wed+" 12:50 EST patel: "+unaccWed,
+		wed+" 14:15 EST lee: Data still due today ("+wed+") by 14:45:",
+		wed+" 14:15 EST nguyen: Data still due today ("+wed+") by 14:45:",
+		wed+" 14:45 EST rivera: Data-entry deadline 14:45 ("+wed+"): still missing",
+	)
+	full = w.box.full
+	checkText(t, full[wed+" 08:00 EST patel: Uncovered duties today ("+wed+"):"],
+		"Uncovered duties today (Wed Nov 25):\n"+recessPlg+": Chris Okafor is absent, no cover\n"+earlyBus+": Chris Okafor is absent, no cover")
+	checkText(t, full[wed+" 12:50 EST patel: "+unaccWed], unaccWed+"\nS105 (bus 12): last transition none today")
+	// The weekly goal (N.W.'s G4) is due on the week's last school day.
+	checkText(t, full[wed+" 14:15 EST nguyen: Data still due today ("+wed+") by 14:45:"],
+		"Data still due today (Wed Nov 25) by 14:45:\nA.B. (S101): G1, G2, G3\nL.C. (S102): G1, G2\nN.W. (S105): G1, G2, G3, G4")
+}
+
+// TestWalkDaylightSaving walks across both changes of the 2026-27 school
+// year: every reminder keeps its school-local time.
+func TestWalkDaylightSaving(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		start      time.Time
+		before     string // Friday before the change
+		beforeZone string
+		after      string // Monday after
+		afterZone  string
+		fri, mon   string
+	}{
+		{"fall back 2026-11-01", time.Date(2026, 10, 30, 4, 0, 0, 0, time.UTC), "2026-10-30", "EDT", "2026-11-02", "EST", "Fri Oct 30", "Mon Nov 2"},
+		{"spring forward 2027-03-14", time.Date(2027, 3, 12, 5, 0, 0, 0, time.UTC), "2027-03-12", "EST", "2027-03-15", "EDT", "Fri Mar 12", "Mon Mar 15"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWalker(t, tc.start)
+			w.to(tc.before + " 23:00")
+			w.expect(tc.fri, plainDay(tc.fri, tc.beforeZone, "okafor", "lee")...)
+			w.to(tc.after + " 23:00")
+			w.expect(tc.mon, plainDay(tc.mon, tc.afterZone, "lee", "okafor")...)
+			if got := w.count("duty/sent"); got != 8 {
+				t.Errorf("duty reminders sent %d, want 8", got)
+			}
+		})
+	}
+}
+
+func (w *walker) count(k string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.counts[k]
+}
+
+func checkText(t *testing.T, got, want string) {
+	t.Helper()
+	if got != want {
+		t.Errorf("message text\n got: %q\nwant: %q", got, want)
+	}
+}

@@ -1,0 +1,42 @@
+-- Reminders: a school's reminder settings and schedules, students' ways
+-- home, goals' data schedules, absences with covers, and the answers to
+-- duty reminders. Kept in tables of their own beside the roster.
+
+CREATE TABLE school_settings (
+    school_id INTEGER NOT NULL REFERENCES schools (id),
+    name      TEXT NOT NULL, -- data_due, data_reminder, duty_lead, bus_lead, schedule:data_reminder, ...
+    value     TEXT NOT NULL,
+    PRIMARY KEY (school_id, name)
+);
+
+CREATE TABLE student_dismissals (
+    student_id INTEGER PRIMARY KEY REFERENCES students (id),
+    dismissal  TEXT NOT NULL -- bus 12, pickup, walker, after-care
+);
+
+CREATE TABLE goal_schedules (
+    goal_id  INTEGER PRIMARY KEY REFERENCES goals (id),
+    schedule TEXT NOT NULL -- daily, weekly, mon,wed,fri
+);
+
+CREATE TABLE absences (
+    id          INTEGER PRIMARY KEY,
+    school_id   INTEGER NOT NULL REFERENCES schools (id),
+    staff_id    INTEGER REFERENCES staff (id),    -- a staff member away, or
+    student_id  INTEGER REFERENCES students (id), -- a student away
+    from_day    TEXT NOT NULL, -- YYYY-MM-DD
+    to_day      TEXT NOT NULL,
+    cover_id    INTEGER REFERENCES staff (id),
+    by_staff_id INTEGER NOT NULL REFERENCES staff (id),
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX absences_school_day ON absences (school_id, from_day);
+
+CREATE TABLE duty_answers (
+    duty_id  INTEGER NOT NULL REFERENCES duties (id),
+    day      TEXT NOT NULL,
+    staff_id INTEGER NOT NULL REFERENCES staff (id),
+    answer   TEXT NOT NULL, -- on_my_way, cant_make_it
+    at       TEXT NOT NULL,
+    PRIMARY KEY (duty_id, day, staff_id)
+);

@@ -1,0 +1,201 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"parabot/storage"
+)
+
+// The statements of a roster import's reminder rows: settings, ways home
+// and goal schedules, each naming its school, student and goal by their
+// natural keys.
+const (
+	upsertSettingSQL = `INSERT INTO school_settings (school_id, name, value)
+	SELECT id, $2, $3 FROM schools WHERE lower(name) = lower($1)
+	ON CONFLICT (school_id, name) DO UPDATE SET value = excluded.value`
+	deleteSettingSQL = `DELETE FROM school_settings
+	WHERE name = $2 AND school_id IN (SELECT id FROM schools WHERE lower(name) = lower($1))`
+	upsertDismissalSQL = `INSERT INTO student_dismissals (student_id, dismissal)
+	SELECT s.id, $3 FROM students s JOIN schools sc ON sc.id = s.school_id
+	WHERE lower(sc.name) = lower($1) AND s.code = upper($2)
+	ON CONFLICT (student_id) DO UPDATE SET dismissal = excluded.dismissal`
+	deleteDismissalSQL = `DELETE FROM student_dismissals WHERE student_id IN (
+	SELECT s.id FROM students s JOIN schools sc ON sc.id = s.school_id
+	WHERE lower(sc.name) = lower($1) AND s.code = upper($2))`
+	upsertGoalScheduleSQL = `INSERT INTO goal_schedules (goal_id, schedule)
+	SELECT g.id, $4 FROM goals g JOIN students s ON s.id = g.student_id JOIN schools sc ON sc.id = s.school_id
+	WHERE lower(sc.name) = lower($1) AND s.code = upper($2) AND g.code = $3
+	ON CONFLICT (goal_id) DO UPDATE SET schedule = excluded.schedule`
+)
+
+// importReminders writes an import's reminder rows in its transaction,
+// after the schools, students and goals they name. An empty setting or
+// way home removes it.
+func importReminders(ctx context.Context, x Executor, r storage.RosterReminders) error {
+	for _, s := range r.Settings {
+		q, args := upsertSettingSQL, []any{s.School, s.Name, s.Value}
+		if s.Value == "" {
+			q, args = deleteSettingSQL, args[:2]
+		}
+		if _, err := x.Exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("setting %s: %w", s.Name, err)
+		}
+	}
+	for _, d := range r.Dismissals {
+		q, args := upsertDismissalSQL, []any{d.School, d.StudentCode, d.Dismissal}
+		if d.Dismissal == "" {
+			q, args = deleteDismissalSQL, args[:2]
+		}
+		if _, err := x.Exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("dismissal of %s: %w", d.StudentCode, err)
+		}
+	}
+	for _, g := range r.GoalSchedules {
+		if _, err := x.Exec(ctx, upsertGoalScheduleSQL, g.School, g.StudentCode, g.GoalCode, g.Schedule); err != nil {
+			return fmt.Errorf("schedule of goal %s of %s: %w", g.GoalCode, g.StudentCode, err)
+		}
+	}
+	return nil
+}
+
+// SchoolSettings returns a school's reminder settings by name.
+func (s *Store) SchoolSettings(ctx context.Context, schoolID int64) (map[string]string, error) {
+	return stringMap[string](ctx, s.db, schoolID,
+		`SELECT name, value FROM school_settings WHERE school_id = $1 ORDER BY name`)
+}
+
+// Dismissals returns students' ways home by student id.
+func (s *Store) Dismissals(ctx context.Context, schoolID int64) (map[int64]string, error) {
+	return stringMap[int64](ctx, s.db, schoolID, `SELECT d.student_id, d.dismissal FROM student_dismissals d
+		JOIN students s ON s.id = d.student_id WHERE s.school_id = $1`)
+}
+
+// GoalSchedules returns goals' data schedules by goal id.
+func (s *Store) GoalSchedules(ctx context.Context, schoolID int64) (map[int64]string, error) {
+	return stringMap[int64](ctx, s.db, schoolID, `SELECT gs.goal_id, gs.schedule FROM goal_schedules gs
+		JOIN goals g ON g.id = gs.goal_id JOIN students s ON s.id = g.student_id WHERE s.school_id = $1`)
+}
+
+// stringMap runs a query of a school returning (key, value) rows.
+func stringMap[K comparable](ctx context.Context, x Executor, schoolID int64, query string) (map[K]string, error) {
+	type kv struct {
+		k K
+		v string
+	}
+	rows, err := list(ctx, x, fmt.Sprintf("loading reminder settings of school %d", schoolID), func(row scanner) (kv, error) {
+		var r kv
+		err := row.Scan(&r.k, &r.v)
+		return r, err
+	}, query, schoolID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[K]string, len(rows))
+	for _, r := range rows {
+		out[r.k] = r.v
+	}
+	return out, nil
+}
+
+const absenceCols = `id, school_id, coalesce(staff_id, 0), coalesce(student_id, 0), from_day, to_day, coalesce(cover_id, 0), by_staff_id, created_at`
+
+func scanAbsence(row scanner) (storage.Absence, error) {
+	var a storage.Absence
+	err := row.Scan(&a.ID, &a.SchoolID, &a.StaffID, &a.StudentID, &a.From, &a.To, &a.CoverID, &a.ByStaffID, UTC{&a.CreatedAt})
+	return a, err
+}
+
+// AddAbsence stores an absence and its audit row; an absence of the same
+// person on a day of it is ErrConflict.
+func (s *Store) AddAbsence(ctx context.Context, a storage.Absence) (storage.Absence, error) {
+	err := s.tx(ctx, func(ctx context.Context, x Executor) error {
+		var n int
+		if err := x.QueryRow(ctx, `SELECT count(*) FROM absences
+			WHERE school_id = $1 AND (staff_id = $2 OR student_id = $3) AND from_day <= $5 AND to_day >= $4`,
+			a.SchoolID, nullID(a.StaffID), nullID(a.StudentID), a.From, a.To).Scan(&n); err != nil {
+			return fmt.Errorf("checking overlaps: %w", err)
+		}
+		if n > 0 {
+			return storage.ErrConflict
+		}
+		if err := x.QueryRow(ctx, `INSERT INTO absences (school_id, staff_id, student_id, from_day, to_day, cover_id, by_staff_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			a.SchoolID, nullID(a.StaffID), nullID(a.StudentID), a.From, a.To, nullID(a.CoverID), a.ByStaffID, s.d.Time(a.CreatedAt)).Scan(&a.ID); err != nil {
+			return fmt.Errorf("inserting: %w", err)
+		}
+		return insertAudit(ctx, x, s.d, storage.AuditEvent{At: a.CreatedAt, StaffID: a.ByStaffID,
+			StudentID: a.StudentID, Action: "create", Entity: "absence", EntityID: a.ID, Detail: absenceDetail(a)})
+	})
+	if err != nil {
+		return storage.Absence{}, fmt.Errorf("adding absence: %w", err)
+	}
+	return a, nil
+}
+
+// absenceDetail is an absence's audit detail: ids and days only.
+func absenceDetail(a storage.Absence) string {
+	d := fmt.Sprintf("from=%s to=%s", a.From, a.To)
+	if a.StaffID != 0 {
+		d += fmt.Sprintf(" staff=%d", a.StaffID)
+	}
+	if a.CoverID != 0 {
+		d += fmt.Sprintf(" cover=%d", a.CoverID)
+	}
+	return d
+}
+
+// Absences lists the school's absences touching [from, to].
+func (s *Store) Absences(ctx context.Context, schoolID int64, from, to string) ([]storage.Absence, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing absences of school %d", schoolID), scanAbsence,
+		`SELECT `+absenceCols+` FROM absences
+		WHERE school_id = $1 AND from_day <= $3 AND to_day >= $2 ORDER BY from_day, id`, schoolID, from, to)
+}
+
+// AnswerDuty records an answer to a duty reminder; the last one counts.
+func (s *Store) AnswerDuty(ctx context.Context, a storage.DutyAnswer) error {
+	err := s.write(ctx, nil, func(ctx context.Context, x Executor) error {
+		_, err := x.Exec(ctx, `INSERT INTO duty_answers (duty_id, day, staff_id, answer, at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (duty_id, day, staff_id) DO UPDATE SET answer = excluded.answer, at = excluded.at`,
+			a.DutyID, a.Day, a.StaffID, a.Answer, s.d.Time(a.At))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("answering duty %d: %w", a.DutyID, err)
+	}
+	return nil
+}
+
+// DutyAnswers lists the answers given for the school's duties on day.
+func (s *Store) DutyAnswers(ctx context.Context, schoolID int64, day string) ([]storage.DutyAnswer, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing duty answers of school %d", schoolID), func(row scanner) (storage.DutyAnswer, error) {
+		var a storage.DutyAnswer
+		err := row.Scan(&a.DutyID, &a.Day, &a.StaffID, &a.Answer, UTC{&a.At})
+		return a, err
+	}, `SELECT a.duty_id, a.day, a.staff_id, a.answer, a.at FROM duty_answers a
+		JOIN duties d ON d.id = a.duty_id WHERE d.school_id = $1 AND a.day = $2 ORDER BY a.at, a.duty_id`, schoolID, day)
+}
+
+// EnqueueOnce claims key and inserts jobs in one write. Each job gets a
+// UniqueKey under key (key/0, key/1, ...): the write that claims key is
+// the one that claims those too, so when key was claimed before none of
+// the jobs is inserted, whichever replica tries.
+func (s *Store) EnqueueOnce(ctx context.Context, key string, at time.Time, jobs []storage.Job) (bool, error) {
+	keyed := make([]storage.Job, len(jobs))
+	for i, j := range jobs {
+		j.UniqueKey = key + "/" + strconv.Itoa(i)
+		keyed[i] = j
+	}
+	var claimed bool
+	err := s.write(ctx, keyed, func(ctx context.Context, x Executor) error {
+		n, err := x.Exec(ctx, ClaimSQL, key, s.d.Time(at))
+		claimed = n == 1 // set on every run: a failed SQLite group runs each write again alone
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("enqueueing once %q: %w", key, err)
+	}
+	return claimed, nil
+}

@@ -1,0 +1,153 @@
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"parabot/storage"
+)
+
+// testReminderRoster imports reminder settings, ways home and goal
+// schedules, re-imports them changed, and removes them with empty values.
+func testReminderRoster(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	r := SampleRoster()
+	r.Reminders = storage.RosterReminders{
+		Settings: []storage.RosterSetting{
+			{School: "maple elementary", Name: "data_due", Value: "14:45"},
+			{School: SampleSchool, Name: "schedule:data_reminder", Value: "15 14 * * MON-FRI"},
+		},
+		Dismissals:    []storage.RosterDismissal{{School: SampleSchool, StudentCode: "s101", Dismissal: "bus 12"}, {School: SampleSchool, StudentCode: "S102", Dismissal: "pickup"}},
+		GoalSchedules: []storage.RosterGoalSchedule{{School: SampleSchool, StudentCode: "S101", GoalCode: "G2", Schedule: "mon,wed"}},
+	}
+	if _, err := s.ImportRoster(ctx, r); err != nil {
+		t.Fatalf("ImportRoster with reminders: %v", err)
+	}
+	settings, err := s.SchoolSettings(ctx, f.school.ID)
+	if err != nil {
+		t.Fatalf("SchoolSettings: %v", err)
+	}
+	if len(settings) != 2 || settings["data_due"] != "14:45" || settings["schedule:data_reminder"] != "15 14 * * MON-FRI" {
+		t.Errorf("SchoolSettings = %v", settings)
+	}
+	dis, err := s.Dismissals(ctx, f.school.ID)
+	if err != nil {
+		t.Fatalf("Dismissals: %v", err)
+	}
+	if len(dis) != 2 || dis[f.students["S101"].ID] != "bus 12" || dis[f.students["S102"].ID] != "pickup" {
+		t.Errorf("Dismissals = %v", dis)
+	}
+	gs, err := s.GoalSchedules(ctx, f.school.ID)
+	if err != nil {
+		t.Fatalf("GoalSchedules: %v", err)
+	}
+	if len(gs) != 1 || gs[f.goals["S101/G2"].ID] != "mon,wed" {
+		t.Errorf("GoalSchedules = %v", gs)
+	}
+	// Changed and removed in a later import.
+	r.Reminders = storage.RosterReminders{
+		Settings:   []storage.RosterSetting{{School: SampleSchool, Name: "data_due", Value: "15:00"}, {School: SampleSchool, Name: "schedule:data_reminder"}},
+		Dismissals: []storage.RosterDismissal{{School: SampleSchool, StudentCode: "S101", Dismissal: "walker"}, {School: SampleSchool, StudentCode: "S102"}},
+	}
+	if _, err := s.ImportRoster(ctx, r); err != nil {
+		t.Fatalf("second ImportRoster: %v", err)
+	}
+	settings, _ = s.SchoolSettings(ctx, f.school.ID)
+	if len(settings) != 1 || settings["data_due"] != "15:00" {
+		t.Errorf("SchoolSettings after change = %v", settings)
+	}
+	dis, _ = s.Dismissals(ctx, f.school.ID)
+	if len(dis) != 1 || dis[f.students["S101"].ID] != "walker" {
+		t.Errorf("Dismissals after change = %v", dis)
+	}
+}
+
+// testAbsences stores staff and student absences, refuses an overlap,
+// lists by range and writes an audit row.
+func testAbsences(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	at := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
+	a, err := s.AddAbsence(ctx, storage.Absence{SchoolID: f.school.ID, StaffID: f.staff["jrivera"].ID, From: "2026-11-03", To: "2026-11-05",
+		CoverID: f.staff["mchen"].ID, ByStaffID: f.staff["pprincipal"].ID, CreatedAt: at})
+	if err != nil || a.ID == 0 {
+		t.Fatalf("AddAbsence(staff) = %+v, %v", a, err)
+	}
+	if _, err := s.AddAbsence(ctx, storage.Absence{SchoolID: f.school.ID, StudentID: f.students["S101"].ID, From: "2026-11-04", To: "2026-11-04",
+		ByStaffID: f.staff["jrivera"].ID, CreatedAt: at}); err != nil {
+		t.Fatalf("AddAbsence(student): %v", err)
+	}
+	_, err = s.AddAbsence(ctx, storage.Absence{SchoolID: f.school.ID, StaffID: f.staff["jrivera"].ID, From: "2026-11-05", To: "2026-11-06",
+		ByStaffID: f.staff["jrivera"].ID, CreatedAt: at})
+	if !errors.Is(err, storage.ErrConflict) {
+		t.Errorf("overlapping AddAbsence = %v, want ErrConflict", err)
+	}
+	got, err := s.Absences(ctx, f.school.ID, "2026-11-05", "2026-11-09")
+	if err != nil {
+		t.Fatalf("Absences: %v", err)
+	}
+	if len(got) != 1 || got[0].StaffID != f.staff["jrivera"].ID || got[0].CoverID != f.staff["mchen"].ID || got[0].StudentID != 0 ||
+		got[0].From != "2026-11-03" || got[0].To != "2026-11-05" || !got[0].CreatedAt.Equal(at) {
+		t.Errorf("Absences(11-05..11-09) = %+v", got)
+	}
+	got, _ = s.Absences(ctx, f.school.ID, "2026-11-04", "2026-11-04")
+	if len(got) != 2 {
+		t.Errorf("Absences(11-04) has %d, want 2", len(got))
+	}
+	audit, err := s.Audit(ctx, f.students["S101"].ID)
+	if err != nil {
+		t.Fatalf("Audit: %v", err)
+	}
+	if len(audit) != 1 || audit[0].Entity != "absence" || audit[0].Action != "create" {
+		t.Errorf("audit of the student absence = %+v", audit)
+	}
+}
+
+// testDutyAnswers keeps the last answer for a duty and day.
+func testDutyAnswers(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	duties, err := s.Duties(ctx, f.school.ID)
+	if err != nil || len(duties) == 0 {
+		t.Fatalf("Duties = %v, %v", duties, err)
+	}
+	du := duties[0]
+	at := time.Date(2026, 11, 2, 20, 0, 0, 0, time.UTC)
+	for i, ans := range []string{storage.AnswerOnMyWay, storage.AnswerCantMake} {
+		if err := s.AnswerDuty(ctx, storage.DutyAnswer{DutyID: du.ID, Day: "2026-11-02", StaffID: du.StaffID, Answer: ans, At: at.Add(time.Duration(i) * time.Minute)}); err != nil {
+			t.Fatalf("AnswerDuty: %v", err)
+		}
+	}
+	got, err := s.DutyAnswers(ctx, f.school.ID, "2026-11-02")
+	if err != nil {
+		t.Fatalf("DutyAnswers: %v", err)
+	}
+	if len(got) != 1 || got[0].Answer != storage.AnswerCantMake || !got[0].At.Equal(at.Add(time.Minute)) {
+		t.Errorf("DutyAnswers = %+v", got)
+	}
+	if got, _ := s.DutyAnswers(ctx, f.school.ID, "2026-11-03"); len(got) != 0 {
+		t.Errorf("DutyAnswers of another day = %+v", got)
+	}
+}
+
+// testEnqueueOnce inserts the jobs of a key once.
+func testEnqueueOnce(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	at := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
+	for i, want := range []bool{true, false} {
+		ok, err := s.EnqueueOnce(ctx, "occ:test", at, []storage.Job{notice(f.staff["jrivera"].ID)})
+		if err != nil || ok != want {
+			t.Fatalf("EnqueueOnce #%d = %v, %v; want %v", i+1, ok, err, want)
+		}
+	}
+	if n := countJobs(t, s); n != 1 {
+		t.Errorf("%d jobs inserted, want 1", n)
+	}
+	if ok, _ := s.Claimed(ctx, "occ:test"); !ok {
+		t.Error("the key is not claimed")
+	}
+}
