@@ -194,11 +194,8 @@ func (db *DB) DutyAnswers(ctx context.Context, schoolID int64, day string) ([]st
 // EnqueueOnce claims key and inserts jobs in one transaction.
 func (db *DB) EnqueueOnce(ctx context.Context, key string, at time.Time, jobs []storage.Job) (bool, error) {
 	claimed := false
-	// Through the writer, like every hot write: many reminders of one
-	// minute commit together instead of waiting on each other's locks.
-	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		claimed = false // a group that failed runs every write again alone
-		res, err := tx.StmtContext(ctx, db.stmts.claim).ExecContext(ctx, key, fmtTime(at))
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, claimSQL, key, fmtTime(at))
 		if err != nil {
 			return fmt.Errorf("claiming: %w", err)
 		}
