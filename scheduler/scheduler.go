@@ -55,8 +55,8 @@ type Runner interface {
 	// Idle waits until no job is due or running, up to ctx's deadline
 	// (the terminal adapter waits so its transcript is in order).
 	Idle(ctx context.Context) error
-	// Next returns when the earliest scheduled job is due; false when none
-	// is scheduled.
+	// Next returns when the earliest scheduled (or retryable) job is due;
+	// false when none waits.
 	Next(ctx context.Context) (time.Time, bool, error)
 }
 
@@ -133,7 +133,7 @@ func (r *runner[TTx]) Stop(ctx context.Context) error {
 }
 
 func (r *runner[TTx]) Next(ctx context.Context) (time.Time, bool, error) {
-	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled).
+	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled, rivertype.JobStateRetryable).
 		OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1))
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("listing scheduled jobs: %w", err)
@@ -156,7 +156,7 @@ func (r *runner[TTx]) Idle(ctx context.Context) error {
 		}
 		res, err := r.client.JobList(ctx, river.NewJobListParams().
 			States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled).
-			First(100))
+			OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(100)) // the due ones first, however many wait
 		if err != nil {
 			return fmt.Errorf("listing jobs: %w", err)
 		}
@@ -178,25 +178,24 @@ func (r *runner[TTx]) Idle(ctx context.Context) error {
 	}
 }
 
-// releaseDue makes the scheduled jobs that are due on the movable clock
+// releaseDue makes the scheduled and retryable jobs due on the movable clock
 // available now, and brings jobs made available on the real clock (the
 // store inserts with its own) to the movable one, when that is behind.
 func (r *runner[TTx]) releaseDue(ctx context.Context) error {
-	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled, rivertype.JobStateAvailable).
+	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled, rivertype.JobStateRetryable, rivertype.JobStateAvailable).
 		OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(100))
 	if err != nil {
 		return fmt.Errorf("listing scheduled jobs: %w", err)
 	}
 	now := r.now()
 	for _, j := range res.Jobs {
-		if j.State == rivertype.JobStateScheduled && j.ScheduledAt.After(now) {
+		if j.State != rivertype.JobStateAvailable && j.ScheduledAt.After(now) {
 			continue
 		}
-		// An available job stamped ahead of the movable clock was stamped
-		// by the real one (the store inserts with its own clock): bring it
-		// to the movable clock. Jobs the movable clock made available are
-		// never ahead of it.
-		if j.State == rivertype.JobStateAvailable && (!j.ScheduledAt.After(now) || time.Since(j.ScheduledAt).Abs() > time.Hour) {
+		// An available job stamped ahead of the movable clock (the store
+		// inserts with its own clock) would wait for the clock to catch up:
+		// it is due now.
+		if j.State == rivertype.JobStateAvailable && !j.ScheduledAt.After(now) {
 			continue
 		}
 		if _, err := r.client.JobRetry(ctx, j.ID); err != nil {

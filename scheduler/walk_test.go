@@ -17,6 +17,7 @@ import (
 	"parabot/scheduler"
 	"parabot/storage"
 	"parabot/storage/postgres"
+	"parabot/storage/sqlite"
 	"parabot/storage/storagetest"
 	"parabot/today"
 )
@@ -170,6 +171,15 @@ func (w *walker) idle() {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := w.runners[0].Idle(ctx); err != nil {
+		if db, ok := w.db.(*sqlite.DB); ok {
+			rows, _ := db.SQL().Query(`SELECT id, kind, state, scheduled_at FROM river_job WHERE state NOT IN ('completed') ORDER BY scheduled_at LIMIT 30`) // what kept the jobs busy
+			for rows != nil && rows.Next() {
+				var id int
+				var kind, state, at string
+				rows.Scan(&id, &kind, &state, &at)
+				w.t.Logf("unfinished job %d %s %s %s (now %s)", id, kind, state, at, w.clock.Now().UTC())
+			}
+		}
 		w.t.Fatalf("jobs did not finish: %v", err)
 	}
 }
