@@ -109,6 +109,7 @@ type TrialBatch struct {
 	At        time.Time
 	Results   []TrialResult
 	Summary   string
+	Note      string // the short comment typed with them
 	// LoggedAt is when it was logged (the entry's CreatedAt and the
 	// "create" audit row's time); zero means At. At stays the time the
 	// record is about, which may be earlier (backdated).
@@ -172,6 +173,7 @@ type Transition struct {
 	Prompt    Prompt
 	Latency   time.Duration
 	HandoffTo string // to whom the student was released (bus, pickup)
+	Note      string // the short comment typed with it
 	Active    bool
 	Summary   string
 	// LoggedAt is when it was logged (the entry's CreatedAt and the

@@ -163,6 +163,9 @@ type Logbook interface {
 	// LogTrials stores a batch of trials of one goal as one entry (one
 	// session).
 	LogTrials(ctx context.Context, b TrialBatch, jobs []Job) (Entry, error)
+	// LogSession stores one session of a goal of any measurement type as
+	// one entry.
+	LogSession(ctx context.Context, s SessionLog, jobs []Job) (Entry, error)
 	// LogIncident stores one incident as one entry.
 	LogIncident(ctx context.Context, in Incident, jobs []Job) (Entry, error)
 	// LogTransition stores one transition as one entry.

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"StudentTeam", testStudentTeam},
 		{"GoalsOrder", testGoalsOrder},
 		{"LogTrials", testLogTrials},
+		{"SessionTypes", testSessionTypes},
 		{"LogIncident", testLogIncident},
 		{"LogTransition", testLogTransition},
 		{"LogNote", testLogNote},
