@@ -10,7 +10,9 @@ import (
 )
 
 func TestParseSessionValues(t *testing.T) {
-	c := func(p storage.Prompt) storage.TrialResult { return storage.TrialResult{Outcome: storage.Correct, Prompt: p} }
+	c := func(p storage.Prompt) storage.TrialResult {
+		return storage.TrialResult{Outcome: storage.Correct, Prompt: p}
+	}
 	wrong := storage.TrialResult{Outcome: storage.Incorrect}
 	freq := storage.Goal{Code: "G2", Type: storage.MeasureFrequency}
 	dur := storage.Goal{Code: "G2", Type: storage.MeasureDuration}
