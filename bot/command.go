@@ -27,6 +27,10 @@ const (
 	KindBool                 // yes/no
 	KindChoice               // one of Choices
 	KindList                 // comma-separated words, each up to Param.MaxLen
+	// KindValues are the values of one session of the goal given in the
+	// "goal" parameter, typed the way its measurement type is: trial
+	// codes, a count, a duration, latencies, a code per step, a rating.
+	KindValues
 )
 
 // Choice is one allowed value of a parameter, with the label forms show.
@@ -135,6 +139,8 @@ func kindWord(k Kind) string {
 		return "choice"
 	case KindList:
 		return "a,b,c"
+	case KindValues:
+		return "values"
 	}
 	return "text"
 }
@@ -175,6 +181,12 @@ func (v Values) Goal(name string) storage.Goal { g, _ := v[name].(storage.Goal);
 func (v Values) Trials(name string) []storage.TrialResult {
 	t, _ := v[name].([]storage.TrialResult)
 	return t
+}
+
+// SessionValues returns a KindValues value.
+func (v Values) SessionValues(name string) storage.SessionValues {
+	s, _ := v[name].(storage.SessionValues)
+	return s
 }
 
 // Prompt returns a KindPrompt value.

@@ -219,3 +219,29 @@ func DescribeValues(g storage.Goal, v storage.SessionValues) string {
 	trials, correct, independent := storage.TrialCounts(v.Results)
 	return fmt.Sprintf("%d/%d correct, %d independent", correct, trials, independent)
 }
+
+// ValueChoices are what a form offers for the values of goal g, with
+// partial typed so far: a rating's scale, or the typed text labelled
+// with how the goal's values are typed (so a form's hint follows the
+// goal's type). The first choice's label is that hint.
+func ValueChoices(g storage.Goal, partial string) []Choice {
+	if g.Measure() == storage.MeasureRating {
+		out := make([]Choice, 0, len(g.Scale))
+		for i, l := range g.Scale {
+			c := Choice{Value: strconv.Itoa(i + 1), Label: fmt.Sprintf("%d %s", i+1, l)}
+			if partial == "" || strings.Contains(strings.ToLower(c.Label), strings.ToLower(partial)) {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	partial = strings.TrimSpace(partial)
+	label := truncate(g.Code+" is "+strings.ReplaceAll(string(g.Measure()), "_", " ")+": "+ValueHelp(g), 100)
+	if partial == "" {
+		return []Choice{{Value: "?", Label: label}}
+	}
+	if _, err := ParseValues(g, partial, nil); err != nil {
+		return []Choice{{Value: truncate(partial, 100), Label: truncate(partial+" — "+err.Error(), 100)}}
+	}
+	return []Choice{{Value: truncate(partial, 100), Label: truncate(partial+" — "+g.Code+" "+string(g.Measure()), 100)}}
+}

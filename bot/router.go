@@ -449,6 +449,16 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 		for _, p := range PromptChoices() {
 			add(p)
 		}
+	case KindValues:
+		stu, err := ResolveStudent(req.Args["student"], sc)
+		if err != nil {
+			return nil, nil
+		}
+		g, err := ResolveGoal(req.Args["goal"], stu, sc)
+		if err != nil {
+			return nil, nil
+		}
+		return ValueChoices(g, partial), nil
 	default:
 		for _, c := range p.Choices {
 			add(c)

@@ -100,8 +100,12 @@ func TestTranscriptTypedLikeParas(t *testing.T) {
 		line: "/trial ava g1 3/5 -- was tired",
 		want: "Logged for Ava B. (S101) — G1 request a preferred item or activity: 5 trials, 3 correct, 3 independent. Note: was tired",
 		check: func(t *testing.T) {
-			if e := lastEntry(); e.Summary != "Logged 5 trials for A.B. (S101) G1: 3/5 correct, 3 independent. Note: was tired" {
+			if e := lastEntry(); e.Summary != "Logged 5 trials for A.B. (S101) G1: 3/5 correct, 3 independent." {
 				t.Errorf("stored summary %q", e.Summary)
+			}
+			se, _ := s.db.Sessions(ctx, storage.Filter{StudentID: student("S101").ID})
+			if len(se) == 0 || se[len(se)-1].Note != "was tired" {
+				t.Errorf("sessions %+v, want the last one's note %q", se, "was tired")
 			}
 		},
 	}, {

@@ -60,13 +60,13 @@ func Transition(d Deps) *bot.Command {
 			if t.HandoffTo != "" {
 				facts += ", released to " + t.HandoffTo
 			}
-			facts = withComment(facts+".", v.Text("note"))
-			t.Summary = "Logged transition for " + st.Label() + facts
+			facts += "."
+			t.Summary, t.Note = "Logged transition for "+st.Label()+facts, v.Text("note")
 			e, err := d.Store.LogTransition(ctx, t, nil)
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("logging transition: %w", err)
 			}
-			return logged(e, "Logged transition for "+bot.Named(st)+facts), nil
+			return logged(e, withComment("Logged transition for "+bot.Named(st)+facts, t.Note)), nil
 		},
 	}
 }

@@ -31,22 +31,11 @@ func Trial(d Deps) *bot.Command {
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
 			st, goal := c.Values.Student("student"), c.Values.Goal("goal")
-			results := c.Values.Trials("trials")
-			at := c.Values.Time("at")
-			b := storage.TrialBatch{
-				GoalID: goal.ID, StudentID: st.ID, StaffID: c.Staff.ID, At: at, Results: results,
-				Summary: fmt.Sprintf("Logged %s for %s %s%s: %s.", plural(len(results), "trial", "trials"),
-					st.Label(), goal.Code, when(at, c.Now), TrialTally(results)),
-				LoggedAt: c.Now,
+			if goal.Measure() != storage.MeasureTrials {
+				return bot.Reply{}, bot.Errorf("goal", "%s is a %s goal: log it with /data %s %s %s.", goal.Code,
+					strings.ReplaceAll(string(goal.Measure()), "_", " "), st.Code, goal.Code, bot.ValueHelp(goal))
 			}
-			b.Summary = withComment(b.Summary, c.Values.Text("note"))
-			e, err := d.Store.LogTrials(ctx, b, nil)
-			if err != nil {
-				return bot.Reply{}, fmt.Errorf("logging trials: %w", err)
-			}
-			text := fmt.Sprintf("Logged for %s — %s: %s%s, %s.", bot.Named(st), bot.GoalLine(goal),
-				plural(len(results), "trial", "trials"), when(at, c.Now), tally(results, false))
-			return logged(e, withComment(text, c.Values.Text("note"))), nil
+			return logSession(ctx, d, c, st, goal, storage.SessionValues{Type: storage.MeasureTrials, Results: c.Values.Trials("trials")})
 		},
 	}
 }

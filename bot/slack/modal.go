@@ -80,7 +80,11 @@ func buildForm(cmd *bot.Command, meta formMeta, values map[string]string, choice
 			bs = append(bs, slackapi.NewContextBlock(p.Name+"_hint", plain(label(p.Name)+": this student has no goals to choose from.")))
 			continue
 		}
-		bs = append(bs, paramInput(p, values[p.Name], choices[p.Name]))
+		in := paramInput(p, values[p.Name], choices[p.Name])
+		if p.Kind == bot.KindGoal && hasValues(cmd) {
+			in.DispatchAction = true // the goal's type shapes the values field
+		}
+		bs = append(bs, in)
 	}
 	return slackapi.ModalViewRequest{
 		Type:            slackapi.VTModal,
@@ -112,6 +116,7 @@ func paramInput(p bot.Param, value string, choices []bot.Choice) *slackapi.Input
 	}
 	optional := !p.Required
 	dispatch := false
+	help := ""
 	var el slackapi.BlockElement
 	switch p.Kind {
 	case bot.KindStudent:
@@ -129,6 +134,16 @@ func paramInput(p bot.Param, value string, choices []bot.Choice) *slackapi.Input
 		}
 	case bot.KindGoal:
 		el = selectOf(p.Name, choices, value)
+	case bot.KindValues:
+		if len(choices) > 1 {
+			el = selectOf(p.Name, choices, value) // a rating's scale
+			break
+		}
+		t := textInput(p, value)
+		if len(choices) == 1 {
+			help = choices[0].Label // how this goal's values are typed
+		}
+		el = t
 	case bot.KindPrompt:
 		if pr, err := bot.ParsePrompt(value); err == nil {
 			value = pr.String()
@@ -172,7 +187,9 @@ func paramInput(p bot.Param, value string, choices []bot.Choice) *slackapi.Input
 		el = textInput(p, value)
 	}
 	var hint *slackapi.TextBlockObject
-	if h := hintOf(p); h != "" {
+	if help != "" {
+		hint = plain(clip(help, 2000))
+	} else if h := hintOf(p); h != "" {
 		hint = plain(h)
 	}
 	in := slackapi.NewInputBlock(p.Name, plain(label(p.Name)), hint, el)

@@ -1,0 +1,68 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"parabot/bot"
+	"parabot/storage"
+)
+
+// Data logs one session of any IEP goal, typed the way the goal is
+// measured: trial codes, a count, a duration, latencies, a code per step
+// of a routine, or a rating.
+func Data(d Deps) *bot.Command {
+	return &bot.Command{
+		Name:    "data",
+		Summary: "Log data of any IEP goal, the way the goal is measured (trials, count, duration, latency, steps, rating).",
+		Roles:   []storage.Role{storage.RolePara, storage.RoleTeacher, storage.RoleTherapist},
+		Params: []bot.Param{
+			studentParam(),
+			{Name: "goal", Kind: bot.KindGoal, Required: true, Positional: true,
+				Help: "the goal code, e.g. G2"},
+			{Name: "values", Kind: bot.KindValues, Required: true, Positional: true,
+				Help: "as the goal is measured: + v -, 3 (count), 8m30s, 45s (latency), i v m i (steps), 3 (rating)"},
+			atParam(),
+			commentParam(),
+		},
+		Examples: []string{
+			"/data liam G2 3",
+			"/data liam G2 +1",
+			"/data ava G2 8m30s",
+			"/data noah G2 45s at 10:15",
+			"/data S104 G2 i v m i",
+			"/data sofia G3 4 -- greeted two friends",
+		},
+		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
+			st, goal := c.Values.Student("student"), c.Values.Goal("goal")
+			v := c.Values.SessionValues("values")
+			return logSession(ctx, d, c, st, goal, v)
+		},
+	}
+}
+
+// logSession stores one session of goal g and confirms it: the stored
+// summary names no one and holds no comment; the reply, private to its
+// author, names the student and repeats the comment.
+func logSession(ctx context.Context, d Deps, c *bot.Call, st storage.Student, g storage.Goal, v storage.SessionValues) (bot.Reply, error) {
+	at, note := c.Values.Time("at"), c.Values.Text("note")
+	head, what := "data", bot.DescribeValues(g, v)
+	if v.Type == storage.MeasureTrials {
+		head, what = plural(len(v.Results), "trial", "trials"), TrialTally(v.Results)
+	}
+	se := storage.SessionLog{GoalID: g.ID, StudentID: st.ID, StaffID: c.Staff.ID, At: at, Values: v, Note: note,
+		Summary:  fmt.Sprintf("Logged %s for %s %s%s: %s.", head, st.Label(), g.Code, when(at, c.Now), what),
+		LoggedAt: c.Now}
+	e, err := d.Store.LogSession(ctx, se, nil)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("logging a %s session: %w", v.Type, err)
+	}
+	shown := bot.DescribeValues(g, v)
+	if v.Type == storage.MeasureTrials {
+		shown = plural(len(v.Results), "trial", "trials") + when(at, c.Now) + ", " + tally(v.Results, false)
+	} else {
+		shown += when(at, c.Now)
+	}
+	text := fmt.Sprintf("Logged for %s — %s: %s.", bot.Named(st), bot.GoalLine(g), shown)
+	return logged(e, withComment(text, note)), nil
+}
