@@ -120,8 +120,8 @@ func TestTrialLogsAndConfirms(t *testing.T) {
 
 func TestTrialBackdatedByFirstName(t *testing.T) {
 	s := newSchool(t)
-	r := s.do("lee", "/trial Liam 2 +,+g,0 at=9:15")
-	if r.IsError || !strings.Contains(r.Text, "Liam C. (S102) — G2 take turns and wait: 3 trials at 09:15, 2 correct, 1 independent (prompted: 1 gestural), 1 no response.") {
+	r := s.do("lee", "/trial Liam 1 +,+g,0 at=9:15")
+	if r.IsError || !strings.Contains(r.Text, "Liam C. (S102) — G1 produce /s/ and /s/-blends: 3 trials at 09:15, 2 correct, 1 independent (prompted: 1 gestural), 1 no response.") {
 		t.Errorf("reply %q", r.Text)
 	}
 }
@@ -205,9 +205,9 @@ func TestUndo(t *testing.T) {
 		t.Errorf("undo with nothing: %+v", r)
 	}
 	first := s.do("lee", "/trial S101 G1 + +")
-	s.do("lee", "/trial S101 G2 -")
+	s.do("lee", "/trial S101 G3 -")
 	r := s.do("lee", "/undo wrong goal")
-	if r.IsError || !strings.HasPrefix(r.Text, "Undone: Logged 1 trial for A.B. (S101) G2") {
+	if r.IsError || !strings.HasPrefix(r.Text, "Undone: Logged 1 trial for A.B. (S101) G3") {
 		t.Fatalf("undo: %+v", r)
 	}
 	ctx := context.Background()
@@ -258,7 +258,7 @@ func TestHelp(t *testing.T) {
 		t.Errorf("a teacher's /help lists /note, which teachers cannot run:\n%s", r.Text)
 	}
 	r = s.do("lee", "/help trial")
-	if !strings.Contains(r.Text, "Usage: /trial <student> <goal> <trials> [at=<time>]") || !strings.Contains(r.Text, "/trial S101 G2 + + v - +") {
+	if !strings.Contains(r.Text, "Usage: /trial <student> <goal> <trials> [at=<time>]") || !strings.Contains(r.Text, "/trial S101 G1 + + v - +") {
 		t.Errorf("/help trial:\n%s", r.Text)
 	}
 	for _, want := range []string{"Trial codes: + correct independent, - incorrect, 0 no response, C correct, independent, I correct, independent, G correct with a gestural prompt, GP correct with a gestural prompt, V correct with a verbal prompt, VP correct", "NR no response", "3/5 is 3 correct of 5"} {
@@ -316,17 +316,17 @@ func TestToday(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/today")
 	if r.IsError || !strings.HasPrefix(r.Text, "Tuesday, 2026-11-24.") ||
-		!strings.Contains(r.Text, "Data still due today (3 students have goals that need trials):\n  Ava B. (S101) — G1 request a preferred item or activity: 0 of 5 trials; G2 stay in her assigned spot: 0 of 2 trials; G3 name 20 uppercase and 20 lowercase: 0 of 10 trials\n") {
+		!strings.Contains(r.Text, "Data still due today (3 students have goals that need data):\n  Ava B. (S101) — G1 request a preferred item or activity: 0 of 5 trials; G2 stay on the carpet: 0 of 1 duration; G3 name 20 uppercase and 20 lowercase: 0 of 10 trials\n") {
 		t.Fatalf("/today on a school day:\n%s", r.Text)
 	}
 	// A goal is due until its day has the trials its mastery criterion
-	// needs (G1: 5, G2: 2), not after the first trial.
+	// needs (G1: 5), not after the first trial; a duration goal (G2) until
+	// it has one.
 	s.do("lee", "/trial S101 G1 + +")
-	s.do("lee", "/trial S101 G2 -")
-	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G1 request a preferred item or activity: 2 of 5 trials; G2 stay in her assigned spot: 1 of 2 trials; G3") {
-		t.Errorf("after 2 trials of G1 and 1 of G2:\n%s", r.Text)
+	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G1 request a preferred item or activity: 2 of 5 trials; G2 stay on the carpet: 0 of 1 duration; G3") {
+		t.Errorf("after 2 trials of G1:\n%s", r.Text)
 	}
-	s.do("lee", "/trial S101 G2 +")
+	s.do("lee", "/data S101 G2 8m30s")
 	s.do("lee", "/trial S101 G1 3/3")
 	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G3 name 20 uppercase and 20 lowercase: 0 of 10 trials\n") {
 		t.Errorf("after G1 and G2 have what they need, only G3 is due:\n%s", r.Text)
@@ -336,7 +336,7 @@ func TestToday(t *testing.T) {
 		t.Errorf("an undone batch does not count:\n%s", r.Text)
 	}
 	r = s.do("lee", "/today aiden")
-	if !strings.Contains(r.Text, "Data still due today (1 student has goals that need trials):\n  Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials") || strings.Contains(r.Text, "Ava") {
+	if !strings.Contains(r.Text, "Data still due today (1 student has goals that need data):\n  Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials") || strings.Contains(r.Text, "Ava") {
 		t.Errorf("/today aiden:\n%s", r.Text)
 	}
 	// The day before Thanksgiving is an early release: bus duty moves with dismissal.
@@ -466,8 +466,10 @@ func TestNearMissNameOffersButtons(t *testing.T) {
 func TestGoalsShowTitleAndText(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/goals aiden")
-	if r.IsError || !strings.HasPrefix(r.Text, "Aiden B. (S103) — 3 goals:\nG1 add and subtract two-digit numbers: Using a place-value mat, Aiden will add") ||
-		!strings.Contains(r.Text, "\nG3 write his first and last name: Aiden will write his first and last name legibly") {
+	if r.IsError || !strings.HasPrefix(r.Text, "Aiden B. (S103) — 3 goals:\nG1 add and subtract two-digit numbers (trials): Using a place-value mat, Aiden will add") ||
+		!strings.Contains(r.Text, "\nG2 ask for a break (frequency): When frustrated") ||
+		!strings.Contains(r.Text, "\n  log it: /data S103 G2 a count, like 3") ||
+		!strings.Contains(r.Text, "\nG3 write his first and last name (trials): Aiden will write his first and last name legibly") {
 		t.Errorf("/goals aiden:\n%s", r.Text)
 	}
 	if r := s.do("lee", "/goals S104"); !r.IsError || !strings.Contains(r.Text, "not on your caseload") {
@@ -514,6 +516,86 @@ func TestHelpFitsForms(t *testing.T) {
 			if n := len([]rune(p.Help)); n > 100 {
 				t.Errorf("/%s %s: help of %d characters: %q", c.Name, p.Name, n, p.Help)
 			}
+		}
+	}
+}
+
+// TestDataEveryType logs a session of each measurement type of the demo
+// school with /data, checks what was stored and what /today still asks.
+func TestDataEveryType(t *testing.T) {
+	s := newSchool(t)
+	ctx := context.Background()
+	if r := s.do("okafor", "/today"); !strings.Contains(r.Text, "Sofia M. (S104) — G1 answer literal who: 0 of 5 trials; G2 arrival routine: 0 of 1 run of the steps; G3 greet by name: 0 of 1 rating\n") ||
+		!strings.Contains(r.Text, "G2 start the next activity: 0 of 4 latencies") || !strings.Contains(r.Text, "G4 pack his backpack: 0 of 1 run of the steps") {
+		t.Fatalf("/today before any data:\n%s", r.Text)
+	}
+	tests := []struct {
+		line, want string
+		student    string
+		typ        storage.Measure
+		counts     [3]int
+	}{
+		{"/data S104 G2 i v m i", "Logged for Sofia M. (S104) — G2 arrival routine: 4 of 4 steps done, 2 independent (hang coat: verbal; turn in folder: model).",
+			"S104", storage.MeasureTaskAnalysis, [3]int{4, 4, 2}},
+		{"/data S104 G3 greets when prompted -- shy today", "Logged for Sofia M. (S104) — G3 greet by name: rating 2 of 4 (greets when prompted). Note: shy today",
+			"S104", storage.MeasureRating, [3]int{1, 0, 0}},
+		{"/data noah G2 45s 20 at 9:30", "Logged for Noah W. (S105) — G2 start the next activity: latency 45s, 20s at 09:30.",
+			"S105", storage.MeasureLatency, [3]int{2, 0, 0}},
+	}
+	for _, tc := range tests {
+		r := s.do("okafor", tc.line)
+		if r.IsError || r.Text != tc.want {
+			t.Errorf("%s:\n got %q\nwant %q", tc.line, r.Text, tc.want)
+			continue
+		}
+		st, err := s.db.StudentByCode(ctx, s.staff("okafor").SchoolID, tc.student)
+		if err != nil {
+			t.Fatal(err)
+		}
+		se, err := s.db.Sessions(ctx, storage.Filter{StudentID: st.ID})
+		if err != nil || len(se) == 0 {
+			t.Fatalf("sessions of %s: %v", tc.student, err)
+		}
+		last := se[len(se)-1]
+		if last.Type != tc.typ || [3]int{last.Trials, last.Correct, last.Independent} != tc.counts {
+			t.Errorf("%s stored %+v, want type %s and counts %v", tc.line, last, tc.typ, tc.counts)
+		}
+		if e, _ := s.db.LastEntry(ctx, s.staff("okafor").ID); strings.Contains(e.Summary, "Sofia") || strings.Contains(e.Summary, "Noah") || strings.Contains(e.Summary, "shy") {
+			t.Errorf("stored summary %q names the student or holds the comment", e.Summary)
+		}
+	}
+	if r := s.do("okafor", "/today"); !strings.Contains(r.Text, "Sofia M. (S104) — G1 answer literal who: 0 of 5 trials\n") ||
+		!strings.Contains(r.Text, "G2 start the next activity: 2 of 4 latencies") {
+		t.Errorf("/today after a routine, a rating and 2 latencies:\n%s", r.Text)
+	}
+	// A wrong value says what the goal takes, and stores nothing.
+	before, _ := s.db.LastEntry(ctx, s.staff("okafor").ID)
+	for line, want := range map[string]string{
+		"/data S104 G2 i v m":  "G2 is a task analysis goal: it has 4 steps, and 3 codes were given. Type one code per step (unpack, hang coat, turn in folder, start morning work)",
+		"/data S104 G3 7":      "G3 is a rating goal: 7 is off the scale. Type the score, 1 no greeting, 2 greets when prompted",
+		"/data noah G2 soon":      `G2 is a latency goal: "soon" is not a latency.`,
+		"/trial noah G2 + +":      "G2 is a latency goal: log it with /data S105 G2",
+		"/data noah G9 3":         `Goal "G9" not found`,
+	} {
+		r := s.do("okafor", line)
+		if !r.IsError || !strings.Contains(r.Text, want) {
+			t.Errorf("%s: %q, want an error containing %q", line, r.Text, want)
+		}
+	}
+	if after, _ := s.db.LastEntry(ctx, s.staff("okafor").ID); after.ID != before.ID {
+		t.Errorf("a refused value stored entry %+v", after)
+	}
+	// Frequency and duration, on lee's students.
+	for line, want := range map[string]string{
+		"/data liam G2 3":           "Logged for Liam C. (S102) — G2 take turns with a peer: count 3.",
+		"/data liam G2 +1":          "Logged for Liam C. (S102) — G2 take turns with a peer: count 1.",
+		"/data aiden G2 2 in 30m":   "Logged for Aiden B. (S103) — G2 ask for a break: count 2 in 30m (4.0 an hour).",
+		"/data ava G2 8m30s":        "Logged for Ava B. (S101) — G2 stay on the carpet: duration 8m30s.",
+		"/data ava G2 10:05-10:13":  "Logged for Ava B. (S101) — G2 stay on the carpet: duration 8m.",
+		"/data ava G1 + v - 20m ago": "Logged for Ava B. (S101) — G1 request a preferred item or activity: 3 trials at 09:40, 2 correct, 1 independent (prompted: 1 verbal).",
+	} {
+		if r := s.do("lee", line); r.IsError || r.Text != want {
+			t.Errorf("%s:\n got %q\nwant %q", line, r.Text, want)
 		}
 	}
 }

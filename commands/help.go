@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"parabot/bot"
+	"parabot/storage"
 )
 
 // Help lists the commands the caller may run, or explains one, from the
@@ -61,8 +62,14 @@ func Explain(cmd *bot.Command, codes bot.Codes) string {
 			fmt.Fprintf(&b, "\n  %s%s: %s", p.Name, req, p.Help)
 		}
 		for _, p := range cmd.Params {
-			if p.Kind == bot.KindTrials {
+			if p.Kind == bot.KindTrials || p.Kind == bot.KindValues {
 				b.WriteString("\nTrial codes: " + codes.Help() + ".")
+			}
+			if p.Kind == bot.KindValues {
+				b.WriteString("\nBy the goal's type (/goals <student> shows each goal's):")
+				for _, m := range storage.Measures {
+					fmt.Fprintf(&b, "\n  %s: %s", m, bot.MeasureHelp[m])
+				}
 			}
 		}
 	}

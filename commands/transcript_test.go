@@ -69,7 +69,7 @@ func TestTranscriptTypedLikeParas(t *testing.T) {
 		},
 	}, {
 		line: "/trial aidan g3 vp vp i",
-		want: `No student on your caseload matches "aidan". Did you mean Aiden B. (S103)?` + "\nExample: /trial S101 G2 + + v - + (help trial shows all)",
+		want: `No student on your caseload matches "aidan". Did you mean Aiden B. (S103)?` + "\nExample: /trial S101 G1 + + v - + (help trial shows all)",
 		check: func(t *testing.T) {
 			if ts, _ := s.db.Trials(ctx, storage.Filter{StudentID: student("S103").ID}); len(ts) != 0 {
 				t.Errorf("logged before the choice: %+v", ts)
@@ -116,16 +116,16 @@ func TestTranscriptTypedLikeParas(t *testing.T) {
 		want: "Tue 11:45 is in the future; log what already happened (it is 11:00 now).\nExample: /trial Ava G1 VP GP I NR at 10:15 (help trial shows all)",
 	}, {
 		line: "/trial ava g1",
-		want: "Missing trials: " + bot.TrialHelp + ".\nExample: /trial S101 G2 + + v - + (help trial shows all)",
+		want: "Missing trials: " + bot.TrialHelp + ".\nExample: /trial S101 G1 + + v - + (help trial shows all)",
 	}, {
 		line: "/today",
 		want: "",
 		check: func(t *testing.T) {
 			r := s.do("lee", "/today")
-			want := "Data still due today (3 students have goals that need trials):\n" +
-				"  Ava B. (S101) — G2 stay in her assigned spot: 0 of 2 trials; G3 name 20 uppercase and 20 lowercase: 3 of 10 trials\n" +
-				"  Liam C. (S102) — G1 produce /s/ and /s/-blends: 4 of 10 trials; G2 take turns and wait: 0 of 3 trials\n" +
-				"  Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials; G2 ask for a break: 0 of 3 trials"
+			want := "Data still due today (3 students have goals that need data):\n" +
+				"  Ava B. (S101) — G2 stay on the carpet: 0 of 1 duration; G3 name 20 uppercase and 20 lowercase: 3 of 10 trials\n" +
+				"  Liam C. (S102) — G1 produce /s/ and /s/-blends: 4 of 10 trials; G2 take turns with a peer: 0 of 1 count\n" +
+				"  Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials; G2 ask for a break: 0 of 1 count"
 			if !strings.HasSuffix(r.Text, want) {
 				t.Errorf("/today:\n%s\nwant it to end with\n%s", r.Text, want)
 			}

@@ -25,9 +25,9 @@ func Trial(d Deps) *bot.Command {
 			commentParam(),
 		},
 		Examples: []string{
-			"/trial S101 G2 + + v - +",
+			"/trial S101 G1 + + v - +",
 			"/trial Ava G1 VP GP I NR at 10:15",
-			"/trial Liam G2 3/5 20m ago -- was tired",
+			"/trial Liam G1 3/5 20m ago -- was tired",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
 			st, goal := c.Values.Student("student"), c.Values.Goal("goal")

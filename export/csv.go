@@ -20,12 +20,13 @@ func CSVColumns() []string {
 		"severity", "duration_seconds", "setting", "antecedent", "behavior", "consequence", "strategies",
 		"injury", "restraint", "seclusion", "others",
 		"from", "to", "latency_seconds", "handoff_to",
-		"to_staff", "text",
+		"to_staff", "text", "type", "values",
 	}
 }
 
-// CSV writes one row per record: trials, then incidents, transitions and
-// notes, each oldest first, times in RFC 3339 with the school's offset.
+// CSV writes one row per record: trials, the sessions of goals of other
+// types (record "goal_data": its type, its values in words, and its
+// comment in text), then incidents, transitions and notes, each oldest first, times in RFC 3339 with the school's offset.
 // Lists (strategies, others) are joined with "; ".
 func CSV(w io.Writer, r Report) error {
 	cols := CSVColumns()
@@ -46,6 +47,17 @@ func CSV(w io.Writer, r Report) error {
 			"goal": t.Goal, "outcome": t.Outcome, "prompt": t.Prompt,
 		}); err != nil {
 			return fmt.Errorf("writing a trial row: %w", err)
+		}
+	}
+	for _, d := range r.GoalData {
+		if d.Type == "trials" {
+			continue // a row per trial above
+		}
+		if err := write(map[string]string{
+			"record": "goal_data", "student": r.Student.Code, "at": csvTime(d.At), "logged_by": d.LoggedBy,
+			"goal": d.Goal, "type": d.Type, "values": d.Values, "text": d.Note,
+		}); err != nil {
+			return fmt.Errorf("writing a goal data row: %w", err)
 		}
 	}
 	for _, in := range r.Incidents {

@@ -39,7 +39,16 @@ type fixture struct {
 func newFixture(t *testing.T, store storage.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := roster.Import(ctx, store, roster.Demo()); err != nil {
+	demo, err := roster.Parse(roster.Demo())
+	if err != nil {
+		t.Fatalf("reading the demo roster: %v", err)
+	}
+	for i, g := range demo.Goals {
+		if g.StudentCode == "S101" && g.Goal.Code == "G2" {
+			demo.Goals[i].Goal.Type = storage.MeasureTrials // this fixture's G2 is a trials goal
+		}
+	}
+	if _, err := store.ImportRoster(ctx, demo); err != nil {
 		t.Fatalf("importing the demo roster: %v", err)
 	}
 	loc, err := time.LoadLocation("America/New_York")
@@ -209,7 +218,7 @@ func testBuild(t *testing.T, store storage.Store) {
 	}
 	// 15 trials: 13 correct, 12 of them independent; the undone batch and
 	// the August trial are out.
-	checkTally(t, "G1", g1.Tally, 15, 13, 12, 87, 80, "independent 14, verbal 1")
+	checkTally(t, "G1", g1.Tally, 15, 13, 12, 87, 80, "independent 12, verbal 1, incorrect 1, no response 1")
 	wantDays := []string{"2026-11-16", "2026-11-17", "2026-11-18"}
 	if len(g1.Sessions) != len(wantDays) {
 		t.Fatalf("G1 sessions %+v, want days %v", g1.Sessions, wantDays)
@@ -219,12 +228,12 @@ func testBuild(t *testing.T, store storage.Store) {
 			t.Errorf("G1 session %d on %s, want %s (school zone)", i, g1.Sessions[i].Date, d)
 		}
 	}
-	checkTally(t, "G1 Nov 16", g1.Sessions[0].Tally, 5, 4, 3, 80, 60, "independent 4, verbal 1")
-	checkTally(t, "G1 Nov 18", g1.Sessions[2].Tally, 5, 4, 4, 80, 80, "independent 5")
+	checkTally(t, "G1 Nov 16", g1.Sessions[0].Tally, 5, 4, 3, 80, 60, "independent 3, verbal 1, incorrect 1")
+	checkTally(t, "G1 Nov 18", g1.Sessions[2].Tally, 5, 4, 4, 80, 80, "independent 4, no response 1")
 	if g1.Mastery != (export.Mastery{Met: true, MetOn: "2026-11-18", BestRun: 3, Needed: 3}) {
 		t.Errorf("G1 mastery %+v", g1.Mastery)
 	}
-	checkTally(t, "G2", g2.Tally, 8, 7, 5, 88, 63, "independent 6, gestural 1, verbal 1")
+	checkTally(t, "G2", g2.Tally, 8, 7, 5, 88, 63, "independent 5, gestural 1, verbal 1, incorrect 1")
 	if g2.Mastery != (export.Mastery{Met: false, BestRun: 2, Needed: 3}) || len(g2.Sessions) != 4 {
 		t.Errorf("G2 mastery %+v, %d sessions", g2.Mastery, len(g2.Sessions))
 	}
@@ -347,8 +356,8 @@ func TestPrepareFormats(t *testing.T) {
 			"G1 (communication): Given a choice board",
 			"Mastery criterion: 80% correct over 3 consecutive session days with at least 5 trials each",
 			"Mastery: MET on 2026-11-18",
-			"Overall: 15 trials, 13 correct (87%), 12 independent (80%); prompts: independent 14, verbal 1",
-			"2026-11-16       5      80%          60%  independent 4, verbal 1",
+			"Overall: 15 trials, 13 correct (87%), 12 independent (80%); prompts: independent 12, verbal 1, incorrect 1, no response 1",
+			"2026-11-16       5      80%          60%  independent 3, verbal 1, incorrect 1",
 			"Mastery: not met (longest run: 2 of 3 session days)",
 			"== Incidents (2) ==",
 			"2026-11-20 09:40 · severity 3 · 4m · classroom, logged by lee",
@@ -581,4 +590,71 @@ func paramOf(ue *bot.UserError) string {
 		return ""
 	}
 	return ue.Param
+}
+
+// TestExportEveryType: sessions of goals of other types than trials are
+// in every format, with their values in words and their comment.
+func TestExportEveryType(t *testing.T) {
+	f := newFixture(t, storagetest.OpenSQLite(t))
+	ctx := context.Background()
+	st := f.students["S104"]
+	log := func(code string, v storage.SessionValues, note string, at time.Time) {
+		t.Helper()
+		if _, err := f.store.LogSession(ctx, storage.SessionLog{GoalID: f.goals["S104/"+code].ID, StudentID: st.ID,
+			StaffID: f.staff["okafor"].ID, At: at, Values: v, Summary: "Logged data", Note: note}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := func(p storage.Prompt) storage.TrialResult { return storage.TrialResult{Outcome: storage.Correct, Prompt: p} }
+	log("G2", storage.SessionValues{Type: storage.MeasureTaskAnalysis, Results: []storage.TrialResult{
+		c(storage.Independent), c(storage.Verbal), {Outcome: storage.Incorrect}, c(storage.Independent)}}, "coat hook was full", f.at(11, 18, 8, 5))
+	log("G3", storage.SessionValues{Type: storage.MeasureRating, Rating: 3, Of: 4}, "", f.at(11, 18, 12, 0))
+	r, err := export.Build(ctx, f.store, st.ID, "2026-11-02", "2026-11-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.GoalData) != 2 || r.GoalData[0].Type != "task_analysis" || r.GoalData[0].Note != "coat hook was full" ||
+		r.GoalData[0].Values != "3 of 4 steps done, 2 independent (hang coat: verbal; turn in folder: not done)" ||
+		r.GoalData[1].Values != "rating 3 of 4 (greets without a prompt)" {
+		t.Errorf("goal data = %+v", r.GoalData)
+	}
+	if r.Goals[1].Type != "task_analysis" || len(r.Goals[1].Steps) != 4 || r.Goals[2].Type != "rating" || len(r.Goals[2].Scale) != 4 {
+		t.Errorf("goals = %+v", r.Goals)
+	}
+	text, err := export.Render(r, export.FormatText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"  Type: task analysis\n  Steps: unpack | hang coat | turn in folder | start morning work\n",
+		"    2026-11-18 08:05  3 of 4 steps done, 2 independent (hang coat: verbal; turn in folder: not done)  (okafor) — coat hook was full\n",
+		"  Type: rating\n  Scale: 1 no greeting, 2 greets when prompted, 3 greets without a prompt, 4 greets by name and talks\n",
+		"    2026-11-18 12:00  rating 3 of 4 (greets without a prompt)  (okafor)\n",
+	} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	data, err := export.Render(r, export.FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range rows[1:] {
+		m := map[string]string{}
+		for i, col := range export.CSVColumns() {
+			m[col] = row[i]
+		}
+		if m["record"] == "goal_data" {
+			got = append(got, m["goal"]+" "+m["type"]+" "+m["values"]+" / "+m["text"])
+		}
+	}
+	want := "G2 task_analysis 3 of 4 steps done, 2 independent (hang coat: verbal; turn in folder: not done) / coat hook was full|G3 rating rating 3 of 4 (greets without a prompt) / "
+	if strings.Join(got, "|") != want {
+		t.Errorf("CSV goal data rows:\n got %q\nwant %q", strings.Join(got, "|"), want)
+	}
 }

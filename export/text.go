@@ -34,7 +34,7 @@ func Text(w io.Writer, r Report) error {
 		p("\nNo active goals.\n")
 	}
 	for _, g := range r.Goals {
-		textGoal(bw, g)
+		textGoal(bw, g, r.GoalData)
 	}
 
 	p("\n== Incidents (%d) ==\n", len(r.Incidents))
@@ -95,11 +95,39 @@ func Text(w io.Writer, r Report) error {
 
 // textGoal writes one goal: what it is, its criterion and whether it was
 // met, the overall figures and a table of session days.
-func textGoal(w *bufio.Writer, g Goal) {
+func textGoal(w *bufio.Writer, g Goal, data []GoalData) {
 	fmt.Fprintf(w, "\n%s (%s): %s\n", g.Code, g.Domain, g.Text)
+	fmt.Fprintf(w, "  Type: %s\n", strings.ReplaceAll(g.Type, "_", " "))
+	if len(g.Steps) > 0 {
+		fmt.Fprintf(w, "  Steps: %s\n", strings.Join(g.Steps, " | "))
+	}
+	if len(g.Scale) > 0 {
+		fmt.Fprintf(w, "  Scale: %s\n", scaleText(g.Scale))
+	}
 	fmt.Fprintf(w, "  Measurement: %s\n", orDash(g.Measurement))
 	fmt.Fprintf(w, "  Baseline: %s\n", orDash(g.Baseline))
 	fmt.Fprintf(w, "  Goal dates: %s to %s\n", orDash(g.StartDate), orDash(g.EndDate))
+	if g.Type != "trials" && g.Type != "" {
+		var n int
+		for _, d := range data {
+			if d.Goal != g.Code {
+				continue
+			}
+			if n == 0 {
+				fmt.Fprintf(w, "  Data:\n")
+			}
+			n++
+			note := ""
+			if d.Note != "" {
+				note = " — " + d.Note
+			}
+			fmt.Fprintf(w, "    %s  %s  (%s)%s\n", d.At.Format(timeLayout), d.Values, d.LoggedBy, note)
+		}
+		if n == 0 {
+			fmt.Fprintf(w, "  No data in this range.\n")
+		}
+		return
+	}
 	c := g.Criterion
 	fmt.Fprintf(w, "  Mastery criterion: %d%% correct over %d consecutive session days with at least %d trials each\n",
 		c.Percent, c.Sessions, c.MinTrials)
@@ -166,4 +194,13 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// scaleText lists a rating scale: "1 not yet, 2 emerging, 3 mastered".
+func scaleText(scale []string) string {
+	parts := make([]string, len(scale))
+	for i, l := range scale {
+		parts[i] = fmt.Sprintf("%d %s", i+1, l)
+	}
+	return strings.Join(parts, ", ")
 }
