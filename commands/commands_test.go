@@ -571,11 +571,11 @@ func TestDataEveryType(t *testing.T) {
 	// A wrong value says what the goal takes, and stores nothing.
 	before, _ := s.db.LastEntry(ctx, s.staff("okafor").ID)
 	for line, want := range map[string]string{
-		"/data S104 G2 i v m":  "G2 is a task analysis goal: it has 4 steps, and 3 codes were given. Type one code per step (unpack, hang coat, turn in folder, start morning work)",
-		"/data S104 G3 7":      "G3 is a rating goal: 7 is off the scale. Type the score, 1 no greeting, 2 greets when prompted",
-		"/data noah G2 soon":      `G2 is a latency goal: "soon" is not a latency.`,
-		"/trial noah G2 + +":      "G2 is a latency goal: log it with /data S105 G2",
-		"/data noah G9 3":         `Goal "G9" not found`,
+		"/data S104 G2 i v m": "G2 is a task analysis goal: it has 4 steps, and 3 codes were given. Type one code per step (unpack, hang coat, turn in folder, start morning work)",
+		"/data S104 G3 7":     "G3 is a rating goal: 7 is off the scale. Type the score, 1 no greeting, 2 greets when prompted",
+		"/data noah G2 soon":  `G2 is a latency goal: "soon" is not a latency.`,
+		"/trial noah G2 + +":  "G2 is a latency goal: log it with /data S105 G2",
+		"/data noah G9 3":     `Goal "G9" not found`,
 	} {
 		r := s.do("okafor", line)
 		if !r.IsError || !strings.Contains(r.Text, want) {
@@ -587,11 +587,11 @@ func TestDataEveryType(t *testing.T) {
 	}
 	// Frequency and duration, on lee's students.
 	for line, want := range map[string]string{
-		"/data liam G2 3":           "Logged for Liam C. (S102) — G2 take turns with a peer: count 3.",
-		"/data liam G2 +1":          "Logged for Liam C. (S102) — G2 take turns with a peer: count 1.",
-		"/data aiden G2 2 in 30m":   "Logged for Aiden B. (S103) — G2 ask for a break: count 2 in 30m (4.0 an hour).",
-		"/data ava G2 8m30s":        "Logged for Ava B. (S101) — G2 stay on the carpet: duration 8m30s.",
-		"/data ava G2 10:05-10:13":  "Logged for Ava B. (S101) — G2 stay on the carpet: duration 8m.",
+		"/data liam G2 3":            "Logged for Liam C. (S102) — G2 take turns with a peer: count 3.",
+		"/data liam G2 +1":           "Logged for Liam C. (S102) — G2 take turns with a peer: count 1.",
+		"/data aiden G2 2 in 30m":    "Logged for Aiden B. (S103) — G2 ask for a break: count 2 in 30m (4.0 an hour).",
+		"/data ava G2 8m30s":         "Logged for Ava B. (S101) — G2 stay on the carpet: duration 8m30s.",
+		"/data ava G2 10:05-10:13":   "Logged for Ava B. (S101) — G2 stay on the carpet: duration 8m.",
 		"/data ava G1 + v - 20m ago": "Logged for Ava B. (S101) — G1 request a preferred item or activity: 3 trials at 09:40, 2 correct, 1 independent (prompted: 1 verbal).",
 	} {
 		if r := s.do("lee", line); r.IsError || r.Text != want {

@@ -605,7 +605,9 @@ func TestExportEveryType(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c := func(p storage.Prompt) storage.TrialResult { return storage.TrialResult{Outcome: storage.Correct, Prompt: p} }
+	c := func(p storage.Prompt) storage.TrialResult {
+		return storage.TrialResult{Outcome: storage.Correct, Prompt: p}
+	}
 	log("G2", storage.SessionValues{Type: storage.MeasureTaskAnalysis, Results: []storage.TrialResult{
 		c(storage.Independent), c(storage.Verbal), {Outcome: storage.Incorrect}, c(storage.Independent)}}, "coat hook was full", f.at(11, 18, 8, 5))
 	log("G3", storage.SessionValues{Type: storage.MeasureRating, Rating: 3, Of: 4}, "", f.at(11, 18, 12, 0))

@@ -24,9 +24,9 @@ type Report struct {
 	ExportedBy  string    `json:"exported_by"` // staff handle
 	Reason      string    `json:"reason"`
 
-	Student     Student      `json:"student"`
-	Goals       []Goal       `json:"goals"`
-	Trials      []Trial      `json:"trials"`
+	Student Student `json:"student"`
+	Goals   []Goal  `json:"goals"`
+	Trials  []Trial `json:"trials"`
 	// GoalData is every goal session of any type, oldest first, as
 	// logged: its values in words and the comment typed with it.
 	GoalData    []GoalData   `json:"goal_data"`
@@ -76,11 +76,11 @@ type Criterion struct {
 // Tally sums up some trials. A prompted correct is correct but not
 // independent; the percents are rounded and null when there are no trials.
 type Tally struct {
-	TrialCount         int           `json:"trial_count"`
-	Correct            int           `json:"correct"`
-	Independent        int           `json:"independent"` // correct with no prompt
-	PercentCorrect     *int          `json:"percent_correct"`
-	PercentIndependent *int          `json:"percent_independent"`
+	TrialCount         int  `json:"trial_count"`
+	Correct            int  `json:"correct"`
+	Independent        int  `json:"independent"` // correct with no prompt
+	PercentCorrect     *int `json:"percent_correct"`
+	PercentIndependent *int `json:"percent_independent"`
 	// Prompts counts correct trials by the prompt they took, least support
 	// first, then incorrect and no response: a wrong answer is never
 	// counted as independent.
