@@ -599,3 +599,30 @@ func TestDataEveryType(t *testing.T) {
 		}
 	}
 }
+
+// TestUnansweredStaysNotRecorded: a transition with no prompt and an
+// incident's unanswered yes/no questions are stored as not recorded.
+func TestUnansweredStaysNotRecorded(t *testing.T) {
+	s := newSchool(t)
+	ctx := context.Background()
+	r := s.do("lee", "/incident S101 ran from the room a=asked to line up c=walked back with staff severity=2 injury=no")
+	if r.IsError {
+		t.Fatal(r.Text)
+	}
+	ava, _ := s.db.StudentByCode(ctx, s.staff("lee").SchoolID, "S101")
+	ins, err := s.db.Incidents(ctx, storage.Filter{StudentID: ava.ID})
+	if err != nil || len(ins) != 1 {
+		t.Fatalf("incidents %+v, %v", ins, err)
+	}
+	in := ins[0]
+	if in.YesNo("injury") != "no" || in.YesNo("restraint") != "not recorded" || in.YesNo("seclusion") != "not recorded" {
+		t.Errorf("injury %s, restraint %s, seclusion %s; want no, not recorded, not recorded",
+			in.YesNo("injury"), in.YesNo("restraint"), in.YesNo("seclusion"))
+	}
+	s.do("lee", "/transition S101 class to art")
+	s.do("lee", "/transition S101 art to class prompt=i")
+	ts, _ := s.db.Transitions(ctx, storage.Filter{StudentID: ava.ID})
+	if len(ts) != 2 || ts[0].Prompt != storage.PromptNotRecorded || ts[1].Prompt != storage.Independent {
+		t.Errorf("transitions %+v: want the first prompt not recorded, the second independent", ts)
+	}
+}

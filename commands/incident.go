@@ -35,9 +35,9 @@ func Incident(d Deps) *bot.Command {
 				Choices: []bot.Choice{{Value: "classroom"}, {Value: "hallway"}, {Value: "cafeteria"}, {Value: "playground"}, {Value: "bus"}, {Value: "gym"}, {Value: "specials"}, {Value: "bathroom"}}},
 			{Name: "strategies", Kind: bot.KindList, MaxLen: 100, Aliases: []string{"tried"},
 				Help: "what you used, comma-separated: break, first-then, replacement behavior"},
-			{Name: "injury", Kind: bot.KindBool, Default: "no", Help: "was anyone injured (yes/no)"},
-			{Name: "restraint", Kind: bot.KindBool, Default: "no", Help: "was the student physically restrained (yes/no)"},
-			{Name: "seclusion", Kind: bot.KindBool, Default: "no", Help: "was the student secluded (yes/no)"},
+			{Name: "injury", Kind: bot.KindBool, Help: "was anyone injured (yes/no; unanswered is not recorded)"},
+			{Name: "restraint", Kind: bot.KindBool, Help: "was the student physically restrained (yes/no; unanswered is not recorded)"},
+			{Name: "seclusion", Kind: bot.KindBool, Help: "was the student secluded (yes/no; unanswered is not recorded)"},
 			{Name: "others", Kind: bot.KindList, MaxLen: 20, Aliases: []string{"with"},
 				Help: "other students involved, by code only, comma-separated"},
 			{Name: "notes", Kind: bot.KindText, MaxLen: 2000, Aliases: []string{"note", "comment"},
@@ -61,6 +61,11 @@ func Incident(d Deps) *bot.Command {
 				Injury: v.Bool("injury"), Restraint: v.Bool("restraint"), Seclusion: v.Bool("seclusion"),
 				Others: others, Notes: v.Text("notes"),
 				LoggedAt: c.Now,
+			}
+			for _, q := range yesNoQuestions {
+				if !v.Has(q) {
+					in.NotRecorded = append(in.NotRecorded, q)
+				}
 			}
 			facts := fmt.Sprintf("%s: %s.", when(in.At, c.Now), incidentFacts(in))
 			in.Summary = "Logged incident for " + st.Label() + facts
@@ -96,15 +101,25 @@ func incidentFacts(in storage.Incident) string {
 	if in.Setting != "" {
 		facts = append(facts, in.Setting)
 	}
-	for _, f := range []struct {
-		on   bool
-		name string
-	}{{in.Injury, "injury"}, {in.Restraint, "restraint"}, {in.Seclusion, "seclusion"}} {
-		if f.on {
-			facts = append(facts, f.name)
+	for _, q := range yesNoQuestions {
+		if in.YesNo(q) == "yes" {
+			facts = append(facts, q)
 		}
 	}
 	return strings.Join(facts, ", ")
+}
+
+// yesNoQuestions are an incident's yes/no questions, in form order.
+var yesNoQuestions = []string{"injury", "restraint", "seclusion"}
+
+// yesNoLine states every yes/no question, the unanswered ones as not
+// recorded: "injury: no, restraint: not recorded, seclusion: no".
+func yesNoLine(in storage.Incident) string {
+	parts := make([]string, len(yesNoQuestions))
+	for i, q := range yesNoQuestions {
+		parts[i] = q + ": " + in.YesNo(q)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // otherStudents checks the codes of other students involved: codes of
@@ -143,6 +158,7 @@ func severeAlerts(ctx context.Context, s storage.Store, c *bot.Call, st storage.
 		Fields: []bot.Field{
 			{Label: "When", Value: in.At.In(c.School.Location()).Format("Mon Jan 2 15:04")},
 			{Label: "Facts", Value: incidentFacts(in)},
+			{Label: "Injury, restraint, seclusion", Value: yesNoLine(in)},
 			{Label: "Antecedent", Value: in.Antecedent},
 			{Label: "Behavior", Value: in.Behavior},
 			{Label: "Consequence", Value: in.Consequence},

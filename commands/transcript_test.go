@@ -80,10 +80,10 @@ func TestTranscriptTypedLikeParas(t *testing.T) {
 		want: "Logged for Aiden B. (S103) — G3 write his first and last name: 3 trials, 3 correct, 1 independent (prompted: 2 verbal).",
 	}, {
 		line: "/transition ava class to speech",
-		want: "Logged transition for Ava B. (S101): class → speech, independent.",
+		want: "Logged transition for Ava B. (S101): class → speech, prompt not recorded.",
 		check: func(t *testing.T) {
 			ts, _ := s.db.Transitions(ctx, storage.Filter{StudentID: student("S101").ID})
-			if len(ts) != 1 || ts[0].From != "class" || ts[0].To != "speech" {
+			if len(ts) != 1 || ts[0].From != "class" || ts[0].To != "speech" || ts[0].Prompt != storage.PromptNotRecorded {
 				t.Errorf("transitions %+v", ts)
 			}
 		},

@@ -28,8 +28,8 @@ func Transition(d Deps) *bot.Command {
 				Help: "where or what the student left (class, lunch, bus)"},
 			{Name: "to", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 60, Leads: []string{"to"},
 				Help: "where the student went (lunch, gym, bus, pickup)"},
-			{Name: "prompt", Kind: bot.KindPrompt, Default: "independent", Aliases: []string{"p"},
-				Help: "support: " + bot.PromptHelp},
+			{Name: "prompt", Kind: bot.KindPrompt, Aliases: []string{"p"},
+				Help: "the support given: i, gp, vp, m, pp, fp (help trial explains); none given: not recorded"},
 			{Name: "latency", Kind: bot.KindDuration, Aliases: []string{"lat"},
 				Help: "time from the direction to starting: 30s, 2m"},
 			{Name: "handoff", Kind: bot.KindText, MaxLen: 120, Aliases: []string{"to_whom", "released"},
@@ -46,14 +46,21 @@ func Transition(d Deps) *bot.Command {
 			st := v.Student("student")
 			t := storage.Transition{
 				StudentID: st.ID, StaffID: c.Staff.ID, At: v.Time("at"),
-				From: v.Text("from"), To: v.Text("to"), Prompt: v.Prompt("prompt"),
+				From: v.Text("from"), To: v.Text("to"), Prompt: storage.PromptNotRecorded,
 				Latency: v.Duration("latency"), HandoffTo: v.Text("handoff"),
 				LoggedAt: c.Now,
+			}
+			if v.Has("prompt") {
+				t.Prompt = v.Prompt("prompt")
 			}
 			if isRelease(t.To) && t.HandoffTo == "" {
 				return bot.Reply{}, bot.Errorf("handoff", "A %s transition needs the handoff: who took %s, e.g. handoff=driver Mr. Diaz, bus 12.", t.To, bot.Named(st))
 			}
-			facts := fmt.Sprintf("%s: %s → %s, %s", when(t.At, c.Now), t.From, t.To, t.Prompt)
+			prompt := t.Prompt.String()
+			if t.Prompt == storage.PromptNotRecorded {
+				prompt = "prompt not recorded"
+			}
+			facts := fmt.Sprintf("%s: %s → %s, %s", when(t.At, c.Now), t.From, t.To, prompt)
 			if t.Latency > 0 {
 				facts += ", latency " + bot.FormatDuration(t.Latency)
 			}

@@ -66,8 +66,8 @@ func CSV(w io.Writer, r Report) error {
 			"severity": strconv.Itoa(in.Severity), "duration_seconds": strconv.FormatInt(in.DurationSeconds, 10),
 			"setting": in.Setting, "antecedent": in.Antecedent, "behavior": in.Behavior, "consequence": in.Consequence,
 			"strategies": strings.Join(in.Strategies, "; "),
-			"injury":     strconv.FormatBool(in.Injury), "restraint": strconv.FormatBool(in.Restraint),
-			"seclusion": strconv.FormatBool(in.Seclusion), "others": strings.Join(in.Others, "; "),
+			"injury": answer(in, "injury"), "restraint": answer(in, "restraint"),
+			"seclusion": answer(in, "seclusion"), "others": strings.Join(in.Others, "; "),
 			"text": in.Notes,
 		}); err != nil {
 			return fmt.Errorf("writing an incident row: %w", err)
@@ -106,4 +106,16 @@ func cell(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// answer is a yes/no question of an incident as the CSV has always
+// written it (true, false), or "not recorded" when nobody answered it.
+func answer(in Incident, question string) string {
+	switch in.YesNo(question) {
+	case "yes":
+		return "true"
+	case "no":
+		return "false"
+	}
+	return "not recorded"
 }

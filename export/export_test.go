@@ -258,7 +258,7 @@ func testBuild(t *testing.T, store storage.Store) {
 	}
 	want := export.Incident{At: second.At, DurationSeconds: 240, Setting: "classroom", Antecedent: "asked to start math",
 		Behavior: "threw a pencil at a peer", Consequence: "break in calm corner", Severity: 3,
-		Strategies: []string{"break", "first-then"}, Injury: true, Others: []string{"S102"}, Notes: "calm after 5 minutes", LoggedBy: "lee"}
+		Strategies: []string{"break", "first-then"}, Injury: true, Others: []string{"S102"}, NotRecorded: []string{}, Notes: "calm after 5 minutes", LoggedBy: "lee"}
 	if !equalJSON(t, second, want) || !second.At.Equal(f.at(11, 20, 9, 40)) {
 		t.Errorf("incident\n got %+v\nwant %+v", second, want)
 	}

@@ -144,6 +144,9 @@ type Incident struct {
 	Restraint       bool      `json:"restraint"`
 	Seclusion       bool      `json:"seclusion"`
 	Others          []string  `json:"others"` // other students, by code only
+	// NotRecorded lists the yes/no questions nobody answered (injury,
+	// restraint, seclusion): their false is "not recorded", not "no".
+	NotRecorded []string `json:"not_recorded"`
 	Notes           string    `json:"notes"`
 	LoggedBy        string    `json:"logged_by"`
 }
@@ -395,6 +398,7 @@ func (b *builder) incidents(f storage.Filter) ([]Incident, error) {
 			At: b.time(in.At), DurationSeconds: int64(in.Duration / time.Second), Setting: in.Setting,
 			Antecedent: in.Antecedent, Behavior: in.Behavior, Consequence: in.Consequence, Severity: in.Severity,
 			Strategies: nonNil(in.Strategies), Injury: in.Injury, Restraint: in.Restraint, Seclusion: in.Seclusion,
+			NotRecorded: nonNil(in.NotRecorded),
 			Others: nonNil(in.Others), Notes: in.Notes, LoggedBy: by,
 		})
 	}
@@ -481,4 +485,10 @@ func (b *builder) goalData(f storage.Filter) ([]GoalData, error) {
 			Data: string(se.Data), Note: se.Note, LoggedBy: by})
 	}
 	return out, nil
+}
+
+// YesNo reads one of the incident's yes/no questions ("injury",
+// "restraint", "seclusion") as "yes", "no" or "not recorded".
+func (in Incident) YesNo(question string) string {
+	return storage.Incident{Injury: in.Injury, Restraint: in.Restraint, Seclusion: in.Seclusion, NotRecorded: in.NotRecorded}.YesNo(question)
 }

@@ -54,7 +54,7 @@ func Text(w io.Writer, r Report) error {
 		p("  Behavior: %s\n", orDash(in.Behavior))
 		p("  Consequence: %s\n", orDash(in.Consequence))
 		p("  Strategies: %s\n", orDash(strings.Join(in.Strategies, ", ")))
-		p("  Injury: %s · Restraint: %s · Seclusion: %s\n", yesNo(in.Injury), yesNo(in.Restraint), yesNo(in.Seclusion))
+		p("  Injury: %s · Restraint: %s · Seclusion: %s\n", in.YesNo("injury"), in.YesNo("restraint"), in.YesNo("seclusion"))
 		if len(in.Others) > 0 {
 			p("  Other students involved: %s\n", strings.Join(in.Others, ", "))
 		}

@@ -1,6 +1,9 @@
 package storage
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // EntryKind is what one logged entry holds.
 type EntryKind string
@@ -69,10 +72,17 @@ const (
 	FullPhysical
 )
 
+// PromptNotRecorded is a prompt level nobody gave (a transition logged
+// without one): it is not on the scale and never reads as independent.
+const PromptNotRecorded Prompt = -1
+
 var promptNames = [...]string{"independent", "gestural", "verbal", "model", "partial physical", "full physical"}
 
 // String names the prompt level.
 func (p Prompt) String() string {
+	if p == PromptNotRecorded {
+		return "not recorded"
+	}
 	if p < 0 || int(p) >= len(promptNames) {
 		return "unknown"
 	}
@@ -134,6 +144,10 @@ type Incident struct {
 	Restraint   bool
 	Seclusion   bool
 	Others      []string // other students involved, by code only
+	// NotRecorded lists the yes/no questions nobody answered ("injury",
+	// "restraint", "seclusion"): their bool is false, and they read as
+	// "not recorded", never as "no".
+	NotRecorded []string
 	Notes       string
 	Active      bool
 	Summary     string
@@ -141,6 +155,27 @@ type Incident struct {
 	// "create" audit row's time); zero means At. At stays the time the
 	// record is about, which may be earlier (backdated).
 	LoggedAt time.Time
+}
+
+// YesNo reads one of an incident's yes/no questions ("injury",
+// "restraint", "seclusion") as "yes", "no" or "not recorded".
+func (in Incident) YesNo(question string) string {
+	if slices.Contains(in.NotRecorded, question) {
+		return "not recorded"
+	}
+	var v bool
+	switch question {
+	case "injury":
+		v = in.Injury
+	case "restraint":
+		v = in.Restraint
+	case "seclusion":
+		v = in.Seclusion
+	}
+	if v {
+		return "yes"
+	}
+	return "no"
 }
 
 // MaxSeverity is the top of the severity scale.
@@ -170,7 +205,7 @@ type Transition struct {
 	At        time.Time
 	From      string
 	To        string
-	Prompt    Prompt
+	Prompt    Prompt // PromptNotRecorded when none was given
 	Latency   time.Duration
 	HandoffTo string // to whom the student was released (bus, pickup)
 	Note      string // the short comment typed with it

@@ -159,6 +159,13 @@ func paramInput(p bot.Param, value string, choices []bot.Choice) *slackapi.Input
 		}
 		el = selectOf(p.Name, p.Choices, value)
 	case bot.KindBool:
+		if p.Default == "" {
+			// Yes, no, or left unanswered: an unanswered question stays
+			// "not recorded", which an unticked box could not say.
+			optional = true
+			el = selectOf(p.Name, []bot.Choice{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}, value)
+			break
+		}
 		optional = true // an unticked box is an answer: no
 		yes := option(bot.Choice{Value: "yes", Label: "Yes"})
 		cb := slackapi.NewCheckboxGroupsBlockElement(p.Name, yes)

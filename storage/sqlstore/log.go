@@ -50,10 +50,11 @@ var (
 	IncidentShape = newShape("incidents", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"at", "TIMESTAMPTZ"},
 		Col{"duration_ns", "BIGINT"}, Col{"setting", "TEXT"}, Col{"antecedent", "TEXT"}, Col{"behavior", "TEXT"},
 		Col{"consequence", "TEXT"}, Col{"severity", "INTEGER"}, Col{"strategies", "TEXT"}, Col{"injury", "BOOLEAN"},
-		Col{"restraint", "BOOLEAN"}, Col{"seclusion", "BOOLEAN"}, Col{"others", "TEXT"}, Col{"notes", "TEXT"})
+		Col{"restraint", "BOOLEAN"}, Col{"seclusion", "BOOLEAN"}, Col{"others", "TEXT"}, Col{"notes", "TEXT"},
+		Col{"not_recorded", "TEXT"})
 	TransitionShape = newShape("transitions", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"at", "TIMESTAMPTZ"},
 		Col{"from_place", "TEXT"}, Col{"to_place", "TEXT"}, Col{"prompt", "INTEGER"}, Col{"latency_ns", "BIGINT"},
-		Col{"handoff_to", "TEXT"}, Col{"note", "TEXT"})
+		Col{"handoff_to", "TEXT"}, Col{"note", "TEXT"}, Col{"prompt_recorded", "BOOLEAN"})
 	NoteShape = newShape("notes", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"to_staff_id", "BIGINT"},
 		Col{"at", "TIMESTAMPTZ"}, Col{"body", "TEXT"})
 )
@@ -154,7 +155,7 @@ func (s *Store) LogIncident(ctx context.Context, in storage.Incident, jobs []sto
 		Shape:  IncidentShape,
 		Args: []any{in.StudentID, in.StaffID, s.d.Time(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
 			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
-			encodeList(in.Others), in.Notes},
+			encodeList(in.Others), in.Notes, encodeList(in.NotRecorded)},
 	}, jobs)
 }
 
@@ -164,8 +165,8 @@ func (s *Store) LogTransition(ctx context.Context, t storage.Transition, jobs []
 		Entry: storage.Entry{Kind: storage.EntryTransition, StaffID: t.StaffID, StudentID: t.StudentID,
 			CreatedAt: storage.LoggedTime(t.LoggedAt, t.At), Summary: t.Summary},
 		Shape: TransitionShape,
-		Args: []any{t.StudentID, t.StaffID, s.d.Time(t.At), t.From, t.To, int(t.Prompt), int64(t.Latency),
-			t.HandoffTo, t.Note},
+		Args: []any{t.StudentID, t.StaffID, s.d.Time(t.At), t.From, t.To, max(0, int(t.Prompt)), int64(t.Latency),
+			t.HandoffTo, t.Note, t.Prompt != storage.PromptNotRecorded},
 	}, jobs)
 }
 

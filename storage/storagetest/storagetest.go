@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"GoalsOrder", testGoalsOrder},
 		{"LogTrials", testLogTrials},
 		{"SessionTypes", testSessionTypes},
+		{"NotRecorded", testNotRecorded},
 		{"LogIncident", testLogIncident},
 		{"LogTransition", testLogTransition},
 		{"LogNote", testLogNote},

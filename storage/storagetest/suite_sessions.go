@@ -135,3 +135,41 @@ func testSessionTypes(t *testing.T, s storage.Store) {
 		t.Errorf("Transitions = %+v, want the comment in Note", trs)
 	}
 }
+
+// testNotRecorded: what nobody answered is read back as not recorded,
+// also in an incident's earlier versions.
+func testNotRecorded(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	st, by := f.students["S101"], f.staff["jrivera"]
+	when := at(t, "2026-09-15", "10:00")
+	_, err := s.LogTransition(ctx, storage.Transition{StudentID: st.ID, StaffID: by.ID, At: when, From: "class", To: "gym",
+		Prompt: storage.PromptNotRecorded, Summary: "Logged a transition"}, nil)
+	must(t, "LogTransition", err)
+	_, err = s.LogTransition(ctx, storage.Transition{StudentID: st.ID, StaffID: by.ID, At: when.Add(time.Minute), From: "gym", To: "class",
+		Prompt: storage.Independent, Summary: "Logged a transition"}, nil)
+	must(t, "LogTransition", err)
+	trs, err := s.Transitions(ctx, storage.Filter{StudentID: st.ID})
+	must(t, "Transitions", err)
+	if len(trs) != 2 || trs[0].Prompt != storage.PromptNotRecorded || trs[1].Prompt != storage.Independent {
+		t.Errorf("transitions = %+v, want prompts not recorded, then independent", trs)
+	}
+	in := storage.Incident{StudentID: st.ID, StaffID: by.ID, At: when, Behavior: "ran", Antecedent: "a", Consequence: "c",
+		Severity: 2, Restraint: false, NotRecorded: []string{"injury", "seclusion"}, Summary: "Logged incident"}
+	_, err = s.LogIncident(ctx, in, nil)
+	must(t, "LogIncident", err)
+	ins, err := s.Incidents(ctx, storage.Filter{StudentID: st.ID})
+	must(t, "Incidents", err)
+	if len(ins) != 1 || ins[0].YesNo("injury") != "not recorded" || ins[0].YesNo("restraint") != "no" || ins[0].YesNo("seclusion") != "not recorded" {
+		t.Fatalf("incidents = %+v, want injury and seclusion not recorded, restraint no", ins)
+	}
+	edit := ins[0]
+	edit.Injury, edit.NotRecorded = true, []string{"seclusion"}
+	must(t, "UpdateIncident", s.UpdateIncident(ctx, edit, by.ID, when.Add(time.Hour)))
+	ins, _ = s.Incidents(ctx, storage.Filter{StudentID: st.ID})
+	vs, err := s.IncidentVersions(ctx, edit.ID)
+	must(t, "IncidentVersions", err)
+	if len(ins) != 1 || ins[0].YesNo("injury") != "yes" || len(vs) != 1 || vs[0].Incident.YesNo("injury") != "not recorded" {
+		t.Errorf("after the edit: %+v, versions %+v", ins, vs)
+	}
+}
