@@ -66,7 +66,7 @@ func CSV(w io.Writer, r Report) error {
 			"severity": strconv.Itoa(in.Severity), "duration_seconds": strconv.FormatInt(in.DurationSeconds, 10),
 			"setting": in.Setting, "antecedent": in.Antecedent, "behavior": in.Behavior, "consequence": in.Consequence,
 			"strategies": strings.Join(in.Strategies, "; "),
-			"injury": answer(in, "injury"), "restraint": answer(in, "restraint"),
+			"injury":     answer(in, "injury"), "restraint": answer(in, "restraint"),
 			"seclusion": answer(in, "seclusion"), "others": strings.Join(in.Others, "; "),
 			"text": in.Notes,
 		}); err != nil {

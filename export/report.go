@@ -147,8 +147,8 @@ type Incident struct {
 	// NotRecorded lists the yes/no questions nobody answered (injury,
 	// restraint, seclusion): their false is "not recorded", not "no".
 	NotRecorded []string `json:"not_recorded"`
-	Notes           string    `json:"notes"`
-	LoggedBy        string    `json:"logged_by"`
+	Notes       string   `json:"notes"`
+	LoggedBy    string   `json:"logged_by"`
 }
 
 // Transition is one transition with its support, latency and handoff.
@@ -399,7 +399,7 @@ func (b *builder) incidents(f storage.Filter) ([]Incident, error) {
 			Antecedent: in.Antecedent, Behavior: in.Behavior, Consequence: in.Consequence, Severity: in.Severity,
 			Strategies: nonNil(in.Strategies), Injury: in.Injury, Restraint: in.Restraint, Seclusion: in.Seclusion,
 			NotRecorded: nonNil(in.NotRecorded),
-			Others: nonNil(in.Others), Notes: in.Notes, LoggedBy: by,
+			Others:      nonNil(in.Others), Notes: in.Notes, LoggedBy: by,
 		})
 	}
 	return out, nil
