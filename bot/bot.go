@@ -50,6 +50,9 @@ type Reply struct {
 	// Param names the parameter at fault, when there is one, so a form
 	// can show the error on that field.
 	Param string
+	// Missing is set when Param was required and not given: the terminal
+	// asks for it and runs the command again with the answer.
+	Missing bool
 }
 
 // Field is one label/value pair of a Reply.

@@ -58,6 +58,36 @@ type Param struct {
 	Min, Max int      // KindInt
 	MaxLen   int      // KindText and KindList items; 0 means DefaultMaxLen
 	Default  string   // parsed like typed text when the parameter is absent
+	// OpensWith names yes/no parameters of which one must be yes for a
+	// form to show this one: a section that opens with its question
+	// (a restraint's record opens when restraint is yes).
+	OpensWith []string
+}
+
+// Opens reports whether a form shows parameter p given the current raw
+// values: always, unless it opens with a yes/no question not answered
+// yes.
+func (p Param) Opens(values map[string]string) bool {
+	if len(p.OpensWith) == 0 {
+		return true
+	}
+	for _, q := range p.OpensWith {
+		if strings.EqualFold(values[q], "yes") {
+			return true
+		}
+	}
+	return false
+}
+
+// OpensSection reports whether another parameter of c opens when
+// parameter name is answered yes.
+func (c *Command) OpensSection(name string) bool {
+	for _, p := range c.Params {
+		if slices.Contains(p.OpensWith, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultMaxLen bounds a text parameter when the declaration sets none.

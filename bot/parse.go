@@ -349,7 +349,9 @@ func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
 			if p.Default != "" {
 				s = p.Default
 			} else if p.Required {
-				return nil, UsageError(cmd, p.Name, "Missing %s: %s.", p.Name, p.Help)
+				err := UsageError(cmd, p.Name, "Missing %s: %s.", p.Name, p.Help)
+				err.(*UserError).Missing = true
+				return nil, err
 			} else {
 				continue
 			}

@@ -355,7 +355,7 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 	}
 	if err != nil {
 		if ue, ok := AsUserError(err); ok {
-			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param, Buttons: reply.Buttons}
+			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param, Missing: ue.Missing, Buttons: reply.Buttons}
 			outcome = "refused"
 		} else {
 			r.log.Error(what+" failed", "platform", platform, "command", name, "error", err) // name is known here: only known commands run

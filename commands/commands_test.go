@@ -153,7 +153,15 @@ func TestIncident(t *testing.T) {
 
 func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	s := newSchool(t)
+	// A restraint needs its whole record; nothing is stored without it.
 	r := s.do("lee", "/incident S101 hit staff a=transition c=walked with staff sev=3 restraint=yes")
+	if !r.IsError || !r.Missing || r.Param != "hold" || !strings.Contains(r.Text, "Missing hold.") {
+		t.Fatalf("restraint without its record: %+v", r)
+	}
+	s.nothingStored()
+	r = s.do("lee", "/incident S101 hit staff a=transition c=walked with staff sev=3 restraint=yes injury=yes injured=staff nurse=no "+
+		"hold=physical escort start=9:40 end=9:43 applied_by=Jamie Lee, Maria Rivera observation=breathing normal, calm after "+
+		"staff=Jamie Lee witnesses=Maria Rivera, s102")
 	if r.IsError {
 		t.Fatalf("refused: %s", r.Text)
 	}
@@ -162,6 +170,32 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	}
 	if n := s.jobs(); n != 2 {
 		t.Errorf("%d delivery jobs, want 2 (teacher and admin)", n)
+	}
+	// The alert carries the whole record (it goes by direct message only).
+	var args string
+	if err := s.db.SQL().QueryRow("SELECT CAST(args AS TEXT) FROM river_job ORDER BY id LIMIT 1").Scan(&args); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"seclusion: not recorded", "physical escort, 09:40 to 09:43 (3m)", "Jamie Lee, Maria Rivera",
+		"breathing normal, calm after", "Maria Rivera, S102", "Seen by the nurse", "Injured"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("alert lacks %q: %s", want, args)
+		}
+	}
+	ava, _ := s.db.StudentByCode(context.Background(), s.staff("lee").SchoolID, "S101")
+	ins, _ := s.db.Incidents(context.Background(), storage.Filter{StudentID: ava.ID})
+	if len(ins) != 1 || ins[0].Details.HoldType != "physical escort" || ins[0].Details.NurseSaw != "no" ||
+		ins[0].Details.HoldEnd.Sub(ins[0].Details.HoldStart) != 3*time.Minute {
+		t.Errorf("stored incident %+v", ins)
+	}
+	for line, want := range map[string]string{
+		"/incident S101 hit a=x c=y sev=2 hold=prone":                                          "add restraint=yes or seclusion=yes",
+		"/incident S101 hit a=x c=y sev=2 injury=no injured=peer":                              "injury=no, but injured names who was hurt",
+		"/incident S101 hit a=x c=y sev=2 seclusion=yes hold=seclusion room start=9:50 end=9:45 applied_by=Jamie Lee observation=quiet": "must be after the start",
+	} {
+		if r := s.do("lee", line); !r.IsError || !strings.Contains(r.Text, want) {
+			t.Errorf("%s: %q, want %q", line, r.Text, want)
+		}
 	}
 }
 

@@ -147,6 +147,9 @@ type Incident struct {
 	// NotRecorded lists the yes/no questions nobody answered (injury,
 	// restraint, seclusion): their false is "not recorded", not "no".
 	NotRecorded []string `json:"not_recorded"`
+	// Record is the rest of the incident form: staff involved,
+	// witnesses, injuries, and a restraint or seclusion's record.
+	Record storage.IncidentDetails `json:"record"`
 	Notes       string   `json:"notes"`
 	LoggedBy    string   `json:"logged_by"`
 }
@@ -398,7 +401,7 @@ func (b *builder) incidents(f storage.Filter) ([]Incident, error) {
 			At: b.time(in.At), DurationSeconds: int64(in.Duration / time.Second), Setting: in.Setting,
 			Antecedent: in.Antecedent, Behavior: in.Behavior, Consequence: in.Consequence, Severity: in.Severity,
 			Strategies: nonNil(in.Strategies), Injury: in.Injury, Restraint: in.Restraint, Seclusion: in.Seclusion,
-			NotRecorded: nonNil(in.NotRecorded),
+			NotRecorded: nonNil(in.NotRecorded), Record: in.Details,
 			Others:      nonNil(in.Others), Notes: in.Notes, LoggedBy: by,
 		})
 	}

@@ -18,6 +18,10 @@ const timeLayout = "2006-01-02 15:04"
 func Text(w io.Writer, r Report) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
+	loc, err := time.LoadLocation(r.TimeZone)
+	if err != nil {
+		loc = time.UTC // a report built by Build always names a known zone
+	}
 
 	s := r.Student
 	name := strings.TrimSpace(s.FirstName + " " + s.LastName)
@@ -57,6 +61,21 @@ func Text(w io.Writer, r Report) error {
 		p("  Injury: %s · Restraint: %s · Seclusion: %s\n", in.YesNo("injury"), in.YesNo("restraint"), in.YesNo("seclusion"))
 		if len(in.Others) > 0 {
 			p("  Other students involved: %s\n", strings.Join(in.Others, ", "))
+		}
+		d := in.Record
+		if len(d.StaffInvolved) > 0 {
+			p("  Staff involved: %s\n", strings.Join(d.StaffInvolved, ", "))
+		}
+		if len(d.Witnesses) > 0 {
+			p("  Witnesses: %s\n", strings.Join(d.Witnesses, ", "))
+		}
+		if len(d.Injured) > 0 {
+			p("  Injured: %s · seen by the nurse: %s\n", strings.Join(d.Injured, ", "), orNotRecorded(d.NurseSaw))
+		}
+		if d.HoldType != "" {
+			p("  Restraint/seclusion: %s, %s to %s, applied by %s\n", d.HoldType, d.HoldStart.In(loc).Format("15:04"),
+				d.HoldEnd.In(loc).Format("15:04"), strings.Join(d.AppliedBy, ", "))
+			p("  Observation: %s\n", d.Observation)
 		}
 		if in.Notes != "" {
 			p("  Notes: %s\n", in.Notes)
@@ -203,4 +222,11 @@ func scaleText(scale []string) string {
 		parts[i] = fmt.Sprintf("%d %s", i+1, l)
 	}
 	return strings.Join(parts, ", ")
+}
+
+func orNotRecorded(s string) string {
+	if s == "" {
+		return "not recorded"
+	}
+	return s
 }

@@ -148,6 +148,8 @@ type Incident struct {
 	// "restraint", "seclusion"): their bool is false, and they read as
 	// "not recorded", never as "no".
 	NotRecorded []string
+	// Details completes the record as a district incident form asks.
+	Details     IncidentDetails
 	Notes       string
 	Active      bool
 	Summary     string
@@ -155,6 +157,25 @@ type Incident struct {
 	// "create" audit row's time); zero means At. At stays the time the
 	// record is about, which may be earlier (backdated).
 	LoggedAt time.Time
+}
+
+// IncidentDetails are the parts of an incident record beyond ABC: who
+// was there, who was hurt, and for a restraint or seclusion how it was
+// done. Students are named by code only; staff by name.
+type IncidentDetails struct {
+	StaffInvolved []string `json:"staff_involved,omitempty"`
+	Witnesses     []string `json:"witnesses,omitempty"` // staff by name, students by code
+	Injured       []string `json:"injured,omitempty"`   // "student", "peer", "staff"
+	// NurseSaw is "yes", "no", or "" when not recorded.
+	NurseSaw string `json:"nurse_saw,omitempty"`
+	// Restraint or seclusion: its type (physical escort, prone, supine,
+	// seated, standing, seclusion room), when it started and ended, who
+	// applied it, and what was observed during it.
+	HoldType    string    `json:"hold_type,omitempty"`
+	HoldStart   time.Time `json:"hold_start,omitempty"`
+	HoldEnd     time.Time `json:"hold_end,omitempty"`
+	AppliedBy   []string  `json:"applied_by,omitempty"`
+	Observation string    `json:"observation,omitempty"`
 }
 
 // YesNo reads one of an incident's yes/no questions ("injury",

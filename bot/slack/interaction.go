@@ -159,7 +159,8 @@ func (a *Adapter) deliverPress(ctx context.Context, ic slackapi.InteractionCallb
 
 // redrawForm redraws a form when a field it depends on changed: choosing
 // a student fills the goal field with that student's goals, and choosing
-// a goal shapes the values field by the goal's type.
+// a goal shapes the values field by the goal's type, and answering yes
+// to restraint or seclusion opens the fields of its record.
 func (a *Adapter) redrawForm(ctx context.Context, ic slackapi.InteractionCallback, act *slackapi.BlockAction) {
 	meta, ok := parseMeta(ic.View.PrivateMetadata)
 	if !ok {
@@ -169,7 +170,8 @@ func (a *Adapter) redrawForm(ctx context.Context, ic slackapi.InteractionCallbac
 	if !ok {
 		return
 	}
-	if p, ok := cmd.Param(act.ActionID); !ok || (p.Kind != bot.KindStudent && (p.Kind != bot.KindGoal || !hasValues(cmd))) {
+	if p, ok := cmd.Param(act.ActionID); !ok || (p.Kind != bot.KindStudent && (p.Kind != bot.KindGoal || !hasValues(cmd)) &&
+		!cmd.OpensSection(p.Name)) {
 		return
 	}
 	values := formValues(cmd, ic.View.State)

@@ -67,6 +67,9 @@ func buildForm(cmd *bot.Command, meta formMeta, values map[string]string, choice
 		bs = append(bs, slackapi.NewContextBlock("summary", mrkdwn(clip(escape(cmd.Summary), maxSectionText))))
 	}
 	for _, p := range cmd.Params {
+		if !p.Opens(values) {
+			continue // a section that opens with a yes (a restraint's record)
+		}
 		if p.Kind == bot.KindGoal && values["student"] == "" {
 			bs = append(bs, slackapi.NewContextBlock(p.Name+"_hint", plain(label(p.Name)+": choose a student first; their goals appear here.")))
 			continue
@@ -81,8 +84,8 @@ func buildForm(cmd *bot.Command, meta formMeta, values map[string]string, choice
 			continue
 		}
 		in := paramInput(p, values[p.Name], choices[p.Name])
-		if p.Kind == bot.KindGoal && hasValues(cmd) {
-			in.DispatchAction = true // the goal's type shapes the values field
+		if (p.Kind == bot.KindGoal && hasValues(cmd)) || cmd.OpensSection(p.Name) {
+			in.DispatchAction = true // the goal's type shapes the values field; a yes opens a section
 		}
 		bs = append(bs, in)
 	}

@@ -215,3 +215,42 @@ func TestImportBesideServe(t *testing.T) {
 		t.Errorf("a second serve on the file: %v", err)
 	}
 }
+
+// TestShellAsksForMissingFields: the terminal asks for a restraint's
+// record one field at a time and logs the incident once it is complete.
+func TestShellAsksForMissingFields(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	in := strings.Join([]string{
+		"/incident ava hit staff a=lining up c=walked with staff sev=3 restraint=yes seclusion=no injury=no",
+		"physical escort",
+		"20m ago",
+		"15m ago",
+		"Jamie Lee, Maria Rivera",
+		"breathing normal, calm after",
+		"/incident ava ran a=lining up c=walked back sev=2 restraint=yes",
+		"/today",
+		"hold?",
+		"/quit",
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	if err := Run(context.Background(), []string{"shell", "--demo", "--db", db}, env(nil), strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"Missing hold.", "   hold? Type it on the next line",
+		"Missing start.", "   start? Type it",
+		"Missing end.", "Missing applied_by.", "Missing observation.",
+		"ok Logged incident for Ava B. (S101)",
+		"restraint",
+		// A command instead of an answer drops the waiting one.
+		"Commands start with /",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "ok Logged incident"); n != 1 {
+		t.Errorf("%d incidents logged, want 1:\n%s", n, got)
+	}
+}

@@ -51,7 +51,7 @@ var (
 		Col{"duration_ns", "BIGINT"}, Col{"setting", "TEXT"}, Col{"antecedent", "TEXT"}, Col{"behavior", "TEXT"},
 		Col{"consequence", "TEXT"}, Col{"severity", "INTEGER"}, Col{"strategies", "TEXT"}, Col{"injury", "BOOLEAN"},
 		Col{"restraint", "BOOLEAN"}, Col{"seclusion", "BOOLEAN"}, Col{"others", "TEXT"}, Col{"notes", "TEXT"},
-		Col{"not_recorded", "TEXT"})
+		Col{"not_recorded", "TEXT"}, Col{"details", "TEXT"})
 	TransitionShape = newShape("transitions", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"at", "TIMESTAMPTZ"},
 		Col{"from_place", "TEXT"}, Col{"to_place", "TEXT"}, Col{"prompt", "INTEGER"}, Col{"latency_ns", "BIGINT"},
 		Col{"handoff_to", "TEXT"}, Col{"note", "TEXT"}, Col{"prompt_recorded", "BOOLEAN"})
@@ -155,7 +155,7 @@ func (s *Store) LogIncident(ctx context.Context, in storage.Incident, jobs []sto
 		Shape:  IncidentShape,
 		Args: []any{in.StudentID, in.StaffID, s.d.Time(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
 			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
-			encodeList(in.Others), in.Notes, encodeList(in.NotRecorded)},
+			encodeList(in.Others), in.Notes, encodeList(in.NotRecorded), encodeDetails(in.Details)},
 	}, jobs)
 }
 

@@ -155,21 +155,29 @@ func testNotRecorded(t *testing.T, s storage.Store) {
 		t.Errorf("transitions = %+v, want prompts not recorded, then independent", trs)
 	}
 	in := storage.Incident{StudentID: st.ID, StaffID: by.ID, At: when, Behavior: "ran", Antecedent: "a", Consequence: "c",
-		Severity: 2, Restraint: false, NotRecorded: []string{"injury", "seclusion"}, Summary: "Logged incident"}
+		Severity: 2, Restraint: true, NotRecorded: []string{"injury", "seclusion"}, Summary: "Logged incident",
+		Details: storage.IncidentDetails{StaffInvolved: []string{"Jo Rivera"}, Witnesses: []string{"Tina Lopez", "S102"},
+			Injured: []string{"staff"}, NurseSaw: "yes", HoldType: "physical escort", HoldStart: when.UTC(),
+			HoldEnd: when.Add(2 * time.Minute).UTC(), AppliedBy: []string{"Jo Rivera", "Tina Lopez"}, Observation: "breathing normal"}}
 	_, err = s.LogIncident(ctx, in, nil)
 	must(t, "LogIncident", err)
 	ins, err := s.Incidents(ctx, storage.Filter{StudentID: st.ID})
 	must(t, "Incidents", err)
-	if len(ins) != 1 || ins[0].YesNo("injury") != "not recorded" || ins[0].YesNo("restraint") != "no" || ins[0].YesNo("seclusion") != "not recorded" {
-		t.Fatalf("incidents = %+v, want injury and seclusion not recorded, restraint no", ins)
+	if len(ins) != 1 || ins[0].YesNo("injury") != "not recorded" || ins[0].YesNo("restraint") != "yes" || ins[0].YesNo("seclusion") != "not recorded" {
+		t.Fatalf("incidents = %+v, want injury and seclusion not recorded, restraint yes", ins)
+	}
+	if !reflect.DeepEqual(ins[0].Details, in.Details) {
+		t.Errorf("details = %+v, want %+v", ins[0].Details, in.Details)
 	}
 	edit := ins[0]
 	edit.Injury, edit.NotRecorded = true, []string{"seclusion"}
+	edit.Details.Observation = "calm, breathing normal"
 	must(t, "UpdateIncident", s.UpdateIncident(ctx, edit, by.ID, when.Add(time.Hour)))
 	ins, _ = s.Incidents(ctx, storage.Filter{StudentID: st.ID})
 	vs, err := s.IncidentVersions(ctx, edit.ID)
 	must(t, "IncidentVersions", err)
-	if len(ins) != 1 || ins[0].YesNo("injury") != "yes" || len(vs) != 1 || vs[0].Incident.YesNo("injury") != "not recorded" {
+	if len(ins) != 1 || ins[0].YesNo("injury") != "yes" || len(vs) != 1 || vs[0].Incident.YesNo("injury") != "not recorded" ||
+		vs[0].Incident.Details.Observation != "breathing normal" || ins[0].Details.Observation != "calm, breathing normal" {
 		t.Errorf("after the edit: %+v, versions %+v", ins, vs)
 	}
 }
