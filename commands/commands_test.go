@@ -189,8 +189,8 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 		t.Errorf("stored incident %+v", ins)
 	}
 	for line, want := range map[string]string{
-		"/incident S101 hit a=x c=y sev=2 hold=prone":                                          "add restraint=yes or seclusion=yes",
-		"/incident S101 hit a=x c=y sev=2 injury=no injured=peer":                              "injury=no, but injured names who was hurt",
+		"/incident S101 hit a=x c=y sev=2 hold=prone":             "add restraint=yes or seclusion=yes",
+		"/incident S101 hit a=x c=y sev=2 injury=no injured=peer": "injury=no, but injured names who was hurt",
 		"/incident S101 hit a=x c=y sev=2 seclusion=yes hold=seclusion room start=9:50 end=9:45 applied_by=Jamie Lee observation=quiet": "must be after the start",
 	} {
 		if r := s.do("lee", line); !r.IsError || !strings.Contains(r.Text, want) {

@@ -149,9 +149,9 @@ type Incident struct {
 	NotRecorded []string `json:"not_recorded"`
 	// Record is the rest of the incident form: staff involved,
 	// witnesses, injuries, and a restraint or seclusion's record.
-	Record storage.IncidentDetails `json:"record"`
-	Notes       string   `json:"notes"`
-	LoggedBy    string   `json:"logged_by"`
+	Record   storage.IncidentDetails `json:"record"`
+	Notes    string                  `json:"notes"`
+	LoggedBy string                  `json:"logged_by"`
 }
 
 // Transition is one transition with its support, latency and handoff.
@@ -402,7 +402,7 @@ func (b *builder) incidents(f storage.Filter) ([]Incident, error) {
 			Antecedent: in.Antecedent, Behavior: in.Behavior, Consequence: in.Consequence, Severity: in.Severity,
 			Strategies: nonNil(in.Strategies), Injury: in.Injury, Restraint: in.Restraint, Seclusion: in.Seclusion,
 			NotRecorded: nonNil(in.NotRecorded), Record: in.Details,
-			Others:      nonNil(in.Others), Notes: in.Notes, LoggedBy: by,
+			Others: nonNil(in.Others), Notes: in.Notes, LoggedBy: by,
 		})
 	}
 	return out, nil

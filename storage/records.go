@@ -149,10 +149,10 @@ type Incident struct {
 	// "not recorded", never as "no".
 	NotRecorded []string
 	// Details completes the record as a district incident form asks.
-	Details     IncidentDetails
-	Notes       string
-	Active      bool
-	Summary     string
+	Details IncidentDetails
+	Notes   string
+	Active  bool
+	Summary string
 	// LoggedAt is when it was logged (the entry's CreatedAt and the
 	// "create" audit row's time); zero means At. At stays the time the
 	// record is about, which may be earlier (backdated).
