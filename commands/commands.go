@@ -30,6 +30,7 @@ func All(d Deps) []*bot.Command {
 		Transition(d),
 		Note(d),
 		Undo(d),
+		Void(d),
 		Today(d),
 		Goals(d),
 		Help(func() []*bot.Command { return cmds }),

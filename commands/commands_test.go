@@ -12,6 +12,7 @@ import (
 
 	"parabot/bot"
 	"parabot/commands"
+	"parabot/export"
 	"parabot/roster"
 	"parabot/storage"
 	"parabot/storage/sqlite"
@@ -658,5 +659,71 @@ func TestUnansweredStaysNotRecorded(t *testing.T) {
 	ts, _ := s.db.Transitions(ctx, storage.Filter{StudentID: ava.ID})
 	if len(ts) != 2 || ts[0].Prompt != storage.PromptNotRecorded || ts[1].Prompt != storage.Independent {
 		t.Errorf("transitions %+v: want the first prompt not recorded, the second independent", ts)
+	}
+}
+
+// TestRestraintVoidedOnlyByAdmin: a para cannot undo a restraint incident
+// (the refusal says who can void it); an admin voids it with a reason,
+// which is recorded; the voided incident stays in the export.
+func TestRestraintVoidedOnlyByAdmin(t *testing.T) {
+	s := newSchool(t)
+	ctx := context.Background()
+	r := s.do("lee", "/incident S101 hit staff a=lining up c=walked with staff sev=3 restraint=yes seclusion=no injury=no "+
+		"hold=physical escort start=9:40 end=9:43 applied_by=Jamie Lee observation=calm")
+	if r.IsError {
+		t.Fatal(r.Text)
+	}
+	e, err := s.db.LastEntry(ctx, s.staff("lee").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(e.ID, 10)
+	for _, undo := range []bot.Reply{
+		s.do("lee", "/undo wrong student"),
+		s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: "undo", Value: id}),
+	} {
+		if !undo.IsError || !strings.Contains(undo.Text, "only an admin can void it, with a reason (Dr. Anil Patel: /void "+id+" <reason>)") {
+			t.Errorf("para's undo of a restraint: %+v", undo)
+		}
+	}
+	if got, _ := s.db.Entry(ctx, e.ID); !got.Active {
+		t.Fatal("the para's undo took back a restraint incident")
+	}
+	if r := s.do("rivera", "/void "+id+" wrong student"); !r.IsError || !strings.Contains(r.Text, "/void is for admins") {
+		t.Errorf("a teacher's /void: %+v", r)
+	}
+	if r := s.do("patel", "/void "+id); !r.IsError || !strings.Contains(r.Text, "Missing reason") {
+		t.Errorf("/void without a reason: %+v", r)
+	}
+	r = s.do("patel", "/void "+id+" logged for the wrong student")
+	if r.IsError || !strings.HasPrefix(r.Text, "Voided entry "+id+" (Ava B. (S101))") {
+		t.Fatalf("admin's void: %+v", r)
+	}
+	got, _ := s.db.Entry(ctx, e.ID)
+	if got.Active || got.DeactivatedBy != s.staff("patel").ID || got.DeactivatedReason != "voided by an admin: logged for the wrong student" {
+		t.Errorf("voided entry %+v", got)
+	}
+	audit, _ := s.db.Audit(ctx, e.StudentID)
+	found := false
+	for _, a := range audit {
+		if a.Action == "deactivate" && a.EntityID == e.ID && a.StaffID == s.staff("patel").ID && strings.Contains(a.Detail, "logged for the wrong student") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no audit row of the void: %+v", audit)
+	}
+	rep, err := export.Build(ctx, s.db, e.StudentID, "2026-11-24", "2026-11-24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Incidents) != 1 || rep.Incidents[0].Voided == nil || rep.Incidents[0].Voided.By != "patel" ||
+		rep.Incidents[0].Record.HoldType != "physical escort" {
+		t.Errorf("export incidents %+v, want the restraint marked voided by patel", rep.Incidents)
+	}
+	// A para's own incident without restraint, seclusion or injury is undone as before.
+	s.do("lee", "/incident S101 ran a=x c=y sev=1 injury=no restraint=no seclusion=no")
+	if r := s.do("lee", "/undo"); r.IsError {
+		t.Errorf("undo of a plain incident: %s", r.Text)
 	}
 }

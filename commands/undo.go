@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"parabot/bot"
@@ -74,6 +75,24 @@ func deactivate(ctx context.Context, s storage.Store, staff storage.Staff, e sto
 	if !e.Active {
 		return bot.Reply{}, bot.Errorf("", "That entry was already undone.")
 	}
+	protected, err := protectedIncident(ctx, s, e)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if protected {
+		admins, err := adminNames(ctx, s, staff.SchoolID)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		return bot.Reply{}, bot.Errorf("", "An incident with restraint, seclusion or injury cannot be undone; only an admin can void it, with a reason (%s: /void %d <reason>). Tell them what is wrong.",
+			admins, e.ID)
+	}
+	return takeBack(ctx, s, staff, e, reason, now, platform)
+}
+
+// takeBack deactivates an entry with a reason and tells those who were
+// sent it.
+func takeBack(ctx context.Context, s storage.Store, staff storage.Staff, e storage.Entry, reason string, now time.Time, platform storage.Platform) (bot.Reply, error) {
 	if reason == "" {
 		reason = "undone by the author"
 	}
@@ -133,4 +152,40 @@ func retractions(ctx context.Context, s storage.Store, staff storage.Staff, e st
 		jobs = append(jobs, scheduler.Deliver(bot.Message{StaffID: id, Reply: msg}, platform))
 	}
 	return jobs, nil
+}
+
+// protectedIncident reports whether an entry is an incident with
+// restraint, seclusion or injury: only an admin may void one.
+func protectedIncident(ctx context.Context, s storage.Store, e storage.Entry) (bool, error) {
+	if e.Kind != storage.EntryIncident {
+		return false, nil
+	}
+	ins, err := s.Incidents(ctx, storage.Filter{StudentID: e.StudentID, IncludeInactive: true})
+	if err != nil {
+		return false, fmt.Errorf("loading incident of entry %d: %w", e.ID, err)
+	}
+	for _, in := range ins {
+		if in.EntryID == e.ID {
+			return in.Restraint || in.Seclusion || in.Injury, nil
+		}
+	}
+	return false, nil
+}
+
+// adminNames names the school's admins, who may void an entry.
+func adminNames(ctx context.Context, s storage.Store, schoolID int64) (string, error) {
+	staff, err := s.ListStaff(ctx, schoolID)
+	if err != nil {
+		return "", fmt.Errorf("listing staff of school %d: %w", schoolID, err)
+	}
+	var names []string
+	for _, m := range staff {
+		if m.Role == storage.RoleAdmin {
+			names = append(names, m.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "an admin", nil
+	}
+	return strings.Join(names, " or "), nil
 }

@@ -20,7 +20,7 @@ func CSVColumns() []string {
 		"severity", "duration_seconds", "setting", "antecedent", "behavior", "consequence", "strategies",
 		"injury", "restraint", "seclusion", "others",
 		"from", "to", "latency_seconds", "handoff_to",
-		"to_staff", "text", "type", "values",
+		"to_staff", "text", "type", "values", "voided",
 	}
 }
 
@@ -68,7 +68,7 @@ func CSV(w io.Writer, r Report) error {
 			"strategies": strings.Join(in.Strategies, "; "),
 			"injury":     answer(in, "injury"), "restraint": answer(in, "restraint"),
 			"seclusion": answer(in, "seclusion"), "others": strings.Join(in.Others, "; "),
-			"text": in.Notes,
+			"text": in.Notes, "voided": voided(in.Voided),
 		}); err != nil {
 			return fmt.Errorf("writing an incident row: %w", err)
 		}
@@ -118,4 +118,12 @@ func answer(in Incident, question string) string {
 		return "false"
 	}
 	return "not recorded"
+}
+
+// voided says who voided an incident and why, or "" when it stands.
+func voided(v *Void) string {
+	if v == nil {
+		return ""
+	}
+	return csvTime(v.At) + " by " + v.By + ": " + v.Reason
 }

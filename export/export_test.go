@@ -249,10 +249,16 @@ func testBuild(t *testing.T, store storage.Store) {
 		t.Errorf("the Nov 18 23:30 trial reads %+v at %v", late, late.At)
 	}
 
-	if len(r.Incidents) != 2 {
-		t.Fatalf("incidents %+v, want 2 (undone one left out)", r.Incidents)
+	if len(r.Incidents) != 3 {
+		t.Fatalf("incidents %+v, want 3 (the undone one stays, marked voided)", r.Incidents)
 	}
-	first, second := r.Incidents[0], r.Incidents[1]
+	if v := r.Incidents[1]; v.Behavior != "UNDONE INCIDENT" || v.Voided == nil || v.Voided.By != "lee" || v.Voided.Reason == "" {
+		t.Errorf("undone incident %+v, want it marked voided by lee with a reason", v)
+	}
+	if r.Incidents[0].Voided != nil || r.Incidents[2].Voided != nil {
+		t.Error("an incident that stands is marked voided")
+	}
+	first, second := r.Incidents[0], r.Incidents[2]
 	if first.Behavior != "dropped to the floor" || !first.Seclusion || first.DurationSeconds != 90 || first.At.Hour() != 13 {
 		t.Errorf("incidents out of time order or wrong: first %+v", first)
 	}
@@ -327,8 +333,8 @@ func TestBuildRange(t *testing.T) {
 	if !g1.Mastery.Met || g1.Mastery.MetOn != "2026-11-18" {
 		t.Errorf("G1 mastery %+v", g1.Mastery)
 	}
-	if len(r.Goals[1].Sessions) != 3 || len(r.Incidents) != 1 || len(r.Notes) != 0 {
-		t.Errorf("G2 sessions %d, incidents %d, notes %d; want 3, 1, 0", len(r.Goals[1].Sessions), len(r.Incidents), len(r.Notes))
+	if len(r.Goals[1].Sessions) != 3 || len(r.Incidents) != 2 || len(r.Notes) != 0 {
+		t.Errorf("G2 sessions %d, incidents %d, notes %d; want 3, 2 (one voided), 0", len(r.Goals[1].Sessions), len(r.Incidents), len(r.Notes))
 	}
 	r, err = export.Build(ctx, f.store, f.students["S101"].ID, "2026-11-17", "2026-11-17")
 	if err != nil {
@@ -359,7 +365,9 @@ func TestPrepareFormats(t *testing.T) {
 			"Overall: 15 trials, 13 correct (87%), 12 independent (80%); prompts: independent 12, verbal 1, incorrect 1, no response 1",
 			"2026-11-16       5      80%          60%  independent 3, verbal 1, incorrect 1",
 			"Mastery: not met (longest run: 2 of 3 session days)",
-			"== Incidents (2) ==",
+			"== Incidents (3) ==",
+			"UNDONE INCIDENT",
+			"  VOIDED ",
 			"2026-11-20 09:40 · severity 3 · 4m · classroom, logged by lee",
 			"Antecedent: asked to start math",
 			"Strategies: break, first-then",
@@ -376,7 +384,7 @@ func TestPrepareFormats(t *testing.T) {
 		if strings.Index(got, "2026-11-10 13:05") > strings.Index(got, "2026-11-20 09:40") {
 			t.Error("incidents are not in time order")
 		}
-		if strings.Contains(got, "UNDONE") || strings.Contains(got, "2026-11-19       5") {
+		if strings.Contains(got, "2026-11-19       5") {
 			t.Error("an undone entry is in the text")
 		}
 		if t.Failed() {
@@ -424,9 +432,11 @@ func TestPrepareFormats(t *testing.T) {
 			{[]any{"goals", 1, "mastery", "best_run"}, 2.0},
 			{[]any{"goals", 2, "percent_correct"}, nil},
 			{[]any{"trials", 16, "at"}, "2026-11-18T23:30:00-05:00"},
-			{[]any{"incidents", 1, "antecedent"}, "asked to start math"},
-			{[]any{"incidents", 1, "injury"}, true},
-			{[]any{"incidents", 1, "others", 0}, "S102"},
+			{[]any{"incidents", 2, "antecedent"}, "asked to start math"},
+			{[]any{"incidents", 2, "injury"}, true},
+			{[]any{"incidents", 2, "others", 0}, "S102"},
+			{[]any{"incidents", 1, "voided", "by"}, "lee"},
+			{[]any{"incidents", 1, "voided", "reason"}, "logged by mistake"},
 			{[]any{"incidents", 0, "strategies"}, []any{}},
 			{[]any{"transitions", 0, "handoff_to"}, "driver Mr. Diaz, bus 12"},
 			{[]any{"transitions", 0, "latency_seconds"}, 45.0},
@@ -436,11 +446,8 @@ func TestPrepareFormats(t *testing.T) {
 				t.Errorf("%v = %#v, want %#v", c.path, got, c.want)
 			}
 		}
-		if n := len(get("incidents").([]any)); n != 2 {
-			t.Errorf("%d incidents, want 2", n)
-		}
-		if strings.Contains(string(ex.Data), "UNDONE") {
-			t.Error("an undone entry is in the JSON")
+		if n := len(get("incidents").([]any)); n != 3 {
+			t.Errorf("%d incidents, want 3 (one voided)", n)
 		}
 	})
 
@@ -466,13 +473,16 @@ func TestPrepareFormats(t *testing.T) {
 				t.Errorf("row of another student: %v", row)
 			}
 		}
-		if kinds["trial"] != 23 || kinds["incident"] != 2 || kinds["transition"] != 1 || kinds["note"] != 1 || len(kinds) != 4 {
-			t.Errorf("rows by record: %v; want 23 trials, 2 incidents, 1 transition, 1 note", kinds)
+		if kinds["trial"] != 23 || kinds["incident"] != 3 || kinds["transition"] != 1 || kinds["note"] != 1 || len(kinds) != 4 {
+			t.Errorf("rows by record: %v; want 23 trials, 3 incidents (one voided), 1 transition, 1 note", kinds)
 		}
-		in := rows[1+23+1] // the Nov 20 incident
+		if v := rows[1+23+1][col["voided"]]; !strings.HasSuffix(v, " by lee: logged by mistake") {
+			t.Errorf("voided incident's voided = %q", v)
+		}
+		in := rows[1+23+2] // the Nov 20 incident
 		for c, want := range map[string]string{"record": "incident", "at": "2026-11-20T09:40:00-05:00", "severity": "3",
 			"duration_seconds": "240", "antecedent": "asked to start math", "strategies": "break; first-then",
-			"injury": "true", "restraint": "false", "others": "S102", "text": "calm after 5 minutes", "goal": ""} {
+			"injury": "true", "restraint": "false", "others": "S102", "text": "calm after 5 minutes", "goal": "", "voided": ""} {
 			if in[col[c]] != want {
 				t.Errorf("incident %s = %q, want %q", c, in[col[c]], want)
 			}
@@ -484,8 +494,8 @@ func TestPrepareFormats(t *testing.T) {
 		if tr := rows[len(rows)-2]; tr[col["handoff_to"]] != "driver Mr. Diaz, bus 12" || tr[col["prompt"]] != "verbal" || tr[col["latency_seconds"]] != "45" {
 			t.Errorf("transition row %v", tr)
 		}
-		if strings.Contains(string(ex.Data), "UNDONE") {
-			t.Error("an undone entry is in the CSV")
+		if strings.Count(string(ex.Data), "UNDONE") != 1 {
+			t.Error("the voided incident is not in the CSV once")
 		}
 	})
 }

@@ -147,11 +147,21 @@ type Incident struct {
 	// NotRecorded lists the yes/no questions nobody answered (injury,
 	// restraint, seclusion): their false is "not recorded", not "no".
 	NotRecorded []string `json:"not_recorded"`
+	// Voided is set when the incident was undone or voided: it stays in
+	// the record, with who and why.
+	Voided *Void `json:"voided,omitempty"`
 	// Record is the rest of the incident form: staff involved,
 	// witnesses, injuries, and a restraint or seclusion's record.
 	Record   storage.IncidentDetails `json:"record"`
 	Notes    string                  `json:"notes"`
 	LoggedBy string                  `json:"logged_by"`
+}
+
+// Void is who took back an incident, when and why.
+type Void struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
 }
 
 // Transition is one transition with its support, latency and handoff.
@@ -387,6 +397,8 @@ func mastery(c Criterion, sessions []Session) Mastery {
 }
 
 func (b *builder) incidents(f storage.Filter) ([]Incident, error) {
+	// Undone incidents stay in the record, marked voided with who and why.
+	f.IncludeInactive = true
 	ins, err := b.store.Incidents(b.ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("listing incidents of student %d: %w", f.StudentID, err)
@@ -397,7 +409,19 @@ func (b *builder) incidents(f storage.Filter) ([]Incident, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Incident{
+		var void *Void
+		if !in.Active {
+			e, err := b.store.Entry(b.ctx, in.EntryID)
+			if err != nil {
+				return nil, fmt.Errorf("loading entry %d: %w", in.EntryID, err)
+			}
+			vby, err := b.handle(e.DeactivatedBy)
+			if err != nil {
+				return nil, err
+			}
+			void = &Void{At: b.time(e.DeactivatedAt), By: vby, Reason: e.DeactivatedReason}
+		}
+		out = append(out, Incident{Voided: void,
 			At: b.time(in.At), DurationSeconds: int64(in.Duration / time.Second), Setting: in.Setting,
 			Antecedent: in.Antecedent, Behavior: in.Behavior, Consequence: in.Consequence, Severity: in.Severity,
 			Strategies: nonNil(in.Strategies), Injury: in.Injury, Restraint: in.Restraint, Seclusion: in.Seclusion,

@@ -31,7 +31,7 @@ func Text(w io.Writer, r Report) error {
 	if !r.GeneratedAt.IsZero() {
 		p("Exported %s by %s. Reason: %s\n", r.GeneratedAt.Format(timeLayout), r.ExportedBy, r.Reason)
 	}
-	p("Undone entries are left out.\n")
+	p("Undone entries are left out, except incidents: they stay, marked voided.\n")
 
 	p("\n== Goals (%d) ==\n", len(r.Goals))
 	if len(r.Goals) == 0 {
@@ -54,6 +54,9 @@ func Text(w io.Writer, r Report) error {
 			facts = append(facts, in.Setting)
 		}
 		p("\n%s, logged by %s\n", strings.Join(facts, " · "), in.LoggedBy)
+		if v := in.Voided; v != nil {
+			p("  VOIDED %s by %s: %s\n", v.At.Format(timeLayout), v.By, v.Reason)
+		}
 		p("  Antecedent: %s\n", orDash(in.Antecedent))
 		p("  Behavior: %s\n", orDash(in.Behavior))
 		p("  Consequence: %s\n", orDash(in.Consequence))
