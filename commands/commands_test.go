@@ -52,6 +52,21 @@ func (s *school) do(user, line string) bot.Reply {
 	return s.router.Handle(context.Background(), bot.Request{Platform: storage.PlatformShell, UserID: user, Command: name, Text: text})
 }
 
+// undo runs an /undo line, picks the newest entry it lists and confirms:
+// the whole way a person takes an entry back. The first error stops it.
+func (s *school) undo(user, line string) bot.Reply {
+	s.t.Helper()
+	r := s.do(user, line)
+	for _, action := range []string{"undo_pick", "undo_confirm"} {
+		if r.IsError || len(r.Buttons) == 0 || r.Buttons[0].Action != action {
+			return r
+		}
+		r = s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: user,
+			Action: r.Buttons[0].Action, Value: r.Buttons[0].Value})
+	}
+	return r
+}
+
 func (s *school) staff(handle string) storage.Staff {
 	s.t.Helper()
 	st, err := s.db.StaffByIdentity(context.Background(), storage.PlatformShell, handle)
@@ -236,14 +251,29 @@ func TestNoteQueuesTheTeachersDM(t *testing.T) {
 
 func TestUndo(t *testing.T) {
 	s := newSchool(t)
-	if r := s.do("lee", "/undo"); !r.IsError || r.Text != "You have nothing to undo." {
+	if r := s.do("lee", "/undo"); !r.IsError || !strings.HasPrefix(r.Text, "You have nothing of today to undo.") {
 		t.Errorf("undo with nothing: %+v", r)
 	}
 	first := s.do("lee", "/trial S101 G1 + +")
 	s.do("lee", "/trial S101 G3 -")
-	r := s.do("lee", "/undo wrong goal")
+	list := s.do("lee", "/undo wrong goal")
+	if list.IsError || len(list.Buttons) != 2 || !strings.Contains(list.Text, "\n1. 10:00 Logged 1 trial for A.B. (S101) G3") ||
+		!strings.Contains(list.Text, "\n2. 10:00 Logged 2 trials for A.B. (S101) G1") {
+		t.Fatalf("/undo lists today's entries, newest first: %+v", list)
+	}
+	pick := s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: list.Buttons[0].Action, Value: list.Buttons[0].Value})
+	if pick.IsError || !strings.HasPrefix(pick.Text, "Take back this entry? Logged 1 trial") || len(pick.Buttons) != 1 {
+		t.Fatalf("picking asks to confirm: %+v", pick)
+	}
+	if e, _ := s.db.LastEntry(context.Background(), s.staff("lee").ID); !e.Active || !strings.Contains(e.Summary, "G3") {
+		t.Fatal("picking an entry took it back before the confirmation")
+	}
+	r := s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: pick.Buttons[0].Action, Value: pick.Buttons[0].Value})
 	if r.IsError || !strings.HasPrefix(r.Text, "Undone: Logged 1 trial for A.B. (S101) G3") {
 		t.Fatalf("undo: %+v", r)
+	}
+	if e, _ := s.db.Entry(context.Background(), mustID(t, strings.Fields(pick.Buttons[0].Value)[0])); e.DeactivatedReason != "wrong goal" {
+		t.Errorf("reason %q, want the one typed with /undo", e.DeactivatedReason)
 	}
 	ctx := context.Background()
 	cl, _ := s.db.Caseload(ctx, s.staff("lee").ID)
@@ -366,7 +396,7 @@ func TestToday(t *testing.T) {
 	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G3 name 20 uppercase and 20 lowercase: 0 of 10 trials\n") {
 		t.Errorf("after G1 and G2 have what they need, only G3 is due:\n%s", r.Text)
 	}
-	s.do("lee", "/undo")
+	s.undo("lee", "/undo")
 	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G1 request a preferred item or activity: 2 of 5 trials; G3") {
 		t.Errorf("an undone batch does not count:\n%s", r.Text)
 	}
@@ -393,7 +423,7 @@ func TestToday(t *testing.T) {
 func TestUndoTellsWhoWasSentIt(t *testing.T) {
 	s := newSchool(t)
 	s.do("lee", "/note S102 Finished all his math today!")
-	r := s.do("lee", "/undo wrong student")
+	r := s.undo("lee", "/undo wrong student")
 	if r.IsError || !strings.Contains(r.Context, "1 person who was sent it is told") {
 		t.Fatalf("undo of a note: %+v", r)
 	}
@@ -407,12 +437,12 @@ func TestUndoTellsWhoWasSentIt(t *testing.T) {
 	}
 	s.do("lee", "/incident S101 bit his hand a=fire drill c=calm room sev=5")
 	before := s.jobs()
-	if r := s.do("lee", "/undo"); !strings.Contains(r.Context, "2 people who were sent it are told") || s.jobs()-before != 2 {
+	if r := s.undo("lee", "/undo"); !strings.Contains(r.Context, "2 people who were sent it are told") || s.jobs()-before != 2 {
 		t.Errorf("undo of a severe incident: %+v, %d new jobs", r, s.jobs()-before)
 	}
 	s.do("lee", "/trial S101 G1 +")
 	before = s.jobs()
-	if r := s.do("lee", "/undo"); r.IsError || r.Context != "" || s.jobs() != before {
+	if r := s.undo("lee", "/undo"); r.IsError || r.Context != "" || s.jobs() != before {
 		t.Errorf("undo of trials sends nothing: %+v", r)
 	}
 }
@@ -433,11 +463,18 @@ func TestIsReleaseMatchesWords(t *testing.T) {
 
 func TestUndoReachesBackOneDay(t *testing.T) {
 	s := newSchool(t)
-	s.do("lee", "/trial S101 G1 +")
+	first := s.do("lee", "/trial S101 G1 +")
+	list := s.do("lee", "/undo") // today's list, before the day ends
 	s.now = s.now.Add(25 * time.Hour)
-	r := s.do("lee", "/undo")
-	if !r.IsError || !strings.Contains(r.Text, "/undo takes back only entries of the last 24 hours") {
-		t.Errorf("undo of yesterday's entry: %+v", r)
+	if r := s.do("lee", "/undo"); !r.IsError || !strings.Contains(r.Text, "nothing of today to undo") {
+		t.Errorf("/undo the next day: %+v", r)
+	}
+	// The same 24-hour rule holds for every button.
+	for _, b := range []bot.Button{first.Buttons[0], list.Buttons[0]} {
+		r := s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: b.Action, Value: b.Value})
+		if !r.IsError || !strings.Contains(r.Text, "undo takes back only entries of the last 24 hours") {
+			t.Errorf("%s button a day later: %+v", b.Action, r)
+		}
 	}
 	cl, _ := s.db.Caseload(context.Background(), s.staff("lee").ID)
 	if trials, _ := s.db.Trials(context.Background(), storage.Filter{StudentID: cl[0].ID}); len(trials) != 1 {
@@ -679,7 +716,7 @@ func TestRestraintVoidedOnlyByAdmin(t *testing.T) {
 	}
 	id := strconv.FormatInt(e.ID, 10)
 	for _, undo := range []bot.Reply{
-		s.do("lee", "/undo wrong student"),
+		s.undo("lee", "/undo wrong student"),
 		s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: "undo", Value: id}),
 	} {
 		if !undo.IsError || !strings.Contains(undo.Text, "only an admin can void it, with a reason (Dr. Anil Patel: /void "+id+" <reason>)") {
@@ -723,7 +760,7 @@ func TestRestraintVoidedOnlyByAdmin(t *testing.T) {
 	}
 	// A para's own incident without restraint, seclusion or injury is undone as before.
 	s.do("lee", "/incident S101 ran a=x c=y sev=1 injury=no restraint=no seclusion=no")
-	if r := s.do("lee", "/undo"); r.IsError {
+	if r := s.undo("lee", "/undo"); r.IsError || !strings.HasPrefix(r.Text, "Undone: ") {
 		t.Errorf("undo of a plain incident: %s", r.Text)
 	}
 }
