@@ -90,7 +90,7 @@ func Undo(d Deps) *bot.Command {
 					return bot.Reply{}, err
 				}
 				return bot.Reply{
-					Text: "Take back this entry? " + e.Summary,
+					Text:    "Take back this entry? " + e.Summary,
 					Buttons: []bot.Button{{Label: "Yes, take it back", Action: actionUndoConfirm, Value: undoValue(e.ID, reason), Style: "danger"}},
 					Context: "Nothing changes unless you press the button.",
 				}, nil
