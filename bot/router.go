@@ -257,7 +257,12 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes})
+	reply, err := cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes})
+	if ue, ok := AsUserError(err); ok && len(ue.Choices) > 0 {
+		// A command may offer choices too (log a likely duplicate anyway).
+		return Reply{Buttons: retryButtons(cmd, raw, ue, sc)}, err
+	}
+	return reply, err
 }
 
 // HandlePress runs the command action behind a button.

@@ -764,3 +764,49 @@ func TestRestraintVoidedOnlyByAdmin(t *testing.T) {
 		t.Errorf("undo of a plain incident: %s", r.Text)
 	}
 }
+
+// TestLikelyDuplicateAsksFirst: the same values of the same goal within a
+// few minutes are stored only after the para confirms.
+func TestLikelyDuplicateAsksFirst(t *testing.T) {
+	s := newSchool(t)
+	ctx := context.Background()
+	if r := s.do("lee", "/data liam G2 3"); r.IsError {
+		t.Fatal(r.Text)
+	}
+	s.now = s.now.Add(2 * time.Minute)
+	r := s.do("lee", "/data liam G2 3")
+	if !r.IsError || !strings.HasPrefix(r.Text, "This looks like a duplicate: You logged the same for Liam C. (S102) G2 at 10:00.") ||
+		len(r.Buttons) != 1 || r.Buttons[0].Label != "Log it again" {
+		t.Fatalf("a likely duplicate: %+v", r)
+	}
+	liam, _ := s.db.StudentByCode(ctx, s.staff("lee").SchoolID, "S102")
+	count := func() int {
+		se, _ := s.db.Sessions(ctx, storage.Filter{StudentID: liam.ID})
+		return len(se)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d sessions before confirming, want 1", n)
+	}
+	// Other values, or the same later on, are not duplicates.
+	if r := s.do("lee", "/data liam G2 4"); r.IsError {
+		t.Errorf("other values: %s", r.Text)
+	}
+	r = s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[0].Action, Value: r.Buttons[0].Value})
+	if r.IsError || !strings.HasPrefix(r.Text, "Logged for Liam C. (S102) — G2 take turns with a peer: count 3") {
+		t.Errorf("confirmed duplicate: %+v", r)
+	}
+	if n := count(); n != 3 {
+		t.Errorf("%d sessions, want 3", n)
+	}
+	s.do("lee", "/trial ava G1 + v")
+	if r := s.do("lee", "/trial ava G1 + v"); !r.IsError || !strings.Contains(r.Text, "looks like a duplicate") {
+		t.Errorf("a repeated /trial: %+v", r)
+	}
+	if r := s.do("lee", "/trial ava G1 + v again=yes"); r.IsError {
+		t.Errorf("again=yes: %s", r.Text)
+	}
+	s.now = s.now.Add(10 * time.Minute)
+	if r := s.do("lee", "/trial ava G1 + v"); r.IsError {
+		t.Errorf("the same ten minutes later: %s", r.Text)
+	}
+}

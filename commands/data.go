@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"parabot/bot"
 	"parabot/storage"
@@ -24,6 +25,7 @@ func Data(d Deps) *bot.Command {
 				Help: "as the goal is measured: + v -, 3 (count), 8m30s, 45s (latency), i v m i (steps), 3 (rating)"},
 			atParam(),
 			commentParam(),
+			againParam(),
 		},
 		Examples: []string{
 			"/data liam G2 3",
@@ -46,6 +48,11 @@ func Data(d Deps) *bot.Command {
 // author, names the student and repeats the comment.
 func logSession(ctx context.Context, d Deps, c *bot.Call, st storage.Student, g storage.Goal, v storage.SessionValues) (bot.Reply, error) {
 	at, note := c.Values.Time("at"), c.Values.Text("note")
+	if !c.Values.Bool("again") {
+		if err := checkDuplicate(ctx, d.Store, c, st, g, v, at); err != nil {
+			return bot.Reply{}, err
+		}
+	}
 	head, what := "data", bot.DescribeValues(g, v)
 	if v.Type == storage.MeasureTrials {
 		head, what = plural(len(v.Results), "trial", "trials"), TrialTally(v.Results)
@@ -65,4 +72,49 @@ func logSession(ctx context.Context, d Deps, c *bot.Call, st storage.Student, g 
 	}
 	text := fmt.Sprintf("Logged for %s — %s: %s.", bot.Named(st), bot.GoalLine(g), shown)
 	return logged(e, withComment(text, note)), nil
+}
+
+// duplicateWindow is how close in time the same values of the same goal
+// are taken for a second send of one session rather than a new one.
+const duplicateWindow = 5 * time.Minute
+
+// againParam confirms a session that looks like a duplicate.
+func againParam() bot.Param {
+	return bot.Param{Name: "again", Kind: bot.KindBool,
+		Help: "yes to log it even though the same was just logged (a likely duplicate asks first)"}
+}
+
+// checkDuplicate refuses, with a button to log it anyway, a session with
+// the same values of the same goal as one logged within a few minutes of
+// it: most often the same data sent twice.
+func checkDuplicate(ctx context.Context, s storage.Store, c *bot.Call, st storage.Student, g storage.Goal, v storage.SessionValues, at time.Time) error {
+	if key := storage.OnceKey(ctx); key != "" {
+		// A replayed request is answered as already handled, not as a
+		// likely duplicate.
+		if claimed, err := s.Claimed(ctx, key); err != nil || claimed {
+			return err
+		}
+	}
+	recent, err := s.Sessions(ctx, storage.Filter{StudentID: st.ID, GoalID: g.ID, From: at.Add(-duplicateWindow), To: at.Add(duplicateWindow)})
+	if err != nil {
+		return fmt.Errorf("looking for a duplicate of goal %d: %w", g.ID, err)
+	}
+	data := string(v.Data())
+	for _, se := range recent {
+		if se.Type != v.Type || string(se.Data) != data {
+			continue
+		}
+		who := "You"
+		if se.StaffID != c.Staff.ID {
+			who = "Someone else"
+			if m, err := s.StaffMember(ctx, se.StaffID); err == nil {
+				who = m.Name
+			}
+		}
+		return &bot.UserError{Param: "again",
+			Msg: fmt.Sprintf("This looks like a duplicate: %s logged the same for %s %s at %s. Nothing was saved; log it again only if it is a new session.",
+				who, bot.Named(st), g.Code, se.At.In(c.School.Location()).Format("15:04")),
+			Choices: []bot.Choice{{Value: "yes", Label: "Log it again"}}}
+	}
+	return nil
 }

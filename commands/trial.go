@@ -23,6 +23,7 @@ func Trial(d Deps) *bot.Command {
 				Help: bot.TrialHelp},
 			atParam(),
 			commentParam(),
+			againParam(),
 		},
 		Examples: []string{
 			"/trial S101 G1 + + v - +",

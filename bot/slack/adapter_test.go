@@ -473,9 +473,10 @@ func TestReplayedSlashCommandActsOnce(t *testing.T) {
 		if got := h.slack.responsesTo("r1"); len(got) != 0 {
 			t.Errorf("the replay answered through response_url: %v", got)
 		}
-		// A second, genuine request a second later is not a replay.
+		// A second, genuine request a second later is not a replay (the
+		// same values so soon are a likely duplicate: it says again=yes).
 		h.now = h.now.Add(time.Second)
-		if _, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r1"); !strings.Contains(blockText(ans["blocks"]), "2 trials, 2 correct") {
+		if _, ans := h.slash(userPara, "/trial", "S101 G2 + + again=yes", "r1"); !strings.Contains(blockText(ans["blocks"]), "2 trials, 2 correct") {
 			t.Errorf("a new request answered %v", ans)
 		}
 		if n := h.trialCount("S101"); n != 4 {
