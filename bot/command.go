@@ -37,6 +37,9 @@ const (
 type Choice struct {
 	Value string
 	Label string
+	// Param, when set, is the parameter this choice gives a value to,
+	// instead of the error's own (a retry button that sets another one).
+	Param string
 }
 
 // Param declares one parameter of a command.

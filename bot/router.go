@@ -312,7 +312,11 @@ func retryButtons(cmd *Command, raw map[string]string, ue *UserError, sc *Scope)
 		for k, v := range fixed {
 			q.Set(k, v)
 		}
-		q.Set(ue.Param, c.Value)
+		param := ue.Param
+		if c.Param != "" {
+			param = c.Param
+		}
+		q.Set(param, c.Value)
 		v := cmd.Name + "?" + q.Encode()
 		if len(v) > maxRetryValue {
 			return nil // too long for a button; the message names the choices

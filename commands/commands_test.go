@@ -810,3 +810,43 @@ func TestLikelyDuplicateAsksFirst(t *testing.T) {
 		t.Errorf("the same ten minutes later: %s", r.Text)
 	}
 }
+
+// TestTextNamingAnotherStudent: free text with another student's rostered
+// first or last name is flagged before saving; the para replaces it with
+// the code or keeps it.
+func TestTextNamingAnotherStudent(t *testing.T) {
+	s := newSchool(t)
+	ctx := context.Background()
+	r := s.do("lee", "/incident S101 pushed liam in line a=lining up c=moved to the front sev=2")
+	if !r.IsError || r.Param != "behavior" || !strings.Contains(r.Text, `The behavior names "liam", a student of this school (S102).`) ||
+		len(r.Buttons) != 2 || r.Buttons[0].Label != "Use S102 instead" || r.Buttons[1].Label != "Keep the name" {
+		t.Fatalf("a name in the text: %+v", r)
+	}
+	s.nothingStored()
+	replaced := s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[0].Action, Value: r.Buttons[0].Value})
+	if replaced.IsError {
+		t.Fatalf("replaced: %s", replaced.Text)
+	}
+	ava, _ := s.db.StudentByCode(ctx, s.staff("lee").SchoolID, "S101")
+	ins, _ := s.db.Incidents(ctx, storage.Filter{StudentID: ava.ID})
+	if len(ins) != 1 || ins[0].Behavior != "pushed S102 in line" {
+		t.Errorf("incidents %+v, want the name replaced by the code", ins)
+	}
+	// The student's own name is fine; another's in a note is flagged, and may be kept.
+	if r := s.do("lee", "/note S101 Ava read a whole page today"); r.IsError {
+		t.Errorf("own name: %s", r.Text)
+	}
+	r = s.do("lee", "/note S101 played with Aiden Brooks at recess")
+	if !r.IsError || len(r.Buttons) != 2 {
+		t.Fatalf("another's name in a note: %+v", r)
+	}
+	kept := s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[1].Action, Value: r.Buttons[1].Value})
+	if kept.IsError || !strings.HasPrefix(kept.Text, "Note about Ava B. (S101) sent to") {
+		t.Errorf("kept: %+v", kept)
+	}
+	// Two students share the name: no replacement is guessed.
+	if r := s.do("lee", "/trial ava G1 + -- sat next to sofia"); !r.IsError || !strings.Contains(r.Text, `The note names "sofia", a student of this school (S104 or S106).`) ||
+		len(r.Buttons) != 1 || r.Buttons[0].Label != "Keep the name" {
+		t.Errorf("a comment naming two students: %+v", r)
+	}
+}

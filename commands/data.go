@@ -53,6 +53,9 @@ func logSession(ctx context.Context, d Deps, c *bot.Call, st storage.Student, g 
 			return bot.Reply{}, err
 		}
 	}
+	if err := checkNames(ctx, d.Store, c, st, "note"); err != nil {
+		return bot.Reply{}, err
+	}
 	head, what := "data", bot.DescribeValues(g, v)
 	if v.Type == storage.MeasureTrials {
 		head, what = plural(len(v.Results), "trial", "trials"), TrialTally(v.Results)
@@ -77,12 +80,6 @@ func logSession(ctx context.Context, d Deps, c *bot.Call, st storage.Student, g 
 // duplicateWindow is how close in time the same values of the same goal
 // are taken for a second send of one session rather than a new one.
 const duplicateWindow = 5 * time.Minute
-
-// againParam confirms a session that looks like a duplicate.
-func againParam() bot.Param {
-	return bot.Param{Name: "again", Kind: bot.KindBool,
-		Help: "yes to log it even though the same was just logged (a likely duplicate asks first)"}
-}
 
 // checkDuplicate refuses, with a button to log it anyway, a session with
 // the same values of the same goal as one logged within a few minutes of

@@ -59,6 +59,7 @@ func Incident(d Deps) *bot.Command {
 				Help: "restraint or seclusion: who applied it, by name, comma-separated"},
 			{Name: "observation", OpensWith: held, Kind: bot.KindText, MaxLen: 1000, Aliases: []string{"observed"},
 				Help: "restraint or seclusion: what was observed during it (breathing, color, words)"},
+			againParam(),
 			{Name: "notes", Kind: bot.KindText, MaxLen: 2000, Aliases: []string{"note", "comment"},
 				Help: "anything else: notes=was tired, or end the line with -- was tired"},
 		},
@@ -71,6 +72,9 @@ func Incident(d Deps) *bot.Command {
 			st := v.Student("student")
 			others, err := otherStudents(ctx, d.Store, c.Staff.SchoolID, st, v.List("others"))
 			if err != nil {
+				return bot.Reply{}, err
+			}
+			if err := checkNames(ctx, d.Store, c, st, "behavior", "antecedent", "consequence", "notes", "observation"); err != nil {
 				return bot.Reply{}, err
 			}
 			in := storage.Incident{

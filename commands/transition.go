@@ -36,6 +36,7 @@ func Transition(d Deps) *bot.Command {
 				Help: "for bus or pickup: who took the student (driver Mr. Lee, mother)"},
 			atParam(),
 			commentParam(),
+			againParam(),
 		},
 		Examples: []string{
 			"/transition S101 class to lunch prompt=v latency=45s",
@@ -49,6 +50,9 @@ func Transition(d Deps) *bot.Command {
 				From: v.Text("from"), To: v.Text("to"), Prompt: storage.PromptNotRecorded,
 				Latency: v.Duration("latency"), HandoffTo: v.Text("handoff"),
 				LoggedAt: c.Now,
+			}
+			if err := checkNames(ctx, d.Store, c, st, "note"); err != nil {
+				return bot.Reply{}, err
 			}
 			if v.Has("prompt") {
 				t.Prompt = v.Prompt("prompt")
