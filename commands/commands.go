@@ -33,7 +33,7 @@ func All(d Deps) []*bot.Command {
 		Void(d),
 		Today(d),
 		Goals(d),
-		Help(func() []*bot.Command { return cmds }),
+		Help(d, func() []*bot.Command { return cmds }),
 	}
 	return cmds
 }

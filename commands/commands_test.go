@@ -850,3 +850,27 @@ func TestTextNamingAnotherStudent(t *testing.T) {
 		t.Errorf("a comment naming two students: %+v", r)
 	}
 }
+
+// TestHelpGoal: /help with a student and a goal code shows that goal.
+func TestHelpGoal(t *testing.T) {
+	s := newSchool(t)
+	for _, line := range []string{"/help aiden G2", "/help g2 S103"} {
+		r := s.do("lee", line)
+		if r.IsError || !strings.HasPrefix(r.Text, "Aiden B. (S103) — G2 ask for a break (behavior, frequency)\nWhen frustrated, Aiden will ask") ||
+			!strings.Contains(r.Text, "\nLog it: /data S103 G2 <values>: a count, like 3") {
+			t.Errorf("%s:\n%s", line, r.Text)
+		}
+	}
+	if r := s.do("okafor", "/help S104 G2"); r.IsError || !strings.Contains(r.Text, "\nSteps: unpack | hang coat | turn in folder | start morning work") {
+		t.Errorf("/help S104 G2:\n%s", r.Text)
+	}
+	if r := s.do("lee", "/help aiden G9"); !r.IsError || !strings.Contains(r.Text, `Goal "G9" not found`) {
+		t.Errorf("/help aiden G9: %+v", r)
+	}
+	if r := s.do("lee", "/help S104 G1"); !r.IsError || !strings.Contains(r.Text, "not on your caseload") {
+		t.Errorf("another para's student: %+v", r)
+	}
+	if r := s.do("lee", "/help data"); r.IsError || !strings.Contains(r.Text, "\n  task_analysis: one code per step") {
+		t.Errorf("/help data:\n%s", r.Text)
+	}
+}
