@@ -84,7 +84,9 @@ func TestStatsOfEveryType(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, loc)
-	c := func(p storage.Prompt) storage.TrialResult { return storage.TrialResult{Outcome: storage.Correct, Prompt: p} }
+	c := func(p storage.Prompt) storage.TrialResult {
+		return storage.TrialResult{Outcome: storage.Correct, Prompt: p}
+	}
 	tests := []struct {
 		goal storage.Goal
 		v    storage.SessionValues
