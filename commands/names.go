@@ -31,6 +31,13 @@ func checkNames(ctx context.Context, s storage.Store, c *bot.Call, self storage.
 	if c.Values.Bool("again") {
 		return nil
 	}
+	hasText := false
+	for _, p := range params {
+		hasText = hasText || c.Values.Text(p) != ""
+	}
+	if !hasText {
+		return nil // nothing typed to look in: no roster read
+	}
 	students, err := s.Students(ctx, c.Staff.SchoolID)
 	if err != nil {
 		return fmt.Errorf("listing students of school %d: %w", c.Staff.SchoolID, err)
