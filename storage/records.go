@@ -172,8 +172,8 @@ type IncidentDetails struct {
 	// seated, standing, seclusion room), when it started and ended, who
 	// applied it, and what was observed during it.
 	HoldType    string    `json:"hold_type,omitempty"`
-	HoldStart   time.Time `json:"hold_start,omitempty"`
-	HoldEnd     time.Time `json:"hold_end,omitempty"`
+	HoldStart   time.Time `json:"hold_start,omitzero"`
+	HoldEnd     time.Time `json:"hold_end,omitzero"`
 	AppliedBy   []string  `json:"applied_by,omitempty"`
 	Observation string    `json:"observation,omitempty"`
 }
