@@ -832,6 +832,18 @@ func TestTextNamingAnotherStudent(t *testing.T) {
 	if len(ins) != 1 || ins[0].Behavior != "pushed S102 in line" {
 		t.Errorf("incidents %+v, want the name replaced by the code", ins)
 	}
+	// A witness who is a student is named by code.
+	r = s.do("lee", "/incident S101 yelled a=x c=y sev=1 witnesses=Maria Rivera, Liam")
+	if !r.IsError || r.Param != "witnesses" || len(r.Buttons) != 2 {
+		t.Fatalf("a student witness by name: %+v", r)
+	}
+	if w := s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[0].Action, Value: r.Buttons[0].Value}); w.IsError {
+		t.Fatalf("witness replaced: %s", w.Text)
+	}
+	ins, _ = s.db.Incidents(ctx, storage.Filter{StudentID: ava.ID})
+	if len(ins) != 2 || strings.Join(ins[1].Details.Witnesses, "|") != "Maria Rivera|S102" {
+		t.Errorf("witnesses %+v, want Maria Rivera and S102", ins[len(ins)-1].Details)
+	}
 	// The student's own name is fine; another's in a note is flagged, and may be kept.
 	if r := s.do("lee", "/note S101 Ava read a whole page today"); r.IsError {
 		t.Errorf("own name: %s", r.Text)

@@ -76,7 +76,7 @@ func Incident(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, err
 			}
-			if err := checkNames(ctx, d.Store, c, st, "behavior", "antecedent", "consequence", "notes", "observation"); err != nil {
+			if err := checkNames(ctx, d.Store, c, st, "behavior", "antecedent", "consequence", "notes", "observation", "witnesses"); err != nil {
 				return bot.Reply{}, err
 			}
 			in := storage.Incident{

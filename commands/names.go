@@ -25,15 +25,22 @@ const minNameLen = 3
 
 // checkNames refuses, before anything is saved, free text (the values of
 // params) that names another student of the school by a rostered first or
-// last name. The answer offers to replace the name with the student's
-// code, or to keep it (again=yes).
+// last name (params may be text or lists, like witnesses). The answer
+// offers to replace the name with the student's code, or to keep it
+// (again=yes).
 func checkNames(ctx context.Context, s storage.Store, c *bot.Call, self storage.Student, params ...string) error {
 	if c.Values.Bool("again") {
 		return nil
 	}
+	textOf := func(p string) string {
+		if l := c.Values.List(p); len(l) > 0 {
+			return strings.Join(l, ", ") // a list (witnesses) is read, and replaced, as typed
+		}
+		return c.Values.Text(p)
+	}
 	hasText := false
 	for _, p := range params {
-		hasText = hasText || c.Values.Text(p) != ""
+		hasText = hasText || textOf(p) != ""
 	}
 	if !hasText {
 		return nil // nothing typed to look in: no roster read
@@ -43,7 +50,7 @@ func checkNames(ctx context.Context, s storage.Store, c *bot.Call, self storage.
 		return fmt.Errorf("listing students of school %d: %w", c.Staff.SchoolID, err)
 	}
 	for _, p := range params {
-		text := c.Values.Text(p)
+		text := textOf(p)
 		if text == "" {
 			continue
 		}
