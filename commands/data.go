@@ -109,7 +109,7 @@ func checkDuplicate(ctx context.Context, s storage.Store, c *bot.Call, st storag
 			}
 		}
 		return &bot.UserError{Param: "again",
-			Msg: fmt.Sprintf("This looks like a duplicate: %s logged the same for %s %s at %s. Nothing was saved; log it again only if it is a new session.",
+			Msg: fmt.Sprintf("This looks like a duplicate: %s logged the same for %s %s at %s. Nothing was saved; log it again (again=yes) only if it is a new session.",
 				who, bot.Named(st), g.Code, se.At.In(c.School.Location()).Format("15:04")),
 			Choices: []bot.Choice{{Value: "yes", Label: "Log it again"}}}
 	}

@@ -78,7 +78,7 @@ func checkNames(ctx context.Context, s storage.Store, c *bot.Call, self storage.
 			choices = append([]bot.Choice{{Value: replaced, Label: "Use " + named[0].Code + " instead"}}, choices...)
 		}
 		return &bot.UserError{Param: p,
-			Msg: fmt.Sprintf("The %s names %q, a student of this school (%s). Records name other students by code: use the code instead, or keep the name. Nothing was saved yet.",
+			Msg: fmt.Sprintf("The %s names %q, a student of this school (%s). Records name other students by code: use the code instead, or keep the name (again=yes). Nothing was saved yet.",
 				p, name, strings.Join(codes, " or ")),
 			Choices: choices}
 	}
