@@ -54,6 +54,9 @@ type Reply struct {
 	// upload them (Slack, Discord) or write them to disk (terminal).
 	// A private reply's files go to the asker alone.
 	Files []File
+	// Missing is set when Param was required and not given: the terminal
+	// asks for it and runs the command again with the answer.
+	Missing bool
 }
 
 // File is a file attached to a Reply.

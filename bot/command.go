@@ -27,12 +27,19 @@ const (
 	KindBool                 // yes/no
 	KindChoice               // one of Choices
 	KindList                 // comma-separated words, each up to Param.MaxLen
+	// KindValues are the values of one session of the goal given in the
+	// "goal" parameter, typed the way its measurement type is: trial
+	// codes, a count, a duration, latencies, a code per step, a rating.
+	KindValues
 )
 
 // Choice is one allowed value of a parameter, with the label forms show.
 type Choice struct {
 	Value string
 	Label string
+	// Param, when set, is the parameter this choice gives a value to,
+	// instead of the error's own (a retry button that sets another one).
+	Param string
 }
 
 // Param declares one parameter of a command.
@@ -57,6 +64,36 @@ type Param struct {
 	Min, Max int      // KindInt
 	MaxLen   int      // KindText and KindList items; 0 means DefaultMaxLen
 	Default  string   // parsed like typed text when the parameter is absent
+	// OpensWith names yes/no parameters of which one must be yes for a
+	// form to show this one: a section that opens with its question
+	// (a restraint's record opens when restraint is yes).
+	OpensWith []string
+}
+
+// Opens reports whether a form shows parameter p given the current raw
+// values: always, unless it opens with a yes/no question not answered
+// yes.
+func (p Param) Opens(values map[string]string) bool {
+	if len(p.OpensWith) == 0 {
+		return true
+	}
+	for _, q := range p.OpensWith {
+		if strings.EqualFold(values[q], "yes") {
+			return true
+		}
+	}
+	return false
+}
+
+// OpensSection reports whether another parameter of c opens when
+// parameter name is answered yes.
+func (c *Command) OpensSection(name string) bool {
+	for _, p := range c.Params {
+		if slices.Contains(p.OpensWith, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultMaxLen bounds a text parameter when the declaration sets none.
@@ -138,6 +175,8 @@ func kindWord(k Kind) string {
 		return "choice"
 	case KindList:
 		return "a,b,c"
+	case KindValues:
+		return "values"
 	}
 	return "text"
 }
@@ -189,6 +228,12 @@ func (v Values) Goal(name string) storage.Goal { g, _ := v[name].(storage.Goal);
 func (v Values) Trials(name string) []storage.TrialResult {
 	t, _ := v[name].([]storage.TrialResult)
 	return t
+}
+
+// SessionValues returns a KindValues value.
+func (v Values) SessionValues(name string) storage.SessionValues {
+	s, _ := v[name].(storage.SessionValues)
+	return s
 }
 
 // Prompt returns a KindPrompt value.

@@ -15,9 +15,18 @@ type UserError struct {
 	// students to a misspelt name); the router offers them as buttons
 	// that run the command again with that value.
 	Choices []Choice
+	// Missing is set when Param was required and not given, so a guided
+	// surface (the terminal) may ask for it and run the command again.
+	Missing bool
 }
 
 func (e *UserError) Error() string { return e.Msg }
+
+// Missingf returns a UserError about a required parameter that was not
+// given.
+func Missingf(param, format string, args ...any) error {
+	return &UserError{Param: param, Msg: fmt.Sprintf(format, args...), Missing: true}
+}
 
 // Errorf returns a UserError about parameter param ("" for none).
 func Errorf(param, format string, args ...any) error {

@@ -25,11 +25,14 @@ func Named(s storage.Student) string {
 	return name + " (" + s.Code + ")"
 }
 
-// GoalTitle is a goal's short title, derived from its text: the words
+// GoalTitle is a goal's short title: its own, or one derived from its text: the words
 // after "will", up to six and up to the first word that starts a
 // condition ("with", "in", "at"...) after the third. "Aiden will write
 // his first and last name legibly" is "write his first and last name".
 func GoalTitle(g storage.Goal) string {
+	if g.Title != "" {
+		return g.Title
+	}
 	text := g.Text
 	if i := strings.Index(strings.ToLower(text), " will "); i >= 0 {
 		text = text[i+len(" will "):]

@@ -271,7 +271,8 @@ func commentParam(cmd *Command) string {
 // and a comment.
 func isComment(cmd *Command, rest string) bool {
 	for _, p := range cmd.Params {
-		if p.Kind == KindTrials {
+		if p.Kind == KindTrials || p.Kind == KindValues {
+			// "+ -- +" are trials; "i - - i" the steps of a routine.
 			_, err := ParseTrials(rest, nil)
 			return err != nil
 		}
@@ -322,7 +323,7 @@ func Raw(cmd *Command, text string) (map[string]string, error) {
 			i++ // "to speech": the word that leads the value is not part of it
 		}
 		last := j == len(positional)-1
-		if last && (p.Kind == KindText || p.Kind == KindTrials || p.Kind == KindList || p.Kind == KindStudent) {
+		if last && (p.Kind == KindText || p.Kind == KindTrials || p.Kind == KindList || p.Kind == KindStudent || p.Kind == KindValues) {
 			raw[p.Name] = span(text, pos[i:])
 			i = len(pos)
 			break
@@ -369,7 +370,9 @@ func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
 			if p.Default != "" {
 				s = p.Default
 			} else if p.Required {
-				return nil, UsageError(cmd, p.Name, "Missing %s: %s.", p.Name, p.Help)
+				err := UsageError(cmd, p.Name, "Missing %s: %s.", p.Name, p.Help)
+				err.(*UserError).Missing = true
+				return nil, err
 			} else {
 				continue
 			}
@@ -411,6 +414,12 @@ func parseValue(p Param, s string, vals Values, sc *Scope) (any, error) {
 		return ResolveGoal(s, st, sc)
 	case KindTrials:
 		return ParseTrials(s, sc.Codes)
+	case KindValues:
+		g, ok := vals["goal"].(storage.Goal)
+		if !ok {
+			return nil, Errorf(p.Name, "Name the goal before its values.")
+		}
+		return ParseValues(g, s, sc.Codes)
 	case KindPrompt:
 		return parsePrompt(s, sc.Codes)
 	case KindTime:

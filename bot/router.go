@@ -359,7 +359,12 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 		return Reply{}, err
 	}
 	spell := func(name string) string { return r.Spell(req.Platform, name) }
-	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes, Spell: spell})
+	reply, err := cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes, Spell: spell})
+	if ue, ok := AsUserError(err); ok && len(ue.Choices) > 0 {
+		// A command may offer choices too (log a likely duplicate anyway).
+		return Reply{Buttons: retryButtons(cmd, raw, ue, sc)}, err
+	}
+	return reply, err
 }
 
 // HandlePress runs the command action behind a button.
@@ -410,7 +415,11 @@ func retryButtons(cmd *Command, raw map[string]string, ue *UserError, sc *Scope)
 		for k, v := range fixed {
 			q.Set(k, v)
 		}
-		q.Set(ue.Param, c.Value)
+		param := ue.Param
+		if c.Param != "" {
+			param = c.Param
+		}
+		q.Set(param, c.Value)
 		v := cmd.Name + "?" + q.Encode()
 		if len(v) > maxRetryValue {
 			return nil // too long for a button; the message names the choices
@@ -456,7 +465,7 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 	}
 	if err != nil {
 		if ue, ok := AsUserError(err); ok {
-			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param, Buttons: reply.Buttons}
+			reply = Reply{Text: ue.Msg, Private: true, IsError: true, Param: ue.Param, Missing: ue.Missing, Buttons: reply.Buttons}
 			outcome = "refused"
 		} else if storage.IsUnavailable(err) {
 			r.log.Warn(what+" failed: database unavailable", "platform", platform, "command", name, "error", err)
@@ -557,6 +566,16 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 		for _, p := range PromptChoices() {
 			add(p)
 		}
+	case KindValues:
+		stu, err := ResolveStudent(req.Args["student"], sc)
+		if err != nil {
+			return nil, nil
+		}
+		g, err := ResolveGoal(req.Args["goal"], stu, sc)
+		if err != nil {
+			return nil, nil
+		}
+		return ValueChoices(g, partial), nil
 	default:
 		for _, c := range p.Choices {
 			add(c)

@@ -29,17 +29,19 @@ func All(d Deps) []*bot.Command {
 	var cmds []*bot.Command
 	cmds = []*bot.Command{
 		Trial(d),
+		Data(d),
 		Incident(d),
 		Transition(d),
 		Note(d),
 		Undo(d),
+		Void(d),
 		Today(d),
 		Goals(d),
 		Absent(d),
 		Dismissal(d),
 		Progress(d),
 		Report(d),
-		Help(func() []*bot.Command { return cmds }),
+		Help(d, func() []*bot.Command { return cmds }),
 	}
 	return cmds
 }
@@ -66,9 +68,9 @@ func commentParam() bot.Param {
 		Help: "a short comment: note=was tired, or end the line with -- was tired"}
 }
 
-// withComment adds a comment, as typed, to a summary line. Trials and
-// transitions have no field of their own for it yet, so it is kept in
-// their entry's summary.
+// withComment adds a comment, as typed, to a private confirmation (the
+// stored summary never holds it: sessions and transitions keep it in a
+// field of their own).
 func withComment(summary, comment string) string {
 	if comment == "" {
 		return summary

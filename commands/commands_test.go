@@ -12,6 +12,7 @@ import (
 
 	"parabot/bot"
 	"parabot/commands"
+	"parabot/export"
 	"parabot/roster"
 	"parabot/storage"
 	"parabot/storage/sqlite"
@@ -50,6 +51,21 @@ func (s *school) do(user, line string) bot.Reply {
 	s.t.Helper()
 	name, text, _ := strings.Cut(strings.TrimPrefix(line, "/"), " ")
 	return s.router.Handle(context.Background(), bot.Request{Platform: storage.PlatformShell, UserID: user, Command: name, Text: text})
+}
+
+// undo runs an /undo line, picks the newest entry it lists and confirms:
+// the whole way a person takes an entry back. The first error stops it.
+func (s *school) undo(user, line string) bot.Reply {
+	s.t.Helper()
+	r := s.do(user, line)
+	for _, action := range []string{"undo_pick", "undo_confirm"} {
+		if r.IsError || len(r.Buttons) == 0 || r.Buttons[0].Action != action {
+			return r
+		}
+		r = s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: user,
+			Action: r.Buttons[0].Action, Value: r.Buttons[0].Value})
+	}
+	return r
 }
 
 func (s *school) staff(handle string) storage.Staff {
@@ -121,8 +137,8 @@ func TestTrialLogsAndConfirms(t *testing.T) {
 
 func TestTrialBackdatedByFirstName(t *testing.T) {
 	s := newSchool(t)
-	r := s.do("lee", "/trial Liam 2 +,+g,0 at=9:15")
-	if r.IsError || !strings.Contains(r.Text, "Liam C. (S102) — G2 take turns and wait: 3 trials at 09:15, 2 correct, 1 independent (prompted: 1 gestural), 1 no response.") {
+	r := s.do("lee", "/trial Liam 1 +,+g,0 at=9:15")
+	if r.IsError || !strings.Contains(r.Text, "Liam C. (S102) — G1 produce /s/ and /s/-blends: 3 trials at 09:15, 2 correct, 1 independent (prompted: 1 gestural), 1 no response.") {
 		t.Errorf("reply %q", r.Text)
 	}
 }
@@ -154,7 +170,15 @@ func TestIncident(t *testing.T) {
 
 func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	s := newSchool(t)
+	// A restraint needs its whole record; nothing is stored without it.
 	r := s.do("lee", "/incident S101 hit staff a=transition c=walked with staff sev=3 restraint=yes")
+	if !r.IsError || !r.Missing || r.Param != "hold" || !strings.Contains(r.Text, "Missing hold.") {
+		t.Fatalf("restraint without its record: %+v", r)
+	}
+	s.nothingStored()
+	r = s.do("lee", "/incident S101 hit staff a=transition c=walked with staff sev=3 restraint=yes injury=yes injured=staff nurse=no "+
+		"hold=physical escort start=9:40 end=9:43 applied_by=Jamie Lee, Maria Rivera observation=breathing normal, calm after "+
+		"staff=Jamie Lee witnesses=Maria Rivera, s102")
 	if r.IsError {
 		t.Fatalf("refused: %s", r.Text)
 	}
@@ -163,6 +187,32 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	}
 	if n := s.jobs(); n != 2 {
 		t.Errorf("%d delivery jobs, want 2 (teacher and admin)", n)
+	}
+	// The alert carries the whole record (it goes by direct message only).
+	var args string
+	if err := s.db.SQL().QueryRow("SELECT CAST(args AS TEXT) FROM river_job ORDER BY id LIMIT 1").Scan(&args); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"seclusion: not recorded", "physical escort, 09:40 to 09:43 (3m)", "Jamie Lee, Maria Rivera",
+		"breathing normal, calm after", "Maria Rivera, S102", "Seen by the nurse", "Injured"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("alert lacks %q: %s", want, args)
+		}
+	}
+	ava, _ := s.db.StudentByCode(context.Background(), s.staff("lee").SchoolID, "S101")
+	ins, _ := s.db.Incidents(context.Background(), storage.Filter{StudentID: ava.ID})
+	if len(ins) != 1 || ins[0].Details.HoldType != "physical escort" || ins[0].Details.NurseSaw != "no" ||
+		ins[0].Details.HoldEnd.Sub(ins[0].Details.HoldStart) != 3*time.Minute {
+		t.Errorf("stored incident %+v", ins)
+	}
+	for line, want := range map[string]string{
+		"/incident S101 hit a=x c=y sev=2 hold=prone":             "add restraint=yes or seclusion=yes",
+		"/incident S101 hit a=x c=y sev=2 injury=no injured=peer": "injury=no, but injured names who was hurt",
+		"/incident S101 hit a=x c=y sev=2 seclusion=yes hold=seclusion room start=9:50 end=9:45 applied_by=Jamie Lee observation=quiet": "must be after the start",
+	} {
+		if r := s.do("lee", line); !r.IsError || !strings.Contains(r.Text, want) {
+			t.Errorf("%s: %q, want %q", line, r.Text, want)
+		}
 	}
 }
 
@@ -202,14 +252,29 @@ func TestNoteQueuesTheTeachersDM(t *testing.T) {
 
 func TestUndo(t *testing.T) {
 	s := newSchool(t)
-	if r := s.do("lee", "/undo"); !r.IsError || r.Text != "You have nothing to undo." {
+	if r := s.do("lee", "/undo"); !r.IsError || !strings.HasPrefix(r.Text, "You have nothing of today to undo.") {
 		t.Errorf("undo with nothing: %+v", r)
 	}
 	first := s.do("lee", "/trial S101 G1 + +")
-	s.do("lee", "/trial S101 G2 -")
-	r := s.do("lee", "/undo wrong goal")
-	if r.IsError || !strings.HasPrefix(r.Text, "Undone: Logged 1 trial for A.B. (S101) G2") {
+	s.do("lee", "/trial S101 G3 -")
+	list := s.do("lee", "/undo wrong goal")
+	if list.IsError || len(list.Buttons) != 2 || !strings.Contains(list.Text, "\n1. 10:00 Logged 1 trial for A.B. (S101) G3") ||
+		!strings.Contains(list.Text, "\n2. 10:00 Logged 2 trials for A.B. (S101) G1") {
+		t.Fatalf("/undo lists today's entries, newest first: %+v", list)
+	}
+	pick := s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: list.Buttons[0].Action, Value: list.Buttons[0].Value})
+	if pick.IsError || !strings.HasPrefix(pick.Text, "Take back this entry? Logged 1 trial") || len(pick.Buttons) != 1 {
+		t.Fatalf("picking asks to confirm: %+v", pick)
+	}
+	if e, _ := s.db.LastEntry(context.Background(), s.staff("lee").ID); !e.Active || !strings.Contains(e.Summary, "G3") {
+		t.Fatal("picking an entry took it back before the confirmation")
+	}
+	r := s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: pick.Buttons[0].Action, Value: pick.Buttons[0].Value})
+	if r.IsError || !strings.HasPrefix(r.Text, "Undone: Logged 1 trial for A.B. (S101) G3") {
 		t.Fatalf("undo: %+v", r)
+	}
+	if e, _ := s.db.Entry(context.Background(), mustID(t, strings.Fields(pick.Buttons[0].Value)[0])); e.DeactivatedReason != "wrong goal" {
+		t.Errorf("reason %q, want the one typed with /undo", e.DeactivatedReason)
 	}
 	ctx := context.Background()
 	cl, _ := s.db.Caseload(ctx, s.staff("lee").ID)
@@ -259,7 +324,7 @@ func TestHelp(t *testing.T) {
 		t.Errorf("a teacher's /help lists /note, which teachers cannot run:\n%s", r.Text)
 	}
 	r = s.do("lee", "/help trial")
-	if !strings.Contains(r.Text, "Usage: /trial <student> <goal> <trials> [at=<time>]") || !strings.Contains(r.Text, "/trial S101 G2 + + v - +") {
+	if !strings.Contains(r.Text, "Usage: /trial <student> <goal> <trials> [at=<time>]") || !strings.Contains(r.Text, "/trial S101 G1 + + v - +") {
 		t.Errorf("/help trial:\n%s", r.Text)
 	}
 	for _, want := range []string{"Trial codes: + correct independent, - incorrect, 0 no response, C correct, independent, I correct, independent, G correct with a gestural prompt, GP correct with a gestural prompt, V correct with a verbal prompt, VP correct", "NR no response", "3/5 is 3 correct of 5"} {
@@ -319,27 +384,27 @@ func TestToday(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/today")
 	if r.IsError || !strings.HasPrefix(r.Text, "Tuesday, 2026-11-24.") ||
-		!strings.Contains(r.Text, "Data still due today (3 students have goals that need trials):\n  Ava B. (S101) — G1 request a preferred item or activity: 0 of 5 trials; G2 stay in her assigned spot: 0 of 2 trials\n") { // G3 of S101 is due on mon,wed,fri
+		!strings.Contains(r.Text, "Data still due today (3 students have goals that need data):\n  Ava B. (S101) — G1 request a preferred item or activity: 0 of 5 trials; G2 stay on the carpet: 0 of 1 duration\n") { // G3 is due mon,wed,fri
 		t.Fatalf("/today on a school day:\n%s", r.Text)
 	}
 	// A goal is due until its day has the trials its mastery criterion
-	// needs (G1: 5, G2: 2), not after the first trial.
+	// needs (G1: 5), not after the first trial; a duration goal (G2) until
+	// it has one.
 	s.do("lee", "/trial S101 G1 + +")
-	s.do("lee", "/trial S101 G2 -")
-	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G1 request a preferred item or activity: 2 of 5 trials; G2 stay in her assigned spot: 1 of 2 trials\n") {
-		t.Errorf("after 2 trials of G1 and 1 of G2:\n%s", r.Text)
+	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G1 request a preferred item or activity: 2 of 5 trials; G2 stay on the carpet: 0 of 1 duration\n") {
+		t.Errorf("after 2 trials of G1:\n%s", r.Text)
 	}
-	s.do("lee", "/trial S101 G2 +")
+	s.do("lee", "/data S101 G2 8m30s")
 	s.do("lee", "/trial S101 G1 3/3")
-	if r := s.do("lee", "/today"); strings.Contains(r.Text, "(S101) —") || !strings.Contains(r.Text, "(2 students have goals that need trials)") {
+	if r := s.do("lee", "/today"); strings.Contains(r.Text, "(S101) —") || !strings.Contains(r.Text, "(2 students have goals that need data)") {
 		t.Errorf("after G1 and G2 have what they need, S101 owes nothing today:\n%s", r.Text)
 	}
-	s.do("lee", "/undo")
+	s.undo("lee", "/undo")
 	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "Ava B. (S101) — G1 request a preferred item or activity: 2 of 5 trials\n") {
 		t.Errorf("an undone batch does not count:\n%s", r.Text)
 	}
 	r = s.do("lee", "/today aiden")
-	if !strings.Contains(r.Text, "Data still due today (1 student has goals that need trials):\n  Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials") || strings.Contains(r.Text, "Ava") {
+	if !strings.Contains(r.Text, "Data still due today (1 student has goals that need data):\n  Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials") || strings.Contains(r.Text, "Ava") {
 		t.Errorf("/today aiden:\n%s", r.Text)
 	}
 	// The day before Thanksgiving is an early release: bus duty moves with dismissal.
@@ -361,7 +426,7 @@ func TestToday(t *testing.T) {
 func TestUndoTellsWhoWasSentIt(t *testing.T) {
 	s := newSchool(t)
 	s.do("lee", "/note S102 Finished all his math today!")
-	r := s.do("lee", "/undo wrong student")
+	r := s.undo("lee", "/undo wrong student")
 	if r.IsError || !strings.Contains(r.Context, "1 person who was sent it is told") {
 		t.Fatalf("undo of a note: %+v", r)
 	}
@@ -375,12 +440,12 @@ func TestUndoTellsWhoWasSentIt(t *testing.T) {
 	}
 	s.do("lee", "/incident S101 bit his hand a=fire drill c=calm room sev=5")
 	before := s.jobs()
-	if r := s.do("lee", "/undo"); !strings.Contains(r.Context, "2 people who were sent it are told") || s.jobs()-before != 2 {
+	if r := s.undo("lee", "/undo"); !strings.Contains(r.Context, "2 people who were sent it are told") || s.jobs()-before != 2 {
 		t.Errorf("undo of a severe incident: %+v, %d new jobs", r, s.jobs()-before)
 	}
 	s.do("lee", "/trial S101 G1 +")
 	before = s.jobs()
-	if r := s.do("lee", "/undo"); r.IsError || r.Context != "" || s.jobs() != before {
+	if r := s.undo("lee", "/undo"); r.IsError || r.Context != "" || s.jobs() != before {
 		t.Errorf("undo of trials sends nothing: %+v", r)
 	}
 }
@@ -401,16 +466,23 @@ func TestIsReleaseMatchesWords(t *testing.T) {
 
 func TestUndoReachesBackOneDay(t *testing.T) {
 	s := newSchool(t)
-	logged := s.do("lee", "/trial S101 G1 +")
+	first := s.do("lee", "/trial S101 G1 +")
+	list := s.do("lee", "/undo") // today's list, before the day ends
 	s.now = s.now.Add(25 * time.Hour)
-	r := s.do("lee", "/undo")
-	if !r.IsError || !strings.Contains(r.Text, "undo takes back only entries of the last 24 hours") {
-		t.Errorf("undo of yesterday's entry: %+v", r)
+	if r := s.do("lee", "/undo"); !r.IsError || !strings.Contains(r.Text, "nothing of today to undo") {
+		t.Errorf("/undo the next day: %+v", r)
+	}
+	// The same 24-hour rule holds for every button.
+	for _, b := range []bot.Button{first.Buttons[0], list.Buttons[0]} {
+		r := s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: b.Action, Value: b.Value})
+		if !r.IsError || !strings.Contains(r.Text, "undo takes back only entries of the last 24 hours") {
+			t.Errorf("%s button a day later: %+v", b.Action, r)
+		}
 	}
 	// The Undo button follows the same rule, 60 hours later too.
 	s.now = s.now.Add(35 * time.Hour)
-	r = s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee",
-		Action: logged.Buttons[0].Action, Value: logged.Buttons[0].Value})
+	r := s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee",
+		Action: first.Buttons[0].Action, Value: first.Buttons[0].Value})
 	if !r.IsError || !strings.Contains(r.Text, "undo takes back only entries of the last 24 hours") {
 		t.Errorf("Undo button 60 hours later: %+v", r)
 	}
@@ -476,8 +548,10 @@ func TestNearMissNameOffersButtons(t *testing.T) {
 func TestGoalsShowTitleAndText(t *testing.T) {
 	s := newSchool(t)
 	r := s.do("lee", "/goals aiden")
-	if r.IsError || !strings.HasPrefix(r.Text, "Aiden B. (S103) — 3 goals:\nG1 add and subtract two-digit numbers: Using a place-value mat, Aiden will add") ||
-		!strings.Contains(r.Text, "\nG3 write his first and last name: Aiden will write his first and last name legibly") {
+	if r.IsError || !strings.HasPrefix(r.Text, "Aiden B. (S103) — 3 goals:\nG1 add and subtract two-digit numbers (trials): Using a place-value mat, Aiden will add") ||
+		!strings.Contains(r.Text, "\nG2 ask for a break (frequency): When frustrated") ||
+		!strings.Contains(r.Text, "\n  log it: /data S103 G2 a count, like 3") ||
+		!strings.Contains(r.Text, "\nG3 write his first and last name (trials): Aiden will write his first and last name legibly") {
 		t.Errorf("/goals aiden:\n%s", r.Text)
 	}
 	if r := s.do("lee", "/goals S104"); !r.IsError || !strings.Contains(r.Text, "not on your caseload") {
@@ -581,5 +655,300 @@ func TestStrangerToldOnlyTheWorkspaceSchoolsAdmins(t *testing.T) {
 	s.router.SetWorkspaceSchool("oak school")
 	if r := s.do("stranger", "/trial S101 G1 +"); !strings.Contains(r.Text, "Ask an administrator (Olive Oakley) to add you.") || strings.Contains(r.Text, "Patel") {
 		t.Errorf("workspace school set: %q", r.Text)
+	}
+}
+
+// TestDataEveryType logs a session of each measurement type of the demo
+// school with /data, checks what was stored and what /today still asks.
+func TestDataEveryType(t *testing.T) {
+	s := newSchool(t)
+	ctx := context.Background()
+	if r := s.do("okafor", "/today"); !strings.Contains(r.Text, "Sofia M. (S104) — G1 answer literal who: 0 of 5 trials; G2 arrival routine: 0 of 1 run of the steps; G3 greet by name: 0 of 1 rating\n") ||
+		!strings.Contains(r.Text, "G2 start the next activity: 0 of 4 latencies") || strings.Contains(r.Text, "G4 pack his backpack") { // G4 is weekly: due on the week's last school day
+		t.Fatalf("/today before any data:\n%s", r.Text)
+	}
+	tests := []struct {
+		line, want string
+		student    string
+		typ        storage.Measure
+		counts     [3]int
+	}{
+		{"/data S104 G2 i v m i", "Logged for Sofia M. (S104) — G2 arrival routine: 4 of 4 steps done, 2 independent (hang coat: verbal; turn in folder: model).",
+			"S104", storage.MeasureTaskAnalysis, [3]int{4, 4, 2}},
+		{"/data S104 G3 greets when prompted -- shy today", "Logged for Sofia M. (S104) — G3 greet by name: rating 2 of 4 (greets when prompted). Note: shy today",
+			"S104", storage.MeasureRating, [3]int{1, 0, 0}},
+		{"/data noah G2 45s 20 at 9:30", "Logged for Noah W. (S105) — G2 start the next activity: latency 45s, 20s at 09:30.",
+			"S105", storage.MeasureLatency, [3]int{2, 0, 0}},
+	}
+	for _, tc := range tests {
+		r := s.do("okafor", tc.line)
+		if r.IsError || r.Text != tc.want {
+			t.Errorf("%s:\n got %q\nwant %q", tc.line, r.Text, tc.want)
+			continue
+		}
+		st, err := s.db.StudentByCode(ctx, s.staff("okafor").SchoolID, tc.student)
+		if err != nil {
+			t.Fatal(err)
+		}
+		se, err := s.db.Sessions(ctx, storage.Filter{StudentID: st.ID})
+		if err != nil || len(se) == 0 {
+			t.Fatalf("sessions of %s: %v", tc.student, err)
+		}
+		last := se[len(se)-1]
+		if last.Type != tc.typ || [3]int{last.Trials, last.Correct, last.Independent} != tc.counts {
+			t.Errorf("%s stored %+v, want type %s and counts %v", tc.line, last, tc.typ, tc.counts)
+		}
+		if e, _ := s.db.LastEntry(ctx, s.staff("okafor").ID); strings.Contains(e.Summary, "Sofia") || strings.Contains(e.Summary, "Noah") || strings.Contains(e.Summary, "shy") {
+			t.Errorf("stored summary %q names the student or holds the comment", e.Summary)
+		}
+	}
+	if r := s.do("okafor", "/today"); !strings.Contains(r.Text, "Sofia M. (S104) — G1 answer literal who: 0 of 5 trials\n") ||
+		!strings.Contains(r.Text, "G2 start the next activity: 2 of 4 latencies") {
+		t.Errorf("/today after a routine, a rating and 2 latencies:\n%s", r.Text)
+	}
+	// A wrong value says what the goal takes, and stores nothing.
+	before, _ := s.db.LastEntry(ctx, s.staff("okafor").ID)
+	for line, want := range map[string]string{
+		"/data S104 G2 i v m": "G2 is a task analysis goal: it has 4 steps, and 3 codes were given. Type one code per step (unpack, hang coat, turn in folder, start morning work)",
+		"/data S104 G3 7":     "G3 is a rating goal: 7 is off the scale. Type the score, 1 no greeting, 2 greets when prompted",
+		"/data noah G2 soon":  `G2 is a latency goal: "soon" is not a latency.`,
+		"/trial noah G2 + +":  "G2 is a latency goal: log it with /data S105 G2",
+		"/data noah G9 3":     `Goal "G9" not found`,
+	} {
+		r := s.do("okafor", line)
+		if !r.IsError || !strings.Contains(r.Text, want) {
+			t.Errorf("%s: %q, want an error containing %q", line, r.Text, want)
+		}
+	}
+	if after, _ := s.db.LastEntry(ctx, s.staff("okafor").ID); after.ID != before.ID {
+		t.Errorf("a refused value stored entry %+v", after)
+	}
+	// Frequency and duration, on lee's students.
+	for line, want := range map[string]string{
+		"/data liam G2 3":            "Logged for Liam C. (S102) — G2 take turns with a peer: count 3.",
+		"/data liam G2 +1":           "Logged for Liam C. (S102) — G2 take turns with a peer: count 1.",
+		"/data aiden G2 2 in 30m":    "Logged for Aiden B. (S103) — G2 ask for a break: count 2 in 30m (4.0 an hour).",
+		"/data ava G2 8m30s":         "Logged for Ava B. (S101) — G2 stay on the carpet: duration 8m30s.",
+		"/data ava G2 10:05-10:13":   "Logged for Ava B. (S101) — G2 stay on the carpet: duration 8m.",
+		"/data ava G1 + v - 20m ago": "Logged for Ava B. (S101) — G1 request a preferred item or activity: 3 trials at 09:40, 2 correct, 1 independent (prompted: 1 verbal).",
+	} {
+		if r := s.do("lee", line); r.IsError || r.Text != want {
+			t.Errorf("%s:\n got %q\nwant %q", line, r.Text, want)
+		}
+	}
+}
+
+// TestUnansweredStaysNotRecorded: a transition with no prompt and an
+// incident's unanswered yes/no questions are stored as not recorded.
+func TestUnansweredStaysNotRecorded(t *testing.T) {
+	s := newSchool(t)
+	ctx := context.Background()
+	r := s.do("lee", "/incident S101 ran from the room a=asked to line up c=walked back with staff severity=2 injury=no")
+	if r.IsError {
+		t.Fatal(r.Text)
+	}
+	ava, _ := s.db.StudentByCode(ctx, s.staff("lee").SchoolID, "S101")
+	ins, err := s.db.Incidents(ctx, storage.Filter{StudentID: ava.ID})
+	if err != nil || len(ins) != 1 {
+		t.Fatalf("incidents %+v, %v", ins, err)
+	}
+	in := ins[0]
+	if in.YesNo("injury") != "no" || in.YesNo("restraint") != "not recorded" || in.YesNo("seclusion") != "not recorded" {
+		t.Errorf("injury %s, restraint %s, seclusion %s; want no, not recorded, not recorded",
+			in.YesNo("injury"), in.YesNo("restraint"), in.YesNo("seclusion"))
+	}
+	s.do("lee", "/transition S101 class to art")
+	s.do("lee", "/transition S101 art to class prompt=i")
+	ts, _ := s.db.Transitions(ctx, storage.Filter{StudentID: ava.ID})
+	if len(ts) != 2 || ts[0].Prompt != storage.PromptNotRecorded || ts[1].Prompt != storage.Independent {
+		t.Errorf("transitions %+v: want the first prompt not recorded, the second independent", ts)
+	}
+}
+
+// TestRestraintVoidedOnlyByAdmin: a para cannot undo a restraint incident
+// (the refusal says who can void it); an admin voids it with a reason,
+// which is recorded; the voided incident stays in the export.
+func TestRestraintVoidedOnlyByAdmin(t *testing.T) {
+	s := newSchool(t)
+	ctx := context.Background()
+	r := s.do("lee", "/incident S101 hit staff a=lining up c=walked with staff sev=3 restraint=yes seclusion=no injury=no "+
+		"hold=physical escort start=9:40 end=9:43 applied_by=Jamie Lee observation=calm")
+	if r.IsError {
+		t.Fatal(r.Text)
+	}
+	e, err := s.db.LastEntry(ctx, s.staff("lee").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(e.ID, 10)
+	for _, undo := range []bot.Reply{
+		s.undo("lee", "/undo wrong student"),
+		s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: "undo", Value: id}),
+	} {
+		if !undo.IsError || !strings.Contains(undo.Text, "only an admin can void it, with a reason (Dr. Anil Patel: /void "+id+" <reason>)") {
+			t.Errorf("para's undo of a restraint: %+v", undo)
+		}
+	}
+	if got, _ := s.db.Entry(ctx, e.ID); !got.Active {
+		t.Fatal("the para's undo took back a restraint incident")
+	}
+	if r := s.do("rivera", "/void "+id+" wrong student"); !r.IsError || !strings.Contains(r.Text, "/void is for admins") {
+		t.Errorf("a teacher's /void: %+v", r)
+	}
+	if r := s.do("patel", "/void "+id); !r.IsError || !strings.Contains(r.Text, "Missing reason") {
+		t.Errorf("/void without a reason: %+v", r)
+	}
+	r = s.do("patel", "/void "+id+" logged for the wrong student")
+	if r.IsError || !strings.HasPrefix(r.Text, "Voided entry "+id+" (Ava B. (S101))") {
+		t.Fatalf("admin's void: %+v", r)
+	}
+	got, _ := s.db.Entry(ctx, e.ID)
+	if got.Active || got.DeactivatedBy != s.staff("patel").ID || got.DeactivatedReason != "voided by an admin: logged for the wrong student" {
+		t.Errorf("voided entry %+v", got)
+	}
+	audit, _ := s.db.Audit(ctx, e.StudentID)
+	found := false
+	for _, a := range audit {
+		if a.Action == "deactivate" && a.EntityID == e.ID && a.StaffID == s.staff("patel").ID && strings.Contains(a.Detail, "logged for the wrong student") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no audit row of the void: %+v", audit)
+	}
+	rep, err := export.Build(ctx, s.db, e.StudentID, "2026-11-24", "2026-11-24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Incidents) != 1 || rep.Incidents[0].Voided == nil || rep.Incidents[0].Voided.By != "patel" ||
+		rep.Incidents[0].Record.HoldType != "physical escort" {
+		t.Errorf("export incidents %+v, want the restraint marked voided by patel", rep.Incidents)
+	}
+	// A para's own incident without restraint, seclusion or injury is undone as before.
+	s.do("lee", "/incident S101 ran a=x c=y sev=1 injury=no restraint=no seclusion=no")
+	if r := s.undo("lee", "/undo"); r.IsError || !strings.HasPrefix(r.Text, "Undone: ") {
+		t.Errorf("undo of a plain incident: %s", r.Text)
+	}
+}
+
+// TestLikelyDuplicateAsksFirst: the same values of the same goal within a
+// few minutes are stored only after the para confirms.
+func TestLikelyDuplicateAsksFirst(t *testing.T) {
+	s := newSchool(t)
+	ctx := context.Background()
+	if r := s.do("lee", "/data liam G2 3"); r.IsError {
+		t.Fatal(r.Text)
+	}
+	s.now = s.now.Add(2 * time.Minute)
+	r := s.do("lee", "/data liam G2 3")
+	if !r.IsError || !strings.HasPrefix(r.Text, "This looks like a duplicate: You logged the same for Liam C. (S102) G2 at 10:00.") ||
+		len(r.Buttons) != 1 || r.Buttons[0].Label != "Log it again" {
+		t.Fatalf("a likely duplicate: %+v", r)
+	}
+	liam, _ := s.db.StudentByCode(ctx, s.staff("lee").SchoolID, "S102")
+	count := func() int {
+		se, _ := s.db.Sessions(ctx, storage.Filter{StudentID: liam.ID})
+		return len(se)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d sessions before confirming, want 1", n)
+	}
+	// Other values, or the same later on, are not duplicates.
+	if r := s.do("lee", "/data liam G2 4"); r.IsError {
+		t.Errorf("other values: %s", r.Text)
+	}
+	r = s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[0].Action, Value: r.Buttons[0].Value})
+	if r.IsError || !strings.HasPrefix(r.Text, "Logged for Liam C. (S102) — G2 take turns with a peer: count 3") {
+		t.Errorf("confirmed duplicate: %+v", r)
+	}
+	if n := count(); n != 3 {
+		t.Errorf("%d sessions, want 3", n)
+	}
+	s.do("lee", "/trial ava G1 + v")
+	if r := s.do("lee", "/trial ava G1 + v"); !r.IsError || !strings.Contains(r.Text, "looks like a duplicate") {
+		t.Errorf("a repeated /trial: %+v", r)
+	}
+	if r := s.do("lee", "/trial ava G1 + v again=yes"); r.IsError {
+		t.Errorf("again=yes: %s", r.Text)
+	}
+	s.now = s.now.Add(10 * time.Minute)
+	if r := s.do("lee", "/trial ava G1 + v"); r.IsError {
+		t.Errorf("the same ten minutes later: %s", r.Text)
+	}
+}
+
+// TestTextNamingAnotherStudent: free text with another student's rostered
+// first or last name is flagged before saving; the para replaces it with
+// the code or keeps it.
+func TestTextNamingAnotherStudent(t *testing.T) {
+	s := newSchool(t)
+	ctx := context.Background()
+	r := s.do("lee", "/incident S101 pushed liam in line a=lining up c=moved to the front sev=2")
+	if !r.IsError || r.Param != "behavior" || !strings.Contains(r.Text, `The behavior names "liam", a student of this school (S102).`) ||
+		len(r.Buttons) != 2 || r.Buttons[0].Label != "Use S102 instead" || r.Buttons[1].Label != "Keep the name" {
+		t.Fatalf("a name in the text: %+v", r)
+	}
+	s.nothingStored()
+	replaced := s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[0].Action, Value: r.Buttons[0].Value})
+	if replaced.IsError {
+		t.Fatalf("replaced: %s", replaced.Text)
+	}
+	ava, _ := s.db.StudentByCode(ctx, s.staff("lee").SchoolID, "S101")
+	ins, _ := s.db.Incidents(ctx, storage.Filter{StudentID: ava.ID})
+	if len(ins) != 1 || ins[0].Behavior != "pushed S102 in line" {
+		t.Errorf("incidents %+v, want the name replaced by the code", ins)
+	}
+	// A witness who is a student is named by code.
+	r = s.do("lee", "/incident S101 yelled a=x c=y sev=1 witnesses=Maria Rivera, Liam")
+	if !r.IsError || r.Param != "witnesses" || len(r.Buttons) != 2 {
+		t.Fatalf("a student witness by name: %+v", r)
+	}
+	if w := s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[0].Action, Value: r.Buttons[0].Value}); w.IsError {
+		t.Fatalf("witness replaced: %s", w.Text)
+	}
+	ins, _ = s.db.Incidents(ctx, storage.Filter{StudentID: ava.ID})
+	if len(ins) != 2 || strings.Join(ins[1].Details.Witnesses, "|") != "Maria Rivera|S102" {
+		t.Errorf("witnesses %+v, want Maria Rivera and S102", ins[len(ins)-1].Details)
+	}
+	// The student's own name is fine; another's in a note is flagged, and may be kept.
+	if r := s.do("lee", "/note S101 Ava read a whole page today"); r.IsError {
+		t.Errorf("own name: %s", r.Text)
+	}
+	r = s.do("lee", "/note S101 played with Aiden Brooks at recess")
+	if !r.IsError || len(r.Buttons) != 2 {
+		t.Fatalf("another's name in a note: %+v", r)
+	}
+	kept := s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[1].Action, Value: r.Buttons[1].Value})
+	if kept.IsError || !strings.HasPrefix(kept.Text, "Note about Ava B. (S101) sent to") {
+		t.Errorf("kept: %+v", kept)
+	}
+	// Two students share the name: no replacement is guessed.
+	if r := s.do("lee", "/trial ava G1 + -- sat next to sofia"); !r.IsError || !strings.Contains(r.Text, `The note names "sofia", a student of this school (S104 or S106).`) ||
+		len(r.Buttons) != 1 || r.Buttons[0].Label != "Keep the name" {
+		t.Errorf("a comment naming two students: %+v", r)
+	}
+}
+
+// TestHelpGoal: /help with a student and a goal code shows that goal.
+func TestHelpGoal(t *testing.T) {
+	s := newSchool(t)
+	for _, line := range []string{"/help aiden G2", "/help g2 S103"} {
+		r := s.do("lee", line)
+		if r.IsError || !strings.HasPrefix(r.Text, "Aiden B. (S103) — G2 ask for a break (behavior, frequency)\nWhen frustrated, Aiden will ask") ||
+			!strings.Contains(r.Text, "\nLog it: /data S103 G2 <values>: a count, like 3") {
+			t.Errorf("%s:\n%s", line, r.Text)
+		}
+	}
+	if r := s.do("okafor", "/help S104 G2"); r.IsError || !strings.Contains(r.Text, "\nSteps: unpack | hang coat | turn in folder | start morning work") {
+		t.Errorf("/help S104 G2:\n%s", r.Text)
+	}
+	if r := s.do("lee", "/help aiden G9"); !r.IsError || !strings.Contains(r.Text, `Goal "G9" not found`) {
+		t.Errorf("/help aiden G9: %+v", r)
+	}
+	if r := s.do("lee", "/help S104 G1"); !r.IsError || !strings.Contains(r.Text, "not on your caseload") {
+		t.Errorf("another para's student: %+v", r)
+	}
+	if r := s.do("lee", "/help data"); r.IsError || !strings.Contains(r.Text, "\n  task_analysis: one code per step") {
+		t.Errorf("/help data:\n%s", r.Text)
 	}
 }

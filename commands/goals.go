@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"parabot/bot"
+	"parabot/storage"
 )
 
 // Goals lists a student's active goals with their short titles and
@@ -29,9 +30,12 @@ func Goals(d Deps) *bot.Command {
 			var b strings.Builder
 			fmt.Fprintf(&b, "%s — %s:", bot.Named(st), plural(len(goals), "goal", "goals"))
 			for _, g := range goals {
-				fmt.Fprintf(&b, "\n%s: %s", bot.GoalLine(g), clipText(g.Text, 300))
+				fmt.Fprintf(&b, "\n%s (%s): %s", bot.GoalLine(g), typeName(g.Measure()), clipText(g.Text, 300))
+				if g.Measure() != storage.MeasureTrials {
+					fmt.Fprintf(&b, "\n  log it: /data %s %s %s", st.Code, g.Code, clipText(bot.ValueHelp(g), 200))
+				}
 			}
-			return bot.Reply{Text: b.String(), Context: "Log one with /trial " + st.Code + " " + goals[0].Code + " + + v - +"}, nil
+			return bot.Reply{Text: b.String(), Context: "Log one with /data " + st.Code + " " + goals[0].Code + " <values>, or /trial for trials"}, nil
 		},
 	}
 }
@@ -44,3 +48,6 @@ func clipText(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// typeName names a measurement type for people: "task analysis".
+func typeName(m storage.Measure) string { return strings.ReplaceAll(string(m), "_", " ") }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+	"unicode"
 
 	"parabot/bot"
 	"parabot/scheduler"
@@ -36,17 +38,37 @@ func Incident(d Deps) *bot.Command {
 				Choices: []bot.Choice{{Value: "classroom"}, {Value: "hallway"}, {Value: "cafeteria"}, {Value: "playground"}, {Value: "bus"}, {Value: "gym"}, {Value: "specials"}, {Value: "bathroom"}}},
 			{Name: "strategies", Kind: bot.KindList, MaxLen: 100, Aliases: []string{"tried"},
 				Help: "what you used, comma-separated: break, first-then, replacement behavior"},
-			{Name: "injury", Kind: bot.KindBool, Default: "no", Help: "was anyone injured (yes/no)"},
-			{Name: "restraint", Kind: bot.KindBool, Default: "no", Help: "was the student physically restrained (yes/no)"},
-			{Name: "seclusion", Kind: bot.KindBool, Default: "no", Help: "was the student secluded (yes/no)"},
 			{Name: "others", Kind: bot.KindList, MaxLen: 20, Aliases: []string{"with"},
 				Help: "other students involved, by code only, comma-separated"},
+			{Name: "staff", Kind: bot.KindList, MaxLen: 100, Aliases: []string{"staff_involved"},
+				Help: "staff involved, by name, comma-separated"},
+			{Name: "witnesses", Kind: bot.KindList, MaxLen: 100, Aliases: []string{"witness"},
+				Help: "witnesses: staff by name, students by code, comma-separated"},
+			{Name: "injury", Kind: bot.KindBool, Help: "was anyone injured (yes/no; unanswered is not recorded)"},
+			{Name: "injured", Kind: bot.KindList, MaxLen: 20,
+				Help: "who was injured, comma-separated: student, peer, staff"},
+			{Name: "nurse", Kind: bot.KindBool, Help: "did the nurse see who was injured (yes/no)"},
+			{Name: "restraint", Kind: bot.KindBool, Help: "was the student physically restrained (yes/no; unanswered is not recorded)"},
+			{Name: "seclusion", Kind: bot.KindBool, Help: "was the student secluded (yes/no; unanswered is not recorded)"},
+			// The restraint or seclusion record: forms open it on a yes.
+			{Name: "hold", OpensWith: held, Kind: bot.KindChoice, Aliases: []string{"restraint_type", "hold_type"}, Choices: holdTypes,
+				Help: "restraint or seclusion: its type (physical escort, prone, supine, seated, standing, seclusion room)"},
+			{Name: "start", OpensWith: held, Kind: bot.KindTime, Aliases: []string{"hold_start"},
+				Help: "restraint or seclusion: when it started (10:15)"},
+			{Name: "end", OpensWith: held, Kind: bot.KindTime, Aliases: []string{"hold_end"},
+				Help: "restraint or seclusion: when it ended (10:18)"},
+			{Name: "applied_by", OpensWith: held, Kind: bot.KindList, MaxLen: 100, Aliases: []string{"by"},
+				Help: "restraint or seclusion: who applied it, by name, comma-separated"},
+			{Name: "observation", OpensWith: held, Kind: bot.KindText, MaxLen: 1000, Aliases: []string{"observed"},
+				Help: "restraint or seclusion: what was observed during it (breathing, color, words)"},
 			{Name: "notes", Kind: bot.KindText, MaxLen: 2000, Aliases: []string{"note", "comment"},
 				Help: "anything else: notes=was tired, or end the line with -- was tired"},
+			againParam(),
 		},
 		Examples: []string{
 			"/incident S101 threw a pencil at a peer antecedent=asked to start math consequence=break in calm corner severity=2",
 			"/incident Ava hit staff a=transition to lunch c=walked with staff sev=4 duration=5m where=hallway injury=yes at=-15m",
+			"/incident S101 ran into the street a=dismissal c=escorted back sev=5 injury=no restraint=yes seclusion=no hold=physical escort start=15:05 end=15:08 applied_by=Jamie Lee observation=calm, breathing normal",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
 			if err := checkSchoolDay(ctx, d.Store, c, c.Values.Time("at")); err != nil {
@@ -58,6 +80,9 @@ func Incident(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, err
 			}
+			if err := checkNames(ctx, d.Store, c, st, "behavior", "antecedent", "consequence", "notes", "observation", "witnesses"); err != nil {
+				return bot.Reply{}, err
+			}
 			in := storage.Incident{
 				StudentID: st.ID, StaffID: c.Staff.ID, At: v.Time("at"), Duration: v.Duration("duration"),
 				Setting: v.Text("setting"), Antecedent: v.Text("antecedent"), Behavior: v.Text("behavior"),
@@ -65,6 +90,14 @@ func Incident(d Deps) *bot.Command {
 				Injury: v.Bool("injury"), Restraint: v.Bool("restraint"), Seclusion: v.Bool("seclusion"),
 				Others: others, Notes: v.Text("notes"),
 				LoggedAt: c.Now,
+			}
+			for _, q := range yesNoQuestions {
+				if !v.Has(q) {
+					in.NotRecorded = append(in.NotRecorded, q)
+				}
+			}
+			if in.Details, err = incidentDetails(v, in); err != nil {
+				return bot.Reply{}, err
 			}
 			facts := fmt.Sprintf("%s: %s.", when(in.At, c.Now), incidentFacts(in))
 			in.Summary = "Logged incident for " + st.Label() + facts
@@ -100,15 +133,99 @@ func incidentFacts(in storage.Incident) string {
 	if in.Setting != "" {
 		facts = append(facts, in.Setting)
 	}
-	for _, f := range []struct {
-		on   bool
-		name string
-	}{{in.Injury, "injury"}, {in.Restraint, "restraint"}, {in.Seclusion, "seclusion"}} {
-		if f.on {
-			facts = append(facts, f.name)
+	for _, q := range yesNoQuestions {
+		if in.YesNo(q) == "yes" {
+			facts = append(facts, q)
 		}
 	}
 	return strings.Join(facts, ", ")
+}
+
+// held are the questions that open a restraint or seclusion record.
+var held = []string{"restraint", "seclusion"}
+
+// holdTypes are the kinds of restraint and seclusion a record names.
+var holdTypes = []bot.Choice{{Value: "physical escort"}, {Value: "prone"}, {Value: "supine"}, {Value: "seated"},
+	{Value: "standing"}, {Value: "seclusion room"}}
+
+// holdFields are what a restraint or seclusion record needs, in form order.
+var holdFields = []string{"hold", "start", "end", "applied_by", "observation"}
+
+// incidentDetails reads the record beyond ABC and checks it: who was
+// injured must agree with injury, and a restraint or seclusion needs its
+// whole record (type, start, end, who applied it, observation), which
+// nothing else may carry.
+func incidentDetails(v bot.Values, in storage.Incident) (storage.IncidentDetails, error) {
+	d := storage.IncidentDetails{StaffInvolved: v.List("staff"), Witnesses: v.List("witnesses"),
+		HoldType: v.Text("hold"), AppliedBy: v.List("applied_by"), Observation: v.Text("observation")}
+	for i, w := range d.Witnesses {
+		if isStudentCode(w) {
+			d.Witnesses[i] = strings.ToUpper(w)
+		}
+	}
+	for _, who := range v.List("injured") {
+		who = strings.ToLower(who)
+		if who != "student" && who != "peer" && who != "staff" {
+			return d, bot.Errorf("injured", "%q is not one of student, peer, staff; write injured=student,staff.", who)
+		}
+		d.Injured = append(d.Injured, who)
+	}
+	if len(d.Injured) > 0 && in.YesNo("injury") == "no" {
+		return d, bot.Errorf("injured", "injury=no, but injured names who was hurt; write injury=yes or leave injured out.")
+	}
+	if v.Has("nurse") {
+		if v.Bool("nurse") {
+			d.NurseSaw = "yes"
+		} else {
+			d.NurseSaw = "no"
+		}
+	}
+	if v.Has("start") {
+		d.HoldStart = v.Time("start").UTC()
+	}
+	if v.Has("end") {
+		d.HoldEnd = v.Time("end").UTC()
+	}
+	held := in.Restraint || in.Seclusion
+	if !held {
+		for _, f := range holdFields {
+			if v.Has(f) {
+				return d, bot.Errorf(f, "%s= is part of a restraint or seclusion record; add restraint=yes or seclusion=yes, or leave it out.", f)
+			}
+		}
+		return d, nil
+	}
+	for _, f := range holdFields {
+		if !v.Has(f) {
+			return d, bot.Missingf(f, "A restraint or seclusion needs its full record: hold (its type), start, end, applied_by and observation. Missing %s.\n"+
+				"Example: hold=physical escort start=10:15 end=10:18 applied_by=Jo Rivera, Sam Lee observation=breathing normal, calm after", f)
+		}
+	}
+	if !d.HoldEnd.After(d.HoldStart) {
+		return d, bot.Errorf("end", "The end (%s) must be after the start (%s).", v.Time("end").Format("15:04"), v.Time("start").Format("15:04"))
+	}
+	return d, nil
+}
+
+// isStudentCode reports whether w looks like a student code (S101).
+func isStudentCode(w string) bool {
+	if len(w) < 2 || len(w) > 16 || !unicode.IsLetter(rune(w[0])) {
+		return false
+	}
+	return strings.IndexFunc(w[1:], unicode.IsDigit) >= 0 && !strings.Contains(w, " ")
+}
+
+// yesNoQuestions are an incident's yes/no questions, in form order.
+var yesNoQuestions = []string{"injury", "restraint", "seclusion"}
+
+// yesNoLine states every yes/no question, the unanswered ones as not
+// recorded: "injury: no, restraint: not recorded, seclusion: no".
+func yesNoLine(in storage.Incident) string {
+	parts := make([]string, len(yesNoQuestions))
+	for i, q := range yesNoQuestions {
+		parts[i] = q + ": " + in.YesNo(q)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // otherStudents checks the codes of other students involved: codes of
@@ -147,16 +264,55 @@ func severeAlerts(ctx context.Context, s storage.Store, c *bot.Call, st storage.
 		Fields: []bot.Field{
 			{Label: "When", Value: in.At.In(c.School.Location()).Format("Mon Jan 2 15:04")},
 			{Label: "Facts", Value: incidentFacts(in)},
+			{Label: "Injury, restraint, seclusion", Value: yesNoLine(in)},
 			{Label: "Antecedent", Value: in.Antecedent},
 			{Label: "Behavior", Value: in.Behavior},
 			{Label: "Consequence", Value: in.Consequence},
 		},
 	}
+	msg.Fields = append(msg.Fields, detailFields(in, c.School.Location())...)
 	jobs := make([]storage.Job, 0, len(to))
 	for _, id := range to {
 		jobs = append(jobs, scheduler.Deliver(bot.Message{StaffID: id, Reply: msg}, c.Req.Platform))
 	}
 	return jobs, nil
+}
+
+// detailFields are the rest of an incident's record for its alert: the
+// setting, strategies, other students, staff, witnesses, injuries and
+// the restraint or seclusion record; empty parts are left out.
+func detailFields(in storage.Incident, loc *time.Location) []bot.Field {
+	d := in.Details
+	var out []bot.Field
+	add := func(label, value string) {
+		if value != "" {
+			out = append(out, bot.Field{Label: label, Value: value})
+		}
+	}
+	add("Setting", in.Setting)
+	if in.Duration > 0 {
+		add("Duration", bot.FormatDuration(in.Duration))
+	}
+	add("Strategies", strings.Join(in.Strategies, ", "))
+	add("Other students", strings.Join(in.Others, ", "))
+	add("Staff involved", strings.Join(d.StaffInvolved, ", "))
+	add("Witnesses", strings.Join(d.Witnesses, ", "))
+	add("Injured", strings.Join(d.Injured, ", "))
+	if d.NurseSaw != "" || len(d.Injured) > 0 {
+		nurse := d.NurseSaw
+		if nurse == "" {
+			nurse = "not recorded"
+		}
+		add("Seen by the nurse", nurse)
+	}
+	if d.HoldType != "" {
+		add("Restraint or seclusion", fmt.Sprintf("%s, %s to %s (%s)", d.HoldType, d.HoldStart.In(loc).Format("15:04"),
+			d.HoldEnd.In(loc).Format("15:04"), bot.FormatDuration(d.HoldEnd.Sub(d.HoldStart))))
+		add("Applied by", strings.Join(d.AppliedBy, ", "))
+		add("Observation", d.Observation)
+	}
+	add("Notes", in.Notes)
+	return out
 }
 
 // severeRecipients are who hears of a severe incident at once: the

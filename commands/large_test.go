@@ -21,7 +21,7 @@ func TestLargeSchool(t *testing.T) {
 	}
 	admin := rostertest.LargeAdmin
 	r := s.do(admin, "/today")
-	if r.IsError || !strings.Contains(r.Text, "Data still due today: 600 students have goals that need trials; 1 to 10 shown (page 1 of 60):") ||
+	if r.IsError || !strings.Contains(r.Text, "Data still due today: 600 students have goals that need data; 1 to 10 shown (page 1 of 60):") ||
 		!strings.Contains(r.Text, "\n  Ava B. (L0001) — G1 add and subtract two-digit numbers: 0 of 5 trials; G2 ask for a break: 0 of 5 trials") ||
 		!strings.HasSuffix(r.Text, "More: /today page=2, or /today <student> for one student.") {
 		t.Fatalf("/today of a 600-student school:\n%s", r.Text)

@@ -20,10 +20,14 @@ func Note(d Deps) *bot.Command {
 			studentParam(),
 			{Name: "text", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 2000,
 				Help: "the note for the teacher"},
+			againParam(),
 		},
 		Examples: []string{"/note S102 Finished all his math today and asked for more!"},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
 			st := c.Values.Student("student")
+			if err := checkNames(ctx, d.Store, c, st, "text"); err != nil {
+				return bot.Reply{}, err
+			}
 			ts, err := teachers(ctx, d.Store, st.ID)
 			if err != nil {
 				return bot.Reply{}, err

@@ -219,9 +219,9 @@ func DayText(day today.Day, page int) (string, int) {
 	students := plural(len(day.Due), "student has", "students have")
 	switch {
 	case pages == 1:
-		fmt.Fprintf(&b, "\nData still due today (%s goals that need trials):", students)
+		fmt.Fprintf(&b, "\nData still due today (%s goals that need data):", students)
 	default:
-		fmt.Fprintf(&b, "\nData still due today: %s goals that need trials; %d to %d shown (page %d of %d):", students, first+1, first+len(shown), page, pages)
+		fmt.Fprintf(&b, "\nData still due today: %s goals that need data; %d to %d shown (page %d of %d):", students, first+1, first+len(shown), page, pages)
 	}
 	for _, due := range shown {
 		if len(day.Due) == 1 {

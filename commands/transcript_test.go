@@ -69,7 +69,7 @@ func TestTranscriptTypedLikeParas(t *testing.T) {
 		},
 	}, {
 		line: "/trial aidan g3 vp vp i",
-		want: `No student on your caseload matches "aidan". Did you mean Aiden B. (S103)?` + "\nExample: /trial S101 G2 + + v - + (help trial shows all)",
+		want: `No student on your caseload matches "aidan". Did you mean Aiden B. (S103)?` + "\nExample: /trial S101 G1 + + v - + (help trial shows all)",
 		check: func(t *testing.T) {
 			if ts, _ := s.db.Trials(ctx, storage.Filter{StudentID: student("S103").ID}); len(ts) != 0 {
 				t.Errorf("logged before the choice: %+v", ts)
@@ -80,10 +80,10 @@ func TestTranscriptTypedLikeParas(t *testing.T) {
 		want: "Logged for Aiden B. (S103) — G3 write his first and last name: 3 trials, 3 correct, 1 independent (prompted: 2 verbal).",
 	}, {
 		line: "/transition ava class to speech",
-		want: "Logged transition for Ava B. (S101): class → speech, independent.",
+		want: "Logged transition for Ava B. (S101): class → speech, prompt not recorded.",
 		check: func(t *testing.T) {
 			ts, _ := s.db.Transitions(ctx, storage.Filter{StudentID: student("S101").ID})
-			if len(ts) != 1 || ts[0].From != "class" || ts[0].To != "speech" {
+			if len(ts) != 1 || ts[0].From != "class" || ts[0].To != "speech" || ts[0].Prompt != storage.PromptNotRecorded {
 				t.Errorf("transitions %+v", ts)
 			}
 		},
@@ -100,8 +100,12 @@ func TestTranscriptTypedLikeParas(t *testing.T) {
 		line: "/trial ava g1 3/5 -- was tired",
 		want: "Logged for Ava B. (S101) — G1 request a preferred item or activity: 5 trials, 3 correct, 3 independent. Note: was tired",
 		check: func(t *testing.T) {
-			if e := lastEntry(); e.Summary != "Logged 5 trials for A.B. (S101) G1: 3/5 correct, 3 independent. Note: was tired" {
+			if e := lastEntry(); e.Summary != "Logged 5 trials for A.B. (S101) G1: 3/5 correct, 3 independent." {
 				t.Errorf("stored summary %q", e.Summary)
+			}
+			se, _ := s.db.Sessions(ctx, storage.Filter{StudentID: student("S101").ID})
+			if len(se) == 0 || se[len(se)-1].Note != "was tired" {
+				t.Errorf("sessions %+v, want the last one's note %q", se, "was tired")
 			}
 		},
 	}, {
@@ -112,16 +116,16 @@ func TestTranscriptTypedLikeParas(t *testing.T) {
 		want: "11:45 is in the future; log what already happened (it is 11:00 now).\nExample: /trial Ava G1 VP GP I NR at 10:15 (help trial shows all)",
 	}, {
 		line: "/trial ava g1",
-		want: "Missing trials: " + bot.TrialHelp + ".\nExample: /trial S101 G2 + + v - + (help trial shows all)",
+		want: "Missing trials: " + bot.TrialHelp + ".\nExample: /trial S101 G1 + + v - + (help trial shows all)",
 	}, {
 		line: "/today",
 		want: "",
 		check: func(t *testing.T) {
 			r := s.do("lee", "/today")
-			want := "Data still due today (3 students have goals that need trials):\n" +
-				"  Ava B. (S101) — G2 stay in her assigned spot: 0 of 2 trials\n" + // G3 is due mon,wed,fri
-				"  Liam C. (S102) — G1 produce /s/ and /s/-blends: 4 of 10 trials; G2 take turns and wait: 0 of 3 trials\n" +
-				"  Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials; G2 ask for a break: 0 of 3 trials"
+			want := "Data still due today (3 students have goals that need data):\n" +
+				"  Ava B. (S101) — G2 stay on the carpet: 0 of 1 duration\n" + // G3 is due mon,wed,fri
+				"  Liam C. (S102) — G1 produce /s/ and /s/-blends: 4 of 10 trials; G2 take turns with a peer: 0 of 1 count\n" +
+				"  Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials; G2 ask for a break: 0 of 1 count"
 			if !strings.Contains(r.Text, want+"\nReminders still to come today:") {
 				t.Errorf("/today:\n%s\nwant it to hold, before the reminders to come,\n%s", r.Text, want)
 			}

@@ -28,8 +28,9 @@ func Transition(d Deps) *bot.Command {
 				Help: "where or what the student left (class, lunch, bus)"},
 			{Name: "to", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 60, Leads: []string{"to"},
 				Help: "where the student went (lunch, gym, bus, pickup)"},
-			{Name: "prompt", Kind: bot.KindPrompt, Default: "independent", Aliases: []string{"p"},
-				Help: "support: " + bot.PromptHelp, Brief: "support: " + bot.PromptBrief},
+			{Name: "prompt", Kind: bot.KindPrompt, Aliases: []string{"p"},
+				Help:  "the support given: i, gp, vp, m, pp, fp (help trial explains); none given: not recorded",
+				Brief: "support: " + bot.PromptBrief},
 			{Name: "latency", Kind: bot.KindDuration, Aliases: []string{"lat"},
 				Help: "time from the direction to starting: 30s, 2m"},
 			{Name: "handoff", Kind: bot.KindText, MaxLen: 120, Aliases: []string{"to_whom", "released"},
@@ -37,6 +38,7 @@ func Transition(d Deps) *bot.Command {
 			atParam(),
 			commentParam(),
 			forceParam(),
+			againParam(),
 		},
 		Examples: []string{
 			"/transition S101 class to lunch prompt=v latency=45s",
@@ -50,30 +52,40 @@ func Transition(d Deps) *bot.Command {
 			st := v.Student("student")
 			t := storage.Transition{
 				StudentID: st.ID, StaffID: c.Staff.ID, At: v.Time("at"),
-				From: v.Text("from"), To: v.Text("to"), Prompt: v.Prompt("prompt"),
+				From: v.Text("from"), To: v.Text("to"), Prompt: storage.PromptNotRecorded,
 				Latency: v.Duration("latency"), HandoffTo: v.Text("handoff"),
 				LoggedAt: c.Now,
 			}
 			if err := refuseAbsent(ctx, d.Store, c.School, st, t.At); err != nil {
 				return bot.Reply{}, err
 			}
+			if err := checkNames(ctx, d.Store, c, st, "note"); err != nil {
+				return bot.Reply{}, err
+			}
+			if v.Has("prompt") {
+				t.Prompt = v.Prompt("prompt")
+			}
 			if isRelease(t.To) && t.HandoffTo == "" {
 				return bot.Reply{}, bot.Errorf("handoff", "A %s transition needs the handoff: who took %s, e.g. handoff=driver Mr. Diaz, bus 12.", t.To, bot.Named(st))
 			}
-			facts := fmt.Sprintf("%s: %s → %s, %s", when(t.At, c.Now), t.From, t.To, t.Prompt)
+			prompt := t.Prompt.String()
+			if t.Prompt == storage.PromptNotRecorded {
+				prompt = "prompt not recorded"
+			}
+			facts := fmt.Sprintf("%s: %s → %s, %s", when(t.At, c.Now), t.From, t.To, prompt)
 			if t.Latency > 0 {
 				facts += ", latency " + bot.FormatDuration(t.Latency)
 			}
 			if t.HandoffTo != "" {
 				facts += ", released to " + t.HandoffTo
 			}
-			facts = withComment(facts+".", v.Text("note"))
-			t.Summary = "Logged transition for " + st.Label() + facts
+			facts += "."
+			t.Summary, t.Note = "Logged transition for "+st.Label()+facts, v.Text("note")
 			e, err := d.Store.LogTransition(ctx, t, nil)
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("logging transition: %w", err)
 			}
-			return logged(e, "Logged transition for "+bot.Named(st)+facts), nil
+			return logged(e, withComment("Logged transition for "+bot.Named(st)+facts, t.Note)), nil
 		},
 	}
 }

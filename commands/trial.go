@@ -24,36 +24,23 @@ func Trial(d Deps) *bot.Command {
 			atParam(),
 			commentParam(),
 			forceParam(),
+			againParam(),
 		},
 		Examples: []string{
-			"/trial S101 G2 + + v - +",
+			"/trial S101 G1 + + v - +",
 			"/trial Ava G1 VP GP I NR at 10:15",
-			"/trial Liam G2 3/5 20m ago -- was tired",
+			"/trial Liam G1 3/5 20m ago -- was tired",
 		},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
 			if err := checkSchoolDay(ctx, d.Store, c, c.Values.Time("at")); err != nil {
 				return bot.Reply{}, err
 			}
 			st, goal := c.Values.Student("student"), c.Values.Goal("goal")
-			results := c.Values.Trials("trials")
-			at := c.Values.Time("at")
-			if err := refuseAbsent(ctx, d.Store, c.School, st, at); err != nil {
-				return bot.Reply{}, err
+			if goal.Measure() != storage.MeasureTrials {
+				return bot.Reply{}, bot.Errorf("goal", "%s is a %s goal: log it with /data %s %s %s.", goal.Code,
+					strings.ReplaceAll(string(goal.Measure()), "_", " "), st.Code, goal.Code, bot.ValueHelp(goal))
 			}
-			b := storage.TrialBatch{
-				GoalID: goal.ID, StudentID: st.ID, StaffID: c.Staff.ID, At: at, Results: results,
-				Summary: fmt.Sprintf("Logged %s for %s %s%s: %s.", plural(len(results), "trial", "trials"),
-					st.Label(), goal.Code, when(at, c.Now), TrialTally(results)),
-				LoggedAt: c.Now,
-			}
-			b.Summary = withComment(b.Summary, c.Values.Text("note"))
-			e, err := d.Store.LogTrials(ctx, b, nil)
-			if err != nil {
-				return bot.Reply{}, fmt.Errorf("logging trials: %w", err)
-			}
-			text := fmt.Sprintf("Logged for %s — %s: %s%s, %s.", bot.Named(st), bot.GoalLine(goal),
-				plural(len(results), "trial", "trials"), when(at, c.Now), tally(results, false))
-			return logged(e, withComment(text, c.Values.Text("note"))), nil
+			return logSession(ctx, d, c, st, goal, storage.SessionValues{Type: storage.MeasureTrials, Results: c.Values.Trials("trials")})
 		},
 	}
 }

@@ -20,12 +20,13 @@ func CSVColumns() []string {
 		"severity", "duration_seconds", "setting", "antecedent", "behavior", "consequence", "strategies",
 		"injury", "restraint", "seclusion", "others",
 		"from", "to", "latency_seconds", "handoff_to",
-		"to_staff", "text",
+		"to_staff", "text", "type", "values", "voided",
 	}
 }
 
-// CSV writes one row per record: trials, then incidents, transitions and
-// notes, each oldest first, times in RFC 3339 with the school's offset.
+// CSV writes one row per record: trials, the sessions of goals of other
+// types (record "goal_data": its type, its values in words, and its
+// comment in text), then incidents, transitions and notes, each oldest first, times in RFC 3339 with the school's offset.
 // Lists (strategies, others) are joined with "; ".
 func CSV(w io.Writer, r Report) error {
 	cols := CSVColumns()
@@ -48,15 +49,26 @@ func CSV(w io.Writer, r Report) error {
 			return fmt.Errorf("writing a trial row: %w", err)
 		}
 	}
+	for _, d := range r.GoalData {
+		if d.Type == "trials" {
+			continue // a row per trial above
+		}
+		if err := write(map[string]string{
+			"record": "goal_data", "student": r.Student.Code, "at": csvTime(d.At), "logged_by": d.LoggedBy,
+			"goal": d.Goal, "type": d.Type, "values": d.Values, "text": d.Note,
+		}); err != nil {
+			return fmt.Errorf("writing a goal data row: %w", err)
+		}
+	}
 	for _, in := range r.Incidents {
 		if err := write(map[string]string{
 			"record": "incident", "student": r.Student.Code, "at": csvTime(in.At), "logged_by": in.LoggedBy,
 			"severity": strconv.Itoa(in.Severity), "duration_seconds": strconv.FormatInt(in.DurationSeconds, 10),
 			"setting": in.Setting, "antecedent": in.Antecedent, "behavior": in.Behavior, "consequence": in.Consequence,
 			"strategies": strings.Join(in.Strategies, "; "),
-			"injury":     strconv.FormatBool(in.Injury), "restraint": strconv.FormatBool(in.Restraint),
-			"seclusion": strconv.FormatBool(in.Seclusion), "others": strings.Join(in.Others, "; "),
-			"text": in.Notes,
+			"injury":     answer(in, "injury"), "restraint": answer(in, "restraint"),
+			"seclusion": answer(in, "seclusion"), "others": strings.Join(in.Others, "; "),
+			"text": in.Notes, "voided": voided(in.Voided),
 		}); err != nil {
 			return fmt.Errorf("writing an incident row: %w", err)
 		}
@@ -94,4 +106,24 @@ func cell(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// answer is a yes/no question of an incident as the CSV has always
+// written it (true, false), or "not recorded" when nobody answered it.
+func answer(in Incident, question string) string {
+	switch in.YesNo(question) {
+	case "yes":
+		return "true"
+	case "no":
+		return "false"
+	}
+	return "not recorded"
+}
+
+// voided says who voided an incident and why, or "" when it stands.
+func voided(v *Void) string {
+	if v == nil {
+		return ""
+	}
+	return csvTime(v.At) + " by " + v.By + ": " + v.Reason
 }

@@ -39,7 +39,16 @@ type fixture struct {
 func newFixture(t *testing.T, store storage.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := roster.Import(ctx, store, roster.Demo()); err != nil {
+	demo, err := roster.Parse(roster.Demo())
+	if err != nil {
+		t.Fatalf("reading the demo roster: %v", err)
+	}
+	for i, g := range demo.Goals {
+		if g.StudentCode == "S101" && g.Goal.Code == "G2" {
+			demo.Goals[i].Goal.Type = storage.MeasureTrials // this fixture's G2 is a trials goal
+		}
+	}
+	if _, err := store.ImportRoster(ctx, demo); err != nil {
 		t.Fatalf("importing the demo roster: %v", err)
 	}
 	loc, err := time.LoadLocation("America/New_York")
@@ -209,7 +218,7 @@ func testBuild(t *testing.T, store storage.Store) {
 	}
 	// 15 trials: 13 correct, 12 of them independent; the undone batch and
 	// the August trial are out.
-	checkTally(t, "G1", g1.Tally, 15, 13, 12, 87, 80, "independent 14, verbal 1")
+	checkTally(t, "G1", g1.Tally, 15, 13, 12, 87, 80, "independent 12, verbal 1, incorrect 1, no response 1")
 	wantDays := []string{"2026-11-16", "2026-11-17", "2026-11-18"}
 	if len(g1.Sessions) != len(wantDays) {
 		t.Fatalf("G1 sessions %+v, want days %v", g1.Sessions, wantDays)
@@ -219,12 +228,12 @@ func testBuild(t *testing.T, store storage.Store) {
 			t.Errorf("G1 session %d on %s, want %s (school zone)", i, g1.Sessions[i].Date, d)
 		}
 	}
-	checkTally(t, "G1 Nov 16", g1.Sessions[0].Tally, 5, 4, 3, 80, 60, "independent 4, verbal 1")
-	checkTally(t, "G1 Nov 18", g1.Sessions[2].Tally, 5, 4, 4, 80, 80, "independent 5")
+	checkTally(t, "G1 Nov 16", g1.Sessions[0].Tally, 5, 4, 3, 80, 60, "independent 3, verbal 1, incorrect 1")
+	checkTally(t, "G1 Nov 18", g1.Sessions[2].Tally, 5, 4, 4, 80, 80, "independent 4, no response 1")
 	if g1.Mastery != (export.Mastery{Met: true, MetOn: "2026-11-18", BestRun: 3, Needed: 3}) {
 		t.Errorf("G1 mastery %+v", g1.Mastery)
 	}
-	checkTally(t, "G2", g2.Tally, 8, 7, 5, 88, 63, "independent 6, gestural 1, verbal 1")
+	checkTally(t, "G2", g2.Tally, 8, 7, 5, 88, 63, "independent 5, gestural 1, verbal 1, incorrect 1")
 	if g2.Mastery != (export.Mastery{Met: false, BestRun: 2, Needed: 3}) || len(g2.Sessions) != 4 {
 		t.Errorf("G2 mastery %+v, %d sessions", g2.Mastery, len(g2.Sessions))
 	}
@@ -240,16 +249,22 @@ func testBuild(t *testing.T, store storage.Store) {
 		t.Errorf("the Nov 18 23:30 trial reads %+v at %v", late, late.At)
 	}
 
-	if len(r.Incidents) != 2 {
-		t.Fatalf("incidents %+v, want 2 (undone one left out)", r.Incidents)
+	if len(r.Incidents) != 3 {
+		t.Fatalf("incidents %+v, want 3 (the undone one stays, marked voided)", r.Incidents)
 	}
-	first, second := r.Incidents[0], r.Incidents[1]
+	if v := r.Incidents[1]; v.Behavior != "UNDONE INCIDENT" || v.Voided == nil || v.Voided.By != "lee" || v.Voided.Reason == "" {
+		t.Errorf("undone incident %+v, want it marked voided by lee with a reason", v)
+	}
+	if r.Incidents[0].Voided != nil || r.Incidents[2].Voided != nil {
+		t.Error("an incident that stands is marked voided")
+	}
+	first, second := r.Incidents[0], r.Incidents[2]
 	if first.Behavior != "dropped to the floor" || !first.Seclusion || first.DurationSeconds != 90 || first.At.Hour() != 13 {
 		t.Errorf("incidents out of time order or wrong: first %+v", first)
 	}
 	want := export.Incident{At: second.At, DurationSeconds: 240, Setting: "classroom", Antecedent: "asked to start math",
 		Behavior: "threw a pencil at a peer", Consequence: "break in calm corner", Severity: 3,
-		Strategies: []string{"break", "first-then"}, Injury: true, Others: []string{"S102"}, Notes: "calm after 5 minutes", LoggedBy: "lee"}
+		Strategies: []string{"break", "first-then"}, Injury: true, Others: []string{"S102"}, NotRecorded: []string{}, Notes: "calm after 5 minutes", LoggedBy: "lee"}
 	if !equalJSON(t, second, want) || !second.At.Equal(f.at(11, 20, 9, 40)) {
 		t.Errorf("incident\n got %+v\nwant %+v", second, want)
 	}
@@ -318,8 +333,8 @@ func TestBuildRange(t *testing.T) {
 	if !g1.Mastery.Met || g1.Mastery.MetOn != "2026-11-18" {
 		t.Errorf("G1 mastery %+v", g1.Mastery)
 	}
-	if len(r.Goals[1].Sessions) != 3 || len(r.Incidents) != 1 || len(r.Notes) != 0 {
-		t.Errorf("G2 sessions %d, incidents %d, notes %d; want 3, 1, 0", len(r.Goals[1].Sessions), len(r.Incidents), len(r.Notes))
+	if len(r.Goals[1].Sessions) != 3 || len(r.Incidents) != 2 || len(r.Notes) != 0 {
+		t.Errorf("G2 sessions %d, incidents %d, notes %d; want 3, 2 (one voided), 0", len(r.Goals[1].Sessions), len(r.Incidents), len(r.Notes))
 	}
 	r, err = export.Build(ctx, f.store, f.students["S101"].ID, "2026-11-17", "2026-11-17")
 	if err != nil {
@@ -347,10 +362,12 @@ func TestPrepareFormats(t *testing.T) {
 			"G1 (communication): Given a choice board",
 			"Mastery criterion: 80% correct over 3 consecutive session days with at least 5 trials each",
 			"Mastery: MET on 2026-11-18",
-			"Overall: 15 trials, 13 correct (87%), 12 independent (80%); prompts: independent 14, verbal 1",
-			"2026-11-16       5      80%          60%  independent 4, verbal 1",
+			"Overall: 15 trials, 13 correct (87%), 12 independent (80%); prompts: independent 12, verbal 1, incorrect 1, no response 1",
+			"2026-11-16       5      80%          60%  independent 3, verbal 1, incorrect 1",
 			"Mastery: not met (longest run: 2 of 3 session days)",
-			"== Incidents (2) ==",
+			"== Incidents (3) ==",
+			"UNDONE INCIDENT",
+			"  VOIDED ",
 			"2026-11-20 09:40 · severity 3 · 4m · classroom, logged by lee",
 			"Antecedent: asked to start math",
 			"Strategies: break, first-then",
@@ -367,7 +384,7 @@ func TestPrepareFormats(t *testing.T) {
 		if strings.Index(got, "2026-11-10 13:05") > strings.Index(got, "2026-11-20 09:40") {
 			t.Error("incidents are not in time order")
 		}
-		if strings.Contains(got, "UNDONE") || strings.Contains(got, "2026-11-19       5") {
+		if strings.Contains(got, "2026-11-19       5") {
 			t.Error("an undone entry is in the text")
 		}
 		if t.Failed() {
@@ -415,9 +432,11 @@ func TestPrepareFormats(t *testing.T) {
 			{[]any{"goals", 1, "mastery", "best_run"}, 2.0},
 			{[]any{"goals", 2, "percent_correct"}, nil},
 			{[]any{"trials", 16, "at"}, "2026-11-18T23:30:00-05:00"},
-			{[]any{"incidents", 1, "antecedent"}, "asked to start math"},
-			{[]any{"incidents", 1, "injury"}, true},
-			{[]any{"incidents", 1, "others", 0}, "S102"},
+			{[]any{"incidents", 2, "antecedent"}, "asked to start math"},
+			{[]any{"incidents", 2, "injury"}, true},
+			{[]any{"incidents", 2, "others", 0}, "S102"},
+			{[]any{"incidents", 1, "voided", "by"}, "lee"},
+			{[]any{"incidents", 1, "voided", "reason"}, "logged by mistake"},
 			{[]any{"incidents", 0, "strategies"}, []any{}},
 			{[]any{"transitions", 0, "handoff_to"}, "driver Mr. Diaz, bus 12"},
 			{[]any{"transitions", 0, "latency_seconds"}, 45.0},
@@ -427,11 +446,8 @@ func TestPrepareFormats(t *testing.T) {
 				t.Errorf("%v = %#v, want %#v", c.path, got, c.want)
 			}
 		}
-		if n := len(get("incidents").([]any)); n != 2 {
-			t.Errorf("%d incidents, want 2", n)
-		}
-		if strings.Contains(string(ex.Data), "UNDONE") {
-			t.Error("an undone entry is in the JSON")
+		if n := len(get("incidents").([]any)); n != 3 {
+			t.Errorf("%d incidents, want 3 (one voided)", n)
 		}
 	})
 
@@ -457,13 +473,16 @@ func TestPrepareFormats(t *testing.T) {
 				t.Errorf("row of another student: %v", row)
 			}
 		}
-		if kinds["trial"] != 23 || kinds["incident"] != 2 || kinds["transition"] != 1 || kinds["note"] != 1 || len(kinds) != 4 {
-			t.Errorf("rows by record: %v; want 23 trials, 2 incidents, 1 transition, 1 note", kinds)
+		if kinds["trial"] != 23 || kinds["incident"] != 3 || kinds["transition"] != 1 || kinds["note"] != 1 || len(kinds) != 4 {
+			t.Errorf("rows by record: %v; want 23 trials, 3 incidents (one voided), 1 transition, 1 note", kinds)
 		}
-		in := rows[1+23+1] // the Nov 20 incident
+		if v := rows[1+23+1][col["voided"]]; !strings.HasSuffix(v, " by lee: logged by mistake") {
+			t.Errorf("voided incident's voided = %q", v)
+		}
+		in := rows[1+23+2] // the Nov 20 incident
 		for c, want := range map[string]string{"record": "incident", "at": "2026-11-20T09:40:00-05:00", "severity": "3",
 			"duration_seconds": "240", "antecedent": "asked to start math", "strategies": "break; first-then",
-			"injury": "true", "restraint": "false", "others": "S102", "text": "calm after 5 minutes", "goal": ""} {
+			"injury": "true", "restraint": "false", "others": "S102", "text": "calm after 5 minutes", "goal": "", "voided": ""} {
 			if in[col[c]] != want {
 				t.Errorf("incident %s = %q, want %q", c, in[col[c]], want)
 			}
@@ -475,8 +494,8 @@ func TestPrepareFormats(t *testing.T) {
 		if tr := rows[len(rows)-2]; tr[col["handoff_to"]] != "driver Mr. Diaz, bus 12" || tr[col["prompt"]] != "verbal" || tr[col["latency_seconds"]] != "45" {
 			t.Errorf("transition row %v", tr)
 		}
-		if strings.Contains(string(ex.Data), "UNDONE") {
-			t.Error("an undone entry is in the CSV")
+		if strings.Count(string(ex.Data), "UNDONE") != 1 {
+			t.Error("the voided incident is not in the CSV once")
 		}
 	})
 }
@@ -581,4 +600,73 @@ func paramOf(ue *bot.UserError) string {
 		return ""
 	}
 	return ue.Param
+}
+
+// TestExportEveryType: sessions of goals of other types than trials are
+// in every format, with their values in words and their comment.
+func TestExportEveryType(t *testing.T) {
+	f := newFixture(t, storagetest.OpenSQLite(t))
+	ctx := context.Background()
+	st := f.students["S104"]
+	log := func(code string, v storage.SessionValues, note string, at time.Time) {
+		t.Helper()
+		if _, err := f.store.LogSession(ctx, storage.SessionLog{GoalID: f.goals["S104/"+code].ID, StudentID: st.ID,
+			StaffID: f.staff["okafor"].ID, At: at, Values: v, Summary: "Logged data", Note: note}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := func(p storage.Prompt) storage.TrialResult {
+		return storage.TrialResult{Outcome: storage.Correct, Prompt: p}
+	}
+	log("G2", storage.SessionValues{Type: storage.MeasureTaskAnalysis, Results: []storage.TrialResult{
+		c(storage.Independent), c(storage.Verbal), {Outcome: storage.Incorrect}, c(storage.Independent)}}, "coat hook was full", f.at(11, 18, 8, 5))
+	log("G3", storage.SessionValues{Type: storage.MeasureRating, Rating: 3, Of: 4}, "", f.at(11, 18, 12, 0))
+	r, err := export.Build(ctx, f.store, st.ID, "2026-11-02", "2026-11-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.GoalData) != 2 || r.GoalData[0].Type != "task_analysis" || r.GoalData[0].Note != "coat hook was full" ||
+		r.GoalData[0].Values != "3 of 4 steps done, 2 independent (hang coat: verbal; turn in folder: not done)" ||
+		r.GoalData[1].Values != "rating 3 of 4 (greets without a prompt)" {
+		t.Errorf("goal data = %+v", r.GoalData)
+	}
+	if r.Goals[1].Type != "task_analysis" || len(r.Goals[1].Steps) != 4 || r.Goals[2].Type != "rating" || len(r.Goals[2].Scale) != 4 {
+		t.Errorf("goals = %+v", r.Goals)
+	}
+	text, err := export.Render(r, export.FormatText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"  Type: task analysis\n  Steps: unpack | hang coat | turn in folder | start morning work\n",
+		"    2026-11-18 08:05  3 of 4 steps done, 2 independent (hang coat: verbal; turn in folder: not done)  (okafor) — coat hook was full\n",
+		"  Type: rating\n  Scale: 1 no greeting, 2 greets when prompted, 3 greets without a prompt, 4 greets by name and talks\n",
+		"    2026-11-18 12:00  rating 3 of 4 (greets without a prompt)  (okafor)\n",
+	} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	data, err := export.Render(r, export.FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range rows[1:] {
+		m := map[string]string{}
+		for i, col := range export.CSVColumns() {
+			m[col] = row[i]
+		}
+		if m["record"] == "goal_data" {
+			got = append(got, m["goal"]+" "+m["type"]+" "+m["values"]+" / "+m["text"])
+		}
+	}
+	want := "G2 task_analysis 3 of 4 steps done, 2 independent (hang coat: verbal; turn in folder: not done) / coat hook was full|G3 rating rating 3 of 4 (greets without a prompt) / "
+	if strings.Join(got, "|") != want {
+		t.Errorf("CSV goal data rows:\n got %q\nwant %q", strings.Join(got, "|"), want)
+	}
 }

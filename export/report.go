@@ -24,9 +24,12 @@ type Report struct {
 	ExportedBy  string    `json:"exported_by"` // staff handle
 	Reason      string    `json:"reason"`
 
-	Student     Student      `json:"student"`
-	Goals       []Goal       `json:"goals"`
-	Trials      []Trial      `json:"trials"`
+	Student Student `json:"student"`
+	Goals   []Goal  `json:"goals"`
+	Trials  []Trial `json:"trials"`
+	// GoalData is every goal session of any type, oldest first, as
+	// logged: its values in words and the comment typed with it.
+	GoalData    []GoalData   `json:"goal_data"`
 	Incidents   []Incident   `json:"incidents"`
 	Transitions []Transition `json:"transitions"`
 	Notes       []Note       `json:"notes"`
@@ -42,9 +45,14 @@ type Student struct {
 	Grade     string `json:"grade"`
 }
 
-// Goal is one active IEP goal with its trials summed up by session day.
+// Goal is one active IEP goal with its trials summed up by session day
+// (a goal of another type has its sessions in Report.GoalData).
 type Goal struct {
 	Code        string    `json:"code"`
+	Type        string    `json:"type"` // trials, frequency, duration, latency, task_analysis, rating
+	Title       string    `json:"title"`
+	Steps       []string  `json:"steps,omitempty"` // task analysis
+	Scale       []string  `json:"scale,omitempty"` // rating: the labels of 1..N
 	Text        string    `json:"text"`
 	Domain      string    `json:"domain"`
 	Measurement string    `json:"measurement"`
@@ -68,12 +76,15 @@ type Criterion struct {
 // Tally sums up some trials. A prompted correct is correct but not
 // independent; the percents are rounded and null when there are no trials.
 type Tally struct {
-	TrialCount         int           `json:"trial_count"`
-	Correct            int           `json:"correct"`
-	Independent        int           `json:"independent"` // correct with no prompt
-	PercentCorrect     *int          `json:"percent_correct"`
-	PercentIndependent *int          `json:"percent_independent"`
-	Prompts            []PromptCount `json:"prompts"` // every trial, least support first
+	TrialCount         int  `json:"trial_count"`
+	Correct            int  `json:"correct"`
+	Independent        int  `json:"independent"` // correct with no prompt
+	PercentCorrect     *int `json:"percent_correct"`
+	PercentIndependent *int `json:"percent_independent"`
+	// Prompts counts correct trials by the prompt they took, least support
+	// first, then incorrect and no response: a wrong answer is never
+	// counted as independent.
+	Prompts []PromptCount `json:"prompts"`
 }
 
 // PromptCount is how many trials were run at one prompt level.
@@ -99,6 +110,17 @@ type Mastery struct {
 	Needed  int    `json:"needed"`
 }
 
+// GoalData is one session of a goal, of any type.
+type GoalData struct {
+	At       time.Time `json:"at"`
+	Goal     string    `json:"goal"`
+	Type     string    `json:"type"`
+	Values   string    `json:"values"` // in words: "count 3 in 30m (6.0 an hour)", "duration 8m30s"
+	Data     string    `json:"data"`   // the values as stored (JSON in the type's shape)
+	Note     string    `json:"note"`
+	LoggedBy string    `json:"logged_by"`
+}
+
 // Trial is one goal trial.
 type Trial struct {
 	At       time.Time `json:"at"`
@@ -122,8 +144,24 @@ type Incident struct {
 	Restraint       bool      `json:"restraint"`
 	Seclusion       bool      `json:"seclusion"`
 	Others          []string  `json:"others"` // other students, by code only
-	Notes           string    `json:"notes"`
-	LoggedBy        string    `json:"logged_by"`
+	// NotRecorded lists the yes/no questions nobody answered (injury,
+	// restraint, seclusion): their false is "not recorded", not "no".
+	NotRecorded []string `json:"not_recorded"`
+	// Voided is set when the incident was undone or voided: it stays in
+	// the record, with who and why.
+	Voided *Void `json:"voided,omitempty"`
+	// Record is the rest of the incident form: staff involved,
+	// witnesses, injuries, and a restraint or seclusion's record.
+	Record   storage.IncidentDetails `json:"record"`
+	Notes    string                  `json:"notes"`
+	LoggedBy string                  `json:"logged_by"`
+}
+
+// Void is who took back an incident, when and why.
+type Void struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
 }
 
 // Transition is one transition with its support, latency and handoff.
@@ -179,6 +217,9 @@ func Build(ctx context.Context, store storage.Store, studentID int64, from, to s
 	}
 	f := storage.Filter{StudentID: studentID, From: start, To: end}
 	if r.Goals, r.Trials, err = b.goals(f); err != nil {
+		return Report{}, err
+	}
+	if r.GoalData, err = b.goalData(f); err != nil {
 		return Report{}, err
 	}
 	if r.Incidents, err = b.incidents(f); err != nil {
@@ -268,7 +309,7 @@ func (b *builder) goals(f storage.Filter) ([]Goal, []Trial, error) {
 // goal sums up one goal's trials (oldest first) by session day.
 func (b *builder) goal(g storage.Goal, trials []storage.Trial) Goal {
 	out := Goal{
-		Code: g.Code, Text: g.Text, Domain: string(g.Domain), Measurement: g.Measurement, Baseline: g.Baseline,
+		Code: g.Code, Type: string(g.Measure()), Title: bot.GoalTitle(g), Steps: g.Steps, Scale: g.Scale, Text: g.Text, Domain: string(g.Domain), Measurement: g.Measurement, Baseline: g.Baseline,
 		StartDate: g.StartDate, EndDate: g.EndDate,
 		Criterion: Criterion{Percent: g.MasteryPercent, Sessions: g.MasterySessions, MinTrials: g.MasteryMinTrials},
 		Tally:     tally(trials),
@@ -291,21 +332,33 @@ func (b *builder) goal(g storage.Goal, trials []storage.Trial) Goal {
 func tally(trials []storage.Trial) Tally {
 	t := Tally{TrialCount: len(trials), Prompts: []PromptCount{}}
 	var byPrompt [storage.FullPhysical + 1]int
+	incorrect, noResponse := 0, 0
 	for _, tr := range trials {
-		if tr.Outcome == storage.Correct {
+		switch tr.Outcome {
+		case storage.Correct:
 			t.Correct++
 			if tr.Prompt == storage.Independent {
 				t.Independent++
 			}
-		}
-		if tr.Prompt.Valid() {
-			byPrompt[tr.Prompt]++
+			if tr.Prompt.Valid() {
+				byPrompt[tr.Prompt]++
+			}
+		case storage.NoResponse:
+			noResponse++
+		default:
+			incorrect++
 		}
 	}
 	for p, n := range byPrompt {
 		if n > 0 {
 			t.Prompts = append(t.Prompts, PromptCount{Level: storage.Prompt(p).String(), Count: n})
 		}
+	}
+	if incorrect > 0 {
+		t.Prompts = append(t.Prompts, PromptCount{Level: "incorrect", Count: incorrect})
+	}
+	if noResponse > 0 {
+		t.Prompts = append(t.Prompts, PromptCount{Level: "no response", Count: noResponse})
 	}
 	t.PercentCorrect = percent(t.Correct, t.TrialCount)
 	t.PercentIndependent = percent(t.Independent, t.TrialCount)
@@ -344,6 +397,8 @@ func mastery(c Criterion, sessions []Session) Mastery {
 }
 
 func (b *builder) incidents(f storage.Filter) ([]Incident, error) {
+	// Undone incidents stay in the record, marked voided with who and why.
+	f.IncludeInactive = true
 	ins, err := b.store.Incidents(b.ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("listing incidents of student %d: %w", f.StudentID, err)
@@ -354,10 +409,23 @@ func (b *builder) incidents(f storage.Filter) ([]Incident, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Incident{
+		var void *Void
+		if !in.Active {
+			e, err := b.store.Entry(b.ctx, in.EntryID)
+			if err != nil {
+				return nil, fmt.Errorf("loading entry %d: %w", in.EntryID, err)
+			}
+			vby, err := b.handle(e.DeactivatedBy)
+			if err != nil {
+				return nil, err
+			}
+			void = &Void{At: b.time(e.DeactivatedAt), By: vby, Reason: e.DeactivatedReason}
+		}
+		out = append(out, Incident{Voided: void,
 			At: b.time(in.At), DurationSeconds: int64(in.Duration / time.Second), Setting: in.Setting,
 			Antecedent: in.Antecedent, Behavior: in.Behavior, Consequence: in.Consequence, Severity: in.Severity,
 			Strategies: nonNil(in.Strategies), Injury: in.Injury, Restraint: in.Restraint, Seclusion: in.Seclusion,
+			NotRecorded: nonNil(in.NotRecorded), Record: in.Details,
 			Others: nonNil(in.Others), Notes: in.Notes, LoggedBy: by,
 		})
 	}
@@ -409,4 +477,45 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// goalData lists the sessions of the student's active goals, of every
+// type, with their values in words.
+func (b *builder) goalData(f storage.Filter) ([]GoalData, error) {
+	goals, err := b.store.Goals(b.ctx, f.StudentID)
+	if err != nil {
+		return nil, fmt.Errorf("listing goals of student %d: %w", f.StudentID, err)
+	}
+	byID := map[int64]storage.Goal{}
+	for _, g := range goals {
+		byID[g.ID] = g
+	}
+	sessions, err := b.store.Sessions(b.ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("listing sessions of student %d: %w", f.StudentID, err)
+	}
+	out := make([]GoalData, 0, len(sessions))
+	for _, se := range sessions {
+		g, ok := byID[se.GoalID]
+		if !ok {
+			continue // a goal no longer active stays out, like its trials
+		}
+		v, err := se.Values()
+		if err != nil {
+			return nil, fmt.Errorf("reading session %d: %w", se.ID, err)
+		}
+		by, err := b.handle(se.StaffID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, GoalData{At: b.time(se.At), Goal: g.Code, Type: string(se.Type), Values: bot.DescribeValues(g, v),
+			Data: string(se.Data), Note: se.Note, LoggedBy: by})
+	}
+	return out, nil
+}
+
+// YesNo reads one of the incident's yes/no questions ("injury",
+// "restraint", "seclusion") as "yes", "no" or "not recorded".
+func (in Incident) YesNo(question string) string {
+	return storage.Incident{Injury: in.Injury, Restraint: in.Restraint, Seclusion: in.Seclusion, NotRecorded: in.NotRecorded}.YesNo(question)
 }

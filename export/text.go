@@ -18,6 +18,10 @@ const timeLayout = "2006-01-02 15:04"
 func Text(w io.Writer, r Report) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
+	loc, err := time.LoadLocation(r.TimeZone)
+	if err != nil {
+		loc = time.UTC // a report built by Build always names a known zone
+	}
 
 	s := r.Student
 	name := strings.TrimSpace(s.FirstName + " " + s.LastName)
@@ -27,14 +31,14 @@ func Text(w io.Writer, r Report) error {
 	if !r.GeneratedAt.IsZero() {
 		p("Exported %s by %s. Reason: %s\n", r.GeneratedAt.Format(timeLayout), r.ExportedBy, r.Reason)
 	}
-	p("Undone entries are left out.\n")
+	p("Undone entries are left out, except incidents: they stay, marked voided.\n")
 
 	p("\n== Goals (%d) ==\n", len(r.Goals))
 	if len(r.Goals) == 0 {
 		p("\nNo active goals.\n")
 	}
 	for _, g := range r.Goals {
-		textGoal(bw, g)
+		textGoal(bw, g, r.GoalData)
 	}
 
 	p("\n== Incidents (%d) ==\n", len(r.Incidents))
@@ -50,13 +54,31 @@ func Text(w io.Writer, r Report) error {
 			facts = append(facts, in.Setting)
 		}
 		p("\n%s, logged by %s\n", strings.Join(facts, " · "), in.LoggedBy)
+		if v := in.Voided; v != nil {
+			p("  VOIDED %s by %s: %s\n", v.At.Format(timeLayout), v.By, v.Reason)
+		}
 		p("  Antecedent: %s\n", orDash(in.Antecedent))
 		p("  Behavior: %s\n", orDash(in.Behavior))
 		p("  Consequence: %s\n", orDash(in.Consequence))
 		p("  Strategies: %s\n", orDash(strings.Join(in.Strategies, ", ")))
-		p("  Injury: %s · Restraint: %s · Seclusion: %s\n", yesNo(in.Injury), yesNo(in.Restraint), yesNo(in.Seclusion))
+		p("  Injury: %s · Restraint: %s · Seclusion: %s\n", in.YesNo("injury"), in.YesNo("restraint"), in.YesNo("seclusion"))
 		if len(in.Others) > 0 {
 			p("  Other students involved: %s\n", strings.Join(in.Others, ", "))
+		}
+		d := in.Record
+		if len(d.StaffInvolved) > 0 {
+			p("  Staff involved: %s\n", strings.Join(d.StaffInvolved, ", "))
+		}
+		if len(d.Witnesses) > 0 {
+			p("  Witnesses: %s\n", strings.Join(d.Witnesses, ", "))
+		}
+		if len(d.Injured) > 0 {
+			p("  Injured: %s · seen by the nurse: %s\n", strings.Join(d.Injured, ", "), orNotRecorded(d.NurseSaw))
+		}
+		if d.HoldType != "" {
+			p("  Restraint/seclusion: %s, %s to %s, applied by %s\n", d.HoldType, d.HoldStart.In(loc).Format("15:04"),
+				d.HoldEnd.In(loc).Format("15:04"), strings.Join(d.AppliedBy, ", "))
+			p("  Observation: %s\n", d.Observation)
 		}
 		if in.Notes != "" {
 			p("  Notes: %s\n", in.Notes)
@@ -95,11 +117,39 @@ func Text(w io.Writer, r Report) error {
 
 // textGoal writes one goal: what it is, its criterion and whether it was
 // met, the overall figures and a table of session days.
-func textGoal(w *bufio.Writer, g Goal) {
+func textGoal(w *bufio.Writer, g Goal, data []GoalData) {
 	fmt.Fprintf(w, "\n%s (%s): %s\n", g.Code, g.Domain, g.Text)
+	fmt.Fprintf(w, "  Type: %s\n", strings.ReplaceAll(g.Type, "_", " "))
+	if len(g.Steps) > 0 {
+		fmt.Fprintf(w, "  Steps: %s\n", strings.Join(g.Steps, " | "))
+	}
+	if len(g.Scale) > 0 {
+		fmt.Fprintf(w, "  Scale: %s\n", scaleText(g.Scale))
+	}
 	fmt.Fprintf(w, "  Measurement: %s\n", orDash(g.Measurement))
 	fmt.Fprintf(w, "  Baseline: %s\n", orDash(g.Baseline))
 	fmt.Fprintf(w, "  Goal dates: %s to %s\n", orDash(g.StartDate), orDash(g.EndDate))
+	if g.Type != "trials" && g.Type != "" {
+		var n int
+		for _, d := range data {
+			if d.Goal != g.Code {
+				continue
+			}
+			if n == 0 {
+				fmt.Fprintf(w, "  Data:\n")
+			}
+			n++
+			note := ""
+			if d.Note != "" {
+				note = " — " + d.Note
+			}
+			fmt.Fprintf(w, "    %s  %s  (%s)%s\n", d.At.Format(timeLayout), d.Values, d.LoggedBy, note)
+		}
+		if n == 0 {
+			fmt.Fprintf(w, "  No data in this range.\n")
+		}
+		return
+	}
 	c := g.Criterion
 	fmt.Fprintf(w, "  Mastery criterion: %d%% correct over %d consecutive session days with at least %d trials each\n",
 		c.Percent, c.Sessions, c.MinTrials)
@@ -164,6 +214,22 @@ func yesNo(b bool) string {
 func orDash(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return "-"
+	}
+	return s
+}
+
+// scaleText lists a rating scale: "1 not yet, 2 emerging, 3 mastered".
+func scaleText(scale []string) string {
+	parts := make([]string, len(scale))
+	for i, l := range scale {
+		parts[i] = fmt.Sprintf("%d %s", i+1, l)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orNotRecorded(s string) string {
+	if s == "" {
+		return "not recorded"
 	}
 	return s
 }

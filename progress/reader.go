@@ -124,13 +124,9 @@ func (r Reader) load(ctx context.Context, school storage.School, req Request) (s
 		return in, fmt.Errorf("loading sessions of student %d: %w", st.ID, err)
 	}
 	for _, s := range sessions {
-		ss, ok, err := Session(s)
+		ss, err := summary.SessionOf(s)
 		if err != nil {
-			return in, err
-		}
-		if !ok {
-			r.log().Debug("session of a type summaries do not read yet", "session_id", s.ID, "type", s.Type)
-			continue
+			return in, fmt.Errorf("reading session %d: %w", s.ID, err)
 		}
 		in.Sessions = append(in.Sessions, ss)
 	}
@@ -194,24 +190,6 @@ func SchoolDay(days []storage.CalendarDay) func(time.Time) bool {
 		wd := day.Weekday()
 		return wd != time.Saturday && wd != time.Sunday
 	}
-}
-
-// Session converts a stored session into the one summaries read. ok is
-// false for a measurement type whose values summaries do not decode yet
-// (only trials sessions are logged today).
-func Session(s storage.Session) (summary.Session, bool, error) {
-	out := summary.Session{ID: s.ID, GoalID: s.GoalID, StaffID: s.StaffID, At: s.At, Type: summary.Type(s.Type), Active: s.Active}
-	switch s.Type {
-	case storage.MeasureTrials:
-		results, err := s.Results()
-		if err != nil {
-			return out, false, fmt.Errorf("reading session %d: %w", s.ID, err)
-		}
-		out.Type = summary.TypeTrials
-		out.Trials = results
-		return out, true, nil
-	}
-	return out, false, nil
 }
 
 func midnight(t time.Time, loc *time.Location) time.Time {

@@ -155,29 +155,15 @@ func (d demoDay) log(ctx context.Context, goals []storage.Goal, progress float64
 		if d.rng.Float64() < 0.12 { // a missed session now and then
 			continue
 		}
-		n := max(g.MasteryMinTrials, 5)
 		// Goals end the weeks at different levels, so that the demo shows
 		// every kind of progress.
 		end := 0.55 + 0.12*float64((int(d.st.ID)+i)%4)
-		pCorrect := 0.3 + (end-0.3)*progress + 0.1*(d.rng.Float64()-0.5)
-		pIndependent := 0.1 + 0.7*progress
-		results := make([]storage.TrialResult, n)
-		for j := range results {
-			r := storage.TrialResult{Outcome: storage.Incorrect, Prompt: storage.Prompt(1 + d.rng.IntN(3))}
-			if d.rng.Float64() < pCorrect {
-				r.Outcome = storage.Correct
-				if d.rng.Float64() < pIndependent {
-					r.Prompt = storage.Independent
-				}
-			} else if d.rng.Float64() < 0.1 {
-				r.Outcome = storage.NoResponse
-			}
-			results[j] = r
-		}
-		b := storage.TrialBatch{GoalID: g.ID, StudentID: d.st.ID, StaffID: d.para, At: d.at(9+i, 15*(i%4)), Results: results,
-			Summary: fmt.Sprintf("%d trials of %s for %s.", n, g.Code, d.st.Code)}
-		if _, err := d.store.LogTrials(once("trials:"+g.Code), b, nil); count(err) != nil {
-			return logged, fmt.Errorf("logging demo trials of student %d: %w", d.st.ID, err)
+		level := 0.3 + (end-0.3)*progress + 0.1*(d.rng.Float64()-0.5)
+		v := d.values(g, level, 0.1+0.7*progress)
+		se := storage.SessionLog{GoalID: g.ID, StudentID: d.st.ID, StaffID: d.para, At: d.at(9+i, 15*(i%4)), Values: v,
+			Summary: fmt.Sprintf("Data of %s for %s.", g.Code, d.st.Code)}
+		if _, err := d.store.LogSession(once("session:"+g.Code), se, nil); count(err) != nil {
+			return logged, fmt.Errorf("logging demo data of student %d: %w", d.st.ID, err)
 		}
 	}
 	if d.rng.Float64() < 0.25-0.15*progress {
@@ -203,6 +189,49 @@ func (d demoDay) log(ctx context.Context, goals []storage.Goal, progress float64
 		}
 	}
 	return logged, nil
+}
+
+// values makes one session of goal g the way the goal is measured, at
+// level (0..1, higher is better) with independent the share of correct
+// answers or steps done without a prompt.
+func (d demoDay) values(g storage.Goal, level, independent float64) storage.SessionValues {
+	v := storage.SessionValues{Type: g.Measure()}
+	answers := func(n int) []storage.TrialResult {
+		rs := make([]storage.TrialResult, n)
+		for j := range rs {
+			r := storage.TrialResult{Outcome: storage.Incorrect, Prompt: storage.Prompt(1 + d.rng.IntN(3))}
+			if d.rng.Float64() < level {
+				r.Outcome = storage.Correct
+				if d.rng.Float64() < independent {
+					r.Prompt = storage.Independent
+				}
+			} else if d.rng.Float64() < 0.1 {
+				r.Outcome = storage.NoResponse
+			}
+			rs[j] = r
+		}
+		return rs
+	}
+	switch v.Type {
+	case storage.MeasureFrequency:
+		// A behaviour to reduce: fewer as the weeks go by.
+		v.Count = max(0, int((1-level)*8+d.rng.Float64()*2))
+	case storage.MeasureDuration:
+		v.Duration = time.Duration((1+level*10)*60) * time.Second
+	case storage.MeasureLatency:
+		for range max(g.MasteryMinTrials, 1) {
+			v.Latencies = append(v.Latencies, time.Duration(20+(1-level)*150+d.rng.Float64()*20)*time.Second)
+		}
+	case storage.MeasureTaskAnalysis:
+		v.Results = answers(max(len(g.Steps), 1))
+	case storage.MeasureRating:
+		v.Of = max(len(g.Scale), 2)
+		v.Rating = min(v.Of, 1+int(level*float64(v.Of)))
+	default:
+		v.Type = storage.MeasureTrials
+		v.Results = answers(max(g.MasteryMinTrials, 5))
+	}
+	return v
 }
 
 func pick(rng *rand.Rand, from []string) string { return from[rng.IntN(len(from))] }

@@ -25,6 +25,10 @@ func goalsSpec() fileSpec {
 		{name: "end_date", required: true, max: 40},
 		{name: "active", max: 40},
 		{name: "schedule", max: 100}, // daily, weekly, mon,wed,fri
+		{name: "type", max: 40},
+		{name: "title", max: 80},
+		{name: "steps", max: 1000},
+		{name: "scale", max: 500},
 	}}
 }
 
@@ -44,7 +48,22 @@ func (p *parser) parseGoals(rows []row) {
 			StartDate:   r.get("start_date"),
 			EndDate:     r.get("end_date"),
 			Active:      r.active(),
+			Type:        r.measure("type"),
+			Title:       r.get("title"),
 		}}
+		g.Goal.Steps, g.Goal.Scale = r.bars("steps"), r.bars("scale")
+		switch {
+		case g.Goal.Type == storage.MeasureTaskAnalysis && r.get("steps") == "":
+			r.problem("steps", "a task_analysis goal needs its steps, separated by |, like unpack|hang coat|turn in folder")
+		case g.Goal.Type != storage.MeasureTaskAnalysis && len(g.Goal.Steps) > 0:
+			r.problem("steps", "steps are for a task_analysis goal; this goal's type is %s", g.Goal.Measure())
+		}
+		switch {
+		case g.Goal.Type == storage.MeasureRating && r.get("scale") == "":
+			r.problem("scale", "a rating goal needs its scale's labels, 1 first, separated by |, like not yet|emerging|mastered")
+		case g.Goal.Type != storage.MeasureRating && len(g.Goal.Scale) > 0:
+			r.problem("scale", "a scale is for a rating goal; this goal's type is %s", g.Goal.Measure())
+		}
 		g.Goal.MasteryPercent, _ = r.number("mastery_percent", 1, 100)
 		g.Goal.MasterySessions, _ = r.number("mastery_sessions", 1, 20)
 		g.Goal.MasteryMinTrials, _ = r.number("mastery_min_trials", 1, 100)
@@ -105,4 +124,43 @@ func (r row) domain(col string) storage.Domain {
 		return ""
 	}
 	return d
+}
+
+// maxSteps bounds a task analysis's steps and a rating's labels.
+const maxSteps = 20
+
+// measure reads a goal's type; empty stays empty (trials).
+func (r row) measure(col string) storage.Measure {
+	v := strings.ToLower(r.get(col))
+	if v == "" {
+		return ""
+	}
+	m := storage.Measure(strings.NewReplacer(" ", "_", "-", "_").Replace(v))
+	if !m.Valid() {
+		r.problem(col, "%q is not a goal type (trials, frequency, duration, latency, task_analysis, rating)", r.get(col))
+		return ""
+	}
+	return m
+}
+
+// bars reads a '|'-separated list; empty items are a mistake.
+func (r row) bars(col string) []string {
+	v := r.get(col)
+	if v == "" {
+		return nil
+	}
+	var out []string
+	for _, item := range strings.Split(v, "|") {
+		item = strings.Join(strings.Fields(item), " ")
+		if item == "" {
+			r.problem(col, "%q has an empty item; separate items with one |", v)
+			return nil
+		}
+		out = append(out, item)
+	}
+	if len(out) > maxSteps {
+		r.problem(col, "%d items; the limit is %d", len(out), maxSteps)
+		return nil
+	}
+	return out
 }

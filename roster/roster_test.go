@@ -230,6 +230,16 @@ var problemCases = []struct {
 		[]roster.Problem{{"students.csv", 3, "school", `no school "Elm School" in schools.csv`}}},
 
 	// goals.csv
+	{"unknown goal type", []edit{put("goals.csv", "student,code,domain,text,measurement,baseline,mastery_percent,mastery_sessions,mastery_min_trials,start_date,end_date,active,type,title,steps,scale\nS1,G1,academic,Ann will add.,,,80,3,5,2026-09-01,2027-06-01,,minutes,,,\n")},
+		[]roster.Problem{{"goals.csv", 2, "type", `"minutes" is not a goal type`}}},
+	{"task analysis without steps", []edit{put("goals.csv", "student,code,domain,text,measurement,baseline,mastery_percent,mastery_sessions,mastery_min_trials,start_date,end_date,active,type,title,steps,scale\nS1,G1,daily living,Ann will pack.,,,80,3,5,2026-09-01,2027-06-01,,task_analysis,,,\n")},
+		[]roster.Problem{{"goals.csv", 2, "steps", "a task_analysis goal needs its steps"}}},
+	{"steps on a trials goal", []edit{put("goals.csv", "student,code,domain,text,measurement,baseline,mastery_percent,mastery_sessions,mastery_min_trials,start_date,end_date,active,type,title,steps,scale\nS1,G1,academic,Ann will add.,,,80,3,5,2026-09-01,2027-06-01,,,,a|b,\n")},
+		[]roster.Problem{{"goals.csv", 2, "steps", "steps are for a task_analysis goal"}}},
+	{"empty step", []edit{put("goals.csv", "student,code,domain,text,measurement,baseline,mastery_percent,mastery_sessions,mastery_min_trials,start_date,end_date,active,type,title,steps,scale\nS1,G1,daily living,Ann will pack.,,,80,3,5,2026-09-01,2027-06-01,,task_analysis,,unpack||coat,\n")},
+		[]roster.Problem{{"goals.csv", 2, "steps", "has an empty item"}}},
+	{"rating without a scale", []edit{put("goals.csv", "student,code,domain,text,measurement,baseline,mastery_percent,mastery_sessions,mastery_min_trials,start_date,end_date,active,type,title,steps,scale\nS1,G1,social,Ann will greet.,,,80,3,1,2026-09-01,2027-06-01,,rating,,,\n")},
+		[]roster.Problem{{"goals.csv", 2, "scale", "a rating goal needs its scale"}}},
 	{"goal of an unknown student", []edit{setLine("goals.csv", 3, "S9,G2,daily living,Ann will pack her bag.,,,100,5,4,2026-09-01,2027-06-01,")},
 		[]roster.Problem{{"goals.csv", 3, "student", `no student with code "S9" in students.csv`}}},
 	{"bad goal code", []edit{setLine("goals.csv", 3, "S1,Goal 2,daily living,Ann will pack her bag.,,,100,5,4,2026-09-01,2027-06-01,")},
@@ -593,5 +603,28 @@ func TestParseSomeFiles(t *testing.T) {
 	}
 	if len(r.Schools) != 1 || len(r.Staff) != 3 || len(r.Students) != 0 {
 		t.Errorf("Parse = %d schools, %d staff, %d students; want 1, 3, 0", len(r.Schools), len(r.Staff), len(r.Students))
+	}
+}
+
+func TestParseGoalTypes(t *testing.T) {
+	files := baseFiles()
+	put("goals.csv", "student,code,domain,text,measurement,baseline,mastery_percent,mastery_sessions,mastery_min_trials,start_date,end_date,active,type,title,steps,scale\n"+
+		"S1,G1,daily living,Ann will pack her bag.,,,80,3,1,2026-09-01,2027-06-01,,Task-Analysis,pack her bag,unpack | hang coat|turn in folder,\n"+
+		"S1,G2,social,Ann will greet a peer.,,,80,3,1,2026-09-01,2027-06-01,,rating,,,not yet|emerging|mastered\n"+
+		"S1,G3,behavior,Ann will stay on the carpet.,,,80,3,1,2026-09-01,2027-06-01,,duration,,,\n")(t, files)
+	r, err := roster.Parse(toFS(files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []storage.Goal{
+		{Type: storage.MeasureTaskAnalysis, Title: "pack her bag", Steps: []string{"unpack", "hang coat", "turn in folder"}},
+		{Type: storage.MeasureRating, Scale: []string{"not yet", "emerging", "mastered"}},
+		{Type: storage.MeasureDuration},
+	}
+	for i, w := range want {
+		g := r.Goals[i].Goal
+		if g.Type != w.Type || g.Title != w.Title || !reflect.DeepEqual(g.Steps, w.Steps) || !reflect.DeepEqual(g.Scale, w.Scale) {
+			t.Errorf("goal %d = %+v, want type %s, title %q, steps %v, scale %v", i+1, g, w.Type, w.Title, w.Steps, w.Scale)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package storage
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // EntryKind is what one logged entry holds.
 type EntryKind string
@@ -69,10 +72,17 @@ const (
 	FullPhysical
 )
 
+// PromptNotRecorded is a prompt level nobody gave (a transition logged
+// without one): it is not on the scale and never reads as independent.
+const PromptNotRecorded Prompt = -1
+
 var promptNames = [...]string{"independent", "gestural", "verbal", "model", "partial physical", "full physical"}
 
 // String names the prompt level.
 func (p Prompt) String() string {
+	if p == PromptNotRecorded {
+		return "not recorded"
+	}
 	if p < 0 || int(p) >= len(promptNames) {
 		return "unknown"
 	}
@@ -109,6 +119,7 @@ type TrialBatch struct {
 	At        time.Time
 	Results   []TrialResult
 	Summary   string
+	Note      string // the short comment typed with them
 	// LoggedAt is when it was logged (the entry's CreatedAt and the
 	// "create" audit row's time); zero means At. At stays the time the
 	// record is about, which may be earlier (backdated).
@@ -133,13 +144,59 @@ type Incident struct {
 	Restraint   bool
 	Seclusion   bool
 	Others      []string // other students involved, by code only
-	Notes       string
-	Active      bool
-	Summary     string
+	// NotRecorded lists the yes/no questions nobody answered ("injury",
+	// "restraint", "seclusion"): their bool is false, and they read as
+	// "not recorded", never as "no".
+	NotRecorded []string
+	// Details completes the record as a district incident form asks.
+	Details IncidentDetails
+	Notes   string
+	Active  bool
+	Summary string
 	// LoggedAt is when it was logged (the entry's CreatedAt and the
 	// "create" audit row's time); zero means At. At stays the time the
 	// record is about, which may be earlier (backdated).
 	LoggedAt time.Time
+}
+
+// IncidentDetails are the parts of an incident record beyond ABC: who
+// was there, who was hurt, and for a restraint or seclusion how it was
+// done. Students are named by code only; staff by name.
+type IncidentDetails struct {
+	StaffInvolved []string `json:"staff_involved,omitempty"`
+	Witnesses     []string `json:"witnesses,omitempty"` // staff by name, students by code
+	Injured       []string `json:"injured,omitempty"`   // "student", "peer", "staff"
+	// NurseSaw is "yes", "no", or "" when not recorded.
+	NurseSaw string `json:"nurse_saw,omitempty"`
+	// Restraint or seclusion: its type (physical escort, prone, supine,
+	// seated, standing, seclusion room), when it started and ended, who
+	// applied it, and what was observed during it.
+	HoldType    string    `json:"hold_type,omitempty"`
+	HoldStart   time.Time `json:"hold_start,omitzero"`
+	HoldEnd     time.Time `json:"hold_end,omitzero"`
+	AppliedBy   []string  `json:"applied_by,omitempty"`
+	Observation string    `json:"observation,omitempty"`
+}
+
+// YesNo reads one of an incident's yes/no questions ("injury",
+// "restraint", "seclusion") as "yes", "no" or "not recorded".
+func (in Incident) YesNo(question string) string {
+	if slices.Contains(in.NotRecorded, question) {
+		return "not recorded"
+	}
+	var v bool
+	switch question {
+	case "injury":
+		v = in.Injury
+	case "restraint":
+		v = in.Restraint
+	case "seclusion":
+		v = in.Seclusion
+	}
+	if v {
+		return "yes"
+	}
+	return "no"
 }
 
 // MaxSeverity is the top of the severity scale.
@@ -169,9 +226,10 @@ type Transition struct {
 	At        time.Time
 	From      string
 	To        string
-	Prompt    Prompt
+	Prompt    Prompt // PromptNotRecorded when none was given
 	Latency   time.Duration
 	HandoffTo string // to whom the student was released (bus, pickup)
+	Note      string // the short comment typed with it
 	Active    bool
 	Summary   string
 	// LoggedAt is when it was logged (the entry's CreatedAt and the

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -162,6 +163,14 @@ type Goal struct {
 	Domain      Domain
 	Measurement string // e.g. "percent correct"
 	Baseline    string
+	// Type is how the goal is logged (trials when empty).
+	Type Measure
+	// Title is the goal's short title; empty means one derived from Text.
+	Title string
+	// Steps are a task analysis's steps, in order.
+	Steps []string
+	// Scale labels a rating's scores: Scale[0] is 1, the last is N.
+	Scale []string
 	// Mastery: MasteryPercent correct over MasterySessions consecutive
 	// sessions with at least MasteryMinTrials trials a session.
 	MasteryPercent   int
@@ -170,6 +179,23 @@ type Goal struct {
 	StartDate        string // YYYY-MM-DD
 	EndDate          string // YYYY-MM-DD
 	Active           bool
+}
+
+// Measure is the goal's type, trials when none was given.
+func (g Goal) Measure() Measure {
+	if g.Type == "" {
+		return MeasureTrials
+	}
+	return g.Type
+}
+
+// Same reports whether two goals have the same fields.
+func (g Goal) Same(o Goal) bool {
+	return slices.Equal(g.Steps, o.Steps) && slices.Equal(g.Scale, o.Scale) &&
+		g.ID == o.ID && g.StudentID == o.StudentID && g.Code == o.Code && g.Text == o.Text && g.Domain == o.Domain &&
+		g.Measurement == o.Measurement && g.Baseline == o.Baseline && g.Measure() == o.Measure() && g.Title == o.Title &&
+		g.MasteryPercent == o.MasteryPercent && g.MasterySessions == o.MasterySessions &&
+		g.MasteryMinTrials == o.MasteryMinTrials && g.StartDate == o.StartDate && g.EndDate == o.EndDate && g.Active == o.Active
 }
 
 // DutyKind is a kind of supervision duty.

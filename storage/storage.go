@@ -164,6 +164,9 @@ type Logbook interface {
 	// LogTrials stores a batch of trials of one goal as one entry (one
 	// session).
 	LogTrials(ctx context.Context, b TrialBatch, jobs []Job) (Entry, error)
+	// LogSession stores one session of a goal of any measurement type as
+	// one entry.
+	LogSession(ctx context.Context, s SessionLog, jobs []Job) (Entry, error)
 	// LogIncident stores one incident as one entry.
 	LogIncident(ctx context.Context, in Incident, jobs []Job) (Entry, error)
 	// LogTransition stores one transition as one entry.
@@ -175,6 +178,9 @@ type Logbook interface {
 	Entry(ctx context.Context, id int64) (Entry, error)
 	// LastEntry returns the newest active entry a staff member logged.
 	LastEntry(ctx context.Context, staffID int64) (Entry, error)
+	// RecentEntries lists the active entries a staff member logged at or
+	// after since, newest first, at most limit.
+	RecentEntries(ctx context.Context, staffID int64, since time.Time, limit int) ([]Entry, error)
 	// DeactivateEntry marks an entry and its records inactive with a
 	// reason, and writes an audit row and jobs (telling those who were sent
 	// the entry that it was taken back). It returns ErrConflict when the

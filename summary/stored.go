@@ -4,17 +4,51 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"time"
 
 	"parabot/storage"
 )
 
-// GoalOf is a stored goal as summaries judge it. Goals are stored as
-// trials goals today; the baseline's first percent (or "n of m") becomes
-// the aim line's start.
+// GoalOf is a stored goal as summaries judge it: its type, steps and
+// scale; the baseline's first percent (or "n of m") becomes the aim
+// line's start.
 func GoalOf(g storage.Goal) Goal {
-	out := Goal{Goal: g, Type: TypeTrials}
+	out := Goal{Goal: g, Type: Type(g.Measure()), Steps: g.Steps, ScaleMax: len(g.Scale)}
 	out.BaselineValue, out.HasBaseline = ParseBaseline(g.Baseline)
 	return out
+}
+
+// SessionOf is a stored session as summaries read it. Several latencies
+// logged together are their mean; a task-analysis step not done counts
+// as one that needed full physical support.
+func SessionOf(se storage.Session) (Session, error) {
+	v, err := se.Values()
+	if err != nil {
+		return Session{}, err
+	}
+	out := Session{ID: se.ID, GoalID: se.GoalID, StaffID: se.StaffID, At: se.At, Type: Type(se.Type), Active: se.Active,
+		Count: v.Count, Span: v.Span, Duration: v.Duration, Rating: v.Rating}
+	switch se.Type {
+	case storage.MeasureTrials:
+		out.Trials = v.Results
+	case storage.MeasureTaskAnalysis:
+		for _, r := range v.Results {
+			p := r.Prompt
+			if r.Outcome != storage.Correct {
+				p = storage.FullPhysical
+			}
+			out.Steps = append(out.Steps, p)
+		}
+	case storage.MeasureLatency:
+		var sum time.Duration
+		for _, l := range v.Latencies {
+			sum += l
+		}
+		if len(v.Latencies) > 0 {
+			out.Latency = sum / time.Duration(len(v.Latencies))
+		}
+	}
+	return out, nil
 }
 
 var (

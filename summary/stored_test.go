@@ -75,3 +75,49 @@ func TestPeriods(t *testing.T) {
 		t.Errorf("week in the school's zone: %s", got)
 	}
 }
+
+// TestStatsOfEveryType: a stored session of each type, as logged, is
+// judged in its type's unit.
+func TestStatsOfEveryType(t *testing.T) {
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, loc)
+	c := func(p storage.Prompt) storage.TrialResult {
+		return storage.TrialResult{Outcome: storage.Correct, Prompt: p}
+	}
+	tests := []struct {
+		goal storage.Goal
+		v    storage.SessionValues
+		unit string
+		want float64
+	}{
+		{storage.Goal{Type: storage.MeasureTrials}, storage.SessionValues{Type: storage.MeasureTrials,
+			Results: []storage.TrialResult{c(storage.Independent), c(storage.Verbal), {Outcome: storage.Incorrect}, c(storage.Independent)}}, "% correct", 75},
+		{storage.Goal{Type: storage.MeasureFrequency}, storage.SessionValues{Type: storage.MeasureFrequency, Count: 3, Span: 30 * time.Minute}, "count per session", 3},
+		{storage.Goal{Type: storage.MeasureDuration}, storage.SessionValues{Type: storage.MeasureDuration, Duration: 8*time.Minute + 30*time.Second}, "minutes", 8.5},
+		{storage.Goal{Type: storage.MeasureLatency}, storage.SessionValues{Type: storage.MeasureLatency, Latencies: []time.Duration{10 * time.Second, 20 * time.Second}}, "seconds", 15},
+		{storage.Goal{Type: storage.MeasureTaskAnalysis, Steps: []string{"a", "b", "c", "d"}}, storage.SessionValues{Type: storage.MeasureTaskAnalysis,
+			Results: []storage.TrialResult{c(storage.Independent), c(storage.Verbal), {Outcome: storage.Incorrect}, c(storage.Independent)}}, "% of steps independent", 50},
+		{storage.Goal{Type: storage.MeasureRating, Scale: []string{"x", "y", "z", "w"}}, storage.SessionValues{Type: storage.MeasureRating, Rating: 3, Of: 4}, "rating", 3},
+	}
+	for _, tc := range tests {
+		g := tc.goal
+		g.ID, g.Code, g.StartDate, g.EndDate, g.Active, g.MasteryPercent, g.MasterySessions = 1, "G1", "2026-09-01", "2027-06-01", true, 80, 3
+		tr, co, in := tc.v.Counts()
+		se, err := SessionOf(storage.Session{ID: 7, GoalID: 1, At: at, Type: tc.v.Type, Data: tc.v.Data(), Trials: tr, Correct: co, Independent: in, Active: true})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.v.Type, err)
+		}
+		s, err := Summarize(Input{Student: storage.Student{ID: 1, Code: "S101"}, Goals: []Goal{GoalOf(g)}, Sessions: []Session{se},
+			Period: DayPeriod(at, loc)})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.v.Type, err)
+		}
+		gs := s.Goals[0]
+		if gs.Unit != tc.unit || len(gs.Points) != 1 || gs.Points[0].Value != tc.want {
+			t.Errorf("%s: unit %q, points %+v; want %q and one point of %v", tc.v.Type, gs.Unit, gs.Points, tc.unit, tc.want)
+		}
+	}
+}

@@ -146,15 +146,15 @@ func (f Facts) Missing(ctx context.Context, store storage.Store, students []stor
 		if err != nil {
 			return nil, fmt.Errorf("loading goals of student %d: %w", s.ID, err)
 		}
-		trials, err := store.Trials(ctx, storage.Filter{StudentID: s.ID, From: weekStart, To: f.EndOfDay()})
+		sessions, err := store.Sessions(ctx, storage.Filter{StudentID: s.ID, From: weekStart, To: f.EndOfDay()})
 		if err != nil {
-			return nil, fmt.Errorf("loading trials of student %d: %w", s.ID, err)
+			return nil, fmt.Errorf("loading sessions of student %d: %w", s.ID, err)
 		}
 		today, week := map[int64]int{}, map[int64]int{}
-		for _, t := range trials {
-			week[t.GoalID]++
-			if !t.At.Before(dayStart) {
-				today[t.GoalID]++
+		for _, se := range sessions {
+			week[se.GoalID] += Logged(se)
+			if !se.At.Before(dayStart) {
+				today[se.GoalID] += Logged(se)
 			}
 		}
 		var missing []GoalDue
@@ -166,8 +166,8 @@ func (f Facts) Missing(ctx context.Context, store storage.Store, students []stor
 			if err != nil || !gs.DueOn(f.Day, lastOfWeek) {
 				continue
 			}
-			// A goal is due until it has the trials its mastery criterion
-			// needs: in the day, or in the week for a weekly goal.
+			// A goal is due until it has what its type needs (Needed):
+			// in the day, or in the week for a weekly goal.
 			logged := today[g.ID]
 			if gs.Weekly {
 				logged = week[g.ID]

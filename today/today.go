@@ -48,15 +48,54 @@ type Due struct {
 // GoalDue is a goal's progress today against what it needs: it is due
 // until Trials reaches Needed.
 type GoalDue struct {
-	Goal   storage.Goal
-	Trials int // active trials logged today (this week for a weekly goal)
-	Needed int // the goal's mastery_min_trials, or 1 when unset
+	Goal storage.Goal
+	// Trials counts what was logged today in the goal type's unit (see
+	// Logged): trials, latencies, or sessions of the other types.
+	Trials int
+	Needed int // see Needed
 }
 
-// Needed is how many trials a goal needs in a day: the minimum of its
-// mastery criterion, or 1 when the goal sets none.
+// Needed is how much a goal needs in a day: trials and latency goals the
+// minimum of their mastery criterion (mastery_min_trials, or 1 when
+// unset); every other type one session (a count, a duration, a run of
+// the routine, a rating).
 func Needed(g storage.Goal) int {
-	return max(1, g.MasteryMinTrials)
+	switch g.Measure() {
+	case storage.MeasureTrials, storage.MeasureLatency:
+		return max(1, g.MasteryMinTrials)
+	}
+	return 1
+}
+
+// Logged is how much a session counts towards Needed: its trials or
+// latencies, or 1 for a session of another type.
+func Logged(s storage.Session) int {
+	switch s.Type {
+	case storage.MeasureTrials, storage.MeasureLatency:
+		return s.Trials
+	}
+	return 1
+}
+
+// unit names what a goal's Needed counts: "trials", "latencies", "counts".
+func unit(m storage.Measure, n int) string {
+	one, many := "trial", "trials"
+	switch m {
+	case storage.MeasureFrequency:
+		one, many = "count", "counts"
+	case storage.MeasureDuration:
+		one, many = "duration", "durations"
+	case storage.MeasureLatency:
+		one, many = "latency", "latencies"
+	case storage.MeasureTaskAnalysis:
+		one, many = "run of the steps", "runs of the steps"
+	case storage.MeasureRating:
+		one, many = "rating", "ratings"
+	}
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // DueLine is one student's line of the checklist, for the staff member's
@@ -66,16 +105,9 @@ func Needed(g storage.Goal) int {
 func DueLine(due Due, titleLen int) string {
 	parts := make([]string, len(due.Goals))
 	for i, g := range due.Goals {
-		parts[i] = fmt.Sprintf("%s: %d of %d %s", clip(bot.GoalLine(g.Goal), titleLen), g.Trials, g.Needed, trialWord(g.Needed))
+		parts[i] = fmt.Sprintf("%s: %d of %d %s", clip(bot.GoalLine(g.Goal), titleLen), g.Trials, g.Needed, unit(g.Goal.Measure(), g.Needed))
 	}
 	return bot.Named(due.Student) + " — " + strings.Join(parts, "; ")
-}
-
-func trialWord(n int) string {
-	if n == 1 {
-		return "trial"
-	}
-	return "trials"
 }
 
 // clip shortens s to at most n characters, marking the cut.

@@ -322,3 +322,31 @@ func TestDeliveryJobs(t *testing.T) {
 		})
 	}
 }
+
+// TestDataFollowsGoalType: /data's values option suggests what the chosen
+// goal takes (a rating's scale), and a value is logged by the goal's type.
+func TestDataFollowsGoalType(t *testing.T) {
+	s := newSchool(t, engines()[0])
+	r := storagetest.SampleRoster()
+	for i, g := range r.Goals {
+		if g.StudentCode == "S101" && g.Goal.Code == "G2" {
+			r.Goals[i].Goal.Type = storage.MeasureRating
+			r.Goals[i].Goal.Scale = []string{"not yet", "emerging", "mastered"}
+		}
+	}
+	if _, err := s.store.ImportRoster(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.choices("2000000000000000101", riveraDiscord, "data", opt("student", 3, "S101"), opt("goal", 3, "G2"), focused("values", "")); strings.Join(got, " ") != "1 2 3" {
+		t.Errorf("values of a rating goal: %v, want its scale 1 2 3", got)
+	}
+	got := s.choices("2000000000000000102", riveraDiscord, "data", opt("student", 3, "S101"), opt("goal", 3, "G1"), focused("values", "+ v"))
+	if strings.Join(got, " ") != "+ v" {
+		t.Errorf("values of a trials goal: %v, want what was typed", got)
+	}
+	_, resp := s.post(commandInteraction("2000000000000000103", riveraDiscord, "data",
+		opt("student", 3, "S101"), opt("goal", 3, "G2"), opt("values", 3, "2")))
+	if d := data(t, resp); d["content"] != "Logged for Ava B. (S101) — G2 Identifies coins by name: rating 2 of 3 (emerging)." {
+		t.Errorf("/data answered %q", d["content"])
+	}
+}

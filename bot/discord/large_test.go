@@ -79,7 +79,7 @@ func TestLargeSchoolFitsDiscord(t *testing.T) {
 	r := run("today", map[string]string{})
 	m := render(r)
 	checkMessage(t, "/today", m)
-	if !strings.Contains(m.Content, "600 students have goals that need trials; 1 to 10 shown (page 1 of 60)") || len(m.Components) != 1 {
+	if !strings.Contains(m.Content, "600 students have goals that need data; 1 to 10 shown (page 1 of 60)") || len(m.Components) != 1 {
 		t.Errorf("/today: %q, %d rows of buttons", m.Content, len(m.Components))
 	}
 	r = run("today", map[string]string{"page": "60"})

@@ -158,8 +158,8 @@ func appOptionOf(p bot.Param) (appOption, error) {
 		Required:    p.Required && p.Default == "",
 	}
 	switch p.Kind {
-	case bot.KindStudent, bot.KindGoal:
-		o.Autocomplete = true
+	case bot.KindStudent, bot.KindGoal, bot.KindValues:
+		o.Autocomplete = true // values: the chosen goal's type says what to type
 	case bot.KindPrompt:
 		cs, err := choices(name, bot.PromptChoices())
 		if err != nil {

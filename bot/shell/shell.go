@@ -54,6 +54,15 @@ type Shell struct {
 	user    string
 	buttons []bot.Button
 	inbox   map[string][]string // handle -> messages received
+	// asking is a command waiting for a missing field: the next line that
+	// is not a command is that field's answer.
+	asking *asking
+}
+
+// asking is a command that lacked a required field, to run again with
+// the answer.
+type asking struct {
+	command, text, param string
 }
 
 // New returns a Shell.
@@ -156,6 +165,16 @@ func (s *Shell) locationOf(ctx context.Context, handle string) *time.Location {
 
 // line runs one input line; it reports whether the shell should end.
 func (s *Shell) line(ctx context.Context, line string) bool {
+	if a := s.asking; a != nil {
+		s.asking = nil
+		if !strings.HasPrefix(line, "/") {
+			// The answer to a missing field: run the command again with it.
+			text := strings.TrimSpace(a.text + " " + a.param + "=" + line)
+			r := s.cfg.Router.Handle(ctx, bot.Request{Platform: storage.PlatformShell, UserID: s.user, Command: a.command, Text: text})
+			s.answer(a.command, text, r)
+			return false
+		}
+	}
 	if n, err := strconv.Atoi(line); err == nil {
 		s.press(ctx, n)
 		return false
@@ -179,7 +198,7 @@ func (s *Shell) line(ctx context.Context, line string) bool {
 		s.showInbox()
 	default:
 		r := s.cfg.Router.Handle(ctx, bot.Request{Platform: storage.PlatformShell, UserID: s.user, Command: name, Text: rest})
-		s.reply(r)
+		s.answer(name, rest, r)
 	}
 	return false
 }
@@ -306,6 +325,17 @@ func (s *Shell) press(ctx context.Context, n int) {
 	b := buttons[n-1]
 	r := s.cfg.Router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: s.user, Action: b.Action, Value: b.Value})
 	s.reply(r)
+}
+
+// answer shows a command's reply; when it lacks a required field, the
+// terminal asks for that field, one at a time, and runs the command again
+// with the answer (any command line instead drops it).
+func (s *Shell) answer(command, text string, r bot.Reply) {
+	s.reply(r)
+	if r.IsError && r.Missing && r.Param != "" {
+		s.asking = &asking{command: command, text: text, param: r.Param}
+		s.printf("   %s? Type it on the next line (a command instead drops this one).\n", r.Param)
+	}
 }
 
 func (s *Shell) reply(r bot.Reply) {

@@ -88,7 +88,7 @@ func TestSlashCommandRefusals(t *testing.T) {
 		{"not on caseload", userPara, "/trial", "S103 G1 +", "not on your caseload"},
 		{"bad trials", userPara, "/trial", "S101 G2 x y z", "not a trial code"},
 		{"unknown user", userUnknown, "/trial", "S101 G2 +", "not on parabot's roster"},
-		{"unknown command", userPara, "/para", "frobnicate S101", "There is no /para frobnicate. Commands: /trial, /incident, /transition, /note, /undo, /today, /goals, /absent, /dismissal, /progress, /report, /para help. /para help explains each."},
+		{"unknown command", userPara, "/para", "frobnicate S101", "There is no /para frobnicate. Commands: /trial, /data, /incident, /transition, /note, /undo, /void, /today, /goals, /absent, /dismissal, /progress, /report, /para help. /para help explains each."},
 		{"role", userTeacher, "/note", "S101 great day", "/note is for"},
 	}
 	for _, tc := range tests {
@@ -567,9 +567,10 @@ func TestReplayedSlashCommandActsOnce(t *testing.T) {
 		if got := h.slack.responsesTo("r1"); len(got) != 0 {
 			t.Errorf("the replay answered through response_url: %v", got)
 		}
-		// A second, genuine command a second later is not a replay.
+		// A second, genuine request a second later is not a replay (the
+		// same values so soon are a likely duplicate: it says again=yes).
 		h.now = h.now.Add(time.Second)
-		if _, ans := h.slash(userPara, "/trial", "S101 G2 + +", "r2"); !strings.Contains(blockText(ans["blocks"]), "2 trials, 2 correct") {
+		if _, ans := h.slash(userPara, "/trial", "S101 G2 + + again=yes", "r2"); !strings.Contains(blockText(ans["blocks"]), "2 trials, 2 correct") {
 			t.Errorf("a new request answered %v", ans)
 		}
 		if n := h.trialCount("S101"); n != 4 {

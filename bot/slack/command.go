@@ -213,6 +213,20 @@ func (a *Adapter) form(ctx context.Context, cmd *bot.Command, req bot.Request, m
 			choices[p.Name] = cs
 		}
 	}
+	if values["student"] != "" && values["goal"] != "" {
+		for _, p := range cmd.Params {
+			if p.Kind != bot.KindValues {
+				continue
+			}
+			// The values field follows the chosen goal's type.
+			req.Args = map[string]string{"student": values["student"], "goal": values["goal"]}
+			cs, err := a.router.Complete(ctx, req, p.Name, "")
+			if err != nil {
+				return slackapi.ModalViewRequest{}, err
+			}
+			choices[p.Name] = cs
+		}
+	}
 	return buildForm(cmd, meta, values, choices, banner), nil
 }
 

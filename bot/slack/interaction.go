@@ -158,7 +158,9 @@ func (a *Adapter) deliverPress(ctx context.Context, ic slackapi.InteractionCallb
 }
 
 // redrawForm redraws a form when a field it depends on changed: choosing
-// a student fills the goal field with that student's goals.
+// a student fills the goal field with that student's goals, and choosing
+// a goal shapes the values field by the goal's type, and answering yes
+// to restraint or seclusion opens the fields of its record.
 func (a *Adapter) redrawForm(ctx context.Context, ic slackapi.InteractionCallback, act *slackapi.BlockAction) {
 	meta, ok := parseMeta(ic.View.PrivateMetadata)
 	if !ok {
@@ -168,7 +170,8 @@ func (a *Adapter) redrawForm(ctx context.Context, ic slackapi.InteractionCallbac
 	if !ok {
 		return
 	}
-	if p, ok := cmd.Param(act.ActionID); !ok || p.Kind != bot.KindStudent {
+	if p, ok := cmd.Param(act.ActionID); !ok || (p.Kind != bot.KindStudent && (p.Kind != bot.KindGoal || !hasValues(cmd)) &&
+		!cmd.OpensSection(p.Name)) {
 		return
 	}
 	values := formValues(cmd, ic.View.State)
@@ -259,3 +262,14 @@ func (a *Adapter) suggest(ctx context.Context, ic slackapi.InteractionCallback) 
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// hasValues reports whether cmd takes a goal's values (its form is
+// redrawn when the goal changes).
+func hasValues(cmd *bot.Command) bool {
+	for _, p := range cmd.Params {
+		if p.Kind == bot.KindValues {
+			return true
+		}
+	}
+	return false
+}

@@ -65,7 +65,7 @@ func TestLargeSchoolFitsSlack(t *testing.T) {
 	_, ans := h.slash(user, "/today", "", "r1")
 	blocks, _ := ans["blocks"].([]any)
 	checkBlocks(t, "/today reply", blocks, 50, 13000)
-	if text := blockText(ans["blocks"]); !strings.Contains(text, "600 students have goals that need trials; 1 to 10 shown (page 1 of 60)") || !strings.Contains(text, "Next 10") {
+	if text := blockText(ans["blocks"]); !strings.Contains(text, "600 students have goals that need data; 1 to 10 shown (page 1 of 60)") || !strings.Contains(text, "Next 10") {
 		t.Errorf("/today reply:\n%s", text)
 	}
 

@@ -67,6 +67,9 @@ func buildForm(cmd *bot.Command, meta formMeta, values map[string]string, choice
 		bs = append(bs, slackapi.NewContextBlock("summary", mrkdwn(clip(escape(cmd.Summary), maxSectionText))))
 	}
 	for _, p := range cmd.Params {
+		if !p.Opens(values) {
+			continue // a section that opens with a yes (a restraint's record)
+		}
 		if p.Kind == bot.KindGoal && values["student"] == "" {
 			bs = append(bs, slackapi.NewContextBlock(p.Name+"_hint", plain(label(p.Name)+": choose a student first; their goals appear here.")))
 			continue
@@ -80,7 +83,11 @@ func buildForm(cmd *bot.Command, meta formMeta, values map[string]string, choice
 			bs = append(bs, slackapi.NewContextBlock(p.Name+"_hint", plain(label(p.Name)+": this student has no goals to choose from.")))
 			continue
 		}
-		bs = append(bs, paramInput(p, values[p.Name], choices[p.Name]))
+		in := paramInput(p, values[p.Name], choices[p.Name])
+		if (p.Kind == bot.KindGoal && hasValues(cmd)) || cmd.OpensSection(p.Name) {
+			in.DispatchAction = true // the goal's type shapes the values field; a yes opens a section
+		}
+		bs = append(bs, in)
 	}
 	return slackapi.ModalViewRequest{
 		Type:            slackapi.VTModal,
@@ -112,6 +119,7 @@ func paramInput(p bot.Param, value string, choices []bot.Choice) *slackapi.Input
 	}
 	optional := !p.Required
 	dispatch := false
+	help := ""
 	var el slackapi.BlockElement
 	switch p.Kind {
 	case bot.KindStudent:
@@ -129,6 +137,16 @@ func paramInput(p bot.Param, value string, choices []bot.Choice) *slackapi.Input
 		}
 	case bot.KindGoal:
 		el = selectOf(p.Name, choices, value)
+	case bot.KindValues:
+		if len(choices) > 1 {
+			el = selectOf(p.Name, choices, value) // a rating's scale
+			break
+		}
+		t := textInput(p, value)
+		if len(choices) == 1 {
+			help = choices[0].Label // how this goal's values are typed
+		}
+		el = t
 	case bot.KindPrompt:
 		if pr, err := bot.ParsePrompt(value); err == nil {
 			value = pr.String()
@@ -144,6 +162,13 @@ func paramInput(p bot.Param, value string, choices []bot.Choice) *slackapi.Input
 		}
 		el = selectOf(p.Name, p.Choices, value)
 	case bot.KindBool:
+		if p.Default == "" {
+			// Yes, no, or left unanswered: an unanswered question stays
+			// "not recorded", which an unticked box could not say.
+			optional = true
+			el = selectOf(p.Name, []bot.Choice{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}, value)
+			break
+		}
 		optional = true // an unticked box is an answer: no
 		yes := option(bot.Choice{Value: "yes", Label: "Yes"})
 		cb := slackapi.NewCheckboxGroupsBlockElement(p.Name, yes)
@@ -172,7 +197,9 @@ func paramInput(p bot.Param, value string, choices []bot.Choice) *slackapi.Input
 		el = textInput(p, value)
 	}
 	var hint *slackapi.TextBlockObject
-	if h := hintOf(p); h != "" {
+	if help != "" {
+		hint = plain(clip(help, 2000))
+	} else if h := hintOf(p); h != "" {
 		hint = plain(h)
 	}
 	in := slackapi.NewInputBlock(p.Name, plain(label(p.Name)), hint, el)

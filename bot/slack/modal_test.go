@@ -235,3 +235,44 @@ func TestFakeSlackRefusesEmptySelect(t *testing.T) {
 		t.Errorf("invalidView = %q", msg)
 	}
 }
+
+// TestFormOpensSections: a yes/no question with no default is a select
+// that may stay empty (not recorded); answering yes to restraint opens
+// the fields of its record; a values field follows the chosen goal.
+func TestFormOpensSections(t *testing.T) {
+	t.Parallel()
+	cmd := &bot.Command{Name: "incident", Params: []bot.Param{
+		{Name: "student", Kind: bot.KindStudent, Required: true, Positional: true},
+		{Name: "goal", Kind: bot.KindGoal, Positional: true},
+		{Name: "values", Kind: bot.KindValues, Positional: true},
+		{Name: "restraint", Kind: bot.KindBool, Help: "restrained"},
+		{Name: "hold", Kind: bot.KindText, OpensWith: []string{"restraint"}},
+	}}
+	students := []bot.Choice{{Value: "S101", Label: "A.B. (S101)"}}
+	goals := []bot.Choice{{Value: "G2", Label: "G2 Coins"}}
+	closed := inputsByID(t, wire(t, buildForm(cmd, formMeta{Command: "incident"}, map[string]string{"student": "S101"},
+		map[string][]bot.Choice{"student": students, "goal": goals}, "")))
+	if _, ok := closed["hold"]; ok {
+		t.Error("the restraint record is shown before restraint is yes")
+	}
+	r := closed["restraint"]
+	if el := r["element"].(map[string]any); el["type"] != "static_select" || r["optional"] != true || r["dispatch_action"] != true {
+		t.Errorf("restraint = %v, want an optional select that redraws the form", r)
+	}
+	if closed["goal"]["dispatch_action"] != true {
+		t.Error("choosing a goal does not redraw the values field")
+	}
+	open := inputsByID(t, wire(t, buildForm(cmd, formMeta{Command: "incident"}, map[string]string{"student": "S101", "goal": "G2", "restraint": "yes"},
+		map[string][]bot.Choice{"student": students, "goal": goals, "values": {{Value: "?", Label: "G2 is duration: how long, like 8m30s"}}}, "")))
+	if _, ok := open["hold"]; !ok {
+		t.Error("restraint=yes does not open its record")
+	}
+	if h := open["values"]["hint"].(map[string]any)["text"]; h != "G2 is duration: how long, like 8m30s" {
+		t.Errorf("values hint = %v, want the goal type's", h)
+	}
+	rating := inputsByID(t, wire(t, buildForm(cmd, formMeta{Command: "incident"}, map[string]string{"student": "S101", "goal": "G2"},
+		map[string][]bot.Choice{"student": students, "goal": goals, "values": {{Value: "1", Label: "1 not yet"}, {Value: "2", Label: "2 mastered"}}}, "")))
+	if el := rating["values"]["element"].(map[string]any); el["type"] != "static_select" || len(el["options"].([]any)) != 2 {
+		t.Errorf("values of a rating = %v, want its scale", el)
+	}
+}

@@ -33,6 +33,8 @@ func TestShellDemo(t *testing.T) {
 		"/trial aidan G3 vp vp i 20m ago",
 		"1",
 		"/transition ava class to speech -- was tired",
+		"/data liam G2 3",
+		"/data ava G2 8m30s",
 		"/goals aiden",
 		"/today",
 		"/as rivera",
@@ -51,7 +53,7 @@ func TestShellDemo(t *testing.T) {
 		"/trial — Log trials of an IEP goal",
 		"ok Logged for Ava B. (S101) — G1 request a preferred item or activity: 5 trials, 4 correct, 3 independent (prompted: 1 verbal).",
 		"ok Logged incident for Liam C. (S102): severity 2.",
-		"ok Logged transition for Ava B. (S101): class → bus, independent, released to driver Mr. Diaz, bus 12.",
+		"ok Logged transition for Ava B. (S101): class → bus, prompt not recorded, released to driver Mr. Diaz, bus 12.",
 		"ok Note about Liam C. (S102) sent to Maria Rivera.",
 		">> direct message to rivera (Maria Rivera)",
 		"Note from Jamie Lee about Liam C. (S102):\n   Finished all his math today!",
@@ -60,9 +62,11 @@ func TestShellDemo(t *testing.T) {
 		`!! No student on your caseload matches "aidan". Did you mean Aiden B. (S103)?`,
 		"   [1] Aiden B. (S103)",
 		"ok Logged for Aiden B. (S103) — G3 write his first and last name: 3 trials",
-		"ok Logged transition for Ava B. (S101): class → speech, independent. Note: was tired",
-		"ok Aiden B. (S103) — 3 goals:\n   G1 add and subtract two-digit numbers: Using a place-value mat",
-		"Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials; G2 ask for a break: 0 of 3 trials",
+		"ok Logged transition for Ava B. (S101): class → speech, prompt not recorded. Note: was tired",
+		"ok Logged for Liam C. (S102) — G2 take turns with a peer: count 3.",
+		"ok Logged for Ava B. (S101) — G2 stay on the carpet: duration 8m30s.",
+		"ok Aiden B. (S103) — 3 goals:\n   G1 add and subtract two-digit numbers (trials): Using a place-value mat",
+		"Aiden B. (S103) — G1 add and subtract two-digit numbers: 0 of 10 trials; G2 ask for a break: 0 of 1 count",
 		"You are now rivera (Maria Rivera, teacher).",
 		"Jamie Lee took back an entry about Liam C. (S102): Note about L.C. (S102) sent to Maria Rivera.",
 		"You have 2 direct messages; /inbox shows them.",
@@ -245,5 +249,44 @@ func TestImportBesideServe(t *testing.T) {
 	}
 	if _, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error")); err == nil || !strings.Contains(err.Error(), "in use by another parabot process") {
 		t.Errorf("a second serve on the file: %v", err)
+	}
+}
+
+// TestShellAsksForMissingFields: the terminal asks for a restraint's
+// record one field at a time and logs the incident once it is complete.
+func TestShellAsksForMissingFields(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	in := strings.Join([]string{
+		"/incident ava hit staff a=lining up c=walked with staff sev=3 restraint=yes seclusion=no injury=no",
+		"physical escort",
+		"20m ago",
+		"15m ago",
+		"Jamie Lee, Maria Rivera",
+		"breathing normal, calm after",
+		"/incident ava ran a=lining up c=walked back sev=2 restraint=yes",
+		"/today",
+		"hold?",
+		"/quit",
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	if err := Run(context.Background(), []string{"shell", "--demo", "--db", db}, env(nil), strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"Missing hold.", "   hold? Type it on the next line",
+		"Missing start.", "   start? Type it",
+		"Missing end.", "Missing applied_by.", "Missing observation.",
+		"ok Logged incident for Ava B. (S101)",
+		"restraint",
+		// A command instead of an answer drops the waiting one.
+		"Commands start with /",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "ok Logged incident"); n != 1 {
+		t.Errorf("%d incidents logged, want 1:\n%s", n, got)
 	}
 }

@@ -151,3 +151,55 @@ func TestMigratesSchema0003(t *testing.T) {
 	defer db.Close()
 	storagetest.CheckMigrated(t, db, old)
 }
+
+// TestMigrateCommentsOutOfSummaries: a comment kept at the end of a trials
+// or transition summary (" Note: was tired") moves to its record's note.
+func TestMigrateCommentsOutOfSummaries(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "parabot.db")
+	raw, err := sql.Open("sqlite", path+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatalf("opening: %v", err)
+	}
+	stmts := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`}
+	for _, name := range []string{"0001_init", "0002_roster_active", "0003_school_scoped_codes", "0004_sessions"} {
+		body, err := os.ReadFile("migrations/" + name + ".sql")
+		if err != nil {
+			t.Fatalf("reading %s: %v", name, err)
+		}
+		stmts = append(stmts, string(body))
+	}
+	stmts = append(stmts,
+		`INSERT INTO schema_migrations VALUES (1, 'init', '2026-01-01T00:00:00.000000Z'), (2, 'roster_active', '2026-01-01T00:00:00.000000Z'),
+			(3, 'school_scoped_codes', '2026-01-01T00:00:00.000000Z'), (4, 'sessions', '2026-01-01T00:00:00.000000Z')`,
+		`INSERT INTO schools (id, name, time_zone) VALUES (1, 'Maple', 'UTC')`,
+		`INSERT INTO staff (id, school_id, handle, name, role) VALUES (1, 1, 'jlee', 'J Lee', 'para')`,
+		`INSERT INTO students (id, school_id, code) VALUES (1, 1, 'S101')`,
+		`INSERT INTO goals (id, student_id, code) VALUES (1, 1, 'G1')`,
+		`INSERT INTO entries (id, kind, staff_id, student_id, created_at, summary) VALUES
+			(1, 'trials', 1, 1, '2026-09-14T13:00:00.000000Z', 'Logged 2 trials for A.B. (S101) G1: 2/2 correct, 2 independent. Note: was tired'),
+			(2, 'trials', 1, 1, '2026-09-14T13:05:00.000000Z', 'Logged 1 trial for A.B. (S101) G1: 1/1 correct, 1 independent.'),
+			(3, 'transition', 1, 1, '2026-09-14T13:10:00.000000Z', 'Logged transition for A.B. (S101): class → gym, verbal. Note: ran ahead'),
+			(4, 'note', 1, 1, '2026-09-14T13:15:00.000000Z', 'Note about A.B. (S101) sent to T. Note: kept')`,
+		`INSERT INTO sessions (entry_id, goal_id, student_id, staff_id, at, data, trials, correct, independent) VALUES
+			(1, 1, 1, 1, '2026-09-14T13:00:00.000000Z', '[["correct",0],["correct",0]]', 2, 2, 2),
+			(2, 1, 1, 1, '2026-09-14T13:05:00.000000Z', '[["correct",0]]', 1, 1, 1)`,
+		`INSERT INTO transitions (entry_id, student_id, staff_id, at, from_place, to_place, prompt) VALUES
+			(3, 1, 1, '2026-09-14T13:10:00.000000Z', 'class', 'gym', 2)`,
+		`INSERT INTO notes (entry_id, student_id, staff_id, at, body) VALUES (4, 1, 1, '2026-09-14T13:15:00.000000Z', 'x')`,
+	)
+	for _, s := range stmts {
+		if _, err := raw.ExecContext(ctx, s); err != nil {
+			t.Fatalf("preparing the old database: %v\n%s", err, s)
+		}
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatalf("closing: %v", err)
+	}
+	db, err := sqlite.Open(ctx, path, storagetest.Logger(t))
+	if err != nil {
+		t.Fatalf("Open (migrating): %v", err)
+	}
+	defer db.Close()
+	storagetest.CheckCommentsMoved(t, db)
+}

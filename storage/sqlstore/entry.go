@@ -42,6 +42,13 @@ func (s *Store) LastEntry(ctx context.Context, staffID int64) (storage.Entry, er
 		WHERE staff_id = $1 AND active ORDER BY id DESC LIMIT 1`, staffID)
 }
 
+// RecentEntries lists the active entries a staff member logged at or
+// after since, newest first (by logging order), at most limit.
+func (s *Store) RecentEntries(ctx context.Context, staffID int64, since time.Time, limit int) ([]storage.Entry, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing recent entries of staff %d", staffID), scanEntry, `SELECT `+entryCols+` FROM entries
+		WHERE staff_id = $1 AND active AND created_at >= $2 ORDER BY id DESC LIMIT $3`, staffID, s.d.Time(since), limit)
+}
+
 // DeactivateEntry marks an entry and its records inactive, keeping who,
 // when and why, and writes a "deactivate" audit row.
 func (s *Store) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time, jobs []storage.Job) error {

@@ -10,7 +10,7 @@ import (
 )
 
 const incidentCols = `i.id, i.entry_id, i.student_id, i.staff_id, i.at, i.duration_ns, i.setting, i.antecedent, i.behavior,
-	i.consequence, i.severity, i.strategies, i.injury, i.restraint, i.seclusion, i.others, i.notes, i.active, e.summary`
+	i.consequence, i.severity, i.strategies, i.injury, i.restraint, i.seclusion, i.others, i.notes, i.active, e.summary, i.not_recorded, i.details`
 
 func scanIncident(row scanner) (storage.Incident, error) {
 	var r incidentRow
@@ -55,19 +55,19 @@ func (s *Store) UpdateIncident(ctx context.Context, in storage.Incident, byStaff
 		}
 		if _, err := x.Exec(ctx, `INSERT INTO incident_versions (incident_id, version, changed_by, changed_at,
 				at, duration_ns, setting, antecedent, behavior, consequence, severity, strategies,
-				injury, restraint, seclusion, others, notes, summary)
+				injury, restraint, seclusion, others, notes, summary, not_recorded, details)
 			SELECT i.id, i.version, CAST($2 AS BIGINT), $3, i.at, i.duration_ns, i.setting, i.antecedent, i.behavior, i.consequence,
-				i.severity, i.strategies, i.injury, i.restraint, i.seclusion, i.others, i.notes, e.summary
+				i.severity, i.strategies, i.injury, i.restraint, i.seclusion, i.others, i.notes, e.summary, i.not_recorded, i.details
 			FROM incidents i JOIN entries e ON e.id = i.entry_id WHERE i.id = $1`,
 			in.ID, byStaffID, s.d.Time(at)); err != nil {
 			return err
 		}
 		n, err := x.Exec(ctx, `UPDATE incidents SET at = $2, duration_ns = $3, setting = $4, antecedent = $5,
 				behavior = $6, consequence = $7, severity = $8, strategies = $9, injury = $10, restraint = $11,
-				seclusion = $12, others = $13, notes = $14, version = version + 1
+				seclusion = $12, others = $13, notes = $14, not_recorded = $16, details = $17, version = version + 1
 			WHERE id = $1 AND active AND version = $15`, in.ID, s.d.Time(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
 			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
-			encodeList(in.Others), in.Notes, version)
+			encodeList(in.Others), in.Notes, version, encodeList(in.NotRecorded), encodeDetails(in.Details))
 		if err != nil {
 			return err
 		}
@@ -93,7 +93,7 @@ func (s *Store) UpdateIncident(ctx context.Context, in storage.Incident, byStaff
 func (s *Store) IncidentVersions(ctx context.Context, incidentID int64) ([]storage.IncidentVersion, error) {
 	return list(ctx, s.db, fmt.Sprintf("listing versions of incident %d", incidentID), scanVersion, `SELECT v.version, v.changed_by, v.changed_at,
 			i.id, i.entry_id, i.student_id, i.staff_id, v.at, v.duration_ns, v.setting, v.antecedent, v.behavior,
-			v.consequence, v.severity, v.strategies, v.injury, v.restraint, v.seclusion, v.others, v.notes, true, v.summary
+			v.consequence, v.severity, v.strategies, v.injury, v.restraint, v.seclusion, v.others, v.notes, true, v.summary, v.not_recorded, v.details
 		FROM incident_versions v JOIN incidents i ON i.id = v.incident_id
 		WHERE v.incident_id = $1 ORDER BY v.version`, incidentID)
 }
@@ -114,13 +114,15 @@ type incidentRow struct {
 	in                storage.Incident
 	dur               int64
 	strategies, other string
+	notRecorded       string
+	details           string
 }
 
 func (r *incidentRow) dest() []any {
 	in := &r.in
 	return []any{&in.ID, &in.EntryID, &in.StudentID, &in.StaffID, UTC{&in.At}, &r.dur, &in.Setting, &in.Antecedent,
 		&in.Behavior, &in.Consequence, &in.Severity, &r.strategies, &in.Injury, &in.Restraint, &in.Seclusion, &r.other,
-		&in.Notes, &in.Active, &in.Summary}
+		&in.Notes, &in.Active, &in.Summary, &r.notRecorded, &r.details}
 }
 
 func (r *incidentRow) incident() (storage.Incident, error) {
@@ -130,8 +132,16 @@ func (r *incidentRow) incident() (storage.Incident, error) {
 	if in.Strategies, err = decodeList(r.strategies); err != nil {
 		return in, err
 	}
-	in.Others, err = decodeList(r.other)
-	return in, err
+	if in.Others, err = decodeList(r.other); err != nil {
+		return in, err
+	}
+	if in.NotRecorded, err = decodeList(r.notRecorded); err != nil {
+		return in, err
+	}
+	if err := json.Unmarshal([]byte(r.details), &in.Details); err != nil {
+		return in, fmt.Errorf("decoding incident %d details: %w", in.ID, err)
+	}
+	return in, nil
 }
 
 // encodeList stores a list of short strings as a JSON array.
@@ -153,4 +163,10 @@ func decodeList(s string) ([]string, error) {
 		return nil, nil
 	}
 	return l, nil
+}
+
+// encodeDetails stores an incident's details as a JSON object.
+func encodeDetails(d storage.IncidentDetails) string {
+	b, _ := json.Marshal(d) // strings and times always marshal
+	return string(b)
 }

@@ -46,14 +46,15 @@ func newShape(table string, cols ...Col) Shape {
 var (
 	SessionShape = newShape("sessions", Col{"goal_id", "BIGINT"}, Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"},
 		Col{"at", "TIMESTAMPTZ"}, Col{"type", "TEXT"}, Col{"data", "TEXT"}, Col{"trials", "INTEGER"}, Col{"correct", "INTEGER"},
-		Col{"independent", "INTEGER"})
+		Col{"independent", "INTEGER"}, Col{"note", "TEXT"})
 	IncidentShape = newShape("incidents", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"at", "TIMESTAMPTZ"},
 		Col{"duration_ns", "BIGINT"}, Col{"setting", "TEXT"}, Col{"antecedent", "TEXT"}, Col{"behavior", "TEXT"},
 		Col{"consequence", "TEXT"}, Col{"severity", "INTEGER"}, Col{"strategies", "TEXT"}, Col{"injury", "BOOLEAN"},
-		Col{"restraint", "BOOLEAN"}, Col{"seclusion", "BOOLEAN"}, Col{"others", "TEXT"}, Col{"notes", "TEXT"})
+		Col{"restraint", "BOOLEAN"}, Col{"seclusion", "BOOLEAN"}, Col{"others", "TEXT"}, Col{"notes", "TEXT"},
+		Col{"not_recorded", "TEXT"}, Col{"details", "TEXT"})
 	TransitionShape = newShape("transitions", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"at", "TIMESTAMPTZ"},
 		Col{"from_place", "TEXT"}, Col{"to_place", "TEXT"}, Col{"prompt", "INTEGER"}, Col{"latency_ns", "BIGINT"},
-		Col{"handoff_to", "TEXT"})
+		Col{"handoff_to", "TEXT"}, Col{"note", "TEXT"}, Col{"prompt_recorded", "BOOLEAN"})
 	NoteShape = newShape("notes", Col{"student_id", "BIGINT"}, Col{"staff_id", "BIGINT"}, Col{"to_staff_id", "BIGINT"},
 		Col{"at", "TIMESTAMPTZ"}, Col{"body", "TEXT"})
 )
@@ -122,20 +123,26 @@ func (s *Store) LogTrials(ctx context.Context, b storage.TrialBatch, jobs []stor
 	if len(b.Results) == 0 {
 		return storage.Entry{}, errors.New("logging trials: no trials in the batch")
 	}
-	for i, r := range b.Results {
-		if !r.Outcome.Valid() || !r.Prompt.Valid() {
-			return storage.Entry{}, fmt.Errorf("logging trials: trial %d has outcome %q and prompt %d, which are not on the scales",
-				i+1, r.Outcome, int(r.Prompt))
-		}
+	return s.LogSession(ctx, storage.SessionLog{GoalID: b.GoalID, StudentID: b.StudentID, StaffID: b.StaffID, At: b.At,
+		Values: storage.SessionValues{Type: storage.MeasureTrials, Results: b.Results}, Summary: b.Summary, Note: b.Note,
+		LoggedAt: b.LoggedAt}, jobs)
+}
+
+// LogSession stores one session of a goal, of any measurement type, as
+// one entry; the entry's kind is "trials" (goal data) whatever the type.
+func (s *Store) LogSession(ctx context.Context, se storage.SessionLog, jobs []storage.Job) (storage.Entry, error) {
+	v := se.Values
+	if err := v.Check(); err != nil {
+		return storage.Entry{}, fmt.Errorf("logging a session of goal %d: %w", se.GoalID, err)
 	}
-	trials, correct, independent := storage.TrialCounts(b.Results)
+	trials, correct, independent := v.Counts()
 	return s.log(ctx, NewEntry{
-		Entry: storage.Entry{Kind: storage.EntryTrials, StaffID: b.StaffID, StudentID: b.StudentID,
-			CreatedAt: storage.LoggedTime(b.LoggedAt, b.At), Summary: b.Summary},
-		Detail: fmt.Sprintf("goal_id=%d trials=%d", b.GoalID, len(b.Results)),
+		Entry: storage.Entry{Kind: storage.EntryTrials, StaffID: se.StaffID, StudentID: se.StudentID,
+			CreatedAt: storage.LoggedTime(se.LoggedAt, se.At), Summary: se.Summary},
+		Detail: fmt.Sprintf("goal_id=%d type=%s trials=%d", se.GoalID, v.Type, trials),
 		Shape:  SessionShape,
-		Args: []any{b.GoalID, b.StudentID, b.StaffID, s.d.Time(b.At), string(storage.MeasureTrials),
-			string(storage.TrialData(b.Results)), trials, correct, independent},
+		Args: []any{se.GoalID, se.StudentID, se.StaffID, s.d.Time(se.At), string(v.Type),
+			string(v.Data()), trials, correct, independent, se.Note},
 	}, jobs)
 }
 
@@ -148,7 +155,7 @@ func (s *Store) LogIncident(ctx context.Context, in storage.Incident, jobs []sto
 		Shape:  IncidentShape,
 		Args: []any{in.StudentID, in.StaffID, s.d.Time(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
 			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
-			encodeList(in.Others), in.Notes},
+			encodeList(in.Others), in.Notes, encodeList(in.NotRecorded), encodeDetails(in.Details)},
 	}, jobs)
 }
 
@@ -158,8 +165,8 @@ func (s *Store) LogTransition(ctx context.Context, t storage.Transition, jobs []
 		Entry: storage.Entry{Kind: storage.EntryTransition, StaffID: t.StaffID, StudentID: t.StudentID,
 			CreatedAt: storage.LoggedTime(t.LoggedAt, t.At), Summary: t.Summary},
 		Shape: TransitionShape,
-		Args: []any{t.StudentID, t.StaffID, s.d.Time(t.At), t.From, t.To, int(t.Prompt), int64(t.Latency),
-			t.HandoffTo},
+		Args: []any{t.StudentID, t.StaffID, s.d.Time(t.At), t.From, t.To, max(0, int(t.Prompt)), int64(t.Latency),
+			t.HandoffTo, t.Note, t.Prompt != storage.PromptNotRecorded},
 	}, jobs)
 }
 

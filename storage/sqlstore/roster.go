@@ -351,19 +351,22 @@ func (im *importer) goal(rg storage.RosterGoal) error {
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		_, err = im.x.Exec(im.ctx, `INSERT INTO goals (student_id, code, text, domain, measurement, baseline,
-			mastery_percent, mastery_sessions, mastery_min_trials, start_date, end_date, active)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			mastery_percent, mastery_sessions, mastery_min_trials, start_date, end_date, active, type, title, steps, scale)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			g.StudentID, g.Code, g.Text, g.Domain, g.Measurement, g.Baseline,
-			g.MasteryPercent, g.MasterySessions, g.MasteryMinTrials, g.StartDate, g.EndDate, g.Active)
+			g.MasteryPercent, g.MasterySessions, g.MasteryMinTrials, g.StartDate, g.EndDate, g.Active,
+			string(g.Measure()), g.Title, strings.Join(g.Steps, "|"), strings.Join(g.Scale, "|"))
 		im.count("goals", true, false)
 	case err != nil:
 	default:
 		g.ID = old.ID
-		if g != old {
+		if !g.Same(old) {
 			_, err = im.x.Exec(im.ctx, `UPDATE goals SET text = $2, domain = $3, measurement = $4, baseline = $5,
-				mastery_percent = $6, mastery_sessions = $7, mastery_min_trials = $8, start_date = $9, end_date = $10, active = $11
+				mastery_percent = $6, mastery_sessions = $7, mastery_min_trials = $8, start_date = $9, end_date = $10, active = $11,
+				type = $12, title = $13, steps = $14, scale = $15
 				WHERE id = $1`, g.ID, g.Text, g.Domain, g.Measurement, g.Baseline,
-				g.MasteryPercent, g.MasterySessions, g.MasteryMinTrials, g.StartDate, g.EndDate, g.Active)
+				g.MasteryPercent, g.MasterySessions, g.MasteryMinTrials, g.StartDate, g.EndDate, g.Active,
+				string(g.Measure()), g.Title, strings.Join(g.Steps, "|"), strings.Join(g.Scale, "|"))
 			im.count("goals", false, true)
 		}
 	}

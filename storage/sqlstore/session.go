@@ -7,13 +7,13 @@ import (
 	"parabot/storage"
 )
 
-const sessionCols = `entry_id, entry_id, goal_id, student_id, staff_id, at, type, data, trials, correct, independent, active`
+const sessionCols = `entry_id, entry_id, goal_id, student_id, staff_id, at, type, data, trials, correct, independent, note, active`
 
 func scanSession(row scanner) (storage.Session, error) {
 	var s storage.Session
 	var data string
 	err := row.Scan(&s.ID, &s.EntryID, &s.GoalID, &s.StudentID, &s.StaffID, UTC{&s.At}, &s.Type, &data,
-		&s.Trials, &s.Correct, &s.Independent, &s.Active)
+		&s.Trials, &s.Correct, &s.Independent, &s.Note, &s.Active)
 	s.Data = []byte(data)
 	return s, err
 }

@@ -70,13 +70,25 @@ func (s *Store) StudentTeam(ctx context.Context, studentID int64) ([]storage.Tea
 }
 
 const goalCols = `id, student_id, code, text, domain, measurement, baseline,
-	mastery_percent, mastery_sessions, mastery_min_trials, start_date, end_date, active`
+	mastery_percent, mastery_sessions, mastery_min_trials, start_date, end_date, active, type, title, steps, scale`
 
 func scanGoal(row scanner) (storage.Goal, error) {
 	var g storage.Goal
+	var steps, scale string
 	err := row.Scan(&g.ID, &g.StudentID, &g.Code, &g.Text, &g.Domain, &g.Measurement, &g.Baseline,
-		&g.MasteryPercent, &g.MasterySessions, &g.MasteryMinTrials, &g.StartDate, &g.EndDate, &g.Active)
+		&g.MasteryPercent, &g.MasterySessions, &g.MasteryMinTrials, &g.StartDate, &g.EndDate, &g.Active,
+		&g.Type, &g.Title, &steps, &scale)
+	g.Steps, g.Scale = splitBars(steps), splitBars(scale)
 	return g, err
+}
+
+// splitBars reads a '|'-separated list (a task analysis's steps, a
+// rating's labels); "" is none.
+func splitBars(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "|")
 }
 
 // Goals lists a student's active goals ordered by code, shorter codes

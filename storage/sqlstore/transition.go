@@ -14,12 +14,16 @@ func (s *Store) Transitions(ctx context.Context, f storage.Filter) ([]storage.Tr
 		var t storage.Transition
 		var prompt int
 		var latency int64
+		var recorded bool
 		err := row.Scan(&t.ID, &t.EntryID, &t.StudentID, &t.StaffID, UTC{&t.At}, &t.From, &t.To,
-			&prompt, &latency, &t.HandoffTo, &t.Active, &t.Summary)
+			&prompt, &recorded, &latency, &t.HandoffTo, &t.Note, &t.Active, &t.Summary)
 		t.Prompt, t.Latency = storage.Prompt(prompt), time.Duration(latency)
+		if !recorded {
+			t.Prompt = storage.PromptNotRecorded
+		}
 		return t, err
 	}, `SELECT t.id, t.entry_id, t.student_id, t.staff_id, t.at, t.from_place, t.to_place,
-			t.prompt, t.latency_ns, t.handoff_to, t.active, e.summary
+			t.prompt, t.prompt_recorded, t.latency_ns, t.handoff_to, t.note, t.active, e.summary
 		FROM transitions t JOIN entries e ON e.id = t.entry_id
 		WHERE t.student_id = $1 AND t.at >= $2 AND t.at < $3 AND ($4 OR t.active)
 		ORDER BY t.at, t.id`, f.StudentID, s.d.Time(f.From), s.d.Time(upper(f.To)), f.IncludeInactive)

@@ -168,3 +168,30 @@ func CheckMigrated(t *testing.T, s storage.Store, old Legacy) {
 		t.Errorf("the new entry %d is not in the audit trail", e.ID)
 	}
 }
+
+// CheckCommentsMoved checks a database migrated from one whose trials and
+// transition summaries ended in " Note: <comment>" (entries 1 and 3; entry
+// 2 had none, entry 4 is a note and keeps its summary): each comment is
+// in its record's note and the summaries end before it.
+func CheckCommentsMoved(t *testing.T, s storage.Store) {
+	t.Helper()
+	ctx := context.Background()
+	for id, want := range map[int64]string{
+		1: "Logged 2 trials for A.B. (S101) G1: 2/2 correct, 2 independent.",
+		2: "Logged 1 trial for A.B. (S101) G1: 1/1 correct, 1 independent.",
+		3: "Logged transition for A.B. (S101): class → gym, verbal.",
+		4: "Note about A.B. (S101) sent to T. Note: kept",
+	} {
+		if e, err := s.Entry(ctx, id); err != nil || e.Summary != want {
+			t.Errorf("Entry(%d) = %q, %v; want summary %q", id, e.Summary, err, want)
+		}
+	}
+	sessions, err := s.Sessions(ctx, storage.Filter{StudentID: 1})
+	if err != nil || len(sessions) != 2 || sessions[0].Note != "was tired" || sessions[1].Note != "" {
+		t.Errorf("Sessions = %+v, %v; want the first's note %q, the second's none", sessions, err, "was tired")
+	}
+	trs, err := s.Transitions(ctx, storage.Filter{StudentID: 1})
+	if err != nil || len(trs) != 1 || trs[0].Note != "ran ahead" || trs[0].Prompt != storage.Verbal {
+		t.Errorf("Transitions = %+v, %v; want the note %q and the prompt kept", trs, err, "ran ahead")
+	}
+}

@@ -43,6 +43,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"StudentTeam", testStudentTeam},
 		{"GoalsOrder", testGoalsOrder},
 		{"LogTrials", testLogTrials},
+		{"SessionTypes", testSessionTypes},
+		{"NotRecorded", testNotRecorded},
 		{"LogIncident", testLogIncident},
 		{"LogTransition", testLogTransition},
 		{"LogNote", testLogNote},

@@ -37,7 +37,7 @@ func testImportRoster(t *testing.T, s storage.Store) {
 	want1 := SampleRoster().Goals[0].Goal
 	g := f.goals["S101/G1"]
 	want1.ID, want1.StudentID = g.ID, ab.ID
-	if g != want1 {
+	if !g.Same(want1) {
 		t.Errorf("S101/G1 = %+v, want %+v", g, want1)
 	}
 }
