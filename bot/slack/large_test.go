@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"parabot/roster/rostertest"
@@ -49,6 +50,10 @@ func checkBlocks(t *testing.T, what string, blocks []any, maxBlocks, maxTotal in
 // how many are not shown.
 func TestLargeSchoolFitsSlack(t *testing.T) {
 	h := newHarness(t, storagetest.OpenSQLite(t))
+	// What is checked is the reply's shape, so it must come in the answer:
+	// under the race detector on a busy machine 600 students take longer
+	// than the 2 seconds Slack is given (the benchmark TodayLarge times it).
+	h.adapter.ackBudget = time.Minute
 	ctx := context.Background()
 	if _, err := h.store.ImportRoster(ctx, rostertest.Large(600)); err != nil {
 		t.Fatal(err)
