@@ -91,8 +91,8 @@ type cachedFacts struct {
 	loaded time.Time // on the process's own clock: this bounds staleness, not school time
 }
 
-// factsTTL is how old the facts a reminder checks may be: an absence
-// marked less than this before a reminder fires may be missed.
+// factsTTL is how old the cached facts a reminder checks may be (the
+// calendar, settings, staff and duties); absences are always read fresh.
 const factsTTL = time.Second
 
 // dayFacts loads (or reuses) the facts of a school day.
@@ -145,6 +145,11 @@ func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) 
 	f, err := w.dayFacts(ctx, school, a.Date)
 	if err != nil {
 		return "", err
+	}
+	// The day's absences are read again, never from the cache: one marked
+	// just before the reminder fires is honoured.
+	if f.Absences, err = w.Store.Absences(ctx, school.ID, a.Date, a.Date); err != nil {
+		return "", fmt.Errorf("loading absences of school %d: %w", school.ID, err)
 	}
 	var occ *Occurrence
 	for _, o := range PlanDay(f) {
