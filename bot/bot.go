@@ -54,6 +54,17 @@ type Reply struct {
 	// upload them (Slack, Discord) or write them to disk (terminal).
 	// A private reply's files go to the asker alone.
 	Files []File
+	// Form, when set, asks the adapter to open a command's form with
+	// some values filled in (a Slack modal, a Discord modal, questions in
+	// the terminal). Text says what to type instead, for where no form
+	// can open.
+	Form *Form
+}
+
+// Form is a command's form to open, some of its values filled in.
+type Form struct {
+	Command string            // the command's name, e.g. "trial"
+	Values  map[string]string // raw values by parameter name, as Request.Args holds them
 }
 
 // File is a file attached to a Reply.

@@ -170,8 +170,12 @@ func logTrialPrompt(ctx context.Context, d Deps, c *bot.PressCall) (bot.Reply, e
 	for i, g := range due[0].Goals {
 		codes[i] = g.Goal.Code
 	}
+	form := &bot.Form{Command: "trial", Values: map[string]string{"student": st.Code}}
+	if len(codes) == 1 {
+		form.Values["goal"] = codes[0]
+	}
 	return bot.Reply{Text: fmt.Sprintf("Still due for %s: %s. Type the trials, e.g.:\n/trial %s %s + + v - +",
-		st.Label(), strings.Join(codes, ", "), st.Code, codes[0])}, nil
+		st.Label(), strings.Join(codes, ", "), st.Code, codes[0]), Form: form}, nil
 }
 
 // DayText lays out a day for the staff member's own eyes (students by
