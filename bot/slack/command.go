@@ -1,10 +1,10 @@
 package slack
 
 import (
-	"maps"
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"

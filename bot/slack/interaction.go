@@ -2,8 +2,8 @@ package slack
 
 import (
 	"context"
-	"maps"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
