@@ -80,6 +80,11 @@ type Field struct {
 	Value string
 }
 
+// MaxButtons is the most buttons a Reply carries: a Slack actions block
+// and Discord's five rows of five both hold 25. A reply with more to
+// offer pages them, its last button leading to the rest.
+const MaxButtons = 25
+
 // Button is a button on a Reply.
 type Button struct {
 	Label  string
