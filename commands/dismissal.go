@@ -19,9 +19,9 @@ import (
 // who is absent and who is still unaccounted for.
 func Dismissal(d Deps) *bot.Command {
 	return &bot.Command{
-		Name:     "dismissal",
-		Summary:  "The dismissal roll: who goes by bus or pickup, who was handed off, who is still unaccounted for.",
-		Roles:    []storage.Role{storage.RolePara, storage.RoleTeacher, storage.RoleAdmin},
+		Name:    "dismissal",
+		Summary: "The dismissal roll: who goes by bus or pickup, who was handed off, who is still unaccounted for.",
+		Roles:   []storage.Role{storage.RolePara, storage.RoleTeacher, storage.RoleAdmin},
 		Params: []bot.Param{
 			{Name: "page", Kind: bot.KindInt, Min: 1, Max: 1000,
 				Help: fmt.Sprintf("which page of hand-off buttons (%d a page)", rollPage)},
