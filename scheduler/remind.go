@@ -95,14 +95,24 @@ type cachedFacts struct {
 // calendar, settings, staff and duties); absences are always read fresh.
 const factsTTL = time.Second
 
+// cachedFacts returns the facts of a school day when they were read less
+// than factsTTL ago (the school with them, so a minute's reminders read
+// neither again).
+func (w *RemindWorker) cachedFacts(school int64, date string) (today.Facts, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c, ok := w.facts[factsKey{school, date}]
+	if !ok || time.Since(c.loaded) >= factsTTL {
+		return today.Facts{}, false
+	}
+	return c.f, true
+}
+
 // dayFacts loads (or reuses) the facts of a school day.
 func (w *RemindWorker) dayFacts(ctx context.Context, school storage.School, date string) (today.Facts, error) {
 	k := factsKey{school.ID, date}
-	w.mu.Lock()
-	c, ok := w.facts[k]
-	w.mu.Unlock()
-	if ok && time.Since(c.loaded) < factsTTL {
-		return c.f, nil
+	if f, ok := w.cachedFacts(school.ID, date); ok {
+		return f, nil
 	}
 	f, err := today.LoadFacts(ctx, w.Store, school, date)
 	if err != nil {
@@ -135,17 +145,21 @@ func (w *RemindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) err
 }
 
 func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) {
-	school, err := w.Store.School(ctx, a.SchoolID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return OutcomeChanged, nil
+	f, ok := w.cachedFacts(a.SchoolID, a.Date)
+	if !ok {
+		school, err := w.Store.School(ctx, a.SchoolID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return OutcomeChanged, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("loading school %d: %w", a.SchoolID, err)
+		}
+		if f, err = w.dayFacts(ctx, school, a.Date); err != nil {
+			return "", err
+		}
 	}
-	if err != nil {
-		return "", fmt.Errorf("loading school %d: %w", a.SchoolID, err)
-	}
-	f, err := w.dayFacts(ctx, school, a.Date)
-	if err != nil {
-		return "", err
-	}
+	school := f.School
+	var err error
 	// The day's absences are read again, never from the cache: one marked
 	// just before the reminder fires is honoured.
 	if f.Absences, err = w.Store.Absences(ctx, school.ID, a.Date, a.Date); err != nil {
