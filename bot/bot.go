@@ -57,6 +57,17 @@ type Reply struct {
 	// Missing is set when Param was required and not given: the terminal
 	// asks for it and runs the command again with the answer.
 	Missing bool
+	// Form, when set, asks the adapter to open a command's form with
+	// some values filled in (a Slack modal, a Discord modal, questions in
+	// the terminal). Text says what to type instead, for where no form
+	// can open.
+	Form *Form
+}
+
+// Form is a command's form to open, some of its values filled in.
+type Form struct {
+	Command string            // the command's name, e.g. "trial"
+	Values  map[string]string // raw values by parameter name, as Request.Args holds them
 }
 
 // File is a file attached to a Reply.
@@ -71,6 +82,11 @@ type Field struct {
 	Label string
 	Value string
 }
+
+// MaxButtons is the most buttons a Reply carries: a Slack actions block
+// and Discord's five rows of five both hold 25. A reply with more to
+// offer pages them, its last button leading to the rest.
+const MaxButtons = 25
 
 // Button is a button on a Reply.
 type Button struct {

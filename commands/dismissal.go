@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"parabot/bot"
@@ -18,10 +19,14 @@ import (
 // who is absent and who is still unaccounted for.
 func Dismissal(d Deps) *bot.Command {
 	return &bot.Command{
-		Name:     "dismissal",
-		Summary:  "The dismissal roll: who goes by bus or pickup, who was handed off, who is still unaccounted for.",
-		Roles:    []storage.Role{storage.RolePara, storage.RoleTeacher, storage.RoleAdmin},
-		Examples: []string{"/dismissal"},
+		Name:    "dismissal",
+		Summary: "The dismissal roll: who goes by bus or pickup, who was handed off, who is still unaccounted for.",
+		Roles:   []storage.Role{storage.RolePara, storage.RoleTeacher, storage.RoleAdmin},
+		Params: []bot.Param{
+			{Name: "page", Kind: bot.KindInt, Min: 1, Max: 1000,
+				Help: fmt.Sprintf("which page of hand-off buttons (%d a page)", rollPage)},
+		},
+		Examples: []string{"/dismissal", "/dismissal page=2"},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
 			f, err := today.LoadFacts(ctx, d.Store, c.School, c.Now.In(c.School.Location()).Format("2006-01-02"))
 			if err != nil {
@@ -43,6 +48,7 @@ func Dismissal(d Deps) *bot.Command {
 			}
 			r := bot.Reply{Text: fmt.Sprintf("Dismissal roll, %s (dismissal at %s):", dayName(f.Day.Date), f.Day.Dismissal)}
 			open := 0
+			var handoffs []bot.Button
 			for _, e := range roll {
 				line := fmt.Sprintf("%s, %s: ", e.Student.Label(), e.Dismissal)
 				switch {
@@ -53,7 +59,7 @@ func Dismissal(d Deps) *bot.Command {
 				default:
 					open++
 					line += "unaccounted"
-					r.Buttons = append(r.Buttons, bot.Button{Label: "Hand off " + e.Student.Label(), Action: scheduler.ActionHandoff, Value: scheduler.DayValue(e.Student.ID, f.Day.Date)})
+					handoffs = append(handoffs, bot.Button{Label: "Hand off " + e.Student.Label(), Action: scheduler.ActionHandoff, Value: scheduler.DayValue(e.Student.ID, f.Day.Date)})
 				}
 				r.Text += "\n" + line
 			}
@@ -62,12 +68,36 @@ func Dismissal(d Deps) *bot.Command {
 			} else {
 				r.Text += fmt.Sprintf("\n%s not yet released or marked absent.", plural(open, "student", "students"))
 			}
+			r.Buttons, r.Context = pageHandoffs(handoffs, max(1, c.Values.Int("page")))
 			return r, nil
 		},
 		Buttons: []bot.ButtonAction{{Action: scheduler.ActionHandoff, Run: func(ctx context.Context, c *bot.PressCall) (bot.Reply, error) {
 			return handoff(ctx, d, c)
 		}}},
 	}
+}
+
+// rollPage is how many hand-off buttons a /dismissal page holds: one
+// button is kept for the next page.
+const rollPage = bot.MaxButtons - 1
+
+// pageHandoffs are the hand-off buttons of page (from 1), a button to
+// the next page when there is one, and small print saying which are shown
+// when they do not all fit.
+func pageHandoffs(handoffs []bot.Button, page int) ([]bot.Button, string) {
+	if len(handoffs) <= bot.MaxButtons && page == 1 {
+		return handoffs, ""
+	}
+	from := min(len(handoffs), (page-1)*rollPage)
+	to := min(len(handoffs), from+rollPage)
+	out := slices.Clone(handoffs[from:to])
+	if to < len(handoffs) {
+		out = append(out, bot.Button{Label: fmt.Sprintf("Next %d", min(rollPage, len(handoffs)-to)), Action: bot.ActionRetry, Value: "dismissal?page=" + strconv.Itoa(page+1)})
+	}
+	if from == to {
+		return out, fmt.Sprintf("No hand-off buttons on page %d: there are %d, %d a page.", page, len(handoffs), rollPage)
+	}
+	return out, fmt.Sprintf("Hand-off buttons for unaccounted students %d–%d of %d.", from+1, to, len(handoffs))
 }
 
 // rollStudents are the students whose roll the caller keeps: their

@@ -68,6 +68,9 @@ func Today(d Deps) *bot.Command {
 			{Action: scheduler.ActionLogTrial, Run: func(ctx context.Context, c *bot.PressCall) (bot.Reply, error) {
 				return logTrialPrompt(ctx, d, c)
 			}},
+			{Action: scheduler.ActionDuePage, Run: func(ctx context.Context, c *bot.PressCall) (bot.Reply, error) {
+				return duePage(ctx, d, c)
+			}},
 		},
 	}
 }
@@ -144,8 +147,41 @@ func answerDuty(ctx context.Context, d Deps, c *bot.PressCall, answer string) (b
 	return bot.Reply{Text: fmt.Sprintf("Noted that you can't make %s; %s told now.", line, strings.Join(names, ", "))}, nil
 }
 
-// logTrialPrompt answers a data reminder's student button with the
-// command to type, pre-filled with the first goal still due.
+// duePage answers a data reminder's "More students" button: the next
+// page of the students with data still due now, each with its button.
+func duePage(ctx context.Context, d Deps, c *bot.PressCall) (bot.Reply, error) {
+	page, err := strconv.Atoi(c.Press.Value)
+	if err != nil || page < 1 {
+		return bot.Reply{}, bot.Errorf("", "That button is broken; type /today to see the data still due.")
+	}
+	caseload, err := d.Store.Caseload(ctx, c.Staff.ID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("loading caseload: %w", err)
+	}
+	f, err := today.LoadFacts(ctx, d.Store, c.School, c.Now.In(c.School.Location()).Format("2006-01-02"))
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	due, err := f.Missing(ctx, d.Store, caseload)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	from := (page - 1) * scheduler.DuePageSize
+	if from >= len(due) {
+		return bot.Reply{Text: fmt.Sprintf("Data is still due for %s today, all on earlier pages; type /today to see them.", plural(len(due), "student", "students"))}, nil
+	}
+	to := min(len(due), from+scheduler.DuePageSize)
+	r := bot.Reply{Text: fmt.Sprintf("Data still due today, students %d–%d of %d:", from+1, to, len(due))}
+	for _, x := range due[from:to] {
+		r.Text += "\n" + scheduler.DueLine(x)
+	}
+	r.Buttons = scheduler.DueButtons(due, page)
+	return r, nil
+}
+
+// logTrialPrompt answers a data reminder's student button with the /trial
+// form for that student (the goal filled in when only one is due), and
+// the command to type where no form can open.
 func logTrialPrompt(ctx context.Context, d Deps, c *bot.PressCall) (bot.Reply, error) {
 	caseload, err := d.Store.Caseload(ctx, c.Staff.ID)
 	if err != nil {
@@ -170,8 +206,12 @@ func logTrialPrompt(ctx context.Context, d Deps, c *bot.PressCall) (bot.Reply, e
 	for i, g := range due[0].Goals {
 		codes[i] = g.Goal.Code
 	}
+	form := &bot.Form{Command: "trial", Values: map[string]string{"student": st.Code}}
+	if len(codes) == 1 {
+		form.Values["goal"] = codes[0]
+	}
 	return bot.Reply{Text: fmt.Sprintf("Still due for %s: %s. Type the trials, e.g.:\n/trial %s %s + + v - +",
-		st.Label(), strings.Join(codes, ", "), st.Code, codes[0])}, nil
+		st.Label(), strings.Join(codes, ", "), st.Code, codes[0]), Form: form}, nil
 }
 
 // DayText lays out a day for the staff member's own eyes (students by

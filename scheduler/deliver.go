@@ -131,9 +131,13 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return err
 	}
 	key := "job:" + strconv.FormatInt(job.ID, 10)
-	sent, err := w.Store.Claimed(ctx, key)
-	if err != nil {
-		return fmt.Errorf("looking up delivery: %w", err)
+	// A first attempt cannot have sent before: only a later one (a retry,
+	// or a job rescued after a crash) looks up whether it did.
+	sent := false
+	if job.Attempt > 1 {
+		if sent, err = w.Store.Claimed(ctx, key); err != nil {
+			return fmt.Errorf("looking up delivery: %w", err)
+		}
 	}
 	if sent {
 		w.Log.Info("message already delivered", "job_id", job.ID)

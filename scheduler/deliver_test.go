@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -150,10 +151,22 @@ func firstOfRole(t *testing.T, db *sqlite.DB, role storage.Role) storage.Staff {
 	return storage.Staff{}
 }
 
-// work runs the worker directly on a job, as River would.
+// attempts counts the runs of each job id of a test, as River does.
+var (
+	attemptsMu sync.Mutex
+	attempts   = map[string]int{}
+)
+
+// work runs the worker directly on a job, as River would: each run of
+// one job id is its next attempt.
 func work(t *testing.T, w *scheduler.DeliverWorker, id int64, args scheduler.DeliverArgs) error {
 	t.Helper()
-	return w.Work(context.Background(), &river.Job[scheduler.DeliverArgs]{JobRow: &rivertype.JobRow{ID: id}, Args: args})
+	attemptsMu.Lock()
+	k := fmt.Sprintf("%s/%d", t.Name(), id)
+	attempts[k]++
+	n := attempts[k]
+	attemptsMu.Unlock()
+	return w.Work(context.Background(), &river.Job[scheduler.DeliverArgs]{JobRow: &rivertype.JobRow{ID: id, Attempt: n}, Args: args})
 }
 
 func TestDeliverOncePerJob(t *testing.T) {

@@ -91,18 +91,28 @@ type cachedFacts struct {
 	loaded time.Time // on the process's own clock: this bounds staleness, not school time
 }
 
-// factsTTL is how old the facts a reminder checks may be: an absence
-// marked less than this before a reminder fires may be missed.
+// factsTTL is how old the cached facts a reminder checks may be (the
+// calendar, settings, staff and duties); absences are always read fresh.
 const factsTTL = time.Second
+
+// cachedFacts returns the facts of a school day when they were read less
+// than factsTTL ago (the school with them, so a minute's reminders read
+// neither again).
+func (w *RemindWorker) cachedFacts(school int64, date string) (today.Facts, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c, ok := w.facts[factsKey{school, date}]
+	if !ok || time.Since(c.loaded) >= factsTTL {
+		return today.Facts{}, false
+	}
+	return c.f, true
+}
 
 // dayFacts loads (or reuses) the facts of a school day.
 func (w *RemindWorker) dayFacts(ctx context.Context, school storage.School, date string) (today.Facts, error) {
 	k := factsKey{school.ID, date}
-	w.mu.Lock()
-	c, ok := w.facts[k]
-	w.mu.Unlock()
-	if ok && time.Since(c.loaded) < factsTTL {
-		return c.f, nil
+	if f, ok := w.cachedFacts(school.ID, date); ok {
+		return f, nil
 	}
 	f, err := today.LoadFacts(ctx, w.Store, school, date)
 	if err != nil {
@@ -135,16 +145,25 @@ func (w *RemindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) err
 }
 
 func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) {
-	school, err := w.Store.School(ctx, a.SchoolID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return OutcomeChanged, nil
+	f, ok := w.cachedFacts(a.SchoolID, a.Date)
+	if !ok {
+		school, err := w.Store.School(ctx, a.SchoolID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return OutcomeChanged, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("loading school %d: %w", a.SchoolID, err)
+		}
+		if f, err = w.dayFacts(ctx, school, a.Date); err != nil {
+			return "", err
+		}
 	}
-	if err != nil {
-		return "", fmt.Errorf("loading school %d: %w", a.SchoolID, err)
-	}
-	f, err := w.dayFacts(ctx, school, a.Date)
-	if err != nil {
-		return "", err
+	school := f.School
+	var err error
+	// The day's absences are read again, never from the cache: one marked
+	// just before the reminder fires is honoured.
+	if f.Absences, err = w.Store.Absences(ctx, school.ID, a.Date, a.Date); err != nil {
+		return "", fmt.Errorf("loading absences of school %d: %w", school.ID, err)
 	}
 	var occ *Occurrence
 	for _, o := range PlanDay(f) {
@@ -198,7 +217,33 @@ const (
 	ActionCantMake = "duty_cant_make"
 	ActionHandoff  = "handoff"
 	ActionLogTrial = "log_trial"
+	// ActionDuePage shows another page of a data reminder's student
+	// buttons; its value is the page number.
+	ActionDuePage = "due_page"
 )
+
+// DuePageSize is how many student buttons a data reminder's page holds:
+// one button is kept for the next page.
+const DuePageSize = bot.MaxButtons - 1
+
+// DueButtons are the "Log" buttons of page (from 1) of the students with
+// data due, and a button to the next page when there is one.
+func DueButtons(due []today.Due, page int) []bot.Button {
+	from := min(len(due), (page-1)*DuePageSize)
+	to := min(len(due), from+DuePageSize)
+	var out []bot.Button
+	for _, d := range due[from:to] {
+		out = append(out, bot.Button{Label: "Log " + d.Student.Label(), Action: ActionLogTrial, Value: d.Student.Code})
+	}
+	if to < len(due) {
+		out = append(out, bot.Button{Label: fmt.Sprintf("More students (%d)", len(due)-to), Action: ActionDuePage, Value: strconv.Itoa(page + 1)})
+	}
+	return out
+}
+
+// rollRoom is how many hand-off buttons a bus-duty reminder holds beside
+// its two answers and the button to the whole roll.
+const rollRoom = bot.MaxButtons - 3
 
 // DayValue is a button value naming an id on a day: "<id>:<date>".
 func DayValue(id int64, date string) string { return strconv.FormatInt(id, 10) + ":" + date }
@@ -279,16 +324,23 @@ func composeDuty(ctx context.Context, store storage.Store, f today.Facts, o Occu
 			return nil, err
 		}
 		var lines []string
+		var handoffs []bot.Button
 		for _, e := range roll {
 			if e.Absent {
 				continue
 			}
 			lines = append(lines, fmt.Sprintf("%s: %s", e.Student.Label(), e.Dismissal))
-			r.Buttons = append(r.Buttons, bot.Button{Label: "Hand off " + e.Student.Label(), Action: ActionHandoff, Value: DayValue(e.Student.ID, f.Day.Date)})
+			handoffs = append(handoffs, bot.Button{Label: "Hand off " + e.Student.Label(), Action: ActionHandoff, Value: DayValue(e.Student.ID, f.Day.Date)})
 		}
 		if len(lines) > 0 {
 			r.Text += "\nDismissal roll:\n" + strings.Join(lines, "\n")
 		}
+		if len(handoffs) > rollRoom {
+			// Too many for one message: the rest are on /dismissal, which pages them.
+			handoffs = append(handoffs[:rollRoom], bot.Button{Label: fmt.Sprintf("Whole roll (%d more)", len(handoffs)-rollRoom), Action: bot.ActionRetry, Value: "dismissal"})
+			r.Context = fmt.Sprintf("Hand-off buttons for the first %d; Whole roll shows the rest.", rollRoom)
+		}
+		r.Buttons = append(r.Buttons, handoffs...)
 	}
 	return []bot.Message{{StaffID: o.StaffID, Reply: r}}, nil
 }
@@ -363,8 +415,8 @@ func composeDataReminder(ctx context.Context, store storage.Store, f today.Facts
 	r := bot.Reply{Text: fmt.Sprintf("Data still due today (%s) by %s:", dateLine(f), o.Until.In(f.Loc).Format("15:04"))}
 	for _, d := range due {
 		r.Text += "\n" + DueLine(d)
-		r.Buttons = append(r.Buttons, bot.Button{Label: "Log " + d.Student.Label(), Action: ActionLogTrial, Value: d.Student.Code})
 	}
+	r.Buttons = DueButtons(due, 1)
 	return []bot.Message{{StaffID: o.StaffID, Reply: r}}, nil
 }
 

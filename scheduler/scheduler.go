@@ -26,10 +26,11 @@ type Config struct {
 	// PollInterval is how often workers look for due jobs when nothing
 	// woke them (SQLite has no LISTEN/NOTIFY). Zero means one second.
 	PollInterval time.Duration
-	// DeliverWorkers bounds concurrent deliveries.
+	// DeliverWorkers bounds concurrent deliveries; zero means 32 (a
+	// delivery mostly waits on the platform and its rate limits).
 	DeliverWorkers int
 	// RemindWorkers bounds concurrent reminders and planning; zero means
-	// 10. River fetches at most this many at a time, so it also bounds
+	// 32. River fetches at most this many at a time, so it also bounds
 	// how fast a minute's reminders fire.
 	RemindWorkers int
 	// CountReminder is told what became of every reminder occurrence
@@ -67,10 +68,10 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		cfg.PollInterval = time.Second
 	}
 	if cfg.DeliverWorkers == 0 {
-		cfg.DeliverWorkers = 4
+		cfg.DeliverWorkers = 32
 	}
 	if cfg.RemindWorkers == 0 {
-		cfg.RemindWorkers = 10
+		cfg.RemindWorkers = 32
 	}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}); err != nil {

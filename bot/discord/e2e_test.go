@@ -279,8 +279,11 @@ func TestDeliveryJobs(t *testing.T) {
 			ctx := context.Background()
 			w := &scheduler.DeliverWorker{Store: s.store, Log: s.log, Now: time.Now,
 				Senders: map[storage.Platform]scheduler.Sender{storage.PlatformDiscord: s.adapter}}
+			// Each run of one job id is its next attempt, as River counts them.
+			attempts := map[int64]int{}
 			job := func(id int64, args scheduler.DeliverArgs) *river.Job[scheduler.DeliverArgs] {
-				return &river.Job[scheduler.DeliverArgs]{JobRow: &rivertype.JobRow{ID: id, Attempt: 1}, Args: args}
+				attempts[id]++
+				return &river.Job[scheduler.DeliverArgs]{JobRow: &rivertype.JobRow{ID: id, Attempt: attempts[id]}, Args: args}
 			}
 			post := scheduler.DeliverArgs{Channel: "room-12", Reply: bot.Reply{Text: "Daily summary: 3 of 4 students have data today."}}
 			route := "POST /channels/" + testChannel + "/messages"

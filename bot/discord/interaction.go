@@ -134,7 +134,7 @@ func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction, arrived 
 		return a.ackLogged(ctx, in, ack, response{Type: discordgo.InteractionResponsePong})
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		return a.ackLogged(ctx, in, ack, a.autocomplete(ctx, in, uid, arrived))
-	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
 	default:
 		return a.ackLogged(ctx, in, ack, immediate(bot.Reply{Text: "That is not something parabot handles.", IsError: true}, modeCommand))
 	}
@@ -143,10 +143,17 @@ func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction, arrived 
 	}
 	var m mode
 	var work func(context.Context) bot.Reply
-	if in.Type == discordgo.InteractionApplicationCommand {
+	switch in.Type {
+	case discordgo.InteractionApplicationCommand:
 		req := a.request(in, uid)
 		m, work = modeCommand, func(ctx context.Context) bot.Reply { return a.router.Handle(ctx, req) }
-	} else {
+	case discordgo.InteractionModalSubmit:
+		req, ok := a.submitted(in, uid)
+		if !ok {
+			return a.ackLogged(ctx, in, ack, immediate(bot.Reply{Text: "That form is not one parabot knows; type the command instead.", IsError: true}, modeCommand))
+		}
+		m, work = modeCommand, func(ctx context.Context) bot.Reply { return a.router.Handle(ctx, req) }
+	default:
 		action, value := parseCustomID(in.MessageComponentData().CustomID)
 		press := bot.Press{Platform: storage.PlatformDiscord, UserID: uid, Action: action, Value: value}
 		m, work = modeNew, func(ctx context.Context) bot.Reply { return a.router.HandlePress(ctx, press) }
@@ -250,6 +257,13 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, arrived
 	case o := <-done:
 		if o.err != nil {
 			return o.err
+		}
+		if f := o.reply.Form; f != nil && !o.reply.IsError && in.Type == discordgo.InteractionMessageComponent {
+			// A form opens only as the immediate answer; a deferred one
+			// shows the reply's text, which says what to type.
+			if r, ok := a.modal(*f); ok {
+				return a.ackLogged(ctx, in, ack, r)
+			}
 		}
 		if err := a.ackLogged(ctx, in, ack, immediate(o.reply, m)); err != nil {
 			return err

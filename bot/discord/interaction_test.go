@@ -370,7 +370,7 @@ func TestModalSubmitWithUnknownComponents(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("status %d, want 200 and the usual refusal", status)
 	}
-	if text := data(t, resp)["content"].(string); !strings.Contains(text, "not something parabot handles") {
+	if text := data(t, resp)["content"].(string); !strings.Contains(text, "That form is not one parabot knows") {
 		t.Errorf("modal submit answered %q", text)
 	}
 	got, err := decodeInteraction(mustJSON(t, in))
@@ -508,5 +508,63 @@ func TestDatabaseDownSaysTryAgain(t *testing.T) {
 	_, resp := e.post(commandInteraction("1800000000000000090", paraDiscord, "log", opt("student", 3, "S101"), opt("goal", 3, "G1"), opt("trials", 3, "+")))
 	if text := data(t, resp)["content"].(string); text != bot.TryAgain {
 		t.Errorf("answered %q, want %q", text, bot.TryAgain)
+	}
+}
+
+// TestPressOpensForm presses a button whose reply asks for a form (a
+// data reminder's student button): the answer is a modal of the command
+// with the student filled in, and submitting it runs the command.
+func TestPressOpensForm(t *testing.T) {
+	t.Parallel()
+	var runs atomic.Int64
+	cmds := testCommands(&runs, nil)
+	cmds[0].Buttons = append(cmds[0].Buttons, bot.ButtonAction{Action: "open_log", Run: func(_ context.Context, c *bot.PressCall) (bot.Reply, error) {
+		return bot.Reply{Text: "Type /log " + c.Press.Value + " G1 + + v - +", Form: &bot.Form{Command: "log", Values: map[string]string{"student": c.Press.Value}}}, nil
+	}})
+	e := newEnv(t, newStore(t), cmds)
+
+	_, resp := e.post(componentInteraction("1800000000000000080", paraDiscord, "open_log:S101", false))
+	if resp["type"] != float64(9) {
+		t.Fatalf("response type %v, want 9 (MODAL): %v", resp["type"], resp)
+	}
+	d := data(t, resp)
+	if d["custom_id"] != "form:log" || d["title"] != "/log" {
+		t.Errorf("modal custom_id %v, title %v", d["custom_id"], d["title"])
+	}
+	rows := d["components"].([]any)
+	values := map[string]any{}
+	var order []string
+	for _, r := range rows {
+		in := r.(map[string]any)["components"].([]any)[0].(map[string]any)
+		if in["type"] != float64(4) {
+			t.Errorf("row holds %v, want a text input", in)
+		}
+		order = append(order, in["custom_id"].(string))
+		values[in["custom_id"].(string)] = in["value"]
+	}
+	if strings.Join(order, ",") != "student,note,goal,trials,prompt" {
+		t.Errorf("fields %v, want the required ones and the first optional ones, 5 at most, in the command's order", order)
+	}
+	if values["student"] != "S101" || values["goal"] != nil {
+		t.Errorf("values %v, want the student filled in and nothing else", values)
+	}
+	if runs.Load() != 0 {
+		t.Errorf("opening the form ran the command")
+	}
+
+	submit := componentInteraction("1800000000000000081", paraDiscord, "", false)
+	delete(submit, "message")
+	submit["type"] = 5
+	field := func(id, v string) map[string]any {
+		return map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": id, "value": v}}}
+	}
+	submit["data"] = map[string]any{"custom_id": "form:log", "components": []any{
+		field("student", "S101"), field("note", ""), field("goal", "G1"), field("trials", "+ + -"), field("prompt", "")}}
+	_, resp = e.post(submit)
+	if resp["type"] != float64(4) || flags(data(t, resp)) != 64 {
+		t.Fatalf("submission answered %v, want a new ephemeral message", resp)
+	}
+	if text := data(t, resp)["content"].(string); !strings.HasPrefix(text, "Logged 3 trials of G1 for") || runs.Load() != 1 {
+		t.Errorf("submission answered %q after %d runs", text, runs.Load())
 	}
 }

@@ -137,3 +137,25 @@ func TestCustomIDRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderHoldsMaxButtons: a reply with bot.MaxButtons buttons (a
+// paged roll) fills Discord's five rows of five, the last leading to the
+// next page.
+func TestRenderHoldsMaxButtons(t *testing.T) {
+	var r bot.Reply
+	for i := range bot.MaxButtons - 1 {
+		r.Buttons = append(r.Buttons, bot.Button{Label: "Hand off", Action: "handoff", Value: strconv.Itoa(i) + ":2026-11-24"})
+	}
+	r.Buttons = append(r.Buttons, bot.Button{Label: "Next 16", Action: bot.ActionRetry, Value: "dismissal?page=2"})
+	m := render(r)
+	n := 0
+	last := ""
+	for _, row := range m.Components {
+		b, _ := json.Marshal(row)
+		n += strings.Count(string(b), `"custom_id"`)
+		last = string(b)
+	}
+	if len(m.Components) != 5 || n != bot.MaxButtons || !strings.Contains(last, "retry:dismissal?page=2") {
+		t.Errorf("%d rows, %d buttons, last row %s; want 5 rows of 5 ending with the next page", len(m.Components), n, last)
+	}
+}

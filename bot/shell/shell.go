@@ -57,12 +57,23 @@ type Shell struct {
 	// asking is a command waiting for a missing field: the next line that
 	// is not a command is that field's answer.
 	asking *asking
+	// form is the command form being filled in, question by question,
+	// when a reply asked for one (a data reminder's student button).
+	form *shellForm
 }
 
 // asking is a command that lacked a required field, to run again with
 // the answer.
 type asking struct {
 	command, text, param string
+}
+
+// shellForm is a command's form asked in the terminal: the values given
+// so far and the required parameters still to ask, in order.
+type shellForm struct {
+	cmd    *bot.Command
+	values map[string]string
+	ask    []bot.Param
 }
 
 // New returns a Shell.
@@ -165,6 +176,22 @@ func (s *Shell) locationOf(ctx context.Context, handle string) *time.Location {
 
 // line runs one input line; it reports whether the shell should end.
 func (s *Shell) line(ctx context.Context, line string) bool {
+	s.mu.Lock()
+	form := s.form
+	s.mu.Unlock()
+	if form != nil {
+		if !strings.HasPrefix(line, "/") {
+			s.fill(ctx, form, line)
+			return false
+		}
+		s.mu.Lock()
+		s.form = nil
+		s.mu.Unlock()
+		s.printf("The /%s form was left; nothing was saved.\n", form.cmd.Name)
+		if strings.EqualFold(line, "/cancel") {
+			return false
+		}
+	}
 	if a := s.asking; a != nil {
 		s.asking = nil
 		if !strings.HasPrefix(line, "/") {
@@ -214,7 +241,7 @@ func (s *Shell) switchUser(ctx context.Context, handle string) {
 		return
 	}
 	s.mu.Lock()
-	s.user, s.buttons = handle, nil
+	s.user, s.buttons, s.form = handle, nil, nil
 	s.mu.Unlock()
 	s.printf("You are now %s.\n", s.describe(ctx, handle))
 	s.mu.Lock()
@@ -344,9 +371,73 @@ func (s *Shell) reply(r bot.Reply) {
 		mark = "!!"
 	}
 	s.mu.Lock()
-	s.buttons = r.Buttons
+	if r.Form == nil || len(r.Buttons) > 0 {
+		s.buttons = r.Buttons // a form's question keeps the buttons it was opened from
+	}
 	s.mu.Unlock()
 	s.printf("%s%s\n", Render(mark, r), s.saveFiles(r))
+	if r.Form != nil && !r.IsError {
+		s.openForm(*r.Form)
+	}
+}
+
+// openForm starts asking, one line each, for the required values of a
+// form that the reply did not fill in (with none to ask it asks nothing:
+// the reply's text says what to type).
+func (s *Shell) openForm(f bot.Form) {
+	cmd, ok := s.cfg.Router.Command(f.Command)
+	if !ok {
+		return
+	}
+	form := &shellForm{cmd: cmd, values: map[string]string{}}
+	for k, v := range f.Values {
+		form.values[k] = v
+	}
+	for _, p := range cmd.Params {
+		if p.Required && form.values[p.Name] == "" {
+			form.ask = append(form.ask, p)
+		}
+	}
+	if len(form.ask) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.form = form
+	s.mu.Unlock()
+	s.question(form)
+}
+
+// question asks for the form's next value.
+func (s *Shell) question(f *shellForm) {
+	p := f.ask[0]
+	s.printf("/%s %s: %s? (%s; /cancel leaves the form)\n", f.cmd.Name, formSoFar(f), p.Name, p.Help)
+}
+
+// formSoFar is the values given so far, as they would be typed.
+func formSoFar(f *shellForm) string {
+	var parts []string
+	for _, p := range f.cmd.Params {
+		if v := f.values[p.Name]; v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// fill takes one answer of a form; after the last, the command runs
+// with the form's values. A refusal names what was wrong, and the form
+// is left (type the command, or press the button again).
+func (s *Shell) fill(ctx context.Context, f *shellForm, line string) {
+	f.values[f.ask[0].Name] = line
+	f.ask = f.ask[1:]
+	if len(f.ask) > 0 {
+		s.question(f)
+		return
+	}
+	s.mu.Lock()
+	s.form = nil
+	s.mu.Unlock()
+	s.reply(s.cfg.Router.Handle(ctx, bot.Request{Platform: storage.PlatformShell, UserID: s.user, Command: f.cmd.Name, Args: f.values}))
 }
 
 // Render lays out a reply as terminal text, each line after the first

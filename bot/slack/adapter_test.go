@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"parabot/bot"
+	"parabot/scheduler"
 	"parabot/storage"
 	"parabot/storage/storagetest"
 )
@@ -646,4 +647,52 @@ func TestEmptyCaseloadAnswersInsteadOfForm(t *testing.T) {
 	if n := len(h.slack.callsTo("views.open")); n != 0 {
 		t.Errorf("views.open called %d times", n)
 	}
+}
+
+// TestDataReminderButtonOpensTrialForm presses a data reminder's student
+// button: the /trial form opens with that student chosen, and nothing
+// else is answered or stored.
+func TestDataReminderButtonOpensTrialForm(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, store storage.Store) {
+		h := newHarness(t, store)
+		reminder := blocks(bot.Reply{Text: "Data still due today", Buttons: []bot.Button{
+			{Label: "Log S102", Action: scheduler.ActionLogTrial, Value: "S102"}}})
+		press := h.pressPayload(userPara, buttonOf(t, reminder, "Log S102"), "1700000000.000009", "p9")
+		press["container"].(map[string]any)["is_ephemeral"] = false
+		if status, ans := h.interact(press); status != http.StatusOK || ans != nil {
+			t.Fatalf("status %d, answer %v; want an empty acknowledgement", status, ans)
+		}
+		opens := h.slack.callsTo("views.open")
+		if len(opens) != 1 {
+			t.Fatalf("views.open called %d times, want 1", len(opens))
+		}
+		if opens[0].JSON["trigger_id"] != "T-press-"+userPara+"-1700000000.000009" {
+			t.Errorf("trigger_id = %v, want the press's", opens[0].JSON["trigger_id"])
+		}
+		in := inputsByID(t, opens[0].JSON["view"].(map[string]any))
+		initial, _ := in["student"]["element"].(map[string]any)["initial_option"].(map[string]any)
+		if initial["value"] != "S102" {
+			t.Errorf("student chosen %v, want S102", initial)
+		}
+		for _, id := range []string{"goal", "trials"} {
+			if _, ok := in[id]; !ok {
+				t.Errorf("no %s field in the form", id)
+			}
+		}
+		if got := h.slack.responsesTo("p9"); len(got) != 0 {
+			t.Errorf("the press was also answered: %v", got)
+		}
+		if _, err := store.LastEntry(context.Background(), h.staff("jrivera")); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("opening the form stored something: %v", err)
+		}
+
+		// Where the form cannot open, the reply says what to type.
+		h.slack.failWith("views.open", "expired_trigger_id")
+		h.interact(h.pressPayload(userPara, buttonOf(t, reminder, "Log S102"), "1700000000.000010", "p10"))
+		got := h.slack.responsesTo("p10")
+		if len(got) != 1 || !strings.Contains(blockText(got[0]["blocks"]), "/trial S102 G1") {
+			t.Errorf("answer when the form did not open = %v", got)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -125,7 +126,7 @@ func (a *Adapter) slash(ctx context.Context, sc slackapi.SlashCommand) any {
 	work := func(ctx context.Context) bot.Reply { return a.withFiles(ctx, sc.UserID, a.router.Handle(ctx, req)) }
 	if cmd, ok := a.router.Command(name); ok && text == "" && needsForm(cmd) {
 		work = func(ctx context.Context) bot.Reply {
-			r, _ := a.openForm(ctx, cmd, req, sc.TriggerID, sc.ResponseURL)
+			r, _ := a.openForm(ctx, cmd, req, nil, sc.TriggerID, sc.ResponseURL)
 			return r // zero when the form is opening
 		}
 	}
@@ -146,9 +147,10 @@ func isZero(r bot.Reply) bool {
 }
 
 // openForm opens the form of cmd for the user behind req (views.open,
-// after the acknowledgement: a trigger lives 3 seconds). When the user may
-// not run the command it returns the core's refusal to answer with.
-func (a *Adapter) openForm(ctx context.Context, cmd *bot.Command, req bot.Request, triggerID, responseURL string) (bot.Reply, bool) {
+// after the acknowledgement: a trigger lives 3 seconds), values filled in
+// (nil for none). When the user may not run the command it returns the
+// core's refusal to answer with.
+func (a *Adapter) openForm(ctx context.Context, cmd *bot.Command, req bot.Request, values map[string]string, triggerID, responseURL string) (bot.Reply, bool) {
 	st, err := a.router.Identify(ctx, req.Platform, req.UserID, req.Email)
 	if err != nil {
 		return a.failed("identifying slack user", err), true
@@ -157,7 +159,10 @@ func (a *Adapter) openForm(ctx context.Context, cmd *bot.Command, req bot.Reques
 		return a.router.Handle(ctx, req), true // the core's refusal, nothing is parsed
 	}
 	meta := formMeta{Command: cmd.Name, Channel: req.ChannelID}
-	values := map[string]string{}
+	values = maps.Clone(values)
+	if values == nil {
+		values = map[string]string{}
+	}
 	view, err := a.form(ctx, cmd, req, meta, values, "")
 	if err != nil {
 		return a.failed("building slack form", err), true

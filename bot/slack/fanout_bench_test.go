@@ -116,7 +116,7 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 			b.Fatal(err)
 		}
 		r, err := starts[i](scheduler.Config{Store: st, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformSlack: a},
-			Log: log, Now: time.Now, PollInterval: 20 * time.Millisecond, DeliverWorkers: 16, RemindWorkers: 40, CountReminder: count})
+			Log: log, Now: time.Now, PollInterval: 20 * time.Millisecond, CountReminder: count})
 		if err != nil {
 			b.Fatal(err)
 		}

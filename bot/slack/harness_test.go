@@ -48,6 +48,8 @@ type harness struct {
 	router  *bot.Router
 	srv     *httptest.Server
 	now     time.Time
+	// attempts counts the runs of each delivery job, as River does.
+	attempts map[int64]int
 }
 
 // newHarness builds the harness on store, with the sample roster, the

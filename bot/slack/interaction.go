@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -70,7 +71,7 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackapi.InteractionCallba
 		}
 		req := bot.Request{Platform: storage.PlatformSlack, UserID: ic.User.ID, Command: cmd.Name}
 		a.background(ctx, func(ctx context.Context) {
-			if r, answered := a.openForm(ctx, cmd, req, ic.TriggerID, ""); answered {
+			if r, answered := a.openForm(ctx, cmd, req, nil, ic.TriggerID, ""); answered {
 				// A Home tab button has no reply of its own: say why by direct message.
 				a.log.Info("slack form not opened", "command", cmd.Name, "user_id", ic.User.ID, "is_error", r.IsError)
 				if err := a.SendDM(ctx, ic.User.ID, r); err != nil {
@@ -134,6 +135,9 @@ func (a *Adapter) press(ctx context.Context, ic slackapi.InteractionCallback, ac
 // beside a message others see too, as an ephemeral message, since
 // replies are private; by direct message from the Home tab.
 func (a *Adapter) deliverPress(ctx context.Context, ic slackapi.InteractionCallback, r bot.Reply) {
+	if r.Form != nil && !r.IsError && ic.TriggerID != "" && a.pressForm(ctx, ic, *r.Form) {
+		return
+	}
 	switch {
 	case ic.View.Type == slackapi.VTHomeTab:
 		if err := a.SendDM(ctx, ic.User.ID, r); err != nil {
@@ -272,4 +276,32 @@ func hasValues(cmd *bot.Command) bool {
 		}
 	}
 	return false
+}
+
+// pressForm opens the form a press's reply asks for (a data reminder's
+// student button opens the /trial form for that student) with the press's
+// trigger. It reports whether the form opened; when it did not, the
+// reply's text is shown instead.
+func (a *Adapter) pressForm(ctx context.Context, ic slackapi.InteractionCallback, f bot.Form) bool {
+	cmd, ok := a.router.Command(f.Command)
+	if !ok {
+		return false
+	}
+	req := bot.Request{Platform: storage.PlatformSlack, UserID: ic.User.ID, ChannelID: ic.Channel.ID, Command: cmd.Name}
+	st, err := a.router.Identify(ctx, req.Platform, req.UserID, req.Email)
+	if err != nil || !cmd.Allowed(st.Role) {
+		return false
+	}
+	view, err := a.form(ctx, cmd, req, formMeta{Command: cmd.Name, Channel: req.ChannelID}, maps.Clone(f.Values), "")
+	if err != nil {
+		a.log.Warn("building slack form of a press", "command", cmd.Name, "user_id", ic.User.ID, "error", err)
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	if _, err := a.api.OpenViewContext(ctx, ic.TriggerID, view); err != nil {
+		a.log.Warn("opening slack form of a press", "command", cmd.Name, "user_id", ic.User.ID, "error", err)
+		return false
+	}
+	return true
 }

@@ -176,3 +176,20 @@ func TestLongReplyIsCutVisibly(t *testing.T) {
 		t.Errorf("%d characters in %d blocks", total, len(raw))
 	}
 }
+
+// TestBlocksHoldMaxButtons: a reply with bot.MaxButtons buttons (a paged
+// roll) shows every one, the last leading to the next page.
+func TestBlocksHoldMaxButtons(t *testing.T) {
+	var r bot.Reply
+	for i := range bot.MaxButtons {
+		r.Buttons = append(r.Buttons, bot.Button{Label: "Hand off " + strings.Repeat("x", i%3), Action: "handoff", Value: "1:2026-11-24"})
+	}
+	r.Buttons[bot.MaxButtons-1] = bot.Button{Label: "Next 16", Action: bot.ActionRetry, Value: "dismissal?page=2"}
+	bs, _ := json.Marshal(blocks(r))
+	if n := strings.Count(string(bs), `"type":"button"`); n != bot.MaxButtons {
+		t.Errorf("%d buttons rendered, want %d", n, bot.MaxButtons)
+	}
+	if !strings.Contains(string(bs), `"value":"dismissal?page=2"`) {
+		t.Errorf("the next page's button is missing: %s", bs)
+	}
+}

@@ -53,7 +53,18 @@ func (a *Adapter) PostChannel(ctx context.Context, channel string, r bot.Reply) 
 // post sends one message, paced to about one a second per channel and to
 // the workspace rate overall.
 func (a *Adapter) post(ctx context.Context, channelID string, r bot.Reply) error {
-	if err := a.pace.wait(ctx, channelID); err != nil {
+	if scheduler.DeliveryKey(ctx) != "" {
+		// A queued delivery does not hold a worker while its channel is
+		// busy (messages already wait for it): it is snoozed, and the
+		// worker delivers to other channels meanwhile.
+		d, ok := a.pace.book(channelID, channelWaitInline)
+		if !ok {
+			return &retryAfter{wait: d, err: fmt.Errorf("slack: channel %s is busy for %s", channelID, d.Round(time.Millisecond))}
+		}
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	} else if err := a.pace.wait(ctx, channelID); err != nil {
 		return err
 	}
 	if err := a.ws.wait(ctx, ""); err != nil {
@@ -170,24 +181,18 @@ func newPacer(gap time.Duration) *pacer {
 	return &pacer{gap: gap, next: map[string]time.Time{}}
 }
 
+// channelWaitInline is the longest a queued delivery waits for its
+// channel's turn while holding a worker.
+const channelWaitInline = time.Second
+
 // wait blocks until the channel may be posted to, and books the slot.
 func (p *pacer) wait(ctx context.Context, key string) error {
-	p.mu.Lock()
-	now := time.Now()
-	at := p.next[key]
-	if at.Before(now) {
-		at = now
-	}
-	p.next[key] = at.Add(p.gap)
-	if len(p.next) > 10000 {
-		for k, t := range p.next {
-			if t.Before(now) {
-				delete(p.next, k)
-			}
-		}
-	}
-	p.mu.Unlock()
-	d := at.Sub(now)
+	d, _ := p.book(key, -1)
+	return sleep(ctx, d)
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return nil
 	}
@@ -199,6 +204,31 @@ func (p *pacer) wait(ctx context.Context, key string) error {
 	case <-ctx.Done():
 		return fmt.Errorf("waiting to post to slack: %w", ctx.Err())
 	}
+}
+
+// book books the key's next slot and returns how long until it comes;
+// when that is more than maxWait (negative: no bound) it books nothing
+// and reports false with the wait.
+func (p *pacer) book(key string, maxWait time.Duration) (time.Duration, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	at := p.next[key]
+	if at.Before(now) {
+		at = now
+	}
+	if d := at.Sub(now); maxWait >= 0 && d > maxWait {
+		return d, false
+	}
+	p.next[key] = at.Add(p.gap)
+	if len(p.next) > 10000 {
+		for k, t := range p.next {
+			if t.Before(now) {
+				delete(p.next, k)
+			}
+		}
+	}
+	return at.Sub(now), true
 }
 
 // hold keeps a channel quiet for d (Slack's Retry-After).

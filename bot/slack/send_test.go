@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,16 +19,21 @@ import (
 	"parabot/storage/storagetest"
 )
 
-// deliver runs the real delivery worker on one job through the adapter.
+// deliver runs the real delivery worker on one job through the adapter;
+// each run of one job id is its next attempt, as River counts them.
 func (h *harness) deliver(jobID int64, args scheduler.DeliverArgs) error {
 	h.t.Helper()
+	if h.attempts == nil {
+		h.attempts = map[int64]int{}
+	}
+	h.attempts[jobID]++
 	w := &scheduler.DeliverWorker{
 		Store:   h.store,
 		Senders: map[storage.Platform]scheduler.Sender{storage.PlatformSlack: h.adapter},
 		Log:     slog.New(slog.DiscardHandler),
 		Now:     func() time.Time { return h.now },
 	}
-	return w.Work(context.Background(), &river.Job[scheduler.DeliverArgs]{JobRow: &rivertype.JobRow{ID: jobID}, Args: args})
+	return w.Work(context.Background(), &river.Job[scheduler.DeliverArgs]{JobRow: &rivertype.JobRow{ID: jobID, Attempt: h.attempts[jobID]}, Args: args})
 }
 
 func TestDeliverDirectMessage(t *testing.T) {
@@ -238,4 +244,39 @@ func TestDeliverFindsStaffByEmail(t *testing.T) {
 			t.Error("a delivery to someone Slack does not know should fail permanently")
 		}
 	})
+}
+
+// TestBusyChannelSnoozesDelivery: a queued delivery to a channel whose
+// turn is more than a second away does not hold its worker: of three
+// deliveries to one channel at once, two post (the second a second after
+// the first) and the third returns a RetryAfter (the job is snoozed).
+func TestBusyChannelSnoozesDelivery(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, storagetest.OpenSQLite(t))
+	h.adapter.pace = newPacer(time.Second)
+	ctx := scheduler.WithDeliveryKey(context.Background(), "job:1")
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = h.adapter.SendDM(ctx, userTeacher, bot.Reply{Text: "x"})
+		}()
+	}
+	wg.Wait()
+	snoozed := 0
+	for _, err := range errs {
+		var ra scheduler.RetryAfter
+		switch {
+		case err == nil:
+		case errors.As(err, &ra) && ra.RetryAfter() > time.Second && ra.RetryAfter() <= 2*time.Second:
+			snoozed++
+		default:
+			t.Errorf("send: %v", err)
+		}
+	}
+	if n := len(h.slack.callsTo("chat.postMessage")); n != 2 || snoozed != 1 {
+		t.Errorf("%d posts and %d snoozed, want 2 and 1", n, snoozed)
+	}
 }

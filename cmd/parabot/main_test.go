@@ -290,3 +290,32 @@ func TestShellAsksForMissingFields(t *testing.T) {
 		t.Errorf("%d incidents logged, want 1:\n%s", n, got)
 	}
 }
+
+// TestShellDataReminderForm presses a data reminder's student button in
+// the terminal: the /trial form asks for the goal and the trials, one
+// line each, then logs them; /cancel leaves a form with nothing saved.
+func TestShellDataReminderForm(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	in := strings.Join([]string{"/wait 20m", "2", "/cancel", "1", "G1", "+ + v - +", "/quit"}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T14:00"}, env(nil), strings.NewReader(in), &out, &errOut)
+	if err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"[1] Log A.B. (S101)",
+		"/trial S101: goal? (the goal code, e.g. G2; /cancel leaves the form)",
+		"/trial S101 G1: trials? (",
+		"/trial S102: goal? (",
+		"The /trial form was left; nothing was saved.\nlee Fri 14:20> 1\n",
+		"ok Logged for Ava B. (S101) — G1 request a preferred item or activity: 5 trials",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s\nstderr:\n%s", got, errOut.String())
+	}
+}

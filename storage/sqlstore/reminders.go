@@ -112,6 +112,19 @@ func scanAbsence(row scanner) (storage.Absence, error) {
 // person on a day of it is ErrConflict.
 func (s *Store) AddAbsence(ctx context.Context, a storage.Absence) (storage.Absence, error) {
 	err := s.tx(ctx, func(ctx context.Context, x Executor) error {
+		// Two absences of one person added at once would both pass the
+		// overlap check: the person's row is locked first, so the second
+		// waits for the first and sees it (SQLite's transactions hold the
+		// whole database already).
+		person := `SELECT id FROM staff WHERE id = $1 ` + s.d.Lock
+		id := a.StaffID
+		if id == 0 {
+			person, id = `SELECT id FROM students WHERE id = $1 `+s.d.Lock, a.StudentID
+		}
+		var locked int64
+		if err := x.QueryRow(ctx, person, id).Scan(&locked); err != nil {
+			return fmt.Errorf("locking the absent person: %w", err)
+		}
 		var n int
 		if err := x.QueryRow(ctx, `SELECT count(*) FROM absences
 			WHERE school_id = $1 AND (staff_id = $2 OR student_id = $3) AND from_day <= $5 AND to_day >= $4`,

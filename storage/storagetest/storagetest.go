@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"BadBytes", testBadBytes},
 		{"ReminderRoster", testReminderRoster},
 		{"Absences", testAbsences},
+		{"AbsenceRace", testAbsenceRace},
 		{"DutyAnswers", testDutyAnswers},
 		{"EnqueueOnce", testEnqueueOnce},
 	}

@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,5 +150,41 @@ func testEnqueueOnce(t *testing.T, s storage.Store) {
 	}
 	if ok, _ := s.Claimed(ctx, "occ:test"); !ok {
 		t.Error("the key is not claimed")
+	}
+}
+
+// testAbsenceRace adds overlapping absences of one person at once: one
+// is stored, every other is refused as a conflict.
+func testAbsenceRace(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	at := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.AddAbsence(ctx, storage.Absence{SchoolID: f.school.ID, StaffID: f.staff["jrivera"].ID,
+				From: "2026-11-03", To: "2026-11-05", ByStaffID: f.staff["jrivera"].ID, CreatedAt: at})
+		}()
+	}
+	wg.Wait()
+	stored := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			stored++
+		case !errors.Is(err, storage.ErrConflict):
+			t.Errorf("concurrent AddAbsence: %v, want nil or ErrConflict", err)
+		}
+	}
+	got, err := s.Absences(ctx, f.school.ID, "2026-11-03", "2026-11-05")
+	if err != nil {
+		t.Fatalf("Absences: %v", err)
+	}
+	if stored != 1 || len(got) != 1 {
+		t.Errorf("%d concurrent overlapping absences: %d stored by their answers, %d listed; want 1 and 1", n, stored, len(got))
 	}
 }
