@@ -359,6 +359,7 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 		return Reply{}, err
 	}
 	spell := func(name string) string { return r.Spell(req.Platform, name) }
+	ctx = storage.WithSchoolDay(ctx, sc.Now.Format(time.DateOnly))
 	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes, Spell: spell})
 }
 
@@ -445,7 +446,9 @@ func (r *Router) handlePress(ctx context.Context, p Press) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return action.Run(ctx, &PressCall{Press: p, Staff: st, School: clock.school, Now: r.now().In(clock.loc)})
+	now := r.now().In(clock.loc)
+	ctx = storage.WithSchoolDay(ctx, now.Format(time.DateOnly))
+	return action.Run(ctx, &PressCall{Press: p, Staff: st, School: clock.school, Now: now})
 }
 
 func (r *Router) finish(platform storage.Platform, what, name string, reply Reply, err error, start time.Time) Reply {
@@ -453,6 +456,9 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 	outcome := "ok"
 	if errors.Is(err, storage.ErrDuplicate) {
 		err = Errorf("", AlreadyHandled)
+	}
+	if errors.Is(err, storage.ErrNoAccess) {
+		err = Errorf("", NoLongerAllowed)
 	}
 	if err != nil {
 		if ue, ok := AsUserError(err); ok {

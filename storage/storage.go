@@ -25,7 +25,27 @@ var ErrConflict = errors.New("conflict")
 // already, and nothing was written this time.
 var ErrDuplicate = errors.New("already done")
 
+// ErrNoAccess is returned by a Log* call when, at the moment of the
+// write, the staff member may not log for the student: the staff member
+// or the student is inactive, or the assignment (or the cover) that gave
+// the right is gone. Nothing was written.
+var ErrNoAccess = errors.New("no right to log for this student")
+
 type onceKey struct{}
+
+type schoolDayKey struct{}
+
+// WithSchoolDay returns ctx carrying the caller's school day (YYYY-MM-DD
+// in the school's zone), the day a Log* call checks covers against.
+func WithSchoolDay(ctx context.Context, day string) context.Context {
+	return context.WithValue(ctx, schoolDayKey{}, day)
+}
+
+// SchoolDay returns the day WithSchoolDay put in ctx, or "".
+func SchoolDay(ctx context.Context) string {
+	d, _ := ctx.Value(schoolDayKey{}).(string)
+	return d
+}
 
 // WithOnce returns ctx carrying a one-time key (a platform's request or
 // interaction id). A Log* call made with it claims the key in the same

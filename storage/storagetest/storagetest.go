@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Absences", testAbsences},
 		{"DutyAnswers", testDutyAnswers},
 		{"EnqueueOnce", testEnqueueOnce},
+		{"RightsAtWrite", testRightsAtWrite},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
