@@ -41,6 +41,7 @@ type Router struct {
 	// roster is told to ask (PARABOT_WORKSPACE_SCHOOL).
 	workspaceSchool string
 	covering        func(ctx context.Context, st storage.Staff, now time.Time) ([]storage.Student, error)
+	access          func(events ...storage.AuditEvent) // SetAccessLog
 }
 
 // SetCodes sets the data-sheet codes trials are typed with (the
@@ -339,11 +340,15 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 		return Reply{}, err
 	}
 	if !cmd.Allowed(st.Role) {
+		r.recordRefusal(st, req.Platform, cmd.Name, 0, "role")
 		return Reply{}, Errorf("", "%s is for %s; you are on the roster as %s.", r.Spell(req.Platform, cmd.Name), roleList(cmd.Roles), article(string(st.Role)))
 	}
 	sc, school, err := r.Scope(ctx, st)
 	if err != nil {
 		return Reply{}, err
+	}
+	sc.OutsideCaseload = func(studentID int64) {
+		r.recordRefusal(st, req.Platform, cmd.Name, studentID, "outside_caseload")
 	}
 	raw := req.Args
 	if raw == nil {
@@ -360,7 +365,18 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 	}
 	spell := func(name string) string { return r.Spell(req.Platform, name) }
 	ctx = storage.WithSchoolDay(ctx, sc.Now.Format(time.DateOnly))
-	return cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes, Spell: spell})
+	read := func(what string, studentIDs ...int64) {
+		r.RecordReads(st, req.Platform, "command", what, studentIDs...)
+	}
+	reply, err := cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes, Spell: spell, Read: read})
+	if errors.Is(err, storage.ErrNoAccess) {
+		var studentID int64
+		if stu, ok := vals["student"].(storage.Student); ok {
+			studentID = stu.ID
+		}
+		r.recordRefusal(st, req.Platform, cmd.Name, studentID, "no_access_at_write")
+	}
+	return reply, err
 }
 
 // HandlePress runs the command action behind a button.
@@ -538,11 +554,14 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 		// Matched by everything the parser accepts (code, initials, first
 		// name, full name); the choices are shown to the caller alone, so they
 		// carry the name.
+		var shown []int64
 		for _, s := range sc.Caseload {
-			if f == "" || completesStudent(f, s) {
+			if (f == "" || completesStudent(f, s)) && len(out) < 25 {
 				add(Choice{Value: s.Code, Label: Named(s)})
+				shown = append(shown, s.ID)
 			}
 		}
+		r.RecordReads(st, req.Platform, "options", "student_list", shown...)
 	case KindGoal:
 		stu, err := ResolveStudent(req.Args["student"], sc)
 		if err != nil {
@@ -552,6 +571,7 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 		if err != nil {
 			return nil, err
 		}
+		r.RecordReads(st, req.Platform, "options", "goals", stu.ID)
 		for _, g := range goals {
 			label := GoalLine(g)
 			if GoalTitle(g) != g.Text {

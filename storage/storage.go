@@ -228,6 +228,9 @@ type AuditTrail interface {
 	// RecordAudit writes one audit row (reads and exports are recorded
 	// through it; writes record their own).
 	RecordAudit(ctx context.Context, a AuditEvent) error
+	// RecordAudits writes many audit rows at once, all or none (the
+	// access log's batched write of reads).
+	RecordAudits(ctx context.Context, events []AuditEvent) error
 	// Audit lists the trail for a student (or all when studentID is 0),
 	// oldest first.
 	Audit(ctx context.Context, studentID int64) ([]AuditEvent, error)
