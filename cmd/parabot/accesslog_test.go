@@ -74,4 +74,3 @@ func TestShutdownWritesTheAccessLog(t *testing.T) {
 		t.Errorf("%d reads of goals in the audit log after shutdown, want 1 (rows: %+v)", reads, rows)
 	}
 }
-
