@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -87,4 +88,34 @@ func TestAccessLogRecordsReadsAndRefusals(t *testing.T) {
 		t.Fatalf("/note by a teacher: %s", r.Text)
 	}
 	check("wrong role", "refused note - surface=shell/command reason=role")
+}
+
+// /audit shows an admin a student's trail, privately, records the look
+// first, and is refused to everyone else.
+func TestAuditInChat(t *testing.T) {
+	s := newSchool(t)
+	if r := s.do("lee", "/trial S101 G1 + +"); r.IsError {
+		t.Fatalf("trial: %s", r.Text)
+	}
+	r := s.do("patel", "/audit S101")
+	if r.IsError || !r.Private || !strings.Contains(r.Text, "Access log of Ava B. (S101)") || !strings.Contains(r.Text, "lee          S101   create    trials #") {
+		t.Errorf("/audit S101 by the admin: %+v", r)
+	}
+	rows, err := s.db.Audit(context.Background(), s.staffStudent("S101"))
+	if err != nil || len(rows) != 2 || rows[1].Action != "read" || rows[1].Entity != "audit_log" || rows[1].StaffID != s.staff("patel").ID {
+		t.Errorf("audit rows after /audit: %+v (err %v), want the trial and the look", rows, err)
+	}
+	if r := s.do("lee", "/audit S101"); !r.IsError || !strings.Contains(r.Text, "is for admins") {
+		t.Errorf("/audit by a para: %+v", r)
+	}
+}
+
+// staffStudent is the id of the student with code at the demo school.
+func (s *school) staffStudent(code string) int64 {
+	s.t.Helper()
+	st, err := s.db.StudentByCode(context.Background(), s.staff("patel").SchoolID, code)
+	if err != nil {
+		s.t.Fatalf("student %s: %v", code, err)
+	}
+	return st.ID
 }

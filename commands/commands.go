@@ -39,6 +39,7 @@ func All(d Deps) []*bot.Command {
 		Dismissal(d),
 		Progress(d),
 		Report(d),
+		Audit(d),
 		Help(func() []*bot.Command { return cmds }),
 	}
 	return cmds

@@ -209,3 +209,11 @@ type AuditEvent struct {
 	EntityID  int64
 	Detail    string // ids and reasons only, never names or note text
 }
+
+// AuditQuery narrows the audit trail: zero fields do not narrow it.
+type AuditQuery struct {
+	StudentID int64
+	StaffID   int64
+	From, To  time.Time // From included, To excluded
+	Limit     int       // the newest Limit rows only; 0 for all
+}

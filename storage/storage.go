@@ -231,6 +231,9 @@ type AuditTrail interface {
 	// RecordAudits writes many audit rows at once, all or none (the
 	// access log's batched write of reads).
 	RecordAudits(ctx context.Context, events []AuditEvent) error
+	// AuditSearch lists the trail narrowed by student, staff and time,
+	// oldest first (parabot audit, /audit).
+	AuditSearch(ctx context.Context, q AuditQuery) ([]AuditEvent, error)
 	// Audit lists the trail for a student (or all when studentID is 0),
 	// oldest first.
 	Audit(ctx context.Context, studentID int64) ([]AuditEvent, error)

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"parabot/storage"
@@ -86,4 +87,52 @@ func (s *Store) RecordAudits(ctx context.Context, events []storage.AuditEvent) e
 		}
 		return nil
 	})
+}
+
+// AuditSearch lists the audit trail narrowed by q, oldest first, at most
+// q.Limit rows (0: all) — the newest ones when limited.
+func (s *Store) AuditSearch(ctx context.Context, q storage.AuditQuery) ([]storage.AuditEvent, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if q.StudentID != 0 {
+		add("student_id = $%d", q.StudentID)
+	}
+	if q.StaffID != 0 {
+		add("staff_id = $%d", q.StaffID)
+	}
+	if !q.From.IsZero() {
+		add("at >= $%d", s.d.Time(q.From))
+	}
+	if !q.To.IsZero() {
+		add("at < $%d", s.d.Time(q.To))
+	}
+	query := `SELECT ` + auditCols + ` FROM audit_log`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	order := auditOrder
+	if q.Limit > 0 {
+		// The newest rows, put back in order below.
+		order = ` ORDER BY at DESC, CASE action WHEN 'create' THEN 0 ELSE 1 END DESC, id DESC LIMIT ` + fmt.Sprint(q.Limit)
+	}
+	out, err := list(ctx, s.db, "searching the audit trail", scanAudit, query+order, args...)
+	if err != nil {
+		return nil, err
+	}
+	if q.Limit > 0 {
+		slices.Reverse(out)
+	}
+	return out, nil
+}
+
+func scanAudit(row scanner) (storage.AuditEvent, error) {
+	var a storage.AuditEvent
+	var student *int64
+	err := row.Scan(&a.ID, UTC{&a.At}, &a.StaffID, &student, &a.Action, &a.Entity, &a.EntityID, &a.Detail)
+	a.StudentID = deref(student)
+	return a, err
 }

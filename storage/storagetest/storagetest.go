@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"EnqueueOnce", testEnqueueOnce},
 		{"RightsAtWrite", testRightsAtWrite},
 		{"RecordAudits", testRecordAudits},
+		{"AuditSearch", testAuditSearch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

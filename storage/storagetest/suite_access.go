@@ -40,3 +40,42 @@ func testRecordAudits(t *testing.T, s storage.Store) {
 		t.Errorf("Audit(all) = %d rows ending %+v, want 1202 ending with the refusal of no student", len(all), last)
 	}
 }
+
+// testAuditSearch narrows the trail by student, staff and time, and
+// limits it to the newest rows.
+func testAuditSearch(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	at := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	jr, mc := f.staff["jrivera"].ID, f.staff["mchen"].ID
+	s101, s103 := f.students["S101"].ID, f.students["S103"].ID
+	must(t, "RecordAudits", s.RecordAudits(ctx, []storage.AuditEvent{
+		{At: at, StaffID: jr, StudentID: s101, Action: "read", Entity: "today", Detail: "1"},
+		{At: at.Add(time.Hour), StaffID: mc, StudentID: s103, Action: "read", Entity: "today", Detail: "2"},
+		{At: at.Add(24 * time.Hour), StaffID: jr, StudentID: s101, Action: "read", Entity: "goals", Detail: "3"},
+		{At: at.Add(48 * time.Hour), StaffID: mc, StudentID: s101, Action: "refused", Entity: "goals", Detail: "4"},
+	}))
+	e := of(s.LogTrials(ctx, trialBatch(t, f, at.Add(30*time.Minute)), nil)).must(t, "LogTrials")
+	search := func(what string, q storage.AuditQuery, want string) {
+		t.Helper()
+		got := of(s.AuditSearch(ctx, q)).must(t, "AuditSearch "+what)
+		var ds []string
+		for _, a := range got {
+			if a.Action == "create" {
+				ds = append(ds, fmt.Sprintf("create#%d", a.EntityID-e.ID))
+				continue
+			}
+			ds = append(ds, a.Detail)
+		}
+		if fmt.Sprint(ds) != want {
+			t.Errorf("AuditSearch %s = %v, want %s", what, ds, want)
+		}
+	}
+	search("all", storage.AuditQuery{}, "[1 create#0 2 3 4]")
+	search("student", storage.AuditQuery{StudentID: s101}, "[1 create#0 3 4]")
+	search("staff", storage.AuditQuery{StaffID: jr}, "[1 create#0 3]")
+	search("student and staff", storage.AuditQuery{StudentID: s101, StaffID: mc}, "[4]")
+	search("from", storage.AuditQuery{From: at.Add(time.Hour)}, "[2 3 4]")
+	search("from and to", storage.AuditQuery{From: at.Add(time.Minute), To: at.Add(24 * time.Hour)}, "[create#0 2]")
+	search("newest 2", storage.AuditQuery{StudentID: s101, Limit: 2}, "[3 4]")
+}
