@@ -217,3 +217,28 @@ type AuditQuery struct {
 	From, To  time.Time // From included, To excluded
 	Limit     int       // the newest Limit rows only; 0 for all
 }
+
+// Retention settings of a school (school_settings names, from
+// schools.csv): whole years to keep a student's records after they leave,
+// and access log rows after they are written. Unset keeps them.
+const (
+	SettingKeepRecords   = "keep_records"
+	SettingKeepAccessLog = "keep_access_log"
+)
+
+// PurgeReport is what a purge did, or with DryRun would do, by school.
+type PurgeReport struct {
+	DryRun  bool
+	Schools []SchoolPurge // schools with a retention policy
+}
+
+// SchoolPurge is one school's share of a purge.
+type SchoolPurge struct {
+	SchoolID      int64
+	School        string
+	KeepRecords   int   // years; 0 keeps
+	KeepAccessLog int   // years; 0 keeps
+	Students      int   // students whose records were deleted and who were anonymised
+	Entries       int64 // their entries deleted
+	AccessRows    int64 // access log rows deleted
+}

@@ -102,6 +102,18 @@ type Store interface {
 	AuditTrail
 	Queue
 	Reminders
+	Retention
+}
+
+// Retention applies the schools' retention policies (SettingKeepRecords,
+// SettingKeepAccessLog).
+type Retention interface {
+	// Purge deletes the records of students who left longer ago than
+	// their school keeps them (anonymising the student and goal rows),
+	// and access log rows older than the school keeps them, as of now;
+	// it records what it did in the audit trail. With dryRun it reports
+	// the same and changes nothing.
+	Purge(ctx context.Context, now time.Time, dryRun bool) (PurgeReport, error)
 }
 
 // RosterReader looks up schools, staff, students and goals.

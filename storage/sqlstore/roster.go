@@ -257,6 +257,10 @@ func (im *importer) staffByHandle(handle string) (storage.Staff, error) {
 	return st, nil
 }
 
+// leftToday is the day an import makes a student inactive, recorded for
+// retention (the database's date: an import has no clock of its own).
+const leftToday = `CAST(CURRENT_DATE AS TEXT)`
+
 func (im *importer) student(s storage.RosterStudent) error {
 	schoolID, err := im.schoolID(s.School)
 	if err != nil {
@@ -268,8 +272,8 @@ func (im *importer) student(s storage.RosterStudent) error {
 		st.SchoolID, st.Code))
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		err = im.x.QueryRow(im.ctx, `INSERT INTO students (school_id, code, initials, first_name, last_name, grade, active)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		err = im.x.QueryRow(im.ctx, `INSERT INTO students (school_id, code, initials, first_name, last_name, grade, active, left_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 THEN '' ELSE `+leftToday+` END) RETURNING id`,
 			st.SchoolID, st.Code, st.Initials, st.FirstName, st.LastName, st.Grade, st.Active).Scan(&st.ID)
 		if err != nil {
 			return err
@@ -280,7 +284,8 @@ func (im *importer) student(s storage.RosterStudent) error {
 	default:
 		st.ID = old.ID
 		if st != old {
-			_, err = im.x.Exec(im.ctx, `UPDATE students SET initials = $2, first_name = $3, last_name = $4, grade = $5, active = $6
+			_, err = im.x.Exec(im.ctx, `UPDATE students SET initials = $2, first_name = $3, last_name = $4, grade = $5, active = $6,
+				left_on = CASE WHEN $6 THEN '' WHEN left_on = '' THEN `+leftToday+` ELSE left_on END
 				WHERE id = $1`, st.ID, st.Initials, st.FirstName, st.LastName, st.Grade, st.Active)
 			if err != nil {
 				return err

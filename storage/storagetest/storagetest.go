@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"RightsAtWrite", testRightsAtWrite},
 		{"RecordAudits", testRecordAudits},
 		{"AuditSearch", testAuditSearch},
+		{"Purge", testPurge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
