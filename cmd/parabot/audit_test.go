@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,5 +70,59 @@ func TestAuditCommand(t *testing.T) {
 	}
 	if _, err := audit("extra"); err != errUsage {
 		t.Errorf("audit with an argument: %v, want the usage", err)
+	}
+}
+
+// parabot purge needs --dry-run or --yes, and says there is nothing to do
+// when no school has a policy.
+func TestPurgeCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "school.db")
+	e := env(map[string]string{"PARABOT_DATABASE_URL": db})
+	ctx := context.Background()
+	if err := Run(ctx, []string{"import", "--demo"}, e, nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{}, {"--dry-run", "--yes"}, {"now"}} {
+		if err := Run(ctx, append([]string{"purge"}, args...), e, nil, io.Discard, io.Discard); err != errUsage {
+			t.Errorf("purge %v: %v, want the usage", args, err)
+		}
+	}
+	var out bytes.Buffer
+	if err := Run(ctx, []string{"purge", "--dry-run"}, e, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "No school has a retention policy") {
+		t.Errorf("purge --dry-run without a policy: %s", out.String())
+	}
+
+	// With a policy in schools.csv: nothing is old enough yet.
+	dir := t.TempDir()
+	for _, name := range []string{"schools.csv", "staff.csv", "students.csv", "goals.csv", "assignments.csv"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "roster", "demo", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "schools.csv" {
+			b = []byte(strings.Replace(strings.Replace(string(b), "duty_lead\n", "duty_lead,keep_records,keep_access_log\n", 1), "10m\n", "10m,5,3\n", 1))
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Run(ctx, []string{"import", dir}, e, nil, io.Discard, io.Discard); err != nil {
+		t.Fatalf("import with a policy: %v", err)
+	}
+	for _, flag := range []string{"--dry-run", "--yes"} {
+		out.Reset()
+		if err := Run(ctx, []string{"purge", flag}, e, nil, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		want := "Maple Grove Elementary: Purged 0 students' records (0 entries; students who left over 5 years ago) and 0 access log rows (older than 3 years).\n"
+		if flag == "--dry-run" {
+			want = strings.Replace(want, "Purged", "Would purge", 1) + "Nothing was changed; run parabot purge --yes to purge.\n"
+		}
+		if out.String() != want {
+			t.Errorf("purge %s:\n%s\nwant\n%s", flag, out.String(), want)
+		}
 	}
 }
