@@ -225,6 +225,9 @@ type Roster struct {
 	Duties      []RosterDuty
 	Calendar    []RosterDay
 	Reminders   RosterReminders
+	// At is when the import happens, for its audit rows (zero: the
+	// machine's clock).
+	At time.Time
 }
 
 // RosterStaff is a staff row of an import.

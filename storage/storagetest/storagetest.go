@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"RecordAudits", testRecordAudits},
 		{"AuditSearch", testAuditSearch},
 		{"Purge", testPurge},
+		{"ImportAudited", testImportAudited},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

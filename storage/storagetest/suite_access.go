@@ -79,3 +79,36 @@ func testAuditSearch(t *testing.T, s storage.Store) {
 	search("from and to", storage.AuditQuery{From: at.Add(time.Minute), To: at.Add(24 * time.Hour)}, "[create#0 2]")
 	search("newest 2", storage.AuditQuery{StudentID: s101, Limit: 2}, "[3 4]")
 }
+
+// testImportAudited checks that an import changing rows already there is
+// in the audit trail: what it created and updated, and who and what it
+// retired; a first import and an identical one are not.
+func testImportAudited(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	if got := of(s.Audit(ctx, 0)).must(t, "Audit after the first import"); len(got) != 0 {
+		t.Errorf("audit rows after the first import = %+v, want none", got)
+	}
+	of(s.ImportRoster(ctx, SampleRoster())).must(t, "the same import")
+	r := SampleRoster()
+	r.At = time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	r.Staff[3].Active = false       // mchen leaves
+	r.Assignments[4].Active = false // jrivera off S101
+	of(s.ImportRoster(ctx, r)).must(t, "ImportRoster retiring")
+	got := of(s.Audit(ctx, 0)).must(t, "Audit")
+	var rows []string
+	for _, a := range got {
+		if !a.At.Equal(r.At) {
+			t.Errorf("row %+v: want the import's time", a)
+		}
+		rows = append(rows, fmt.Sprintf("%s %s staff=%d student=%d %s", a.Action, a.Entity, a.StaffID, a.StudentID, a.Detail))
+	}
+	want := []string{
+		"import roster staff=0 student=0 created= updated=assignments:1,staff:1",
+		fmt.Sprintf("retire staff staff=0 student=0 import staff_id=%d", f.staff["mchen"].ID),
+		fmt.Sprintf("retire assignment staff=%d student=%d import kind=para", f.staff["jrivera"].ID, f.students["S101"].ID),
+	}
+	if fmt.Sprint(rows) != fmt.Sprint(want) {
+		t.Errorf("audit rows of the import:\n%q\nwant\n%q", rows, want)
+	}
+}
