@@ -213,7 +213,7 @@ func (r *Router) Identify(ctx context.Context, platform storage.Platform, userID
 		if errors.Is(err, storage.ErrNotFound) && email != "" {
 			st, err = r.store.StaffByEmail(ctx, email)
 			if err == nil {
-				if err := r.store.LinkIdentity(ctx, storage.Identity{StaffID: st.ID, Platform: platform, UserID: userID}); err != nil {
+				if err := r.store.LinkIdentity(ctx, storage.Identity{StaffID: st.ID, Platform: platform, UserID: userID, LinkedAt: r.now()}); err != nil {
 					return st, err
 				}
 				r.log.Info("identity linked by email", "platform", platform, "staff_id", st.ID)

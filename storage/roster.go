@@ -83,6 +83,9 @@ type Identity struct {
 	StaffID  int64
 	Platform Platform
 	UserID   string
+	// LinkedAt is when LinkIdentity links it, for its audit row (zero:
+	// the machine's clock). Not stored with the identity.
+	LinkedAt time.Time
 }
 
 // Student is a student with an IEP. Code and Initials are what channels

@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"AuditSearch", testAuditSearch},
 		{"Purge", testPurge},
 		{"ImportAudited", testImportAudited},
+		{"LinkAudited", testLinkAudited},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

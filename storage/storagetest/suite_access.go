@@ -112,3 +112,18 @@ func testImportAudited(t *testing.T, s storage.Store) {
 		t.Errorf("audit rows of the import:\n%q\nwant\n%q", rows, want)
 	}
 }
+
+// testLinkAudited checks that linking a platform account is audited once,
+// at the time given, and linking it again is not.
+func testLinkAudited(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	at := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	id := storage.Identity{StaffID: f.staff["kokafor"].ID, Platform: storage.PlatformSlack, UserID: "U0KOKAFOR", LinkedAt: at}
+	must(t, "LinkIdentity", s.LinkIdentity(ctx, id))
+	must(t, "LinkIdentity again", s.LinkIdentity(ctx, id))
+	got := of(s.AuditSearch(ctx, storage.AuditQuery{StaffID: id.StaffID})).must(t, "AuditSearch")
+	if len(got) != 1 || got[0].Action != "link" || got[0].Entity != "identity" || got[0].Detail != "platform=slack" || !got[0].At.Equal(at) {
+		t.Errorf("audit rows of the link = %+v, want one link row at %v", got, at)
+	}
+}
