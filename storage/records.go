@@ -204,7 +204,7 @@ type AuditEvent struct {
 	At        time.Time
 	StaffID   int64
 	StudentID int64  // 0 when not about one student
-	Action    string // "create", "deactivate", "edit", "read", "export"
+	Action    string // "create", "deactivate", "edit", "read", "export", "refused", "import", "retire", "reactivate", "link", "purge"
 	Entity    string // "trials", "incident", "transition", "note", "student", ...
 	EntityID  int64
 	Detail    string // ids and reasons only, never names or note text
