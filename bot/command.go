@@ -194,6 +194,17 @@ type Call struct {
 	// Spell returns a command name as the caller's platform spells it
 	// ("/para help" on Slack); nil means "/<name>".
 	Spell func(name string) string
+	// Read records in the access log that the caller is shown what
+	// ("today", "goals", ...) of these students; nil records nothing.
+	Read func(what string, studentIDs ...int64)
+}
+
+// Reads records in the access log that the caller is shown what of
+// these students (see Call.Read).
+func (c *Call) Reads(what string, studentIDs ...int64) {
+	if c.Read != nil {
+		c.Read(what, studentIDs...)
+	}
 }
 
 // Command returns command name as the caller types it.

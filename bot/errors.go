@@ -52,3 +52,8 @@ const SomethingWentWrong = "Something went wrong; nothing was saved."
 // AlreadyHandled is all a user is told of a replayed or redelivered
 // request: it was logged the first time, and nothing was saved again.
 const AlreadyHandled = "That was already handled."
+
+// NoLongerAllowed answers a write refused because, as the roster stands
+// now, its author may not log for the student (made inactive, or the
+// assignment or cover removed since the command was read).
+const NoLongerAllowed = "Nothing was saved: as the roster stands now, you may not log for this student (you or the student were made inactive, or the assignment was removed). Ask an administrator if this is a mistake."

@@ -25,6 +25,9 @@ type Scope struct {
 	Loc       *time.Location
 	YearStart time.Time // zero means no lower bound
 	Caseload  []storage.Student
+	// OutsideCaseload, when set, is told of each student of the school a
+	// refused name matched outside the caseload (for the access log).
+	OutsideCaseload func(studentID int64)
 	// School lists every active student of the school, to tell "not on
 	// your caseload" from "no such student"; called only on a miss.
 	School func() []storage.Student
@@ -521,8 +524,17 @@ func ResolveStudent(q string, sc *Scope) (storage.Student, error) {
 		}
 		// A student of the school who is not on the caseload is not a
 		// misspelling: offer no look-alikes then.
-		elsewhere := sc.School != nil && len(matchStudents(q, sc.School())) > 0
+		var others []storage.Student
+		if sc.School != nil {
+			others = matchStudents(q, sc.School())
+		}
+		elsewhere := len(others) > 0
 		msg := fmt.Sprintf("No student on your caseload matches %q.", q)
+		if elsewhere && sc.OutsideCaseload != nil {
+			for _, o := range others {
+				sc.OutsideCaseload(o.ID)
+			}
+		}
 		if elsewhere {
 			msg = fmt.Sprintf("%q is not on your caseload.", q)
 		}

@@ -41,6 +41,7 @@ type Router struct {
 	// roster is told to ask (PARABOT_WORKSPACE_SCHOOL).
 	workspaceSchool string
 	covering        func(ctx context.Context, st storage.Staff, now time.Time) ([]storage.Student, error)
+	access          func(events ...storage.AuditEvent) // SetAccessLog
 }
 
 // SetCodes sets the data-sheet codes trials are typed with (the
@@ -212,7 +213,7 @@ func (r *Router) Identify(ctx context.Context, platform storage.Platform, userID
 		if errors.Is(err, storage.ErrNotFound) && email != "" {
 			st, err = r.store.StaffByEmail(ctx, email)
 			if err == nil {
-				if err := r.store.LinkIdentity(ctx, storage.Identity{StaffID: st.ID, Platform: platform, UserID: userID}); err != nil {
+				if err := r.store.LinkIdentity(ctx, storage.Identity{StaffID: st.ID, Platform: platform, UserID: userID, LinkedAt: r.now()}); err != nil {
 					return st, err
 				}
 				r.log.Info("identity linked by email", "platform", platform, "staff_id", st.ID)
@@ -339,11 +340,15 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 		return Reply{}, err
 	}
 	if !cmd.Allowed(st.Role) {
+		r.recordRefusal(st, req.Platform, cmd.Name, 0, "role")
 		return Reply{}, Errorf("", "%s is for %s; you are on the roster as %s.", r.Spell(req.Platform, cmd.Name), roleList(cmd.Roles), article(string(st.Role)))
 	}
 	sc, school, err := r.Scope(ctx, st)
 	if err != nil {
 		return Reply{}, err
+	}
+	sc.OutsideCaseload = func(studentID int64) {
+		r.recordRefusal(st, req.Platform, cmd.Name, studentID, "outside_caseload")
 	}
 	raw := req.Args
 	if raw == nil {
@@ -359,10 +364,21 @@ func (r *Router) handle(ctx context.Context, req Request) (Reply, error) {
 		return Reply{}, err
 	}
 	spell := func(name string) string { return r.Spell(req.Platform, name) }
-	reply, err := cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes, Spell: spell})
+	ctx = storage.WithSchoolDay(ctx, sc.Now.Format(time.DateOnly))
+	read := func(what string, studentIDs ...int64) {
+		r.RecordReads(st, req.Platform, "command", what, studentIDs...)
+	}
+	reply, err := cmd.Run(ctx, &Call{Req: req, Staff: st, School: school, Caseload: sc.Caseload, Now: sc.Now, Values: vals, Codes: r.codes, Spell: spell, Read: read})
 	if ue, ok := AsUserError(err); ok && len(ue.Choices) > 0 {
 		// A command may offer choices too (log a likely duplicate anyway).
 		return Reply{Buttons: retryButtons(cmd, raw, ue, sc)}, err
+	}
+	if errors.Is(err, storage.ErrNoAccess) {
+		var studentID int64
+		if stu, ok := vals["student"].(storage.Student); ok {
+			studentID = stu.ID
+		}
+		r.recordRefusal(st, req.Platform, cmd.Name, studentID, "no_access_at_write")
 	}
 	return reply, err
 }
@@ -454,7 +470,9 @@ func (r *Router) handlePress(ctx context.Context, p Press) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return action.Run(ctx, &PressCall{Press: p, Staff: st, School: clock.school, Now: r.now().In(clock.loc)})
+	now := r.now().In(clock.loc)
+	ctx = storage.WithSchoolDay(ctx, now.Format(time.DateOnly))
+	return action.Run(ctx, &PressCall{Press: p, Staff: st, School: clock.school, Now: now})
 }
 
 func (r *Router) finish(platform storage.Platform, what, name string, reply Reply, err error, start time.Time) Reply {
@@ -462,6 +480,9 @@ func (r *Router) finish(platform storage.Platform, what, name string, reply Repl
 	outcome := "ok"
 	if errors.Is(err, storage.ErrDuplicate) {
 		err = Errorf("", AlreadyHandled)
+	}
+	if errors.Is(err, storage.ErrNoAccess) {
+		err = Errorf("", NoLongerAllowed)
 	}
 	if err != nil {
 		if ue, ok := AsUserError(err); ok {
@@ -541,11 +562,14 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 		// Matched by everything the parser accepts (code, initials, first
 		// name, full name); the choices are shown to the caller alone, so they
 		// carry the name.
+		var shown []int64
 		for _, s := range sc.Caseload {
-			if f == "" || completesStudent(f, s) {
+			if (f == "" || completesStudent(f, s)) && len(out) < 25 {
 				add(Choice{Value: s.Code, Label: Named(s)})
+				shown = append(shown, s.ID)
 			}
 		}
+		r.RecordReads(st, req.Platform, "options", "student_list", shown...)
 	case KindGoal:
 		stu, err := ResolveStudent(req.Args["student"], sc)
 		if err != nil {
@@ -555,6 +579,7 @@ func (r *Router) Complete(ctx context.Context, req Request, param, partial strin
 		if err != nil {
 			return nil, err
 		}
+		r.RecordReads(st, req.Platform, "options", "goals", stu.ID)
 		for _, g := range goals {
 			label := GoalLine(g)
 			if GoalTitle(g) != g.Text {

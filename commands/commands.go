@@ -41,6 +41,7 @@ func All(d Deps) []*bot.Command {
 		Dismissal(d),
 		Progress(d),
 		Report(d),
+		Audit(d),
 		Help(d, func() []*bot.Command { return cmds }),
 	}
 	return cmds

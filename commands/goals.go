@@ -24,6 +24,7 @@ func Goals(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("loading goals of student %d: %w", st.ID, err)
 			}
+			c.Reads("goals", st.ID)
 			if len(goals) == 0 {
 				return bot.Reply{Text: bot.Named(st) + " has no active goals; ask the teacher to add them."}, nil
 			}

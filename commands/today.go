@@ -49,6 +49,7 @@ func Today(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, err
 			}
+			c.Reads("today", studentIDs(caseload)...)
 			day.Upcoming = Upcoming(day.Facts, c.Staff.ID, c.Now)
 			page := max(1, c.Values.Int("page"))
 			text, next := DayText(day, page)
@@ -294,4 +295,13 @@ func inParens(n string) string {
 		return ""
 	}
 	return " (" + n + ")"
+}
+
+// studentIDs lists the ids of students.
+func studentIDs(students []storage.Student) []int64 {
+	ids := make([]int64, len(students))
+	for i, s := range students {
+		ids[i] = s.ID
+	}
+	return ids
 }

@@ -15,7 +15,7 @@ func schoolsSpec() fileSpec {
 		{name: "year_end", required: true, max: 40},
 		{name: "day_start", required: true, max: 40},
 		{name: "dismissal", required: true, max: 40},
-	}, reminderSchoolColumns()...)}
+	}, append(reminderSchoolColumns(), retentionSchoolColumns()...)...)}
 }
 
 // schoolRef is what later files need to know of a school. The times are
@@ -72,6 +72,7 @@ func (p *parser) parseSchools(rows []row) {
 			}
 		}
 		p.parseSchoolReminders(r, s.Name)
+		p.parseSchoolRetention(r, s.Name)
 		p.out.Schools = append(p.out.Schools, s)
 	}
 }

@@ -86,12 +86,19 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if err := river.AddWorkerSafely(workers, &PlanAllWorker{Store: cfg.Store, Now: cfg.Now}); err != nil {
 		return nil, fmt.Errorf("adding planner: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &PurgeWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {
+		return nil, fmt.Errorf("adding purge worker: %w", err)
+	}
 	planner, err := plannerJob()
 	if err != nil {
 		return nil, err
 	}
+	purge, err := purgeJob()
+	if err != nil {
+		return nil, err
+	}
 	rc := &river.Config{
-		PeriodicJobs:         []*river.PeriodicJob{planner},
+		PeriodicJobs:         []*river.PeriodicJob{planner, purge},
 		Logger:               cfg.Log.With("component", "river"),
 		Workers:              workers,
 		FetchPollInterval:    cfg.PollInterval,

@@ -262,8 +262,41 @@ type AuditEvent struct {
 	At        time.Time
 	StaffID   int64
 	StudentID int64  // 0 when not about one student
-	Action    string // "create", "deactivate", "edit", "read", "export"
+	Action    string // "create", "deactivate", "edit", "read", "export", "refused", "import", "retire", "reactivate", "link", "purge"
 	Entity    string // "trials", "incident", "transition", "note", "student", ...
 	EntityID  int64
 	Detail    string // ids and reasons only, never names or note text
+}
+
+// AuditQuery narrows the audit trail: zero fields do not narrow it.
+type AuditQuery struct {
+	StudentID int64
+	StaffID   int64
+	From, To  time.Time // From included, To excluded
+	Limit     int       // the newest Limit rows only; 0 for all
+}
+
+// Retention settings of a school (school_settings names, from
+// schools.csv): whole years to keep a student's records after they leave,
+// and access log rows after they are written. Unset keeps them.
+const (
+	SettingKeepRecords   = "keep_records"
+	SettingKeepAccessLog = "keep_access_log"
+)
+
+// PurgeReport is what a purge did, or with DryRun would do, by school.
+type PurgeReport struct {
+	DryRun  bool
+	Schools []SchoolPurge // schools with a retention policy
+}
+
+// SchoolPurge is one school's share of a purge.
+type SchoolPurge struct {
+	SchoolID      int64
+	School        string
+	KeepRecords   int   // years; 0 keeps
+	KeepAccessLog int   // years; 0 keeps
+	Students      int   // students whose records were deleted and who were anonymised
+	Entries       int64 // their entries deleted
+	AccessRows    int64 // access log rows deleted
 }

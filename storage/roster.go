@@ -84,6 +84,9 @@ type Identity struct {
 	StaffID  int64
 	Platform Platform
 	UserID   string
+	// LinkedAt is when LinkIdentity links it, for its audit row (zero:
+	// the machine's clock). Not stored with the identity.
+	LinkedAt time.Time
 }
 
 // Student is a student with an IEP. Code and Initials are what channels
@@ -251,6 +254,9 @@ type Roster struct {
 	Duties      []RosterDuty
 	Calendar    []RosterDay
 	Reminders   RosterReminders
+	// At is when the import happens, for its audit rows (zero: the
+	// machine's clock).
+	At time.Time
 }
 
 // RosterStaff is a staff row of an import.

@@ -25,7 +25,27 @@ var ErrConflict = errors.New("conflict")
 // already, and nothing was written this time.
 var ErrDuplicate = errors.New("already done")
 
+// ErrNoAccess is returned by a Log* call when, at the moment of the
+// write, the staff member may not log for the student: the staff member
+// or the student is inactive, or the assignment (or the cover) that gave
+// the right is gone. Nothing was written.
+var ErrNoAccess = errors.New("no right to log for this student")
+
 type onceKey struct{}
+
+type schoolDayKey struct{}
+
+// WithSchoolDay returns ctx carrying the caller's school day (YYYY-MM-DD
+// in the school's zone), the day a Log* call checks covers against.
+func WithSchoolDay(ctx context.Context, day string) context.Context {
+	return context.WithValue(ctx, schoolDayKey{}, day)
+}
+
+// SchoolDay returns the day WithSchoolDay put in ctx, or "".
+func SchoolDay(ctx context.Context) string {
+	d, _ := ctx.Value(schoolDayKey{}).(string)
+	return d
+}
 
 // WithOnce returns ctx carrying a one-time key (a platform's request or
 // interaction id). A Log* call made with it claims the key in the same
@@ -82,6 +102,18 @@ type Store interface {
 	AuditTrail
 	Queue
 	Reminders
+	Retention
+}
+
+// Retention applies the schools' retention policies (SettingKeepRecords,
+// SettingKeepAccessLog).
+type Retention interface {
+	// Purge deletes the records of students who left longer ago than
+	// their school keeps them (anonymising the student and goal rows),
+	// and access log rows older than the school keeps them, as of now;
+	// it records what it did in the audit trail. With dryRun it reports
+	// the same and changes nothing.
+	Purge(ctx context.Context, now time.Time, dryRun bool) (PurgeReport, error)
 }
 
 // RosterReader looks up schools, staff, students and goals.
@@ -214,6 +246,12 @@ type AuditTrail interface {
 	// RecordAudit writes one audit row (reads and exports are recorded
 	// through it; writes record their own).
 	RecordAudit(ctx context.Context, a AuditEvent) error
+	// RecordAudits writes many audit rows at once, all or none (the
+	// access log's batched write of reads).
+	RecordAudits(ctx context.Context, events []AuditEvent) error
+	// AuditSearch lists the trail narrowed by student, staff and time,
+	// oldest first (parabot audit, /audit).
+	AuditSearch(ctx context.Context, q AuditQuery) ([]AuditEvent, error)
 	// Audit lists the trail for a student (or all when studentID is 0),
 	// oldest first.
 	Audit(ctx context.Context, studentID int64) ([]AuditEvent, error)

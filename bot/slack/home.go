@@ -51,6 +51,11 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 	if err != nil {
 		return nil, fmt.Errorf("planning the day of staff %d: %w", st.ID, err)
 	}
+	ids := make([]int64, len(sc.Caseload))
+	for i, s := range sc.Caseload {
+		ids[i] = s.ID
+	}
+	a.router.RecordReads(st, storage.PlatformSlack, "home", "today", ids...)
 
 	out := []slackapi.Block{header,
 		slackapi.NewContextBlock("", mrkdwn(escape(fmt.Sprintf("%s · %s · %s", st.Name, school.Name, sc.Now.Format("Monday, January 2"))))),

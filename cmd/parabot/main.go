@@ -44,6 +44,8 @@ Usage:
   parabot migrate                                   apply database migrations and exit
   parabot import DIR | --demo                       import a roster (CSV files, see README)
   parabot export --student CODE --by HANDLE --reason WHY [--from DAY] [--to DAY] [--format text|json|csv] [--out FILE]  a student's data for an IEP meeting
+  parabot audit [--student CODE] [--staff HANDLE] [--from DAY] [--to DAY] [--format text|csv]  the access log
+  parabot purge --dry-run | --yes                   apply the schools' retention policies
   parabot commands [--markdown]                     list the commands
   parabot discord register [--guild ID [--clear]]   create or update Discord's application commands
 
@@ -67,6 +69,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImport(ctx, args[1:], getenv, stdout, stderr)
 	case "export":
 		return runExport(ctx, args[1:], getenv, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args[1:], getenv, stdout, stderr)
+	case "purge":
+		return runPurge(ctx, args[1:], getenv, stdout, stderr)
 	case "commands":
 		return runCommands(args[1:], stdout, stderr)
 	case "discord":

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"parabot/accesslog"
 	"parabot/bot"
 	"parabot/config"
 	"parabot/scheduler"
@@ -53,6 +54,7 @@ type server struct {
 	background []func(ctx context.Context) error // Socket Mode, gateway
 	drain      []drainFunc                       // run at shutdown, after the HTTP server stops
 	reminders  func(kind string, o scheduler.Outcome)
+	access     *accesslog.Log // reads and refusals, written in batches; closed before the store
 
 	// draining is set at shutdown: every answer then closes its
 	// connection and /readyz says 503, for drainGrace before the listener
@@ -69,6 +71,8 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 	s := &server{cfg: cfg, log: log, store: store, mux: http.NewServeMux(), senders: map[storage.Platform]scheduler.Sender{},
 		drainGrace: min(2*time.Second, cfg.ShutdownTimeout/4)}
 	s.router = routerWith(store, log, time.Now, cfg.TrialCodes, newNarrator(cfg, log))
+	s.access = accesslog.Start(store, log, 0)
+	s.router.SetAccessLog(s.access.Record)
 	if cfg.WorkspaceSchool != "" {
 		if !hasSchool(ctx, store, cfg.WorkspaceSchool) {
 			log.Warn("PARABOT_WORKSPACE_SCHOOL names no school on the roster; people not on the roster are told no admin's name")
@@ -76,6 +80,7 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 		s.router.SetWorkspaceSchool(cfg.WorkspaceSchool)
 	}
 	if err := s.addAdapters(s.router); err != nil {
+		_ = s.access.Close(ctx)
 		store.Close()
 		return nil, err
 	}
@@ -108,6 +113,7 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 func (s *server) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.HTTPAddr)
 	if err != nil {
+		_ = s.access.Close(ctx)
 		s.store.Close()
 		return fmt.Errorf("listening on %s (PARABOT_HTTP_ADDR): %w", s.cfg.HTTPAddr, err)
 	}
@@ -117,7 +123,8 @@ func (s *server) Run(ctx context.Context) error {
 // Serve serves on ln until ctx ends, then shuts down in order: stop
 // taking requests (answers close their connections, then the listener and
 // idle connections close), finish the requests and the work they started,
-// let running jobs finish, and close the database last. All of it within
+// let running jobs finish, write the access log's buffered rows, and
+// close the database last. All of it within
 // PARABOT_SHUTDOWN_TIMEOUT.
 func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	defer s.store.Close()
@@ -190,6 +197,8 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	// Running jobs finish; a job is not cut off mid-send unless the
 	// shutdown timeout runs out.
 	errs = append(errs, runner.Stop(sctx))
+	// The access log's buffered rows are written before the store closes.
+	errs = append(errs, s.access.Close(sctx))
 	s.log.Info("stopped")
 	return errors.Join(errs...)
 }

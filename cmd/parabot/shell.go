@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"parabot/accesslog"
 	"parabot/bot/shell"
 	"parabot/config"
 	"parabot/roster"
@@ -80,6 +81,16 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	router := routerWith(store, log, clock.Now, cfg.TrialCodes, newNarrator(cfg, log))
+	access := accesslog.Start(store, log, 0)
+	// Written before the store closes (deferred earlier, so run later).
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := access.Close(cctx); err != nil {
+			log.Error("access log not written at exit", "error", err)
+		}
+	}()
+	router.SetAccessLog(access.Record)
 	sh := shell.New(shell.Config{
 		Router: router, Store: store, Clock: clock, In: stdin, Out: stdout, User: user,
 		Echo: !isTerminal(stdin), Log: log, FileDir: *files,

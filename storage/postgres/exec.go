@@ -64,19 +64,28 @@ func (db *DB) writeTx(ctx context.Context, jobs []storage.Job, fn func(ctx conte
 	})
 }
 
+// entryValues are InsertEntrySQL's columns and arguments, typed (INSERT
+// ... SELECT does not type its arguments from the columns).
+const entryValues = `(kind, staff_id, student_id, created_at, summary, active, once_key, detail)
+	SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS TIMESTAMPTZ), CAST($5 AS TEXT), true,
+		CAST($6 AS TEXT), CAST($7 AS TEXT)`
+
 // logStatements builds, once, the statement that logs an entry with its
 // record, for each record table: a data-modifying CTE, so that without
-// jobs logging is one round trip.
+// jobs logging is one round trip. The entry is inserted only when the
+// staff member may log for the student (sqlstore.MayLogCond, its day the
+// last argument), read in the statement's own snapshot.
 func logStatements() map[string]string {
 	out := map[string]string{}
 	for _, sh := range sqlstore.Shapes {
 		base := len(sqlstore.NewEntry{}.EntryArgs(dialect)) // InsertEntrySQL's arguments come first
 		vals := make([]string, len(sh.Cols))
 		for i, c := range sh.Cols {
-			// INSERT ... SELECT does not type its arguments from the columns.
 			vals[i] = fmt.Sprintf("CAST($%d AS %s)", base+i+1, c.Type)
 		}
-		out[sh.Table] = `WITH e AS (` + sqlstore.InsertEntrySQL + ` RETURNING id), r AS (
+		day := fmt.Sprintf("CAST($%d AS TEXT)", base+len(sh.Cols)+1)
+		out[sh.Table] = `WITH ok AS (SELECT 1 WHERE ` + sqlstore.MayLogCond("$2", "$3", day) + `),
+		e AS (INSERT INTO entries ` + entryValues + ` FROM ok ON CONFLICT (once_key) DO NOTHING RETURNING id), r AS (
 			INSERT INTO ` + sh.Table + ` (` + sh.Names() + `) SELECT e.id, ` + strings.Join(vals, ", ") + ` FROM e
 		)
 		SELECT id FROM e`
@@ -86,8 +95,10 @@ func logStatements() map[string]string {
 
 // logEntry writes an entry and its record as one statement (logStatements);
 // with jobs it is that statement and River's insert in one transaction.
+// When it wrote nothing, a second look tells a used one-time key
+// (storage.ErrDuplicate) from a right that is gone (storage.ErrNoAccess).
 func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.Job) (int64, error) {
-	args := append(n.EntryArgs(dialect), n.Args...)
+	args := append(append(n.EntryArgs(dialect), n.Args...), n.Day)
 	q, ok := db.logs[n.Shape.Table]
 	if !ok {
 		return 0, fmt.Errorf("logging into %s: not a record table", n.Shape.Table)
@@ -95,10 +106,17 @@ func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.
 	var id int64
 	scan := func(x sqlstore.Executor) error {
 		err := x.QueryRow(ctx, q, args...).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return storage.ErrDuplicate // no row: the one-time key was used
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
 		}
-		return err
+		may, err := sqlstore.MayLog(ctx, x, n.Entry.StaffID, n.Entry.StudentID, n.Day)
+		if err != nil {
+			return err
+		}
+		if !may {
+			return storage.ErrNoAccess
+		}
+		return storage.ErrDuplicate // no row: the one-time key was used
 	}
 	var err error
 	if len(jobs) == 0 {

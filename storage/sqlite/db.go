@@ -62,7 +62,7 @@ var dialect = sqlstore.Dialect{Time: func(t time.Time) any { return fmtTime(t) }
 // connection (or prepares it again if that connection was replaced).
 func (db *DB) prepare(ctx context.Context) error {
 	db.stmts = map[string]*sql.Stmt{}
-	queries := []string{sqlstore.InsertEntrySQL, sqlstore.InsertAuditSQL, sqlstore.ClaimSQL}
+	queries := []string{sqlstore.InsertEntrySQL, sqlstore.InsertAuditSQL, sqlstore.ClaimSQL, sqlstore.MayLogSQL}
 	for _, sh := range sqlstore.Shapes {
 		queries = append(queries, sh.Insert)
 	}

@@ -96,11 +96,21 @@ func (db *DB) writeTx(ctx context.Context, jobs []storage.Job, fn func(ctx conte
 	})
 }
 
-// logEntry writes an entry and its record on the writer: two prepared
-// inserts, in a transaction shared with other writes.
+// logEntry writes an entry and its record on the writer: the check of
+// the right to log and two prepared inserts, in a transaction shared with
+// other writes (the writer is SQLite's only one, so no import commits
+// between the check and the inserts).
 func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.Job) (int64, error) {
 	var id int64
 	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var may bool
+		e := n.Entry
+		if err := tx.StmtContext(ctx, db.stmts[sqlstore.MayLogSQL]).QueryRowContext(ctx, e.StaffID, e.StudentID, n.Day).Scan(&may); err != nil {
+			return fmt.Errorf("checking the right to log: %w", dbErr(err))
+		}
+		if !may {
+			return storage.ErrNoAccess
+		}
 		res, err := tx.StmtContext(ctx, db.stmts[sqlstore.InsertEntrySQL]).ExecContext(ctx, n.EntryArgs(dialect)...)
 		if err != nil {
 			return fmt.Errorf("inserting entry: %w", dbErr(err))

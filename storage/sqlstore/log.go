@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -86,6 +87,9 @@ type NewEntry struct {
 	Once   string
 	Shape  Shape
 	Args   []any
+	// Day is the school day (YYYY-MM-DD) the right to log is checked on
+	// (covers hold for a day).
+	Day string
 }
 
 // EntryArgs are InsertEntrySQL's arguments.
@@ -101,7 +105,9 @@ func (n NewEntry) EntryArgs(d Dialect) []any {
 // LogFunc is an engine's logging write: it writes n's entry and record
 // and inserts jobs, all or nothing, and returns the entry's id. When the
 // one-time key was used before it writes nothing and returns
-// storage.ErrDuplicate.
+// storage.ErrDuplicate; when the staff member may not log for the student
+// (MayLogCond, checked in the write's own transaction) it writes nothing
+// and returns storage.ErrNoAccess.
 type LogFunc func(ctx context.Context, n NewEntry, jobs []storage.Job) (int64, error)
 
 // log fills in what every entry has and runs the engine's write.
@@ -109,6 +115,7 @@ func (s *Store) log(ctx context.Context, n NewEntry, jobs []storage.Job) (storag
 	n.Entry.CreatedAt = n.Entry.CreatedAt.UTC().Truncate(time.Microsecond) // stored to the microsecond
 	n.Entry.Active = true
 	n.Once = storage.OnceKey(ctx)
+	n.Day = cmp.Or(storage.SchoolDay(ctx), n.Entry.CreatedAt.Format(time.DateOnly))
 	id, err := s.logf(ctx, n, jobs)
 	if err != nil {
 		return storage.Entry{}, fmt.Errorf("logging %s: %w", n.Entry.Kind, err)

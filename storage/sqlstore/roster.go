@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"parabot/storage"
 )
@@ -21,7 +23,10 @@ func (s *Store) ImportRoster(ctx context.Context, r storage.Roster) (storage.Imp
 		if err := im.run(r); err != nil {
 			return err
 		}
-		return importReminders(ctx, x, r.Reminders)
+		if err := importReminders(ctx, x, r.Reminders); err != nil {
+			return err
+		}
+		return s.auditImport(ctx, x, r.At, res, im.changes)
 	})
 	if err != nil {
 		return storage.ImportResult{}, fmt.Errorf("importing roster: %w", err)
@@ -40,6 +45,9 @@ type importer struct {
 	// studentSchools lists, by upper-case code, the schools of this
 	// import's student rows, to place goal rows that name no school.
 	studentSchools map[string][]int64
+	// changes are the access changes to audit: staff, students and
+	// assignments retired or brought back.
+	changes []storage.AuditEvent
 }
 
 // studentKey is a student's natural key: the code (upper case) is unique
@@ -175,6 +183,7 @@ func (im *importer) staffRow(s storage.RosterStaff) error {
 			if err != nil {
 				return err
 			}
+			im.activeChanged(old.Active, st.Active, st.ID, 0, "staff", "")
 			im.count("staff", false, true)
 		}
 	}
@@ -257,6 +266,10 @@ func (im *importer) staffByHandle(handle string) (storage.Staff, error) {
 	return st, nil
 }
 
+// leftToday is the day an import makes a student inactive, recorded for
+// retention (the database's date: an import has no clock of its own).
+const leftToday = `CAST(CURRENT_DATE AS TEXT)`
+
 func (im *importer) student(s storage.RosterStudent) error {
 	schoolID, err := im.schoolID(s.School)
 	if err != nil {
@@ -268,8 +281,8 @@ func (im *importer) student(s storage.RosterStudent) error {
 		st.SchoolID, st.Code))
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		err = im.x.QueryRow(im.ctx, `INSERT INTO students (school_id, code, initials, first_name, last_name, grade, active)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		err = im.x.QueryRow(im.ctx, `INSERT INTO students (school_id, code, initials, first_name, last_name, grade, active, left_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 THEN '' ELSE `+leftToday+` END) RETURNING id`,
 			st.SchoolID, st.Code, st.Initials, st.FirstName, st.LastName, st.Grade, st.Active).Scan(&st.ID)
 		if err != nil {
 			return err
@@ -280,11 +293,13 @@ func (im *importer) student(s storage.RosterStudent) error {
 	default:
 		st.ID = old.ID
 		if st != old {
-			_, err = im.x.Exec(im.ctx, `UPDATE students SET initials = $2, first_name = $3, last_name = $4, grade = $5, active = $6
+			_, err = im.x.Exec(im.ctx, `UPDATE students SET initials = $2, first_name = $3, last_name = $4, grade = $5, active = $6,
+				left_on = CASE WHEN $6 THEN '' WHEN left_on = '' THEN `+leftToday+` ELSE left_on END
 				WHERE id = $1`, st.ID, st.Initials, st.FirstName, st.LastName, st.Grade, st.Active)
 			if err != nil {
 				return err
 			}
+			im.activeChanged(old.Active, st.Active, 0, st.ID, "student", "")
 			im.count("students", false, true)
 		}
 	}
@@ -407,6 +422,7 @@ func (im *importer) assignment(a storage.RosterAssignment) error {
 	case active != a.Active:
 		_, err = im.x.Exec(im.ctx, `UPDATE assignments SET active = $4 WHERE staff_id = $1 AND student_id = $2 AND kind = $3`,
 			st.ID, studentID, a.Kind, a.Active)
+		im.activeChanged(active, a.Active, st.ID, studentID, "assignment", "kind="+string(a.Kind))
 		im.count("assignments", false, true)
 	}
 	return err
@@ -473,3 +489,65 @@ type withActive struct {
 }
 
 func (w withActive) Scan(dest ...any) error { return w.row.Scan(append(dest, w.active)...) }
+
+// activeChanged notes a staff member, student or assignment retired or
+// brought back, for the import's audit rows.
+func (im *importer) activeChanged(was, is bool, staffID, studentID int64, entity, detail string) {
+	if was == is {
+		return
+	}
+	action := "retire"
+	if is {
+		action = "reactivate"
+	}
+	d := "import"
+	if staffID != 0 && entity == "staff" {
+		d += fmt.Sprintf(" staff_id=%d", staffID)
+	}
+	if detail != "" {
+		d += " " + detail
+	}
+	im.changes = append(im.changes, storage.AuditEvent{StaffID: staffID, StudentID: studentID, Action: action, Entity: entity, Detail: d})
+}
+
+// auditImport records an import that changed rows already there: one
+// "import" row with what it created and updated, and a row for each staff
+// member, student and assignment it retired or brought back. (A first
+// import, which only creates, is not recorded: there was no access
+// before it. Rows are of no staff member: an import is run from the
+// command line.)
+func (s *Store) auditImport(ctx context.Context, x Executor, at time.Time, res storage.ImportResult, changes []storage.AuditEvent) error {
+	if len(res.Updated) == 0 && len(changes) == 0 {
+		return nil
+	}
+	if at.IsZero() {
+		at = time.Now()
+	}
+	at = at.UTC()
+	events := append([]storage.AuditEvent{{At: at, Action: "import", Entity: "roster",
+		Detail: fmt.Sprintf("created=%s updated=%s", countList(res.Created), countList(res.Updated))}}, changes...)
+	for _, e := range events {
+		e.At = at
+		if e.Entity == "staff" {
+			e.StaffID = 0 // the staff member is named in the detail: the row is not theirs
+		}
+		if err := insertAudit(ctx, x, s.d, e); err != nil {
+			return fmt.Errorf("auditing the import: %w", err)
+		}
+	}
+	return nil
+}
+
+// countList writes counts by kind as "staff:1,students:2", kinds sorted.
+func countList(m map[string]int) string {
+	kinds := make([]string, 0, len(m))
+	for k := range m {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%s:%d", k, m[k])
+	}
+	return strings.Join(parts, ",")
+}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"parabot/storage"
 )
@@ -56,8 +57,17 @@ func (s *Store) LinkIdentity(ctx context.Context, id storage.Identity) error {
 	err := s.tx(ctx, func(ctx context.Context, x Executor) error {
 		n, err := x.Exec(ctx, `INSERT INTO identities (platform, user_id, staff_id) VALUES ($1, $2, $3)
 			ON CONFLICT (platform, user_id) DO NOTHING`, id.Platform, id.UserID, id.StaffID)
-		if err != nil || n == 1 {
+		if err != nil {
 			return err
+		}
+		if n == 1 {
+			// A new way in to the staff member's students: audited with it.
+			at := id.LinkedAt
+			if at.IsZero() {
+				at = time.Now()
+			}
+			return insertAudit(ctx, x, s.d, storage.AuditEvent{At: at.UTC(), StaffID: id.StaffID, Action: "link", Entity: "identity",
+				Detail: "platform=" + string(id.Platform)})
 		}
 		var owner int64
 		if err := x.QueryRow(ctx, `SELECT staff_id FROM identities WHERE platform = $1 AND user_id = $2`,

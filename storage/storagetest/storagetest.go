@@ -70,6 +70,12 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"AbsenceRace", testAbsenceRace},
 		{"DutyAnswers", testDutyAnswers},
 		{"EnqueueOnce", testEnqueueOnce},
+		{"RightsAtWrite", testRightsAtWrite},
+		{"RecordAudits", testRecordAudits},
+		{"AuditSearch", testAuditSearch},
+		{"Purge", testPurge},
+		{"ImportAudited", testImportAudited},
+		{"LinkAudited", testLinkAudited},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
