@@ -53,19 +53,9 @@ func composeSummary(ctx context.Context, store storage.Store, f today.Facts, o O
 		period, reason = summary.WeekPeriod(day, f.Loc), reasonWeeklySummary
 		period.To = day // the week so far: its last school day is today
 	}
-	reader := progress.Reader{Store: store}
-	sums := make([]summary.Student, 0, len(caseload))
-	for _, st := range caseload {
-		in, err := reader.Read(ctx, progress.Request{By: teacher, Student: st, Period: period,
-			Action: progress.ActionRead, Reason: reason, Now: o.At})
-		if err != nil {
-			return nil, fmt.Errorf("reading student %d for the %s of staff %d: %w", st.ID, o.Kind, teacher.ID, err)
-		}
-		sum, err := summary.Summarize(in)
-		if err != nil {
-			return nil, fmt.Errorf("summarizing student %d: %w", st.ID, err)
-		}
-		sums = append(sums, sum)
+	sums, err := teacherSummaries(ctx, store, teacher, caseload, period, reason, o.At)
+	if err != nil {
+		return nil, err
 	}
 	public := summary.ChannelReply(sums)
 	if weekly {
@@ -86,4 +76,24 @@ func composeSummary(ctx context.Context, store storage.Store, f today.Facts, o O
 		channel.Reply.Context = "You have no class channel on the roster, so the channel version comes to you."
 	}
 	return []bot.Message{channel, {StaffID: teacher.ID, Reply: private}}, nil
+}
+
+// teacherSummaries reads (each read in the access log, for reason) and
+// summarizes the teacher's students over period.
+func teacherSummaries(ctx context.Context, store storage.Store, teacher storage.Staff, caseload []storage.Student,
+	period summary.Period, reason string, now time.Time) ([]summary.Student, error) {
+	ins, err := progress.Reader{Store: store}.ReadAll(ctx, progress.Request{By: teacher, Period: period,
+		Action: progress.ActionRead, Reason: reason, Now: now}, caseload)
+	if err != nil {
+		return nil, fmt.Errorf("reading the students of staff %d for the %s: %w", teacher.ID, reason, err)
+	}
+	sums := make([]summary.Student, 0, len(ins))
+	for _, in := range ins {
+		sum, err := summary.Summarize(in)
+		if err != nil {
+			return nil, fmt.Errorf("summarizing student %d: %w", in.Student.ID, err)
+		}
+		sums = append(sums, sum)
+	}
+	return sums, nil
 }

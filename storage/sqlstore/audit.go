@@ -28,6 +28,21 @@ func (s *Store) RecordAudit(ctx context.Context, a storage.AuditEvent) error {
 	return nil
 }
 
+// RecordAudits writes several audit rows in one transaction: all or none.
+func (s *Store) RecordAudits(ctx context.Context, events []storage.AuditEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	return s.tx(ctx, func(ctx context.Context, x Executor) error {
+		for _, a := range events {
+			if err := insertAudit(ctx, x, s.d, a); err != nil {
+				return fmt.Errorf("recording %s of %s: %w", a.Action, a.Entity, err)
+			}
+		}
+		return nil
+	})
+}
+
 const auditCols = `id, at, staff_id, student_id, action, entity, entity_id, detail`
 
 // auditOrder orders the log by time; at the same instant an entry's
