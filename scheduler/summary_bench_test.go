@@ -89,7 +89,7 @@ var benchSessions = map[string][]string{
 	},
 	"postgres": {
 		`INSERT INTO entries (kind, staff_id, student_id, created_at, summary, detail)
-		SELECT 'trials', $1, g.student_id, d + time '10:00' AT TIME ZONE 'UTC', 'g' || g.id, ''
+		SELECT 'trials', $1, g.student_id, (d::date + time '10:00') AT TIME ZONE 'UTC', 'g' || g.id, ''
 		FROM goals g, generate_series(date '` + benchFirstDay + `', date '` + benchFirstDay + `' + ` + fmt.Sprint(benchDays-1) + `, interval '1 day') d
 		WHERE extract(isodow FROM d) < 6 ORDER BY d, g.id`,
 		`INSERT INTO sessions (entry_id, goal_id, student_id, staff_id, at, type, data, trials, correct, independent, active)
@@ -263,4 +263,3 @@ func replaceAny(q, list string) string {
 	}
 	return string(out)
 }
-
