@@ -59,14 +59,25 @@ func composeSummary(ctx context.Context, store storage.Store, f today.Facts, o O
 	}
 	public := summary.ChannelReply(sums)
 	if weekly {
+		size, left := 0, 0
 		for _, s := range sums {
 			charts, err := summary.Charts(s, summary.ChartOptions{})
 			if err != nil {
 				return nil, fmt.Errorf("drawing charts of student %d: %w", s.Student.ID, err)
 			}
 			for _, c := range charts {
+				// A delivery job carries at most MaxFileBytes: the charts
+				// beyond it are left for /progress, and the post says so.
+				if size+len(c.PNG) > MaxFileBytes {
+					left++
+					continue
+				}
+				size += len(c.PNG)
 				public.Files = append(public.Files, bot.File{Name: c.Name, Type: chartType, Data: c.PNG})
 			}
+		}
+		if left > 0 {
+			public.Context = joinContext(public.Context, fmt.Sprintf("%d more charts did not fit in this post; /progress <student> <goal> shows any of them.", left))
 		}
 	}
 	private := summary.PrivateReply(sums, nil)
