@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,7 +121,11 @@ func benchWeekly(b *testing.B, store storage.Store, trials int, exec func(string
 		b.Fatal(err)
 	}
 	for _, q := range benchSessions[store.Engine()] {
-		if err := exec(q, teacher.ID); err != nil {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = append(args, teacher.ID)
+		}
+		if err := exec(q, args...); err != nil {
 			b.Fatalf("bulk insert: %v", err)
 		}
 	}

@@ -74,6 +74,9 @@ func (s Session) Results() ([]TrialResult, error) {
 	if s.Type != MeasureTrials {
 		return nil, fmt.Errorf("session %d is a %s session, not trials", s.ID, s.Type)
 	}
+	if out, ok := parseTrials(s.Data); ok {
+		return out, nil
+	}
 	var raw [][2]json.RawMessage
 	if err := json.Unmarshal(s.Data, &raw); err != nil {
 		return nil, fmt.Errorf("decoding session %d: %w", s.ID, err)
