@@ -95,6 +95,10 @@ func Upcoming(f today.Facts, id int64, now time.Time) []string {
 			what = "data-entry deadline report"
 		case scheduler.KindUncovered:
 			what = "uncovered duties report"
+		case scheduler.KindDailySummary:
+			what = "daily summary"
+		case scheduler.KindWeeklySummary:
+			what = "weekly summary"
 		}
 		out = append(out, o.At.In(f.Loc).Format("15:04")+" "+what)
 	}

@@ -126,7 +126,7 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		var perm *Permanent
 		if errors.As(err, &perm) {
 			w.Log.Warn("message not deliverable", "job_id", job.ID, "staff_id", job.Args.StaffID, "error", err)
-			return river.JobCancel(err)
+			return w.fallback(ctx, job, err)
 		}
 		return err
 	}
@@ -166,7 +166,7 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	var perm *Permanent
 	if errors.As(err, &perm) {
 		w.Log.Warn("message not deliverable", "job_id", job.ID, "platform", platform, "error", err)
-		return river.JobCancel(err)
+		return w.fallback(ctx, job, err)
 	}
 	return fmt.Errorf("delivering on %s: %w", platform, err)
 }

@@ -29,6 +29,11 @@ const (
 	// KindUncovered tells an admin, in the morning, of the day's duties
 	// whose staff member is absent without a cover.
 	KindUncovered = "uncovered"
+	// KindDailySummary posts a teacher's daily summary after dismissal.
+	KindDailySummary = "daily_summary"
+	// KindWeeklySummary posts a teacher's weekly summary, with charts, on
+	// the last school day of the week.
+	KindWeeklySummary = "weekly_summary"
 )
 
 // Occurrence is one reminder to send: what, to whom, when, and until when
@@ -112,6 +117,9 @@ func PlanDay(f today.Facts) []Occurrence {
 				add(Occurrence{Kind: KindDataDeadline, StaffID: id, At: at, Until: f.EndOfDay(), About: at})
 			}
 		}
+	}
+	for _, o := range summaries(f, ids) {
+		add(o)
 	}
 	slices.SortStableFunc(out, func(a, b Occurrence) int {
 		if c := a.At.Compare(b.At); c != 0 {

@@ -269,6 +269,8 @@ func Compose(ctx context.Context, store storage.Store, f today.Facts, o Occurren
 		return composeDataDeadline(ctx, store, f, o)
 	case KindUncovered:
 		return composeUncovered(f, o)
+	case KindDailySummary, KindWeeklySummary:
+		return composeSummary(ctx, store, f, o)
 	}
 	return nil, fmt.Errorf("unknown reminder kind %q", o.Kind)
 }

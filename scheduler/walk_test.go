@@ -44,6 +44,15 @@ type inbox struct {
 	loc   *time.Location
 	got   []string // "Mon Nov 23 11:20 EST lee: <first line>"
 	full  map[string]string
+	// replies are every message in full, in the order sent.
+	replies    []post
+	unpostable map[string]bool
+}
+
+// post is one message as delivered: to a channel, or to a user.
+type post struct {
+	key, channel, user string
+	reply              bot.Reply
 }
 
 func (b *inbox) SendDM(_ context.Context, user string, r bot.Reply) error {
@@ -56,11 +65,27 @@ func (b *inbox) SendDM(_ context.Context, user string, r bot.Reply) error {
 		b.full = map[string]string{}
 	}
 	b.full[k] = r.Text
+	b.replies = append(b.replies, post{key: k, user: user, reply: r})
 	return nil
 }
 
+// PostChannel records a channel post as from "#<channel>"; a channel
+// in unpostable fails for good, as a platform's unknown channel does.
 func (b *inbox) PostChannel(_ context.Context, ch string, r bot.Reply) error {
-	return fmt.Errorf("unexpected channel post to %s", ch)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.unpostable[ch] {
+		return &scheduler.Permanent{Err: fmt.Errorf("no channel named %q", ch)}
+	}
+	head, _, _ := strings.Cut(r.Text, "\n")
+	k := b.clock.Now().In(b.loc).Format("Mon Jan 2 15:04 MST") + " #" + ch + ": " + head
+	b.got = append(b.got, k)
+	if b.full == nil {
+		b.full = map[string]string{}
+	}
+	b.full[k] = r.Text
+	b.replies = append(b.replies, post{key: k, channel: ch, reply: r})
+	return nil
 }
 
 // take returns what arrived since the last take, sorted.
@@ -293,7 +318,7 @@ const (
 func plainDay(day, zone, lunch, recess string) []string {
 	at := func(clock, who string) string { return day + " " + clock + " " + zone + " " + who + ": " }
 	unacc := "Unaccounted at dismissal: " + busLoop + " ended at 15:30 (" + day + ") and these students were neither released nor marked absent:"
-	return []string{
+	out := []string{
 		at("11:20", lunch) + "Reminder: " + lunchCaf + " today (" + day + ").",
 		at("11:50", recess) + "Reminder: " + recessPlg + " today (" + day + ").",
 		at("14:15", "lee") + "Data still due today (" + day + ") by 14:45:",
@@ -307,6 +332,24 @@ func plainDay(day, zone, lunch, recess string) []string {
 		at("15:30", "rivera") + unacc,
 		at("15:30", "patel") + unacc,
 	}
+	return append(out, summaryPosts(day, zone, "15:40")...)
+}
+
+// summaryPosts are the teacher's daily summary (and on Fridays the
+// weekly one) at clock: the channel version to #rivera-class, the private
+// one to Maria Rivera.
+func summaryPosts(day, zone, clock string) []string {
+	t, _ := time.Parse("Mon Jan 2 2006", day+" 2026")
+	if t.Month() < time.August { // the 2026-27 school year
+		t = t.AddDate(1, 0, 0)
+	}
+	head := "Daily summary for " + t.Format("Monday, Jan 2")
+	out := []string{day + " " + clock + " " + zone + " #rivera-class: " + head, day + " " + clock + " " + zone + " rivera: " + head}
+	if t.Weekday() == time.Friday {
+		week := "Weekly summary, " + t.AddDate(0, 0, -4).Format("Jan 2") + " to " + t.Format("Jan 2")
+		out = append(out, day+" "+clock+" "+zone+" #rivera-class: "+week, day+" "+clock+" "+zone+" rivera: "+week)
+	}
+	return out
 }
 
 // TestWalkThanksgivingWeek walks the week of 2026-11-23 at the demo
@@ -351,6 +394,8 @@ func walkThanksgiving(t *testing.T, w *walker) {
 		mon+" 15:00 EST okafor: Reminder: "+busLoop+" today ("+mon+").",
 		mon+" 15:30 EST rivera: "+unaccMon,
 		mon+" 15:30 EST patel: "+unaccMon,
+		mon+" 15:40 EST #rivera-class: Daily summary for Monday, Nov 23",
+		mon+" 15:40 EST rivera: Daily summary for Monday, Nov 23",
 	)
 	full := w.box.full
 	checkText(t, full[mon+" 14:15 EST lee: Data still due today ("+mon+") by 14:45:"],
@@ -388,6 +433,8 @@ func walkThanksgiving(t *testing.T, w *walker) {
 		tue+" 15:00 EST okafor: Reminder: "+busLoop+" today ("+tue+").",
 		tue+" 15:30 EST rivera: "+unaccTue,
 		tue+" 15:30 EST patel: "+unaccTue,
+		tue+" 15:40 EST #rivera-class: Daily summary for Tuesday, Nov 24",
+		tue+" 15:40 EST rivera: Daily summary for Tuesday, Nov 24",
 	)
 	full = w.box.full
 	checkText(t, full[tue+" 15:00 EST nguyen: Reminder: "+busLoop+" today ("+tue+")."],
@@ -418,6 +465,13 @@ func walkThanksgiving(t *testing.T, w *walker) {
 		wed+" 12:20 EST lee: Reminder: "+earlyBus+" today ("+wed+").",
 		wed+" 12:50 EST rivera: "+unaccWed,
 		wed+" 12:50 EST patel: "+unaccWed,
+		// Early release moves the summaries to 30 minutes after 12:30;
+		// Thursday and Friday are holidays, so the week's summary comes
+		// on Wednesday.
+		wed+" 13:00 EST #rivera-class: Daily summary for Wednesday, Nov 25",
+		wed+" 13:00 EST rivera: Daily summary for Wednesday, Nov 25",
+		wed+" 13:00 EST #rivera-class: Weekly summary, Nov 23 to Nov 25",
+		wed+" 13:00 EST rivera: Weekly summary, Nov 23 to Nov 25",
 		wed+" 14:15 EST lee: Data still due today ("+wed+") by 14:45:",
 		wed+" 14:15 EST nguyen: Data still due today ("+wed+") by 14:45:",
 		wed+" 14:45 EST rivera: Data-entry deadline 14:45 ("+wed+"): still missing",

@@ -222,8 +222,12 @@ func (s Session) Results() ([]TrialResult, error) {
 	return decodePairs(s.ID, s.Data)
 }
 
-// decodePairs decodes [outcome, prompt] pairs.
+// decodePairs decodes [outcome, prompt] pairs: in one pass when they are
+// as TrialData writes them, else with encoding/json.
 func decodePairs(id int64, data json.RawMessage) ([]TrialResult, error) {
+	if out, ok := parseTrials(data); ok {
+		return out, nil
+	}
 	var raw [][2]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("decoding session %d: %w", id, err)

@@ -75,7 +75,14 @@ func (f *slackAPI) serve(w http.ResponseWriter, r *http.Request) {
 			return // the caller went away before the answer: not posted
 		}
 		f.mu.Lock()
-		for _, tok := range noteToken.FindAllString(form.Get("text")+form.Get("blocks"), 1) {
+		text := form.Get("text") + form.Get("blocks")
+		if strings.Contains(text, "Daily summary") || strings.Contains(text, "Weekly summary") {
+			// A teacher's summary quotes the day's notes: it is not a
+			// delivery of the note (serve started after the summary's time
+			// sends the day's summary at once).
+			text = ""
+		}
+		for _, tok := range noteToken.FindAllString(text, 1) {
 			f.posted[tok]++
 			if _, ok := f.first[tok]; !ok {
 				f.first[tok] = time.Now()

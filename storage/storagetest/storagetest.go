@@ -332,6 +332,23 @@ func testAudit(t *testing.T, s storage.Store) {
 	if len(all) != 3 || all[2].StudentID != 0 || all[1].Action != "export" {
 		t.Errorf("Audit(0) = %+v, want the 3 rows oldest first", all)
 	}
+
+	// Many rows in one transaction (a teacher's summary reads them all).
+	batch, ok := s.(interface {
+		RecordAudits(context.Context, []storage.AuditEvent) error
+	})
+	if !ok {
+		t.Fatal("the store does not write audit rows in a batch (RecordAudits)")
+	}
+	must(t, "RecordAudits(nil)", batch.RecordAudits(ctx, nil))
+	two := []storage.AuditEvent{
+		{At: at(t, "2026-09-15", "16:00"), StaffID: tl.ID, StudentID: s101.ID, Action: "read", Entity: "student", EntityID: s101.ID, Detail: "weekly summary"},
+		{At: at(t, "2026-09-15", "16:00"), StaffID: tl.ID, StudentID: s102.ID, Action: "read", Entity: "student", EntityID: s102.ID, Detail: "weekly summary"},
+	}
+	must(t, "RecordAudits", batch.RecordAudits(ctx, two))
+	if got := of(s.Audit(ctx, 0)).must(t, "Audit(0)"); len(got) != 5 || got[3].Detail != "weekly summary" || got[4].StudentID != s102.ID {
+		t.Errorf("Audit(0) after RecordAudits = %+v, want the 3 rows and the batch of 2", got)
+	}
 }
 
 // checkAudit checks the student's audit rows are exactly actions, in order,
