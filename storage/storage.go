@@ -82,6 +82,7 @@ type Store interface {
 	AuditTrail
 	Queue
 	Reminders
+	Escalations
 }
 
 // RosterReader looks up schools, staff, students and goals.

@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Absences", testAbsences},
 		{"DutyAnswers", testDutyAnswers},
 		{"EnqueueOnce", testEnqueueOnce},
+		{"Escalations", testEscalations},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
