@@ -13,7 +13,9 @@ import (
 type Escalations interface {
 	// OpenEscalation stores a new open escalation with its "opened" step
 	// and the job first(e) makes for it (its first step), which needs the
-	// escalation's id.
+	// escalation's id. With a one-time key in ctx (WithOnce) it claims it
+	// in the same transaction, and returns ErrDuplicate when it was
+	// claimed before (one escalation per unaccounted student and day).
 	OpenEscalation(ctx context.Context, e Escalation, first func(Escalation) Job) (Escalation, error)
 	// Escalation returns one escalation.
 	Escalation(ctx context.Context, id int64) (Escalation, error)

@@ -49,12 +49,24 @@ func insertStep(ctx context.Context, x Executor, d Dialect, id int64, s storage.
 
 // OpenEscalation stores a new open escalation, its "opened" step, an
 // audit row and its first job, which first makes once the id is known.
+// It claims ctx's one-time key (storage.WithOnce) in the same write, and
+// returns storage.ErrDuplicate when it was claimed before.
 func (s *Store) OpenEscalation(ctx context.Context, e storage.Escalation, first func(storage.Escalation) storage.Job) (storage.Escalation, error) {
 	e.State, e.Level, e.Round, e.UpdatedAt = storage.EscalationOpen, 0, 1, e.CreatedAt
 	// The write inserts its jobs after fn: fn fills the one slot with the
 	// job that names the new id (and does so again if the write reruns).
 	jobs := make([]storage.Job, 1)
+	once := storage.OnceKey(ctx)
 	err := s.write(ctx, jobs, func(ctx context.Context, x Executor) error {
+		if once != "" {
+			n, err := x.Exec(ctx, ClaimSQL, once, s.d.Time(e.CreatedAt))
+			if err != nil {
+				return fmt.Errorf("claiming one-time key: %w", err)
+			}
+			if n == 0 {
+				return storage.ErrDuplicate
+			}
+		}
 		if err := x.QueryRow(ctx, `INSERT INTO escalations (school_id, student_id, opened_by, kind, incident_id, body, urgent, severity,
 				state, level, round, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 1, $10, $10) RETURNING id`,
