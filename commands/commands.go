@@ -32,6 +32,8 @@ func All(d Deps) []*bot.Command {
 		Incident(d),
 		Transition(d),
 		Note(d),
+		Concern(d),
+		Escalation(d),
 		Undo(d),
 		Today(d),
 		Goals(d),
