@@ -75,12 +75,18 @@ func openEscalation(ctx context.Context, d Deps, e storage.Escalation) (storage.
 	if err != nil {
 		return e, "", fmt.Errorf("opening escalation: %w", err)
 	}
-	// Say who it goes to first: the first level with someone present.
+	// Say who it goes to first: the first level with someone present
+	// when the first step fires.
+	if l, err = l.On(ctx, d.Store, at); err != nil {
+		return e, "", err
+	}
+	var away []storage.Staff
 	for n := 1; n <= len(l.Policy); n++ {
 		present, absent, err := l.Members(ctx, d.Store, e, n)
 		if err != nil {
 			return e, "", err
 		}
+		away = append(away, absent...)
 		if len(present) == 0 {
 			continue
 		}
@@ -90,8 +96,8 @@ func openEscalation(ctx context.Context, d Deps, e storage.Escalation) (storage.
 		} else {
 			fmt.Fprintf(&b, "Sent to %s.", scheduler.Names(present))
 		}
-		if len(absent) > 0 {
-			fmt.Fprintf(&b, " (%s absent today.)", scheduler.Names(absent))
+		if len(away) > 0 {
+			fmt.Fprintf(&b, " (%s absent.)", scheduler.Names(away))
 		}
 		if n < len(l.Policy) {
 			fmt.Fprintf(&b, " If nobody acknowledges within %s, it goes to level %d (%s).", bot.FormatDuration(l.Timeout(e, n)), n+1, l.Policy[n].Who())

@@ -94,6 +94,21 @@ func LoadLadder(ctx context.Context, store storage.Store, schoolID int64, now ti
 	return l, nil
 }
 
+// On returns the ladder with the facts of t's school day (a step put off
+// to a later morning is told who is present then).
+func (l Ladder) On(ctx context.Context, store storage.Store, t time.Time) (Ladder, error) {
+	date := schoolday.Today(t, l.School.Location())
+	if date == l.Facts.Day.Date {
+		return l, nil
+	}
+	f, err := today.LoadFacts(ctx, store, l.School, date)
+	if err != nil {
+		return l, err
+	}
+	l.Facts = f
+	return l, nil
+}
+
 // Members lists who level n names for e, in staff order, without the
 // person who opened it; absent lists those of them away today.
 func (l Ladder) Members(ctx context.Context, store storage.Store, e storage.Escalation, n int) (present, absent []storage.Staff, err error) {
