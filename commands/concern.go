@@ -66,20 +66,13 @@ func cutSuffixFold(s, word string) (string, bool) {
 // openEscalation opens an escalation with its first step (now, or the
 // next school morning when it is not urgent) and says who it goes to.
 func openEscalation(ctx context.Context, d Deps, e storage.Escalation) (storage.Escalation, string, error) {
-	l, err := scheduler.LoadLadder(ctx, d.Store, e.SchoolID, e.CreatedAt)
+	o, err := scheduler.Open(ctx, d.Store, e)
 	if err != nil {
 		return e, "", err
 	}
-	at, waited := scheduler.StepTime(l.School, l.Special, e.Urgent, e.CreatedAt)
-	e, err = d.Store.OpenEscalation(ctx, e, func(e storage.Escalation) storage.Job { return scheduler.EscalateStep(e, 1, at, waited) })
-	if err != nil {
-		return e, "", fmt.Errorf("opening escalation: %w", err)
-	}
+	e, l := o.Escalation, o.Ladder
 	// Say who it goes to first: the first level with someone present
 	// when the first step fires.
-	if l, err = l.On(ctx, d.Store, at); err != nil {
-		return e, "", err
-	}
 	var away []storage.Staff
 	for n := 1; n <= len(l.Policy); n++ {
 		present, absent, err := l.Members(ctx, d.Store, e, n)
@@ -91,8 +84,8 @@ func openEscalation(ctx context.Context, d Deps, e storage.Escalation) (storage.
 			continue
 		}
 		var b strings.Builder
-		if waited {
-			fmt.Fprintf(&b, "It is outside school hours: it goes to %s at %s.", scheduler.Names(present), at.In(l.School.Location()).Format("15:04 Mon Jan 2"))
+		if o.Waited {
+			fmt.Fprintf(&b, "It is outside school hours: it goes to %s at %s.", scheduler.Names(present), o.At.In(l.School.Location()).Format("15:04 Mon Jan 2"))
 		} else {
 			fmt.Fprintf(&b, "Sent to %s.", scheduler.Names(present))
 		}

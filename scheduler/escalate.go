@@ -61,6 +61,35 @@ func StepTime(school storage.School, special []storage.CalendarDay, urgent bool,
 	return at, !at.Equal(due)
 }
 
+// Opened is an escalation just opened: its ladder on the day its first
+// step fires, and when that is.
+type Opened struct {
+	Escalation storage.Escalation
+	Ladder     Ladder
+	At         time.Time
+	Waited     bool // put off to the next school morning
+}
+
+// Open opens e (CreatedAt is now) with its first step: at once, or the
+// next school morning when it is not urgent and school is out. With a
+// one-time key in ctx (storage.WithOnce) a second open is
+// storage.ErrDuplicate.
+func Open(ctx context.Context, store storage.Store, e storage.Escalation) (Opened, error) {
+	l, err := LoadLadder(ctx, store, e.SchoolID, e.CreatedAt)
+	if err != nil {
+		return Opened{}, err
+	}
+	at, waited := StepTime(l.School, l.Special, e.Urgent, e.CreatedAt)
+	e, err = store.OpenEscalation(ctx, e, func(e storage.Escalation) storage.Job { return EscalateStep(e, 1, at, waited) })
+	if err != nil {
+		return Opened{}, fmt.Errorf("opening escalation: %w", err)
+	}
+	if l, err = l.On(ctx, store, at); err != nil {
+		return Opened{}, err
+	}
+	return Opened{Escalation: e, Ladder: l, At: at, Waited: waited}, nil
+}
+
 // Ladder is what a step needs to know of a school: its policy, calendar
 // and the day's facts (absences).
 type Ladder struct {

@@ -182,6 +182,10 @@ func TestWalkEscalationAbsentAndAfterHours(t *testing.T) {
 // bell), while an urgent one goes up at once.
 func TestWalkEscalationAfterHours(t *testing.T) {
 	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 15:15")
+	for _, h := range [][3]string{{"lee", "S101", "bus"}, {"lee", "S102", "pickup"}, {"lee", "S103", "bus"}, {"okafor", "S105", "bus"}} {
+		w.handoff(h[0], h[1], h[2], "2026-11-02 15:15") // everyone released: no unaccounted student to escalate
+	}
 	w.to("2026-11-02 16:00")
 	w.box.take()
 	r := w.do("lee", "/concern S102 came in upset, won't say why")
