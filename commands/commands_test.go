@@ -161,8 +161,30 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	if !strings.Contains(r.Context, "2 direct messages are being sent to the teacher and admin now") {
 		t.Errorf("context %q", r.Context)
 	}
-	if n := s.jobs(); n != 2 {
-		t.Errorf("%d delivery jobs, want 2 (teacher and admin)", n)
+	if n := s.jobs(); n != 3 {
+		t.Errorf("%d jobs, want 3 (DMs to teacher and admin, the escalation's first step)", n)
+	}
+	if !strings.Contains(r.Text, "\nEscalation #1: Sent to Maria Rivera. If nobody acknowledges within 10m, it goes to level 2 (admin).") {
+		t.Errorf("reply %q does not say the escalation opened", r.Text)
+	}
+}
+
+// TestIncidentEscalatesAtThreshold: severity 4 (the default threshold)
+// opens a non-urgent escalation; severity 3 without restraint, seclusion
+// or injury does not.
+func TestIncidentEscalatesAtThreshold(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/incident S101 threw a chair a=asked to clean up c=break sev=4")
+	if r.IsError || !strings.Contains(r.Text, "\nEscalation #1: Sent to Maria Rivera. If nobody acknowledges within 30m, it goes to level 2 (admin).") {
+		t.Fatalf("severity 4: %q", r.Text)
+	}
+	e, err := s.db.Escalation(context.Background(), 1)
+	if err != nil || e.Kind != storage.EscalationIncident || e.IncidentID == 0 || e.Urgent || e.Severity != 4 {
+		t.Errorf("escalation %+v, %v", e, err)
+	}
+	r = s.do("lee", "/incident S101 threw a pencil a=asked to start math c=break sev=3")
+	if r.IsError || strings.Contains(r.Text, "Escalation") {
+		t.Errorf("severity 3: %q", r.Text)
 	}
 }
 

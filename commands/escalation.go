@@ -319,3 +319,48 @@ func TimelineLines(steps []storage.EscalationStep, names map[int64]string, loc *
 	}
 	return out
 }
+
+// SettingEscalateSeverity is the school setting (schools.csv column
+// escalate_severity) of the lowest incident severity that opens an
+// escalation; DefaultEscalateSeverity when unset.
+const SettingEscalateSeverity = "escalate_severity"
+
+// DefaultEscalateSeverity is the lowest severity that opens an escalation
+// when the school sets none.
+const DefaultEscalateSeverity = 4
+
+// escalateIncident opens an escalation for a logged incident at or above
+// the school's threshold (urgent when severe: restraint, seclusion,
+// injury or top severity), and says so in a line for the confirmation;
+// "" when the incident is below the threshold.
+func escalateIncident(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident, entry storage.Entry) string {
+	kv, err := d.Store.SchoolSettings(ctx, c.Staff.SchoolID)
+	if err != nil {
+		d.Log.Error("loading escalation threshold", "school_id", c.Staff.SchoolID, "error", err)
+	}
+	threshold := DefaultEscalateSeverity
+	if n, err := strconv.Atoi(kv[SettingEscalateSeverity]); err == nil && n >= 1 && n <= storage.MaxSeverity {
+		threshold = n
+	}
+	if in.Severity < threshold && !in.Severe() {
+		return ""
+	}
+	incidents, err := d.Store.Incidents(ctx, storage.Filter{StudentID: st.ID, From: in.At, To: in.At.Add(time.Microsecond)})
+	if err != nil {
+		d.Log.Error("finding the logged incident", "entry_id", entry.ID, "error", err)
+	}
+	var incidentID int64
+	for _, i := range incidents {
+		if i.EntryID == entry.ID {
+			incidentID = i.ID
+		}
+	}
+	e, line, err := openEscalation(ctx, d, storage.Escalation{SchoolID: c.Staff.SchoolID, StudentID: st.ID, OpenedBy: c.Staff.ID,
+		Kind: storage.EscalationIncident, IncidentID: incidentID, Body: incidentFacts(in) + ". " + in.Behavior, Urgent: in.Severe(),
+		Severity: in.Severity, CreatedAt: c.Now})
+	if err != nil {
+		d.Log.Error("opening incident escalation", "entry_id", entry.ID, "error", err)
+		return "The incident is logged, but its escalation could not be opened: tell the teacher yourself."
+	}
+	return fmt.Sprintf("Escalation #%d: %s", e.ID, line)
+}
