@@ -107,3 +107,31 @@ type EscalationStep struct {
 	Notified     []int64 // the staff told, for "notified"
 	Note         string  // a reason (skipped, waiting) or a resolution note
 }
+
+// ParentNotices keeps the parent-notice tasks of restraints, seclusions
+// and injuries.
+type ParentNotices interface {
+	// OpenParentNotice stores a task with the jobs jobs(n) makes for it
+	// (its reminders), which need its id. An incident has at most one
+	// task: a second is ErrConflict.
+	OpenParentNotice(ctx context.Context, n ParentNotice, jobs func(ParentNotice) []Job) (ParentNotice, error)
+	// ParentNotice returns an incident's task.
+	ParentNotice(ctx context.Context, incidentID int64) (ParentNotice, error)
+	// MarkNotified records the oral (Written false) or written notice of
+	// an incident's task, with an audit row; ErrConflict when it was
+	// recorded before.
+	MarkNotified(ctx context.Context, incidentID int64, written bool, method, note string, at time.Time, byStaffID int64, now time.Time) error
+}
+
+// ParentNotice is the task of telling a student's family of a restraint,
+// seclusion or injury, orally and in writing, by the school's deadlines.
+type ParentNotice struct {
+	ID, SchoolID, StudentID, IncidentID int64
+	OwnerID                             int64 // who must give it and mark it
+	IncidentAt                          time.Time
+	OralDue, WrittenDue                 time.Time
+	OralAt, WrittenAt                   time.Time // zero until given
+	OralMethod, WrittenMethod           string
+	OralNote, WrittenNote               string
+	CreatedAt                           time.Time
+}

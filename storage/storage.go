@@ -83,6 +83,7 @@ type Store interface {
 	Queue
 	Reminders
 	Escalations
+	ParentNotices
 }
 
 // RosterReader looks up schools, staff, students and goals.

@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"DutyAnswers", testDutyAnswers},
 		{"EnqueueOnce", testEnqueueOnce},
 		{"Escalations", testEscalations},
+		{"ParentNotices", testParentNotices},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -106,3 +106,52 @@ func checkAuditHas(t *testing.T, s storage.Store, studentID int64, entity string
 	}
 	t.Errorf("no create row of %s %d in %+v", entity, id, trail)
 }
+
+// testParentNotices opens an incident's parent-notice task with its jobs,
+// refuses a second task, and marks the oral and written notices once each.
+func testParentNotices(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	t0 := time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC)
+	teacher := f.staff["tlopez"].ID
+	e, err := s.LogIncident(ctx, storage.Incident{StudentID: f.students["S101"].ID, StaffID: f.staff["mchen"].ID, At: t0,
+		Behavior: "hit", Severity: 5, Restraint: true, Summary: "restraint"}, nil)
+	must(t, "LogIncident", err)
+	ins, err := s.Incidents(ctx, storage.Filter{StudentID: f.students["S101"].ID})
+	must(t, "Incidents", err)
+	var incidentID int64
+	for _, in := range ins {
+		if in.EntryID == e.ID {
+			incidentID = in.ID
+		}
+	}
+	before := countJobs(t, s)
+	n := storage.ParentNotice{SchoolID: f.school.ID, StudentID: f.students["S101"].ID, IncidentID: incidentID, OwnerID: teacher,
+		IncidentAt: t0, OralDue: t0.Add(24 * time.Hour), WrittenDue: t0.Add(72 * time.Hour), CreatedAt: t0}
+	jobs := func(n storage.ParentNotice) []storage.Job { return []storage.Job{notice(n.ID), notice(n.ID)} }
+	got, err := s.OpenParentNotice(ctx, n, jobs)
+	if err != nil || got.ID == 0 {
+		t.Fatalf("OpenParentNotice = %+v, %v", got, err)
+	}
+	if c := countJobs(t, s); c != before+2 {
+		t.Errorf("jobs after open: %d, want %d", c, before+2)
+	}
+	_, err = s.OpenParentNotice(ctx, n, jobs)
+	wantErr(t, "second OpenParentNotice", err, storage.ErrConflict)
+
+	must(t, "MarkNotified(oral)", s.MarkNotified(ctx, incidentID, false, "phone", "spoke with mom", t0.Add(time.Hour), teacher, t0.Add(2*time.Hour)))
+	wantErr(t, "second MarkNotified(oral)", s.MarkNotified(ctx, incidentID, false, "in person", "", t0.Add(time.Hour), teacher, t0.Add(2*time.Hour)), storage.ErrConflict)
+	stored, err := s.ParentNotice(ctx, incidentID)
+	must(t, "ParentNotice", err)
+	if stored.OralMethod != "phone" || stored.OralNote != "spoke with mom" || !stored.WrittenAt.IsZero() || stored.OwnerID != teacher {
+		t.Errorf("after oral notice: %+v", stored)
+	}
+	checkTime(t, "oral at", stored.OralAt, t0.Add(time.Hour))
+	checkTime(t, "written due", stored.WrittenDue, t0.Add(72*time.Hour))
+	must(t, "MarkNotified(written)", s.MarkNotified(ctx, incidentID, true, "letter", "", t0.Add(3*time.Hour), teacher, t0.Add(3*time.Hour)))
+	stored, _ = s.ParentNotice(ctx, incidentID)
+	if stored.WrittenMethod != "letter" || stored.WrittenAt.IsZero() {
+		t.Errorf("after written notice: %+v", stored)
+	}
+	wantErr(t, "MarkNotified(unknown incident)", s.MarkNotified(ctx, incidentID+100, true, "letter", "", t0, teacher, t0), storage.ErrConflict)
+}
