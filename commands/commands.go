@@ -34,6 +34,7 @@ func All(d Deps) []*bot.Command {
 		Note(d),
 		Concern(d),
 		Escalation(d),
+		Notified(d),
 		Undo(d),
 		Today(d),
 		Goals(d),

@@ -362,5 +362,14 @@ func escalateIncident(ctx context.Context, d Deps, c *bot.Call, st storage.Stude
 		d.Log.Error("opening incident escalation", "entry_id", entry.ID, "error", err)
 		return "The incident is logged, but its escalation could not be opened: tell the teacher yourself."
 	}
-	return fmt.Sprintf("Escalation #%d: %s", e.ID, line)
+	line = fmt.Sprintf("Escalation #%d: %s", e.ID, line)
+	if in.Restraint || in.Seclusion || in.Injury {
+		notice, err := openParentNotice(ctx, d, c, st, in, incidentID)
+		if err != nil {
+			d.Log.Error("opening parent notice", "entry_id", entry.ID, "error", err)
+			notice = "The parent-notice task could not be opened: tell the teacher the family must be told."
+		}
+		line += "\n" + notice
+	}
+	return line
 }

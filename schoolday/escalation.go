@@ -191,3 +191,65 @@ func cmpOr(v, def string) string {
 	}
 	return v
 }
+
+// The names of a school's parent-notice settings (schools.csv columns).
+const (
+	SettingNoticeOral    = "notice_oral"    // a duration: 24h
+	SettingNoticeWritten = "notice_written" // school days: 3
+	SettingNoticeOwner   = "notice_owner"   // teacher or admin
+)
+
+// The parent-notice deadlines of a school that sets none: Massachusetts'
+// (603 CMR 46.06): oral notice within 24 hours, written within 3 school
+// working days.
+const (
+	DefaultNoticeOral        = 24 * time.Hour
+	DefaultNoticeWrittenDays = 3
+)
+
+// Notice is a school's parent-notice rule.
+type Notice struct {
+	Oral        time.Duration
+	WrittenDays int
+	Owner       string // NotifyTeacher or NotifyAdmin
+}
+
+// ReadNotice reads a school's parent-notice rule, defaults for what it
+// does not set.
+func ReadNotice(kv map[string]string) Notice {
+	n := Notice{Oral: DefaultNoticeOral, WrittenDays: DefaultNoticeWrittenDays, Owner: NotifyTeacher}
+	if d, err := time.ParseDuration(kv[SettingNoticeOral]); err == nil && d > 0 {
+		n.Oral = d
+	}
+	if days, err := strconv.Atoi(kv[SettingNoticeWritten]); err == nil && days > 0 {
+		n.WrittenDays = days
+	}
+	if kv[SettingNoticeOwner] == NotifyAdmin {
+		n.Owner = NotifyAdmin
+	}
+	return n
+}
+
+// Deadlines are the oral and written due times of an incident at at: the
+// oral notice Oral after it; the written notice by the dismissal of the
+// WrittenDays-th school day after the incident's date. special holds the
+// calendar's special days of the weeks after it.
+func (n Notice) Deadlines(school storage.School, special []storage.CalendarDay, at time.Time) (oral, written time.Time) {
+	loc := school.Location()
+	oral = at.Add(n.Oral)
+	date := at.In(loc).Format(DateLayout)
+	left := n.WrittenDays
+	for i := 1; i <= 60; i++ {
+		day := AddDays(date, i)
+		d, err := Classify(school, day, special)
+		if err != nil || !d.School {
+			continue
+		}
+		if left--; left == 0 {
+			if t, err := At(day, cmpOr(d.Dismissal, "15:00"), loc); err == nil {
+				return oral, t
+			}
+		}
+	}
+	return oral, at.Add(time.Duration(n.WrittenDays) * 24 * time.Hour)
+}
