@@ -161,8 +161,11 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	if !strings.Contains(r.Context, "2 direct messages are being sent to the teacher and admin now") {
 		t.Errorf("context %q", r.Context)
 	}
-	if n := s.jobs(); n != 3 {
-		t.Errorf("%d jobs, want 3 (DMs to teacher and admin, the escalation's first step)", n)
+	if n := s.jobs(); n != 6 {
+		t.Errorf("%d jobs, want 6 (DMs to teacher and admin, the escalation's first step, the parent notice's reminder and two deadline checks)", n)
+	}
+	if !strings.Contains(r.Text, "\nParent notice (incident 1) is Maria Rivera's task: oral by Wed Nov 25 10:00, written by Tue Dec 1 15:10.") {
+		t.Errorf("reply %q does not give the parent notice's deadlines", r.Text)
 	}
 	if !strings.Contains(r.Text, "\nEscalation #1: Sent to Maria Rivera. If nobody acknowledges within 10m, it goes to level 2 (admin).") {
 		t.Errorf("reply %q does not say the escalation opened", r.Text)
