@@ -79,7 +79,7 @@ func Notified(d Deps) *bot.Command {
 			{Name: "method", Kind: bot.KindText, Required: true, MaxLen: 520,
 				Help: "phone, in person (oral), email or letter (written)"},
 			{Name: "at", Kind: bot.KindTime, Default: "now", Help: "when the family was told: now, 10:15, yesterday 16:00"},
-			{Name: "note", Kind: bot.KindText, Positional: true, MaxLen: 500, Help: "who was told, what was said"},
+			{Name: "note", Kind: bot.KindText, MaxLen: 500, Help: "who was told, what was said: note=..., or end the line with -- spoke with mom"},
 		},
 		Examples: []string{"/notified 12 method=phone spoke with mom", "/notified 12 method=in person at=15:30 -- met dad at pickup", "/notified 12 method=letter at=yesterday 16:00"},
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {

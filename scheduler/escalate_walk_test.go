@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -205,4 +206,60 @@ func TestWalkEscalationAfterHours(t *testing.T) {
 	w.timeline(1,
 		"Mon Nov 2 16:00  opened by Jamie Lee",
 		"Wed Nov 4 08:30  level 1: told Maria Rivera (waited for school hours)")
+}
+
+// expectNotice checks the parent-notice messages since the last check.
+func (w *escWalker) expectNotice(when string, want ...string) {
+	w.t.Helper()
+	var got []string
+	for _, m := range w.box.take() {
+		if strings.Contains(m, "arent notice") {
+			got = append(got, m)
+		}
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		w.t.Errorf("%s: parent-notice messages\n got:\n  %s\nwant:\n  %s", when, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// TestWalkRestraintParentNotice: a restraint opens an urgent escalation
+// and the teacher's parent-notice task; the oral notice, not given in 24
+// hours, reaches the admin; the teacher is reminded each school morning
+// (not on Tuesday's closure) until the written notice is marked, and an
+// oral notice marked late stops the reminders.
+func TestWalkRestraintParentNotice(t *testing.T) {
+	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 09:00")
+	w.box.take()
+	r := w.do("lee", "/incident S101 hit staff a=transition to lunch c=walked with staff sev=3 restraint=yes")
+	var incident int64
+	if _, err := fmt.Sscanf(r.Text[strings.Index(r.Text, "Parent notice (incident "):], "Parent notice (incident %d)", &incident); err != nil {
+		t.Fatalf("reply %q: %v", r.Text, err)
+	}
+	id := strconv.FormatInt(incident, 10)
+	checkReply(t, "the owner's /notified in the future", w.do("rivera", "/notified "+id+" method=phone at=11:00"), true, "11:00 is in the future")
+	checkReply(t, "/notified by another", w.do("patel", "/notified "+id+" method=phone"), true,
+		"The parent notice of incident "+id+" is Maria Rivera's task; only they can mark it. Nothing changed.")
+	due := "Parent notice due for incident " + id + " (Ava B. (S101), Mon Nov 2 09:00):"
+	w.expectNotice("restraint logged", "Mon Nov 2 09:00 EST rivera: "+due)
+	w.to("2026-11-03 09:00")
+	oral := "OVERDUE: the oral parent notice of incident " + id + " (Ava B. (S101)) was due Tue Nov 3 09:00 and is not marked given. Owner: see /notified " + id + "."
+	w.expectNotice("24 hours later", "Tue Nov 3 09:00 EST rivera: "+oral, "Tue Nov 3 09:00 EST patel: "+oral)
+	w.to("2026-11-04 09:00")
+	w.expectNotice("Wednesday morning (Tuesday was a closure)", "Wed Nov 4 08:30 EST rivera: "+due)
+	if text := w.box.full["Wed Nov 4 08:30 EST rivera: "+due]; !strings.Contains(text, "\noral notice (phone or in person) by Tue Nov 3 09:00\nwritten notice (email or letter) by Fri Nov 6 15:10\n") {
+		t.Errorf("reminder %q", text)
+	}
+	checkReply(t, "written notice", w.do("rivera", "/notified "+id+" method=letter mailed home"), false, "Marked the written parent notice of incident "+id+" given (letter)")
+	w.to("2026-11-05 09:00")
+	w.expectNotice("Thursday morning: the oral notice is still missing", "Thu Nov 5 08:30 EST rivera: "+due)
+	checkReply(t, "late oral notice", w.do("rivera", "/notified "+id+" method=in person at=yesterday 16:00 -- met mom at pickup"), false,
+		"Marked the oral parent notice of incident "+id+" given (in person) at Wed Nov 4 16:00.")
+	w.to("2026-11-09 09:00")
+	w.expectNotice("both given: no more reminders, nothing overdue")
+	n, err := w.db.ParentNotice(context.Background(), incident)
+	if err != nil || n.OralMethod != "in person" || n.OralNote != "met mom at pickup" || n.WrittenMethod != "letter" || n.WrittenNote != "mailed home" {
+		t.Errorf("task %+v, %v", n, err)
+	}
 }
