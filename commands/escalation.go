@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"parabot/bot"
+	"parabot/roster"
 	"parabot/scheduler"
 	"parabot/storage"
 )
@@ -320,11 +321,6 @@ func TimelineLines(steps []storage.EscalationStep, names map[int64]string, loc *
 	return out
 }
 
-// SettingEscalateSeverity is the school setting (schools.csv column
-// escalate_severity) of the lowest incident severity that opens an
-// escalation; DefaultEscalateSeverity when unset.
-const SettingEscalateSeverity = "escalate_severity"
-
 // DefaultEscalateSeverity is the lowest severity that opens an escalation
 // when the school sets none.
 const DefaultEscalateSeverity = 4
@@ -339,7 +335,7 @@ func escalateIncident(ctx context.Context, d Deps, c *bot.Call, st storage.Stude
 		d.Log.Error("loading escalation threshold", "school_id", c.Staff.SchoolID, "error", err)
 	}
 	threshold := DefaultEscalateSeverity
-	if n, err := strconv.Atoi(kv[SettingEscalateSeverity]); err == nil && n >= 1 && n <= storage.MaxSeverity {
+	if n, err := strconv.Atoi(kv[roster.SettingEscalateSeverity]); err == nil && n >= 1 && n <= storage.MaxSeverity {
 		threshold = n
 	}
 	if in.Severity < threshold && !in.Severe() {

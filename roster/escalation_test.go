@@ -65,3 +65,32 @@ escalation.csv:8: column level: Oak School has level 5 but no level 4; number th
 		t.Errorf("problems:\n%v\nwant:\n%s", err, want)
 	}
 }
+
+func TestSchoolEscalationColumns(t *testing.T) {
+	files := baseFiles()
+	files["schools.csv"] = "name,time_zone,year_start,year_end,day_start,dismissal,escalate_severity,notice_oral,notice_written,notice_owner\n" +
+		"Oak School,America/Chicago,2026-08-24,2027-06-04,08:00,15:00,3,24h,5,Admin\n"
+	r, err := roster.Parse(toFS(files))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	want := []storage.RosterSetting{
+		{School: "Oak School", Name: "escalate_severity", Value: "3"},
+		{School: "Oak School", Name: "notice_oral", Value: "24h"},
+		{School: "Oak School", Name: "notice_written", Value: "5"},
+		{School: "Oak School", Name: "notice_owner", Value: "admin"},
+	}
+	if !slices.Equal(r.Reminders.Settings, want) {
+		t.Errorf("settings %+v, want %+v", r.Reminders.Settings, want)
+	}
+	files["schools.csv"] = "name,time_zone,year_start,year_end,day_start,dismissal,escalate_severity,notice_oral,notice_written,notice_owner\n" +
+		"Oak School,America/Chicago,2026-08-24,2027-06-04,08:00,15:00,9,-1h,0,para\n"
+	_, err = roster.Parse(toFS(files))
+	want2 := `schools.csv:2: column escalate_severity: "9" is not a severity; write 1 to 5 (incidents at or above it are escalated)
+schools.csv:2: column notice_oral: "-1h" is not a deadline; write hours like 24h
+schools.csv:2: column notice_written: "0" is not a number of school days; write e.g. 3
+schools.csv:2: column notice_owner: "para" is not who owns the parent notice; write teacher or admin`
+	if err == nil || err.Error() != want2 {
+		t.Errorf("problems:\n%v\nwant:\n%s", err, want2)
+	}
+}
