@@ -263,3 +263,26 @@ func TestWalkRestraintParentNotice(t *testing.T) {
 		t.Errorf("task %+v, %v", n, err)
 	}
 }
+
+// TestWalkEscalationTwoReplicasRestart walks a concern up the ladder on
+// two serve replicas sharing Postgres, with both stopped between the
+// steps (as a kill would) and the clock moved past the timeout while
+// they are down: level 2 is told once, when they come back.
+func TestWalkEscalationTwoReplicasRestart(t *testing.T) {
+	w := newEscWalker(t, newPostgresWalker(t, escStart, 2))
+	w.to("2026-11-02 09:00")
+	w.box.take()
+	w.do("lee", "/concern S101 refused lunch and says her stomach hurts")
+	w.expectEsc("concern raised", "Mon Nov 2 09:00 EST rivera: "+concern1)
+	w.stop()
+	w.clock.Set(w.at("2026-11-02 09:45"))
+	w.start()
+	w.to("2026-11-02 10:00")
+	w.expectEsc("after the restart, once",
+		"Mon Nov 2 09:45 EST patel: "+concern1,
+		"Mon Nov 2 09:45 EST lee: Your concern #1 about Ava B. (S101) was not acknowledged in time; it went to Dr. Anil Patel (level 2).")
+	w.timeline(1,
+		"Mon Nov 2 09:00  opened by Jamie Lee",
+		"Mon Nov 2 09:00  level 1: told Maria Rivera",
+		"Mon Nov 2 09:45  moved up to level 2: told Dr. Anil Patel")
+}
