@@ -71,7 +71,7 @@ var noticeMethods = map[string]bool{"phone": false, "in person": false, "email":
 func Notified(d Deps) *bot.Command {
 	return &bot.Command{
 		Name:    "notified",
-		Summary: "Mark a parent notice given after a restraint, seclusion or injury (oral: phone, in person; written: email, letter).",
+		Summary: "Mark a parent notice given: oral (phone, in person) or written (email, letter).",
 		Roles:   []storage.Role{storage.RoleTeacher, storage.RoleAdmin},
 		Params: []bot.Param{
 			{Name: "incident", Kind: bot.KindInt, Required: true, Positional: true, Min: 1, Max: 1 << 62,
