@@ -185,8 +185,14 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	if !strings.Contains(r.Context, "2 direct messages are being sent to the teacher and admin now") {
 		t.Errorf("context %q", r.Context)
 	}
-	if n := s.jobs(); n != 2 {
-		t.Errorf("%d delivery jobs, want 2 (teacher and admin)", n)
+	if n := s.jobs(); n != 6 {
+		t.Errorf("%d jobs, want 6 (DMs to teacher and admin, the escalation's first step, the parent notice's reminder and two deadline checks)", n)
+	}
+	if !strings.Contains(r.Text, "\nParent notice (incident 1) is Maria Rivera's task: oral by Wed Nov 25 10:00, written by Tue Dec 1 15:10.") {
+		t.Errorf("reply %q does not give the parent notice's deadlines", r.Text)
+	}
+	if !strings.Contains(r.Text, "\nEscalation #1: Sent to Maria Rivera. If nobody acknowledges within 10m, it goes to level 2 (admin).") {
+		t.Errorf("reply %q does not say the escalation opened", r.Text)
 	}
 	// The alert carries the whole record (it goes by direct message only).
 	var args string
@@ -213,6 +219,25 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 		if r := s.do("lee", line); !r.IsError || !strings.Contains(r.Text, want) {
 			t.Errorf("%s: %q, want %q", line, r.Text, want)
 		}
+	}
+}
+
+// TestIncidentEscalatesAtThreshold: severity 4 (the default threshold)
+// opens a non-urgent escalation; severity 3 without restraint, seclusion
+// or injury does not.
+func TestIncidentEscalatesAtThreshold(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/incident S101 threw a chair a=asked to clean up c=break sev=4")
+	if r.IsError || !strings.Contains(r.Text, "\nEscalation #1: Sent to Maria Rivera. If nobody acknowledges within 30m, it goes to level 2 (admin).") {
+		t.Fatalf("severity 4: %q", r.Text)
+	}
+	e, err := s.db.Escalation(context.Background(), 1)
+	if err != nil || e.Kind != storage.EscalationIncident || e.IncidentID == 0 || e.Urgent || e.Severity != 4 {
+		t.Errorf("escalation %+v, %v", e, err)
+	}
+	r = s.do("lee", "/incident S101 threw a pencil a=asked to start math c=break sev=3")
+	if r.IsError || strings.Contains(r.Text, "Escalation") {
+		t.Errorf("severity 3: %q", r.Text)
 	}
 }
 

@@ -113,6 +113,9 @@ func Incident(d Deps) *bot.Command {
 				return bot.Reply{}, fmt.Errorf("logging incident: %w", err)
 			}
 			r := logged(e, "Logged incident for "+bot.Named(st)+facts)
+			if line := escalateIncident(ctx, d, c, st, in, e); line != "" {
+				r.Text += "\n" + line
+			}
 			if in.Severe() {
 				r.Context = fmt.Sprintf("Severe incident: %s being sent to the teacher and admin now.", plural(len(jobs), "direct message is", "direct messages are"))
 				if len(jobs) == 0 {

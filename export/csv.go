@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"parabot/storage"
 )
 
 // CSVColumns lists the CSV export's columns. The record column says what
@@ -26,7 +28,9 @@ func CSVColumns() []string {
 
 // CSV writes one row per record: trials, the sessions of goals of other
 // types (record "goal_data": its type, its values in words, and its
-// comment in text), then incidents, transitions and notes, each oldest first, times in RFC 3339 with the school's offset.
+// comment in text), then incidents, transitions and notes, each oldest
+// first, then one row per step of each escalation; times in RFC 3339 with
+// the school's offset.
 // Lists (strategies, others) are joined with "; ".
 func CSV(w io.Writer, r Report) error {
 	cols := CSVColumns()
@@ -90,11 +94,31 @@ func CSV(w io.Writer, r Report) error {
 			return fmt.Errorf("writing a note row: %w", err)
 		}
 	}
+	for _, e := range r.Escalations {
+		for _, st := range e.Timeline {
+			if err := write(map[string]string{
+				"record": "escalation", "student": r.Student.Code, "at": csvTime(st.At), "logged_by": st.By,
+				"to_staff": strings.Join(st.Notified, "; "), "severity": strconv.Itoa(e.Severity),
+				"text": fmt.Sprintf("#%d %s %s: %s", e.ID, e.Kind, st.Action, stepText(e, st)),
+			}); err != nil {
+				return fmt.Errorf("writing an escalation row: %w", err)
+			}
+		}
+	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("writing CSV: %w", err)
 	}
 	return nil
+}
+
+// stepText is what a step's CSV row says: the escalation's text on the
+// step that opened it, else the step's note.
+func stepText(e Escalation, st EscalationStep) string {
+	if st.Action == storage.StepOpened {
+		return e.Body
+	}
+	return st.Note
 }
 
 func csvTime(t time.Time) string { return t.Format(time.RFC3339) }

@@ -33,6 +33,7 @@ type Report struct {
 	Incidents   []Incident   `json:"incidents"`
 	Transitions []Transition `json:"transitions"`
 	Notes       []Note       `json:"notes"`
+	Escalations []Escalation `json:"escalations"`
 }
 
 // Student is who the report is about. The name is there because the
@@ -229,6 +230,9 @@ func Build(ctx context.Context, store storage.Store, studentID int64, from, to s
 		return Report{}, err
 	}
 	if r.Notes, err = b.notes(f); err != nil {
+		return Report{}, err
+	}
+	if r.Escalations, err = b.escalations(f); err != nil {
 		return Report{}, err
 	}
 	return r, nil

@@ -112,6 +112,22 @@ func Text(w io.Writer, r Report) error {
 		p("\n%s  from %s%s\n", n.At.Format(timeLayout), n.LoggedBy, to)
 		p("  %s\n", strings.ReplaceAll(n.Text, "\n", "\n  "))
 	}
+
+	p("\n== Escalations (%d) ==\n", len(r.Escalations))
+	if len(r.Escalations) == 0 {
+		p("\nNo escalations in this range.\n")
+	}
+	for _, e := range r.Escalations {
+		urgent := ""
+		if e.Urgent {
+			urgent = ", urgent"
+		}
+		p("\n#%d %s (%s%s), opened %s by %s\n", e.ID, e.Kind, e.State, urgent, e.OpenedAt.Format(timeLayout), e.OpenedBy)
+		p("  %s\n", strings.ReplaceAll(e.Body, "\n", "\n  "))
+		for _, st := range e.Timeline {
+			p("  %s\n", stepLine(st))
+		}
+	}
 	return bw.Flush()
 }
 

@@ -1,7 +1,9 @@
 package roster
 
 import (
+	"strconv"
 	"strings"
+	"time"
 
 	"parabot/schoolday"
 	"parabot/storage"
@@ -20,7 +22,44 @@ func reminderSchoolColumns() []column {
 		{name: string(storage.DutyBus) + schoolday.SettingLeadSuffix, max: 40},
 		{name: string(storage.DutyLunch) + schoolday.SettingLeadSuffix, max: 40},
 		{name: string(storage.DutyRecess) + schoolday.SettingLeadSuffix, max: 40},
+		{name: SettingEscalateSeverity, max: 2},
+		{name: schoolday.SettingNoticeOral, max: 20},
+		{name: schoolday.SettingNoticeWritten, max: 3},
+		{name: schoolday.SettingNoticeOwner, max: 20},
 	}
+}
+
+// SettingEscalateSeverity is schools.csv's column of the lowest incident
+// severity that opens an escalation (default 4).
+const SettingEscalateSeverity = "escalate_severity"
+
+// escalationSetting checks schools.csv's escalation and parent-notice
+// columns; ok is false when the value is wrong (and reported).
+func escalationSetting(r row, col, v string) (string, bool) {
+	switch col {
+	case SettingEscalateSeverity:
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > storage.MaxSeverity {
+			r.problem(col, "%q is not a severity; write 1 to %d (incidents at or above it are escalated)", v, storage.MaxSeverity)
+			return "", false
+		}
+	case schoolday.SettingNoticeOral:
+		if d, err := time.ParseDuration(v); err != nil || d <= 0 || d > 7*24*time.Hour {
+			r.problem(col, "%q is not a deadline; write hours like 24h", v)
+			return "", false
+		}
+	case schoolday.SettingNoticeWritten:
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 30 {
+			r.problem(col, "%q is not a number of school days; write e.g. 3", v)
+			return "", false
+		}
+	case schoolday.SettingNoticeOwner:
+		v = strings.ToLower(v)
+		if v != schoolday.NotifyTeacher && v != schoolday.NotifyAdmin {
+			r.problem(col, "%q is not who owns the parent notice; write teacher or admin", v)
+			return "", false
+		}
+	}
+	return v, true
 }
 
 // has reports whether the file's header has column col.
@@ -40,6 +79,12 @@ func (p *parser) parseSchoolReminders(r row, school string) {
 		v := r.get(c.name)
 		switch {
 		case v == "":
+		case c.name == SettingEscalateSeverity || c.name == schoolday.SettingNoticeOral ||
+			c.name == schoolday.SettingNoticeWritten || c.name == schoolday.SettingNoticeOwner:
+			var ok bool
+			if v, ok = escalationSetting(r, c.name, v); !ok {
+				continue
+			}
 		case c.name == schoolday.SettingDataDue:
 			hhmm, _, ok := r.clock(c.name)
 			if !ok {

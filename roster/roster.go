@@ -33,7 +33,7 @@ const (
 
 // Files lists the roster files in the order they are read.
 func Files() []string {
-	return []string{SchoolsFile, StaffFile, StudentsFile, GoalsFile, AssignmentsFile, DutiesFile, CalendarFile, SchedulesFile}
+	return []string{SchoolsFile, StaffFile, StudentsFile, GoalsFile, AssignmentsFile, DutiesFile, CalendarFile, SchedulesFile, EscalationFile}
 }
 
 // Import reads the roster files at the top of fsys and imports them into
@@ -80,6 +80,7 @@ func Parse(fsys fs.FS) (storage.Roster, error) {
 		{dutiesSpec(), p.parseDuties},
 		{calendarSpec(), p.parseCalendar},
 		{schedulesSpec(), p.parseSchedules},
+		{escalationSpec(), p.parseEscalation},
 	}
 	for _, s := range steps {
 		rows, present, err := p.readFile(s.spec)

@@ -399,7 +399,7 @@ func TestErrorsFormat(t *testing.T) {
 	drop("calendar.csv")(t, files)
 	put("notes.csv", "")(t, files)
 	_, err := roster.Parse(toFS(files))
-	want := `notes.csv: is not a roster file; the roster files are schools.csv, staff.csv, students.csv, goals.csv, assignments.csv, duties.csv, calendar.csv, schedules.csv
+	want := `notes.csv: is not a roster file; the roster files are schools.csv, staff.csv, students.csv, goals.csv, assignments.csv, duties.csv, calendar.csv, schedules.csv, escalation.csv
 staff.csv:3: column role: "paraa" is not a role (para, teacher, admin, therapist)`
 	if err == nil || err.Error() != want {
 		t.Errorf("error text:\n%v\nwant:\n%s", err, want)

@@ -187,6 +187,9 @@ func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) 
 		}
 		return OutcomeStale, nil
 	}
+	if occ.Kind == KindDutyEnd {
+		return escalateUnaccounted(ctx, w.Store, f, *occ, now)
+	}
 	msgs, err := Compose(ctx, w.Store, f, *occ)
 	if err != nil {
 		return "", err
@@ -261,8 +264,6 @@ func Compose(ctx context.Context, store storage.Store, f today.Facts, o Occurren
 	switch o.Kind {
 	case KindDuty:
 		return composeDuty(ctx, store, f, o)
-	case KindDutyEnd:
-		return composeDutyEnd(ctx, store, f, o)
 	case KindDataReminder:
 		return composeDataReminder(ctx, store, f, o)
 	case KindDataDeadline:
@@ -347,60 +348,55 @@ func composeDuty(ctx context.Context, store storage.Store, f today.Facts, o Occu
 	return []bot.Message{{StaffID: o.StaffID, Reply: r}}, nil
 }
 
-func composeDutyEnd(ctx context.Context, store storage.Store, f today.Facts, o Occurrence) ([]bot.Message, error) {
+// escalateUnaccounted opens, when a bus duty ends, an urgent escalation
+// for every student on its roll neither released nor marked absent,
+// opened by whoever was on duty: the teacher is told at once with
+// Acknowledge and Resolve, the admins when nobody acknowledges. Each
+// student's escalation is opened once a day, whichever replica fires.
+func escalateUnaccounted(ctx context.Context, store storage.Store, f today.Facts, o Occurrence, now time.Time) (Outcome, error) {
 	du, ok := dayDuty(f, o.DutyID)
 	if !ok {
-		return nil, nil
+		return OutcomeChanged, nil
 	}
 	caseload, err := store.Caseload(ctx, du.StaffID)
 	if err != nil {
-		return nil, fmt.Errorf("loading caseload of staff %d: %w", du.StaffID, err)
+		return "", fmt.Errorf("loading caseload of staff %d: %w", du.StaffID, err)
 	}
 	roll, err := Roll(ctx, store, f, caseload)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	byRecipient := map[int64][]string{}
-	var order []int64
-	note := func(id int64, line string) {
-		if !f.Working(id) {
-			return
-		}
-		if _, ok := byRecipient[id]; !ok {
-			order = append(order, id)
-		}
-		byRecipient[id] = append(byRecipient[id], line)
+	opener, _ := f.OnDuty(du)
+	if opener == 0 {
+		opener = du.StaffID
 	}
+	out := OutcomeNothing
 	for _, e := range roll {
 		if !e.Unaccounted() {
 			continue
 		}
-		line := fmt.Sprintf("%s (%s): last transition ", e.Student.Code, e.Dismissal)
+		body := fmt.Sprintf("%s (%s) was neither released nor marked absent when %s ended at %s (%s); last transition ",
+			e.Student.Code, e.Dismissal, DutyLine(du), du.End, dateLine(f))
 		if e.Last != nil {
-			line += fmt.Sprintf("%s → %s at %s", e.Last.From, e.Last.To, e.Last.At.In(f.Loc).Format("15:04"))
+			body += fmt.Sprintf("%s → %s at %s.", e.Last.From, e.Last.To, e.Last.At.In(f.Loc).Format("15:04"))
 		} else {
-			line += "none today"
+			body += "none today."
 		}
-		team, err := store.StudentTeam(ctx, e.Student.ID)
-		if err != nil {
-			return nil, fmt.Errorf("loading team of student %d: %w", e.Student.ID, err)
-		}
-		for _, m := range team {
-			if m.Kind == storage.AssignTeacher {
-				note(m.Staff.ID, line)
+		once := storage.WithOnce(ctx, fmt.Sprintf("%s/unaccounted/%d", o.Key(), e.Student.ID))
+		_, err := Open(once, store, storage.Escalation{SchoolID: f.School.ID, StudentID: e.Student.ID, OpenedBy: opener,
+			Kind: storage.EscalationUnaccounted, Body: body, Urgent: true, CreatedAt: now})
+		switch {
+		case errors.Is(err, storage.ErrDuplicate):
+			if out == OutcomeNothing {
+				out = OutcomeDone
 			}
+		case err != nil:
+			return "", err
+		case now.Sub(o.At) > lateAfter:
+			out = OutcomeLate
+		default:
+			out = OutcomeSent
 		}
-		for _, id := range staffIDs(f) {
-			if f.Staff[id].Role == storage.RoleAdmin {
-				note(id, line)
-			}
-		}
-	}
-	var out []bot.Message
-	for _, id := range order {
-		out = append(out, bot.Message{StaffID: id, Reply: bot.Reply{Text: fmt.Sprintf(
-			"Unaccounted at dismissal: %s ended at %s (%s) and these students were neither released nor marked absent:\n%s",
-			DutyLine(du), du.End, dateLine(f), strings.Join(byRecipient[id], "\n"))}})
 	}
 	return out, nil
 }

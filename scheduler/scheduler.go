@@ -80,6 +80,12 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if err := river.AddWorkerSafely(workers, &RemindWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now, Count: cfg.CountReminder}); err != nil {
 		return nil, fmt.Errorf("adding reminder worker: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &EscalateWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {
+		return nil, fmt.Errorf("adding escalation worker: %w", err)
+	}
+	if err := river.AddWorkerSafely(workers, &NoticeWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {
+		return nil, fmt.Errorf("adding parent-notice worker: %w", err)
+	}
 	if err := river.AddWorkerSafely(workers, &PlanWorker{Store: cfg.Store, Log: cfg.Log}); err != nil {
 		return nil, fmt.Errorf("adding planner: %w", err)
 	}

@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -234,10 +235,32 @@ func (w *walker) to(local string) {
 	w.idle()
 }
 
+// escID is an escalation's number in a message; expect writes it #N,
+// since the order students are escalated in a minute is not fixed.
+var escID = regexp.MustCompile(`#[0-9]+`)
+
+// unaccounted is what an unaccounted student at the end of a bus duty
+// sends: an urgent escalation to the teacher at once, then to the admin
+// and the para on duty when nobody acknowledged in 10 minutes.
+func unaccounted(day, zone, end, after, para, paraName, student, code, way, duty string) []string {
+	at := func(clock, who string) string { return day + " " + clock + " " + zone + " " + who + ": " }
+	alert := "URGENT Unaccounted student #N about " + student + " from " + paraName + ": " + code + " (" + way + ") was neither released nor marked absent when " +
+		duty + " ended at " + end + " (" + day + "); last transition none today."
+	return []string{
+		at(end, "rivera") + alert,
+		at(after, "patel") + alert,
+		at(after, para) + "Your unaccounted student #N about " + student + " was not acknowledged in time; it went to Dr. Anil Patel (level 2).",
+	}
+}
+
 // expect checks what arrived since the last check.
 func (w *walker) expect(when string, want ...string) {
 	w.t.Helper()
 	got := w.box.take()
+	for i := range got {
+		got[i] = escID.ReplaceAllString(got[i], "#N")
+	}
+	slices.Sort(got)
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		w.t.Errorf("%s: direct messages\n got:\n  %s\nwant:\n  %s", when, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
@@ -313,11 +336,10 @@ const (
 
 // plainDay is what a regular day sends when nothing is logged: duty
 // reminders, data reminders to both paras and the therapist, the
-// teacher's deadline DM, and the unaccounted roll of both bus duties to
-// the teacher and the admin. day is "Fri Oct 30", zone "EDT" or "EST".
+// teacher's deadline DM, and the unaccounted students of both bus duties
+// escalated to the teacher, then the admin. day is "Fri Oct 30", zone "EDT" or "EST".
 func plainDay(day, zone, lunch, recess string) []string {
 	at := func(clock, who string) string { return day + " " + clock + " " + zone + " " + who + ": " }
-	unacc := "Unaccounted at dismissal: " + busLoop + " ended at 15:30 (" + day + ") and these students were neither released nor marked absent:"
 	out := []string{
 		at("11:20", lunch) + "Reminder: " + lunchCaf + " today (" + day + ").",
 		at("11:50", recess) + "Reminder: " + recessPlg + " today (" + day + ").",
@@ -327,11 +349,11 @@ func plainDay(day, zone, lunch, recess string) []string {
 		at("14:45", "rivera") + "Data-entry deadline 14:45 (" + day + "): still missing",
 		at("15:00", "lee") + "Reminder: " + busLoop + " today (" + day + ").",
 		at("15:00", "okafor") + "Reminder: " + busLoop + " today (" + day + ").",
-		at("15:30", "rivera") + unacc,
-		at("15:30", "patel") + unacc,
-		at("15:30", "rivera") + unacc,
-		at("15:30", "patel") + unacc,
 	}
+	out = append(out, unaccounted(day, zone, "15:30", "15:40", "lee", "Jamie Lee", "Ava B. (S101)", "S101", "bus 12", busLoop)...)
+	out = append(out, unaccounted(day, zone, "15:30", "15:40", "lee", "Jamie Lee", "Liam C. (S102)", "S102", "pickup", busLoop)...)
+	out = append(out, unaccounted(day, zone, "15:30", "15:40", "lee", "Jamie Lee", "Aiden B. (S103)", "S103", "bus 7", busLoop)...)
+	out = append(out, unaccounted(day, zone, "15:30", "15:40", "okafor", "Chris Okafor", "Noah W. (S105)", "S105", "bus 12", busLoop)...)
 	return append(out, summaryPosts(day, zone, "15:40")...)
 }
 
@@ -382,21 +404,18 @@ func walkThanksgiving(t *testing.T, w *walker) {
 	w.handoff("lee", "S102", "pickup", "2026-11-23 15:16")
 	w.handoff("okafor", "S105", "bus", "2026-11-23 15:17")
 	w.to("2026-11-23 23:00")
-	unaccMon := "Unaccounted at dismissal: " + busLoop + " ended at 15:30 (" + mon + ") and these students were neither released nor marked absent:"
-	w.expect("Monday",
-		mon+" 11:20 EST lee: Reminder: "+lunchCaf+" today ("+mon+").",
-		mon+" 11:50 EST okafor: Reminder: "+recessPlg+" today ("+mon+").",
-		mon+" 14:15 EST lee: Data still due today ("+mon+") by 14:45:",
-		mon+" 14:15 EST okafor: Data still due today ("+mon+") by 14:45:",
-		mon+" 14:15 EST nguyen: Data still due today ("+mon+") by 14:45:",
-		mon+" 14:45 EST rivera: Data-entry deadline 14:45 ("+mon+"): still missing",
-		mon+" 15:00 EST lee: Reminder: "+busLoop+" today ("+mon+").",
-		mon+" 15:00 EST okafor: Reminder: "+busLoop+" today ("+mon+").",
-		mon+" 15:30 EST rivera: "+unaccMon,
-		mon+" 15:30 EST patel: "+unaccMon,
-		mon+" 15:40 EST #rivera-class: Daily summary for Monday, Nov 23",
-		mon+" 15:40 EST rivera: Daily summary for Monday, Nov 23",
-	)
+	w.expect("Monday", append([]string{
+		mon + " 11:20 EST lee: Reminder: " + lunchCaf + " today (" + mon + ").",
+		mon + " 11:50 EST okafor: Reminder: " + recessPlg + " today (" + mon + ").",
+		mon + " 14:15 EST lee: Data still due today (" + mon + ") by 14:45:",
+		mon + " 14:15 EST okafor: Data still due today (" + mon + ") by 14:45:",
+		mon + " 14:15 EST nguyen: Data still due today (" + mon + ") by 14:45:",
+		mon + " 14:45 EST rivera: Data-entry deadline 14:45 (" + mon + "): still missing",
+		mon + " 15:00 EST lee: Reminder: " + busLoop + " today (" + mon + ").",
+		mon + " 15:00 EST okafor: Reminder: " + busLoop + " today (" + mon + ").",
+		mon + " 15:40 EST #rivera-class: Daily summary for Monday, Nov 23",
+		mon + " 15:40 EST rivera: Daily summary for Monday, Nov 23",
+	}, unaccounted(mon, "EST", "15:30", "15:40", "lee", "Jamie Lee", "Aiden B. (S103)", "S103", "bus 7", busLoop)...)...)
 	full := w.box.full
 	checkText(t, full[mon+" 14:15 EST lee: Data still due today ("+mon+") by 14:45:"],
 		"Data still due today (Mon Nov 23) by 14:45:\nL.C. (S102): G1, G2\nA.B. (S103): G1, G2")
@@ -409,7 +428,6 @@ func walkThanksgiving(t *testing.T, w *walker) {
 			"By Linh Nguyen:\n  L.C. (S102): G1, G2\n  N.W. (S105): G1, G2, G3\nBy Chris Okafor:\n  S.M. (S104): G1, G2, G3\n  N.W. (S105): G1, G2, G3\n  S.J. (S106): G1, G2")
 	checkText(t, full[mon+" 15:00 EST lee: Reminder: "+busLoop+" today ("+mon+")."],
 		"Reminder: "+busLoop+" today (Mon Nov 23).\nDismissal roll:\nA.B. (S101): bus 12\nL.C. (S102): pickup\nA.B. (S103): bus 7")
-	checkText(t, full[mon+" 15:30 EST rivera: "+unaccMon], unaccMon+"\nS103 (bus 7): last transition none today")
 
 	// Tuesday: Jamie Lee is away, Linh Nguyen covers; N.W. (S105) is
 	// away. The bot is down from 10:00 to 11:55: the 11:20 lunch reminder
@@ -423,19 +441,19 @@ func walkThanksgiving(t *testing.T, w *walker) {
 	w.clock.Set(w.at("2026-11-24 11:55"))
 	w.start()
 	w.to("2026-11-24 23:00")
-	unaccTue := strings.Replace(unaccMon, mon, tue, 1)
-	w.expect("Tuesday",
-		tue+" 11:55 EST okafor: Reminder: "+recessPlg+" today ("+tue+").",
-		tue+" 14:15 EST okafor: Data still due today ("+tue+") by 14:45:",
-		tue+" 14:15 EST nguyen: Data still due today ("+tue+") by 14:45:",
-		tue+" 14:45 EST rivera: Data-entry deadline 14:45 ("+tue+"): still missing",
-		tue+" 15:00 EST nguyen: Reminder: "+busLoop+" today ("+tue+").",
-		tue+" 15:00 EST okafor: Reminder: "+busLoop+" today ("+tue+").",
-		tue+" 15:30 EST rivera: "+unaccTue,
-		tue+" 15:30 EST patel: "+unaccTue,
-		tue+" 15:40 EST #rivera-class: Daily summary for Tuesday, Nov 24",
-		tue+" 15:40 EST rivera: Daily summary for Tuesday, Nov 24",
-	)
+	tueUnacc := func(student, code, way string) []string {
+		return unaccounted(tue, "EST", "15:30", "15:40", "nguyen", "Linh Nguyen", student, code, way, busLoop)
+	}
+	w.expect("Tuesday", slices.Concat([]string{
+		tue + " 11:55 EST okafor: Reminder: " + recessPlg + " today (" + tue + ").",
+		tue + " 14:15 EST okafor: Data still due today (" + tue + ") by 14:45:",
+		tue + " 14:15 EST nguyen: Data still due today (" + tue + ") by 14:45:",
+		tue + " 14:45 EST rivera: Data-entry deadline 14:45 (" + tue + "): still missing",
+		tue + " 15:00 EST nguyen: Reminder: " + busLoop + " today (" + tue + ").",
+		tue + " 15:00 EST okafor: Reminder: " + busLoop + " today (" + tue + ").",
+		tue + " 15:40 EST #rivera-class: Daily summary for Tuesday, Nov 24",
+		tue + " 15:40 EST rivera: Daily summary for Tuesday, Nov 24",
+	}, tueUnacc("Ava B. (S101)", "S101", "bus 12"), tueUnacc("Liam C. (S102)", "S102", "pickup"), tueUnacc("Aiden B. (S103)", "S103", "bus 7"))...)
 	full = w.box.full
 	checkText(t, full[tue+" 15:00 EST nguyen: Reminder: "+busLoop+" today ("+tue+")."],
 		"Reminder: "+busLoop+" today (Tue Nov 24).\nYou cover for Jamie Lee, who is absent.\nDismissal roll:\nA.B. (S101): bus 12\nL.C. (S102): pickup\nA.B. (S103): bus 7")
@@ -458,28 +476,24 @@ func walkThanksgiving(t *testing.T, w *walker) {
 	w.handoff("lee", "S103", "bus", "2026-11-25 12:42")
 	w.to("2026-11-27 23:00") // Thanksgiving and the Friday after: holidays
 	earlyBus := "bus duty 12:30–12:50 at Bus loop at the front doors"
-	unaccWed := "Unaccounted at dismissal: " + earlyBus + " ended at 12:50 (" + wed + ") and these students were neither released nor marked absent:"
-	w.expect("Wednesday to Friday",
-		wed+" 08:00 EST patel: Uncovered duties today ("+wed+"):",
-		wed+" 11:20 EST lee: Reminder: "+lunchCaf+" today ("+wed+").",
-		wed+" 12:20 EST lee: Reminder: "+earlyBus+" today ("+wed+").",
-		wed+" 12:50 EST rivera: "+unaccWed,
-		wed+" 12:50 EST patel: "+unaccWed,
+	w.expect("Wednesday to Friday", append([]string{
+		wed + " 08:00 EST patel: Uncovered duties today (" + wed + "):",
+		wed + " 11:20 EST lee: Reminder: " + lunchCaf + " today (" + wed + ").",
+		wed + " 12:20 EST lee: Reminder: " + earlyBus + " today (" + wed + ").",
 		// Early release moves the summaries to 30 minutes after 12:30;
 		// Thursday and Friday are holidays, so the week's summary comes
 		// on Wednesday.
-		wed+" 13:00 EST #rivera-class: Daily summary for Wednesday, Nov 25",
-		wed+" 13:00 EST rivera: Daily summary for Wednesday, Nov 25",
-		wed+" 13:00 EST #rivera-class: Weekly summary, Nov 23 to Nov 25",
-		wed+" 13:00 EST rivera: Weekly summary, Nov 23 to Nov 25",
-		wed+" 14:15 EST lee: Data still due today ("+wed+") by 14:45:",
-		wed+" 14:15 EST nguyen: Data still due today ("+wed+") by 14:45:",
-		wed+" 14:45 EST rivera: Data-entry deadline 14:45 ("+wed+"): still missing",
-	)
+		wed + " 13:00 EST #rivera-class: Daily summary for Wednesday, Nov 25",
+		wed + " 13:00 EST rivera: Daily summary for Wednesday, Nov 25",
+		wed + " 13:00 EST #rivera-class: Weekly summary, Nov 23 to Nov 25",
+		wed + " 13:00 EST rivera: Weekly summary, Nov 23 to Nov 25",
+		wed + " 14:15 EST lee: Data still due today (" + wed + ") by 14:45:",
+		wed + " 14:15 EST nguyen: Data still due today (" + wed + ") by 14:45:",
+		wed + " 14:45 EST rivera: Data-entry deadline 14:45 (" + wed + "): still missing",
+	}, unaccounted(wed, "EST", "12:50", "13:00", "okafor", "Chris Okafor", "Noah W. (S105)", "S105", "bus 12", earlyBus)...)...)
 	full = w.box.full
 	checkText(t, full[wed+" 08:00 EST patel: Uncovered duties today ("+wed+"):"],
 		"Uncovered duties today (Wed Nov 25):\n"+recessPlg+": Chris Okafor is absent, no cover\n"+earlyBus+": Chris Okafor is absent, no cover")
-	checkText(t, full[wed+" 12:50 EST patel: "+unaccWed], unaccWed+"\nS105 (bus 12): last transition none today")
 	// The weekly goal (N.W.'s G4) is due on the week's last school day.
 	checkText(t, full[wed+" 14:15 EST nguyen: Data still due today ("+wed+") by 14:45:"],
 		"Data still due today (Wed Nov 25) by 14:45:\nA.B. (S101): G1, G2, G3\nL.C. (S102): G1, G2\nN.W. (S105): G1, G2, G3, G4")

@@ -103,6 +103,8 @@ type Store interface {
 	Queue
 	Reminders
 	Retention
+	Escalations
+	ParentNotices
 }
 
 // Retention applies the schools' retention policies (SettingKeepRecords,

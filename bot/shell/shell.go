@@ -60,6 +60,9 @@ type Shell struct {
 	// form is the command form being filled in, question by question,
 	// when a reply asked for one (a data reminder's student button).
 	form *shellForm
+	// waiting holds the buttons of each handle's last direct message that
+	// had some: acting as that person, a number presses them.
+	waiting map[string][]bot.Button
 }
 
 // asking is a command that lacked a required field, to run again with
@@ -78,7 +81,7 @@ type shellForm struct {
 
 // New returns a Shell.
 func New(cfg Config) *Shell {
-	return &Shell{cfg: cfg, user: cfg.User, inbox: map[string][]string{}}
+	return &Shell{cfg: cfg, user: cfg.User, inbox: map[string][]string{}, waiting: map[string][]bot.Button{}}
 }
 
 // SetIdle sets the function that waits for due jobs (the job runner is
@@ -241,15 +244,27 @@ func (s *Shell) switchUser(ctx context.Context, handle string) {
 		return
 	}
 	s.mu.Lock()
-	s.user, s.buttons, s.form = handle, nil, nil
+	s.user, s.buttons, s.form, s.asking = handle, s.waiting[handle], nil, nil
 	s.mu.Unlock()
 	s.printf("You are now %s.\n", s.describe(ctx, handle))
 	s.mu.Lock()
-	msgs := s.inbox[handle]
+	msgs, buttons := s.inbox[handle], s.buttons
 	s.mu.Unlock()
 	if len(msgs) > 0 {
 		s.printf("You have %s; /inbox shows them.\n", countWord(len(msgs), "direct message"))
 	}
+	if len(buttons) > 0 {
+		s.printf("The buttons of your last one are live: %s.\n", numbered(buttons))
+	}
+}
+
+// numbered lists buttons as a number presses them: "1 Acknowledge, 2 Resolve".
+func numbered(buttons []bot.Button) string {
+	parts := make([]string, len(buttons))
+	for i, b := range buttons {
+		parts[i] = fmt.Sprintf("%d %s", i+1, b.Label)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func countWord(n int, w string) string {
@@ -471,6 +486,9 @@ func (s *Shell) SendDM(ctx context.Context, handle string, r bot.Reply) error {
 	msg := fmt.Sprintf("\n>> direct message to %s, %s\n%s%s\n", who, s.cfg.Clock.Now().In(s.locationOf(ctx, handle)).Format("Mon Jan 2 15:04"), Render("  ", r), s.saveFiles(r))
 	s.mu.Lock()
 	s.inbox[handle] = append(s.inbox[handle], msg)
+	if len(r.Buttons) > 0 {
+		s.waiting[handle] = r.Buttons
+	}
 	if handle == s.user && len(r.Buttons) > 0 {
 		s.buttons = r.Buttons // a direct message to you: its buttons are the ones a number presses
 	}

@@ -84,7 +84,8 @@ func TestShellDemo(t *testing.T) {
 // TestShellDemoReminders is the README's reminder walk: from 14:00 on a
 // Friday, /wait 1h shows the data reminders, the teacher's deadline DM
 // and the bus-duty reminder with its roll, each at its time; a number
-// presses the duty reminder's buttons.
+// presses the duty reminder's buttons; at the end of bus duty, the
+// students neither released nor absent are escalated to the teacher.
 func TestShellDemoReminders(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	in := strings.Join([]string{"/trial S101 G1 + + v - +", "/today", "/wait 1h", "3", "/dismissal", "/wait 1h", "/quit"}, "\n") + "\n"
@@ -103,7 +104,8 @@ func TestShellDemoReminders(t *testing.T) {
 		"The clock moved forward 1h; it is Fri Mar 12 15:00.",
 		"ok Logged transition for Ava B. (S101): class → bus, released to bus 12.",
 		"A.B. (S101), bus 12: released at 15:00 to bus 12\n   L.C. (S102), pickup: unaccounted",
-		">> direct message to rivera (Maria Rivera), Fri Mar 12 15:30\n   Unaccounted at dismissal: bus duty 15:10–15:30 at Bus loop at the front doors ended at 15:30 (Fri Mar 12) and these students were neither released nor marked absent:\n   S102 (pickup): last transition none today\n   S103 (bus 7): last transition none today",
+		">> direct message to rivera (Maria Rivera), Fri Mar 12 15:30\n   URGENT Unaccounted student #",
+		" about Liam C. (S102) from Jamie Lee: S102 (pickup) was neither released nor marked absent when bus duty 15:10–15:30 at Bus loop at the front doors ended at 15:30 (Fri Mar 12); last transition none today.\n   Please acknowledge within 10m (level 1).\n   [1] Acknowledge\n   [2] Resolve\n   [3] Reply",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("transcript lacks %q", want)

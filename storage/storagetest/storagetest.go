@@ -76,6 +76,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Purge", testPurge},
 		{"ImportAudited", testImportAudited},
 		{"LinkAudited", testLinkAudited},
+		{"Escalations", testEscalations},
+		{"ParentNotices", testParentNotices},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

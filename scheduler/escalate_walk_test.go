@@ -1,0 +1,289 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"parabot/bot"
+	"parabot/commands"
+	"parabot/scheduler"
+	"parabot/storage"
+)
+
+// escWalker is a walker with the commands, to raise concerns and press
+// the buttons of the messages they send.
+type escWalker struct {
+	*walker
+	router *bot.Router
+}
+
+func newEscWalker(t *testing.T, w *walker) *escWalker {
+	r := bot.NewRouter(w.db, quiet(), w.clock.Now, commands.All(commands.Deps{Store: w.db, Log: quiet()}))
+	r.SetCovering(commands.Covering(w.db))
+	return &escWalker{walker: w, router: r}
+}
+
+// do runs a command line as a shell handle, then lets the jobs run.
+func (w *escWalker) do(user, line string) bot.Reply {
+	w.t.Helper()
+	name, text, _ := strings.Cut(strings.TrimPrefix(line, "/"), " ")
+	r := w.router.Handle(context.Background(), bot.Request{Platform: storage.PlatformShell, UserID: user, Command: name, Text: text})
+	w.idle()
+	return r
+}
+
+// press presses a button of an escalation message as a shell handle.
+func (w *escWalker) press(user, action string, id int64) bot.Reply {
+	w.t.Helper()
+	r := w.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: user, Action: action, Value: strconv.FormatInt(id, 10)})
+	w.idle()
+	return r
+}
+
+// expectEsc checks the escalation messages (those naming an escalation
+// #id) that arrived since the last check; reminders are left out.
+func (w *escWalker) expectEsc(when string, want ...string) {
+	w.t.Helper()
+	var got []string
+	for _, m := range w.box.take() {
+		if strings.Contains(m, " #") {
+			got = append(got, m)
+		}
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		w.t.Errorf("%s: escalation messages\n got:\n  %s\nwant:\n  %s", when, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// timeline checks an escalation's timeline as /escalation shows it.
+func (w *escWalker) timeline(id int64, want ...string) {
+	w.t.Helper()
+	steps, err := w.db.EscalationSteps(context.Background(), id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	staff, _ := w.db.ListStaff(context.Background(), w.staff("lee").SchoolID)
+	names := map[int64]string{}
+	for _, s := range staff {
+		names[s.ID] = s.Name
+	}
+	got := commands.TimelineLines(steps, names, w.loc)
+	if !slices.Equal(got, want) {
+		w.t.Errorf("timeline of #%d\n got:\n  %s\nwant:\n  %s", id, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// checkReply fails unless a reply starts with want and is (or is not) an error.
+func checkReply(t *testing.T, what string, r bot.Reply, isErr bool, want string) {
+	t.Helper()
+	if r.IsError != isErr || !strings.HasPrefix(r.Text, want) {
+		t.Errorf("%s: reply %q (error %t), want %q (error %t)", what, r.Text, r.IsError, want, isErr)
+	}
+}
+
+// Monday Nov 2 2026, 09:00 EST, a school day (first bell 08:30,
+// dismissal 15:10); the demo's ladder is Maria Rivera (teacher), then
+// Dr. Anil Patel (admin), 30 minutes each, 10 when urgent.
+var escStart = time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC)
+
+const (
+	concern1 = "Concern #1 about Ava B. (S101) from Jamie Lee: refused lunch and says her stomach hurts"
+	concern2 = "Concern #2 about Liam C. (S102) from Jamie Lee: came in upset, won't say why"
+)
+
+// TestWalkEscalationLadder walks concerns up the demo's ladder:
+// acknowledged on level 1 (a second press and a stranger's refused);
+// unanswered and moved to level 2, resolved there with a note (an
+// acknowledge after it refused), then reopened, which starts again at
+// level 1.
+func TestWalkEscalationLadder(t *testing.T) {
+	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 09:00")
+	w.box.take()
+
+	r := w.do("lee", "/concern S101 refused lunch and says her stomach hurts")
+	checkReply(t, "/concern", r, false, "Concern #1 about Ava B. (S101) raised. Sent to Maria Rivera. If nobody acknowledges within 30m, it goes to level 2 (admin).")
+	w.expectEsc("concern raised", "Mon Nov 2 09:00 EST rivera: "+concern1)
+	checkReply(t, "a stranger's Acknowledge", w.press("okafor", scheduler.ActionEscAcknowledge, 1), true,
+		"Escalation #1 was not sent to you, so you cannot act on it; nothing changed.")
+	w.to("2026-11-02 09:10")
+	checkReply(t, "Acknowledge", w.press("rivera", scheduler.ActionEscAcknowledge, 1), false, "You acknowledged concern #1 about Ava B. (S101)")
+	checkReply(t, "double-clicked Acknowledge", w.press("rivera", scheduler.ActionEscAcknowledge, 1), true,
+		"Escalation #1 was already acknowledged by Maria Rivera; nothing changed.")
+	w.expectEsc("acknowledged", "Mon Nov 2 09:10 EST lee: Maria Rivera acknowledged your concern #1 about Ava B. (S101) and is taking it.")
+	w.to("2026-11-02 10:00")
+	w.expectEsc("after level 1's timeout, acknowledged: nothing")
+	w.timeline(1,
+		"Mon Nov 2 09:00  opened by Jamie Lee",
+		"Mon Nov 2 09:00  level 1: told Maria Rivera",
+		"Mon Nov 2 09:10  acknowledged by Maria Rivera")
+
+	w.do("lee", "/concern S102 came in upset, won't say why")
+	w.expectEsc("second concern", "Mon Nov 2 10:00 EST rivera: "+concern2)
+	w.to("2026-11-02 10:29")
+	w.expectEsc("before the timeout")
+	w.to("2026-11-02 10:30")
+	w.expectEsc("unanswered for 30 minutes",
+		"Mon Nov 2 10:30 EST patel: "+concern2,
+		"Mon Nov 2 10:30 EST lee: Your concern #2 about Liam C. (S102) was not acknowledged in time; it went to Dr. Anil Patel (level 2).")
+	w.to("2026-11-02 10:35")
+	r = w.do("patel", "/escalation 2 resolve called home, dad says a rough morning")
+	checkReply(t, "resolve", r, false, "Resolved concern #2 about Liam C. (S102).")
+	w.expectEsc("resolved", "Mon Nov 2 10:35 EST lee: Dr. Anil Patel resolved your concern #2 about Liam C. (S102).")
+	checkReply(t, "Acknowledge after Resolve", w.press("rivera", scheduler.ActionEscAcknowledge, 2), true,
+		"Escalation #2 is already resolved, so it cannot be acknowledged; nothing changed.")
+	w.to("2026-11-02 11:00")
+	w.expectEsc("resolved at the top: nothing more")
+
+	w.to("2026-11-02 11:05")
+	checkReply(t, "reopen", w.do("lee", "/escalation 2 reopen"), false, "Reopened escalation #2 about Liam C. (S102): it starts again at level 1 now.")
+	w.expectEsc("reopened", "Mon Nov 2 11:05 EST rivera: "+concern2)
+	w.to("2026-11-02 11:35")
+	w.expectEsc("reopened and unanswered",
+		"Mon Nov 2 11:35 EST patel: "+concern2,
+		"Mon Nov 2 11:35 EST lee: Your concern #2 about Liam C. (S102) was not acknowledged in time; it went to Dr. Anil Patel (level 2).")
+	w.timeline(2,
+		"Mon Nov 2 10:00  opened by Jamie Lee",
+		"Mon Nov 2 10:00  level 1: told Maria Rivera",
+		"Mon Nov 2 10:30  moved up to level 2: told Dr. Anil Patel",
+		"Mon Nov 2 10:35  resolved by Dr. Anil Patel (called home, dad says a rough morning)",
+		"Mon Nov 2 11:05  reopened by Jamie Lee",
+		"Mon Nov 2 11:05  level 1: told Maria Rivera",
+		"Mon Nov 2 11:35  moved up to level 2: told Dr. Anil Patel")
+}
+
+// TestWalkEscalationAbsentAndAfterHours: an absent teacher is skipped and
+// the skip recorded; after dismissal a concern waits for the next
+// school morning while an urgent one goes up at once.
+func TestWalkEscalationAbsentAndAfterHours(t *testing.T) {
+	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 09:00")
+	w.absent(storage.Absence{StaffID: w.staff("rivera").ID, From: "2026-11-02", To: "2026-11-02"})
+	w.box.take()
+	r := w.do("lee", "/concern S101 refused lunch and says her stomach hurts")
+	checkReply(t, "/concern with the teacher absent", r, false, "Concern #1 about Ava B. (S101) raised. Sent to Dr. Anil Patel. (Maria Rivera absent.)")
+	w.expectEsc("teacher absent",
+		"Mon Nov 2 09:00 EST patel: "+concern1,
+		"Mon Nov 2 09:00 EST lee: Your concern #1 about Ava B. (S101) went to Dr. Anil Patel (level 2).")
+	w.timeline(1,
+		"Mon Nov 2 09:00  opened by Jamie Lee",
+		"Mon Nov 2 09:00  level 1 skipped (nobody present: Maria Rivera absent)",
+		"Mon Nov 2 09:00  moved up to level 2: told Dr. Anil Patel")
+
+}
+
+// TestWalkEscalationAfterHours: after dismissal a concern waits for the
+// next school morning (Tuesday Nov 3 is a closure: Wednesday's first
+// bell), while an urgent one goes up at once.
+func TestWalkEscalationAfterHours(t *testing.T) {
+	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 15:15")
+	for _, h := range [][3]string{{"lee", "S101", "bus"}, {"lee", "S102", "pickup"}, {"lee", "S103", "bus"}, {"okafor", "S105", "bus"}} {
+		w.handoff(h[0], h[1], h[2], "2026-11-02 15:15") // everyone released: no unaccounted student to escalate
+	}
+	w.to("2026-11-02 16:00")
+	w.box.take()
+	r := w.do("lee", "/concern S102 came in upset, won't say why")
+	checkReply(t, "after hours", r, false, "Concern #1 about Liam C. (S102) raised. It is outside school hours: it goes to Maria Rivera at 08:30 Wed Nov 4.")
+	r = w.do("lee", "/concern S103 said someone hurts him at home urgent")
+	checkReply(t, "urgent after hours", r, false, "Concern #2 about Aiden B. (S103) raised. Sent to Maria Rivera. If nobody acknowledges within 10m")
+	urgent := "URGENT Concern #2 about Aiden B. (S103) from Jamie Lee: said someone hurts him at home"
+	w.expectEsc("urgent after hours", "Mon Nov 2 16:00 EST rivera: "+urgent)
+	w.to("2026-11-02 16:10")
+	w.expectEsc("urgent, unanswered for 10 minutes",
+		"Mon Nov 2 16:10 EST patel: "+urgent,
+		"Mon Nov 2 16:10 EST lee: Your concern #2 about Aiden B. (S103) was not acknowledged in time; it went to Dr. Anil Patel (level 2).")
+	w.to("2026-11-04 08:29")
+	w.expectEsc("overnight and the closure")
+	w.to("2026-11-04 08:30")
+	w.expectEsc("Wednesday's first bell", "Wed Nov 4 08:30 EST rivera: "+strings.Replace(concern2, "#2", "#1", 1))
+	w.timeline(1,
+		"Mon Nov 2 16:00  opened by Jamie Lee",
+		"Wed Nov 4 08:30  level 1: told Maria Rivera (waited for school hours)")
+}
+
+// expectNotice checks the parent-notice messages since the last check.
+func (w *escWalker) expectNotice(when string, want ...string) {
+	w.t.Helper()
+	var got []string
+	for _, m := range w.box.take() {
+		if strings.Contains(m, "arent notice") {
+			got = append(got, m)
+		}
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		w.t.Errorf("%s: parent-notice messages\n got:\n  %s\nwant:\n  %s", when, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// TestWalkRestraintParentNotice: a restraint opens an urgent escalation
+// and the teacher's parent-notice task; the oral notice, not given in 24
+// hours, reaches the admin; the teacher is reminded each school morning
+// (not on Tuesday's closure) until the written notice is marked, and an
+// oral notice marked late stops the reminders.
+func TestWalkRestraintParentNotice(t *testing.T) {
+	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 09:00")
+	w.box.take()
+	r := w.do("lee", "/incident S101 hit staff a=transition to lunch c=walked with staff sev=3 restraint=yes "+
+		"hold=physical escort start=8:50 end=8:53 applied_by=Jamie Lee observation=calm, breathing normal")
+	var incident int64
+	if _, err := fmt.Sscanf(r.Text[strings.Index(r.Text, "Parent notice (incident "):], "Parent notice (incident %d)", &incident); err != nil {
+		t.Fatalf("reply %q: %v", r.Text, err)
+	}
+	id := strconv.FormatInt(incident, 10)
+	checkReply(t, "the owner's /notified in the future", w.do("rivera", "/notified "+id+" method=phone at=11:00"), true, "11:00 is in the future")
+	checkReply(t, "/notified by another", w.do("patel", "/notified "+id+" method=phone"), true,
+		"The parent notice of incident "+id+" is Maria Rivera's task; only they can mark it. Nothing changed.")
+	due := "Parent notice due for incident " + id + " (Ava B. (S101), Mon Nov 2 09:00):"
+	w.expectNotice("restraint logged", "Mon Nov 2 09:00 EST rivera: "+due)
+	w.to("2026-11-03 09:00")
+	oral := "OVERDUE: the oral parent notice of incident " + id + " (Ava B. (S101)) was due Tue Nov 3 09:00 and is not marked given. Owner: see /notified " + id + "."
+	w.expectNotice("24 hours later", "Tue Nov 3 09:00 EST rivera: "+oral, "Tue Nov 3 09:00 EST patel: "+oral)
+	w.to("2026-11-04 09:00")
+	w.expectNotice("Wednesday morning (Tuesday was a closure)", "Wed Nov 4 08:30 EST rivera: "+due)
+	if text := w.box.full["Wed Nov 4 08:30 EST rivera: "+due]; !strings.Contains(text, "\noral notice (phone or in person) by Tue Nov 3 09:00\nwritten notice (email or letter) by Fri Nov 6 15:10\n") {
+		t.Errorf("reminder %q", text)
+	}
+	checkReply(t, "written notice", w.do("rivera", "/notified "+id+" method=letter mailed home"), false, "Marked the written parent notice of incident "+id+" given (letter)")
+	w.to("2026-11-05 09:00")
+	w.expectNotice("Thursday morning: the oral notice is still missing", "Thu Nov 5 08:30 EST rivera: "+due)
+	checkReply(t, "late oral notice", w.do("rivera", "/notified "+id+" method=in person at=yesterday 16:00 -- met mom at pickup"), false,
+		"Marked the oral parent notice of incident "+id+" given (in person) at Wed Nov 4 16:00.")
+	w.to("2026-11-09 09:00")
+	w.expectNotice("both given: no more reminders, nothing overdue")
+	n, err := w.db.ParentNotice(context.Background(), incident)
+	if err != nil || n.OralMethod != "in person" || n.OralNote != "met mom at pickup" || n.WrittenMethod != "letter" || n.WrittenNote != "mailed home" {
+		t.Errorf("task %+v, %v", n, err)
+	}
+}
+
+// TestWalkEscalationTwoReplicasRestart walks a concern up the ladder on
+// two serve replicas sharing Postgres, with both stopped between the
+// steps (as a kill would) and the clock moved past the timeout while
+// they are down: level 2 is told once, when they come back.
+func TestWalkEscalationTwoReplicasRestart(t *testing.T) {
+	w := newEscWalker(t, newPostgresWalker(t, escStart, 2))
+	w.to("2026-11-02 09:00")
+	w.box.take()
+	w.do("lee", "/concern S101 refused lunch and says her stomach hurts")
+	w.expectEsc("concern raised", "Mon Nov 2 09:00 EST rivera: "+concern1)
+	w.stop()
+	w.clock.Set(w.at("2026-11-02 09:45"))
+	w.start()
+	w.to("2026-11-02 10:00")
+	w.expectEsc("after the restart, once",
+		"Mon Nov 2 09:45 EST patel: "+concern1,
+		"Mon Nov 2 09:45 EST lee: Your concern #1 about Ava B. (S101) was not acknowledged in time; it went to Dr. Anil Patel (level 2).")
+	w.timeline(1,
+		"Mon Nov 2 09:00  opened by Jamie Lee",
+		"Mon Nov 2 09:00  level 1: told Maria Rivera",
+		"Mon Nov 2 09:45  moved up to level 2: told Dr. Anil Patel")
+}

@@ -1,0 +1,255 @@
+package schoolday
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"parabot/storage"
+)
+
+// SettingEscalationPrefix precedes a level's number in the stored policy:
+// "escalation:1" = "teacher|30m|10m" (who, timeout, urgent timeout).
+const SettingEscalationPrefix = "escalation:"
+
+// The people a level can name by role; anything else is a list of handles.
+const (
+	NotifyTeacher = "teacher" // the student's teachers (case managers)
+	NotifyAdmin   = "admin"   // the school's admins
+)
+
+// MaxEscalationTimeout is the longest a level may wait for an answer.
+const MaxEscalationTimeout = 7 * 24 * time.Hour
+
+// Level is one level of a school's escalation policy: who is told, and
+// how long they have to acknowledge before the next level is.
+type Level struct {
+	Number  int
+	Notify  string   // NotifyTeacher, NotifyAdmin, or "" when Handles
+	Handles []string // staff handles, lower case
+	Timeout time.Duration
+	// UrgentTimeout is the timeout of urgent concerns and top-severity
+	// incidents.
+	UrgentTimeout time.Duration
+}
+
+// DefaultPolicy is the ladder of a school that sets none: the student's
+// teachers, then the admins, 30 minutes each (10 when urgent).
+func DefaultPolicy() []Level {
+	return []Level{
+		{Number: 1, Notify: NotifyTeacher, Timeout: 30 * time.Minute, UrgentTimeout: 10 * time.Minute},
+		{Number: 2, Notify: NotifyAdmin, Timeout: 30 * time.Minute, UrgentTimeout: 10 * time.Minute},
+	}
+}
+
+// Who describes a level's people: "teacher", "admin" or "@lee @rivera".
+func (l Level) Who() string {
+	if l.Notify != "" {
+		return l.Notify
+	}
+	return "@" + strings.Join(l.Handles, " @")
+}
+
+// Value is the level as stored in school settings.
+func (l Level) Value() string {
+	return fmt.Sprintf("%s|%s|%s", l.Who(), FormatTimeout(l.Timeout), FormatTimeout(l.UrgentTimeout))
+}
+
+// FormatTimeout writes a timeout as escalation.csv takes it: 30m, 2h, 1h30m.
+func FormatTimeout(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// ParseWho reads who a level tells: a role (teacher, admin) or handles
+// separated by spaces or semicolons, each with or without "@".
+func ParseWho(v string) (notify string, handles []string, err error) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	switch v {
+	case "":
+		return "", nil, fmt.Errorf("say who this level tells: teacher, admin, or handles like @lee @rivera")
+	case NotifyTeacher, "teachers":
+		return NotifyTeacher, nil, nil
+	case NotifyAdmin, "admins":
+		return NotifyAdmin, nil, nil
+	}
+	for _, h := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ';' || r == ',' }) {
+		h = strings.TrimPrefix(h, "@")
+		if h == "" {
+			continue
+		}
+		handles = append(handles, h)
+	}
+	return "", handles, nil
+}
+
+// ParseTimeout reads a level's timeout: minutes (30) or a duration (30m,
+// 2h); it must be more than zero and at most MaxEscalationTimeout.
+func ParseTimeout(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, fmt.Errorf("a timeout is required; write minutes like 30m, or hours like 2h")
+	}
+	d, err := time.ParseDuration(v)
+	if n, aerr := strconv.Atoi(v); aerr == nil {
+		d, err = time.Duration(n)*time.Minute, nil
+	}
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("%q is not a timeout; write minutes like 30m, or hours like 2h", v)
+	case d <= 0:
+		return 0, fmt.Errorf("%q: a timeout must be more than zero; write e.g. 30m", v)
+	case d > MaxEscalationTimeout || d%time.Minute != 0:
+		return 0, fmt.Errorf("%q is not a timeout of whole minutes up to 7 days; write e.g. 30m", v)
+	}
+	return d, nil
+}
+
+// ReadPolicy reads a school's escalation policy from its settings; the
+// default policy when it sets none. Levels are in order of number.
+func ReadPolicy(kv map[string]string) ([]Level, error) {
+	var out []Level
+	for k, v := range kv {
+		num, ok := strings.CutPrefix(k, SettingEscalationPrefix)
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("escalation setting %q: not a level number", k)
+		}
+		parts := strings.Split(v, "|")
+		if len(parts) != 3 {
+			return nil, fmt.Errorf("escalation level %d: %q is not who|timeout|urgent timeout", n, v)
+		}
+		l := Level{Number: n}
+		if l.Notify, l.Handles, err = ParseWho(parts[0]); err != nil {
+			return nil, fmt.Errorf("escalation level %d: %w", n, err)
+		}
+		if l.Timeout, err = ParseTimeout(parts[1]); err != nil {
+			return nil, fmt.Errorf("escalation level %d: %w", n, err)
+		}
+		if l.UrgentTimeout, err = ParseTimeout(parts[2]); err != nil {
+			return nil, fmt.Errorf("escalation level %d: %w", n, err)
+		}
+		out = append(out, l)
+	}
+	if len(out) == 0 {
+		return DefaultPolicy(), nil
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out, nil
+}
+
+// InHours reports whether t is within school hours: a school day, from
+// the first bell to the day's dismissal. special holds the calendar's
+// special days (any range containing t's date).
+func InHours(school storage.School, special []storage.CalendarDay, t time.Time) bool {
+	loc := school.Location()
+	date := t.In(loc).Format(DateLayout)
+	d, err := Classify(school, date, special)
+	if err != nil || !d.School {
+		return false
+	}
+	start, err1 := At(date, cmpOr(school.DayStart, "08:00"), loc)
+	end, err2 := At(date, cmpOr(d.Dismissal, "15:00"), loc)
+	return err1 == nil && err2 == nil && !t.Before(start) && t.Before(end)
+}
+
+// NextMorning is t when it is within school hours, else the first bell
+// of the next school day (within the next 30 days; special holds their
+// calendar). ok is false when no school day comes in that time.
+func NextMorning(school storage.School, special []storage.CalendarDay, t time.Time) (time.Time, bool) {
+	if InHours(school, special, t) {
+		return t, true
+	}
+	loc := school.Location()
+	date := t.In(loc).Format(DateLayout)
+	for i := 0; i <= 30; i++ {
+		day := AddDays(date, i)
+		d, err := Classify(school, day, special)
+		if err != nil || !d.School {
+			continue
+		}
+		start, err := At(day, cmpOr(school.DayStart, "08:00"), loc)
+		if err == nil && start.After(t) {
+			return start, true
+		}
+	}
+	return t, false
+}
+
+func cmpOr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// The names of a school's parent-notice settings (schools.csv columns).
+const (
+	SettingNoticeOral    = "notice_oral"    // a duration: 24h
+	SettingNoticeWritten = "notice_written" // school days: 3
+	SettingNoticeOwner   = "notice_owner"   // teacher or admin
+)
+
+// The parent-notice deadlines of a school that sets none: Massachusetts'
+// (603 CMR 46.06): oral notice within 24 hours, written within 3 school
+// working days.
+const (
+	DefaultNoticeOral        = 24 * time.Hour
+	DefaultNoticeWrittenDays = 3
+)
+
+// Notice is a school's parent-notice rule.
+type Notice struct {
+	Oral        time.Duration
+	WrittenDays int
+	Owner       string // NotifyTeacher or NotifyAdmin
+}
+
+// ReadNotice reads a school's parent-notice rule, defaults for what it
+// does not set.
+func ReadNotice(kv map[string]string) Notice {
+	n := Notice{Oral: DefaultNoticeOral, WrittenDays: DefaultNoticeWrittenDays, Owner: NotifyTeacher}
+	if d, err := time.ParseDuration(kv[SettingNoticeOral]); err == nil && d > 0 {
+		n.Oral = d
+	}
+	if days, err := strconv.Atoi(kv[SettingNoticeWritten]); err == nil && days > 0 {
+		n.WrittenDays = days
+	}
+	if kv[SettingNoticeOwner] == NotifyAdmin {
+		n.Owner = NotifyAdmin
+	}
+	return n
+}
+
+// Deadlines are the oral and written due times of an incident at at: the
+// oral notice Oral after it; the written notice by the dismissal of the
+// WrittenDays-th school day after the incident's date. special holds the
+// calendar's special days of the weeks after it.
+func (n Notice) Deadlines(school storage.School, special []storage.CalendarDay, at time.Time) (oral, written time.Time) {
+	loc := school.Location()
+	oral = at.Add(n.Oral)
+	date := at.In(loc).Format(DateLayout)
+	left := n.WrittenDays
+	for i := 1; i <= 60; i++ {
+		day := AddDays(date, i)
+		d, err := Classify(school, day, special)
+		if err != nil || !d.School {
+			continue
+		}
+		if left--; left == 0 {
+			if t, err := At(day, cmpOr(d.Dismissal, "15:00"), loc); err == nil {
+				return oral, t
+			}
+		}
+	}
+	return oral, at.Add(time.Duration(n.WrittenDays) * 24 * time.Hour)
+}

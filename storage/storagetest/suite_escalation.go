@@ -1,0 +1,157 @@
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"parabot/storage"
+)
+
+// testEscalations walks an escalation through every state change: open
+// with its first job, advance, a stale advance refused, acknowledge (and
+// a second acknowledge refused), resolve, reopen in a new round, and the
+// timeline of it all in order.
+func testEscalations(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	t0 := time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC)
+	para, teacher, admin := f.staff["mchen"].ID, f.staff["tlopez"].ID, f.staff["pprincipal"].ID
+	before := countJobs(t, s)
+	e, err := s.OpenEscalation(ctx, storage.Escalation{SchoolID: f.school.ID, StudentID: f.students["S101"].ID, OpenedBy: para,
+		Kind: storage.EscalationConcern, Body: "refused lunch twice", CreatedAt: t0},
+		func(e storage.Escalation) storage.Job { return notice(e.ID) })
+	if err != nil || e.ID == 0 || e.State != storage.EscalationOpen || e.Round != 1 {
+		t.Fatalf("OpenEscalation = %+v, %v", e, err)
+	}
+	if n := countJobs(t, s); n != before+1 {
+		t.Errorf("jobs after open: %d, want %d", n, before+1)
+	}
+	got := of(s.Escalation(ctx, e.ID)).must(t, "Escalation")
+	if got.Body != "refused lunch twice" || got.Kind != storage.EscalationConcern || got.OpenedBy != para || got.Level != 0 {
+		t.Errorf("Escalation = %+v", got)
+	}
+	checkTime(t, "created", got.CreatedAt, t0)
+
+	t1 := t0.Add(time.Minute)
+	must(t, "AdvanceEscalation", s.AdvanceEscalation(ctx, e.ID, 1, 0, 1, t1,
+		[]storage.EscalationStep{{At: t1, Action: storage.StepNotified, Level: 1, Notified: []int64{teacher}}}, []storage.Job{notice(teacher)}))
+	wantErr(t, "stale AdvanceEscalation", s.AdvanceEscalation(ctx, e.ID, 1, 0, 1, t1,
+		[]storage.EscalationStep{{At: t1, Action: storage.StepNotified, Level: 1}}, []storage.Job{notice(teacher)}), storage.ErrConflict)
+	if n := countJobs(t, s); n != before+2 {
+		t.Errorf("jobs after a refused advance: %d, want %d", n, before+2)
+	}
+	t2 := t1.Add(time.Minute)
+	must(t, "AcknowledgeEscalation", s.AcknowledgeEscalation(ctx, e.ID, teacher, t2, nil))
+	wantErr(t, "second AcknowledgeEscalation", s.AcknowledgeEscalation(ctx, e.ID, admin, t2, nil), storage.ErrConflict)
+	wantErr(t, "AdvanceEscalation after acknowledge", s.AdvanceEscalation(ctx, e.ID, 1, 1, 2, t2, nil, nil), storage.ErrConflict)
+	got = of(s.Escalation(ctx, e.ID)).must(t, "Escalation")
+	if got.State != storage.EscalationAcknowledged || got.AckBy != teacher || got.Level != 1 {
+		t.Errorf("after acknowledge: %+v", got)
+	}
+	_, err = s.ReopenEscalation(ctx, e.ID, para, t2, func(e storage.Escalation) storage.Job { return notice(e.ID) })
+	wantErr(t, "ReopenEscalation of an unresolved one", err, storage.ErrConflict)
+
+	t3 := t2.Add(time.Minute)
+	must(t, "ResolveEscalation", s.ResolveEscalation(ctx, e.ID, teacher, "talked with family", t3, nil))
+	wantErr(t, "second ResolveEscalation", s.ResolveEscalation(ctx, e.ID, teacher, "", t3, nil), storage.ErrConflict)
+	wantErr(t, "AcknowledgeEscalation after resolve", s.AcknowledgeEscalation(ctx, e.ID, teacher, t3, nil), storage.ErrConflict)
+
+	t4 := t3.Add(time.Minute)
+	re, err := s.ReopenEscalation(ctx, e.ID, para, t4, func(e storage.Escalation) storage.Job { return notice(e.ID) })
+	if err != nil || re.State != storage.EscalationOpen || re.Round != 2 || re.Level != 0 || re.AckBy != 0 {
+		t.Fatalf("ReopenEscalation = %+v, %v", re, err)
+	}
+	must(t, "AddEscalationStep", s.AddEscalationStep(ctx, storage.EscalationStep{EscalationID: e.ID, At: t4, Action: storage.StepReplied,
+		StaffID: teacher, Note: "on it"}, nil))
+
+	steps, err := s.EscalationSteps(ctx, e.ID)
+	must(t, "EscalationSteps", err)
+	var actions []string
+	for _, st := range steps {
+		actions = append(actions, st.Action)
+	}
+	want := []string{"opened", "notified", "acknowledged", "resolved", "reopened", "replied"}
+	if !slices.Equal(actions, want) {
+		t.Fatalf("timeline %v, want %v", actions, want)
+	}
+	if !slices.Equal(steps[1].Notified, []int64{teacher}) || steps[2].StaffID != teacher || steps[2].Level != 1 ||
+		steps[3].Note != "talked with family" || steps[0].StaffID != para || steps[0].Notified != nil && len(steps[0].Notified) != 0 {
+		t.Errorf("timeline steps %+v", steps)
+	}
+	checkTime(t, "resolved at", steps[3].At, t3)
+
+	list, err := s.StudentEscalations(ctx, f.students["S101"].ID)
+	if err != nil || len(list) != 1 || list[0].ID != e.ID {
+		t.Errorf("StudentEscalations = %+v, %v", list, err)
+	}
+	if _, err := s.Escalation(ctx, e.ID+1000); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Escalation(unknown) = %v, want ErrNotFound", err)
+	}
+	checkAuditHas(t, s, f.students["S101"].ID, "escalation", e.ID)
+}
+
+// checkAuditHas fails unless the student's trail has a create row of an
+// entity with that id.
+func checkAuditHas(t *testing.T, s storage.Store, studentID int64, entity string, id int64) {
+	t.Helper()
+	trail, err := s.Audit(context.Background(), studentID)
+	must(t, "Audit", err)
+	for _, a := range trail {
+		if a.Action == "create" && a.Entity == entity && a.EntityID == id {
+			return
+		}
+	}
+	t.Errorf("no create row of %s %d in %+v", entity, id, trail)
+}
+
+// testParentNotices opens an incident's parent-notice task with its jobs,
+// refuses a second task, and marks the oral and written notices once each.
+func testParentNotices(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	t0 := time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC)
+	teacher := f.staff["tlopez"].ID
+	e, err := s.LogIncident(ctx, storage.Incident{StudentID: f.students["S101"].ID, StaffID: f.staff["jrivera"].ID, At: t0,
+		Behavior: "hit", Severity: 5, Restraint: true, Summary: "restraint"}, nil)
+	must(t, "LogIncident", err)
+	ins, err := s.Incidents(ctx, storage.Filter{StudentID: f.students["S101"].ID})
+	must(t, "Incidents", err)
+	var incidentID int64
+	for _, in := range ins {
+		if in.EntryID == e.ID {
+			incidentID = in.ID
+		}
+	}
+	before := countJobs(t, s)
+	n := storage.ParentNotice{SchoolID: f.school.ID, StudentID: f.students["S101"].ID, IncidentID: incidentID, OwnerID: teacher,
+		IncidentAt: t0, OralDue: t0.Add(24 * time.Hour), WrittenDue: t0.Add(72 * time.Hour), CreatedAt: t0}
+	jobs := func(n storage.ParentNotice) []storage.Job { return []storage.Job{notice(n.ID), notice(n.ID)} }
+	got, err := s.OpenParentNotice(ctx, n, jobs)
+	if err != nil || got.ID == 0 {
+		t.Fatalf("OpenParentNotice = %+v, %v", got, err)
+	}
+	if c := countJobs(t, s); c != before+2 {
+		t.Errorf("jobs after open: %d, want %d", c, before+2)
+	}
+	_, err = s.OpenParentNotice(ctx, n, jobs)
+	wantErr(t, "second OpenParentNotice", err, storage.ErrConflict)
+
+	must(t, "MarkNotified(oral)", s.MarkNotified(ctx, incidentID, false, "phone", "spoke with mom", t0.Add(time.Hour), teacher, t0.Add(2*time.Hour)))
+	wantErr(t, "second MarkNotified(oral)", s.MarkNotified(ctx, incidentID, false, "in person", "", t0.Add(time.Hour), teacher, t0.Add(2*time.Hour)), storage.ErrConflict)
+	stored, err := s.ParentNotice(ctx, incidentID)
+	must(t, "ParentNotice", err)
+	if stored.OralMethod != "phone" || stored.OralNote != "spoke with mom" || !stored.WrittenAt.IsZero() || stored.OwnerID != teacher {
+		t.Errorf("after oral notice: %+v", stored)
+	}
+	checkTime(t, "oral at", stored.OralAt, t0.Add(time.Hour))
+	checkTime(t, "written due", stored.WrittenDue, t0.Add(72*time.Hour))
+	must(t, "MarkNotified(written)", s.MarkNotified(ctx, incidentID, true, "letter", "", t0.Add(3*time.Hour), teacher, t0.Add(3*time.Hour)))
+	stored, _ = s.ParentNotice(ctx, incidentID)
+	if stored.WrittenMethod != "letter" || stored.WrittenAt.IsZero() {
+		t.Errorf("after written notice: %+v", stored)
+	}
+	wantErr(t, "MarkNotified(unknown incident)", s.MarkNotified(ctx, incidentID+100, true, "letter", "", t0, teacher, t0), storage.ErrConflict)
+}
