@@ -79,6 +79,9 @@ type shellForm struct {
 	ask    []bot.Param
 }
 
+// waitBound bounds how long /wait waits for the jobs due at one instant.
+const waitBound = 2 * time.Minute
+
 // New returns a Shell.
 func New(cfg Config) *Shell {
 	return &Shell{cfg: cfg, user: cfg.User, inbox: map[string][]string{}, waiting: map[string][]bot.Button{}}
@@ -331,7 +334,10 @@ func (s *Shell) wait(ctx context.Context, arg string) {
 		if next.After(s.cfg.Clock.Now()) {
 			s.cfg.Clock.Set(next)
 		}
-		ictx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		// The clock does not move on before the jobs due now are done (a
+		// weekly summary draws a chart per goal); the bound only guards
+		// against a job that never ends.
+		ictx, cancel := context.WithTimeout(ctx, waitBound)
 		err = s.cfg.Idle(ictx)
 		cancel()
 		if err != nil {
