@@ -241,3 +241,80 @@ func guidedIncident(t *testing.T, s *school) {
 		t.Errorf("another user's choice answered %v", resp)
 	}
 }
+
+// TestLongButtonsFit checks the buttons that carry a whole command (log a
+// likely duplicate again, use the code instead of a name) fit Discord's
+// custom_id with a long note, and do what they say.
+func TestLongButtonsFit(t *testing.T) {
+	for _, eng := range engines() {
+		t.Run(eng.name, func(t *testing.T) { longButtonsFit(t, newSchool(t, eng)) })
+	}
+}
+
+func longButtonsFit(t *testing.T, s *school) {
+	note := strings.Repeat("worked well after a movement break, ", 5) // 180 characters of the 200
+	trial := func(id string) map[string]any {
+		_, resp := s.post(commandInteraction(id, riveraDiscord, "trial",
+			opt("student", 3, "S101"), opt("goal", 3, "G2"), opt("trials", 3, "+ + v - +"), opt("note", 3, note)))
+		return dataOf(t, resp)
+	}
+	trial("3100000000000000001")
+	d := trial("3100000000000000002")
+	if text := describe(d) + asString(d["content"]); !strings.Contains(text, "looks like a duplicate") {
+		t.Fatalf("the same trials again answered %v", d)
+	}
+	again := buttonLabelled(t, d, "Log it again")
+	if len(again) > maxCustomID || !strings.HasPrefix(again, keyAction+customIDSep) {
+		t.Fatalf("Log it again has custom_id %q (%d characters), want a stored key", again, len(again))
+	}
+	if n := len(s.trials("S101")); n != 5 {
+		t.Fatalf("%d trials before the button, want 5", n)
+	}
+	_, resp := s.post(componentInteraction("3100000000000000003", riveraDiscord, again, true))
+	if text := asString(dataOf(t, resp)["content"]) + describe(dataOf(t, resp)); !strings.Contains(text, "Logged for Ava B. (S101)") {
+		t.Fatalf("Log it again answered %v", resp)
+	}
+	if n := len(s.trials("S101")); n != 10 {
+		t.Errorf("%d trials after Log it again, want 10", n)
+	}
+
+	// A name in free text: "Use S102 instead" stores the code.
+	_, resp = s.post(commandInteraction("3100000000000000004", riveraDiscord, "incident",
+		opt("student", 3, "S101"), opt("behavior", 3, "pushed Caleb at the door"), opt("antecedent", 3, "lining up"),
+		opt("consequence", 3, "moved to the front"), opt("severity", 4, 2), opt("notes", 3, note)))
+	d = dataOf(t, resp)
+	use := buttonLabelled(t, d, "Use S102 instead")
+	if len(use) > maxCustomID {
+		t.Fatalf("Use S102 instead has custom_id of %d characters", len(use))
+	}
+	if n := len(s.incidents("S101")); n != 0 {
+		t.Fatalf("%d incidents stored before the choice", n)
+	}
+	s.post(componentInteraction("3100000000000000005", riveraDiscord, use, true))
+	ins := s.incidents("S101")
+	if len(ins) != 1 || ins[0].Behavior != "pushed S102 at the door" {
+		t.Errorf("after Use S102 instead: %+v", ins)
+	}
+	// A stored button that has expired says so.
+	_, resp = s.post(componentInteraction("3100000000000000006", riveraDiscord, keyAction+customIDSep+"nosuchkey", true))
+	if text := asString(dataOf(t, resp)["content"]); !strings.Contains(text, "expired") {
+		t.Errorf("an unknown stored button answered %q", text)
+	}
+}
+
+func asString(v any) string { s, _ := v.(string); return s }
+
+// buttonLabelled returns the custom_id of the message's button labelled label.
+func buttonLabelled(t *testing.T, m map[string]any, label string) string {
+	t.Helper()
+	rows, _ := m["components"].([]any)
+	for _, row := range rows {
+		for _, c := range row.(map[string]any)["components"].([]any) {
+			if c := c.(map[string]any); c["label"] == label {
+				return c["custom_id"].(string)
+			}
+		}
+	}
+	t.Fatalf("no %q button in %v", label, m)
+	return ""
+}
