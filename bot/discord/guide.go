@@ -64,6 +64,7 @@ type draft struct {
 	Skipped []string          `json:"s,omitempty"` // questions left unanswered on purpose
 	Problem string            `json:"p,omitempty"` // what the last answer or Save got wrong
 	Title   string            `json:"t,omitempty"` // the headline: who the form is about
+	Change  string            `json:"a,omitempty"` // a question to ask again, first
 }
 
 // page is one modal of a guided form.
@@ -164,12 +165,13 @@ func newKey() (string, error) {
 func draftKey(key string) string  { return "discord:draft:" + key }
 func buttonKey(key string) string { return "discord:button:" + key }
 
-// startGuide answers a command that lacks a required value with a guided
-// form holding what was given, and reports false when it cannot (the
-// reply, which says what is missing, is then shown as it is).
+// startGuide answers a guided command that lacks a required value with a
+// guided form holding what was given, and reports false when it does not
+// (the reply, which says what is missing, is then shown as it is). Other
+// commands have their required options enforced by Discord.
 func (a *Adapter) startGuide(ctx context.Context, req bot.Request, r bot.Reply) (*message, bool) {
 	cmd, ok := a.router.Command(req.Command)
-	if !ok || !r.IsError || !r.Missing || r.Param == "" || len(r.Buttons) > 0 || req.Args == nil {
+	if !ok || !guided(cmd) || !r.IsError || !r.Missing || r.Param == "" || len(r.Buttons) > 0 || req.Args == nil {
 		return nil, false
 	}
 	d := draft{User: req.UserID, Command: cmd.Name, Channel: req.ChannelID, Values: map[string]string{}}
@@ -285,11 +287,15 @@ func (a *Adapter) guideMessage(cmd *bot.Command, key string, d draft) message {
 		}
 	}
 	rows := []discordgo.MessageComponent{}
+	change := changeMenu(cmd, key, d)
 	for _, p := range pending(cmd, d) {
-		if len(rows) == questionRows {
+		if len(rows) == questionRows || (change != nil && len(rows) == questionRows-1) {
 			break
 		}
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{questionMenu(key, p)}})
+	}
+	if change != nil {
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{*change}})
 	}
 	var pageButtons []discordgo.MessageComponent
 	for i, pg := range pages(cmd, d.Values) {
@@ -310,12 +316,17 @@ func (a *Adapter) guideMessage(cmd *bot.Command, key string, d draft) message {
 	return message{Embeds: []*discordgo.MessageEmbed{e}, Components: rows, AllowedMentions: allowedMentions{Parse: []string{}}}
 }
 
-// pending are the questions not answered yet, in order.
+// pending are the questions not answered yet, in order; one the user
+// chose to change comes first.
 func pending(cmd *bot.Command, d draft) []bot.Param {
 	var out []bot.Param
 	for _, p := range questions(cmd, d.Values) {
 		if _, given := d.Values[p.Name]; !given && !slices.Contains(d.Skipped, p.Name) {
-			out = append(out, p)
+			if p.Name == d.Change {
+				out = append([]bot.Param{p}, out...)
+			} else {
+				out = append(out, p)
+			}
 		}
 	}
 	return out
@@ -346,6 +357,26 @@ func nextStep(cmd *bot.Command, d draft) (string, bool) {
 		return "Fix that, then press Save.", false
 	}
 	return "Check the record, then press Save.", true
+}
+
+// changeMenu offers the questions answered so far, to ask one again; nil
+// when none is.
+func changeMenu(cmd *bot.Command, key string, d draft) *discordgo.SelectMenu {
+	var opts []discordgo.SelectMenuOption
+	for _, p := range questions(cmd, d.Values) {
+		v, given := d.Values[p.Name]
+		if !given && !slices.Contains(d.Skipped, p.Name) {
+			continue
+		}
+		if !given {
+			v = "not recorded"
+		}
+		opts = append(opts, discordgo.SelectMenuOption{Label: clip(formLabel(p.Name)+": "+v, 100), Value: p.Name})
+	}
+	if len(opts) == 0 {
+		return nil
+	}
+	return &discordgo.SelectMenu{CustomID: guidePrefix + key + ":change", Placeholder: "Change an answer", Options: opts[:min(len(opts), maxSelectOptions)]}
 }
 
 // questionMenu is the select menu of one question.
@@ -443,6 +474,15 @@ func (a *Adapter) guide(ctx context.Context, in *discordgo.Interaction, uid, cus
 		return result{reply: bot.Reply{Text: "The /" + cmd.Name + " form was left; nothing was saved."}}
 	case kind == "save":
 		return a.saveGuide(ctx, cmd, key, d)
+	case kind == "change" && in.Type == discordgo.InteractionMessageComponent:
+		vs := in.MessageComponentData().Values
+		if len(vs) != 1 {
+			return result{reply: bot.Reply{Text: "Choose one answer to change.", IsError: true}}
+		}
+		d.Skipped = slices.DeleteFunc(d.Skipped, func(s string) bool { return s == vs[0] })
+		delete(d.Values, vs[0])
+		d.Change = vs[0] // asked again, first among the questions
+		return a.redraw(ctx, cmd, key, d)
 	case kind == "q" && in.Type == discordgo.InteractionMessageComponent:
 		p, ok := cmd.Param(arg)
 		vs := in.MessageComponentData().Values
@@ -451,10 +491,16 @@ func (a *Adapter) guide(ctx context.Context, in *discordgo.Interaction, uid, cus
 		}
 		d.Skipped = slices.DeleteFunc(d.Skipped, func(s string) bool { return s == p.Name })
 		delete(d.Values, p.Name)
+		d.Change = ""
 		if vs[0] == notRecorded && !p.Required {
 			d.Skipped = append(d.Skipped, p.Name)
 		} else {
 			d.Values[p.Name] = vs[0]
+		}
+		for _, q := range cmd.Params {
+			if len(q.OpensWith) > 0 && !q.Opens(d.Values) {
+				delete(d.Values, q.Name) // a section closed by a no
+			}
 		}
 		d.Problem = ""
 		return a.redraw(ctx, cmd, key, d)

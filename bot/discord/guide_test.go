@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"parabot/commands"
 	"parabot/storage"
 )
 
@@ -281,7 +282,7 @@ func longButtonsFit(t *testing.T, s *school) {
 	// A name in free text: "Use S102 instead" stores the code.
 	_, resp = s.post(commandInteraction("3100000000000000004", riveraDiscord, "incident",
 		opt("student", 3, "S101"), opt("behavior", 3, "pushed Caleb at the door"), opt("antecedent", 3, "lining up"),
-		opt("consequence", 3, "moved to the front"), opt("severity", 4, 2), opt("notes", 3, note)))
+		opt("consequence", 3, "moved to the front"), opt("severity", 4, 2), opt("notes", 3, strings.Repeat(note, 10))))
 	d = dataOf(t, resp)
 	use := buttonLabelled(t, d, "Use S102 instead")
 	if len(use) > maxCustomID {
@@ -292,7 +293,7 @@ func longButtonsFit(t *testing.T, s *school) {
 	}
 	s.post(componentInteraction("3100000000000000005", riveraDiscord, use, true))
 	ins := s.incidents("S101")
-	if len(ins) != 1 || ins[0].Behavior != "pushed S102 at the door" {
+	if len(ins) != 1 || ins[0].Behavior != "pushed S102 at the door" || ins[0].Notes != strings.TrimSpace(strings.Repeat(note, 10)) {
 		t.Errorf("after Use S102 instead: %+v", ins)
 	}
 	// A stored button that has expired says so.
@@ -317,4 +318,54 @@ func buttonLabelled(t *testing.T, m map[string]any, label string) string {
 	}
 	t.Fatalf("no %q button in %v", label, m)
 	return ""
+}
+
+// TestGuidedCommandRegistersStudentOnly checks /incident can be started
+// with the student alone (the guided form asks the rest), while a command
+// without a section keeps its required options.
+func TestGuidedCommandRegistersStudentOnly(t *testing.T) {
+	cmds, err := appCommands(commands.All(commands.Deps{Store: newStore(t)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	required := map[string][]string{}
+	for _, c := range cmds {
+		for _, o := range c.Options {
+			if o.Required {
+				required[c.Name] = append(required[c.Name], o.Name)
+			}
+		}
+	}
+	if got := strings.Join(required["incident"], ","); got != "student" {
+		t.Errorf("/incident requires %q, want the student only", got)
+	}
+	if got := strings.Join(required["trial"], ","); got != "student,goal,trials" {
+		t.Errorf("/trial requires %q, want student,goal,trials", got)
+	}
+}
+
+// TestSectionClosedByNo checks a no closes the restraint record again:
+// its values are dropped, and the incident saves without them.
+func TestSectionClosedByNo(t *testing.T) {
+	s := newSchool(t, engines()[0])
+	f := &flow{s: s, user: riveraDiscord}
+	f.n.Store(700)
+	_, resp := s.post(commandInteraction(f.id(), riveraDiscord, "incident", opt("student", 3, "S101"), opt("behavior", 3, "threw a book"),
+		opt("antecedent", 3, "math"), opt("consequence", 3, "break"), opt("severity", 4, 2), opt("restraint", 5, true)))
+	f.form = dataOf(t, resp)
+	if text := describe(f.form); !strings.Contains(text, "Next: press ✎ Record of restraint or seclusion") {
+		t.Fatalf("restraint=yes without its record: the form says\n%s", text)
+	}
+	f.submit("Record of restraint", map[string]string{"hold": "seated", "start": "9:40", "end": "9:42", "applied_by": "Jo Rivera", "observation": "calm"})
+	f.onForm(3, f.find(func(c map[string]any) bool { return strings.HasSuffix(c["custom_id"].(string), ":change") }),
+		map[string]any{"component_type": 3, "values": []any{"restraint"}})
+	f.choose("restraint", "no")
+	for _, q := range []string{"injury", "nurse", "seclusion"} {
+		f.choose(q, notRecorded)
+	}
+	f.press("Save")
+	ins := s.incidents("S101")
+	if len(ins) != 1 || ins[0].Restraint || ins[0].Details.HoldType != "" || ins[0].YesNo("restraint") != "no" || ins[0].YesNo("injury") != "not recorded" {
+		t.Errorf("stored %+v\nthe form says\n%s", ins, describe(f.form))
+	}
 }
