@@ -2,11 +2,14 @@ package discord
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"parabot/bot"
 	"parabot/commands"
 	"parabot/storage"
 )
@@ -367,5 +370,56 @@ func TestSectionClosedByNo(t *testing.T) {
 	ins := s.incidents("S101")
 	if len(ins) != 1 || ins[0].Restraint || ins[0].Details.HoldType != "" || ins[0].YesNo("restraint") != "no" || ins[0].YesNo("injury") != "not recorded" {
 		t.Errorf("stored %+v\nthe form says\n%s", ins, describe(f.form))
+	}
+}
+
+// TestGuidedFormDeferred checks a guided form on a slow database: the form
+// arrives as the edit of the deferred answer, a slow step edits the form,
+// and a modal that could not open in time says to press again.
+func TestGuidedFormDeferred(t *testing.T) {
+	t.Parallel()
+	store := &slowClaims{Store: newStore(t), release: make(chan struct{})}
+	e := newEnvAt(t, store, testNow, func(log *slog.Logger) []*bot.Command {
+		return commands.All(commands.Deps{Store: store, Log: log})
+	})
+	e.adapter.deferAfter = time.Millisecond // every claim waits for release
+
+	_, resp := e.post(commandInteraction("3200000000000000001", paraDiscord, "incident", opt("student", 3, "S101")))
+	if resp["type"] != float64(5) {
+		t.Fatalf("response %v, want 5 (deferred)", resp)
+	}
+	store.release <- struct{}{}
+	form := e.discord.Wait("PATCH /webhooks/" + testAppID + "/interaction-token-3200000000000000001/messages/@original").JSON(t)
+	if text := describe(form); !strings.Contains(text, "/incident for") {
+		t.Fatalf("the deferred form says\n%s", text)
+	}
+	var severity, page string
+	for _, id := range customIDs(form) {
+		switch {
+		case strings.HasSuffix(id, ":q:severity"):
+			severity = id
+		case strings.HasSuffix(id, ":p:0"):
+			page = id
+		}
+	}
+
+	in := componentInteraction("3200000000000000002", paraDiscord, severity, true)
+	in["data"] = map[string]any{"custom_id": severity, "component_type": 3, "values": []any{"3"}}
+	if _, resp = e.post(in); resp["type"] != float64(6) {
+		t.Fatalf("a slow choice answered %v, want 6 (deferred update)", resp)
+	}
+	store.release <- struct{}{}
+	form = e.discord.Wait("PATCH /webhooks/" + testAppID + "/interaction-token-3200000000000000002/messages/@original").JSON(t)
+	if text := describe(form); !strings.Contains(text, "Severity: 3") {
+		t.Errorf("the edited form says\n%s", text)
+	}
+
+	if _, resp = e.post(componentInteraction("3200000000000000003", paraDiscord, page, true)); resp["type"] != float64(6) {
+		t.Fatalf("a slow modal button answered %v, want 6", resp)
+	}
+	store.release <- struct{}{}
+	f := e.discord.Wait("POST /webhooks/" + testAppID + "/interaction-token-3200000000000000003").JSON(t)
+	if !strings.Contains(asString(f["content"]), "press the button again") || flags(f) != 64 {
+		t.Errorf("the modal that could not open: %v", f)
 	}
 }
