@@ -416,29 +416,8 @@ func questionMenu(key string, p bot.Param) discordgo.SelectMenu {
 func pageModal(cmd *bot.Command, key string, i int, pg page, d draft) response {
 	var rows []discordgo.MessageComponent
 	for _, p := range pg.params {
-		maxLen := p.MaxLen
-		if maxLen == 0 {
-			maxLen = bot.DefaultMaxLen
-		}
-		style := discordgo.TextInputShort
-		if p.Kind == bot.KindText && maxLen > 150 {
-			style = discordgo.TextInputParagraph
-		}
-		help := p.Help
-		if p.Brief != "" {
-			help = p.Brief
-		}
-		if len(p.Choices) > 0 {
-			vs := make([]string, len(p.Choices))
-			for i, c := range p.Choices {
-				vs[i] = c.Value
-			}
-			help = strings.Join(vs, ", ")
-		}
-		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
-			CustomID: p.Name, Label: clip(formLabel(p.Name), 45), Style: style, Placeholder: clip(help, 100),
-			Value: d.Values[p.Name], Required: p.Required || len(p.OpensWith) > 0, MaxLength: min(maxLen, 4000),
-		}}})
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			modalInput(p, d.Values[p.Name], p.Required || len(p.OpensWith) > 0, true)}})
 	}
 	return response{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
 		CustomID: guidePrefix + key + ":p:" + strconv.Itoa(i), Title: clip("/"+cmd.Name+": "+strings.ToLower(pg.label), 45), Components: rows,
