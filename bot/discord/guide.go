@@ -585,20 +585,24 @@ func withoutExample(msg string) string {
 
 // saveGuide runs the command with the form's values, as the one-line
 // command would run. Saved, the form becomes the confirmation; refused,
-// the form says what to fix, or the refusal's own buttons are offered.
+// the form says what to fix, or the refusal's own buttons are offered
+// beside it.
 func (a *Adapter) saveGuide(ctx context.Context, cmd *bot.Command, key string, d draft) result {
 	args := map[string]string{}
 	for k, v := range d.Values {
 		args[k] = v
 	}
 	r := a.router.Handle(ctx, bot.Request{Platform: storage.PlatformDiscord, UserID: d.User, ChannelID: d.Channel, Command: cmd.Name, Args: args})
-	if !r.IsError || len(r.Buttons) > 0 {
+	if !r.IsError {
 		if err := a.store.DropDraft(ctx, draftKey(key)); err != nil {
 			a.log.Warn("dropping a saved guided form", "error", err)
 		}
 		return result{reply: r}
 	}
-	if r.Text == bot.TryAgain || r.Text == bot.SomethingWentWrong {
+	if len(r.Buttons) > 0 || r.Text == bot.TryAgain || r.Text == bot.SomethingWentWrong {
+		// A refusal with its own choices (log a likely duplicate anyway,
+		// use the code instead of a name) comes as a message of its own;
+		// the form stays, to change the text instead.
 		return result{reply: r}
 	}
 	d.Problem = withoutExample(r.Text)
