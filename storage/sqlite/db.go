@@ -57,8 +57,10 @@ type DB struct {
 // holds the whole database, so no row locks, and id lists are JSON arrays
 // read by json_each.
 var dialect = sqlstore.Dialect{Time: func(t time.Time) any { return fmtTime(t) },
-	AnyID: func(column string, n int) string { return fmt.Sprintf("%s IN (SELECT value FROM json_each($%d))", column, n) },
-	IDs:   idList}
+	AnyID: func(column string, n int) string {
+		return fmt.Sprintf("%s IN (SELECT value FROM json_each($%d))", column, n)
+	},
+	IDs: idList}
 
 // idList writes ids as a JSON array: "[3,5,8]".
 func idList(ids []int64) any {
