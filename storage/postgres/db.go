@@ -207,6 +207,9 @@ func fmtTime(t time.Time) any { return t.UTC().Truncate(time.Microsecond) }
 
 // dialect is Postgres's: TIMESTAMPTZ times, row locks, and id lists as
 // bigint arrays.
-var dialect = sqlstore.Dialect{Time: fmtTime, Lock: "FOR UPDATE",
+var dialect = sqlstore.Dialect{
+	Time:  fmtTime,
+	Lock:  "FOR UPDATE",
 	AnyID: func(column string, n int) string { return fmt.Sprintf("%s = ANY($%d)", column, n) },
-	IDs:   func(ids []int64) any { return ids }}
+	IDs:   func(ids []int64) any { return ids },
+}

@@ -56,11 +56,16 @@ type DB struct {
 // dialect is SQLite's: times are fixed-width UTC text, a transaction
 // holds the whole database, so no row locks, and id lists are JSON arrays
 // read by json_each.
-var dialect = sqlstore.Dialect{Time: func(t time.Time) any { return fmtTime(t) },
-	AnyID: func(column string, n int) string {
-		return fmt.Sprintf("%s IN (SELECT value FROM json_each($%d))", column, n)
-	},
-	IDs: idList}
+var dialect = sqlstore.Dialect{
+	Time:  func(t time.Time) any { return fmtTime(t) },
+	AnyID: anyID,
+	IDs:   idList,
+}
+
+// anyID matches column against the ids of a JSON array argument.
+func anyID(column string, n int) string {
+	return fmt.Sprintf("%s IN (SELECT value FROM json_each($%d))", column, n)
+}
 
 // idList writes ids as a JSON array: "[3,5,8]".
 func idList(ids []int64) any {
