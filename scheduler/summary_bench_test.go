@@ -155,7 +155,7 @@ func benchWeekly(b *testing.B, store storage.Store, trials int, exec func(string
 	var summaryNs, bareNs float64
 	b.Run("summary", func(b *testing.B) {
 		for b.Loop() {
-			sums, err := teacherSummaries(ctx, store, teacher, caseload, period, reasonWeeklySummary, at)
+			sums, _, err := teacherSummaries(ctx, store, teacher, caseload, period, reasonWeeklySummary, at)
 			if err != nil || len(sums) != 12 {
 				b.Fatalf("%d summaries: %v", len(sums), err)
 			}
