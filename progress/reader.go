@@ -189,6 +189,7 @@ func input(st storage.Student, req Request, rec records, sh shared) (summary.Inp
 		sg.Title = bot.GoalTitle(g)
 		in.Goals = append(in.Goals, sg)
 	}
+	in.Sessions = make([]summary.Session, 0, len(rec.sessions))
 	for _, s := range rec.sessions {
 		ss, err := summary.SessionOf(s)
 		if err != nil {
