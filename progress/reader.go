@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"time"
 
@@ -89,13 +90,46 @@ func Detail(req Request) string {
 	return d + fmt.Sprintf(" reason=%q", req.Reason)
 }
 
-// load reads the records; it writes nothing.
+// load reads the records of one student; it writes nothing.
 func (r Reader) load(ctx context.Context, school storage.School, req Request) (summary.Input, error) {
-	loc := req.Period.Loc
 	st := req.Student
-	first := midnight(req.Period.From, loc)
-	end := midnight(req.Period.To, loc).AddDate(0, 0, 1) // the day after the last
-	since := first.Add(-history)
+	since, end := window(school, req.Period)
+	var rec records
+	var err error
+	if rec.goals, err = r.Store.Goals(ctx, st.ID); err != nil {
+		return summary.Input{}, fmt.Errorf("loading goals of student %d: %w", st.ID, err)
+	}
+	f := storage.Filter{StudentID: st.ID, GoalID: req.GoalID, From: since, To: end}
+	if rec.sessions, err = r.Store.Sessions(ctx, f); err != nil {
+		return summary.Input{}, fmt.Errorf("loading sessions of student %d: %w", st.ID, err)
+	}
+	f.GoalID = 0
+	if rec.incidents, err = r.Store.Incidents(ctx, f); err != nil {
+		return summary.Input{}, fmt.Errorf("loading incidents of student %d: %w", st.ID, err)
+	}
+	if rec.transitions, err = r.Store.Transitions(ctx, f); err != nil {
+		return summary.Input{}, fmt.Errorf("loading transitions of student %d: %w", st.ID, err)
+	}
+	if rec.notes, err = r.Store.Notes(ctx, f); err != nil {
+		return summary.Input{}, fmt.Errorf("loading notes of student %d: %w", st.ID, err)
+	}
+	shared, err := r.schoolFacts(ctx, school, since, end)
+	if err != nil {
+		return summary.Input{}, err
+	}
+	return input(st, req, rec, shared)
+}
+
+// window is the time a summary of period reads, [since, end): from far
+// enough before the period for the history a summary needs (the school
+// year's start, else history before it, and never less than the previous
+// period, which incident rates and the prompt mix compare with) to the
+// end of the period's last day.
+func window(school storage.School, p summary.Period) (since, end time.Time) {
+	loc := p.Loc
+	first := midnight(p.From, loc)
+	end = midnight(p.To, loc).AddDate(0, 0, 1) // the day after the last
+	since = first.Add(-history)
 	if ys, err := time.ParseInLocation(time.DateOnly, school.YearStart, loc); err == nil && ys.Before(first) {
 		since = ys
 	}
@@ -104,13 +138,50 @@ func (r Reader) load(ctx context.Context, school storage.School, req Request) (s
 	if prev := first.Add(-end.Sub(first)); prev.Before(since) {
 		since = prev
 	}
-	in := summary.Input{Student: st, Period: req.Period, Staff: map[int64]summary.StaffMember{}}
+	return since, end
+}
 
-	goals, err := r.Store.Goals(ctx, st.ID)
+// records are one student's rows as read, each list oldest first.
+type records struct {
+	goals       []storage.Goal
+	sessions    []storage.Session
+	incidents   []storage.Incident
+	transitions []storage.Transition
+	notes       []storage.Note
+}
+
+// shared is what the summaries of a school's students share: its staff
+// by id and its calendar.
+type shared struct {
+	staff     map[int64]summary.StaffMember
+	schoolDay func(time.Time) bool
+}
+
+// schoolFacts reads a school's staff and its calendar from since to end.
+func (r Reader) schoolFacts(ctx context.Context, school storage.School, since, end time.Time) (shared, error) {
+	staff, err := r.Store.ListStaff(ctx, school.ID)
 	if err != nil {
-		return in, fmt.Errorf("loading goals of student %d: %w", st.ID, err)
+		return shared{}, fmt.Errorf("listing staff of school %d: %w", school.ID, err)
 	}
-	for _, g := range goals {
+	sh := shared{staff: make(map[int64]summary.StaffMember, len(staff))}
+	for _, m := range staff {
+		sh.staff[m.ID] = summary.StaffMember{Name: m.Name, Role: m.Role}
+	}
+	days, err := r.Store.CalendarDays(ctx, school.ID, since.Format(time.DateOnly), end.Format(time.DateOnly))
+	if err != nil {
+		return shared{}, fmt.Errorf("loading the calendar of school %d: %w", school.ID, err)
+	}
+	sh.schoolDay = SchoolDay(days)
+	return sh, nil
+}
+
+// input is the summary input of one student from their rows: the goals
+// asked for (req.GoalID, or all), the sessions decoded, and times in
+// school time, as every summary line shows them. It keeps rec's lists.
+func input(st storage.Student, req Request, rec records, sh shared) (summary.Input, error) {
+	loc := req.Period.Loc
+	in := summary.Input{Student: st, Period: req.Period, Staff: maps.Clone(sh.staff), SchoolDay: sh.schoolDay}
+	for _, g := range rec.goals {
 		if req.GoalID != 0 && g.ID != req.GoalID {
 			continue
 		}
@@ -118,29 +189,15 @@ func (r Reader) load(ctx context.Context, school storage.School, req Request) (s
 		sg.Title = bot.GoalTitle(g)
 		in.Goals = append(in.Goals, sg)
 	}
-	f := storage.Filter{StudentID: st.ID, GoalID: req.GoalID, From: since, To: end}
-	sessions, err := r.Store.Sessions(ctx, f)
-	if err != nil {
-		return in, fmt.Errorf("loading sessions of student %d: %w", st.ID, err)
-	}
-	for _, s := range sessions {
+	in.Sessions = make([]summary.Session, 0, len(rec.sessions))
+	for _, s := range rec.sessions {
 		ss, err := summary.SessionOf(s)
 		if err != nil {
 			return in, fmt.Errorf("reading session %d: %w", s.ID, err)
 		}
 		in.Sessions = append(in.Sessions, ss)
 	}
-	f.GoalID = 0
-	if in.Incidents, err = r.Store.Incidents(ctx, f); err != nil {
-		return in, fmt.Errorf("loading incidents of student %d: %w", st.ID, err)
-	}
-	if in.Transitions, err = r.Store.Transitions(ctx, f); err != nil {
-		return in, fmt.Errorf("loading transitions of student %d: %w", st.ID, err)
-	}
-	if in.Notes, err = r.Store.Notes(ctx, f); err != nil {
-		return in, fmt.Errorf("loading notes of student %d: %w", st.ID, err)
-	}
-	// Times in school time, as every summary line shows them.
+	in.Incidents, in.Transitions, in.Notes = rec.incidents, rec.transitions, rec.notes
 	for i := range in.Incidents {
 		in.Incidents[i].At = in.Incidents[i].At.In(loc)
 	}
@@ -150,18 +207,6 @@ func (r Reader) load(ctx context.Context, school storage.School, req Request) (s
 	for i := range in.Notes {
 		in.Notes[i].At = in.Notes[i].At.In(loc)
 	}
-	staff, err := r.Store.ListStaff(ctx, school.ID)
-	if err != nil {
-		return in, fmt.Errorf("listing staff of school %d: %w", school.ID, err)
-	}
-	for _, m := range staff {
-		in.Staff[m.ID] = summary.StaffMember{Name: m.Name, Role: m.Role}
-	}
-	days, err := r.Store.CalendarDays(ctx, school.ID, since.Format(time.DateOnly), end.Format(time.DateOnly))
-	if err != nil {
-		return in, fmt.Errorf("loading the calendar of school %d: %w", school.ID, err)
-	}
-	in.SchoolDay = SchoolDay(days)
 	return in, nil
 }
 

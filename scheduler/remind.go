@@ -14,6 +14,7 @@ import (
 
 	"parabot/bot"
 	"parabot/storage"
+	"parabot/summary"
 	"parabot/today"
 )
 
@@ -74,6 +75,9 @@ type RemindWorker struct {
 	Now   func() time.Time
 	// Count is told every outcome (metrics); may be nil.
 	Count func(kind string, o Outcome)
+	// Narrator writes the narratives of the summaries' private copies;
+	// nil for none.
+	Narrator *summary.Narrator
 
 	// The facts of a school day, kept for factsTTL: a minute's reminders
 	// of one school (often hundreds) read them once, not once each.
@@ -190,7 +194,7 @@ func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) 
 	if occ.Kind == KindDutyEnd {
 		return escalateUnaccounted(ctx, w.Store, f, *occ, now)
 	}
-	msgs, err := Compose(ctx, w.Store, f, *occ)
+	msgs, err := compose(ctx, w.Store, w.Narrator, f, *occ)
 	if err != nil {
 		return "", err
 	}
@@ -259,8 +263,14 @@ func ParseDayValue(v string) (int64, string, bool) {
 }
 
 // Compose writes the messages of an occurrence; none when there is
-// nothing to say.
+// nothing to say. Summaries have no narrative.
 func Compose(ctx context.Context, store storage.Store, f today.Facts, o Occurrence) ([]bot.Message, error) {
+	return compose(ctx, store, nil, f, o)
+}
+
+// compose is Compose with the narrator of the summaries' private copies
+// (nil: none).
+func compose(ctx context.Context, store storage.Store, narrator *summary.Narrator, f today.Facts, o Occurrence) ([]bot.Message, error) {
 	switch o.Kind {
 	case KindDuty:
 		return composeDuty(ctx, store, f, o)
@@ -271,7 +281,7 @@ func Compose(ctx context.Context, store storage.Store, f today.Facts, o Occurren
 	case KindUncovered:
 		return composeUncovered(f, o)
 	case KindDailySummary, KindWeeklySummary:
-		return composeSummary(ctx, store, f, o)
+		return composeSummary(ctx, store, narrator, f, o)
 	}
 	return nil, fmt.Errorf("unknown reminder kind %q", o.Kind)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"parabot/storage"
+	"parabot/summary"
 )
 
 // Config configures the job workers.
@@ -36,6 +37,9 @@ type Config struct {
 	// CountReminder is told what became of every reminder occurrence
 	// (metrics); may be nil.
 	CountReminder func(kind string, o Outcome)
+	// Narrator writes the narratives of the daily and weekly summaries'
+	// private copies; nil for none.
+	Narrator *summary.Narrator
 }
 
 // JobTimeout bounds one attempt of any job. A delivery is a few Web API
@@ -77,7 +81,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if err := river.AddWorkerSafely(workers, &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}); err != nil {
 		return nil, fmt.Errorf("adding delivery worker: %w", err)
 	}
-	if err := river.AddWorkerSafely(workers, &RemindWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now, Count: cfg.CountReminder}); err != nil {
+	if err := river.AddWorkerSafely(workers, &RemindWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now, Count: cfg.CountReminder, Narrator: cfg.Narrator}); err != nil {
 		return nil, fmt.Errorf("adding reminder worker: %w", err)
 	}
 	if err := river.AddWorkerSafely(workers, &EscalateWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {

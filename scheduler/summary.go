@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"parabot/bot"
@@ -21,17 +22,25 @@ const (
 // chartType is the MIME type of the charts on the weekly post.
 const chartType = "image/png"
 
+// narrativeBudget bounds the time a summary waits for its narratives,
+// all of them: a slow language model costs the private copy its
+// narratives, never the summary (RemindWorker's timeout is a minute).
+const narrativeBudget = 30 * time.Second
+
 // composeSummary writes a teacher's daily or weekly summary: the channel
 // version (initials, codes and numbers only) to the teacher's channel, or
 // to the teacher by direct message when the roster gives none, and the
 // private version (names, notes, incident details) to the teacher by
 // direct message. The weekly channel post carries a chart per goal with
-// data. A teacher without students gets nothing.
+// data. With a narrator, the private version carries each student's
+// narrative (de-identified on the way out; see summary.Narrator), or says
+// why it has none; the channel version never does. A teacher without
+// students gets nothing.
 //
 // The channel post carries the teacher's id too: when the channel cannot
 // be posted to, the delivery sends it to the teacher instead (see
 // DeliverWorker).
-func composeSummary(ctx context.Context, store storage.Store, f today.Facts, o Occurrence) ([]bot.Message, error) {
+func composeSummary(ctx context.Context, store storage.Store, narrator *summary.Narrator, f today.Facts, o Occurrence) ([]bot.Message, error) {
 	teacher, ok := f.Staff[o.StaffID]
 	if !ok {
 		return nil, nil
@@ -53,7 +62,7 @@ func composeSummary(ctx context.Context, store storage.Store, f today.Facts, o O
 		period, reason = summary.WeekPeriod(day, f.Loc), reasonWeeklySummary
 		period.To = day // the week so far: its last school day is today
 	}
-	sums, err := teacherSummaries(ctx, store, teacher, caseload, period, reason, o.At)
+	sums, staff, err := teacherSummaries(ctx, store, teacher, caseload, period, reason, o.At)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +89,9 @@ func composeSummary(ctx context.Context, store storage.Store, f today.Facts, o O
 			public.Context = joinContext(public.Context, fmt.Sprintf("%d more charts did not fit in this post; /progress <student> <goal> shows any of them.", left))
 		}
 	}
-	private := summary.PrivateReply(sums, nil)
+	narratives := progress.Service{Reader: progress.Reader{Store: store}, Narrator: narrator}.
+		Narratives(ctx, f.School, sums, staff, narrativeBudget)
+	private := summary.PrivateReply(sums, narratives)
 	private.Context = "Your private copy, with names and details; your channel got the version with initials and codes only."
 	channel := bot.Message{StaffID: teacher.ID, Channel: teacher.Channel, Reply: public}
 	if teacher.Channel == "" {
@@ -90,21 +101,24 @@ func composeSummary(ctx context.Context, store storage.Store, f today.Facts, o O
 }
 
 // teacherSummaries reads (each read in the access log, for reason) and
-// summarizes the teacher's students over period.
+// summarizes the teacher's students over period; it returns the school's
+// staff by id too, whom the summaries name.
 func teacherSummaries(ctx context.Context, store storage.Store, teacher storage.Staff, caseload []storage.Student,
-	period summary.Period, reason string, now time.Time) ([]summary.Student, error) {
+	period summary.Period, reason string, now time.Time) ([]summary.Student, map[int64]summary.StaffMember, error) {
 	ins, err := progress.Reader{Store: store}.ReadAll(ctx, progress.Request{By: teacher, Period: period,
 		Action: progress.ActionRead, Reason: reason, Now: now}, caseload)
 	if err != nil {
-		return nil, fmt.Errorf("reading the students of staff %d for the %s: %w", teacher.ID, reason, err)
+		return nil, nil, fmt.Errorf("reading the students of staff %d for the %s: %w", teacher.ID, reason, err)
 	}
 	sums := make([]summary.Student, 0, len(ins))
+	staff := map[int64]summary.StaffMember{}
 	for _, in := range ins {
 		sum, err := summary.Summarize(in)
 		if err != nil {
-			return nil, fmt.Errorf("summarizing student %d: %w", in.Student.ID, err)
+			return nil, nil, fmt.Errorf("summarizing student %d: %w", in.Student.ID, err)
 		}
 		sums = append(sums, sum)
+		maps.Copy(staff, in.Staff)
 	}
-	return sums, nil
+	return sums, staff, nil
 }

@@ -131,7 +131,7 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	// The job workers outlive ctx: they are stopped below, after the
 	// requests that may still enqueue jobs have finished.
 	runner, err := startJobs(context.WithoutCancel(ctx), s.store, scheduler.Config{Store: s.store, Senders: s.senders, Log: s.log, Now: time.Now,
-		CountReminder: s.reminders})
+		CountReminder: s.reminders, Narrator: newNarrator(s.cfg, s.log)})
 	if err != nil {
 		ln.Close()
 		return err

@@ -100,7 +100,7 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	runner, err := startJobs(ctx, store, scheduler.Config{
 		Store: store, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: sh},
-		Log: log, Now: clock.Now, Movable: true, PollInterval: 50 * time.Millisecond,
+		Log: log, Now: clock.Now, Movable: true, PollInterval: 50 * time.Millisecond, Narrator: newNarrator(cfg, log),
 	})
 	if err != nil {
 		return err

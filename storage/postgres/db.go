@@ -205,5 +205,11 @@ func dbErr(err error) error {
 // (Postgres would round).
 func fmtTime(t time.Time) any { return t.UTC().Truncate(time.Microsecond) }
 
-// dialect is Postgres's: TIMESTAMPTZ times, and row locks.
-var dialect = sqlstore.Dialect{Time: fmtTime, Lock: "FOR UPDATE"}
+// dialect is Postgres's: TIMESTAMPTZ times, row locks, and id lists as
+// bigint arrays.
+var dialect = sqlstore.Dialect{
+	Time:  fmtTime,
+	Lock:  "FOR UPDATE",
+	AnyID: func(column string, n int) string { return fmt.Sprintf("%s = ANY($%d)", column, n) },
+	IDs:   func(ids []int64) any { return ids },
+}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -52,9 +53,32 @@ type DB struct {
 	closeOnce sync.Once
 }
 
-// dialect is SQLite's: times are fixed-width UTC text, and a transaction
-// holds the whole database, so no row locks.
-var dialect = sqlstore.Dialect{Time: func(t time.Time) any { return fmtTime(t) }}
+// dialect is SQLite's: times are fixed-width UTC text, a transaction
+// holds the whole database, so no row locks, and id lists are JSON arrays
+// read by json_each.
+var dialect = sqlstore.Dialect{
+	Time:  func(t time.Time) any { return fmtTime(t) },
+	AnyID: anyID,
+	IDs:   idList,
+}
+
+// anyID matches column against the ids of a JSON array argument.
+func anyID(column string, n int) string {
+	return fmt.Sprintf("%s IN (SELECT value FROM json_each($%d))", column, n)
+}
+
+// idList writes ids as a JSON array: "[3,5,8]".
+func idList(ids []int64) any {
+	b := make([]byte, 0, 2+8*len(ids))
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
+}
 
 // prepare prepares the hot writes' statements, so SQLite does not parse
 // them again for every write. Transactions use them through

@@ -49,6 +49,12 @@ type Dialect struct {
 	// UPDATE" on Postgres; empty on SQLite, whose transactions hold the
 	// whole database).
 	Lock string
+	// AnyID is the condition that column holds one of the ids passed as
+	// argument $n, and IDs how that list is passed: "= ANY($n)" with a
+	// bigint array on Postgres, "IN (SELECT value FROM json_each($n))"
+	// with a JSON array on SQLite.
+	AnyID func(column string, n int) string
+	IDs   func(ids []int64) any
 }
 
 // lockOf locks the rows of one table of a join.
