@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,10 @@ type Config struct {
 	// CountReminder is told what became of every reminder occurrence
 	// (metrics); may be nil.
 	CountReminder func(kind string, o Outcome)
+	// RescueAfter is how long a job may run before it is taken for dead;
+	// zero means the constant RescueAfter. Tests set it short, above how
+	// long their jobs run.
+	RescueAfter time.Duration
 }
 
 // JobTimeout bounds one attempt of any job. A delivery is a few Web API
@@ -74,10 +79,15 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		cfg.RemindWorkers = 32
 	}
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}); err != nil {
+	deliver := &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}
+	if err := river.AddWorkerSafely(workers, deliver); err != nil {
 		return nil, fmt.Errorf("adding delivery worker: %w", err)
 	}
-	if err := river.AddWorkerSafely(workers, &RemindWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now, Count: cfg.CountReminder}); err != nil {
+	remind := &RemindWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now, Count: cfg.CountReminder}
+	if err := river.AddWorkerSafely(workers, remind); err != nil {
+		return nil, fmt.Errorf("adding reminder worker: %w", err)
+	}
+	if err := river.AddWorkerSafely(workers, &FireWorker{Remind: remind, Deliver: deliver}); err != nil {
 		return nil, fmt.Errorf("adding reminder worker: %w", err)
 	}
 	if err := river.AddWorkerSafely(workers, &EscalateWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {
@@ -86,7 +96,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if err := river.AddWorkerSafely(workers, &NoticeWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {
 		return nil, fmt.Errorf("adding parent-notice worker: %w", err)
 	}
-	if err := river.AddWorkerSafely(workers, &PlanWorker{Store: cfg.Store, Log: cfg.Log}); err != nil {
+	if err := river.AddWorkerSafely(workers, &PlanWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {
 		return nil, fmt.Errorf("adding planner: %w", err)
 	}
 	if err := river.AddWorkerSafely(workers, &PlanAllWorker{Store: cfg.Store, Now: cfg.Now}); err != nil {
@@ -109,8 +119,8 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		Workers:              workers,
 		FetchPollInterval:    cfg.PollInterval,
 		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
-		JobTimeout:           JobTimeout,
-		RescueStuckJobsAfter: RescueAfter,
+		JobTimeout:           min(JobTimeout, cmp.Or(cfg.RescueAfter, RescueAfter)),
+		RescueStuckJobsAfter: cmp.Or(cfg.RescueAfter, RescueAfter),
 		Queues: map[string]river.QueueConfig{
 			QueueDeliver: {MaxWorkers: cfg.DeliverWorkers},
 			QueueRemind:  {MaxWorkers: cfg.RemindWorkers},
