@@ -42,12 +42,24 @@ func FirePart(staffID int64) int { return int(staffID % FireParts) }
 // JobTimeout however slowly the platform lets messages out.
 const fireSendFor = 15 * time.Second
 
-// FireJobs makes the jobs that fire occs (a day's plan): one per instant
-// and part that has an occurrence, in the plan's order, and unique, so
-// planning again, on any replica, inserts nothing. A job is scheduled at
-// its instant when that is after now; one already due runs at once (a job
-// given a time waits for River's scheduler, which looks every few
-// seconds).
+// scheduleAt is the ScheduledAt of a job due at at, made at now. River
+// holds a job given a time until its scheduler next looks (every few
+// seconds), so a job already due on the real clock is given none and runs
+// at once. On a clock moved away from the real one (tests, the terminal's
+// demo clock) it keeps its time, by which the waits for due jobs order
+// them.
+func scheduleAt(at, now time.Time) time.Time {
+	if !at.After(now) && time.Since(now).Abs() < time.Minute {
+		return time.Time{}
+	}
+	return at
+}
+
+// FireJobs makes the jobs that fire occs (a day's plan) as planned at now:
+// one per instant and part that has an occurrence, in the plan's order,
+// and unique, so planning again, on any replica, inserts nothing. Each is
+// scheduled at its instant, or runs at once when that has come
+// (scheduleAt).
 func FireJobs(occs []Occurrence, now time.Time) []storage.Job {
 	var jobs []storage.Job
 	seen := map[string]bool{}
@@ -58,14 +70,10 @@ func FireJobs(occs []Occurrence, now time.Time) []storage.Job {
 			continue
 		}
 		seen[key] = true
-		j := storage.Job{
+		jobs = append(jobs, storage.Job{
 			Args:  FireArgs{V: payloadVersion, SchoolID: o.SchoolID, Date: o.Date, At: o.At.UTC(), Part: part},
-			Queue: QueueRemind, MaxAttempts: 5, UniqueKey: key,
-		}
-		if o.At.After(now) {
-			j.ScheduledAt = o.At
-		}
-		jobs = append(jobs, j)
+			Queue: QueueRemind, MaxAttempts: 5, ScheduledAt: scheduleAt(o.At, now), UniqueKey: key,
+		})
 	}
 	return jobs
 }

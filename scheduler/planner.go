@@ -46,15 +46,15 @@ func PlanDayJob(schoolID int64, date string, at time.Time, nonce int64) storage.
 
 // Replan makes the jobs that plan, now, the rest of today and tomorrow
 // of every school (at start and after a roster import), and chain the
-// evening planning of the days after. The plans run at once: a job given
-// a time waits for River's scheduler, which looks every few seconds.
+// evening planning of the days after.
 func Replan(schools []storage.School, now time.Time) []storage.Job {
 	var jobs []storage.Job
+	at := scheduleAt(now, now)
 	for _, s := range schools {
 		d := schoolday.Today(now, s.Location())
 		jobs = append(jobs,
-			PlanDayJob(s.ID, d, time.Time{}, now.UnixNano()),
-			PlanDayJob(s.ID, schoolday.AddDays(d, 1), time.Time{}, now.UnixNano()+1),
+			PlanDayJob(s.ID, d, at, now.UnixNano()),
+			PlanDayJob(s.ID, schoolday.AddDays(d, 1), at, now.UnixNano()+1),
 			chainJob(s, d))
 	}
 	return jobs

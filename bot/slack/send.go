@@ -32,7 +32,7 @@ func (a *Adapter) SendDM(ctx context.Context, userID string, r bot.Reply) error 
 		a.dms.set(userID, chID)
 	}
 	err := a.post(ctx, chID, r)
-	if err != nil && ok {
+	if err != nil {
 		a.dms.forget(userID) // opened afresh next time, in case it is the channel that failed
 	}
 	return err
