@@ -65,7 +65,7 @@ func FireJobs(occs []Occurrence, now time.Time) []storage.Job {
 	seen := map[string]bool{}
 	for _, o := range occs {
 		part := FirePart(o.StaffID)
-		key := fmt.Sprintf("%d:%s:%d:%d", o.SchoolID, o.Date, o.At.Unix(), part)
+		key := fireUniqueKey(o.SchoolID, o.Date, o.At, part)
 		if seen[key] {
 			continue
 		}
@@ -76,6 +76,14 @@ func FireJobs(occs []Occurrence, now time.Time) []storage.Job {
 		})
 	}
 	return jobs
+}
+
+// fireUniqueKey is the UniqueKey of the FireArgs job of an instant and
+// part. The store claims "job:<kind>:<UniqueKey>" when it inserts the job
+// (storage.Job), which is how an occurrence's job of an older planner
+// finds that one was planned.
+func fireUniqueKey(schoolID int64, date string, at time.Time, part int) string {
+	return fmt.Sprintf("%d:%s:%d:%d", schoolID, date, at.Unix(), part)
 }
 
 // FireWorker runs FireArgs: each occurrence is fired once (RemindWorker's

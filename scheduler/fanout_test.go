@@ -259,3 +259,37 @@ func TestFireQueuesWhatCannotGoNow(t *testing.T) {
 		t.Errorf("outcomes %v, want 2 sent", rig.outcomes)
 	}
 }
+
+// TestOccurrenceJobLeavesItToTheMinute runs a job of one occurrence, as
+// an older planner queued them, after the day was planned again into
+// FireArgs jobs: it leaves the occurrence to those, which send it once.
+func TestOccurrenceJobLeavesItToTheMinute(t *testing.T) {
+	db, school := minuteRoster(t, 3)
+	f, err := today.LoadFacts(context.Background(), db, school, minuteDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	occs := scheduler.PlanDay(f)
+	ctx := context.Background()
+	if err := db.Enqueue(ctx, scheduler.FireJobs(occs, occs[0].At)); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	rig := newFireRig(db, rec, occs[0].At)
+	old := scheduler.Remind(occs[0]).Args.(scheduler.RemindArgs)
+	if err := rig.w.Remind.Work(ctx, &river.Job[scheduler.RemindArgs]{JobRow: &rivertype.JobRow{ID: 1, Attempt: 1}, Args: old}); err != nil {
+		t.Fatal(err)
+	}
+	if rig.count(scheduler.OutcomeDone) != 1 {
+		t.Fatalf("outcomes %v, want the occurrence left to the FireArgs job (done)", rig.outcomes)
+	}
+	jobs, _ := minuteJobs(t, db, school)
+	for _, a := range jobs {
+		if err := rig.run(ctx, a, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := rec.got(); len(got) != 3 {
+		t.Errorf("sent %q, want the 3 reminders once", got)
+	}
+}

@@ -150,6 +150,13 @@ func (w *RemindWorker) fired(jobID int64, o Occurrence, out Outcome) {
 }
 
 func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) {
+	// A job of one occurrence was queued by an older planner. When the day
+	// has been planned again since, a FireArgs job fires the occurrence:
+	// this one leaves it to that job, so the two cannot both send it.
+	fireKey := fireUniqueKey(a.SchoolID, a.Date, a.At, FirePart(a.StaffID))
+	if planned, err := w.Store.Claimed(ctx, "job:"+FireArgs{}.Kind()+":"+fireKey); err != nil || planned {
+		return OutcomeDone, err
+	}
 	f, ok, err := w.freshFacts(ctx, a.SchoolID, a.Date)
 	if err != nil || !ok {
 		return OutcomeChanged, err

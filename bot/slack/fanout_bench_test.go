@@ -38,6 +38,10 @@ const (
 	// fanOutRescue is how long a job of a killed replica stays running
 	// before the survivor may take it over.
 	fanOutRescue = 3 * time.Second
+	// fanOutWorkers is how many reminder jobs a replica runs at once: a
+	// job sends its messages one after the other, each waiting on the
+	// database and on Slack, so the workspace's rate takes many at once.
+	fanOutWorkers = 96
 )
 
 // BenchmarkReminderFanOut sends 2,000 duty reminders due in the same
@@ -48,7 +52,10 @@ const (
 // planning to the last message against the minimum the limits allow
 // (2,000 / fanOutRate), the messages lost and doubled, and the 429s; on
 // one SQLite serve, on two Postgres replicas, and on two replicas of
-// which one is stopped halfway. Run it with:
+// which one is killed halfway (no shutdown: its jobs stay running until
+// the survivor's River rescues them). Each replica is set to its share of
+// the workspace limit, so after a kill the survivor sends at half the
+// rate. Run it with:
 //
 //	go test ./bot/slack -run '^$' -bench ReminderFanOut -benchtime 1x
 func BenchmarkReminderFanOut(b *testing.B) {
@@ -138,7 +145,8 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 		// can be rescued after fanOutRescue (River's rescuer looks every 30
 		// seconds, on the leader).
 		r, err := starts[i](scheduler.Config{Store: st, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformSlack: a},
-			Log: log, Now: time.Now, PollInterval: 20 * time.Millisecond, CountReminder: count, RescueAfter: fanOutRescue})
+			Log: log, Now: time.Now, PollInterval: 20 * time.Millisecond, CountReminder: count, RescueAfter: fanOutRescue,
+			RemindWorkers: fanOutWorkers})
 		if err != nil {
 			b.Fatal(err)
 		}
