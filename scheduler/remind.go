@@ -248,8 +248,11 @@ func (w *RemindWorker) fireOne(ctx context.Context, f today.Facts, occ Occurrenc
 			// A short wait (a 429's Retry-After, a busy channel: nothing was
 			// posted) costs less here than a queued job, which waits for
 			// River's scheduler.
-			if err = sleepCtx(ctx, ra.RetryAfter()); err == nil {
+			select {
+			case <-time.After(ra.RetryAfter()):
 				err = d.deliver(ctx, a, key, repeat)
+			case <-ctx.Done():
+				return "", ctx.Err()
 			}
 		}
 		if err == nil {
@@ -277,18 +280,6 @@ func (w *RemindWorker) fireOne(ctx context.Context, f today.Facts, occ Occurrenc
 // retryInline is the longest wait a reminder's direct send sleeps through
 // before trying once more, rather than queueing the message.
 const retryInline = 2 * time.Second
-
-// sleepCtx waits d, or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // Button actions of reminders; the commands that handle them declare them.
 const (
