@@ -246,7 +246,8 @@ func TestFireQueuesWhatCannotGoNow(t *testing.T) {
 	if got := rec.got(); len(got) != 1 {
 		t.Fatalf("sent at once %q, want the one reminder the platform let through", got)
 	}
-	r := start(t, db, map[storage.Platform]scheduler.Sender{storage.PlatformSlack: rec})
+	// The next day, a Wednesday: nothing else is due.
+	r := startFrom(t, db, map[storage.Platform]scheduler.Sender{storage.PlatformSlack: rec}, at.Add(24*time.Hour))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := r.Idle(ctx); err != nil {

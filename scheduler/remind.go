@@ -265,7 +265,7 @@ func (w *RemindWorker) fireOne(ctx context.Context, f today.Facts, occ Occurrenc
 	}
 	jobs := make([]storage.Job, len(msgs))
 	for i, m := range msgs {
-		jobs[i] = DeliverAt(m, "", now)
+		jobs[i] = DeliverAt(m, "", scheduleAt(now, now))
 	}
 	first, err := w.Store.EnqueueOnce(ctx, key, now, jobs)
 	if err != nil {
