@@ -53,6 +53,9 @@ const JobTimeout = 25 * time.Second
 // default is an hour), and a live job is never run twice.
 const RescueAfter = JobTimeout + 5*time.Second
 
+// movableRescueAfter is RescueAfter on a movable clock: in effect never.
+const movableRescueAfter = 100 * 365 * 24 * time.Hour
+
 // Runner is a started River client working parabot's queues.
 type Runner interface {
 	// Stop stops fetching jobs and waits for running jobs to finish, up to
@@ -128,6 +131,11 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	}
 	if cfg.Movable {
 		rc.Test.Time = movable(cfg.Now)
+		// River's rescuer measures how long a job has run on the real clock
+		// from when it started on this one: on a moved clock it would take
+		// live jobs for dead and run them twice. One process, stopped
+		// gracefully, needs no rescue.
+		rc.RescueStuckJobsAfter = movableRescueAfter
 	}
 	client, err := river.NewClient(driver, rc)
 	if err != nil {
