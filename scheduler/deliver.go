@@ -121,54 +121,73 @@ func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 
 // adapters make a repeat idempotent where the platform allows), but never
 // loses one.
 func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	platform, target, err := w.route(ctx, job.Args)
-	if err != nil {
-		var perm *Permanent
-		if errors.As(err, &perm) {
-			w.Log.Warn("message not deliverable", "job_id", job.ID, "staff_id", job.Args.StaffID, "error", err)
-			return w.fallback(ctx, job, err)
-		}
-		return err
-	}
 	key := "job:" + strconv.FormatInt(job.ID, 10)
 	// A first attempt cannot have sent before: only a later one (a retry,
 	// or a job rescued after a crash) looks up whether it did.
-	sent := false
-	if job.Attempt > 1 {
-		if sent, err = w.Store.Claimed(ctx, key); err != nil {
-			return fmt.Errorf("looking up delivery: %w", err)
-		}
-	}
-	if sent {
-		w.Log.Info("message already delivered", "job_id", job.ID)
-		return nil
-	}
-	s := w.Senders[platform]
-	sendCtx := WithDeliveryKey(ctx, key)
-	if job.Args.Channel != "" {
-		err = s.PostChannel(sendCtx, target, job.Args.Reply)
-	} else {
-		err = s.SendDM(sendCtx, target, job.Args.Reply)
-	}
+	err := w.deliver(ctx, job.Args, key, job.Attempt > 1)
 	if err == nil {
-		w.Log.Info("message delivered", "job_id", job.ID, "platform", platform, "staff_id", job.Args.StaffID)
-		if _, err := w.Store.Claim(context.WithoutCancel(ctx), key, w.Now()); err != nil {
-			// Sent all the same; failing the job would send it again.
-			w.Log.Error("recording delivery", "job_id", job.ID, "error", err)
-		}
 		return nil
 	}
 	var ra RetryAfter
 	if errors.As(err, &ra) {
-		w.Log.Warn("platform asked to wait", "job_id", job.ID, "platform", platform, "wait", ra.RetryAfter())
+		w.Log.Warn("platform asked to wait", "job_id", job.ID, "wait", ra.RetryAfter())
 		return river.JobSnooze(ra.RetryAfter())
 	}
 	var perm *Permanent
 	if errors.As(err, &perm) {
-		w.Log.Warn("message not deliverable", "job_id", job.ID, "platform", platform, "error", err)
+		w.Log.Warn("message not deliverable", "job_id", job.ID, "staff_id", job.Args.StaffID, "error", err)
 		return w.fallback(ctx, job, err)
 	}
-	return fmt.Errorf("delivering on %s: %w", platform, err)
+	return err
+}
+
+// deliver sends a's message once under key, the delivery's one-time key:
+// when repeat is set (this delivery may have gone out before) and key is
+// recorded, it sends nothing; after a successful send it records key. The
+// error is a *Permanent when no retry can help, a RetryAfter when the
+// platform asked to wait, anything else is worth retrying.
+func (w *DeliverWorker) deliver(ctx context.Context, a DeliverArgs, key string, repeat bool) error {
+	platform, target, err := w.route(ctx, a)
+	if err != nil {
+		return err
+	}
+	if repeat {
+		sent, err := w.Store.Claimed(ctx, key)
+		if err != nil {
+			return fmt.Errorf("looking up delivery: %w", err)
+		}
+		if sent {
+			w.Log.Info("message already delivered", "key", key)
+			return nil
+		}
+	}
+	s := w.Senders[platform]
+	sendCtx := WithDeliveryKey(ctx, key)
+	if repeat {
+		sendCtx = withRepeat(sendCtx)
+	}
+	if a.Channel != "" {
+		err = s.PostChannel(sendCtx, target, a.Reply)
+	} else {
+		err = s.SendDM(sendCtx, target, a.Reply)
+	}
+	if err != nil {
+		var perm *Permanent
+		var ra RetryAfter
+		if errors.As(err, &perm) || errors.As(err, &ra) {
+			return err
+		}
+		return fmt.Errorf("delivering on %s: %w", platform, err)
+	}
+	w.Log.Info("message delivered", "key", key, "platform", platform, "staff_id", a.StaffID)
+	first, err := w.Store.Claim(context.WithoutCancel(ctx), key, w.Now())
+	if err != nil {
+		// Sent all the same; failing the delivery would send it again.
+		w.Log.Error("recording delivery", "key", key, "error", err)
+	} else if !first {
+		w.Log.Warn("message delivered twice", "key", key, "platform", platform)
+	}
+	return nil
 }
 
 // deliveryKeyType is the context key of WithDeliveryKey.
@@ -187,6 +206,24 @@ func WithDeliveryKey(ctx context.Context, key string) context.Context {
 func DeliveryKey(ctx context.Context) string {
 	key, _ := ctx.Value(deliveryKeyType{}).(string)
 	return key
+}
+
+// repeatKeyType is the context key of withRepeat.
+type repeatKeyType struct{}
+
+// withRepeat marks ctx as a delivery that may have gone out before (a
+// retried or rescued attempt whose send was not recorded).
+func withRepeat(ctx context.Context) context.Context {
+	return context.WithValue(ctx, repeatKeyType{}, true)
+}
+
+// DeliveryRepeat reports whether the delivery in ctx may have gone out
+// before: a retried or rescued attempt, whose send may have reached the
+// platform although it was not recorded. A Sender whose platform lets it
+// look (Slack: the message carries its key) sends nothing when it did.
+func DeliveryRepeat(ctx context.Context) bool {
+	r, _ := ctx.Value(repeatKeyType{}).(bool)
+	return r
 }
 
 // route picks the platform and target id: a channel on the preferred (or

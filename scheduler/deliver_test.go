@@ -91,10 +91,22 @@ func setup(t *testing.T) (*sqlite.DB, map[storage.Platform]scheduler.Sender, *re
 	return db, map[storage.Platform]scheduler.Sender{storage.PlatformShell: shell}, shell, slack
 }
 
+// start starts the workers on a clock that runs from a Sunday before the
+// sample school's year, so the planner, which runs at start, finds no
+// reminder due (on the real clock it would send the day's late ones,
+// depending on the hour).
 func start(t *testing.T, db *sqlite.DB, senders map[storage.Platform]scheduler.Sender) scheduler.Runner {
 	t.Helper()
+	return startFrom(t, db, senders, time.Date(2026, 7, 5, 12, 0, 0, 0, time.UTC))
+}
+
+// startFrom starts the workers on a clock that runs from from.
+func startFrom(t *testing.T, db *sqlite.DB, senders map[storage.Platform]scheduler.Sender, from time.Time) scheduler.Runner {
+	t.Helper()
+	began := time.Now()
 	r, err := scheduler.Start(context.Background(), riversqlite.New(db.SQL()), scheduler.Config{
-		Store: db, Senders: senders, Log: quiet(), Now: time.Now, PollInterval: 20 * time.Millisecond,
+		Store: db, Senders: senders, Log: quiet(), Now: func() time.Time { return from.Add(time.Since(began)) },
+		PollInterval: 20 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -49,11 +49,12 @@ func PlanDayJob(schoolID int64, date string, at time.Time, nonce int64) storage.
 // evening planning of the days after.
 func Replan(schools []storage.School, now time.Time) []storage.Job {
 	var jobs []storage.Job
+	at := scheduleAt(now, now)
 	for _, s := range schools {
 		d := schoolday.Today(now, s.Location())
 		jobs = append(jobs,
-			PlanDayJob(s.ID, d, now, now.UnixNano()),
-			PlanDayJob(s.ID, schoolday.AddDays(d, 1), now, now.UnixNano()+1),
+			PlanDayJob(s.ID, d, at, now.UnixNano()),
+			PlanDayJob(s.ID, schoolday.AddDays(d, 1), at, now.UnixNano()+1),
 			chainJob(s, d))
 	}
 	return jobs
@@ -68,12 +69,14 @@ func chainJob(s storage.School, date string) storage.Job {
 	return PlanDayJob(s.ID, schoolday.AddDays(date, 1), at, 0)
 }
 
-// PlanWorker plans a school day: it inserts one job per occurrence (River
-// keeps one per occurrence, however often the day is planned).
+// PlanWorker plans a school day: it inserts the jobs that fire its
+// occurrences (FireJobs: one per instant and part, kept once however often
+// the day is planned).
 type PlanWorker struct {
 	river.WorkerDefaults[PlanArgs]
 	Store storage.Store
 	Log   *slog.Logger
+	Now   func() time.Time
 }
 
 // Timeout bounds one planning.
@@ -94,10 +97,7 @@ func (w *PlanWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
 		return err
 	}
 	occs := PlanDay(f)
-	jobs := make([]storage.Job, 0, len(occs)+1)
-	for _, o := range occs {
-		jobs = append(jobs, Remind(o))
-	}
+	jobs := FireJobs(occs, w.Now())
 	if a.Nonce == 0 && (school.YearEnd == "" || a.Date <= school.YearEnd) {
 		jobs = append(jobs, chainJob(school, a.Date))
 	}

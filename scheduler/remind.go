@@ -141,44 +141,71 @@ func (w *RemindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) err
 	if err != nil {
 		return err
 	}
-	w.Log.Info("reminder fired", "job_id", job.ID, "reminder", a.Reminder, "staff_id", a.StaffID, "duty_id", a.DutyID, "date", a.Date, "outcome", out)
-	if w.Count != nil {
-		w.Count(a.Reminder, out)
-	}
+	w.fired(job.ID, Occurrence{Kind: a.Reminder, StaffID: a.StaffID, DutyID: a.DutyID, Date: a.Date}, out)
 	return nil
 }
 
+// fired logs and counts what became of an occurrence.
+func (w *RemindWorker) fired(jobID int64, o Occurrence, out Outcome) {
+	w.Log.Info("reminder fired", "job_id", jobID, "reminder", o.Kind, "staff_id", o.StaffID, "duty_id", o.DutyID, "date", o.Date, "outcome", out)
+	if w.Count != nil {
+		w.Count(o.Kind, out)
+	}
+}
+
 func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) {
-	f, ok := w.cachedFacts(a.SchoolID, a.Date)
-	if !ok {
-		school, err := w.Store.School(ctx, a.SchoolID)
-		if errors.Is(err, storage.ErrNotFound) {
-			return OutcomeChanged, nil
-		}
-		if err != nil {
-			return "", fmt.Errorf("loading school %d: %w", a.SchoolID, err)
-		}
-		if f, err = w.dayFacts(ctx, school, a.Date); err != nil {
-			return "", err
-		}
+	// A job of one occurrence was queued by an older planner. When the day
+	// has been planned again since, a FireArgs job fires the occurrence:
+	// this one leaves it to that job, so the two cannot both send it.
+	fireKey := fireUniqueKey(a.SchoolID, a.Date, a.At, FirePart(a.StaffID))
+	if planned, err := w.Store.Claimed(ctx, "job:"+FireArgs{}.Kind()+":"+fireKey); err != nil || planned {
+		return OutcomeDone, err
 	}
-	school := f.School
-	var err error
-	// The day's absences are read again, never from the cache: one marked
-	// just before the reminder fires is honoured.
-	if f.Absences, err = w.Store.Absences(ctx, school.ID, a.Date, a.Date); err != nil {
-		return "", fmt.Errorf("loading absences of school %d: %w", school.ID, err)
+	f, ok, err := w.freshFacts(ctx, a.SchoolID, a.Date)
+	if err != nil || !ok {
+		return OutcomeChanged, err
 	}
-	var occ *Occurrence
 	for _, o := range PlanDay(f) {
 		if o.Kind == a.Reminder && o.StaffID == a.StaffID && o.DutyID == a.DutyID && o.At.Equal(a.At) {
-			occ = &o
-			break
+			return w.fireOne(ctx, f, o, nil, false)
 		}
 	}
-	if occ == nil {
-		return OutcomeChanged, nil
+	return OutcomeChanged, nil
+}
+
+// freshFacts returns the facts of a school day to fire its reminders on:
+// cached for factsTTL, but with the day's absences read now, so one marked
+// just before a reminder fires is honoured. It reports false when the
+// school is gone.
+func (w *RemindWorker) freshFacts(ctx context.Context, schoolID int64, date string) (today.Facts, bool, error) {
+	f, ok := w.cachedFacts(schoolID, date)
+	if !ok {
+		school, err := w.Store.School(ctx, schoolID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return f, false, nil
+		}
+		if err != nil {
+			return f, false, fmt.Errorf("loading school %d: %w", schoolID, err)
+		}
+		if f, err = w.dayFacts(ctx, school, date); err != nil {
+			return f, false, err
+		}
 	}
+	var err error
+	if f.Absences, err = w.Store.Absences(ctx, f.School.ID, date, date); err != nil {
+		return f, false, fmt.Errorf("loading absences of school %d: %w", f.School.ID, err)
+	}
+	return f, true, nil
+}
+
+// fireOne fires an occurrence of the day's plan f, once: its key is
+// claimed when it is dropped as stale, when its message goes out, or in
+// the transaction that enqueues its deliveries. With a sender d, a single
+// direct message is sent at once (the common case: a minute's reminders
+// go out without a queued job each); a message d cannot send now is
+// queued for delivery instead. repeat says this run may follow one that
+// was cut short (a retried or rescued job).
+func (w *RemindWorker) fireOne(ctx context.Context, f today.Facts, occ Occurrence, d *DeliverWorker, repeat bool) (Outcome, error) {
 	now := w.Now()
 	key := occ.Key()
 	if now.After(occ.Until) {
@@ -192,31 +219,71 @@ func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) 
 		return OutcomeStale, nil
 	}
 	if occ.Kind == KindDutyEnd {
-		return escalateUnaccounted(ctx, w.Store, f, *occ, now)
+		return escalateUnaccounted(ctx, w.Store, f, occ, now)
 	}
-	msgs, err := compose(ctx, w.Store, w.Narrator, f, *occ)
+	if d != nil {
+		done, err := w.Store.Claimed(ctx, key)
+		if err != nil {
+			return "", fmt.Errorf("looking up reminder: %w", err)
+		}
+		if done {
+			return OutcomeDone, nil
+		}
+	}
+	msgs, err := compose(ctx, w.Store, w.Narrator, f, occ)
 	if err != nil {
 		return "", err
 	}
 	if len(msgs) == 0 {
 		return OutcomeNothing, nil
 	}
+	out := OutcomeSent
+	if now.Sub(occ.At) > lateAfter {
+		out = OutcomeLate
+	}
+	if m := msgs[0]; d != nil && len(msgs) == 1 && m.Channel == "" && len(m.Reply.Files) == 0 {
+		// The key is recorded after the send: a run cut short between the
+		// two may repeat the message (DeliveryRepeat lets the platform
+		// tell), never lose it.
+		a := DeliverArgs{StaffID: m.StaffID, Reply: m.Reply}
+		err := d.deliver(ctx, a, key, repeat)
+		var ra RetryAfter
+		if errors.As(err, &ra) && ra.RetryAfter() <= retryInline {
+			// A short wait (a 429's Retry-After, a busy channel: nothing was
+			// posted) costs less here than a queued job, which waits for
+			// River's scheduler.
+			select {
+			case <-time.After(ra.RetryAfter()):
+				err = d.deliver(ctx, a, key, repeat)
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+		}
+		if err == nil {
+			return out, nil
+		}
+		if ctx.Err() != nil {
+			return "", err
+		}
+		w.Log.Info("reminder queued for delivery", "reminder", occ.Kind, "staff_id", occ.StaffID, "reason", err)
+	}
 	jobs := make([]storage.Job, len(msgs))
 	for i, m := range msgs {
-		jobs[i] = DeliverAt(m, "", now)
+		jobs[i] = DeliverAt(m, "", scheduleAt(now, now))
 	}
 	first, err := w.Store.EnqueueOnce(ctx, key, now, jobs)
 	if err != nil {
 		return "", fmt.Errorf("enqueueing reminder: %w", err)
 	}
-	switch {
-	case !first:
+	if !first {
 		return OutcomeDone, nil
-	case now.Sub(occ.At) > lateAfter:
-		return OutcomeLate, nil
 	}
-	return OutcomeSent, nil
+	return out, nil
 }
+
+// retryInline is the longest wait a reminder's direct send sleeps through
+// before trying once more, rather than queueing the message.
+const retryInline = 2 * time.Second
 
 // Button actions of reminders; the commands that handle them declare them.
 const (

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,6 +41,10 @@ type Config struct {
 	// Narrator writes the narratives of the daily and weekly summaries'
 	// private copies; nil for none.
 	Narrator *summary.Narrator
+	// RescueAfter is how long a job may run before it is taken for dead;
+	// zero means the constant RescueAfter. Tests set it short, above how
+	// long their jobs run.
+	RescueAfter time.Duration
 }
 
 // JobTimeout bounds one attempt of any job. A delivery is a few Web API
@@ -51,6 +56,9 @@ const JobTimeout = 25 * time.Second
 // message whose worker died arrives within about a minute (River's own
 // default is an hour), and a live job is never run twice.
 const RescueAfter = JobTimeout + 5*time.Second
+
+// movableRescueAfter is RescueAfter on a movable clock: in effect never.
+const movableRescueAfter = 100 * 365 * 24 * time.Hour
 
 // Runner is a started River client working parabot's queues.
 type Runner interface {
@@ -78,10 +86,15 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		cfg.RemindWorkers = 32
 	}
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}); err != nil {
+	deliver := &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}
+	if err := river.AddWorkerSafely(workers, deliver); err != nil {
 		return nil, fmt.Errorf("adding delivery worker: %w", err)
 	}
-	if err := river.AddWorkerSafely(workers, &RemindWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now, Count: cfg.CountReminder, Narrator: cfg.Narrator}); err != nil {
+	remind := &RemindWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now, Count: cfg.CountReminder, Narrator: cfg.Narrator}
+	if err := river.AddWorkerSafely(workers, remind); err != nil {
+		return nil, fmt.Errorf("adding reminder worker: %w", err)
+	}
+	if err := river.AddWorkerSafely(workers, &FireWorker{Remind: remind, Deliver: deliver}); err != nil {
 		return nil, fmt.Errorf("adding reminder worker: %w", err)
 	}
 	if err := river.AddWorkerSafely(workers, &EscalateWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {
@@ -90,7 +103,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if err := river.AddWorkerSafely(workers, &NoticeWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {
 		return nil, fmt.Errorf("adding parent-notice worker: %w", err)
 	}
-	if err := river.AddWorkerSafely(workers, &PlanWorker{Store: cfg.Store, Log: cfg.Log}); err != nil {
+	if err := river.AddWorkerSafely(workers, &PlanWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {
 		return nil, fmt.Errorf("adding planner: %w", err)
 	}
 	if err := river.AddWorkerSafely(workers, &PlanAllWorker{Store: cfg.Store, Now: cfg.Now}); err != nil {
@@ -113,8 +126,8 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		Workers:              workers,
 		FetchPollInterval:    cfg.PollInterval,
 		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
-		JobTimeout:           JobTimeout,
-		RescueStuckJobsAfter: RescueAfter,
+		JobTimeout:           min(JobTimeout, cmp.Or(cfg.RescueAfter, RescueAfter)),
+		RescueStuckJobsAfter: cmp.Or(cfg.RescueAfter, RescueAfter),
 		Queues: map[string]river.QueueConfig{
 			QueueDeliver: {MaxWorkers: cfg.DeliverWorkers},
 			QueueRemind:  {MaxWorkers: cfg.RemindWorkers},
@@ -122,6 +135,11 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	}
 	if cfg.Movable {
 		rc.Test.Time = movable(cfg.Now)
+		// River's rescuer measures how long a job has run on the real clock
+		// from when it started on this one: on a moved clock it would take
+		// live jobs for dead and run them twice. One process, stopped
+		// gracefully, needs no rescue.
+		rc.RescueStuckJobsAfter = movableRescueAfter
 	}
 	client, err := river.NewClient(driver, rc)
 	if err != nil {

@@ -74,6 +74,7 @@ type Adapter struct {
 	pace     *pacer // per channel
 	ws       *pacer // the workspace, under the one key ""
 	channels *channelCache
+	dms      dmCache        // DM channel ids by user id
 	wg       sync.WaitGroup // work that runs on after an acknowledgement
 }
 

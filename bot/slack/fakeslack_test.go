@@ -32,6 +32,7 @@ type fakeSlack struct {
 	fail      map[string]string    // method -> Slack error code to answer
 	socket    chan *websocket.Conn // Socket Mode connections, for the test to drive
 	uploads   map[string]upload    // file id -> what was posted to its upload URL
+	posted    []apiCall            // chat.postMessage calls that posted, for conversations.history
 }
 
 // apiCall is one recorded request: the method (or response_url path) and
@@ -167,7 +168,28 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 			writeAPI(w, map[string]any{"ok": false, "error": "not_in_channel"})
 			return
 		}
+		f.mu.Lock()
+		f.posted = append(f.posted, c)
+		f.mu.Unlock()
 		writeAPI(w, map[string]any{"ok": true, "channel": ch, "ts": "1700000000.000100"})
+	case "conversations.history":
+		// The channel's posts, newest first, with their metadata.
+		var msgs []map[string]any
+		f.mu.Lock()
+		for i := len(f.posted) - 1; i >= 0; i-- {
+			p := f.posted[i]
+			if p.Form.Get("channel") != c.Form.Get("channel") {
+				continue
+			}
+			m := map[string]any{"type": "message", "text": p.Form.Get("text")}
+			var meta map[string]any
+			if json.Unmarshal([]byte(p.Form.Get("metadata")), &meta) == nil && c.Form.Get("include_all_metadata") == "1" {
+				m["metadata"] = meta
+			}
+			msgs = append(msgs, m)
+		}
+		f.mu.Unlock()
+		writeAPI(w, map[string]any{"ok": true, "messages": msgs, "has_more": false})
 	case "views.open", "views.update", "views.publish":
 		if msg := invalidView(c); msg != "" {
 			writeAPI(w, map[string]any{"ok": false, "error": "invalid_arguments",

@@ -2,11 +2,14 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -32,6 +35,14 @@ const (
 	// fanOutMargin is the share of the limit the adapters are set to, so
 	// that timer jitter does not cross it.
 	fanOutMargin = 0.95
+	// fanOutRescue is how long a job of a killed replica stays running
+	// before the survivor may take it over: more than a live job runs here
+	// (a few seconds), or live jobs would be taken over too.
+	fanOutRescue = 10 * time.Second
+	// fanOutWorkers is how many reminder jobs a replica runs at once: a
+	// job sends its messages one after the other, each waiting on the
+	// database and on Slack, so the workspace's rate takes many at once.
+	fanOutWorkers = 96
 )
 
 // BenchmarkReminderFanOut sends 2,000 duty reminders due in the same
@@ -42,7 +53,10 @@ const (
 // planning to the last message against the minimum the limits allow
 // (2,000 / fanOutRate), the messages lost and doubled, and the 429s; on
 // one SQLite serve, on two Postgres replicas, and on two replicas of
-// which one is stopped halfway. Run it with:
+// which one is killed halfway (no shutdown: its jobs stay running until
+// the survivor's River rescues them). Each replica is set to its share of
+// the workspace limit, so after a kill the survivor sends at half the
+// rate. Run it with:
 //
 //	go test ./bot/slack -run '^$' -bench ReminderFanOut -benchtime 1x
 func BenchmarkReminderFanOut(b *testing.B) {
@@ -53,7 +67,7 @@ func BenchmarkReminderFanOut(b *testing.B) {
 	}{
 		{"sqlite", 1, false},
 		{"postgres-2-replicas", 2, false},
-		{"postgres-2-replicas-one-stopped-halfway", 2, true},
+		{"postgres-2-replicas-one-killed-halfway", 2, true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -73,6 +87,11 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 
 	var stores []storage.Store
 	var starts []func(scheduler.Config) (scheduler.Runner, error)
+	// kills[i] kills replica i as a crash would: its Slack calls fail from
+	// then on, its database connections close, and its jobs are cancelled
+	// with nothing recorded, so they stay running until another replica
+	// rescues them.
+	var kills []func()
 	if replicas == 1 {
 		db := storagetest.OpenSQLite(b)
 		stores = append(stores, db)
@@ -88,11 +107,18 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 			}
 			defer db.Close()
 			stores = append(stores, db)
+			rctx, cancel := context.WithCancel(ctx)
+			defer cancel()
 			starts = append(starts, func(cfg scheduler.Config) (scheduler.Runner, error) {
-				return scheduler.Start(ctx, riverpgxv5.New(db.Pool()), cfg)
+				return scheduler.Start(rctx, riverpgxv5.New(db.Pool()), cfg)
+			})
+			kills = append(kills, func() {
+				go db.Pool().Close() // waits for the queries under way
+				cancel()
 			})
 		}
 	}
+	cut := make([]*cutTransport, len(stores))
 	want := fanOutRoster(b, stores[0])
 
 	var runners []scheduler.Runner
@@ -109,14 +135,18 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 	}
 	for i, st := range stores {
 		router := bot.NewRouter(st, log, time.Now, nil)
+		cut[i] = &cutTransport{next: http.DefaultTransport}
 		a, err := New(Config{BotToken: "xoxb-bench", SigningSecret: testSecret, APIURL: srv.URL + "/api/",
-			Router: router, Store: st, Log: log, HTTPClient: &http.Client{Timeout: 10 * time.Second},
+			Router: router, Store: st, Log: log, HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: cut[i]},
 			WorkspaceRate: int(fanOutMargin * fanOutRate / float64(replicas))})
 		if err != nil {
 			b.Fatal(err)
 		}
+		// A job of a killed replica is rescued after fanOutRescue, when
+		// River's rescuer next looks (every 30 seconds, on the leader).
 		r, err := starts[i](scheduler.Config{Store: st, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformSlack: a},
-			Log: log, Now: time.Now, PollInterval: 20 * time.Millisecond, CountReminder: count})
+			Log: log, Now: time.Now, PollInterval: 20 * time.Millisecond, CountReminder: count, RescueAfter: fanOutRescue,
+			RemindWorkers: fanOutWorkers})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -140,15 +170,15 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 		b.Fatal(err)
 	}
 	stopped := !kill
+	var killedAt time.Duration
 	deadline := time.Now().Add(5 * time.Minute)
 	for fake.delivered() < want && time.Now().Before(deadline) {
 		if !stopped && fake.delivered() >= want/2 {
-			// A replica goes away halfway: a stop that does not wait for
-			// its running jobs.
-			sctx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
-			runners[1].Stop(sctx)
-			cancel()
+			// A replica dies halfway, in the middle of its jobs.
+			cut[1].cut()
+			kills[1]()
 			runners, stopped = runners[:1], true
+			killedAt = time.Since(start)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -158,6 +188,8 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 	lost, doubled := fake.check(want)
 	minimum := time.Duration(float64(want) / fanOutRate * float64(time.Second))
 	b.ReportMetric(elapsed.Seconds(), "s")
+	b.ReportMetric(fake.firstAt().Sub(start).Seconds(), "first-s")
+	b.Logf("messages a second: %v", fake.rates())
 	b.ReportMetric(minimum.Seconds(), "min-s")
 	b.ReportMetric(elapsed.Seconds()/minimum.Seconds(), "x-min")
 	b.ReportMetric(float64(lost), "lost")
@@ -166,6 +198,9 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 	fired.Lock()
 	b.ReportMetric(lastFired.Sub(start).Seconds(), "fired-s")
 	fired.Unlock()
+	if kill {
+		b.ReportMetric(killedAt.Seconds(), "killed-s")
+	}
 	if lost > 0 || doubled > 0 {
 		b.Errorf("lost %d, doubled %d of %d reminders", lost, doubled, want)
 	}
@@ -217,19 +252,23 @@ func fanOutRoster(b *testing.B, st storage.Store) int {
 // fanOutSlack is a fake Slack for the benchmark: conversations.open gives
 // each user a DM channel; chat.postMessage allows one message a second
 // per channel and rate in any one second across the workspace, answering
-// 429 with Retry-After: 1 beyond that. It counts what it delivered.
+// 429 with Retry-After: 1 beyond that; conversations.history lists a
+// channel's messages with their metadata. It counts what it delivered.
 type fanOutSlack struct {
 	rate    int
 	mu      sync.Mutex
-	recent  []time.Time          // the last accepted posts, at most rate
-	perChan map[string]time.Time // last accepted post per channel
-	got     map[string]int       // deliveries per channel
+	recent  []time.Time                 // the last accepted posts, at most rate
+	perChan map[string]time.Time        // last accepted post per channel
+	got     map[string]int              // deliveries per channel
+	history map[string][]map[string]any // messages per channel, with their metadata
 	limited int
+	first   time.Time
 	last    time.Time
+	perSec  map[int64]int // accepted posts by second, for tracing a run
 }
 
 func newFanOutSlack(rate int) *fanOutSlack {
-	return &fanOutSlack{rate: rate, perChan: map[string]time.Time{}, got: map[string]int{}}
+	return &fanOutSlack{rate: rate, perChan: map[string]time.Time{}, got: map[string]int{}, history: map[string][]map[string]any{}, perSec: map[int64]int{}}
 }
 
 func (f *fanOutSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -259,9 +298,26 @@ func (f *fanOutSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f.perChan[ch] = now
 		f.got[ch]++
+		var meta struct {
+			EventType    string         `json:"event_type"`
+			EventPayload map[string]any `json:"event_payload"`
+		}
+		if err := json.Unmarshal([]byte(r.Form.Get("metadata")), &meta); err == nil {
+			f.history[ch] = append(f.history[ch], map[string]any{"type": "message", "text": "reminder", "metadata": meta})
+		}
+		if f.first.IsZero() {
+			f.first = now
+		}
 		f.last = now
+		f.perSec[now.Unix()]++
 		f.mu.Unlock()
 		writeAPI(w, map[string]any{"ok": true, "channel": ch, "ts": "1700000000.000100"})
+	case "conversations.history":
+		f.mu.Lock()
+		msgs := append([]map[string]any{}, f.history[r.Form.Get("channel")]...)
+		f.mu.Unlock()
+		slices.Reverse(msgs) // newest first
+		writeAPI(w, map[string]any{"ok": true, "messages": msgs, "has_more": false})
 	default:
 		writeAPI(w, map[string]any{"ok": true})
 	}
@@ -271,6 +327,23 @@ func (f *fanOutSlack) delivered() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.got)
+}
+
+func (f *fanOutSlack) firstAt() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.first
+}
+
+// rates lists the accepted posts of each second from the first to the last.
+func (f *fanOutSlack) rates() []int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []int
+	for s := f.first.Unix(); s <= f.last.Unix(); s++ {
+		out = append(out, f.perSec[s])
+	}
+	return out
 }
 
 func (f *fanOutSlack) lastAt() time.Time {
@@ -283,6 +356,30 @@ func (f *fanOutSlack) limitedCount() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.limited
+}
+
+// cutTransport is a replica's way to Slack, which its death cuts: every
+// request fails from then on.
+type cutTransport struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	dead bool
+}
+
+func (c *cutTransport) cut() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dead = true
+}
+
+func (c *cutTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	dead := c.dead
+	c.mu.Unlock()
+	if dead {
+		return nil, errors.New("the replica is dead")
+	}
+	return c.next.RoundTrip(r)
 }
 
 // check counts recipients who got nothing and messages sent twice.

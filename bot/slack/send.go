@@ -20,13 +20,56 @@ import (
 // delivery worker what to do: RetryAfter for a 429, scheduler.Permanent
 // when retrying cannot help, anything else is retried.
 func (a *Adapter) SendDM(ctx context.Context, userID string, r bot.Reply) error {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
-	ch, _, _, err := a.api.OpenConversationContext(cctx, &slackapi.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
-	cancel()
-	if err != nil {
-		return sendError("conversations.open", err)
+	chID, ok := a.dms.get(userID)
+	if !ok {
+		cctx, cancel := context.WithTimeout(ctx, callTimeout)
+		ch, _, _, err := a.api.OpenConversationContext(cctx, &slackapi.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
+		cancel()
+		if err != nil {
+			return sendError("conversations.open", err)
+		}
+		chID = ch.ID
+		a.dms.set(userID, chID)
 	}
-	return a.post(ctx, ch.ID, r)
+	err := a.post(ctx, chID, r)
+	if err != nil {
+		a.dms.forget(userID) // opened afresh next time, in case it is the channel that failed
+	}
+	return err
+}
+
+// dmCache remembers the direct-message channel of each user the adapter
+// opened one with (a DM channel's id does not change), so a minute's
+// reminders each make one Web API call, not two.
+type dmCache struct {
+	mu  sync.Mutex
+	ids map[string]string
+}
+
+// dmCacheSize bounds the users remembered; the cache starts over when it
+// is full.
+const dmCacheSize = 20000
+
+func (c *dmCache) get(userID string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.ids[userID]
+	return id, ok
+}
+
+func (c *dmCache) set(userID, channelID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ids == nil || len(c.ids) >= dmCacheSize {
+		c.ids = map[string]string{}
+	}
+	c.ids[userID] = channelID
+}
+
+func (c *dmCache) forget(userID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.ids, userID)
 }
 
 // PostChannel posts r to a channel, given by id or by name (with or
@@ -51,9 +94,26 @@ func (a *Adapter) PostChannel(ctx context.Context, channel string, r bot.Reply) 
 }
 
 // post sends one message, paced to about one a second per channel and to
-// the workspace rate overall.
+// the workspace rate overall. A queued delivery's message carries its
+// one-time key as message metadata, so a repeated delivery (a retry or a
+// rescue after a crash) that finds it in the channel sends nothing.
 func (a *Adapter) post(ctx context.Context, channelID string, r bot.Reply) error {
-	if scheduler.DeliveryKey(ctx) != "" {
+	key := scheduler.DeliveryKey(ctx)
+	if key != "" && scheduler.DeliveryRepeat(ctx) {
+		sent, err := a.sentBefore(ctx, channelID, key)
+		if err != nil {
+			return err
+		}
+		if sent {
+			a.log.Info("message found in the channel: not sent again", "key", key)
+			return nil
+		}
+	}
+	opts := []slackapi.MsgOption{slackapi.MsgOptionText(fallback(r), false), slackapi.MsgOptionBlocks(blocks(r)...)}
+	if key != "" {
+		opts = append(opts, slackapi.MsgOptionMetadata(slackapi.SlackMetadata{EventType: deliveryEvent, EventPayload: map[string]any{"key": key}}))
+	}
+	if key != "" {
 		// A queued delivery does not hold a worker while its channel is
 		// busy (messages already wait for it): it is snoozed, and the
 		// worker delivers to other channels meanwhile.
@@ -72,8 +132,7 @@ func (a *Adapter) post(ctx context.Context, channelID string, r bot.Reply) error
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	_, _, err := a.api.PostMessageContext(cctx, channelID,
-		slackapi.MsgOptionText(fallback(r), false), slackapi.MsgOptionBlocks(blocks(r)...))
+	_, _, err := a.api.PostMessageContext(cctx, channelID, opts...)
 	if err != nil {
 		var rl *slackapi.RateLimitedError
 		if errors.As(err, &rl) {
@@ -85,6 +144,39 @@ func (a *Adapter) post(ctx context.Context, channelID string, r bot.Reply) error
 		return a.uploadFiles(ctx, channelID, r.Files)
 	}
 	return nil
+}
+
+// deliveryEvent is the metadata event type of a queued delivery's message;
+// its payload's "key" is the delivery's one-time key.
+const deliveryEvent = "parabot_delivery"
+
+// historyLookback is how many of a channel's latest messages a repeated
+// delivery looks through for its own.
+const historyLookback = 100
+
+// sentBefore reports whether one of the channel's latest messages is the
+// delivery of key (conversations.history with metadata). When Slack will
+// not tell (no history scope, an old install), it reports false: the
+// message is sent, as it was before the lookup existed.
+func (a *Adapter) sentBefore(ctx context.Context, channelID, key string) (bool, error) {
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	h, err := a.api.GetConversationHistoryContext(cctx, &slackapi.GetConversationHistoryParameters{
+		ChannelID: channelID, Limit: historyLookback, IncludeAllMetadata: true})
+	if err != nil {
+		var rl *slackapi.RateLimitedError
+		if errors.As(err, &rl) || ctx.Err() != nil {
+			return false, sendError("conversations.history", err)
+		}
+		a.log.Warn("cannot look whether a repeated delivery went out; sending it", "channel", channelID, "error", err)
+		return false, nil
+	}
+	for _, m := range h.Messages {
+		if m.Metadata.EventType == deliveryEvent && m.Metadata.EventPayload["key"] == key {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // channelIDPattern matches Slack's conversation ids (public, private, DM).
