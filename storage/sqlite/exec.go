@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -155,27 +154,33 @@ func (db *DB) writeTx(ctx context.Context, jobs []storage.Job, fn func(ctx conte
 	})
 }
 
-// logEntry writes an entry and its record on the writer: the check of
-// the right to log and two prepared inserts, in a transaction shared with
-// other writes (the writer is SQLite's only one, so no import commits
-// between the check and the inserts).
+// logEntry writes an entry and its record on the writer: two prepared
+// inserts, the entry's guarded by the right to log, in a transaction
+// shared with other writes (the writer is SQLite's only one, so no import
+// commits between the check and the inserts). When the entry was not
+// inserted, a second look tells a right that is gone
+// (storage.ErrNoAccess) from a used one-time key (storage.ErrDuplicate).
 func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.Job) (int64, error) {
 	var id int64
 	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var may bool
 		e := n.Entry
-		if err := tx.StmtContext(ctx, db.stmts[sqlstore.MayLogSQL]).QueryRowContext(ctx, e.StaffID, e.StudentID, n.Day).Scan(&may); err != nil {
-			return fmt.Errorf("checking the right to log: %w", dbErr(err))
-		}
-		if !may {
-			return storage.ErrNoAccess
-		}
-		res, err := tx.StmtContext(ctx, db.stmts[sqlstore.InsertEntrySQL]).ExecContext(ctx, n.EntryArgs(dialect)...)
+		res, err := tx.StmtContext(ctx, db.stmts[sqlstore.InsertEntrySQL]).ExecContext(ctx, append(n.EntryArgs(dialect), n.Day)...)
 		if err != nil {
 			return fmt.Errorf("inserting entry: %w", dbErr(err))
 		}
-		if added, err := res.RowsAffected(); err != nil || added == 0 {
-			return cmp.Or(err, storage.ErrDuplicate) // nothing inserted: the one-time key was used
+		added, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("counting the entries inserted: %w", err)
+		}
+		if added == 0 {
+			may, err := sqlstore.MayLog(ctx, db.exec(tx), e.StaffID, e.StudentID, n.Day)
+			if err != nil {
+				return fmt.Errorf("checking the right to log: %w", err)
+			}
+			if !may {
+				return storage.ErrNoAccess
+			}
+			return storage.ErrDuplicate // the one-time key was used
 		}
 		if id, err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("reading the entry's id: %w", err)
