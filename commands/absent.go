@@ -240,10 +240,16 @@ func refuseAbsent(ctx context.Context, store storage.Store, school storage.Schoo
 	}
 	for _, a := range abs {
 		if a.StudentID == st.ID {
-			return bot.Errorf("student", "%s is marked absent on %s, so nothing was logged. If they came in after all, ask your teacher to correct the absence.", st.Label(), dayName(date))
+			return absentError(st, date)
 		}
 	}
 	return nil
+}
+
+// absentError tells that nothing was logged for a student marked absent
+// on date, and what to do if they came in.
+func absentError(st storage.Student, date string) error {
+	return bot.Errorf("student", "%s is marked absent on %s, so nothing was logged. If they came in after all, ask your teacher to correct the absence.", st.Label(), dayName(date))
 }
 
 // Covering returns, for Router.SetCovering, the students a para may log

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"parabot/bot"
+	"parabot/schoolday"
 	"parabot/storage"
 )
 
@@ -52,13 +53,8 @@ func Data(d Deps) *bot.Command {
 // author, names the student and repeats the comment.
 func logSession(ctx context.Context, d Deps, c *bot.Call, st storage.Student, g storage.Goal, v storage.SessionValues) (bot.Reply, error) {
 	at, note := c.Values.Time("at"), c.Values.Text("note")
-	if err := refuseAbsent(ctx, d.Store, c.School, st, at); err != nil {
+	if err := checkSession(ctx, d.Store, c, st, g, v, at); err != nil {
 		return bot.Reply{}, err
-	}
-	if !c.Values.Bool("again") {
-		if err := checkDuplicate(ctx, d.Store, c, st, g, v, at); err != nil {
-			return bot.Reply{}, err
-		}
 	}
 	if err := checkNames(ctx, d.Store, c, st, "note"); err != nil {
 		return bot.Reply{}, err
@@ -88,37 +84,34 @@ func logSession(ctx context.Context, d Deps, c *bot.Call, st storage.Student, g 
 // are taken for a second send of one session rather than a new one.
 const duplicateWindow = 5 * time.Minute
 
-// checkDuplicate refuses, with a button to log it anyway, a session with
+// checkSession reads, in one query, what a session is checked against
+// before it is saved, and refuses it for a student marked absent on its
+// day, or (unless again=yes) with a button to log it anyway when it has
 // the same values of the same goal as one logged within a few minutes of
-// it: most often the same data sent twice.
-func checkDuplicate(ctx context.Context, s storage.Store, c *bot.Call, st storage.Student, g storage.Goal, v storage.SessionValues, at time.Time) error {
-	if key := storage.OnceKey(ctx); key != "" {
-		// A replayed request is answered as already handled, not as a
-		// likely duplicate.
-		if claimed, err := s.Claimed(ctx, key); err != nil || claimed {
-			return err
-		}
-	}
-	recent, err := s.Sessions(ctx, storage.Filter{StudentID: st.ID, GoalID: g.ID, From: at.Add(-duplicateWindow), To: at.Add(duplicateWindow)})
+// it: most often the same data sent twice. A replayed request is not
+// taken for a likely duplicate: the write answers it as already handled.
+func checkSession(ctx context.Context, s storage.Store, c *bot.Call, st storage.Student, g storage.Goal, v storage.SessionValues, at time.Time) error {
+	day := at.In(c.School.Location()).Format(schoolday.DateLayout)
+	chk, err := s.CheckSession(ctx, storage.SessionCheck{OnceKey: storage.OnceKey(ctx), SchoolID: c.School.ID, StudentID: st.ID,
+		GoalID: g.ID, Day: day, From: at.Add(-duplicateWindow), To: at.Add(duplicateWindow), Values: v})
 	if err != nil {
-		return fmt.Errorf("looking for a duplicate of goal %d: %w", g.ID, err)
+		return fmt.Errorf("checking a session of goal %d: %w", g.ID, err)
 	}
-	data := string(v.Data())
-	for _, se := range recent {
-		if se.Type != v.Type || string(se.Data) != data {
-			continue
-		}
-		who := "You"
-		if se.StaffID != c.Staff.ID {
-			who = "Someone else"
-			if m, err := s.StaffMember(ctx, se.StaffID); err == nil {
-				who = m.Name
-			}
-		}
-		return &bot.UserError{Param: "again",
-			Msg: fmt.Sprintf("This looks like a duplicate: %s logged the same for %s %s at %s. Nothing was saved; log it again (again=yes) only if it is a new session.",
-				who, bot.Named(st), g.Code, se.At.In(c.School.Location()).Format("15:04")),
-			Choices: []bot.Choice{{Value: "yes", Label: "Log it again"}}}
+	if chk.Absent {
+		return absentError(st, day)
 	}
-	return nil
+	if c.Values.Bool("again") || chk.Claimed || !chk.SameFound {
+		return nil
+	}
+	who := "You"
+	if chk.SameStaffID != c.Staff.ID {
+		who = "Someone else"
+		if m, err := s.StaffMember(ctx, chk.SameStaffID); err == nil {
+			who = m.Name
+		}
+	}
+	return &bot.UserError{Param: "again",
+		Msg: fmt.Sprintf("This looks like a duplicate: %s logged the same for %s %s at %s. Nothing was saved; log it again (again=yes) only if it is a new session.",
+			who, bot.Named(st), g.Code, chk.SameAt.In(c.School.Location()).Format("15:04")),
+		Choices: []bot.Choice{{Value: "yes", Label: "Log it again"}}}
 }

@@ -191,6 +191,30 @@ type SessionLog struct {
 	LoggedAt time.Time
 }
 
+// SessionCheck names what logging a session looks at before it writes.
+type SessionCheck struct {
+	OnceKey   string // the request's one-time key; "" for none
+	SchoolID  int64
+	StudentID int64
+	GoalID    int64
+	Day       string // the school day of the session, YYYY-MM-DD
+	// From and To bound, [From, To), where a session with the same
+	// values is a likely duplicate.
+	From, To time.Time
+	Values   SessionValues
+}
+
+// SessionChecked is what CheckSession found.
+type SessionChecked struct {
+	Claimed bool // the one-time key was used already
+	Absent  bool // the student is marked absent on the day
+	// Same is the first active session of the goal in [From, To) with
+	// the same type and values (its StaffID and At), when SameFound.
+	SameFound   bool
+	SameStaffID int64
+	SameAt      time.Time
+}
+
 // TrialData encodes trial results as a trials session's Data.
 func TrialData(results []TrialResult) json.RawMessage {
 	pairs := make([][2]any, len(results))

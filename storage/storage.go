@@ -217,6 +217,11 @@ type Logbook interface {
 	// LogSession stores one session of a goal of any measurement type as
 	// one entry.
 	LogSession(ctx context.Context, s SessionLog, jobs []Job) (Entry, error)
+	// CheckSession reads in one query what logging a session looks at
+	// before it writes (SessionCheck): whether the one-time key was used,
+	// whether the student is marked absent on the day, and the first
+	// active session of the goal with the same values near its time.
+	CheckSession(ctx context.Context, c SessionCheck) (SessionChecked, error)
 	// LogIncident stores one incident as one entry.
 	LogIncident(ctx context.Context, in Incident, jobs []Job) (Entry, error)
 	// LogTransition stores one transition as one entry.

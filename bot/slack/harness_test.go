@@ -48,6 +48,9 @@ type harness struct {
 	router  *bot.Router
 	srv     *httptest.Server
 	now     time.Time
+	// routerNow, when set, is the commands' clock; the adapter (request
+	// signatures, the replay window) keeps now.
+	routerNow func() time.Time
 	// attempts counts the runs of each delivery job, as River does.
 	attempts map[int64]int
 }
@@ -70,7 +73,12 @@ func newHarnessLog(t testing.TB, store storage.Store, log *slog.Logger, extra ..
 	h := &harness{t: t, store: store, slack: newFakeSlack(t), now: schoolNow}
 	clock := func() time.Time { return h.now }
 	cmds := append(commands.All(commands.Deps{Store: store, Log: log}), extra...)
-	h.router = bot.NewRouter(store, log, clock, cmds)
+	h.router = bot.NewRouter(store, log, func() time.Time {
+		if h.routerNow != nil {
+			return h.routerNow()
+		}
+		return h.now
+	}, cmds)
 	a, err := New(Config{
 		BotToken: "xoxb-test", SigningSecret: testSecret, AppToken: "xapp-test", APIURL: h.slack.apiURL(),
 		Router: h.router, Store: store, Log: log, Now: clock,

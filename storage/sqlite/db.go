@@ -5,6 +5,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -46,6 +47,13 @@ type DB struct {
 	river *river.Client[*sql.Tx] // insert-only: jobs go in our transactions
 	log   *slog.Logger
 	stmts map[string]*sql.Stmt // the hot writes, prepared once, by query
+
+	// read holds the read connections: in WAL mode a reader sees every
+	// write committed before it began, and readers and the writer do not
+	// wait for each other.
+	read      *sql.DB
+	readMu    sync.Mutex
+	readStmts map[string]*sql.Stmt // reads prepared at their first run (exec.go); nil once closed
 
 	writes    chan *write   // to the writer (writer.go); unbuffered
 	stop      chan struct{} // closed by Close: the writer returns
@@ -105,6 +113,12 @@ func (db *DB) closeStatements() {
 	for _, stmt := range db.stmts {
 		_ = stmt.Close()
 	}
+	db.readMu.Lock()
+	defer db.readMu.Unlock()
+	for _, stmt := range db.readStmts {
+		_ = stmt.Close()
+	}
+	db.readStmts = nil
 }
 
 // OpenShared opens the database at path like Open, but without taking
@@ -163,20 +177,54 @@ func open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 		sqlDB.Close()
 		return nil, err
 	}
+	if db.read, err = openReader(ctx, path); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	db.readStmts = map[string]*sql.Stmt{}
 	rc, err := river.NewClient(riversqlite.New(sqlDB), &river.Config{Logger: log})
 	if err != nil {
+		db.read.Close()
 		sqlDB.Close()
 		return nil, fmt.Errorf("creating river insert client: %w", err)
 	}
 	db.river = rc
 	if err := db.prepare(ctx); err != nil {
 		db.closeStatements()
+		db.read.Close()
 		sqlDB.Close()
 		return nil, err
 	}
 	db.Store = sqlstore.New(db.exec(nil), dialect, db.txExec, db.writeTx, db.logEntry)
 	go db.writeLoop()
 	return db, nil
+}
+
+// readConns is how many reads run at once, each on its own connection.
+const readConns = 4
+
+// openReader opens the read connections of the database at path, which
+// is open and in WAL mode already. They cannot write (query_only), so a
+// write sent there by mistake fails rather than bypassing the writer.
+func openReader(ctx context.Context, path string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "query_only(1)")
+	read, err := sql.Open("sqlite", path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("opening sqlite read connections: %w", err)
+	}
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
+	read.SetConnMaxIdleTime(0)
+	read.SetConnMaxLifetime(0)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := read.PingContext(ctx); err != nil {
+		read.Close()
+		return nil, fmt.Errorf("opening sqlite read connections: %w", err)
+	}
+	return read, nil
 }
 
 // lockFile takes an exclusive, non-blocking flock on path+".lock". The
@@ -220,7 +268,8 @@ func (db *DB) Close() error {
 		<-db.stopped
 		db.closeStatements()
 	})
-	err := db.db.Close()
+	readErr := db.read.Close()
+	err := cmp.Or(db.db.Close(), readErr)
 	unlock(db.lock)
 	db.lock = nil
 	if err != nil {

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -11,8 +10,12 @@ import (
 )
 
 // exec adapts database/sql to sqlstore.Executor: on the database when tx
-// is nil, else in tx. A query prepared at Open runs as its prepared
-// statement. Errors are translated by dbErr.
+// is nil, else in tx. Outside a transaction, reads (QueryRow, Query) run
+// on the read connections and writes (Exec) on the one write connection.
+// A query prepared at Open runs as its prepared statement in tx or on
+// the write connection; a read on the read connections runs as a
+// statement prepared at its first run and kept. Errors are translated by
+// dbErr.
 func (db *DB) exec(tx *sql.Tx) sqlstore.Executor { return executor{db: db, tx: tx} }
 
 type executor struct {
@@ -29,27 +32,59 @@ func (e executor) stmt(ctx context.Context, query string) *sql.Stmt {
 	return stmt
 }
 
-// q is the database, or tx when there is one.
-func (e executor) q() interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-} {
+// query runs a read: in tx (its statement prepared at Open if it has
+// one), or on the read connections as a kept prepared statement.
+func (e executor) query(ctx context.Context, query string, args []any) (*sql.Rows, error) {
 	if e.tx != nil {
-		return e.tx
+		if stmt := e.stmt(ctx, query); stmt != nil {
+			return stmt.QueryContext(ctx, args...)
+		}
+		return e.tx.QueryContext(ctx, query, args...)
 	}
-	return e.db.db
+	if stmt := e.db.readStmt(ctx, query); stmt != nil {
+		return stmt.QueryContext(ctx, args...)
+	}
+	return e.db.read.QueryContext(ctx, query, args...)
+}
+
+// maxReadStmts bounds how many read statements are kept prepared: the
+// queries are the program's own, but a few are built from a filter's
+// parts.
+const maxReadStmts = 512
+
+// readStmt returns query's statement prepared on the read connections,
+// preparing and keeping it at its first run while there is room; nil
+// when it cannot be prepared (the query then reports its own error) or
+// there is no room.
+func (db *DB) readStmt(ctx context.Context, query string) *sql.Stmt {
+	db.readMu.Lock()
+	stmt, ok := db.readStmts[query]
+	full := db.readStmts == nil || len(db.readStmts) >= maxReadStmts
+	db.readMu.Unlock()
+	if ok || full {
+		return stmt
+	}
+	stmt, err := db.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	db.readMu.Lock()
+	defer db.readMu.Unlock()
+	if kept, ok := db.readStmts[query]; ok || db.readStmts == nil {
+		_ = stmt.Close() // prepared meanwhile by another caller, or closed
+		return kept
+	}
+	db.readStmts[query] = stmt
+	return stmt
 }
 
 func (e executor) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
-	if stmt := e.stmt(ctx, query); stmt != nil {
-		return row{stmt.QueryRowContext(ctx, args...)}
-	}
-	return row{e.q().QueryRowContext(ctx, query, args...)}
+	r, err := e.query(ctx, query, args)
+	return row{r, err}
 }
 
 func (e executor) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-	r, err := e.q().QueryContext(ctx, query, args...)
+	r, err := e.query(ctx, query, args)
 	if err != nil {
 		return nil, dbErr(err)
 	}
@@ -59,10 +94,13 @@ func (e executor) Query(ctx context.Context, query string, args ...any) (sqlstor
 func (e executor) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	var res sql.Result
 	var err error
-	if stmt := e.stmt(ctx, query); stmt != nil {
+	switch stmt := e.stmt(ctx, query); {
+	case stmt != nil:
 		res, err = stmt.ExecContext(ctx, args...)
-	} else {
-		res, err = e.q().ExecContext(ctx, query, args...)
+	case e.tx != nil:
+		res, err = e.tx.ExecContext(ctx, query, args...)
+	default:
+		res, err = e.db.db.ExecContext(ctx, query, args...)
 	}
 	if err != nil {
 		return 0, dbErr(err)
@@ -74,9 +112,29 @@ func (e executor) Exec(ctx context.Context, query string, args ...any) (int64, e
 	return n, nil
 }
 
-type row struct{ r *sql.Row }
+// row is the first row of rows, as database/sql's Row, whose Scan
+// returns sql.ErrNoRows (translated) when there is none.
+type row struct {
+	r   *sql.Rows
+	err error
+}
 
-func (r row) Scan(dest ...any) error { return dbErr(r.r.Scan(dest...)) }
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return dbErr(r.err)
+	}
+	defer r.r.Close()
+	if !r.r.Next() {
+		if err := r.r.Err(); err != nil {
+			return dbErr(err)
+		}
+		return dbErr(sql.ErrNoRows)
+	}
+	if err := r.r.Scan(dest...); err != nil {
+		return dbErr(err)
+	}
+	return dbErr(r.r.Close())
+}
 
 type rows struct{ r *sql.Rows }
 
@@ -96,27 +154,33 @@ func (db *DB) writeTx(ctx context.Context, jobs []storage.Job, fn func(ctx conte
 	})
 }
 
-// logEntry writes an entry and its record on the writer: the check of
-// the right to log and two prepared inserts, in a transaction shared with
-// other writes (the writer is SQLite's only one, so no import commits
-// between the check and the inserts).
+// logEntry writes an entry and its record on the writer: two prepared
+// inserts, the entry's guarded by the right to log, in a transaction
+// shared with other writes (the writer is SQLite's only one, so no import
+// commits between the check and the inserts). When the entry was not
+// inserted, a second look tells a right that is gone
+// (storage.ErrNoAccess) from a used one-time key (storage.ErrDuplicate).
 func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.Job) (int64, error) {
 	var id int64
 	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var may bool
 		e := n.Entry
-		if err := tx.StmtContext(ctx, db.stmts[sqlstore.MayLogSQL]).QueryRowContext(ctx, e.StaffID, e.StudentID, n.Day).Scan(&may); err != nil {
-			return fmt.Errorf("checking the right to log: %w", dbErr(err))
-		}
-		if !may {
-			return storage.ErrNoAccess
-		}
-		res, err := tx.StmtContext(ctx, db.stmts[sqlstore.InsertEntrySQL]).ExecContext(ctx, n.EntryArgs(dialect)...)
+		res, err := tx.StmtContext(ctx, db.stmts[sqlstore.InsertEntrySQL]).ExecContext(ctx, append(n.EntryArgs(dialect), n.Day)...)
 		if err != nil {
 			return fmt.Errorf("inserting entry: %w", dbErr(err))
 		}
-		if added, err := res.RowsAffected(); err != nil || added == 0 {
-			return cmp.Or(err, storage.ErrDuplicate) // nothing inserted: the one-time key was used
+		added, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("counting the entries inserted: %w", err)
+		}
+		if added == 0 {
+			may, err := sqlstore.MayLog(ctx, db.exec(tx), e.StaffID, e.StudentID, n.Day)
+			if err != nil {
+				return fmt.Errorf("checking the right to log: %w", err)
+			}
+			if !may {
+				return storage.ErrNoAccess
+			}
+			return storage.ErrDuplicate // the one-time key was used
 		}
 		if id, err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("reading the entry's id: %w", err)

@@ -72,12 +72,16 @@ func (sh Shape) Names() string {
 	return strings.Join(names, ", ")
 }
 
-// InsertEntrySQL inserts an entry: $1 kind, $2 staff_id, $3 student_id,
-// $4 created_at, $5 summary, $6 once_key (NULL for none), $7 detail. It
-// inserts nothing when the one-time key was used before. (Postgres adds
-// RETURNING id; SQLite reads the last insert id.)
-const InsertEntrySQL = `INSERT INTO entries (kind, staff_id, student_id, created_at, summary, active, once_key, detail)
-	VALUES ($1, $2, $3, $4, $5, true, $6, $7) ON CONFLICT (once_key) DO NOTHING`
+// InsertEntrySQL inserts an entry when its staff member may log for its
+// student on the school day (MayLogCond): $1 kind, $2 staff_id, $3
+// student_id, $4 created_at, $5 summary, $6 once_key (NULL for none), $7
+// detail, $8 the school day (YYYY-MM-DD). It inserts nothing when the
+// right is gone or the one-time key was used before. SQLite runs it as
+// written and reads the last insert id; Postgres types its arguments in a
+// statement of its own (storage/postgres).
+var InsertEntrySQL = `INSERT INTO entries (kind, staff_id, student_id, created_at, summary, active, once_key, detail)
+	SELECT $1, $2, $3, $4, $5, true, $6, $7 WHERE ` + MayLogCond("$2", "$3", "$8") + `
+	ON CONFLICT (once_key) DO NOTHING`
 
 // NewEntry is an entry to log: the entry, its audit detail, its one-time
 // key and its record.

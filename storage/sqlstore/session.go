@@ -26,6 +26,32 @@ func (s *Store) Sessions(ctx context.Context, f storage.Filter) ([]storage.Sessi
 		ORDER BY at, entry_id`, f.StudentID, s.d.Time(f.From), s.d.Time(upper(f.To)), f.IncludeInactive, f.GoalID)
 }
 
+// checkSessionSQL is CheckSession's query: one row of the one-time key's
+// use, the student's absence on the day, and the staff member and time
+// of the first active session of the goal in the window with the same
+// type and values (0 and NULL when there is none).
+const checkSessionSQL = `SELECT
+	$1 <> '' AND (EXISTS (SELECT 1 FROM claims WHERE key = $1) OR EXISTS (SELECT 1 FROM entries WHERE once_key = $1)),
+	EXISTS (SELECT 1 FROM absences WHERE school_id = $2 AND student_id = $3 AND from_day <= $4 AND to_day >= $4),
+	COALESCE(same.staff_id, 0), same.at
+	FROM (SELECT 1) AS one LEFT JOIN (SELECT staff_id, at FROM sessions
+		WHERE student_id = $3 AND goal_id = $5 AND at >= $6 AND at < $7 AND active AND type = $8 AND data = $9
+		ORDER BY at, entry_id LIMIT 1) AS same ON true`
+
+// CheckSession reads what logging a session looks at before it writes,
+// in one query.
+func (s *Store) CheckSession(ctx context.Context, c storage.SessionCheck) (storage.SessionChecked, error) {
+	var out storage.SessionChecked
+	err := s.db.QueryRow(ctx, checkSessionSQL, c.OnceKey, c.SchoolID, c.StudentID, c.Day, c.GoalID,
+		s.d.Time(c.From), s.d.Time(c.To), string(c.Values.Type), string(c.Values.Data())).
+		Scan(&out.Claimed, &out.Absent, &out.SameStaffID, UTC{&out.SameAt})
+	if err != nil {
+		return out, fmt.Errorf("checking a session of student %d: %w", c.StudentID, err)
+	}
+	out.SameFound = out.SameStaffID != 0
+	return out, nil
+}
+
 // Trials lists a student's trials in [f.From, f.To), oldest first: the
 // trials sessions' values, one Trial each, in the order logged. A trial's
 // ID is its session's (its entry's).

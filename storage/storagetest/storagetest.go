@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"LogTransition", testLogTransition},
 		{"LogNote", testLogNote},
 		{"LogRollsBack", testLogRollsBack},
+		{"CheckSession", testCheckSession},
 		{"BackdatedEntry", testBackdatedEntry},
 		{"ConcurrentWrites", testConcurrentWrites},
 		{"EditWhileUndoing", testEditWhileUndoing},
