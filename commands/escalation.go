@@ -325,47 +325,71 @@ func TimelineLines(steps []storage.EscalationStep, names map[int64]string, loc *
 // when the school sets none.
 const DefaultEscalateSeverity = 4
 
-// escalateIncident opens an escalation for a logged incident at or above
-// the school's threshold (urgent when severe: restraint, seclusion,
-// injury or top severity), and says so in a line for the confirmation;
-// "" when the incident is below the threshold.
-func escalateIncident(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident, entry storage.Entry) string {
+// incidentPlan is what a logged incident opens in the write that logs
+// it: an escalation when it is at or above the school's threshold
+// (urgent when severe: restraint, seclusion, injury or top severity),
+// and the parent-notice task of a restraint, seclusion or injury.
+type incidentPlan struct {
+	open    storage.IncidentOpens
+	esc     scheduler.Opened
+	first   firstLevel
+	owner   string // the parent notice's owner
+	noOwner string // what to say when nobody can own it
+}
+
+// planIncident works out what in opens.
+func planIncident(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident) (incidentPlan, error) {
+	var p incidentPlan
 	kv, err := d.Store.SchoolSettings(ctx, c.Staff.SchoolID)
 	if err != nil {
-		d.Log.Error("loading escalation threshold", "school_id", c.Staff.SchoolID, "error", err)
+		return p, fmt.Errorf("loading settings of school %d: %w", c.Staff.SchoolID, err)
 	}
 	threshold := DefaultEscalateSeverity
 	if n, err := strconv.Atoi(kv[roster.SettingEscalateSeverity]); err == nil && n >= 1 && n <= storage.MaxSeverity {
 		threshold = n
 	}
 	if in.Severity < threshold && !in.Severe() {
-		return ""
+		return p, nil
 	}
-	incidents, err := d.Store.Incidents(ctx, storage.Filter{StudentID: st.ID, From: in.At, To: in.At.Add(time.Microsecond)})
-	if err != nil {
-		d.Log.Error("finding the logged incident", "entry_id", entry.ID, "error", err)
-	}
-	var incidentID int64
-	for _, i := range incidents {
-		if i.EntryID == entry.ID {
-			incidentID = i.ID
-		}
-	}
-	e, line, err := openEscalation(ctx, d, storage.Escalation{SchoolID: c.Staff.SchoolID, StudentID: st.ID, OpenedBy: c.Staff.ID,
-		Kind: storage.EscalationIncident, IncidentID: incidentID, Body: incidentFacts(in) + ". " + in.Behavior, Urgent: in.Severe(),
+	p.esc, err = scheduler.Prepare(ctx, d.Store, storage.Escalation{SchoolID: c.Staff.SchoolID, StudentID: st.ID, OpenedBy: c.Staff.ID,
+		Kind: storage.EscalationIncident, Body: incidentFacts(in) + ". " + in.Behavior, Urgent: in.Severe(),
 		Severity: in.Severity, CreatedAt: c.Now})
 	if err != nil {
-		d.Log.Error("opening incident escalation", "entry_id", entry.ID, "error", err)
-		return "The incident is logged, but its escalation could not be opened: tell the teacher yourself."
+		return p, err
 	}
-	line = fmt.Sprintf("Escalation #%d: %s", e.ID, line)
+	if p.first, err = firstTold(ctx, d, p.esc); err != nil {
+		return p, err
+	}
+	p.open.Escalation = &p.esc.Escalation
+	p.open.EscalationJobs = func(e storage.Escalation) []storage.Job { return []storage.Job{p.esc.First(e)} }
 	if in.Restraint || in.Seclusion || in.Injury {
-		notice, err := openParentNotice(ctx, d, c, st, in, incidentID)
-		if err != nil {
-			d.Log.Error("opening parent notice", "entry_id", entry.ID, "error", err)
-			notice = "The parent-notice task could not be opened: tell the teacher the family must be told."
+		if p.open.Notice, p.owner, err = planNotice(ctx, d, c, st, in); err != nil {
+			return p, err
 		}
-		line += "\n" + notice
+		if p.open.Notice == nil {
+			p.noOwner, p.owner = p.owner, ""
+		} else {
+			loc := c.School.Location()
+			p.open.NoticeJobs = func(n storage.ParentNotice) []storage.Job { return scheduler.NoticeJobs(n, loc, c.Now) }
+		}
 	}
-	return line
+	return p, nil
+}
+
+// lines say, for the confirmation, what the incident opened; "" when
+// nothing.
+func (p incidentPlan) lines(out storage.IncidentOpened, loc *time.Location) string {
+	if p.open.Escalation == nil {
+		return ""
+	}
+	o := p.esc
+	o.Escalation = out.Escalation
+	s := fmt.Sprintf("Escalation #%d: %s", out.Escalation.ID, p.first.line(o))
+	switch {
+	case p.open.Notice != nil:
+		s += "\n" + noticeLine(out.Notice, p.owner, loc)
+	case p.noOwner != "":
+		s += "\n" + p.noOwner
+	}
+	return s
 }

@@ -108,12 +108,16 @@ func Incident(d Deps) *bot.Command {
 					return bot.Reply{}, err
 				}
 			}
-			e, err := d.Store.LogIncident(ctx, in, jobs)
+			plan, err := planIncident(ctx, d, c, st, in)
+			if err != nil {
+				return bot.Reply{}, err
+			}
+			out, err := d.Store.LogIncidentOpening(ctx, in, jobs, plan.open)
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("logging incident: %w", err)
 			}
-			r := logged(e, "Logged incident for "+bot.Named(st)+facts)
-			if line := escalateIncident(ctx, d, c, st, in, e); line != "" {
+			r := logged(out.Entry, "Logged incident for "+bot.Named(st)+facts)
+			if line := plan.lines(out, c.School.Location()); line != "" {
 				r.Text += "\n" + line
 			}
 			if in.Severe() {

@@ -5,28 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"parabot/bot"
-	"parabot/scheduler"
 	"parabot/schoolday"
 	"parabot/storage"
 )
 
-// openParentNotice opens the parent-notice task of a restraint,
-// seclusion or injury, owned by the student's teacher (or the first admin,
-// per the school's notice_owner), and says so in a line for the
-// confirmation.
-func openParentNotice(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident, incidentID int64) (string, error) {
+// planNotice works out the parent-notice task of a restraint, seclusion
+// or injury, owned by the student's teacher (or the first admin, per the
+// school's notice_owner), for the write that logs the incident; nil, with
+// what to tell the para, when nobody on the roster can own it.
+func planNotice(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident) (*storage.ParentNotice, string, error) {
 	kv, err := d.Store.SchoolSettings(ctx, c.Staff.SchoolID)
 	if err != nil {
-		return "", fmt.Errorf("loading settings: %w", err)
+		return nil, "", fmt.Errorf("loading settings: %w", err)
 	}
 	rule := schoolday.ReadNotice(kv)
 	var owner storage.Staff
 	if rule.Owner == schoolday.NotifyTeacher {
 		ts, err := teachers(ctx, d.Store, st.ID)
 		if err != nil {
-			return "", err
+			return nil, "", err
 		}
 		if len(ts) > 0 {
 			owner = ts[0]
@@ -35,7 +35,7 @@ func openParentNotice(ctx context.Context, d Deps, c *bot.Call, st storage.Stude
 	if owner.ID == 0 {
 		staff, err := d.Store.ListStaff(ctx, c.Staff.SchoolID)
 		if err != nil {
-			return "", fmt.Errorf("listing staff: %w", err)
+			return nil, "", fmt.Errorf("listing staff: %w", err)
 		}
 		for _, s := range staff {
 			if s.Role == storage.RoleAdmin && owner.ID == 0 {
@@ -44,24 +44,24 @@ func openParentNotice(ctx context.Context, d Deps, c *bot.Call, st storage.Stude
 		}
 	}
 	if owner.ID == 0 {
-		return "Nobody on the roster can own the parent notice (no teacher or admin): tell the office it is due.", nil
+		return nil, "Nobody on the roster can own the parent notice (no teacher or admin): tell the office it is due.", nil
 	}
 	loc := c.School.Location()
 	date := schoolday.Today(in.At, loc)
 	special, err := d.Store.CalendarDays(ctx, c.Staff.SchoolID, date, schoolday.AddDays(date, 60))
 	if err != nil {
-		return "", fmt.Errorf("loading calendar: %w", err)
+		return nil, "", fmt.Errorf("loading calendar: %w", err)
 	}
 	oral, written := rule.Deadlines(c.School, special, in.At)
-	n, err := d.Store.OpenParentNotice(ctx, storage.ParentNotice{SchoolID: c.Staff.SchoolID, StudentID: st.ID, IncidentID: incidentID,
-		OwnerID: owner.ID, IncidentAt: in.At, OralDue: oral, WrittenDue: written, CreatedAt: c.Now},
-		func(n storage.ParentNotice) []storage.Job { return scheduler.NoticeJobs(n, loc, c.Now) })
-	if err != nil {
-		return "", err
-	}
+	return &storage.ParentNotice{SchoolID: c.Staff.SchoolID, StudentID: st.ID, OwnerID: owner.ID, IncidentAt: in.At,
+		OralDue: oral, WrittenDue: written, CreatedAt: c.Now}, owner.Name, nil
+}
+
+// noticeLine says whose task an opened parent notice is, and its deadlines.
+func noticeLine(n storage.ParentNotice, owner string, loc *time.Location) string {
 	f := "Mon Jan 2 15:04"
-	return fmt.Sprintf("Parent notice (incident %d) is %s's task: oral by %s, written by %s.", n.IncidentID, owner.Name,
-		n.OralDue.In(loc).Format(f), n.WrittenDue.In(loc).Format(f)), nil
+	return fmt.Sprintf("Parent notice (incident %d) is %s's task: oral by %s, written by %s.", n.IncidentID, owner,
+		n.OralDue.In(loc).Format(f), n.WrittenDue.In(loc).Format(f))
 }
 
 // noticeMethods are the ways a family is told, and whether each is written.

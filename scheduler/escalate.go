@@ -70,24 +70,38 @@ type Opened struct {
 	Waited     bool // put off to the next school morning
 }
 
-// Open opens e (CreatedAt is now) with its first step: at once, or the
-// next school morning when it is not urgent and school is out. With a
-// one-time key in ctx (storage.WithOnce) a second open is
-// storage.ErrDuplicate.
-func Open(ctx context.Context, store storage.Store, e storage.Escalation) (Opened, error) {
+// Prepare works out how e (CreatedAt is now) opens: its first step at
+// once, or the next school morning when it is not urgent and school is
+// out, and the ladder on the day that step fires. The escalation is not
+// stored: Open does that, or a write that stores it with what opened it
+// (an incident), with First as its job.
+func Prepare(ctx context.Context, store storage.Store, e storage.Escalation) (Opened, error) {
 	l, err := LoadLadder(ctx, store, e.SchoolID, e.CreatedAt)
 	if err != nil {
 		return Opened{}, err
 	}
 	at, waited := StepTime(l.School, l.Special, e.Urgent, e.CreatedAt)
-	e, err = store.OpenEscalation(ctx, e, func(e storage.Escalation) storage.Job { return EscalateStep(e, 1, at, waited) })
-	if err != nil {
-		return Opened{}, fmt.Errorf("opening escalation: %w", err)
-	}
 	if l, err = l.On(ctx, store, at); err != nil {
 		return Opened{}, err
 	}
 	return Opened{Escalation: e, Ladder: l, At: at, Waited: waited}, nil
+}
+
+// First is the job of the first step of o's escalation, once stored.
+func (o Opened) First(e storage.Escalation) storage.Job { return EscalateStep(e, 1, o.At, o.Waited) }
+
+// Open opens e (CreatedAt is now) with its first step (Prepare). With a
+// one-time key in ctx (storage.WithOnce) a second open is
+// storage.ErrDuplicate.
+func Open(ctx context.Context, store storage.Store, e storage.Escalation) (Opened, error) {
+	o, err := Prepare(ctx, store, e)
+	if err != nil {
+		return Opened{}, err
+	}
+	if o.Escalation, err = store.OpenEscalation(ctx, e, o.First); err != nil {
+		return Opened{}, fmt.Errorf("opening escalation: %w", err)
+	}
+	return o, nil
 }
 
 // Ladder is what a step needs to know of a school: its policy, calendar

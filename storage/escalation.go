@@ -135,3 +135,24 @@ type ParentNotice struct {
 	OralNote, WrittenNote               string
 	CreatedAt                           time.Time
 }
+
+// IncidentOpens is what a logged incident opens in the write that logs
+// it: an escalation and a parent-notice task, each optional (nil), with
+// the jobs each makes once its id and the incident's are known (its
+// IncidentID is filled in). A jobs func returns as many jobs whatever the
+// ids.
+type IncidentOpens struct {
+	Escalation     *Escalation
+	EscalationJobs func(Escalation) []Job
+	Notice         *ParentNotice
+	NoticeJobs     func(ParentNotice) []Job
+}
+
+// IncidentOpened is what LogIncidentOpening wrote; Escalation and Notice
+// are zero when not opened.
+type IncidentOpened struct {
+	Entry      Entry
+	IncidentID int64
+	Escalation Escalation
+	Notice     ParentNotice
+}

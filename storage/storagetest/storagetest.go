@@ -78,6 +78,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"LinkAudited", testLinkAudited},
 		{"Escalations", testEscalations},
 		{"ParentNotices", testParentNotices},
+		{"IncidentOpening", testIncidentOpening},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -155,3 +155,92 @@ func testParentNotices(t *testing.T, s storage.Store) {
 	}
 	wantErr(t, "MarkNotified(unknown incident)", s.MarkNotified(ctx, incidentID+100, true, "letter", "", t0, teacher, t0), storage.ErrConflict)
 }
+
+// testIncidentOpening logs an incident with the escalation and the
+// parent-notice task it opens, and their jobs, in one write; a failure
+// after the incident's insert (a task owner or an opener not on the
+// roster) leaves neither the incident nor anything it opens.
+func testIncidentOpening(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	t0 := time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC)
+	student, para, teacher := f.students["S101"].ID, f.staff["jrivera"].ID, f.staff["tlopez"].ID
+	in := storage.Incident{StudentID: student, StaffID: para, At: t0, Behavior: "hit", Severity: 5, Restraint: true, Summary: "restraint"}
+	open := func(opener, owner int64) storage.IncidentOpens {
+		return storage.IncidentOpens{
+			Escalation: &storage.Escalation{SchoolID: f.school.ID, StudentID: student, OpenedBy: opener, Kind: storage.EscalationIncident,
+				Body: "severity 5, restraint. hit", Urgent: true, Severity: 5, CreatedAt: t0},
+			EscalationJobs: func(e storage.Escalation) []storage.Job { return []storage.Job{notice(e.ID)} },
+			Notice: &storage.ParentNotice{SchoolID: f.school.ID, StudentID: student, OwnerID: owner, IncidentAt: t0,
+				OralDue: t0.Add(24 * time.Hour), WrittenDue: t0.Add(72 * time.Hour), CreatedAt: t0},
+			NoticeJobs: func(n storage.ParentNotice) []storage.Job { return []storage.Job{notice(n.ID), notice(n.IncidentID)} },
+		}
+	}
+	nothingMore := func(what string, jobs int) {
+		t.Helper()
+		if n := countJobs(t, s); n != jobs {
+			t.Errorf("%s: %d jobs, want %d", what, n, jobs)
+		}
+		ins, err := s.Incidents(ctx, storage.Filter{StudentID: student, IncludeInactive: true})
+		if err != nil || len(ins) != 0 {
+			t.Errorf("%s: incidents %+v, %v; want none", what, ins, err)
+		}
+		es, err := s.StudentEscalations(ctx, student)
+		if err != nil || len(es) != 0 {
+			t.Errorf("%s: escalations %+v, %v; want none", what, es, err)
+		}
+		if e, err := s.LastEntry(ctx, para); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("%s: last entry %+v, %v; want none", what, e, err)
+		}
+	}
+	const nobody = 1 << 40
+	_, err := s.LogIncidentOpening(ctx, in, []storage.Job{notice(teacher)}, open(para, nobody))
+	if err == nil {
+		t.Fatal("LogIncidentOpening with a task owner not on the roster succeeded")
+	}
+	nothingMore("failed parent notice", 0)
+	_, err = s.LogIncidentOpening(ctx, in, []storage.Job{notice(teacher)}, open(nobody, teacher))
+	if err == nil {
+		t.Fatal("LogIncidentOpening with an opener not on the roster succeeded")
+	}
+	nothingMore("failed escalation", 0)
+
+	out, err := s.LogIncidentOpening(ctx, in, []storage.Job{notice(teacher)}, open(para, teacher))
+	if err != nil || out.Entry.ID == 0 || out.IncidentID == 0 || out.Escalation.ID == 0 || out.Notice.ID == 0 {
+		t.Fatalf("LogIncidentOpening = %+v, %v", out, err)
+	}
+	if out.Escalation.IncidentID != out.IncidentID || out.Notice.IncidentID != out.IncidentID || out.Escalation.State != storage.EscalationOpen {
+		t.Errorf("opened %+v", out)
+	}
+	var got []int64
+	for _, j := range suiteJobs(t, s) {
+		got = append(got, j.args.StaffID)
+	}
+	slices.Sort(got)
+	want := []int64{teacher, out.Escalation.ID, out.Notice.ID, out.IncidentID}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("jobs name %v, want %v (the caller's, the escalation's, the notice's twice)", got, want)
+	}
+	stored := of(s.Incident(ctx, out.IncidentID)).must(t, "Incident")
+	if stored.EntryID != out.Entry.ID || !stored.Restraint || stored.Severity != 5 {
+		t.Errorf("Incident = %+v", stored)
+	}
+	if _, err := s.Incident(ctx, out.IncidentID+1000); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Incident(unknown) = %v, want ErrNotFound", err)
+	}
+	e := of(s.Escalation(ctx, out.Escalation.ID)).must(t, "Escalation")
+	if e.IncidentID != out.IncidentID || e.Kind != storage.EscalationIncident || !e.Urgent {
+		t.Errorf("Escalation = %+v", e)
+	}
+	steps := of(s.EscalationSteps(ctx, e.ID)).must(t, "EscalationSteps")
+	if len(steps) != 1 || steps[0].Action != storage.StepOpened {
+		t.Errorf("timeline %+v", steps)
+	}
+	n := of(s.ParentNotice(ctx, out.IncidentID)).must(t, "ParentNotice")
+	if n.ID != out.Notice.ID || n.OwnerID != teacher {
+		t.Errorf("ParentNotice = %+v", n)
+	}
+	checkAuditHas(t, s, student, "escalation", e.ID)
+	checkAuditHas(t, s, student, "parent_notice", n.ID)
+}
