@@ -333,6 +333,7 @@ type incidentPlan struct {
 	open    storage.IncidentOpens
 	esc     scheduler.Opened
 	first   firstLevel
+	fyi     int    // how many a severe incident's FYI tells (severeFYI)
 	owner   string // the parent notice's owner
 	noOwner string // what to say when nobody can own it
 }
@@ -352,7 +353,7 @@ func planIncident(ctx context.Context, d Deps, c *bot.Call, st storage.Student, 
 		return p, nil
 	}
 	p.esc, err = scheduler.Prepare(ctx, d.Store, storage.Escalation{SchoolID: c.Staff.SchoolID, StudentID: st.ID, OpenedBy: c.Staff.ID,
-		Kind: storage.EscalationIncident, Body: incidentFacts(in) + ". " + in.Behavior, Urgent: in.Severe(),
+		Kind: storage.EscalationIncident, Body: scheduler.IncidentFacts(in) + ". " + in.Behavior, Urgent: in.Severe(),
 		Severity: in.Severity, CreatedAt: c.Now})
 	if err != nil {
 		return p, err
@@ -360,8 +361,15 @@ func planIncident(ctx context.Context, d Deps, c *bot.Call, st storage.Student, 
 	if p.first, err = firstTold(ctx, d, p.esc); err != nil {
 		return p, err
 	}
+	fyi := func(storage.Escalation) []storage.Job { return nil }
+	if in.Severe() {
+		if fyi, p.fyi, err = severeFYI(ctx, d, c, st, in, p); err != nil {
+			return p, err
+		}
+	}
 	p.open.Escalation = &p.esc.Escalation
-	p.open.EscalationJobs = func(e storage.Escalation) []storage.Job { return []storage.Job{p.esc.First(e)} }
+	first := p.esc.First
+	p.open.EscalationJobs = func(e storage.Escalation) []storage.Job { return append([]storage.Job{first(e)}, fyi(e)...) }
 	if in.Restraint || in.Seclusion || in.Injury {
 		if p.open.Notice, p.owner, err = planNotice(ctx, d, c, st, in); err != nil {
 			return p, err

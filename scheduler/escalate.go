@@ -246,13 +246,15 @@ func (l Ladder) Timeout(e storage.Escalation, n int) time.Duration {
 	return lv.Timeout
 }
 
-// Alert is the direct message a level's member gets, with the buttons.
-func Alert(e storage.Escalation, st storage.Student, opener storage.Staff, level int, timeout time.Duration) bot.Reply {
+// Alert is the direct message a level's member gets, with the buttons;
+// record is an incident's whole record (IncidentRecord), else nil.
+func Alert(e storage.Escalation, st storage.Student, opener storage.Staff, level int, timeout time.Duration, record []bot.Field) bot.Reply {
 	head := fmt.Sprintf("%s #%d about %s from %s", KindWord(e.Kind), e.ID, bot.Named(st), opener.Name)
 	if e.Urgent {
 		head = "URGENT " + head
 	}
-	r := bot.Reply{Text: head + ": " + e.Body + fmt.Sprintf("\nPlease acknowledge within %s (level %d).", bot.FormatDuration(timeout), level)}
+	r := bot.Reply{Text: head + ": " + e.Body + fmt.Sprintf("\nPlease acknowledge within %s (level %d).", bot.FormatDuration(timeout), level),
+		Fields: record}
 	v := strconv.FormatInt(e.ID, 10)
 	r.Buttons = []bot.Button{
 		{Label: "Acknowledge", Action: ActionEscAcknowledge, Value: v, Style: "primary"},
@@ -330,6 +332,14 @@ func PlanStep(ctx context.Context, store storage.Store, e storage.Escalation, a 
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("loading staff %d: %w", e.OpenedBy, err)
 	}
+	var record []bot.Field
+	if e.IncidentID != 0 {
+		in, err := store.Incident(ctx, e.IncidentID)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("loading incident %d: %w", e.IncidentID, err)
+		}
+		record = IncidentRecord(in, l.School.Location())
+	}
 	var steps []storage.EscalationStep
 	var jobs []storage.Job
 	var skipped []string
@@ -365,7 +375,7 @@ func PlanStep(ctx context.Context, store storage.Store, e storage.Escalation, a 
 		steps = append(steps, storage.EscalationStep{At: now, Action: action, Level: n, Notified: ids, Note: note})
 		timeout := l.Timeout(e, n)
 		for _, p := range present {
-			jobs = append(jobs, DeliverAt(bot.Message{StaffID: p.ID, Reply: Alert(e, st, opener, n, timeout)}, "", now))
+			jobs = append(jobs, DeliverAt(bot.Message{StaffID: p.ID, Reply: Alert(e, st, opener, n, timeout, record)}, "", now))
 		}
 		if n > 1 || len(skipped) > 0 {
 			msg := fmt.Sprintf("Your %s #%d about %s went to %s (level %d).", strings.ToLower(KindWord(e.Kind)), e.ID, bot.Named(st), Names(present), n)

@@ -295,3 +295,61 @@ func TestWalkEscalationTwoReplicasRestart(t *testing.T) {
 		"Mon Nov 2 09:00  level 1: told Maria Rivera",
 		"Mon Nov 2 09:45  moved up to level 2: told Dr. Anil Patel")
 }
+
+// fields renders a delivered message's fields, one "Label: value" a line.
+func (w *escWalker) fields(key string) string {
+	w.t.Helper()
+	w.box.mu.Lock()
+	defer w.box.mu.Unlock()
+	for _, p := range w.box.replies {
+		if p.key == key {
+			var lines []string
+			for _, f := range p.reply.Fields {
+				lines = append(lines, f.Label+": "+f.Value)
+			}
+			return strings.Join(lines, "\n")
+		}
+	}
+	w.t.Errorf("no message %q", key)
+	return ""
+}
+
+// TestWalkSevereIncidentOneMessageEach: a restraint tells each person
+// once: the teacher by the escalation's message with its buttons, the
+// admin by one FYI saying when they will be asked to act; both carry the
+// whole record (unanswered questions "not recorded"). Unacknowledged, the
+// ladder's own message reaches the admin at the urgent timeout.
+func TestWalkSevereIncidentOneMessageEach(t *testing.T) {
+	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 09:00")
+	w.box.take()
+	r := w.do("lee", "/incident S101 hit staff a=transition to lunch c=walked with staff sev=3 restraint=yes injury=yes injured=staff "+
+		"hold=physical escort start=8:50 end=8:53 applied_by=Jamie Lee observation=calm, breathing normal staff=Jamie Lee witnesses=S102")
+	checkReply(t, "restraint", r, false, "Logged incident for Ava B. (S101)")
+	if r.Context != "Severe incident: 2 direct messages are being sent to the teacher and admin now." {
+		t.Errorf("context %q", r.Context)
+	}
+	alert := "URGENT Incident #1 about Ava B. (S101) from Jamie Lee: severity 3, injury, restraint. hit staff"
+	fyi := "Severe incident: Ava B. (S101), logged by Jamie Lee. Escalation #1 went to Maria Rivera; you will be asked to act if nobody acknowledges it by 09:10."
+	w.expectEsc("restraint logged", "Mon Nov 2 09:00 EST rivera: "+alert, "Mon Nov 2 09:00 EST patel: "+fyi)
+	record := "When: Mon Nov 2 09:00\nFacts: severity 3, injury, restraint\nInjury, restraint, seclusion: injury: yes, restraint: yes, seclusion: not recorded\n" +
+		"Antecedent: transition to lunch\nBehavior: hit staff\nConsequence: walked with staff\nStaff involved: Jamie Lee\nWitnesses: S102\n" +
+		"Injured: staff\nSeen by the nurse: not recorded\nRestraint or seclusion: physical escort, 08:50 to 08:53 (3m)\n" +
+		"Applied by: Jamie Lee\nObservation: calm, breathing normal"
+	for _, key := range []string{"Mon Nov 2 09:00 EST rivera: " + alert, "Mon Nov 2 09:00 EST patel: " + fyi} {
+		if got := w.fields(key); got != record {
+			t.Errorf("record of %q\n got:\n%s\nwant:\n%s", key, got, record)
+		}
+	}
+	w.to("2026-11-02 09:10")
+	w.expectEsc("unacknowledged for 10 minutes",
+		"Mon Nov 2 09:10 EST patel: "+alert,
+		"Mon Nov 2 09:10 EST lee: Your incident #1 about Ava B. (S101) was not acknowledged in time; it went to Dr. Anil Patel (level 2).")
+	if got := w.fields("Mon Nov 2 09:10 EST patel: " + alert); got != record {
+		t.Errorf("level 2's record\n got:\n%s\nwant:\n%s", got, record)
+	}
+	w.timeline(1,
+		"Mon Nov 2 09:00  opened by Jamie Lee",
+		"Mon Nov 2 09:00  level 1: told Maria Rivera",
+		"Mon Nov 2 09:10  moved up to level 2: told Dr. Anil Patel")
+}
