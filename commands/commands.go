@@ -35,6 +35,7 @@ func All(d Deps) []*bot.Command {
 		Note(d),
 		Concern(d),
 		Escalation(d),
+		Reply(d),
 		Notified(d),
 		Undo(d),
 		Void(d),

@@ -139,13 +139,7 @@ func escalationButtons(d Deps) []bot.ButtonAction {
 	return []bot.ButtonAction{
 		{Action: scheduler.ActionEscAcknowledge, Run: press(acknowledge)},
 		{Action: scheduler.ActionEscResolve, Run: press(resolve)},
-		{Action: scheduler.ActionEscReply, Run: func(ctx context.Context, c *bot.PressCall) (bot.Reply, error) {
-			id, ok := parseID(c.Press.Value)
-			if !ok {
-				return bot.Reply{}, bot.Errorf("", "That button is broken; type /escalation <id> reply <text> instead.")
-			}
-			return bot.Reply{Text: fmt.Sprintf("Type /escalation %d reply <your answer>; it goes to whoever raised it.", id), Private: true}, nil
-		}},
+		{Action: scheduler.ActionEscReply, Run: replyForm},
 	}
 }
 
