@@ -34,7 +34,9 @@ func TestEscalationReplyOpensForm(t *testing.T) {
 		}
 		e, err := store.OpenEscalation(ctx, storage.Escalation{SchoolID: st.SchoolID, StudentID: st.ID, OpenedBy: para,
 			Kind: storage.EscalationConcern, Body: "refused lunch", CreatedAt: h.now},
-			func(e storage.Escalation) storage.Job { return scheduler.EscalateStep(e, 1, h.now.Add(24*365*3600e9), false) })
+			func(e storage.Escalation) storage.Job {
+				return scheduler.EscalateStep(e, 1, h.now.Add(24*365*3600e9), false)
+			})
 		if err != nil {
 			t.Fatal(err)
 		}
