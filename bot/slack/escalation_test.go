@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"parabot/scheduler"
 	"parabot/storage"
@@ -135,4 +136,64 @@ func queuedDMs(t *testing.T, store storage.Store) []scheduler.DeliverArgs {
 		}
 	}
 	return out
+}
+
+// TestHomeTabOpenEscalations: the Home tab lists the unresolved
+// escalations the staff member raised or was told of, with the student
+// by name, state, level and next step; past ten it counts the rest. The
+// teacher sees only the one they were told of; a resolved one is gone.
+func TestHomeTabOpenEscalations(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, store storage.Store) {
+		h := newHarness(t, store)
+		ctx := context.Background()
+		para, teacher := h.staff("jrivera"), h.staff("tlopez")
+		me, err := store.StaffMember(ctx, para)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := store.StudentByCode(ctx, me.SchoolID, "S102")
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := h.now.Add(24 * 365 * time.Hour) // the steps never fire here
+		for i := 0; i < 12; i++ {
+			_, err := store.OpenEscalation(ctx, storage.Escalation{SchoolID: st.SchoolID, StudentID: st.ID, OpenedBy: para,
+				Kind: storage.EscalationConcern, Body: "upset", Urgent: i == 11, CreatedAt: h.now},
+				func(e storage.Escalation) storage.Job { return scheduler.EscalateStep(e, 1, later, false) })
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := store.AdvanceEscalation(ctx, 1, 1, 0, 1, h.now,
+			[]storage.EscalationStep{{At: h.now, Action: storage.StepNotified, Level: 1, Notified: []int64{teacher}}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.ResolveEscalation(ctx, 2, para, "", h.now, nil); err != nil {
+			t.Fatal(err)
+		}
+		h.post("/slack/events", "application/json", homeOpened("Ev101", userPara))
+		h.post("/slack/events", "application/json", homeOpened("Ev102", userTeacher))
+		pubs := h.slack.callsTo("views.publish")
+		if len(pubs) != 2 {
+			t.Fatalf("views.publish called %d times", len(pubs))
+		}
+		para1 := "#1 Concern about Caleb D. (S102): open, level 1, next step 11:00"
+		text := blockText(pubs[0].JSON["view"])
+		for _, want := range []string{"Open escalations (11)", para1, "#3 Concern about Caleb D. (S102): open, no level told yet, next step 10:30",
+			"10 of 11 shown. /escalation and a number shows one's timeline."} {
+			if !strings.Contains(text, want) {
+				t.Errorf("para's home tab lacks %q:\n%s", want, text)
+			}
+		}
+		for _, no := range []string{"#2 ", "#12 "} {
+			if strings.Contains(text, no) {
+				t.Errorf("para's home tab shows %q (resolved, or past the first ten):\n%s", no, text)
+			}
+		}
+		text = blockText(pubs[1].JSON["view"])
+		if !strings.Contains(text, "Open escalations (1)") || !strings.Contains(text, para1) || strings.Contains(text, "#3 ") {
+			t.Errorf("teacher's home tab: want only #1:\n%s", text)
+		}
+	})
 }

@@ -115,6 +115,13 @@ func (s *Store) StudentEscalations(ctx context.Context, studentID int64) ([]stor
 		`SELECT `+escalationCols+` FROM escalations WHERE student_id = $1 ORDER BY created_at, id`, studentID)
 }
 
+// UnresolvedEscalations lists a school's open and acknowledged
+// escalations, oldest first.
+func (s *Store) UnresolvedEscalations(ctx context.Context, schoolID int64) ([]storage.Escalation, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing unresolved escalations of school %d", schoolID), scanEscalation,
+		`SELECT `+escalationCols+` FROM escalations WHERE school_id = $1 AND state <> 'resolved' ORDER BY created_at, id`, schoolID)
+}
+
 // change runs a conditional UPDATE of one escalation, then its steps; a
 // row not changed (its state moved on) is ErrConflict and nothing is
 // written.

@@ -56,6 +56,9 @@ func testEscalations(t *testing.T, s storage.Store) {
 
 	t3 := t2.Add(time.Minute)
 	must(t, "ResolveEscalation", s.ResolveEscalation(ctx, e.ID, teacher, "talked with family", t3, nil))
+	if open, err := s.UnresolvedEscalations(ctx, f.school.ID); err != nil || len(open) != 0 {
+		t.Errorf("UnresolvedEscalations after resolving = %+v, %v", open, err)
+	}
 	wantErr(t, "second ResolveEscalation", s.ResolveEscalation(ctx, e.ID, teacher, "", t3, nil), storage.ErrConflict)
 	wantErr(t, "AcknowledgeEscalation after resolve", s.AcknowledgeEscalation(ctx, e.ID, teacher, t3, nil), storage.ErrConflict)
 
@@ -83,6 +86,10 @@ func testEscalations(t *testing.T, s storage.Store) {
 	}
 	checkTime(t, "resolved at", steps[3].At, t3)
 
+	open, err := s.UnresolvedEscalations(ctx, f.school.ID)
+	if err != nil || len(open) != 1 || open[0].ID != e.ID || open[0].State != storage.EscalationOpen {
+		t.Errorf("UnresolvedEscalations after reopening = %+v, %v", open, err)
+	}
 	list, err := s.StudentEscalations(ctx, f.students["S101"].ID)
 	if err != nil || len(list) != 1 || list[0].ID != e.ID {
 		t.Errorf("StudentEscalations = %+v, %v", list, err)
