@@ -37,6 +37,7 @@ func All(d Deps) []*bot.Command {
 		Escalation(d),
 		Reply(d),
 		Notified(d),
+		Debriefed(d),
 		Undo(d),
 		Void(d),
 		Today(d),

@@ -187,8 +187,12 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	if !strings.Contains(r.Context, "2 direct messages are being sent to the teacher and admin now") {
 		t.Errorf("context %q", r.Context)
 	}
-	if n := s.jobs(); n != 5 {
-		t.Errorf("%d jobs, want 5 (the escalation's first step to the teacher, the admin's FYI, the parent notice's reminder and two deadline checks)", n)
+	if n := s.jobs(); n != 7 {
+		t.Errorf("%d jobs, want 7 (the escalation's first step to the teacher, the admin's FYI, the parent notice's reminder and two deadline checks, "+
+			"the debrief's reminder and its deadline check)", n)
+	}
+	if !strings.Contains(r.Text, "\nDebrief (incident 1) is Maria Rivera's task: by Mon Nov 30 15:10.") {
+		t.Errorf("reply %q does not give the debrief's deadline", r.Text)
 	}
 	if !strings.Contains(r.Text, "\nParent notice (incident 1) is Maria Rivera's task: oral by Wed Nov 25 10:00, written by Tue Dec 1 15:10.") {
 		t.Errorf("reply %q does not give the parent notice's deadlines", r.Text)

@@ -310,6 +310,8 @@ func TimelineLines(steps []storage.EscalationStep, names map[int64]string, loc *
 			line = "reopened by " + name(s.StaffID)
 		case storage.StepReplied:
 			line = fmt.Sprintf("reply from %s to %s", name(s.StaffID), list(s.Notified))
+		case storage.StepDebriefed:
+			line = "debrief held, marked by " + name(s.StaffID)
 		default:
 			line = s.Action
 		}
@@ -336,6 +338,7 @@ type incidentPlan struct {
 	fyi     int    // how many a severe incident's FYI tells (severeFYI)
 	owner   string // the parent notice's owner
 	noOwner string // what to say when nobody can own it
+	debrief string // the debrief's owner
 }
 
 // planIncident works out what in opens.
@@ -381,6 +384,13 @@ func planIncident(ctx context.Context, d Deps, c *bot.Call, st storage.Student, 
 			p.open.NoticeJobs = func(n storage.ParentNotice) []storage.Job { return scheduler.NoticeJobs(n, loc, c.Now) }
 		}
 	}
+	if p.open.Debrief, p.debrief, err = planDebrief(ctx, d, c, st, in, kv); err != nil {
+		return p, err
+	}
+	if p.open.Debrief != nil {
+		loc := c.School.Location()
+		p.open.DebriefJobs = func(db storage.Debrief) []storage.Job { return scheduler.DebriefJobs(db, loc, c.Now) }
+	}
 	return p, nil
 }
 
@@ -398,6 +408,9 @@ func (p incidentPlan) lines(out storage.IncidentOpened, loc *time.Location) stri
 		s += "\n" + noticeLine(out.Notice, p.owner, loc)
 	case p.noOwner != "":
 		s += "\n" + p.noOwner
+	}
+	if p.open.Debrief != nil {
+		s += "\n" + fmt.Sprintf("Debrief (incident %d) is %s's task: by %s.", out.Debrief.IncidentID, p.debrief, out.Debrief.Due.In(loc).Format("Mon Jan 2 15:04"))
 	}
 	return s
 }

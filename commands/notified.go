@@ -22,26 +22,9 @@ func planNotice(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in
 		return nil, "", fmt.Errorf("loading settings: %w", err)
 	}
 	rule := schoolday.ReadNotice(kv)
-	var owner storage.Staff
-	if rule.Owner == schoolday.NotifyTeacher {
-		ts, err := teachers(ctx, d.Store, st.ID)
-		if err != nil {
-			return nil, "", err
-		}
-		if len(ts) > 0 {
-			owner = ts[0]
-		}
-	}
-	if owner.ID == 0 {
-		staff, err := d.Store.ListStaff(ctx, c.Staff.SchoolID)
-		if err != nil {
-			return nil, "", fmt.Errorf("listing staff: %w", err)
-		}
-		for _, s := range staff {
-			if s.Role == storage.RoleAdmin && owner.ID == 0 {
-				owner = s
-			}
-		}
+	owner, err := taskOwner(ctx, d, c.Staff.SchoolID, st, rule.Owner)
+	if err != nil {
+		return nil, "", err
 	}
 	if owner.ID == 0 {
 		return nil, "Nobody on the roster can own the parent notice (no teacher or admin): tell the office it is due.", nil
@@ -55,6 +38,31 @@ func planNotice(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in
 	oral, written := rule.Deadlines(c.School, special, in.At)
 	return &storage.ParentNotice{SchoolID: c.Staff.SchoolID, StudentID: st.ID, OwnerID: owner.ID, IncidentAt: in.At,
 		OralDue: oral, WrittenDue: written, CreatedAt: c.Now}, owner.Name, nil
+}
+
+// taskOwner is who owns an incident's task: the student's first teacher
+// (when owner is schoolday.NotifyTeacher and they have one), else the
+// school's first admin; the zero Staff when there is neither.
+func taskOwner(ctx context.Context, d Deps, schoolID int64, st storage.Student, owner string) (storage.Staff, error) {
+	if owner == schoolday.NotifyTeacher {
+		ts, err := teachers(ctx, d.Store, st.ID)
+		if err != nil {
+			return storage.Staff{}, err
+		}
+		if len(ts) > 0 {
+			return ts[0], nil
+		}
+	}
+	staff, err := d.Store.ListStaff(ctx, schoolID)
+	if err != nil {
+		return storage.Staff{}, fmt.Errorf("listing staff: %w", err)
+	}
+	for _, s := range staff {
+		if s.Role == storage.RoleAdmin {
+			return s, nil
+		}
+	}
+	return storage.Staff{}, nil
 }
 
 // noticeLine says whose task an opened parent notice is, and its deadlines.

@@ -353,3 +353,65 @@ func TestWalkSevereIncidentOneMessageEach(t *testing.T) {
 		"Mon Nov 2 09:00  level 1: told Maria Rivera",
 		"Mon Nov 2 09:10  moved up to level 2: told Dr. Anil Patel")
 }
+
+// expectDebrief checks the debrief messages since the last check.
+func (w *escWalker) expectDebrief(when string, want ...string) {
+	w.t.Helper()
+	var got []string
+	for _, m := range w.box.take() {
+		if strings.Contains(m, "ebrief") {
+			got = append(got, m)
+		}
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		w.t.Errorf("%s: debrief messages\n got:\n  %s\nwant:\n  %s", when, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// TestWalkRestraintDebrief: the demo school asks for a debrief after a
+// restraint, due by dismissal of the 2nd school day after it (Tuesday is
+// a closure: Thursday 15:10). The teacher is reminded at once and each
+// school morning; at the deadline the teacher and the admin hear it is
+// overdue; /debriefed (only by the owner, once) closes it and puts it on
+// the escalation's timeline.
+func TestWalkRestraintDebrief(t *testing.T) {
+	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 09:00")
+	w.box.take()
+	r := w.do("lee", "/incident S101 hit staff a=transition to lunch c=walked with staff sev=3 restraint=yes "+
+		"hold=physical escort start=8:50 end=8:53 applied_by=Jamie Lee observation=calm, breathing normal")
+	if !strings.Contains(r.Text, "\nDebrief (incident 1) is Maria Rivera's task: by Thu Nov 5 15:10.") {
+		t.Fatalf("reply %q", r.Text)
+	}
+	due := "Debrief due for incident 1 (Ava B. (S101), Mon Nov 2 09:00) by Thu Nov 5 15:10."
+	w.expectDebrief("restraint logged", "Mon Nov 2 09:00 EST rivera: "+due)
+	w.to("2026-11-04 09:00")
+	w.expectDebrief("Wednesday morning (Tuesday was a closure)", "Wed Nov 4 08:30 EST rivera: "+due)
+	checkReply(t, "/debriefed by another", w.do("patel", "/debriefed 1"), true,
+		"The debrief of incident 1 is Maria Rivera's task; only they can mark it. Nothing changed.")
+	checkReply(t, "/debriefed of an incident without one", w.do("rivera", "/debriefed 99"), true, "Incident 99 has no debrief task")
+	w.to("2026-11-05 15:10")
+	overdue := "OVERDUE: the debrief of incident 1 (Ava B. (S101)) was due Thu Nov 5 15:10 and is not marked held. Owner: see /debriefed 1."
+	w.expectDebrief("Thursday: the morning reminder, then overdue at dismissal",
+		"Thu Nov 5 08:30 EST rivera: "+due, "Thu Nov 5 15:10 EST rivera: "+overdue, "Thu Nov 5 15:10 EST patel: "+overdue)
+	w.to("2026-11-05 15:30")
+	checkReply(t, "/debriefed", w.do("rivera", "/debriefed 1 with Jamie Lee and the nurse; new break plan"), false,
+		"Marked the debrief of incident 1 held at Thu Nov 5 15:30.")
+	checkReply(t, "second /debriefed", w.do("rivera", "/debriefed 1"), true, "The debrief of incident 1 was marked held already; nothing changed.")
+	w.to("2026-11-09 09:00")
+	w.expectDebrief("held: no more reminders")
+	steps, err := w.db.EscalationSteps(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, _ := w.db.ListStaff(context.Background(), w.staff("lee").SchoolID)
+	names := map[int64]string{}
+	for _, s := range staff {
+		names[s.ID] = s.Name
+	}
+	lines := commands.TimelineLines(steps, names, w.loc)
+	if last := lines[len(lines)-1]; last != "Thu Nov 5 15:30  debrief held, marked by Maria Rivera (with Jamie Lee and the nurse; new break plan)" {
+		t.Errorf("timeline ends with %q", last)
+	}
+}

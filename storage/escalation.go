@@ -97,6 +97,7 @@ const (
 	StepResolved     = "resolved"
 	StepReopened     = "reopened"
 	StepReplied      = "replied"
+	StepDebriefed    = "debriefed"
 )
 
 // EscalationStep is one step of an escalation's timeline.
@@ -149,6 +150,8 @@ type IncidentOpens struct {
 	EscalationJobs func(Escalation) []Job
 	Notice         *ParentNotice
 	NoticeJobs     func(ParentNotice) []Job
+	Debrief        *Debrief
+	DebriefJobs    func(Debrief) []Job
 }
 
 // IncidentOpened is what LogIncidentOpening wrote; Escalation and Notice
@@ -158,4 +161,28 @@ type IncidentOpened struct {
 	IncidentID int64
 	Escalation Escalation
 	Notice     ParentNotice
+	Debrief    Debrief
+}
+
+// Debriefs keeps the debrief tasks of incidents (opened with the
+// incident: LogIncidentOpening).
+type Debriefs interface {
+	// Debrief returns an incident's debrief task.
+	Debrief(ctx context.Context, incidentID int64) (Debrief, error)
+	// MarkDebriefed records an incident's debrief held, with a note, an
+	// audit row, a "debriefed" step on the timeline of each escalation
+	// of the incident, and jobs; ErrConflict when it was recorded before.
+	MarkDebriefed(ctx context.Context, incidentID, byStaffID int64, note string, at time.Time, jobs []Job) error
+}
+
+// Debrief is the task of holding a debrief after an incident, when the
+// school asks for one, by its due time.
+type Debrief struct {
+	ID, SchoolID, StudentID, IncidentID int64
+	OwnerID                             int64 // who must hold it and mark it
+	IncidentAt, Due                     time.Time
+	DoneAt                              time.Time // zero until held
+	DoneBy                              int64
+	Note                                string
+	CreatedAt                           time.Time
 }

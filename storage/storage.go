@@ -105,6 +105,7 @@ type Store interface {
 	Retention
 	Escalations
 	ParentNotices
+	Debriefs
 }
 
 // Retention applies the schools' retention policies (SettingKeepRecords,

@@ -175,7 +175,11 @@ func (s *Store) LogIncidentOpening(ctx context.Context, in storage.Incident, job
 	if open.Notice != nil {
 		noticeJobs = len(open.NoticeJobs(*open.Notice))
 	}
-	all := make([]storage.Job, len(jobs)+escJobs+noticeJobs)
+	var debriefJobs int
+	if open.Debrief != nil {
+		debriefJobs = len(open.DebriefJobs(*open.Debrief))
+	}
+	all := make([]storage.Job, len(jobs)+escJobs+noticeJobs+debriefJobs)
 	copy(all, jobs)
 	n := s.incidentEntry(in)
 	n.Then = func(ctx context.Context, x Executor, entryID int64) error {
@@ -202,6 +206,16 @@ func (s *Store) LogIncidentOpening(ctx context.Context, in storage.Incident, job
 			}
 			out.Notice = nt
 			copy(all[len(jobs)+escJobs:], open.NoticeJobs(nt))
+		}
+		if open.Debrief != nil {
+			db := *open.Debrief
+			db.IncidentID = out.IncidentID
+			db, err := s.insertDebrief(ctx, x, db)
+			if err != nil {
+				return fmt.Errorf("opening debrief: %w", err)
+			}
+			out.Debrief = db
+			copy(all[len(jobs)+escJobs+noticeJobs:], open.DebriefJobs(db))
 		}
 		return nil
 	}

@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Escalations", testEscalations},
 		{"ParentNotices", testParentNotices},
 		{"IncidentOpening", testIncidentOpening},
+		{"Debriefs", testDebriefs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

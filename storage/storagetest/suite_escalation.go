@@ -251,3 +251,54 @@ func testIncidentOpening(t *testing.T, s storage.Store) {
 	checkAuditHas(t, s, student, "escalation", e.ID)
 	checkAuditHas(t, s, student, "parent_notice", n.ID)
 }
+
+// testDebriefs opens an incident's debrief task with the incident and its
+// escalation, marks it held once (a second mark refused), and finds the
+// mark on the escalation's timeline.
+func testDebriefs(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	t0 := time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC)
+	student, para, teacher := f.students["S101"].ID, f.staff["jrivera"].ID, f.staff["tlopez"].ID
+	out, err := s.LogIncidentOpening(ctx, storage.Incident{StudentID: student, StaffID: para, At: t0, Behavior: "hit", Severity: 5,
+		Restraint: true, Summary: "restraint"}, nil, storage.IncidentOpens{
+		Escalation: &storage.Escalation{SchoolID: f.school.ID, StudentID: student, OpenedBy: para, Kind: storage.EscalationIncident,
+			Body: "restraint", Urgent: true, Severity: 5, CreatedAt: t0},
+		EscalationJobs: func(e storage.Escalation) []storage.Job { return []storage.Job{notice(e.ID)} },
+		Debrief: &storage.Debrief{SchoolID: f.school.ID, StudentID: student, OwnerID: teacher, IncidentAt: t0,
+			Due: t0.Add(48 * time.Hour), CreatedAt: t0},
+		DebriefJobs: func(d storage.Debrief) []storage.Job { return []storage.Job{notice(d.ID)} },
+	})
+	if err != nil || out.Debrief.ID == 0 || out.Debrief.IncidentID != out.IncidentID {
+		t.Fatalf("LogIncidentOpening = %+v, %v", out, err)
+	}
+	if n := countJobs(t, s); n != 2 {
+		t.Errorf("%d jobs, want the escalation's and the debrief's", n)
+	}
+	d := of(s.Debrief(ctx, out.IncidentID)).must(t, "Debrief")
+	if d.OwnerID != teacher || !d.DoneAt.IsZero() || d.DoneBy != 0 {
+		t.Errorf("Debrief = %+v", d)
+	}
+	checkTime(t, "debrief due", d.Due, t0.Add(48*time.Hour))
+	t1 := t0.Add(24 * time.Hour)
+	must(t, "MarkDebriefed", s.MarkDebriefed(ctx, out.IncidentID, teacher, "new break plan", t1, []storage.Job{notice(teacher)}))
+	wantErr(t, "second MarkDebriefed", s.MarkDebriefed(ctx, out.IncidentID, teacher, "", t1, nil), storage.ErrConflict)
+	wantErr(t, "MarkDebriefed(unknown incident)", s.MarkDebriefed(ctx, out.IncidentID+100, teacher, "", t1, nil), storage.ErrConflict)
+	if n := countJobs(t, s); n != 3 {
+		t.Errorf("%d jobs after marking, want 3", n)
+	}
+	d = of(s.Debrief(ctx, out.IncidentID)).must(t, "Debrief")
+	if d.DoneBy != teacher || d.Note != "new break plan" {
+		t.Errorf("after marking: %+v", d)
+	}
+	checkTime(t, "debrief held", d.DoneAt, t1)
+	steps := of(s.EscalationSteps(ctx, out.Escalation.ID)).must(t, "EscalationSteps")
+	last := steps[len(steps)-1]
+	if last.Action != storage.StepDebriefed || last.StaffID != teacher || last.Note != "new break plan" {
+		t.Errorf("timeline ends with %+v", last)
+	}
+	checkAuditHas(t, s, student, "debrief", d.ID)
+	if _, err := s.Debrief(ctx, out.IncidentID+100); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Debrief(unknown) = %v, want ErrNotFound", err)
+	}
+}
