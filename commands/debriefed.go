@@ -55,12 +55,8 @@ func Debriefed(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("loading debrief: %w", err)
 			}
-			if db.OwnerID != c.Staff.ID {
-				owner, err := d.Store.StaffMember(ctx, db.OwnerID)
-				if err != nil {
-					return bot.Reply{}, fmt.Errorf("loading owner: %w", err)
-				}
-				return bot.Reply{}, bot.Errorf("", "The debrief of incident %d is %s's task; only they can mark it. Nothing changed.", id, owner.Name)
+			if err := ownerOnly(ctx, d, db.OwnerID, c.Staff.ID, fmt.Sprintf("The debrief of incident %d", id)); err != nil {
+				return bot.Reply{}, err
 			}
 			err = d.Store.MarkDebriefed(ctx, id, c.Staff.ID, strings.TrimSpace(c.Values.Text("note")), c.Now, nil)
 			if errors.Is(err, storage.ErrConflict) {

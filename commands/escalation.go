@@ -31,8 +31,7 @@ func Escalation(d Deps) *bot.Command {
 		Name:    "escalation",
 		Summary: "Show an escalation's timeline, or acknowledge, resolve, reopen or answer it.",
 		Params: []bot.Param{
-			{Name: "id", Kind: bot.KindInt, Required: true, Positional: true, Min: 1, Max: 1 << 62,
-				Help: "the escalation's number, as in Concern #12"},
+			escalationIDParam(),
 			{Name: "action", Kind: bot.KindChoice, Positional: true, Default: escShow,
 				Help: "show (the timeline), ack, resolve, reopen or reply",
 				Choices: []bot.Choice{{Value: escShow}, {Value: escAcknowledge},
@@ -58,6 +57,12 @@ func Escalation(d Deps) *bot.Command {
 			return showEscalation(ctx, d, a, c.Caseload, id)
 		},
 	}
+}
+
+// escalationIDParam is the escalation a command acts on.
+func escalationIDParam() bot.Param {
+	return bot.Param{Name: "id", Kind: bot.KindInt, Required: true, Positional: true, Min: 1, Max: 1 << 62,
+		Help: "the escalation's number, as in Concern #12"}
 }
 
 // actor is who acts on an escalation, from a command or a button.

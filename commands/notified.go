@@ -65,6 +65,19 @@ func taskOwner(ctx context.Context, d Deps, schoolID int64, st storage.Student, 
 	return storage.Staff{}, nil
 }
 
+// ownerOnly refuses a task's mark by anyone but its owner: "<task> is
+// Maria Rivera's task; only they can mark it."
+func ownerOnly(ctx context.Context, d Deps, ownerID, staffID int64, task string) error {
+	if ownerID == staffID {
+		return nil
+	}
+	owner, err := d.Store.StaffMember(ctx, ownerID)
+	if err != nil {
+		return fmt.Errorf("loading owner: %w", err)
+	}
+	return bot.Errorf("", "%s is %s's task; only they can mark it. Nothing changed.", task, owner.Name)
+}
+
 // noticeLine says whose task an opened parent notice is, and its deadlines.
 func noticeLine(n storage.ParentNotice, owner string, loc *time.Location) string {
 	f := "Mon Jan 2 15:04"
@@ -114,12 +127,8 @@ func Notified(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("loading parent notice: %w", err)
 			}
-			if n.OwnerID != c.Staff.ID {
-				owner, err := d.Store.StaffMember(ctx, n.OwnerID)
-				if err != nil {
-					return bot.Reply{}, fmt.Errorf("loading owner: %w", err)
-				}
-				return bot.Reply{}, bot.Errorf("", "The parent notice of incident %d is %s's task; only they can mark it. Nothing changed.", id, owner.Name)
+			if err := ownerOnly(ctx, d, n.OwnerID, c.Staff.ID, fmt.Sprintf("The parent notice of incident %d", id)); err != nil {
+				return bot.Reply{}, err
 			}
 			at := c.Values.Time("at")
 			loc := c.School.Location()

@@ -15,8 +15,7 @@ func Reply(d Deps) *bot.Command {
 		Name:    "reply",
 		Summary: "Answer an escalation: the note goes to whoever raised it (from them, to everyone told).",
 		Params: []bot.Param{
-			{Name: "id", Kind: bot.KindInt, Required: true, Positional: true, Min: 1, Max: 1 << 62,
-				Help: "the escalation's number, as in Concern #12"},
+			escalationIDParam(),
 			{Name: "text", Kind: bot.KindText, Required: true, Positional: true, MaxLen: 2000,
 				Help: "your answer"},
 		},

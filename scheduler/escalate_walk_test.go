@@ -216,18 +216,29 @@ func TestWalkEscalationAfterHours(t *testing.T) {
 		"Wed Nov 4 08:30  level 1: told Maria Rivera (waited for school hours)")
 }
 
+// restraint is a restraint logged by Jamie Lee at 09:00 with its record.
+const restraint = "/incident S101 hit staff a=transition to lunch c=walked with staff sev=3 restraint=yes " +
+	"hold=physical escort start=8:50 end=8:53 applied_by=Jamie Lee observation=calm, breathing normal"
+
 // expectNotice checks the parent-notice messages since the last check.
 func (w *escWalker) expectNotice(when string, want ...string) {
 	w.t.Helper()
+	w.expectHaving(when, "arent notice", want...)
+}
+
+// expectHaving checks the messages holding part since the last check;
+// the others are left out.
+func (w *escWalker) expectHaving(when, part string, want ...string) {
+	w.t.Helper()
 	var got []string
 	for _, m := range w.box.take() {
-		if strings.Contains(m, "arent notice") {
+		if strings.Contains(m, part) {
 			got = append(got, m)
 		}
 	}
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
-		w.t.Errorf("%s: parent-notice messages\n got:\n  %s\nwant:\n  %s", when, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+		w.t.Errorf("%s: messages with %q\n got:\n  %s\nwant:\n  %s", when, part, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
 
@@ -240,8 +251,7 @@ func TestWalkRestraintParentNotice(t *testing.T) {
 	w := newEscWalker(t, newWalker(t, escStart))
 	w.to("2026-11-02 09:00")
 	w.box.take()
-	r := w.do("lee", "/incident S101 hit staff a=transition to lunch c=walked with staff sev=3 restraint=yes "+
-		"hold=physical escort start=8:50 end=8:53 applied_by=Jamie Lee observation=calm, breathing normal")
+	r := w.do("lee", restraint)
 	var incident int64
 	if _, err := fmt.Sscanf(r.Text[strings.Index(r.Text, "Parent notice (incident "):], "Parent notice (incident %d)", &incident); err != nil {
 		t.Fatalf("reply %q: %v", r.Text, err)
@@ -357,16 +367,7 @@ func TestWalkSevereIncidentOneMessageEach(t *testing.T) {
 // expectDebrief checks the debrief messages since the last check.
 func (w *escWalker) expectDebrief(when string, want ...string) {
 	w.t.Helper()
-	var got []string
-	for _, m := range w.box.take() {
-		if strings.Contains(m, "ebrief") {
-			got = append(got, m)
-		}
-	}
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		w.t.Errorf("%s: debrief messages\n got:\n  %s\nwant:\n  %s", when, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-	}
+	w.expectHaving(when, "ebrief", want...)
 }
 
 // TestWalkRestraintDebrief: the demo school asks for a debrief after a
@@ -379,8 +380,7 @@ func TestWalkRestraintDebrief(t *testing.T) {
 	w := newEscWalker(t, newWalker(t, escStart))
 	w.to("2026-11-02 09:00")
 	w.box.take()
-	r := w.do("lee", "/incident S101 hit staff a=transition to lunch c=walked with staff sev=3 restraint=yes "+
-		"hold=physical escort start=8:50 end=8:53 applied_by=Jamie Lee observation=calm, breathing normal")
+	r := w.do("lee", restraint)
 	if !strings.Contains(r.Text, "\nDebrief (incident 1) is Maria Rivera's task: by Thu Nov 5 15:10.") {
 		t.Fatalf("reply %q", r.Text)
 	}

@@ -25,22 +25,8 @@ func TestEscalationReplyOpensForm(t *testing.T) {
 		h := newHarness(t, store)
 		ctx := context.Background()
 		para, teacher := h.staff("jrivera"), h.staff("tlopez")
-		me, err := store.StaffMember(ctx, para)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := store.StudentByCode(ctx, me.SchoolID, "S101")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := store.OpenEscalation(ctx, storage.Escalation{SchoolID: st.SchoolID, StudentID: st.ID, OpenedBy: para,
-			Kind: storage.EscalationConcern, Body: "refused lunch", CreatedAt: h.now},
-			func(e storage.Escalation) storage.Job {
-				return scheduler.EscalateStep(e, 1, h.now.Add(24*365*3600e9), false)
-			})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := h.student("S101")
+		e := h.openConcern(st, false)
 		if err := store.AdvanceEscalation(ctx, e.ID, 1, 0, 1, h.now,
 			[]storage.EscalationStep{{At: h.now, Action: storage.StepNotified, Level: 1, Notified: []int64{teacher}}}, nil); err != nil {
 			t.Fatal(err)
@@ -90,6 +76,34 @@ func TestEscalationReplyOpensForm(t *testing.T) {
 			t.Errorf("direct messages to the para %q, want %q", sent, want)
 		}
 	})
+}
+
+// student is a student of the sample school, by code.
+func (h *harness) student(code string) storage.Student {
+	h.t.Helper()
+	me, err := h.store.StaffMember(context.Background(), h.staff("jrivera"))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	st, err := h.store.StudentByCode(context.Background(), me.SchoolID, code)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return st
+}
+
+// openConcern opens a concern of jrivera's about st now, its first step
+// a year away (it never fires here).
+func (h *harness) openConcern(st storage.Student, urgent bool) storage.Escalation {
+	h.t.Helper()
+	later := h.now.Add(365 * 24 * time.Hour)
+	e, err := h.store.OpenEscalation(context.Background(), storage.Escalation{SchoolID: st.SchoolID, StudentID: st.ID,
+		OpenedBy: h.staff("jrivera"), Kind: storage.EscalationConcern, Body: "upset", Urgent: urgent, CreatedAt: h.now},
+		func(e storage.Escalation) storage.Job { return scheduler.EscalateStep(e, 1, later, false) })
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return e
 }
 
 // queuedDMs are the direct messages waiting in River's queue, oldest
@@ -148,22 +162,9 @@ func TestHomeTabOpenEscalations(t *testing.T) {
 		h := newHarness(t, store)
 		ctx := context.Background()
 		para, teacher := h.staff("jrivera"), h.staff("tlopez")
-		me, err := store.StaffMember(ctx, para)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := store.StudentByCode(ctx, me.SchoolID, "S102")
-		if err != nil {
-			t.Fatal(err)
-		}
-		later := h.now.Add(24 * 365 * time.Hour) // the steps never fire here
+		st := h.student("S102")
 		for i := 0; i < 12; i++ {
-			_, err := store.OpenEscalation(ctx, storage.Escalation{SchoolID: st.SchoolID, StudentID: st.ID, OpenedBy: para,
-				Kind: storage.EscalationConcern, Body: "upset", Urgent: i == 11, CreatedAt: h.now},
-				func(e storage.Escalation) storage.Job { return scheduler.EscalateStep(e, 1, later, false) })
-			if err != nil {
-				t.Fatal(err)
-			}
+			h.openConcern(st, i == 11)
 		}
 		if err := store.AdvanceEscalation(ctx, 1, 1, 0, 1, h.now,
 			[]storage.EscalationStep{{At: h.now, Action: storage.StepNotified, Level: 1, Notified: []int64{teacher}}}, nil); err != nil {
