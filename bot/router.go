@@ -396,10 +396,12 @@ func (r *Router) HandlePress(ctx context.Context, p Press) Reply {
 // value is the command name, "?", and the values as a URL query.
 const ActionRetry = "retry"
 
-// maxRetryValue bounds a retry button's value, within Slack's 2,000
-// characters. (Discord's custom_id holds 100; its adapter leaves out a
-// button that does not fit, and the message still names the choices.)
-const maxRetryValue = 1900
+// maxRetryValue bounds a retry button's value: a whole command, its
+// longest texts included. Platforms hold less in a button (Slack's value
+// 2,000 characters, Discord's custom_id 100): Discord's adapter keeps a
+// longer one in the store behind a short key, Slack's leaves the button
+// out, and the message still says what to type.
+const maxRetryValue = 16000
 
 // retryButtons offer each choice of ue as a button that runs cmd again
 // with raw's ue.Param set to the choice. Times are fixed as they were

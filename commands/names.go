@@ -15,7 +15,7 @@ import (
 // againParam lets a log through as it is when the bot asked first: a
 // likely duplicate, or free text that names another student.
 func againParam() bot.Param {
-	return bot.Param{Name: "again", Kind: bot.KindBool,
+	return bot.Param{Name: "again", Kind: bot.KindBool, Default: "no",
 		Help: "yes to log it as it is when asked first (a likely duplicate, a student's name in the text)"}
 }
 

@@ -106,6 +106,22 @@ type Store interface {
 	Escalations
 	ParentNotices
 	Debriefs
+	Drafts
+}
+
+// Drafts keeps, for a short while, what a person has given so far of a
+// guided form, or the command a button will run: the state a platform
+// carries between interactions only as a short key. Any replica can read
+// what another stored.
+type Drafts interface {
+	// PutDraft stores data under key until expires, replacing what the
+	// key held; it also deletes the drafts that expired before now.
+	PutDraft(ctx context.Context, key, data string, now, expires time.Time) error
+	// Draft returns the data stored under key, or ErrNotFound when there
+	// is none or it expired before now.
+	Draft(ctx context.Context, key string, now time.Time) (string, error)
+	// DropDraft deletes key; a key that is not there is no error.
+	DropDraft(ctx context.Context, key string) error
 }
 
 // Retention applies the schools' retention policies (SettingKeepRecords,

@@ -10,7 +10,10 @@
 // or over the gateway (a websocket opened with the bot token); both paths
 // behave the same. The adapter talks to Discord's REST API with its own
 // small client against Config.APIURL, so tests can point it at a local
-// server. It holds no business rules: those live in the commands.
+// server. It holds no business rules: those live in the commands. A
+// command with a section that opens on a yes (/incident) is asked in a
+// guided form when values are missing (guide.go); what a form or a long
+// button needs between interactions is kept in the store as a draft.
 package discord
 
 import (

@@ -39,26 +39,39 @@ func (a *Adapter) modal(f bot.Form) (response, bool) {
 		if !containsParam(params, p.Name) {
 			continue
 		}
-		maxLen := p.MaxLen
-		if maxLen == 0 {
-			maxLen = bot.DefaultMaxLen
-		}
-		style := discordgo.TextInputShort
-		if p.Kind == bot.KindText && maxLen > 150 {
-			style = discordgo.TextInputParagraph
-		}
-		help := p.Help
-		if p.Brief != "" {
-			help = p.Brief
-		}
-		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
-			CustomID: p.Name, Label: clip(formLabel(p.Name), 45), Style: style, Placeholder: clip(help, 100),
-			Value: f.Values[p.Name], Required: p.Required, MaxLength: min(maxLen, 4000),
-		}}})
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			modalInput(p, f.Values[p.Name], p.Required, false)}})
 	}
 	return response{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
 		CustomID: formPrefix + cmd.Name, Title: clip("/"+cmd.Name, 45), Components: rows,
 	}}, true
+}
+
+// modalInput is the text input of parameter p in a modal, value filled
+// in. withChoices puts a choice parameter's values in the placeholder,
+// where the help would be.
+func modalInput(p bot.Param, value string, required, withChoices bool) discordgo.TextInput {
+	maxLen := p.MaxLen
+	if maxLen == 0 {
+		maxLen = bot.DefaultMaxLen
+	}
+	style := discordgo.TextInputShort
+	if p.Kind == bot.KindText && maxLen > 150 {
+		style = discordgo.TextInputParagraph
+	}
+	help := p.Help
+	if p.Brief != "" {
+		help = p.Brief
+	}
+	if withChoices && len(p.Choices) > 0 {
+		vs := make([]string, len(p.Choices))
+		for i, c := range p.Choices {
+			vs[i] = c.Value
+		}
+		help = strings.Join(vs, ", ")
+	}
+	return discordgo.TextInput{CustomID: p.Name, Label: clip(formLabel(p.Name), 45), Style: style, Placeholder: clip(help, 100),
+		Value: value, Required: required, MaxLength: min(maxLen, 4000)}
 }
 
 func containsParam(ps []bot.Param, name string) bool {

@@ -142,43 +142,90 @@ func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction, arrived 
 		return a.ackLogged(ctx, in, ack, immediate(bot.Reply{Text: bot.SomethingWentWrong, IsError: true}, modeCommand))
 	}
 	var m mode
-	var work func(context.Context) bot.Reply
+	var work func(context.Context) result
 	switch in.Type {
 	case discordgo.InteractionApplicationCommand:
 		req := a.request(in, uid)
-		m, work = modeCommand, func(ctx context.Context) bot.Reply { return a.router.Handle(ctx, req) }
+		m, work = modeCommand, func(ctx context.Context) result { return a.command(ctx, req) }
 	case discordgo.InteractionModalSubmit:
+		if id := in.ModalSubmitData().CustomID; strings.HasPrefix(id, guidePrefix) {
+			m, work = modeUpdate, func(ctx context.Context) result { return a.guide(ctx, in, uid, id) }
+			break
+		}
 		req, ok := a.submitted(in, uid)
 		if !ok {
 			return a.ackLogged(ctx, in, ack, immediate(bot.Reply{Text: "That form is not one parabot knows; type the command instead.", IsError: true}, modeCommand))
 		}
-		m, work = modeCommand, func(ctx context.Context) bot.Reply { return a.router.Handle(ctx, req) }
+		m, work = modeCommand, func(ctx context.Context) result { return a.command(ctx, req) }
 	default:
-		action, value := parseCustomID(in.MessageComponentData().CustomID)
-		press := bot.Press{Platform: storage.PlatformDiscord, UserID: uid, Action: action, Value: value}
-		m, work = modeNew, func(ctx context.Context) bot.Reply { return a.router.HandlePress(ctx, press) }
+		id := in.MessageComponentData().CustomID
+		m = modeNew
 		if in.Message != nil && in.Message.Flags&discordgo.MessageFlagsEphemeral != 0 {
 			m = modeUpdate
 		}
+		if strings.HasPrefix(id, guidePrefix) {
+			work = func(ctx context.Context) result { return a.guide(ctx, in, uid, id) }
+			break
+		}
+		work = func(ctx context.Context) result { return a.press(ctx, uid, id) }
 	}
 	// The claim is part of the work, under the deferral deadline: a slow
 	// database defers the answer instead of delaying it past 3 seconds.
-	return a.answer(ctx, in, arrived, m, ack, func(ctx context.Context) (bot.Reply, error) {
+	return a.answer(ctx, in, arrived, m, ack, func(ctx context.Context) (result, error) {
 		first, err := a.store.Claim(ctx, "discord:interaction:"+in.ID, a.now())
 		if err != nil && storage.IsUnavailable(err) {
 			a.log.Warn("claiming discord interaction: database unavailable", "interaction_id", in.ID, "error", err)
-			return bot.Reply{Text: bot.TryAgain, IsError: true}, nil
+			return result{reply: bot.Reply{Text: bot.TryAgain, IsError: true}}, nil
 		}
 		if err != nil {
 			a.log.Error("claiming discord interaction", "interaction_id", in.ID, "error", err)
-			return bot.Reply{Text: bot.SomethingWentWrong, IsError: true}, nil
+			return result{reply: bot.Reply{Text: bot.SomethingWentWrong, IsError: true}}, nil
 		}
 		if !first {
 			a.log.Info("discord interaction replayed; ignored", "interaction_id", in.ID)
-			return bot.Reply{}, errReplayed
+			return result{}, errReplayed
 		}
-		return work(ctx), nil
+		res := work(ctx)
+		res.reply = a.fitButtons(ctx, res.reply)
+		return res, nil
 	})
+}
+
+// result is what the work of an interaction came to: a reply to render,
+// or a guided form's own message, or a modal to open (only as the
+// immediate answer; when the answer was deferred, the reply is shown).
+type result struct {
+	reply bot.Reply
+	msg   *message
+	modal *response
+}
+
+// command runs a command; one that lacks a required value starts a
+// guided form instead of being refused.
+func (a *Adapter) command(ctx context.Context, req bot.Request) result {
+	r := a.router.Handle(ctx, req)
+	if m, ok := a.startGuide(ctx, req, r); ok {
+		return result{msg: m}
+	}
+	return result{reply: r}
+}
+
+// press runs the button behind a custom_id, looking up a stored one.
+func (a *Adapter) press(ctx context.Context, uid, customID string) result {
+	action, value := parseCustomID(customID)
+	if action == keyAction {
+		var err error
+		action, value, err = a.storedPress(ctx, value)
+		if errors.Is(err, storage.ErrNotFound) {
+			return result{reply: bot.Reply{Text: "That button has expired; type the command again.", IsError: true}}
+		}
+		if err != nil {
+			a.log.Warn("reading a stored button", "error", err)
+			return result{reply: bot.Reply{Text: bot.TryAgain, IsError: true}}
+		}
+	}
+	press := bot.Press{Platform: storage.PlatformDiscord, UserID: uid, Action: action, Value: value}
+	return result{reply: a.router.HandlePress(ctx, press)}
 }
 
 func (a *Adapter) ackLogged(ctx context.Context, in *discordgo.Interaction, ack ackFunc, r response) error {
@@ -214,6 +261,18 @@ func immediate(r bot.Reply, m mode) response {
 	return response{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: render(r)}
 }
 
+// ownMessage is the response that shows a message of the adapter's own
+// making (a guided form): it replaces our ephemeral message, or is a new
+// ephemeral one.
+func ownMessage(msg message, m mode) response {
+	if m == modeUpdate {
+		msg.Flags = 0
+		return response{Type: discordgo.InteractionResponseUpdateMessage, Data: msg}
+	}
+	msg.Flags = discordgo.MessageFlagsEphemeral
+	return response{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: msg}
+}
+
 // deferred is the response that promises the reply.
 func deferred(m mode) response {
 	if m == modeUpdate {
@@ -226,8 +285,8 @@ func deferred(m mode) response {
 // outcome is what the work of an interaction came to: a reply, or
 // errReplayed.
 type outcome struct {
-	reply bot.Reply
-	err   error
+	result
+	err error
 }
 
 // answer runs work and answers with its reply; when the work is not done
@@ -236,7 +295,7 @@ type outcome struct {
 // response (or, for an error after a button press on our message, adds an
 // ephemeral follow-up). It returns errReplayed when work found the
 // interaction replayed before anything was sent.
-func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, arrived time.Time, m mode, ack ackFunc, work func(context.Context) (bot.Reply, error)) error {
+func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, arrived time.Time, m mode, ack ackFunc, work func(context.Context) (result, error)) error {
 	done := make(chan outcome, 1)
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	go func() {
@@ -245,11 +304,11 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, arrived
 			// A panicking command must not take the server down with it.
 			if p := recover(); p != nil {
 				a.log.Error("discord interaction panicked", "interaction_id", in.ID, "panic", fmt.Sprint(p))
-				done <- outcome{reply: bot.Reply{Text: bot.SomethingWentWrong, IsError: true}}
+				done <- outcome{result: result{reply: bot.Reply{Text: bot.SomethingWentWrong, IsError: true}}}
 			}
 		}()
 		r, err := work(wctx)
-		done <- outcome{reply: r, err: err}
+		done <- outcome{result: r, err: err}
 	}()
 	timer := time.NewTimer(a.deferAfter - time.Since(arrived))
 	defer timer.Stop()
@@ -257,6 +316,12 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, arrived
 	case o := <-done:
 		if o.err != nil {
 			return o.err
+		}
+		if o.modal != nil {
+			return a.ackLogged(ctx, in, ack, *o.modal)
+		}
+		if o.msg != nil {
+			return a.ackLogged(ctx, in, ack, ownMessage(*o.msg, m))
 		}
 		if f := o.reply.Form; f != nil && !o.reply.IsError && in.Type == discordgo.InteractionMessageComponent {
 			// A form opens only as the immediate answer; a deferred one
@@ -287,6 +352,9 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, arrived
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
 		defer cancel()
 		msg := render(r)
+		if o.msg != nil {
+			msg = *o.msg
+		}
 		msg.Flags = 0
 		k := call{method: http.MethodPatch, route: "/webhooks/{app}/{token}/messages/@original",
 			path: "/webhooks/" + a.appID + "/" + url.PathEscape(in.Token) + "/messages/@original", body: msg}

@@ -131,6 +131,9 @@ func appCommands(cmds []*bot.Command) ([]appCommand, error) {
 			if err != nil {
 				return nil, fmt.Errorf("command %q: %w", name, err)
 			}
+			if guided(c) && p.Kind != bot.KindStudent {
+				o.Required = false // the guided form asks for what is left out
+			}
 			if o.Required {
 				ac.Options = append(ac.Options, o)
 			} else {

@@ -471,7 +471,10 @@ func Render(mark string, r bot.Reply) string {
 		b.WriteString("\n   " + l)
 	}
 	for _, f := range r.Fields {
-		fmt.Fprintf(&b, "\n   %s: %s", f.Label, f.Value)
+		// A multi-line value keeps its later lines under its first.
+		head := "   " + f.Label + ": "
+		value := strings.ReplaceAll(f.Value, "\n", "\n"+strings.Repeat(" ", len(head)))
+		b.WriteString("\n" + head + value)
 	}
 	if r.Context != "" {
 		b.WriteString("\n   (" + r.Context + ")")

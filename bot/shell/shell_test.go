@@ -25,11 +25,11 @@ func TestClockAdvance(t *testing.T) {
 func TestRender(t *testing.T) {
 	r := bot.Reply{
 		Text:    "Severe incident: A.B. (S101)\nsecond line",
-		Fields:  []bot.Field{{Label: "When", Value: "10:15"}},
+		Fields:  []bot.Field{{Label: "When", Value: "10:15"}, {Label: "Note", Value: "was tired\nleft early"}},
 		Context: "2 people were notified now.",
 		Buttons: []bot.Button{{Label: "Undo"}, {Label: "Acknowledge"}},
 	}
-	want := "ok Severe incident: A.B. (S101)\n   second line\n   When: 10:15\n   (2 people were notified now.)\n   [1] Undo\n   [2] Acknowledge"
+	want := "ok Severe incident: A.B. (S101)\n   second line\n   When: 10:15\n   Note: was tired\n         left early\n   (2 people were notified now.)\n   [1] Undo\n   [2] Acknowledge"
 	if got := Render("ok", r); got != want {
 		t.Errorf("Render:\n%s\nwant:\n%s", got, want)
 	}

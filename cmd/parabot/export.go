@@ -81,9 +81,17 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 // writeExport writes the export to a private temporary file beside path,
-// records the audit row, then moves the file into place: a failed write
-// records nothing, and a failed audit leaves no file behind.
-func writeExport(ctx context.Context, store storage.Store, ex export.Export, path string) (err error) {
+// records it in the access log, and only then moves it into place: an
+// export whose audit fails leaves no file behind.
+func writeExport(ctx context.Context, store storage.Store, ex export.Export, path string) error {
+	return writePrivate(path, ex.Data, func() error { return export.Record(ctx, store, ex) })
+}
+
+// writePrivate writes data to path through a private (0600) temporary file
+// beside it, so a failed write leaves no partial file. beforeRename, when
+// not nil, runs after the data is written and before it is moved into
+// place; its error leaves no file behind.
+func writePrivate(path string, data []byte, beforeRename func() error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".parabot-export-*")
 	if err != nil {
 		return fmt.Errorf("creating the export file: %w", err)
@@ -97,15 +105,17 @@ func writeExport(ctx context.Context, store storage.Store, ex export.Export, pat
 		tmp.Close()
 		return fmt.Errorf("making the export file private: %w", err)
 	}
-	if _, err := tmp.Write(ex.Data); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("writing the export file: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("writing the export file: %w", err)
 	}
-	if err := export.Record(ctx, store, ex); err != nil {
-		return err
+	if beforeRename != nil {
+		if err := beforeRename(); err != nil {
+			return err
+		}
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("moving the export into %s: %w", path, err)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -48,38 +46,9 @@ func exportPDF(ctx context.Context, store storage.Store, ex export.Export, by, o
 		}
 		return nil
 	}
-	if err := writePrivate(out, file.Data); err != nil {
+	if err := writePrivate(out, file.Data, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Wrote the IEP progress report (PDF) of %s, %s to %s, to %s.\n", ex.Student.Label(), ex.Report.From, ex.Report.To, out)
-	return nil
-}
-
-// writePrivate writes data to path through a private temporary file
-// beside it, so a failed write leaves no partial file.
-func writePrivate(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".parabot-export-*")
-	if err != nil {
-		return fmt.Errorf("creating the export file: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("making the export file private: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing the export file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing the export file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("moving the export into %s: %w", path, err)
-	}
 	return nil
 }

@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Filters", testFilters},
 		{"Audit", testAudit},
 		{"Enqueue", testEnqueue},
+		{"Drafts", testDrafts},
 		{"JobOptions", testJobOptions},
 		{"UniqueJobs", testUniqueJobs},
 		{"NaturalKeys", testNaturalKeys},
