@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"parabot/commands"
 	"parabot/export"
 	"parabot/roster"
+	"parabot/scheduler"
 	"parabot/storage"
 	"parabot/storage/sqlite"
 	"parabot/storage/storagetest"
@@ -185,8 +187,12 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	if !strings.Contains(r.Context, "2 direct messages are being sent to the teacher and admin now") {
 		t.Errorf("context %q", r.Context)
 	}
-	if n := s.jobs(); n != 6 {
-		t.Errorf("%d jobs, want 6 (DMs to teacher and admin, the escalation's first step, the parent notice's reminder and two deadline checks)", n)
+	if n := s.jobs(); n != 7 {
+		t.Errorf("%d jobs, want 7 (the escalation's first step to the teacher, the admin's FYI, the parent notice's reminder and two deadline checks, "+
+			"the debrief's reminder and its deadline check)", n)
+	}
+	if !strings.Contains(r.Text, "\nDebrief (incident 1) is Maria Rivera's task: by Mon Nov 30 15:10.") {
+		t.Errorf("reply %q does not give the debrief's deadline", r.Text)
 	}
 	if !strings.Contains(r.Text, "\nParent notice (incident 1) is Maria Rivera's task: oral by Wed Nov 25 10:00, written by Tue Dec 1 15:10.") {
 		t.Errorf("reply %q does not give the parent notice's deadlines", r.Text)
@@ -194,15 +200,44 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	if !strings.Contains(r.Text, "\nEscalation #1: Sent to Maria Rivera. If nobody acknowledges within 10m, it goes to level 2 (admin).") {
 		t.Errorf("reply %q does not say the escalation opened", r.Text)
 	}
-	// The alert carries the whole record (it goes by direct message only).
-	var args string
-	if err := s.db.SQL().QueryRow("SELECT CAST(args AS TEXT) FROM river_job ORDER BY id LIMIT 1").Scan(&args); err != nil {
+	// The teacher is told by the escalation (one message, its record
+	// checked in the escalation walk); the admin gets one FYI with the
+	// whole record (by direct message only) saying when they will be
+	// asked to act.
+	rows, err := s.db.SQL().Query("SELECT json(args) FROM river_job WHERE kind = 'deliver' ORDER BY id")
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"seclusion: not recorded", "physical escort, 09:40 to 09:43 (3m)", "Jamie Lee, Maria Rivera",
-		"breathing normal, calm after", "Maria Rivera, S102", "Seen by the nurse", "Injured"} {
-		if !strings.Contains(args, want) {
-			t.Errorf("alert lacks %q: %s", want, args)
+	var fyi []scheduler.DeliverArgs
+	for rows.Next() {
+		var raw string
+		var a scheduler.DeliverArgs
+		if err := rows.Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(raw), &a); err != nil {
+			t.Fatal(err)
+		}
+		fyi = append(fyi, a)
+	}
+	rows.Close()
+	if len(fyi) != 1 || fyi[0].StaffID != s.staff("patel").ID {
+		t.Fatalf("direct messages queued %+v, want one to the admin", fyi)
+	}
+	if want := "Severe incident: Ava B. (S101), logged by Jamie Lee. Escalation #1 went to Maria Rivera; you will be asked to act if nobody acknowledges it by 10:10."; fyi[0].Reply.Text != want {
+		t.Errorf("FYI %q\nwant %q", fyi[0].Reply.Text, want)
+	}
+	var fields []string
+	for _, f := range fyi[0].Reply.Fields {
+		fields = append(fields, f.Label+": "+f.Value)
+	}
+	all := strings.Join(fields, "\n")
+	for _, want := range []string{"Injury, restraint, seclusion: injury: yes, restraint: yes, seclusion: not recorded",
+		"Restraint or seclusion: physical escort, 09:40 to 09:43 (3m)", "Applied by: Jamie Lee, Maria Rivera",
+		"Observation: breathing normal, calm after", "Witnesses: Maria Rivera, S102", "Staff involved: Jamie Lee",
+		"Seen by the nurse: no", "Injured: staff"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("FYI lacks %q:\n%s", want, all)
 		}
 	}
 	ava, _ := s.db.StudentByCode(context.Background(), s.staff("lee").SchoolID, "S101")

@@ -70,34 +70,58 @@ func openEscalation(ctx context.Context, d Deps, e storage.Escalation) (storage.
 	if err != nil {
 		return e, "", err
 	}
-	e, l := o.Escalation, o.Ladder
-	// Say who it goes to first: the first level with someone present
-	// when the first step fires.
-	var away []storage.Staff
-	for n := 1; n <= len(l.Policy); n++ {
-		present, absent, err := l.Members(ctx, d.Store, e, n)
-		if err != nil {
-			return e, "", err
-		}
-		away = append(away, absent...)
-		if len(present) == 0 {
-			continue
-		}
-		var b strings.Builder
-		if o.Waited {
-			fmt.Fprintf(&b, "It is outside school hours: it goes to %s at %s.", scheduler.Names(present), o.At.In(l.School.Location()).Format("15:04 Mon Jan 2"))
-		} else {
-			fmt.Fprintf(&b, "Sent to %s.", scheduler.Names(present))
-		}
-		if len(away) > 0 {
-			fmt.Fprintf(&b, " (%s absent.)", scheduler.Names(away))
-		}
-		if n < len(l.Policy) {
-			fmt.Fprintf(&b, " If nobody acknowledges within %s, it goes to level %d (%s).", bot.FormatDuration(l.Timeout(e, n)), n+1, l.Policy[n].Who())
-		}
-		return e, b.String(), nil
+	f, err := firstTold(ctx, d, o)
+	if err != nil {
+		return o.Escalation, "", err
 	}
-	return e, "Nobody on the school's escalation levels is present today; you will get a message. Call the office now.", nil
+	return o.Escalation, f.line(o), nil
+}
+
+// firstLevel is who an escalation goes to first: the first level with
+// someone present when its first step fires (0 when no level has), and
+// those absent on the levels up to it.
+type firstLevel struct {
+	n       int
+	present []storage.Staff
+	away    []storage.Staff
+}
+
+// firstTold works out o's first level.
+func firstTold(ctx context.Context, d Deps, o scheduler.Opened) (firstLevel, error) {
+	var f firstLevel
+	for n := 1; n <= len(o.Ladder.Policy); n++ {
+		present, absent, err := o.Ladder.Members(ctx, d.Store, o.Escalation, n)
+		if err != nil {
+			return f, err
+		}
+		f.away = append(f.away, absent...)
+		if len(present) > 0 {
+			f.n, f.present = n, present
+			return f, nil
+		}
+	}
+	return f, nil
+}
+
+// line says who o's escalation goes to, and when it moves up.
+func (f firstLevel) line(o scheduler.Opened) string {
+	if f.n == 0 {
+		return "Nobody on the school's escalation levels is present today; you will get a message. Call the office now."
+	}
+	l, e := o.Ladder, o.Escalation
+	var b strings.Builder
+	if o.Waited {
+		fmt.Fprintf(&b, "It is outside school hours: it goes to %s at %s.", scheduler.Names(f.present), o.At.In(l.School.Location()).Format("15:04 Mon Jan 2"))
+	} else {
+		fmt.Fprintf(&b, "Sent to %s.", scheduler.Names(f.present))
+	}
+	if len(f.away) > 0 {
+		fmt.Fprintf(&b, " (%s absent.)", scheduler.Names(f.away))
+	}
+	if f.n < len(l.Policy) {
+		fmt.Fprintf(&b, " If nobody acknowledges within %s, it goes to level %d (%s).", bot.FormatDuration(l.Timeout(e, f.n)), f.n+1, l.Policy[f.n].Who())
+	}
+	return b.String()
 }
 
 // escalationButtons handle Acknowledge, Resolve and Reply on the messages
@@ -115,13 +139,7 @@ func escalationButtons(d Deps) []bot.ButtonAction {
 	return []bot.ButtonAction{
 		{Action: scheduler.ActionEscAcknowledge, Run: press(acknowledge)},
 		{Action: scheduler.ActionEscResolve, Run: press(resolve)},
-		{Action: scheduler.ActionEscReply, Run: func(ctx context.Context, c *bot.PressCall) (bot.Reply, error) {
-			id, ok := parseID(c.Press.Value)
-			if !ok {
-				return bot.Reply{}, bot.Errorf("", "That button is broken; type /escalation <id> reply <text> instead.")
-			}
-			return bot.Reply{Text: fmt.Sprintf("Type /escalation %d reply <your answer>; it goes to whoever raised it.", id), Private: true}, nil
-		}},
+		{Action: scheduler.ActionEscReply, Run: replyForm},
 	}
 }
 

@@ -31,8 +31,7 @@ func Escalation(d Deps) *bot.Command {
 		Name:    "escalation",
 		Summary: "Show an escalation's timeline, or acknowledge, resolve, reopen or answer it.",
 		Params: []bot.Param{
-			{Name: "id", Kind: bot.KindInt, Required: true, Positional: true, Min: 1, Max: 1 << 62,
-				Help: "the escalation's number, as in Concern #12"},
+			escalationIDParam(),
 			{Name: "action", Kind: bot.KindChoice, Positional: true, Default: escShow,
 				Help: "show (the timeline), ack, resolve, reopen or reply",
 				Choices: []bot.Choice{{Value: escShow}, {Value: escAcknowledge},
@@ -58,6 +57,12 @@ func Escalation(d Deps) *bot.Command {
 			return showEscalation(ctx, d, a, c.Caseload, id)
 		},
 	}
+}
+
+// escalationIDParam is the escalation a command acts on.
+func escalationIDParam() bot.Param {
+	return bot.Param{Name: "id", Kind: bot.KindInt, Required: true, Positional: true, Min: 1, Max: 1 << 62,
+		Help: "the escalation's number, as in Concern #12"}
 }
 
 // actor is who acts on an escalation, from a command or a button.
@@ -310,6 +315,8 @@ func TimelineLines(steps []storage.EscalationStep, names map[int64]string, loc *
 			line = "reopened by " + name(s.StaffID)
 		case storage.StepReplied:
 			line = fmt.Sprintf("reply from %s to %s", name(s.StaffID), list(s.Notified))
+		case storage.StepDebriefed:
+			line = "debrief held, marked by " + name(s.StaffID)
 		default:
 			line = s.Action
 		}
@@ -325,47 +332,90 @@ func TimelineLines(steps []storage.EscalationStep, names map[int64]string, loc *
 // when the school sets none.
 const DefaultEscalateSeverity = 4
 
-// escalateIncident opens an escalation for a logged incident at or above
-// the school's threshold (urgent when severe: restraint, seclusion,
-// injury or top severity), and says so in a line for the confirmation;
-// "" when the incident is below the threshold.
-func escalateIncident(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident, entry storage.Entry) string {
+// incidentPlan is what a logged incident opens in the write that logs
+// it: an escalation when it is at or above the school's threshold
+// (urgent when severe: restraint, seclusion, injury or top severity),
+// and the parent-notice task of a restraint, seclusion or injury.
+type incidentPlan struct {
+	open    storage.IncidentOpens
+	esc     scheduler.Opened
+	first   firstLevel
+	fyi     int    // how many a severe incident's FYI tells (severeFYI)
+	owner   string // the parent notice's owner
+	noOwner string // what to say when nobody can own it
+	debrief string // the debrief's owner
+}
+
+// planIncident works out what in opens.
+func planIncident(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident) (incidentPlan, error) {
+	var p incidentPlan
 	kv, err := d.Store.SchoolSettings(ctx, c.Staff.SchoolID)
 	if err != nil {
-		d.Log.Error("loading escalation threshold", "school_id", c.Staff.SchoolID, "error", err)
+		return p, fmt.Errorf("loading settings of school %d: %w", c.Staff.SchoolID, err)
 	}
 	threshold := DefaultEscalateSeverity
 	if n, err := strconv.Atoi(kv[roster.SettingEscalateSeverity]); err == nil && n >= 1 && n <= storage.MaxSeverity {
 		threshold = n
 	}
 	if in.Severity < threshold && !in.Severe() {
-		return ""
+		return p, nil
 	}
-	incidents, err := d.Store.Incidents(ctx, storage.Filter{StudentID: st.ID, From: in.At, To: in.At.Add(time.Microsecond)})
-	if err != nil {
-		d.Log.Error("finding the logged incident", "entry_id", entry.ID, "error", err)
-	}
-	var incidentID int64
-	for _, i := range incidents {
-		if i.EntryID == entry.ID {
-			incidentID = i.ID
-		}
-	}
-	e, line, err := openEscalation(ctx, d, storage.Escalation{SchoolID: c.Staff.SchoolID, StudentID: st.ID, OpenedBy: c.Staff.ID,
-		Kind: storage.EscalationIncident, IncidentID: incidentID, Body: incidentFacts(in) + ". " + in.Behavior, Urgent: in.Severe(),
+	p.esc, err = scheduler.Prepare(ctx, d.Store, storage.Escalation{SchoolID: c.Staff.SchoolID, StudentID: st.ID, OpenedBy: c.Staff.ID,
+		Kind: storage.EscalationIncident, Body: scheduler.IncidentFacts(in) + ". " + in.Behavior, Urgent: in.Severe(),
 		Severity: in.Severity, CreatedAt: c.Now})
 	if err != nil {
-		d.Log.Error("opening incident escalation", "entry_id", entry.ID, "error", err)
-		return "The incident is logged, but its escalation could not be opened: tell the teacher yourself."
+		return p, err
 	}
-	line = fmt.Sprintf("Escalation #%d: %s", e.ID, line)
-	if in.Restraint || in.Seclusion || in.Injury {
-		notice, err := openParentNotice(ctx, d, c, st, in, incidentID)
-		if err != nil {
-			d.Log.Error("opening parent notice", "entry_id", entry.ID, "error", err)
-			notice = "The parent-notice task could not be opened: tell the teacher the family must be told."
+	if p.first, err = firstTold(ctx, d, p.esc); err != nil {
+		return p, err
+	}
+	fyi := func(storage.Escalation) []storage.Job { return nil }
+	if in.Severe() {
+		if fyi, p.fyi, err = severeFYI(ctx, d, c, st, in, p); err != nil {
+			return p, err
 		}
-		line += "\n" + notice
 	}
-	return line
+	p.open.Escalation = &p.esc.Escalation
+	first := p.esc.First
+	p.open.EscalationJobs = func(e storage.Escalation) []storage.Job { return append([]storage.Job{first(e)}, fyi(e)...) }
+	if in.Restraint || in.Seclusion || in.Injury {
+		if p.open.Notice, p.owner, err = planNotice(ctx, d, c, st, in); err != nil {
+			return p, err
+		}
+		if p.open.Notice == nil {
+			p.noOwner, p.owner = p.owner, ""
+		} else {
+			loc := c.School.Location()
+			p.open.NoticeJobs = func(n storage.ParentNotice) []storage.Job { return scheduler.NoticeJobs(n, loc, c.Now) }
+		}
+	}
+	if p.open.Debrief, p.debrief, err = planDebrief(ctx, d, c, st, in, kv); err != nil {
+		return p, err
+	}
+	if p.open.Debrief != nil {
+		loc := c.School.Location()
+		p.open.DebriefJobs = func(db storage.Debrief) []storage.Job { return scheduler.DebriefJobs(db, loc, c.Now) }
+	}
+	return p, nil
+}
+
+// lines say, for the confirmation, what the incident opened; "" when
+// nothing.
+func (p incidentPlan) lines(out storage.IncidentOpened, loc *time.Location) string {
+	if p.open.Escalation == nil {
+		return ""
+	}
+	o := p.esc
+	o.Escalation = out.Escalation
+	s := fmt.Sprintf("Escalation #%d: %s", out.Escalation.ID, p.first.line(o))
+	switch {
+	case p.open.Notice != nil:
+		s += "\n" + noticeLine(out.Notice, p.owner, loc)
+	case p.noOwner != "":
+		s += "\n" + p.noOwner
+	}
+	if p.open.Debrief != nil {
+		s += "\n" + fmt.Sprintf("Debrief (incident %d) is %s's task: by %s.", out.Debrief.IncidentID, p.debrief, out.Debrief.Due.In(loc).Format("Mon Jan 2 15:04"))
+	}
+	return s
 }

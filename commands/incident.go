@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 
 	"parabot/bot"
 	"parabot/scheduler"
+	"parabot/schoolday"
 	"parabot/storage"
 )
 
@@ -91,7 +93,7 @@ func Incident(d Deps) *bot.Command {
 				Others: others, Notes: v.Text("notes"),
 				LoggedAt: c.Now,
 			}
-			for _, q := range yesNoQuestions {
+			for _, q := range scheduler.YesNoQuestions {
 				if !v.Has(q) {
 					in.NotRecorded = append(in.NotRecorded, q)
 				}
@@ -99,49 +101,30 @@ func Incident(d Deps) *bot.Command {
 			if in.Details, err = incidentDetails(v, in); err != nil {
 				return bot.Reply{}, err
 			}
-			facts := fmt.Sprintf("%s: %s.", when(in.At, c.Now), incidentFacts(in))
+			facts := fmt.Sprintf("%s: %s.", when(in.At, c.Now), scheduler.IncidentFacts(in))
 			in.Summary = "Logged incident for " + st.Label() + facts
-			var jobs []storage.Job
-			if in.Severe() {
-				jobs, err = severeAlerts(ctx, d.Store, c, st, in)
-				if err != nil {
-					return bot.Reply{}, err
-				}
+			plan, err := planIncident(ctx, d, c, st, in)
+			if err != nil {
+				return bot.Reply{}, err
 			}
-			e, err := d.Store.LogIncident(ctx, in, jobs)
+			out, err := d.Store.LogIncidentOpening(ctx, in, nil, plan.open)
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("logging incident: %w", err)
 			}
-			r := logged(e, "Logged incident for "+bot.Named(st)+facts)
-			if line := escalateIncident(ctx, d, c, st, in, e); line != "" {
+			r := logged(out.Entry, "Logged incident for "+bot.Named(st)+facts)
+			if line := plan.lines(out, c.School.Location()); line != "" {
 				r.Text += "\n" + line
 			}
 			if in.Severe() {
-				r.Context = fmt.Sprintf("Severe incident: %s being sent to the teacher and admin now.", plural(len(jobs), "direct message is", "direct messages are"))
-				if len(jobs) == 0 {
+				n := len(plan.first.present) + plan.fyi
+				r.Context = fmt.Sprintf("Severe incident: %s being sent to the teacher and admin now.", plural(n, "direct message is", "direct messages are"))
+				if n == 0 {
 					r.Context = "Severe incident: no teacher or admin is on the roster to tell. Call the office now."
 				}
 			}
 			return r, nil
 		},
 	}
-}
-
-// incidentFacts is the one-line, name-free description of an incident.
-func incidentFacts(in storage.Incident) string {
-	facts := []string{fmt.Sprintf("severity %d", in.Severity)}
-	if in.Duration > 0 {
-		facts = append(facts, bot.FormatDuration(in.Duration))
-	}
-	if in.Setting != "" {
-		facts = append(facts, in.Setting)
-	}
-	for _, q := range yesNoQuestions {
-		if in.YesNo(q) == "yes" {
-			facts = append(facts, q)
-		}
-	}
-	return strings.Join(facts, ", ")
 }
 
 // held are the questions that open a restraint or seclusion record.
@@ -218,19 +201,6 @@ func isStudentCode(w string) bool {
 	return strings.IndexFunc(w[1:], unicode.IsDigit) >= 0 && !strings.Contains(w, " ")
 }
 
-// yesNoQuestions are an incident's yes/no questions, in form order.
-var yesNoQuestions = []string{"injury", "restraint", "seclusion"}
-
-// yesNoLine states every yes/no question, the unanswered ones as not
-// recorded: "injury: no, restraint: not recorded, seclusion: no".
-func yesNoLine(in storage.Incident) string {
-	parts := make([]string, len(yesNoQuestions))
-	for i, q := range yesNoQuestions {
-		parts[i] = q + ": " + in.YesNo(q)
-	}
-	return strings.Join(parts, ", ")
-}
-
 // otherStudents checks the codes of other students involved: codes of
 // this school, never names, never the student themself.
 func otherStudents(ctx context.Context, s storage.Store, schoolID int64, self storage.Student, codes []string) ([]string, error) {
@@ -254,68 +224,57 @@ func otherStudents(ctx context.Context, s storage.Store, schoolID int64, self st
 	return out, nil
 }
 
-// severeAlerts are the direct messages a severe incident sends at once:
-// to the student's teachers and the school's admins, with full details
-// (they are entitled to them; channels never get them).
-func severeAlerts(ctx context.Context, s storage.Store, c *bot.Call, st storage.Student, in storage.Incident) ([]storage.Job, error) {
-	to, err := severeRecipients(ctx, s, c.Staff, st)
+// severeFYI are the direct messages a severe incident sends at once to
+// the student's teachers and the school's admins who are not on the
+// first level its escalation tells (those get the escalation's own
+// message, so each person gets one message): the whole record, who was
+// told, and when they will be asked to act. It returns them as the
+// escalation's jobs (they name it) and how many people they tell.
+func severeFYI(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident, p incidentPlan) (func(storage.Escalation) []storage.Job, int, error) {
+	all, err := severeRecipients(ctx, d.Store, c.Staff, st)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	msg := bot.Reply{
-		Text: fmt.Sprintf("Severe incident: %s, logged by %s.", bot.Named(st), c.Staff.Name),
-		Fields: []bot.Field{
-			{Label: "When", Value: in.At.In(c.School.Location()).Format("Mon Jan 2 15:04")},
-			{Label: "Facts", Value: incidentFacts(in)},
-			{Label: "Injury, restraint, seclusion", Value: yesNoLine(in)},
-			{Label: "Antecedent", Value: in.Antecedent},
-			{Label: "Behavior", Value: in.Behavior},
-			{Label: "Consequence", Value: in.Consequence},
-		},
-	}
-	msg.Fields = append(msg.Fields, detailFields(in, c.School.Location())...)
-	jobs := make([]storage.Job, 0, len(to))
-	for _, id := range to {
-		jobs = append(jobs, scheduler.Deliver(bot.Message{StaffID: id, Reply: msg}, c.Req.Platform))
-	}
-	return jobs, nil
-}
-
-// detailFields are the rest of an incident's record for its alert: the
-// setting, strategies, other students, staff, witnesses, injuries and
-// the restraint or seclusion record; empty parts are left out.
-func detailFields(in storage.Incident, loc *time.Location) []bot.Field {
-	d := in.Details
-	var out []bot.Field
-	add := func(label, value string) {
-		if value != "" {
-			out = append(out, bot.Field{Label: label, Value: value})
+	var to []int64
+	for _, id := range all {
+		if !slices.ContainsFunc(p.first.present, func(m storage.Staff) bool { return m.ID == id }) {
+			to = append(to, id)
 		}
 	}
-	add("Setting", in.Setting)
-	if in.Duration > 0 {
-		add("Duration", bot.FormatDuration(in.Duration))
-	}
-	add("Strategies", strings.Join(in.Strategies, ", "))
-	add("Other students", strings.Join(in.Others, ", "))
-	add("Staff involved", strings.Join(d.StaffInvolved, ", "))
-	add("Witnesses", strings.Join(d.Witnesses, ", "))
-	add("Injured", strings.Join(d.Injured, ", "))
-	if d.NurseSaw != "" || len(d.Injured) > 0 {
-		nurse := d.NurseSaw
-		if nurse == "" {
-			nurse = "not recorded"
+	l, loc := p.esc.Ladder, c.School.Location()
+	next := map[int64]bool{}
+	var by time.Time
+	if p.first.n > 0 && p.first.n < len(l.Policy) {
+		present, _, err := l.Members(ctx, d.Store, p.esc.Escalation, p.first.n+1)
+		if err != nil {
+			return nil, 0, err
 		}
-		add("Seen by the nurse", nurse)
+		for _, m := range present {
+			next[m.ID] = true
+		}
+		by, _ = scheduler.StepTime(l.School, l.Special, p.esc.Escalation.Urgent, p.esc.At.Add(l.Timeout(p.esc.Escalation, p.first.n)))
 	}
-	if d.HoldType != "" {
-		add("Restraint or seclusion", fmt.Sprintf("%s, %s to %s (%s)", d.HoldType, d.HoldStart.In(loc).Format("15:04"),
-			d.HoldEnd.In(loc).Format("15:04"), bot.FormatDuration(d.HoldEnd.Sub(d.HoldStart))))
-		add("Applied by", strings.Join(d.AppliedBy, ", "))
-		add("Observation", d.Observation)
+	byText := by.In(loc).Format("15:04")
+	if schoolday.Today(by, loc) != schoolday.Today(c.Now, loc) {
+		byText = by.In(loc).Format("15:04 Mon Jan 2")
 	}
-	add("Notes", in.Notes)
-	return out
+	record := scheduler.IncidentRecord(in, loc)
+	return func(e storage.Escalation) []storage.Job {
+		jobs := make([]storage.Job, 0, len(to))
+		for _, id := range to {
+			text := fmt.Sprintf("Severe incident: %s, logged by %s. Escalation #%d went to %s", bot.Named(st), c.Staff.Name, e.ID, scheduler.Names(p.first.present))
+			switch {
+			case p.first.n == 0:
+				text = fmt.Sprintf("Severe incident: %s, logged by %s. Escalation #%d: nobody on the school's escalation levels is present today.", bot.Named(st), c.Staff.Name, e.ID)
+			case next[id]:
+				text += fmt.Sprintf("; you will be asked to act if nobody acknowledges it by %s.", byText)
+			default:
+				text += "; for your information."
+			}
+			jobs = append(jobs, scheduler.Deliver(bot.Message{StaffID: id, Reply: bot.Reply{Text: text, Fields: record}}, c.Req.Platform))
+		}
+		return jobs
+	}, len(to), nil
 }
 
 // severeRecipients are who hears of a severe incident at once: the

@@ -5,63 +5,84 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"parabot/bot"
-	"parabot/scheduler"
 	"parabot/schoolday"
 	"parabot/storage"
 )
 
-// openParentNotice opens the parent-notice task of a restraint,
-// seclusion or injury, owned by the student's teacher (or the first admin,
-// per the school's notice_owner), and says so in a line for the
-// confirmation.
-func openParentNotice(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident, incidentID int64) (string, error) {
+// planNotice works out the parent-notice task of a restraint, seclusion
+// or injury, owned by the student's teacher (or the first admin, per the
+// school's notice_owner), for the write that logs the incident; nil, with
+// what to tell the para, when nobody on the roster can own it.
+func planNotice(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident) (*storage.ParentNotice, string, error) {
 	kv, err := d.Store.SchoolSettings(ctx, c.Staff.SchoolID)
 	if err != nil {
-		return "", fmt.Errorf("loading settings: %w", err)
+		return nil, "", fmt.Errorf("loading settings: %w", err)
 	}
 	rule := schoolday.ReadNotice(kv)
-	var owner storage.Staff
-	if rule.Owner == schoolday.NotifyTeacher {
-		ts, err := teachers(ctx, d.Store, st.ID)
-		if err != nil {
-			return "", err
-		}
-		if len(ts) > 0 {
-			owner = ts[0]
-		}
+	owner, err := taskOwner(ctx, d, c.Staff.SchoolID, st, rule.Owner)
+	if err != nil {
+		return nil, "", err
 	}
 	if owner.ID == 0 {
-		staff, err := d.Store.ListStaff(ctx, c.Staff.SchoolID)
-		if err != nil {
-			return "", fmt.Errorf("listing staff: %w", err)
-		}
-		for _, s := range staff {
-			if s.Role == storage.RoleAdmin && owner.ID == 0 {
-				owner = s
-			}
-		}
-	}
-	if owner.ID == 0 {
-		return "Nobody on the roster can own the parent notice (no teacher or admin): tell the office it is due.", nil
+		return nil, "Nobody on the roster can own the parent notice (no teacher or admin): tell the office it is due.", nil
 	}
 	loc := c.School.Location()
 	date := schoolday.Today(in.At, loc)
 	special, err := d.Store.CalendarDays(ctx, c.Staff.SchoolID, date, schoolday.AddDays(date, 60))
 	if err != nil {
-		return "", fmt.Errorf("loading calendar: %w", err)
+		return nil, "", fmt.Errorf("loading calendar: %w", err)
 	}
 	oral, written := rule.Deadlines(c.School, special, in.At)
-	n, err := d.Store.OpenParentNotice(ctx, storage.ParentNotice{SchoolID: c.Staff.SchoolID, StudentID: st.ID, IncidentID: incidentID,
-		OwnerID: owner.ID, IncidentAt: in.At, OralDue: oral, WrittenDue: written, CreatedAt: c.Now},
-		func(n storage.ParentNotice) []storage.Job { return scheduler.NoticeJobs(n, loc, c.Now) })
-	if err != nil {
-		return "", err
+	return &storage.ParentNotice{SchoolID: c.Staff.SchoolID, StudentID: st.ID, OwnerID: owner.ID, IncidentAt: in.At,
+		OralDue: oral, WrittenDue: written, CreatedAt: c.Now}, owner.Name, nil
+}
+
+// taskOwner is who owns an incident's task: the student's first teacher
+// (when owner is schoolday.NotifyTeacher and they have one), else the
+// school's first admin; the zero Staff when there is neither.
+func taskOwner(ctx context.Context, d Deps, schoolID int64, st storage.Student, owner string) (storage.Staff, error) {
+	if owner == schoolday.NotifyTeacher {
+		ts, err := teachers(ctx, d.Store, st.ID)
+		if err != nil {
+			return storage.Staff{}, err
+		}
+		if len(ts) > 0 {
+			return ts[0], nil
+		}
 	}
+	staff, err := d.Store.ListStaff(ctx, schoolID)
+	if err != nil {
+		return storage.Staff{}, fmt.Errorf("listing staff: %w", err)
+	}
+	for _, s := range staff {
+		if s.Role == storage.RoleAdmin {
+			return s, nil
+		}
+	}
+	return storage.Staff{}, nil
+}
+
+// ownerOnly refuses a task's mark by anyone but its owner: "<task> is
+// Maria Rivera's task; only they can mark it."
+func ownerOnly(ctx context.Context, d Deps, ownerID, staffID int64, task string) error {
+	if ownerID == staffID {
+		return nil
+	}
+	owner, err := d.Store.StaffMember(ctx, ownerID)
+	if err != nil {
+		return fmt.Errorf("loading owner: %w", err)
+	}
+	return bot.Errorf("", "%s is %s's task; only they can mark it. Nothing changed.", task, owner.Name)
+}
+
+// noticeLine says whose task an opened parent notice is, and its deadlines.
+func noticeLine(n storage.ParentNotice, owner string, loc *time.Location) string {
 	f := "Mon Jan 2 15:04"
-	return fmt.Sprintf("Parent notice (incident %d) is %s's task: oral by %s, written by %s.", n.IncidentID, owner.Name,
-		n.OralDue.In(loc).Format(f), n.WrittenDue.In(loc).Format(f)), nil
+	return fmt.Sprintf("Parent notice (incident %d) is %s's task: oral by %s, written by %s.", n.IncidentID, owner,
+		n.OralDue.In(loc).Format(f), n.WrittenDue.In(loc).Format(f))
 }
 
 // noticeMethods are the ways a family is told, and whether each is written.
@@ -106,12 +127,8 @@ func Notified(d Deps) *bot.Command {
 			if err != nil {
 				return bot.Reply{}, fmt.Errorf("loading parent notice: %w", err)
 			}
-			if n.OwnerID != c.Staff.ID {
-				owner, err := d.Store.StaffMember(ctx, n.OwnerID)
-				if err != nil {
-					return bot.Reply{}, fmt.Errorf("loading owner: %w", err)
-				}
-				return bot.Reply{}, bot.Errorf("", "The parent notice of incident %d is %s's task; only they can mark it. Nothing changed.", id, owner.Name)
+			if err := ownerOnly(ctx, d, n.OwnerID, c.Staff.ID, fmt.Sprintf("The parent notice of incident %d", id)); err != nil {
+				return bot.Reply{}, err
 			}
 			at := c.Values.Time("at")
 			loc := c.School.Location()

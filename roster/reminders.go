@@ -26,6 +26,8 @@ func reminderSchoolColumns() []column {
 		{name: schoolday.SettingNoticeOral, max: 20},
 		{name: schoolday.SettingNoticeWritten, max: 3},
 		{name: schoolday.SettingNoticeOwner, max: 20},
+		{name: schoolday.SettingDebrief, max: 20},
+		{name: schoolday.SettingDebriefDays, max: 3},
 	}
 }
 
@@ -58,6 +60,17 @@ func escalationSetting(r row, col, v string) (string, bool) {
 			r.problem(col, "%q is not who owns the parent notice; write teacher or admin", v)
 			return "", false
 		}
+	case schoolday.SettingDebrief:
+		v = strings.ToLower(v)
+		if v != schoolday.DebriefRestraint && v != schoolday.DebriefSevere {
+			r.problem(col, "%q is not which incidents get a debrief; write restraint, severe, or leave it empty for none", v)
+			return "", false
+		}
+	case schoolday.SettingDebriefDays:
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 30 {
+			r.problem(col, "%q is not a number of school days; write e.g. 2", v)
+			return "", false
+		}
 	}
 	return v, true
 }
@@ -80,7 +93,8 @@ func (p *parser) parseSchoolReminders(r row, school string) {
 		switch {
 		case v == "":
 		case c.name == SettingEscalateSeverity || c.name == schoolday.SettingNoticeOral ||
-			c.name == schoolday.SettingNoticeWritten || c.name == schoolday.SettingNoticeOwner:
+			c.name == schoolday.SettingNoticeWritten || c.name == schoolday.SettingNoticeOwner ||
+			c.name == schoolday.SettingDebrief || c.name == schoolday.SettingDebriefDays:
 			var ok bool
 			if v, ok = escalationSetting(r, c.name, v); !ok {
 				continue

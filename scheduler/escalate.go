@@ -70,24 +70,38 @@ type Opened struct {
 	Waited     bool // put off to the next school morning
 }
 
-// Open opens e (CreatedAt is now) with its first step: at once, or the
-// next school morning when it is not urgent and school is out. With a
-// one-time key in ctx (storage.WithOnce) a second open is
-// storage.ErrDuplicate.
-func Open(ctx context.Context, store storage.Store, e storage.Escalation) (Opened, error) {
+// Prepare works out how e (CreatedAt is now) opens: its first step at
+// once, or the next school morning when it is not urgent and school is
+// out, and the ladder on the day that step fires. The escalation is not
+// stored: Open does that, or a write that stores it with what opened it
+// (an incident), with First as its job.
+func Prepare(ctx context.Context, store storage.Store, e storage.Escalation) (Opened, error) {
 	l, err := LoadLadder(ctx, store, e.SchoolID, e.CreatedAt)
 	if err != nil {
 		return Opened{}, err
 	}
 	at, waited := StepTime(l.School, l.Special, e.Urgent, e.CreatedAt)
-	e, err = store.OpenEscalation(ctx, e, func(e storage.Escalation) storage.Job { return EscalateStep(e, 1, at, waited) })
-	if err != nil {
-		return Opened{}, fmt.Errorf("opening escalation: %w", err)
-	}
 	if l, err = l.On(ctx, store, at); err != nil {
 		return Opened{}, err
 	}
 	return Opened{Escalation: e, Ladder: l, At: at, Waited: waited}, nil
+}
+
+// First is the job of the first step of o's escalation, once stored.
+func (o Opened) First(e storage.Escalation) storage.Job { return EscalateStep(e, 1, o.At, o.Waited) }
+
+// Open opens e (CreatedAt is now) with its first step (Prepare). With a
+// one-time key in ctx (storage.WithOnce) a second open is
+// storage.ErrDuplicate.
+func Open(ctx context.Context, store storage.Store, e storage.Escalation) (Opened, error) {
+	o, err := Prepare(ctx, store, e)
+	if err != nil {
+		return Opened{}, err
+	}
+	if o.Escalation, err = store.OpenEscalation(ctx, e, o.First); err != nil {
+		return Opened{}, fmt.Errorf("opening escalation: %w", err)
+	}
+	return o, nil
 }
 
 // Ladder is what a step needs to know of a school: its policy, calendar
@@ -232,13 +246,15 @@ func (l Ladder) Timeout(e storage.Escalation, n int) time.Duration {
 	return lv.Timeout
 }
 
-// Alert is the direct message a level's member gets, with the buttons.
-func Alert(e storage.Escalation, st storage.Student, opener storage.Staff, level int, timeout time.Duration) bot.Reply {
+// Alert is the direct message a level's member gets, with the buttons;
+// record is an incident's whole record (IncidentRecord), else nil.
+func Alert(e storage.Escalation, st storage.Student, opener storage.Staff, level int, timeout time.Duration, record []bot.Field) bot.Reply {
 	head := fmt.Sprintf("%s #%d about %s from %s", KindWord(e.Kind), e.ID, bot.Named(st), opener.Name)
 	if e.Urgent {
 		head = "URGENT " + head
 	}
-	r := bot.Reply{Text: head + ": " + e.Body + fmt.Sprintf("\nPlease acknowledge within %s (level %d).", bot.FormatDuration(timeout), level)}
+	r := bot.Reply{Text: head + ": " + e.Body + fmt.Sprintf("\nPlease acknowledge within %s (level %d).", bot.FormatDuration(timeout), level),
+		Fields: record}
 	v := strconv.FormatInt(e.ID, 10)
 	r.Buttons = []bot.Button{
 		{Label: "Acknowledge", Action: ActionEscAcknowledge, Value: v, Style: "primary"},
@@ -316,6 +332,14 @@ func PlanStep(ctx context.Context, store storage.Store, e storage.Escalation, a 
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("loading staff %d: %w", e.OpenedBy, err)
 	}
+	var record []bot.Field
+	if e.IncidentID != 0 {
+		in, err := store.Incident(ctx, e.IncidentID)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("loading incident %d: %w", e.IncidentID, err)
+		}
+		record = IncidentRecord(in, l.School.Location())
+	}
 	var steps []storage.EscalationStep
 	var jobs []storage.Job
 	var skipped []string
@@ -351,7 +375,7 @@ func PlanStep(ctx context.Context, store storage.Store, e storage.Escalation, a 
 		steps = append(steps, storage.EscalationStep{At: now, Action: action, Level: n, Notified: ids, Note: note})
 		timeout := l.Timeout(e, n)
 		for _, p := range present {
-			jobs = append(jobs, DeliverAt(bot.Message{StaffID: p.ID, Reply: Alert(e, st, opener, n, timeout)}, "", now))
+			jobs = append(jobs, DeliverAt(bot.Message{StaffID: p.ID, Reply: Alert(e, st, opener, n, timeout, record)}, "", now))
 		}
 		if n > 1 || len(skipped) > 0 {
 			msg := fmt.Sprintf("Your %s #%d about %s went to %s (level %d).", strings.ToLower(KindWord(e.Kind)), e.ID, bot.Named(st), Names(present), n)

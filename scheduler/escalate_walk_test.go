@@ -216,18 +216,29 @@ func TestWalkEscalationAfterHours(t *testing.T) {
 		"Wed Nov 4 08:30  level 1: told Maria Rivera (waited for school hours)")
 }
 
+// restraint is a restraint logged by Jamie Lee at 09:00 with its record.
+const restraint = "/incident S101 hit staff a=transition to lunch c=walked with staff sev=3 restraint=yes " +
+	"hold=physical escort start=8:50 end=8:53 applied_by=Jamie Lee observation=calm, breathing normal"
+
 // expectNotice checks the parent-notice messages since the last check.
 func (w *escWalker) expectNotice(when string, want ...string) {
 	w.t.Helper()
+	w.expectHaving(when, "arent notice", want...)
+}
+
+// expectHaving checks the messages holding part since the last check;
+// the others are left out.
+func (w *escWalker) expectHaving(when, part string, want ...string) {
+	w.t.Helper()
 	var got []string
 	for _, m := range w.box.take() {
-		if strings.Contains(m, "arent notice") {
+		if strings.Contains(m, part) {
 			got = append(got, m)
 		}
 	}
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
-		w.t.Errorf("%s: parent-notice messages\n got:\n  %s\nwant:\n  %s", when, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+		w.t.Errorf("%s: messages with %q\n got:\n  %s\nwant:\n  %s", when, part, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
 
@@ -240,8 +251,7 @@ func TestWalkRestraintParentNotice(t *testing.T) {
 	w := newEscWalker(t, newWalker(t, escStart))
 	w.to("2026-11-02 09:00")
 	w.box.take()
-	r := w.do("lee", "/incident S101 hit staff a=transition to lunch c=walked with staff sev=3 restraint=yes "+
-		"hold=physical escort start=8:50 end=8:53 applied_by=Jamie Lee observation=calm, breathing normal")
+	r := w.do("lee", restraint)
 	var incident int64
 	if _, err := fmt.Sscanf(r.Text[strings.Index(r.Text, "Parent notice (incident "):], "Parent notice (incident %d)", &incident); err != nil {
 		t.Fatalf("reply %q: %v", r.Text, err)
@@ -294,4 +304,114 @@ func TestWalkEscalationTwoReplicasRestart(t *testing.T) {
 		"Mon Nov 2 09:00  opened by Jamie Lee",
 		"Mon Nov 2 09:00  level 1: told Maria Rivera",
 		"Mon Nov 2 09:45  moved up to level 2: told Dr. Anil Patel")
+}
+
+// fields renders a delivered message's fields, one "Label: value" a line.
+func (w *escWalker) fields(key string) string {
+	w.t.Helper()
+	w.box.mu.Lock()
+	defer w.box.mu.Unlock()
+	for _, p := range w.box.replies {
+		if p.key == key {
+			var lines []string
+			for _, f := range p.reply.Fields {
+				lines = append(lines, f.Label+": "+f.Value)
+			}
+			return strings.Join(lines, "\n")
+		}
+	}
+	w.t.Errorf("no message %q", key)
+	return ""
+}
+
+// TestWalkSevereIncidentOneMessageEach: a restraint tells each person
+// once: the teacher by the escalation's message with its buttons, the
+// admin by one FYI saying when they will be asked to act; both carry the
+// whole record (unanswered questions "not recorded"). Unacknowledged, the
+// ladder's own message reaches the admin at the urgent timeout.
+func TestWalkSevereIncidentOneMessageEach(t *testing.T) {
+	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 09:00")
+	w.box.take()
+	r := w.do("lee", "/incident S101 hit staff a=transition to lunch c=walked with staff sev=3 restraint=yes injury=yes injured=staff "+
+		"hold=physical escort start=8:50 end=8:53 applied_by=Jamie Lee observation=calm, breathing normal staff=Jamie Lee witnesses=S102")
+	checkReply(t, "restraint", r, false, "Logged incident for Ava B. (S101)")
+	if r.Context != "Severe incident: 2 direct messages are being sent to the teacher and admin now." {
+		t.Errorf("context %q", r.Context)
+	}
+	alert := "URGENT Incident #1 about Ava B. (S101) from Jamie Lee: severity 3, injury, restraint. hit staff"
+	fyi := "Severe incident: Ava B. (S101), logged by Jamie Lee. Escalation #1 went to Maria Rivera; you will be asked to act if nobody acknowledges it by 09:10."
+	w.expectEsc("restraint logged", "Mon Nov 2 09:00 EST rivera: "+alert, "Mon Nov 2 09:00 EST patel: "+fyi)
+	record := "When: Mon Nov 2 09:00\nFacts: severity 3, injury, restraint\nInjury, restraint, seclusion: injury: yes, restraint: yes, seclusion: not recorded\n" +
+		"Antecedent: transition to lunch\nBehavior: hit staff\nConsequence: walked with staff\nStaff involved: Jamie Lee\nWitnesses: S102\n" +
+		"Injured: staff\nSeen by the nurse: not recorded\nRestraint or seclusion: physical escort, 08:50 to 08:53 (3m)\n" +
+		"Applied by: Jamie Lee\nObservation: calm, breathing normal"
+	for _, key := range []string{"Mon Nov 2 09:00 EST rivera: " + alert, "Mon Nov 2 09:00 EST patel: " + fyi} {
+		if got := w.fields(key); got != record {
+			t.Errorf("record of %q\n got:\n%s\nwant:\n%s", key, got, record)
+		}
+	}
+	w.to("2026-11-02 09:10")
+	w.expectEsc("unacknowledged for 10 minutes",
+		"Mon Nov 2 09:10 EST patel: "+alert,
+		"Mon Nov 2 09:10 EST lee: Your incident #1 about Ava B. (S101) was not acknowledged in time; it went to Dr. Anil Patel (level 2).")
+	if got := w.fields("Mon Nov 2 09:10 EST patel: " + alert); got != record {
+		t.Errorf("level 2's record\n got:\n%s\nwant:\n%s", got, record)
+	}
+	w.timeline(1,
+		"Mon Nov 2 09:00  opened by Jamie Lee",
+		"Mon Nov 2 09:00  level 1: told Maria Rivera",
+		"Mon Nov 2 09:10  moved up to level 2: told Dr. Anil Patel")
+}
+
+// expectDebrief checks the debrief messages since the last check.
+func (w *escWalker) expectDebrief(when string, want ...string) {
+	w.t.Helper()
+	w.expectHaving(when, "ebrief", want...)
+}
+
+// TestWalkRestraintDebrief: the demo school asks for a debrief after a
+// restraint, due by dismissal of the 2nd school day after it (Tuesday is
+// a closure: Thursday 15:10). The teacher is reminded at once and each
+// school morning; at the deadline the teacher and the admin hear it is
+// overdue; /debriefed (only by the owner, once) closes it and puts it on
+// the escalation's timeline.
+func TestWalkRestraintDebrief(t *testing.T) {
+	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 09:00")
+	w.box.take()
+	r := w.do("lee", restraint)
+	if !strings.Contains(r.Text, "\nDebrief (incident 1) is Maria Rivera's task: by Thu Nov 5 15:10.") {
+		t.Fatalf("reply %q", r.Text)
+	}
+	due := "Debrief due for incident 1 (Ava B. (S101), Mon Nov 2 09:00) by Thu Nov 5 15:10."
+	w.expectDebrief("restraint logged", "Mon Nov 2 09:00 EST rivera: "+due)
+	w.to("2026-11-04 09:00")
+	w.expectDebrief("Wednesday morning (Tuesday was a closure)", "Wed Nov 4 08:30 EST rivera: "+due)
+	checkReply(t, "/debriefed by another", w.do("patel", "/debriefed 1"), true,
+		"The debrief of incident 1 is Maria Rivera's task; only they can mark it. Nothing changed.")
+	checkReply(t, "/debriefed of an incident without one", w.do("rivera", "/debriefed 99"), true, "Incident 99 has no debrief task")
+	w.to("2026-11-05 15:10")
+	overdue := "OVERDUE: the debrief of incident 1 (Ava B. (S101)) was due Thu Nov 5 15:10 and is not marked held. Owner: see /debriefed 1."
+	w.expectDebrief("Thursday: the morning reminder, then overdue at dismissal",
+		"Thu Nov 5 08:30 EST rivera: "+due, "Thu Nov 5 15:10 EST rivera: "+overdue, "Thu Nov 5 15:10 EST patel: "+overdue)
+	w.to("2026-11-05 15:30")
+	checkReply(t, "/debriefed", w.do("rivera", "/debriefed 1 with Jamie Lee and the nurse; new break plan"), false,
+		"Marked the debrief of incident 1 held at Thu Nov 5 15:30.")
+	checkReply(t, "second /debriefed", w.do("rivera", "/debriefed 1"), true, "The debrief of incident 1 was marked held already; nothing changed.")
+	w.to("2026-11-09 09:00")
+	w.expectDebrief("held: no more reminders")
+	steps, err := w.db.EscalationSteps(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, _ := w.db.ListStaff(context.Background(), w.staff("lee").SchoolID)
+	names := map[int64]string{}
+	for _, s := range staff {
+		names[s.ID] = s.Name
+	}
+	lines := commands.TimelineLines(steps, names, w.loc)
+	if last := lines[len(lines)-1]; last != "Thu Nov 5 15:30  debrief held, marked by Maria Rivera (with Jamie Lee and the nurse; new break plan)" {
+		t.Errorf("timeline ends with %q", last)
+	}
 }

@@ -14,14 +14,17 @@ import (
 	"parabot/storage"
 )
 
-// The steps of a parent-notice task.
+// The steps of an incident's tasks: the parent notice and the debrief.
 const (
 	NoticeRemind         = "remind"          // the owner is reminded (at once, then each school morning)
 	NoticeOralOverdue    = "oral_overdue"    // at the oral deadline: the admins hear if it was not given
 	NoticeWrittenOverdue = "written_overdue" // at the written deadline: the same
+	DebriefRemind        = "debrief_remind"  // the debrief's owner is reminded, as for the notice
+	DebriefOverdue       = "debrief_overdue" // at the debrief's due time: the admins hear if it was not held
 )
 
-// NoticeArgs is the job of one step of a parent-notice task.
+// NoticeArgs is the job of one step of an incident's task: its parent
+// notice, or its debrief (the Debrief* steps).
 type NoticeArgs struct {
 	V          int    `json:"v"`
 	IncidentID int64  `json:"incident_id"`
@@ -52,8 +55,18 @@ func NoticeJobs(n storage.ParentNotice, loc *time.Location, now time.Time) []sto
 	}
 }
 
-// NoticeWorker reminds the owner of a parent-notice task until both
-// notices are marked given, and tells the admins when one is overdue.
+// DebriefJobs are a new debrief task's jobs: the first reminder now,
+// and the check at its due time.
+func DebriefJobs(d storage.Debrief, loc *time.Location, now time.Time) []storage.Job {
+	return []storage.Job{
+		NoticeStep(d.IncidentID, DebriefRemind, schoolday.Today(now, loc), now),
+		NoticeStep(d.IncidentID, DebriefOverdue, "", d.Due),
+	}
+}
+
+// NoticeWorker reminds the owner of an incident's task (its parent
+// notice, its debrief) each school morning until it is done, and tells
+// the admins when a deadline passes with it not done.
 type NoticeWorker struct {
 	river.WorkerDefaults[NoticeArgs]
 	Store storage.Store
@@ -64,74 +77,111 @@ type NoticeWorker struct {
 // Timeout bounds one step.
 func (w *NoticeWorker) Timeout(*river.Job[NoticeArgs]) time.Duration { return time.Minute }
 
+// task is what the steps of an incident's task need of it.
+type task struct {
+	schoolID, studentID, ownerID int64
+	until                        time.Time // the last deadline: no reminder after it
+	done                         bool      // what the step checks was done
+	remind                       func(st storage.Student, loc *time.Location) string
+	overdue                      func(st storage.Student, loc *time.Location) string
+}
+
+// load reads the task a step is about; ok is false when there is none.
+func (w *NoticeWorker) load(ctx context.Context, a NoticeArgs) (task, bool, error) {
+	if a.Step == DebriefRemind || a.Step == DebriefOverdue {
+		d, err := w.Store.Debrief(ctx, a.IncidentID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return task{}, false, nil
+		}
+		if err != nil {
+			return task{}, false, err
+		}
+		return task{schoolID: d.SchoolID, studentID: d.StudentID, ownerID: d.OwnerID, until: d.Due, done: !d.DoneAt.IsZero(),
+			remind: func(st storage.Student, loc *time.Location) string { return DebriefReminder(d, st, loc) },
+			overdue: func(st storage.Student, loc *time.Location) string {
+				return fmt.Sprintf("OVERDUE: the debrief of incident %d (%s) was due %s and is not marked held. Owner: see /debriefed %d.",
+					d.IncidentID, bot.Named(st), d.Due.In(loc).Format("Mon Jan 2 15:04"), d.IncidentID)
+			}}, true, nil
+	}
+	n, err := w.Store.ParentNotice(ctx, a.IncidentID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return task{}, false, nil
+	}
+	if err != nil {
+		return task{}, false, err
+	}
+	t := task{schoolID: n.SchoolID, studentID: n.StudentID, ownerID: n.OwnerID, until: n.WrittenDue,
+		remind: func(st storage.Student, loc *time.Location) string { return NoticeReminder(n, st, loc) }}
+	switch a.Step {
+	case NoticeRemind:
+		t.done = !n.OralAt.IsZero() && !n.WrittenAt.IsZero()
+	case NoticeOralOverdue, NoticeWrittenOverdue:
+		written := a.Step == NoticeWrittenOverdue
+		t.done = written && !n.WrittenAt.IsZero() || !written && !n.OralAt.IsZero()
+		kind, due := "oral", n.OralDue
+		if written {
+			kind, due = "written", n.WrittenDue
+		}
+		t.overdue = func(st storage.Student, loc *time.Location) string {
+			return fmt.Sprintf("OVERDUE: the %s parent notice of incident %d (%s) was due %s and is not marked given. Owner: see /notified %d.",
+				kind, n.IncidentID, bot.Named(st), due.In(loc).Format("Mon Jan 2 15:04"), n.IncidentID)
+		}
+	default:
+		return task{}, false, fmt.Errorf("unknown parent-notice step %q", a.Step)
+	}
+	return t, true, nil
+}
+
 // Work fires one step: silent when what it checks was done.
 func (w *NoticeWorker) Work(ctx context.Context, job *river.Job[NoticeArgs]) error {
 	a := job.Args
-	n, err := w.Store.ParentNotice(ctx, a.IncidentID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
+	t, ok, err := w.load(ctx, a)
+	if err != nil || !ok || t.done {
 		return err
 	}
 	now := w.Now()
-	school, err := w.Store.School(ctx, n.SchoolID)
+	school, err := w.Store.School(ctx, t.schoolID)
 	if err != nil {
-		return fmt.Errorf("loading school %d: %w", n.SchoolID, err)
+		return fmt.Errorf("loading school %d: %w", t.schoolID, err)
 	}
-	st, err := w.Store.Student(ctx, n.StudentID)
+	st, err := w.Store.Student(ctx, t.studentID)
 	if err != nil {
-		return fmt.Errorf("loading student %d: %w", n.StudentID, err)
+		return fmt.Errorf("loading student %d: %w", t.studentID, err)
 	}
 	loc := school.Location()
 	var jobs []storage.Job
-	switch a.Step {
-	case NoticeRemind:
-		if !n.OralAt.IsZero() && !n.WrittenAt.IsZero() {
-			return nil
-		}
-		jobs = append(jobs, DeliverAt(bot.Message{StaffID: n.OwnerID, Reply: bot.Reply{Text: NoticeReminder(n, st, loc)}}, "", now))
+	if a.Step == NoticeRemind || a.Step == DebriefRemind {
+		jobs = append(jobs, DeliverAt(bot.Message{StaffID: t.ownerID, Reply: bot.Reply{Text: t.remind(st, loc)}}, "", now))
 		special, err := w.Store.CalendarDays(ctx, school.ID, a.Date, schoolday.AddDays(a.Date, 31))
 		if err != nil {
 			return fmt.Errorf("loading calendar of school %d: %w", school.ID, err)
 		}
 		next, ok := schoolday.NextMorning(school, special, nextDay(a.Date, loc))
-		if ok && next.Before(n.WrittenDue) {
-			jobs = append(jobs, NoticeStep(n.IncidentID, NoticeRemind, schoolday.Today(next, loc), next))
+		if ok && next.Before(t.until) {
+			jobs = append(jobs, NoticeStep(a.IncidentID, a.Step, schoolday.Today(next, loc), next))
 		}
-	case NoticeOralOverdue, NoticeWrittenOverdue:
-		written := a.Step == NoticeWrittenOverdue
-		if written && !n.WrittenAt.IsZero() || !written && !n.OralAt.IsZero() {
-			return nil
-		}
-		kind, due := "oral", n.OralDue
-		if written {
-			kind, due = "written", n.WrittenDue
-		}
-		text := fmt.Sprintf("OVERDUE: the %s parent notice of incident %d (%s) was due %s and is not marked given. Owner: see /notified %d.",
-			kind, n.IncidentID, bot.Named(st), due.In(loc).Format("Mon Jan 2 15:04"), n.IncidentID)
-		to := []int64{n.OwnerID}
+	} else {
+		text := t.overdue(st, loc)
+		to := []int64{t.ownerID}
 		staff, err := w.Store.ListStaff(ctx, school.ID)
 		if err != nil {
 			return fmt.Errorf("listing staff of school %d: %w", school.ID, err)
 		}
 		for _, s := range staff {
-			if s.Role == storage.RoleAdmin && s.ID != n.OwnerID {
+			if s.Role == storage.RoleAdmin && s.ID != t.ownerID {
 				to = append(to, s.ID)
 			}
 		}
 		for _, id := range to {
 			jobs = append(jobs, DeliverAt(bot.Message{StaffID: id, Reply: bot.Reply{Text: text}}, "", now))
 		}
-	default:
-		return fmt.Errorf("unknown parent-notice step %q", a.Step)
 	}
 	// Claimed with the job's own key, so a retried step sends nothing twice.
 	key := fmt.Sprintf("notice:%d/%s/%s", a.IncidentID, a.Step, a.Date)
 	if _, err := w.Store.EnqueueOnce(ctx, key, now, jobs); err != nil {
 		return fmt.Errorf("enqueueing parent-notice step: %w", err)
 	}
-	w.Log.Info("parent notice step", "job_id", job.ID, "incident_id", a.IncidentID, "step", a.Step)
+	w.Log.Info("incident task step", "job_id", job.ID, "incident_id", a.IncidentID, "step", a.Step)
 	return nil
 }
 
@@ -155,4 +205,11 @@ func NoticeReminder(n storage.ParentNotice, st storage.Student, loc *time.Locati
 		s += "\nwritten notice (email or letter) by " + n.WrittenDue.In(loc).Format(f)
 	}
 	return s + fmt.Sprintf("\nWhen given, type /notified %d method=phone (or email, letter, in person) [at=<time>] [note].", n.IncidentID)
+}
+
+// DebriefReminder is the owner's reminder of a debrief still to hold.
+func DebriefReminder(d storage.Debrief, st storage.Student, loc *time.Location) string {
+	f := "Mon Jan 2 15:04"
+	return fmt.Sprintf("Debrief due for incident %d (%s, %s) by %s.\nWhen held, type /debriefed %d [note].",
+		d.IncidentID, bot.Named(st), d.IncidentAt.In(loc).Format(f), d.Due.In(loc).Format(f), d.IncidentID)
 }

@@ -235,10 +235,17 @@ func ReadNotice(kv map[string]string) Notice {
 // WrittenDays-th school day after the incident's date. special holds the
 // calendar's special days of the weeks after it.
 func (n Notice) Deadlines(school storage.School, special []storage.CalendarDay, at time.Time) (oral, written time.Time) {
+	return at.Add(n.Oral), ByDismissal(school, special, at, n.WrittenDays)
+}
+
+// ByDismissal is the dismissal of the days-th school day after at's
+// date; special holds the calendar's special days of the weeks after it.
+// Past 60 days without enough school days it is days times 24 hours
+// after at.
+func ByDismissal(school storage.School, special []storage.CalendarDay, at time.Time, days int) time.Time {
 	loc := school.Location()
-	oral = at.Add(n.Oral)
 	date := at.In(loc).Format(DateLayout)
-	left := n.WrittenDays
+	left := days
 	for i := 1; i <= 60; i++ {
 		day := AddDays(date, i)
 		d, err := Classify(school, day, special)
@@ -247,9 +254,57 @@ func (n Notice) Deadlines(school storage.School, special []storage.CalendarDay, 
 		}
 		if left--; left == 0 {
 			if t, err := At(day, cmpOr(d.Dismissal, "15:00"), loc); err == nil {
-				return oral, t
+				return t
 			}
 		}
 	}
-	return oral, at.Add(time.Duration(n.WrittenDays) * 24 * time.Hour)
+	return at.Add(time.Duration(days) * 24 * time.Hour)
+}
+
+// The names of a school's debrief settings (schools.csv columns).
+const (
+	SettingDebrief     = "debrief"      // restraint, severe, or empty for none
+	SettingDebriefDays = "debrief_days" // school days: 2
+)
+
+// The incidents a school's debrief setting asks a debrief for.
+const (
+	DebriefRestraint = "restraint" // restraint or seclusion
+	DebriefSevere    = "severe"    // restraint, seclusion, injury or top severity
+)
+
+// DefaultDebriefDays is how many school days a debrief is due within
+// when the school sets none.
+const DefaultDebriefDays = 2
+
+// Debrief is a school's debrief rule: which incidents get a debrief task
+// (When: DebriefRestraint, DebriefSevere, or "" for none), due by the
+// dismissal of the Days-th school day after the incident.
+type Debrief struct {
+	When string
+	Days int
+}
+
+// ReadDebrief reads a school's debrief rule; a school that sets none asks
+// for no debrief.
+func ReadDebrief(kv map[string]string) Debrief {
+	d := Debrief{When: kv[SettingDebrief], Days: DefaultDebriefDays}
+	if d.When != DebriefRestraint && d.When != DebriefSevere {
+		d.When = ""
+	}
+	if days, err := strconv.Atoi(kv[SettingDebriefDays]); err == nil && days > 0 {
+		d.Days = days
+	}
+	return d
+}
+
+// Wants reports whether an incident gets a debrief task.
+func (d Debrief) Wants(in storage.Incident) bool {
+	switch d.When {
+	case DebriefRestraint:
+		return in.Restraint || in.Seclusion
+	case DebriefSevere:
+		return in.Severe()
+	}
+	return false
 }

@@ -23,6 +23,9 @@ type Escalations interface {
 	EscalationSteps(ctx context.Context, id int64) ([]EscalationStep, error)
 	// StudentEscalations lists a student's escalations, oldest first.
 	StudentEscalations(ctx context.Context, studentID int64) ([]Escalation, error)
+	// UnresolvedEscalations lists a school's escalations that are open or
+	// acknowledged, oldest first.
+	UnresolvedEscalations(ctx context.Context, schoolID int64) ([]Escalation, error)
 	// AdvanceEscalation moves an open escalation of round from level from
 	// to level to at at, with steps and jobs; ErrConflict when it is not
 	// open, not in that round or not at level from any more.
@@ -94,6 +97,7 @@ const (
 	StepResolved     = "resolved"
 	StepReopened     = "reopened"
 	StepReplied      = "replied"
+	StepDebriefed    = "debriefed"
 )
 
 // EscalationStep is one step of an escalation's timeline.
@@ -133,5 +137,52 @@ type ParentNotice struct {
 	OralAt, WrittenAt                   time.Time // zero until given
 	OralMethod, WrittenMethod           string
 	OralNote, WrittenNote               string
+	CreatedAt                           time.Time
+}
+
+// IncidentOpens is what a logged incident opens in the write that logs
+// it: an escalation and a parent-notice task, each optional (nil), with
+// the jobs each makes once its id and the incident's are known (its
+// IncidentID is filled in). A jobs func returns as many jobs whatever the
+// ids.
+type IncidentOpens struct {
+	Escalation     *Escalation
+	EscalationJobs func(Escalation) []Job
+	Notice         *ParentNotice
+	NoticeJobs     func(ParentNotice) []Job
+	Debrief        *Debrief
+	DebriefJobs    func(Debrief) []Job
+}
+
+// IncidentOpened is what LogIncidentOpening wrote; Escalation and Notice
+// are zero when not opened.
+type IncidentOpened struct {
+	Entry      Entry
+	IncidentID int64
+	Escalation Escalation
+	Notice     ParentNotice
+	Debrief    Debrief
+}
+
+// Debriefs keeps the debrief tasks of incidents (opened with the
+// incident: LogIncidentOpening).
+type Debriefs interface {
+	// Debrief returns an incident's debrief task.
+	Debrief(ctx context.Context, incidentID int64) (Debrief, error)
+	// MarkDebriefed records an incident's debrief held, with a note, an
+	// audit row, a "debriefed" step on the timeline of each escalation
+	// of the incident, and jobs; ErrConflict when it was recorded before.
+	MarkDebriefed(ctx context.Context, incidentID, byStaffID int64, note string, at time.Time, jobs []Job) error
+}
+
+// Debrief is the task of holding a debrief after an incident, when the
+// school asks for one, by its due time.
+type Debrief struct {
+	ID, SchoolID, StudentID, IncidentID int64
+	OwnerID                             int64 // who must hold it and mark it
+	IncidentAt, Due                     time.Time
+	DoneAt                              time.Time // zero until held
+	DoneBy                              int64
+	Note                                string
 	CreatedAt                           time.Time
 }

@@ -105,6 +105,7 @@ type Store interface {
 	Retention
 	Escalations
 	ParentNotices
+	Debriefs
 	Drafts
 }
 
@@ -224,6 +225,10 @@ type Logbook interface {
 	CheckSession(ctx context.Context, c SessionCheck) (SessionChecked, error)
 	// LogIncident stores one incident as one entry.
 	LogIncident(ctx context.Context, in Incident, jobs []Job) (Entry, error)
+	// LogIncidentOpening stores one incident as LogIncident does and, in
+	// the same transaction, what it opens (an escalation, a parent-notice
+	// task) with their jobs: all of it or nothing.
+	LogIncidentOpening(ctx context.Context, in Incident, jobs []Job, open IncidentOpens) (IncidentOpened, error)
 	// LogTransition stores one transition as one entry.
 	LogTransition(ctx context.Context, t Transition, jobs []Job) (Entry, error)
 	// LogNote stores one note as one entry.
@@ -260,6 +265,8 @@ type Records interface {
 	Notes(ctx context.Context, f Filter) ([]Note, error)
 	// IncidentVersions lists an incident's earlier versions, oldest first.
 	IncidentVersions(ctx context.Context, incidentID int64) ([]IncidentVersion, error)
+	// Incident returns one incident, active or not.
+	Incident(ctx context.Context, id int64) (Incident, error)
 }
 
 // AuditTrail is the access log: who did what to whose records, when and

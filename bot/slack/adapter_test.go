@@ -89,7 +89,7 @@ func TestSlashCommandRefusals(t *testing.T) {
 		{"not on caseload", userPara, "/trial", "S103 G1 +", "not on your caseload"},
 		{"bad trials", userPara, "/trial", "S101 G2 x y z", "not a trial code"},
 		{"unknown user", userUnknown, "/trial", "S101 G2 +", "not on parabot's roster"},
-		{"unknown command", userPara, "/para", "frobnicate S101", "There is no /para frobnicate. Commands: /trial, /data, /incident, /transition, /note, /concern, /escalation, /notified, /undo, /void, /today, /goals, /absent, /dismissal, /progress, /report, /audit, /para help. /para help explains each."},
+		{"unknown command", userPara, "/para", "frobnicate S101", "There is no /para frobnicate. Commands: /trial, /data, /incident, /transition, /note, /concern, /escalation, /reply, /notified, /debriefed, /undo, /void, /today, /goals, /absent, /dismissal, /progress, /report, /audit, /para help. /para help explains each."},
 		{"role", userTeacher, "/note", "S101 great day", "/note is for"},
 	}
 	for _, tc := range tests {

@@ -9,6 +9,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"parabot/bot"
+	"parabot/scheduler"
 	"parabot/storage"
 	"parabot/today"
 )
@@ -79,6 +80,22 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 		out = append(out, slackapi.NewSectionBlock(mrkdwn(clip(text, maxSectionText)), nil, nil))
 	}
 
+	pending, err := scheduler.PendingFor(ctx, a.store, st, sc.Now)
+	if err != nil {
+		return nil, fmt.Errorf("listing escalations of staff %d: %w", st.ID, err)
+	}
+	if len(pending) > 0 {
+		var lines []string
+		var students []int64
+		for _, p := range pending[:min(len(pending), homeEscalations)] {
+			lines = append(lines, "• "+clip(p.Line(school.Location(), sc.Now), homeLineLen))
+			students = append(students, p.Student.ID)
+		}
+		a.router.RecordReads(st, storage.PlatformSlack, "home", "escalation", students...)
+		out = append(out, slackapi.NewSectionBlock(mrkdwn(listSection(fmt.Sprintf("Open escalations (%d)", len(pending)), lines, len(pending),
+			"/escalation and a number shows one's timeline.")), nil, nil))
+	}
+
 	dutyText := "*Today's duties*\n"
 	switch {
 	case !day.School:
@@ -129,8 +146,10 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 const (
 	homeStudents = 30
 	homeDue      = 10
-	homeTitleLen = 40
-	homeLineLen  = 250
+	// homeEscalations is how many open escalations the Home tab lists.
+	homeEscalations = 10
+	homeTitleLen    = 40
+	homeLineLen     = 250
 )
 
 // listSection is a section's mrkdwn: a bold title, the lines that fit in

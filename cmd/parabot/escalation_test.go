@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,5 +142,125 @@ func TestEscalationButtonsOnEveryAdapter(t *testing.T) {
 				t.Errorf("%d acknowledged steps after two presses on %s, want 1: %+v", acks, platform, steps)
 			}
 		})
+	}
+}
+
+// discordPost posts an interaction signed with the test key and returns
+// the response body.
+func (e *platformEnv) discordPost(t *testing.T, interaction map[string]any) map[string]any {
+	t.Helper()
+	body, _ := json.Marshal(interaction)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest("POST", e.http.URL+"/discord/interactions", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(e.priv, append([]byte(ts), body...))))
+	req.Header.Set("X-Signature-Timestamp", ts)
+	var out map[string]any
+	if err := json.Unmarshal([]byte(do(t, req)), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestEscalationReplyFormOnDiscord: the teacher's Reply button on
+// Discord opens the /reply modal (response type 9) with the escalation
+// filled in and a text input for the answer; submitting it (type 5)
+// records the reply on the timeline, for the para.
+func TestEscalationReplyFormOnDiscord(t *testing.T) {
+	ctx := context.Background()
+	e := newPlatformEnv(t)
+	rivera, err := e.srv.store.StaffByIdentity(ctx, storage.PlatformShell, "rivera")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lee, err := e.srv.store.StaffByIdentity(ctx, storage.PlatformShell, "lee")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.store.LinkIdentity(ctx, storage.Identity{StaffID: rivera.ID, Platform: storage.PlatformDiscord, UserID: riveraDiscord}); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.srv.router.Handle(ctx, bot.Request{Platform: storage.PlatformShell, UserID: "lee", Command: "concern", Text: "S101 refused lunch"}); r.IsError {
+		t.Fatalf("/concern: %s", r.Text)
+	}
+	esc, err := e.srv.store.Escalation(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if esc.Level == 0 { // outside school hours the first step waits: tell level 1 here
+		at := time.Now()
+		if err := e.srv.store.AdvanceEscalation(ctx, esc.ID, esc.Round, 0, 1, at,
+			[]storage.EscalationStep{{At: at, Action: storage.StepNotified, Level: 1, Notified: []int64{rivera.ID}}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	user := map[string]any{"id": riveraDiscord, "username": "mrivera"}
+	resp := e.discordPost(t, map[string]any{
+		"id": "600000000000000011", "application_id": discordApp, "type": 3, "token": "press11", "version": 1,
+		"channel_id": "400000000000000004", "user": user,
+		"message": map[string]any{"id": "700000000000000007", "channel_id": "400000000000000004", "flags": 0},
+		"data":    map[string]any{"custom_id": scheduler.ActionEscReply + ":1", "component_type": 2},
+	})
+	if resp["type"] != float64(9) {
+		t.Fatalf("response %v, want type 9 (a modal)", resp)
+	}
+	data := resp["data"].(map[string]any)
+	inputs := map[string]map[string]any{}
+	for _, row := range data["components"].([]any) {
+		in := row.(map[string]any)["components"].([]any)[0].(map[string]any)
+		inputs[in["custom_id"].(string)] = in
+	}
+	if data["custom_id"] != "form:reply" || inputs["id"]["value"] != "1" || inputs["text"] == nil || inputs["text"]["type"] != float64(4) {
+		t.Fatalf("modal %v, want /reply with the escalation filled in and a text input", data)
+	}
+	field := func(id, v string) map[string]any {
+		return map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": id, "value": v}}}
+	}
+	resp = e.discordPost(t, map[string]any{
+		"id": "600000000000000012", "application_id": discordApp, "type": 5, "token": "submit12", "version": 1,
+		"channel_id": "400000000000000004", "user": user,
+		"data": map[string]any{"custom_id": "form:reply", "components": []any{field("id", "1"), field("text", "I'll come by at 11")}},
+	})
+	if d, _ := resp["data"].(map[string]any); d == nil || d["content"] != "Reply sent on escalation #1." {
+		t.Errorf("submission answered %v", resp)
+	}
+	steps, err := e.srv.store.EscalationSteps(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := steps[len(steps)-1]
+	if last.Action != storage.StepReplied || last.StaffID != rivera.ID || last.Note != "I'll come by at 11" ||
+		len(last.Notified) != 1 || last.Notified[0] != lee.ID {
+		t.Errorf("timeline ends with %+v, want Maria Rivera's reply to Jamie Lee", last)
+	}
+}
+
+// TestShellEscalationReplyForm: in the terminal, the teacher's Reply
+// button asks for the answer on the next line, and the para finds it in
+// their inbox.
+func TestShellEscalationReplyForm(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	in := strings.Join([]string{
+		"/concern S101 refused lunch again",
+		"/as rivera",
+		"3",
+		"I'll come by at 11",
+		"/as lee",
+		"/inbox",
+		"/quit",
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	if err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T10:00"}, env(nil), strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"/reply 1: text? (your answer; /cancel leaves the form)",
+		"ok Reply sent on escalation #1.",
+		"Reply from Maria Rivera on escalation #1 about Ava B. (S101):\n   I'll come by at 11",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
 	}
 }

@@ -94,7 +94,8 @@ func logStatements() map[string]string {
 }
 
 // logEntry writes an entry and its record as one statement (logStatements);
-// with jobs it is that statement and River's insert in one transaction.
+// with jobs (or n.Then) it is that statement, n.Then and River's insert
+// in one transaction.
 // When it wrote nothing, a second look tells a used one-time key
 // (storage.ErrDuplicate) from a right that is gone (storage.ErrNoAccess).
 func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.Job) (int64, error) {
@@ -119,10 +120,15 @@ func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.
 		return storage.ErrDuplicate // no row: the one-time key was used
 	}
 	var err error
-	if len(jobs) == 0 {
+	if len(jobs) == 0 && n.Then == nil {
 		err = scan(executor{db.pool})
 	} else {
-		err = db.writeTx(ctx, jobs, func(ctx context.Context, x sqlstore.Executor) error { return scan(x) })
+		err = db.writeTx(ctx, jobs, func(ctx context.Context, x sqlstore.Executor) error {
+			if err := scan(x); err != nil || n.Then == nil {
+				return err
+			}
+			return n.Then(ctx, x, id)
+		})
 	}
 	return id, err
 }

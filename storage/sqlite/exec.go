@@ -188,6 +188,11 @@ func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.
 		if _, err := tx.StmtContext(ctx, db.stmts[n.Shape.Insert]).ExecContext(ctx, append([]any{id}, n.Args...)...); err != nil {
 			return fmt.Errorf("inserting %s: %w", n.Shape.Table, dbErr(err))
 		}
+		if n.Then != nil {
+			if err := n.Then(ctx, db.exec(tx), id); err != nil {
+				return err
+			}
+		}
 		return db.insertJobs(ctx, tx, jobs)
 	})
 	return id, err

@@ -52,7 +52,6 @@ func insertStep(ctx context.Context, x Executor, d Dialect, id int64, s storage.
 // It claims ctx's one-time key (storage.WithOnce) in the same write, and
 // returns storage.ErrDuplicate when it was claimed before.
 func (s *Store) OpenEscalation(ctx context.Context, e storage.Escalation, first func(storage.Escalation) storage.Job) (storage.Escalation, error) {
-	e.State, e.Level, e.Round, e.UpdatedAt = storage.EscalationOpen, 0, 1, e.CreatedAt
 	// The write inserts its jobs after fn: fn fills the one slot with the
 	// job that names the new id (and does so again if the write reruns).
 	jobs := make([]storage.Job, 1)
@@ -67,24 +66,35 @@ func (s *Store) OpenEscalation(ctx context.Context, e storage.Escalation, first 
 				return storage.ErrDuplicate
 			}
 		}
-		if err := x.QueryRow(ctx, `INSERT INTO escalations (school_id, student_id, opened_by, kind, incident_id, body, urgent, severity,
-				state, level, round, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 1, $10, $10) RETURNING id`,
-			e.SchoolID, e.StudentID, e.OpenedBy, string(e.Kind), nullID(e.IncidentID), e.Body, e.Urgent, e.Severity,
-			string(e.State), s.d.Time(e.CreatedAt)).Scan(&e.ID); err != nil {
-			return fmt.Errorf("inserting: %w", err)
-		}
-		if err := insertStep(ctx, x, s.d, e.ID, storage.EscalationStep{At: e.CreatedAt, Action: storage.StepOpened, StaffID: e.OpenedBy}); err != nil {
+		var err error
+		if e, err = s.insertEscalation(ctx, x, e); err != nil {
 			return err
 		}
 		jobs[0] = first(e)
-		return insertAudit(ctx, x, s.d, storage.AuditEvent{At: e.CreatedAt, StaffID: e.OpenedBy, StudentID: e.StudentID,
-			Action: "create", Entity: "escalation", EntityID: e.ID, Detail: fmt.Sprintf("kind=%s urgent=%t", e.Kind, e.Urgent)})
+		return nil
 	})
 	if err != nil {
 		return storage.Escalation{}, fmt.Errorf("opening escalation: %w", err)
 	}
 	return e, nil
+}
+
+// insertEscalation writes a new open escalation (round 1, level 0), its
+// "opened" step and its audit row, and returns it with its id.
+func (s *Store) insertEscalation(ctx context.Context, x Executor, e storage.Escalation) (storage.Escalation, error) {
+	e.State, e.Level, e.Round, e.UpdatedAt = storage.EscalationOpen, 0, 1, e.CreatedAt
+	if err := x.QueryRow(ctx, `INSERT INTO escalations (school_id, student_id, opened_by, kind, incident_id, body, urgent, severity,
+		state, level, round, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 1, $10, $10) RETURNING id`,
+		e.SchoolID, e.StudentID, e.OpenedBy, string(e.Kind), nullID(e.IncidentID), e.Body, e.Urgent, e.Severity,
+		string(e.State), s.d.Time(e.CreatedAt)).Scan(&e.ID); err != nil {
+		return e, fmt.Errorf("inserting: %w", err)
+	}
+	if err := insertStep(ctx, x, s.d, e.ID, storage.EscalationStep{At: e.CreatedAt, Action: storage.StepOpened, StaffID: e.OpenedBy}); err != nil {
+		return e, err
+	}
+	return e, insertAudit(ctx, x, s.d, storage.AuditEvent{At: e.CreatedAt, StaffID: e.OpenedBy, StudentID: e.StudentID,
+		Action: "create", Entity: "escalation", EntityID: e.ID, Detail: fmt.Sprintf("kind=%s urgent=%t", e.Kind, e.Urgent)})
 }
 
 // Escalation returns one escalation.
@@ -103,6 +113,13 @@ func (s *Store) EscalationSteps(ctx context.Context, id int64) ([]storage.Escala
 func (s *Store) StudentEscalations(ctx context.Context, studentID int64) ([]storage.Escalation, error) {
 	return list(ctx, s.db, fmt.Sprintf("listing escalations of student %d", studentID), scanEscalation,
 		`SELECT `+escalationCols+` FROM escalations WHERE student_id = $1 ORDER BY created_at, id`, studentID)
+}
+
+// UnresolvedEscalations lists a school's open and acknowledged
+// escalations, oldest first.
+func (s *Store) UnresolvedEscalations(ctx context.Context, schoolID int64) ([]storage.Escalation, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing unresolved escalations of school %d", schoolID), scanEscalation,
+		`SELECT `+escalationCols+` FROM escalations WHERE school_id = $1 AND state <> 'resolved' ORDER BY created_at, id`, schoolID)
 }
 
 // change runs a conditional UPDATE of one escalation, then its steps; a

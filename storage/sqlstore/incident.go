@@ -28,6 +28,12 @@ func (s *Store) Incidents(ctx context.Context, f storage.Filter) ([]storage.Inci
 		ORDER BY i.at, i.id`, f.StudentID, s.d.Time(f.From), s.d.Time(upper(f.To)), f.IncludeInactive)
 }
 
+// Incident returns one incident, active or not.
+func (s *Store) Incident(ctx context.Context, id int64) (storage.Incident, error) {
+	return one(ctx, s.db, fmt.Sprintf("loading incident %d", id), scanIncident, `SELECT `+incidentCols+`
+		FROM incidents i JOIN entries e ON e.id = i.entry_id WHERE i.id = $1`, id)
+}
+
 // UpdateIncident replaces an incident's fields (and its entry's summary
 // when in.Summary is set), first copying the current version into
 // incident_versions, and writes an "edit" audit row. An undone incident

@@ -94,6 +94,9 @@ type NewEntry struct {
 	// Day is the school day (YYYY-MM-DD) the right to log is checked on
 	// (covers hold for a day).
 	Day string
+	// Then, when set, runs in the logging transaction after the record
+	// is inserted and before the jobs are: what the entry opens.
+	Then func(ctx context.Context, x Executor, entryID int64) error
 }
 
 // EntryArgs are InsertEntrySQL's arguments.
@@ -159,7 +162,78 @@ func (s *Store) LogSession(ctx context.Context, se storage.SessionLog, jobs []st
 
 // LogIncident stores one incident as one entry.
 func (s *Store) LogIncident(ctx context.Context, in storage.Incident, jobs []storage.Job) (storage.Entry, error) {
-	return s.log(ctx, NewEntry{
+	return s.log(ctx, s.incidentEntry(in), jobs)
+}
+
+// LogIncidentOpening stores one incident as one entry and, in the same
+// transaction, the escalation and parent-notice task it opens, with
+// their jobs.
+func (s *Store) LogIncidentOpening(ctx context.Context, in storage.Incident, jobs []storage.Job, open storage.IncidentOpens) (storage.IncidentOpened, error) {
+	var out storage.IncidentOpened
+	// The write inserts its jobs after Then: Then fills the slots after
+	// jobs with those that name the new ids (again if the write reruns).
+	var escJobs, noticeJobs int
+	if open.Escalation != nil {
+		escJobs = len(open.EscalationJobs(*open.Escalation))
+	}
+	if open.Notice != nil {
+		noticeJobs = len(open.NoticeJobs(*open.Notice))
+	}
+	var debriefJobs int
+	if open.Debrief != nil {
+		debriefJobs = len(open.DebriefJobs(*open.Debrief))
+	}
+	all := make([]storage.Job, len(jobs)+escJobs+noticeJobs+debriefJobs)
+	copy(all, jobs)
+	n := s.incidentEntry(in)
+	n.Then = func(ctx context.Context, x Executor, entryID int64) error {
+		out = storage.IncidentOpened{}
+		if err := x.QueryRow(ctx, `SELECT id FROM incidents WHERE entry_id = $1`, entryID).Scan(&out.IncidentID); err != nil {
+			return fmt.Errorf("reading the incident's id: %w", err)
+		}
+		if open.Escalation != nil {
+			e := *open.Escalation
+			e.IncidentID = out.IncidentID
+			e, err := s.insertEscalation(ctx, x, e)
+			if err != nil {
+				return fmt.Errorf("opening escalation: %w", err)
+			}
+			out.Escalation = e
+			copy(all[len(jobs):], open.EscalationJobs(e))
+		}
+		if open.Notice != nil {
+			nt := *open.Notice
+			nt.IncidentID = out.IncidentID
+			nt, err := s.insertNotice(ctx, x, nt)
+			if err != nil {
+				return fmt.Errorf("opening parent notice: %w", err)
+			}
+			out.Notice = nt
+			copy(all[len(jobs)+escJobs:], open.NoticeJobs(nt))
+		}
+		if open.Debrief != nil {
+			db := *open.Debrief
+			db.IncidentID = out.IncidentID
+			db, err := s.insertDebrief(ctx, x, db)
+			if err != nil {
+				return fmt.Errorf("opening debrief: %w", err)
+			}
+			out.Debrief = db
+			copy(all[len(jobs)+escJobs+noticeJobs:], open.DebriefJobs(db))
+		}
+		return nil
+	}
+	e, err := s.log(ctx, n, all)
+	if err != nil {
+		return storage.IncidentOpened{}, err
+	}
+	out.Entry = e
+	return out, nil
+}
+
+// incidentEntry is the entry that logs an incident.
+func (s *Store) incidentEntry(in storage.Incident) NewEntry {
+	return NewEntry{
 		Entry: storage.Entry{Kind: storage.EntryIncident, StaffID: in.StaffID, StudentID: in.StudentID,
 			CreatedAt: storage.LoggedTime(in.LoggedAt, in.At), Summary: in.Summary},
 		Detail: fmt.Sprintf("severity=%d severe=%t", in.Severity, in.Severe()),
@@ -167,7 +241,7 @@ func (s *Store) LogIncident(ctx context.Context, in storage.Incident, jobs []sto
 		Args: []any{in.StudentID, in.StaffID, s.d.Time(in.At), int64(in.Duration), in.Setting, in.Antecedent, in.Behavior,
 			in.Consequence, in.Severity, encodeList(in.Strategies), in.Injury, in.Restraint, in.Seclusion,
 			encodeList(in.Others), in.Notes, encodeList(in.NotRecorded), encodeDetails(in.Details)},
-	}, jobs)
+	}
 }
 
 // LogTransition stores one transition as one entry.

@@ -25,21 +25,31 @@ func (s *Store) OpenParentNotice(ctx context.Context, n storage.ParentNotice, jo
 	// jobs that name the new id (and does so again if the write reruns).
 	slots := make([]storage.Job, len(jobs(n)))
 	err := s.write(ctx, slots, func(ctx context.Context, x Executor) error {
-		if err := x.QueryRow(ctx, `INSERT INTO parent_notices (school_id, student_id, incident_id, owner_id, incident_at, oral_due, written_due,
-				oral_method, oral_note, written_method, written_note, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, '', '', '', '', $8) RETURNING id`,
-			n.SchoolID, n.StudentID, n.IncidentID, n.OwnerID, s.d.Time(n.IncidentAt), s.d.Time(n.OralDue), s.d.Time(n.WrittenDue),
-			s.d.Time(n.CreatedAt)).Scan(&n.ID); err != nil {
-			return fmt.Errorf("inserting: %w", err)
+		var err error
+		if n, err = s.insertNotice(ctx, x, n); err != nil {
+			return err
 		}
 		copy(slots, jobs(n))
-		return insertAudit(ctx, x, s.d, storage.AuditEvent{At: n.CreatedAt, StaffID: n.OwnerID, StudentID: n.StudentID,
-			Action: "create", Entity: "parent_notice", EntityID: n.ID, Detail: fmt.Sprintf("incident_id=%d", n.IncidentID)})
+		return nil
 	})
 	if err != nil {
 		return storage.ParentNotice{}, fmt.Errorf("opening parent notice of incident %d: %w", n.IncidentID, err)
 	}
 	return n, nil
+}
+
+// insertNotice writes a parent-notice task and its audit row, and
+// returns it with its id.
+func (s *Store) insertNotice(ctx context.Context, x Executor, n storage.ParentNotice) (storage.ParentNotice, error) {
+	if err := x.QueryRow(ctx, `INSERT INTO parent_notices (school_id, student_id, incident_id, owner_id, incident_at, oral_due, written_due,
+		oral_method, oral_note, written_method, written_note, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, '', '', '', '', $8) RETURNING id`,
+		n.SchoolID, n.StudentID, n.IncidentID, n.OwnerID, s.d.Time(n.IncidentAt), s.d.Time(n.OralDue), s.d.Time(n.WrittenDue),
+		s.d.Time(n.CreatedAt)).Scan(&n.ID); err != nil {
+		return n, fmt.Errorf("inserting: %w", err)
+	}
+	return n, insertAudit(ctx, x, s.d, storage.AuditEvent{At: n.CreatedAt, StaffID: n.OwnerID, StudentID: n.StudentID,
+		Action: "create", Entity: "parent_notice", EntityID: n.ID, Detail: fmt.Sprintf("incident_id=%d", n.IncidentID)})
 }
 
 // ParentNotice returns an incident's parent-notice task.

@@ -80,6 +80,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"LinkAudited", testLinkAudited},
 		{"Escalations", testEscalations},
 		{"ParentNotices", testParentNotices},
+		{"IncidentOpening", testIncidentOpening},
+		{"Debriefs", testDebriefs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -56,6 +56,9 @@ func testEscalations(t *testing.T, s storage.Store) {
 
 	t3 := t2.Add(time.Minute)
 	must(t, "ResolveEscalation", s.ResolveEscalation(ctx, e.ID, teacher, "talked with family", t3, nil))
+	if open, err := s.UnresolvedEscalations(ctx, f.school.ID); err != nil || len(open) != 0 {
+		t.Errorf("UnresolvedEscalations after resolving = %+v, %v", open, err)
+	}
 	wantErr(t, "second ResolveEscalation", s.ResolveEscalation(ctx, e.ID, teacher, "", t3, nil), storage.ErrConflict)
 	wantErr(t, "AcknowledgeEscalation after resolve", s.AcknowledgeEscalation(ctx, e.ID, teacher, t3, nil), storage.ErrConflict)
 
@@ -83,6 +86,10 @@ func testEscalations(t *testing.T, s storage.Store) {
 	}
 	checkTime(t, "resolved at", steps[3].At, t3)
 
+	open, err := s.UnresolvedEscalations(ctx, f.school.ID)
+	if err != nil || len(open) != 1 || open[0].ID != e.ID || open[0].State != storage.EscalationOpen {
+		t.Errorf("UnresolvedEscalations after reopening = %+v, %v", open, err)
+	}
 	list, err := s.StudentEscalations(ctx, f.students["S101"].ID)
 	if err != nil || len(list) != 1 || list[0].ID != e.ID {
 		t.Errorf("StudentEscalations = %+v, %v", list, err)
@@ -154,4 +161,144 @@ func testParentNotices(t *testing.T, s storage.Store) {
 		t.Errorf("after written notice: %+v", stored)
 	}
 	wantErr(t, "MarkNotified(unknown incident)", s.MarkNotified(ctx, incidentID+100, true, "letter", "", t0, teacher, t0), storage.ErrConflict)
+}
+
+// testIncidentOpening logs an incident with the escalation and the
+// parent-notice task it opens, and their jobs, in one write; a failure
+// after the incident's insert (a task owner or an opener not on the
+// roster) leaves neither the incident nor anything it opens.
+func testIncidentOpening(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	t0 := time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC)
+	student, para, teacher := f.students["S101"].ID, f.staff["jrivera"].ID, f.staff["tlopez"].ID
+	in := storage.Incident{StudentID: student, StaffID: para, At: t0, Behavior: "hit", Severity: 5, Restraint: true, Summary: "restraint"}
+	open := func(opener, owner int64) storage.IncidentOpens {
+		return storage.IncidentOpens{
+			Escalation: &storage.Escalation{SchoolID: f.school.ID, StudentID: student, OpenedBy: opener, Kind: storage.EscalationIncident,
+				Body: "severity 5, restraint. hit", Urgent: true, Severity: 5, CreatedAt: t0},
+			EscalationJobs: func(e storage.Escalation) []storage.Job { return []storage.Job{notice(e.ID)} },
+			Notice: &storage.ParentNotice{SchoolID: f.school.ID, StudentID: student, OwnerID: owner, IncidentAt: t0,
+				OralDue: t0.Add(24 * time.Hour), WrittenDue: t0.Add(72 * time.Hour), CreatedAt: t0},
+			NoticeJobs: func(n storage.ParentNotice) []storage.Job { return []storage.Job{notice(n.ID), notice(n.IncidentID)} },
+		}
+	}
+	nothingMore := func(what string, jobs int) {
+		t.Helper()
+		if n := countJobs(t, s); n != jobs {
+			t.Errorf("%s: %d jobs, want %d", what, n, jobs)
+		}
+		ins, err := s.Incidents(ctx, storage.Filter{StudentID: student, IncludeInactive: true})
+		if err != nil || len(ins) != 0 {
+			t.Errorf("%s: incidents %+v, %v; want none", what, ins, err)
+		}
+		es, err := s.StudentEscalations(ctx, student)
+		if err != nil || len(es) != 0 {
+			t.Errorf("%s: escalations %+v, %v; want none", what, es, err)
+		}
+		if e, err := s.LastEntry(ctx, para); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("%s: last entry %+v, %v; want none", what, e, err)
+		}
+	}
+	const nobody = 1 << 40
+	_, err := s.LogIncidentOpening(ctx, in, []storage.Job{notice(teacher)}, open(para, nobody))
+	if err == nil {
+		t.Fatal("LogIncidentOpening with a task owner not on the roster succeeded")
+	}
+	nothingMore("failed parent notice", 0)
+	_, err = s.LogIncidentOpening(ctx, in, []storage.Job{notice(teacher)}, open(nobody, teacher))
+	if err == nil {
+		t.Fatal("LogIncidentOpening with an opener not on the roster succeeded")
+	}
+	nothingMore("failed escalation", 0)
+
+	out, err := s.LogIncidentOpening(ctx, in, []storage.Job{notice(teacher)}, open(para, teacher))
+	if err != nil || out.Entry.ID == 0 || out.IncidentID == 0 || out.Escalation.ID == 0 || out.Notice.ID == 0 {
+		t.Fatalf("LogIncidentOpening = %+v, %v", out, err)
+	}
+	if out.Escalation.IncidentID != out.IncidentID || out.Notice.IncidentID != out.IncidentID || out.Escalation.State != storage.EscalationOpen {
+		t.Errorf("opened %+v", out)
+	}
+	var got []int64
+	for _, j := range suiteJobs(t, s) {
+		got = append(got, j.args.StaffID)
+	}
+	slices.Sort(got)
+	want := []int64{teacher, out.Escalation.ID, out.Notice.ID, out.IncidentID}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("jobs name %v, want %v (the caller's, the escalation's, the notice's twice)", got, want)
+	}
+	stored := of(s.Incident(ctx, out.IncidentID)).must(t, "Incident")
+	if stored.EntryID != out.Entry.ID || !stored.Restraint || stored.Severity != 5 {
+		t.Errorf("Incident = %+v", stored)
+	}
+	if _, err := s.Incident(ctx, out.IncidentID+1000); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Incident(unknown) = %v, want ErrNotFound", err)
+	}
+	e := of(s.Escalation(ctx, out.Escalation.ID)).must(t, "Escalation")
+	if e.IncidentID != out.IncidentID || e.Kind != storage.EscalationIncident || !e.Urgent {
+		t.Errorf("Escalation = %+v", e)
+	}
+	steps := of(s.EscalationSteps(ctx, e.ID)).must(t, "EscalationSteps")
+	if len(steps) != 1 || steps[0].Action != storage.StepOpened {
+		t.Errorf("timeline %+v", steps)
+	}
+	n := of(s.ParentNotice(ctx, out.IncidentID)).must(t, "ParentNotice")
+	if n.ID != out.Notice.ID || n.OwnerID != teacher {
+		t.Errorf("ParentNotice = %+v", n)
+	}
+	checkAuditHas(t, s, student, "escalation", e.ID)
+	checkAuditHas(t, s, student, "parent_notice", n.ID)
+}
+
+// testDebriefs opens an incident's debrief task with the incident and its
+// escalation, marks it held once (a second mark refused), and finds the
+// mark on the escalation's timeline.
+func testDebriefs(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	t0 := time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC)
+	student, para, teacher := f.students["S101"].ID, f.staff["jrivera"].ID, f.staff["tlopez"].ID
+	out, err := s.LogIncidentOpening(ctx, storage.Incident{StudentID: student, StaffID: para, At: t0, Behavior: "hit", Severity: 5,
+		Restraint: true, Summary: "restraint"}, nil, storage.IncidentOpens{
+		Escalation: &storage.Escalation{SchoolID: f.school.ID, StudentID: student, OpenedBy: para, Kind: storage.EscalationIncident,
+			Body: "restraint", Urgent: true, Severity: 5, CreatedAt: t0},
+		EscalationJobs: func(e storage.Escalation) []storage.Job { return []storage.Job{notice(e.ID)} },
+		Debrief: &storage.Debrief{SchoolID: f.school.ID, StudentID: student, OwnerID: teacher, IncidentAt: t0,
+			Due: t0.Add(48 * time.Hour), CreatedAt: t0},
+		DebriefJobs: func(d storage.Debrief) []storage.Job { return []storage.Job{notice(d.ID)} },
+	})
+	if err != nil || out.Debrief.ID == 0 || out.Debrief.IncidentID != out.IncidentID {
+		t.Fatalf("LogIncidentOpening = %+v, %v", out, err)
+	}
+	if n := countJobs(t, s); n != 2 {
+		t.Errorf("%d jobs, want the escalation's and the debrief's", n)
+	}
+	d := of(s.Debrief(ctx, out.IncidentID)).must(t, "Debrief")
+	if d.OwnerID != teacher || !d.DoneAt.IsZero() || d.DoneBy != 0 {
+		t.Errorf("Debrief = %+v", d)
+	}
+	checkTime(t, "debrief due", d.Due, t0.Add(48*time.Hour))
+	t1 := t0.Add(24 * time.Hour)
+	must(t, "MarkDebriefed", s.MarkDebriefed(ctx, out.IncidentID, teacher, "new break plan", t1, []storage.Job{notice(teacher)}))
+	wantErr(t, "second MarkDebriefed", s.MarkDebriefed(ctx, out.IncidentID, teacher, "", t1, nil), storage.ErrConflict)
+	wantErr(t, "MarkDebriefed(unknown incident)", s.MarkDebriefed(ctx, out.IncidentID+100, teacher, "", t1, nil), storage.ErrConflict)
+	if n := countJobs(t, s); n != 3 {
+		t.Errorf("%d jobs after marking, want 3", n)
+	}
+	d = of(s.Debrief(ctx, out.IncidentID)).must(t, "Debrief")
+	if d.DoneBy != teacher || d.Note != "new break plan" {
+		t.Errorf("after marking: %+v", d)
+	}
+	checkTime(t, "debrief held", d.DoneAt, t1)
+	steps := of(s.EscalationSteps(ctx, out.Escalation.ID)).must(t, "EscalationSteps")
+	last := steps[len(steps)-1]
+	if last.Action != storage.StepDebriefed || last.StaffID != teacher || last.Note != "new break plan" {
+		t.Errorf("timeline ends with %+v", last)
+	}
+	checkAuditHas(t, s, student, "debrief", d.ID)
+	if _, err := s.Debrief(ctx, out.IncidentID+100); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Debrief(unknown) = %v, want ErrNotFound", err)
+	}
 }

@@ -2,6 +2,8 @@ package storagetest
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,19 +19,28 @@ type jobRow struct {
 	maxAttempts int
 	priority    int
 	scheduledAt time.Time
+	args        noticeArgs
 }
 
 // suiteJobs lists the suite's jobs as River stored them, oldest first.
 func suiteJobs(t *testing.T, s storage.Store) []jobRow {
 	t.Helper()
 	ctx := context.Background()
-	const q = `SELECT queue, max_attempts, priority, scheduled_at FROM river_job WHERE kind = $1 ORDER BY id`
+	// River keeps args as JSONB on both engines: SQLite's binary form
+	// reads back as text through json().
+	q := `SELECT queue, max_attempts, priority, scheduled_at, CAST(args AS TEXT) FROM river_job WHERE kind = $1 ORDER BY id`
+	if _, ok := s.(*sqlite.DB); ok {
+		q = strings.Replace(q, "CAST(args AS TEXT)", "json(args)", 1)
+	}
 	var out []jobRow
 	scan := func(scan func(...any) error) error {
 		var j jobRow
-		err := scan(&j.queue, &j.maxAttempts, &j.priority, sqlstore.UTC{T: &j.scheduledAt})
+		var args string
+		if err := scan(&j.queue, &j.maxAttempts, &j.priority, sqlstore.UTC{T: &j.scheduledAt}, &args); err != nil {
+			return err
+		}
 		out = append(out, j)
-		return err
+		return json.Unmarshal([]byte(args), &out[len(out)-1].args)
 	}
 	switch db := s.(type) {
 	case *sqlite.DB:
