@@ -61,10 +61,12 @@ func TestSlackDownDeliveriesRetry(t *testing.T) {
 	}
 	db := r.srv.store.(*sqlite.DB)
 	var retried int
-	if err := db.SQL().QueryRow(`SELECT count(*) FROM river_job WHERE attempt >= 2`).Scan(&retried); err != nil {
+	if err := db.SQL().QueryRow(`SELECT count(*) FROM river_job WHERE kind = 'deliver' AND attempt >= 2 AND json(args) LIKE '%Note from%'`).Scan(&retried); err != nil {
 		t.Fatal(err)
 	}
+	// Only the notes count: a day's late reminders planned at start
+	// (after school, on the real clock) may be retried beside them.
 	if retried != len(acked) {
-		t.Errorf("%d jobs retried, want %d", retried, len(acked))
+		t.Errorf("%d note deliveries retried, want %d", retried, len(acked))
 	}
 }
