@@ -198,17 +198,27 @@ func (w *walker) idle() {
 	// race detector on a busy machine makes a school day take a while.
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := w.runners[0].Idle(ctx); err != nil {
-		if db, ok := w.db.(*sqlite.DB); ok {
-			rows, _ := db.SQL().Query(`SELECT id, kind, state, scheduled_at FROM river_job WHERE state NOT IN ('completed') ORDER BY scheduled_at LIMIT 30`) // what kept the jobs busy
-			for rows != nil && rows.Next() {
-				var id int
-				var kind, state, at string
-				rows.Scan(&id, &kind, &state, &at)
-				w.t.Logf("unfinished job %d %s %s %s (now %s)", id, kind, state, at, w.clock.Now().UTC())
-			}
+	// Every replica: each knows the Work its own workers are in.
+	for _, r := range w.runners {
+		if err := r.Idle(ctx); err != nil {
+			w.unfinished()
+			w.t.Fatalf("jobs did not finish: %v", err)
 		}
-		w.t.Fatalf("jobs did not finish: %v", err)
+	}
+}
+
+// unfinished logs the jobs that kept the runners busy.
+func (w *walker) unfinished() {
+	db, ok := w.db.(*sqlite.DB)
+	if !ok {
+		return
+	}
+	rows, _ := db.SQL().Query(`SELECT id, kind, state, scheduled_at FROM river_job WHERE state NOT IN ('completed') ORDER BY scheduled_at LIMIT 30`)
+	for rows != nil && rows.Next() {
+		var id int
+		var kind, state, at string
+		rows.Scan(&id, &kind, &state, &at)
+		w.t.Logf("unfinished job %d %s %s %s (now %s)", id, kind, state, at, w.clock.Now().UTC())
 	}
 }
 
@@ -221,8 +231,13 @@ func (w *walker) to(local string) {
 		w.t.Fatal(err)
 	}
 	for {
-		next, ok, err := w.runners[0].Next(context.Background())
+		// Next waits for the jobs due now, then reads the next stop.
+		w.idle()
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		next, ok, err := w.runners[0].Next(ctx)
+		cancel()
 		if err != nil {
+			w.unfinished()
 			w.t.Fatal(err)
 		}
 		if !ok || next.After(target) {
