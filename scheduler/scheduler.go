@@ -205,7 +205,9 @@ func (r *runner[TTx]) Next(ctx context.Context) (time.Time, bool, error) {
 // inserted, so the table shows them (due now, so busy); a job fetched
 // and not yet in its Work is still running in the table. It is read
 // again after the table, for a job the table no longer shows running
-// while its Work goes on.
+// while its Work goes on. While Work is in progress only the due jobs
+// are released: the table is not read more often than that (SQLite
+// has one connection for the workers too).
 func (r *runner[TTx]) Idle(ctx context.Context) error {
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
@@ -213,13 +215,14 @@ func (r *runner[TTx]) Idle(ctx context.Context) error {
 		if err := r.releaseDue(ctx); err != nil {
 			return err
 		}
-		working := r.working.n.Load() > 0
-		due, err := r.due(ctx)
-		if err != nil {
-			return err
-		}
-		if !working && !due && r.working.n.Load() == 0 {
-			return nil
+		if r.working.n.Load() == 0 {
+			due, err := r.due(ctx)
+			if err != nil {
+				return err
+			}
+			if !due && r.working.n.Load() == 0 {
+				return nil
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -230,22 +233,15 @@ func (r *runner[TTx]) Idle(ctx context.Context) error {
 }
 
 // due tells whether a job is available or running, or scheduled or
-// retryable at or before now.
+// retryable at or before now, in one read of the table (one snapshot).
 func (r *runner[TTx]) due(ctx context.Context) (bool, error) {
 	res, err := r.client.JobList(ctx, river.NewJobListParams().
-		States(rivertype.JobStateAvailable, rivertype.JobStateRunning).First(1))
+		States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled).
+		Where("(state IN ('available', 'running') OR scheduled_at <= @now)", river.NamedArgs{"now": r.now()}).First(1))
 	if err != nil {
 		return false, fmt.Errorf("listing jobs: %w", err)
 	}
-	if len(res.Jobs) > 0 {
-		return true, nil
-	}
-	res, err = r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled, rivertype.JobStateRetryable).
-		OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1))
-	if err != nil {
-		return false, fmt.Errorf("listing scheduled jobs: %w", err)
-	}
-	return len(res.Jobs) > 0 && !res.Jobs[0].ScheduledAt.After(r.now()), nil
+	return len(res.Jobs) > 0, nil
 }
 
 // releaseDue makes the scheduled and retryable jobs due on the movable clock
