@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -57,7 +58,14 @@ const JobTimeout = 25 * time.Second
 // default is an hour), and a live job is never run twice.
 const RescueAfter = JobTimeout + 5*time.Second
 
-// movableRescueAfter is RescueAfter on a movable clock: in effect never.
+// movableRescueAfter replaces RescueAfter on a movable clock. River's
+// rescuer compares the wall clock with when a job started, which the
+// movable clock stamps: on a clock set before today every running job
+// would look hours or months old, be taken for dead at the rescuer's next
+// pass and be made retryable while its worker still runs, so nothing
+// would show it running any more. A century is longer than any clock is
+// set back; a process on a movable clock is one terminal, not a fleet
+// whose workers die.
 const movableRescueAfter = 100 * 365 * 24 * time.Hour
 
 // Runner is a started River client working parabot's queues.
@@ -66,10 +74,15 @@ type Runner interface {
 	// ctx's deadline; then it cancels those still running.
 	Stop(ctx context.Context) error
 	// Idle waits until no job is due or running, up to ctx's deadline
-	// (the terminal adapter waits so its transcript is in order).
+	// (the terminal adapter waits so its transcript is in order): no job
+	// row is available, running, or scheduled or retryable at or before
+	// now, and no worker of this runner is still in its Work. A job
+	// inserts what it schedules before its Work returns, so once Idle
+	// returns every job due now has run, with the jobs it inserted.
 	Idle(ctx context.Context) error
-	// Next returns when the earliest scheduled (or retryable) job is due;
-	// false when none waits.
+	// Next waits as Idle does, then returns when the earliest scheduled
+	// (or retryable) job is due; false when none waits. Moving a movable
+	// clock to it never passes a job a running job was about to insert.
 	Next(ctx context.Context) (time.Time, bool, error)
 }
 
@@ -120,7 +133,9 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if err != nil {
 		return nil, err
 	}
+	working := &inWork{}
 	rc := &river.Config{
+		Middleware:           []rivertype.Middleware{working},
 		PeriodicJobs:         []*river.PeriodicJob{planner, purge},
 		Logger:               cfg.Log.With("component", "river"),
 		Workers:              workers,
@@ -135,10 +150,6 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	}
 	if cfg.Movable {
 		rc.Test.Time = movable(cfg.Now)
-		// River's rescuer measures how long a job has run on the real clock
-		// from when it started on this one: on a moved clock it would take
-		// live jobs for dead and run them twice. One process, stopped
-		// gracefully, needs no rescue.
 		rc.RescueStuckJobsAfter = movableRescueAfter
 	}
 	client, err := river.NewClient(driver, rc)
@@ -148,12 +159,27 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if err := client.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting job workers: %w", err)
 	}
-	return &runner[TTx]{client: client, now: cfg.Now}, nil
+	return &runner[TTx]{client: client, now: cfg.Now, working: working}, nil
 }
 
 type runner[TTx any] struct {
-	client *river.Client[TTx]
-	now    func() time.Time
+	client  *river.Client[TTx]
+	now     func() time.Time
+	working *inWork
+}
+
+// inWork counts the jobs of one client whose Work is running: from just
+// before Work starts to just after it returns, when everything it wrote
+// (the jobs it inserted with it) is committed.
+type inWork struct {
+	river.MiddlewareDefaults
+	n atomic.Int64
+}
+
+func (w *inWork) Work(ctx context.Context, _ *rivertype.JobRow, doInner func(context.Context) error) error {
+	w.n.Add(1)
+	defer w.n.Add(-1)
+	return doInner(ctx)
 }
 
 func (r *runner[TTx]) Stop(ctx context.Context) error {
@@ -169,6 +195,9 @@ func (r *runner[TTx]) Stop(ctx context.Context) error {
 }
 
 func (r *runner[TTx]) Next(ctx context.Context) (time.Time, bool, error) {
+	if err := r.Idle(ctx); err != nil {
+		return time.Time{}, false, err
+	}
 	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled, rivertype.JobStateRetryable).
 		OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1))
 	if err != nil {
@@ -182,7 +211,17 @@ func (r *runner[TTx]) Next(ctx context.Context) (time.Time, bool, error) {
 
 // Idle makes scheduled jobs whose time came on the movable clock available
 // at once (River's own scheduler looks only every few seconds of real
-// time), then waits until no job is due or running.
+// time), then waits until no job is due or running and no Work of this
+// runner is in progress.
+//
+// The count of Work in progress is read before the job table: a Work
+// that ended before the count was read has committed the jobs it
+// inserted, so the table shows them (due now, so busy); a job fetched
+// and not yet in its Work is still running in the table. It is read
+// again after the table, for a job the table no longer shows running
+// while its Work goes on. While Work is in progress only the due jobs
+// are released: the table is not read more often than that (SQLite
+// has one connection for the workers too).
 func (r *runner[TTx]) Idle(ctx context.Context) error {
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
@@ -190,21 +229,14 @@ func (r *runner[TTx]) Idle(ctx context.Context) error {
 		if err := r.releaseDue(ctx); err != nil {
 			return err
 		}
-		res, err := r.client.JobList(ctx, river.NewJobListParams().
-			States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled).
-			OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(100)) // the due ones first, however many wait
-		if err != nil {
-			return fmt.Errorf("listing jobs: %w", err)
-		}
-		busy := false
-		now := r.now()
-		for _, j := range res.Jobs {
-			if j.State == rivertype.JobStateAvailable || j.State == rivertype.JobStateRunning || !j.ScheduledAt.After(now) {
-				busy = true
+		if r.working.n.Load() == 0 {
+			due, err := r.due(ctx)
+			if err != nil {
+				return err
 			}
-		}
-		if !busy {
-			return nil
+			if !due && r.working.n.Load() == 0 {
+				return nil
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -214,29 +246,61 @@ func (r *runner[TTx]) Idle(ctx context.Context) error {
 	}
 }
 
+// due tells whether a job is available or running, or scheduled or
+// retryable at or before now, in one read of the table (one snapshot).
+func (r *runner[TTx]) due(ctx context.Context) (bool, error) {
+	res, err := r.client.JobList(ctx, river.NewJobListParams().
+		States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled).
+		Where("(state IN ('available', 'running') OR scheduled_at <= @now)", river.NamedArgs{"now": r.now()}).First(1))
+	if err != nil {
+		return false, fmt.Errorf("listing jobs: %w", err)
+	}
+	return len(res.Jobs) > 0, nil
+}
+
 // releaseDue makes the scheduled and retryable jobs due on the movable clock
 // available now, and brings jobs made available on the real clock (the
-// store inserts with its own) to the movable one, when that is behind.
+// store inserts with its own) to the movable one, when that is behind. It
+// releases up to 100 of each a call; Idle calls it until none is left.
 func (r *runner[TTx]) releaseDue(ctx context.Context) error {
-	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled, rivertype.JobStateRetryable, rivertype.JobStateAvailable).
+	now := r.now()
+	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateScheduled, rivertype.JobStateRetryable).
 		OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(100))
 	if err != nil {
 		return fmt.Errorf("listing scheduled jobs: %w", err)
 	}
-	now := r.now()
 	for _, j := range res.Jobs {
-		if j.State != rivertype.JobStateAvailable && j.ScheduledAt.After(now) {
-			continue
+		if j.ScheduledAt.After(now) {
+			break
 		}
-		// An available job stamped ahead of the movable clock (the store
-		// inserts with its own clock) would wait for the clock to catch up:
-		// it is due now.
-		if j.State == rivertype.JobStateAvailable && !j.ScheduledAt.After(now) {
-			continue
+		if err := r.release(ctx, j.ID); err != nil {
+			return err
 		}
-		if _, err := r.client.JobRetry(ctx, j.ID); err != nil {
-			return fmt.Errorf("releasing job %d: %w", j.ID, err)
+	}
+	// An available job stamped ahead of the movable clock (the store
+	// inserts with its own clock) would wait for the clock to catch up:
+	// it is due now.
+	res, err = r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateAvailable).
+		OrderBy(river.JobListOrderByScheduledAt, river.SortOrderDesc).First(100))
+	if err != nil {
+		return fmt.Errorf("listing available jobs: %w", err)
+	}
+	for _, j := range res.Jobs {
+		if !j.ScheduledAt.After(now) {
+			break
 		}
+		if err := r.release(ctx, j.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// release makes a job available now on the movable clock. River leaves a
+// job that is running by then alone.
+func (r *runner[TTx]) release(ctx context.Context, id int64) error {
+	if _, err := r.client.JobRetry(ctx, id); err != nil {
+		return fmt.Errorf("releasing job %d: %w", id, err)
 	}
 	return nil
 }

@@ -2,9 +2,11 @@ package scheduler_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -198,17 +200,27 @@ func (w *walker) idle() {
 	// race detector on a busy machine makes a school day take a while.
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := w.runners[0].Idle(ctx); err != nil {
-		if db, ok := w.db.(*sqlite.DB); ok {
-			rows, _ := db.SQL().Query(`SELECT id, kind, state, scheduled_at FROM river_job WHERE state NOT IN ('completed') ORDER BY scheduled_at LIMIT 30`) // what kept the jobs busy
-			for rows != nil && rows.Next() {
-				var id int
-				var kind, state, at string
-				rows.Scan(&id, &kind, &state, &at)
-				w.t.Logf("unfinished job %d %s %s %s (now %s)", id, kind, state, at, w.clock.Now().UTC())
-			}
+	// Every replica: each knows the Work its own workers are in.
+	for _, r := range w.runners {
+		if err := r.Idle(ctx); err != nil {
+			w.unfinished()
+			w.t.Fatalf("jobs did not finish: %v", err)
 		}
-		w.t.Fatalf("jobs did not finish: %v", err)
+	}
+}
+
+// unfinished logs the jobs that kept the runners busy.
+func (w *walker) unfinished() {
+	db, ok := w.db.(*sqlite.DB)
+	if !ok {
+		return
+	}
+	rows, _ := db.SQL().Query(`SELECT id, kind, state, scheduled_at FROM river_job WHERE state NOT IN ('completed') ORDER BY scheduled_at LIMIT 30`)
+	for rows != nil && rows.Next() {
+		var id int
+		var kind, state, at string
+		rows.Scan(&id, &kind, &state, &at)
+		w.t.Logf("unfinished job %d %s %s %s (now %s)", id, kind, state, at, w.clock.Now().UTC())
 	}
 }
 
@@ -221,8 +233,13 @@ func (w *walker) to(local string) {
 		w.t.Fatal(err)
 	}
 	for {
-		next, ok, err := w.runners[0].Next(context.Background())
+		// Next waits for the jobs due now, then reads the next stop.
+		w.idle()
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		next, ok, err := w.runners[0].Next(ctx)
+		cancel()
 		if err != nil {
+			w.unfinished()
 			w.t.Fatal(err)
 		}
 		if !ok || next.After(target) {
@@ -537,5 +554,121 @@ func checkText(t *testing.T, got, want string) {
 	t.Helper()
 	if got != want {
 		t.Errorf("message text\n got: %q\nwant: %q", got, want)
+	}
+}
+
+// stalling is a sender whose direct messages wait for release: the
+// delivery job stays in its Work until the test lets it go.
+type stalling struct {
+	started chan string // the delivery key of a send that began
+	release chan struct{}
+	mu      sync.Mutex
+	sent    []string
+}
+
+func (s *stalling) SendDM(ctx context.Context, user string, r bot.Reply) error {
+	s.started <- scheduler.DeliveryKey(ctx)
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sent = append(s.sent, user+": "+r.Text)
+	return nil
+}
+
+func (s *stalling) PostChannel(context.Context, string, bot.Reply) error {
+	return &scheduler.Permanent{Err: fmt.Errorf("no channels here")}
+}
+
+// TestIdleWaitsForWorkInProgress holds a delivery in its Work while its
+// row says it is no longer running (as River's rescuer leaves a job it
+// takes for dead, then runs it again later): Idle and Next wait for the
+// Work all the same, and return once it is done.
+func TestIdleWaitsForWorkInProgress(t *testing.T) {
+	ctx := context.Background()
+	db := storagetest.OpenSQLite(t)
+	if _, err := roster.Import(ctx, db, roster.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	clock := &fakeClock{now: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)} // Mon 15:00 EST
+	s := &stalling{started: make(chan string, 1), release: make(chan struct{})}
+	r, err := scheduler.Start(ctx, riversqlite.New(db.SQL()), scheduler.Config{
+		Store: db, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: s}, Log: quiet(),
+		Now: clock.Now, Movable: true, PollInterval: 10 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		r.Stop(sctx)
+	})
+	// Guards against a job that never ends, not speed goals.
+	bound, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	if err := r.Idle(bound); err != nil {
+		t.Fatal(err)
+	}
+
+	lee, err := db.StaffByIdentity(ctx, storage.PlatformShell, "lee")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Enqueue(ctx, []storage.Job{scheduler.DeliverAt(bot.Message{StaffID: lee.ID, Reply: bot.Reply{Text: "Bus 12 is late."}}, "", clock.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.Idle(bound) }() // releases the delivery, then waits for it
+	var key string
+	select {
+	case key = <-s.started:
+	case <-bound.Done():
+		t.Fatal("the delivery never started")
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(key, "job:"), 10, 64)
+	if err != nil {
+		t.Fatalf("delivery key %q: %v", key, err)
+	}
+	// What the rescuer writes: retryable, due a while later.
+	later := clock.Now().Add(time.Hour).UTC().Format("2006-01-02 15:04:05.000")
+	if _, err := db.SQL().ExecContext(ctx, `UPDATE river_job SET state = 'retryable', scheduled_at = ? WHERE id = ?`, later, id); err != nil {
+		t.Fatal(err)
+	}
+
+	short, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
+	err = r.Idle(short)
+	cancelShort()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Idle while a delivery is in its Work: %v, want it to wait (deadline exceeded)", err)
+	}
+	short, cancelShort = context.WithTimeout(ctx, 300*time.Millisecond)
+	_, _, err = r.Next(short)
+	cancelShort()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Next while a delivery is in its Work: %v, want it to wait (deadline exceeded)", err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Idle returned (%v) while a delivery was in its Work", err)
+	default:
+	}
+
+	close(s.release)
+	if err := <-done; err != nil {
+		t.Fatalf("Idle after the delivery: %v", err)
+	}
+	// The job taken for dead waits for its retry (a planned reminder may
+	// come first).
+	if next, ok, err := r.Next(bound); err != nil || !ok || next.After(clock.Now().Add(time.Hour)) {
+		t.Errorf("Next after the delivery: %v %t %v, want at the latest %v", next, ok, err, clock.Now().Add(time.Hour))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if want := []string{"lee: Bus 12 is late."}; !slices.Equal(s.sent, want) {
+		t.Errorf("sent %q, want %q", s.sent, want)
 	}
 }

@@ -35,9 +35,9 @@ type Config struct {
 	// Idle waits until due jobs have run, so deliveries print before the
 	// next prompt. May be nil.
 	Idle func(ctx context.Context) error
-	// Next tells when the earliest scheduled job is due, so /wait stops
-	// the clock at each and reminders arrive at their own times. May be
-	// nil.
+	// Next waits until the jobs due now have run (as Idle), then tells
+	// when the earliest scheduled job is due, so /wait stops the clock at
+	// each and reminders arrive at their own times. May be nil.
 	Next func(ctx context.Context) (time.Time, bool, error)
 	Log  *slog.Logger
 	// FileDir is where attached files (charts, reports) are written, each
@@ -323,7 +323,11 @@ func (s *Shell) wait(ctx context.Context, arg string) {
 	// Stop at every scheduled job on the way, so each reminder is sent at
 	// its own time and in time order.
 	for s.cfg.Next != nil && s.cfg.Idle != nil {
-		next, ok, err := s.cfg.Next(ctx)
+		// Next waits for the jobs due now first (a job still running may
+		// schedule one before the next stop); bounded as Idle below.
+		nctx, cancel := context.WithTimeout(ctx, waitBound)
+		next, ok, err := s.cfg.Next(nctx)
+		cancel()
 		if err != nil {
 			s.cfg.Log.Warn("looking for scheduled jobs", "error", err)
 			break
