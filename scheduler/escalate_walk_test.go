@@ -407,3 +407,32 @@ func TestWalkRestraintDebrief(t *testing.T) {
 		t.Errorf("timeline ends with %q", last)
 	}
 }
+
+// TestWalkVoidedRestraintTasksEnd: a restraint logged in error and voided
+// by an admin owes the family no notice and nobody a debrief: the tasks'
+// later reminders and overdue messages are not sent.
+func TestWalkVoidedRestraintTasksEnd(t *testing.T) {
+	w := newEscWalker(t, newWalker(t, escStart))
+	w.to("2026-11-02 09:00")
+	w.box.take()
+	r := w.do("lee", restraint)
+	checkReply(t, "restraint", r, false, "Logged incident for Ava B. (S101): severity 3, restraint.")
+	due := "Parent notice due for incident 1 (Ava B. (S101), Mon Nov 2 09:00):"
+	w.expectNotice("restraint logged", "Mon Nov 2 09:00 EST rivera: "+due)
+	in, err := w.db.Incident(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := strconv.FormatInt(in.EntryID, 10)
+	checkReply(t, "the admin's void", w.do("patel", "/void "+entry+" logged for the wrong student"), false, "Voided")
+	w.to("2026-11-06 16:00") // past the oral, debrief and written deadlines
+	var late []string
+	for _, m := range w.box.take() {
+		if strings.Contains(m, "arent notice") || strings.Contains(strings.ToLower(m), "debrief") {
+			late = append(late, m)
+		}
+	}
+	if len(late) > 0 {
+		t.Errorf("after the void, the incident's tasks still sent:\n  %s", strings.Join(late, "\n  "))
+	}
+}

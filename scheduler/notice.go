@@ -139,6 +139,19 @@ func (w *NoticeWorker) Work(ctx context.Context, job *river.Job[NoticeArgs]) err
 	if err != nil || !ok || t.done {
 		return err
 	}
+	// An incident undone or voided since (logged in error, for the wrong
+	// student) owes no notice and no debrief: its steps end silently.
+	in, err := w.Store.Incident(ctx, a.IncidentID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("loading incident %d: %w", a.IncidentID, err)
+	}
+	if !in.Active {
+		w.Log.Info("incident task step dropped: the incident is voided", "job_id", job.ID, "incident_id", a.IncidentID, "step", a.Step)
+		return nil
+	}
 	now := w.Now()
 	school, err := w.Store.School(ctx, t.schoolID)
 	if err != nil {

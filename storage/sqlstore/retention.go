@@ -21,6 +21,10 @@ var errDryRun = errors.New("dry run")
 
 // The tables holding a student's records, children first.
 var purgeTables = []string{
+	`DELETE FROM escalation_steps WHERE escalation_id IN (SELECT id FROM escalations WHERE student_id = $1)`,
+	`DELETE FROM escalations WHERE student_id = $1`,
+	`DELETE FROM parent_notices WHERE student_id = $1`,
+	`DELETE FROM debriefs WHERE student_id = $1`,
 	`DELETE FROM incident_versions WHERE incident_id IN (SELECT id FROM incidents WHERE student_id = $1)`,
 	`DELETE FROM incidents WHERE student_id = $1`,
 	`DELETE FROM sessions WHERE student_id = $1`,
