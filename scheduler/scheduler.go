@@ -297,9 +297,10 @@ func (r *runner[TTx]) releaseDue(ctx context.Context) error {
 }
 
 // release makes a job available now on the movable clock. River leaves a
-// job that is running by then alone.
+// job that is running by then alone; a job gone since it was listed
+// (finished and cleaned, or replaced) is not due.
 func (r *runner[TTx]) release(ctx context.Context, id int64) error {
-	if _, err := r.client.JobRetry(ctx, id); err != nil {
+	if _, err := r.client.JobRetry(ctx, id); err != nil && !errors.Is(err, river.ErrNotFound) {
 		return fmt.Errorf("releasing job %d: %w", id, err)
 	}
 	return nil
