@@ -233,7 +233,7 @@ func staffByHandle(staff []storage.Staff, h string) (storage.Staff, bool) {
 
 // refuseAbsent refuses to log for a student marked absent on at's day.
 func refuseAbsent(ctx context.Context, store storage.Store, school storage.School, st storage.Student, at time.Time) error {
-	date := at.In(school.Location()).Format(schoolday.DateLayout)
+	date := schoolday.Today(at, school.Location())
 	abs, err := store.Absences(ctx, school.ID, date, date)
 	if err != nil {
 		return fmt.Errorf("loading absences: %w", err)

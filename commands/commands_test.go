@@ -1014,3 +1014,27 @@ func TestHelpGoal(t *testing.T) {
 		t.Errorf("/help data:\n%s", r.Text)
 	}
 }
+
+// TestConcernNotUrgent: a concern whose text ends "not urgent" is not
+// urgent, and keeps its words; one ending "urgent" is.
+func TestConcernNotUrgent(t *testing.T) {
+	s := newSchool(t)
+	r := s.do("lee", "/concern S101 upset at lunch, but not urgent")
+	if r.IsError || !strings.Contains(r.Text, "within 30m") {
+		t.Errorf("not urgent: %q, want the usual 30m timeout", r.Text)
+	}
+	r = s.do("lee", "/concern S101 upset at lunch urgent")
+	if r.IsError || !strings.Contains(r.Text, "within 10m") {
+		t.Errorf("urgent: %q, want the urgent 10m timeout", r.Text)
+	}
+	ctx := context.Background()
+	for id, want := range map[int64]struct {
+		body   string
+		urgent bool
+	}{1: {"upset at lunch, but not urgent", false}, 2: {"upset at lunch", true}} {
+		e, err := s.db.Escalation(ctx, id)
+		if err != nil || e.Body != want.body || e.Urgent != want.urgent {
+			t.Errorf("escalation %d = %q urgent %t, %v; want %q urgent %t", id, e.Body, e.Urgent, err, want.body, want.urgent)
+		}
+	}
+}

@@ -33,7 +33,7 @@ func Concern(d Deps) *bot.Command {
 		Run: func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
 			st := c.Values.Student("student")
 			text, urgent := strings.TrimSpace(c.Values.Text("text")), c.Values.Bool("urgent")
-			if rest, ok := cutSuffixFold(text, "urgent"); ok {
+			if rest, ok := cutSuffixFold(text, "urgent"); ok && !saysNot(rest) {
 				text, urgent = strings.TrimSpace(strings.TrimRight(rest, " ,.;:-")), true
 			}
 			if text == "" {
@@ -49,6 +49,13 @@ func Concern(d Deps) *bot.Command {
 		},
 		Buttons: escalationButtons(d),
 	}
+}
+
+// saysNot reports whether s ends with the word "not" ("... but not" before
+// a last "urgent"): that concern says it is not urgent.
+func saysNot(s string) bool {
+	words := strings.Fields(s)
+	return len(words) > 0 && strings.EqualFold(strings.Trim(words[len(words)-1], ",.;:-"), "not")
 }
 
 // cutSuffixFold cuts a last word (whatever its case) off s.

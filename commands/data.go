@@ -91,7 +91,7 @@ const duplicateWindow = 5 * time.Minute
 // it: most often the same data sent twice. A replayed request is not
 // taken for a likely duplicate: the write answers it as already handled.
 func checkSession(ctx context.Context, s storage.Store, c *bot.Call, st storage.Student, g storage.Goal, v storage.SessionValues, at time.Time) error {
-	day := at.In(c.School.Location()).Format(schoolday.DateLayout)
+	day := schoolday.Today(at, c.School.Location())
 	chk, err := s.CheckSession(ctx, storage.SessionCheck{OnceKey: storage.OnceKey(ctx), SchoolID: c.School.ID, StudentID: st.ID,
 		GoalID: g.ID, Day: day, From: at.Add(-duplicateWindow), To: at.Add(duplicateWindow), Values: v})
 	if err != nil {

@@ -13,16 +13,20 @@ import (
 
 // planDebrief works out the debrief task of an incident when the school
 // asks for one (schools.csv debrief), owned by the student's teacher (or
-// the first admin), for the write that logs the incident; nil when the
-// school asks for none or nobody can own it.
+// the first admin), for the write that logs the incident, and the owner's
+// name; nil when the school asks for none, and nil with what to tell the
+// para when nobody can own it.
 func planDebrief(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident, kv map[string]string) (*storage.Debrief, string, error) {
 	rule := schoolday.ReadDebrief(kv)
 	if !rule.Wants(in) {
 		return nil, "", nil
 	}
 	owner, err := taskOwner(ctx, d, c.Staff.SchoolID, st, schoolday.NotifyTeacher)
-	if err != nil || owner.ID == 0 {
+	if err != nil {
 		return nil, "", err
+	}
+	if owner.ID == 0 {
+		return nil, "Nobody on the roster can own the debrief (no teacher or admin): tell the office one is due.", nil
 	}
 	date := schoolday.Today(in.At, c.School.Location())
 	special, err := d.Store.CalendarDays(ctx, c.Staff.SchoolID, date, schoolday.AddDays(date, 60))

@@ -343,7 +343,7 @@ type incidentPlan struct {
 	fyi     int    // how many a severe incident's FYI tells (severeFYI)
 	owner   string // the parent notice's owner
 	noOwner string // what to say when nobody can own it
-	debrief string // the debrief's owner
+	debrief string // the debrief's owner; without a debrief, what to tell the para
 }
 
 // planIncident works out what in opens.
@@ -414,8 +414,11 @@ func (p incidentPlan) lines(out storage.IncidentOpened, loc *time.Location) stri
 	case p.noOwner != "":
 		s += "\n" + p.noOwner
 	}
-	if p.open.Debrief != nil {
+	switch {
+	case p.open.Debrief != nil:
 		s += "\n" + fmt.Sprintf("Debrief (incident %d) is %s's task: by %s.", out.Debrief.IncidentID, p.debrief, out.Debrief.Due.In(loc).Format("Mon Jan 2 15:04"))
+	case p.debrief != "":
+		s += "\n" + p.debrief
 	}
 	return s
 }

@@ -33,7 +33,7 @@ func Reply(d Deps) *bot.Command {
 func replyForm(_ context.Context, c *bot.PressCall) (bot.Reply, error) {
 	id, ok := parseID(c.Press.Value)
 	if !ok {
-		return bot.Reply{}, bot.Errorf("", "That button is broken; type /escalation <id> reply <text> instead.")
+		return bot.Reply{}, bot.Errorf("", "That button is broken; type /reply <id> <your answer> instead.")
 	}
 	return bot.Reply{Text: fmt.Sprintf("Type /reply %d <your answer>; it goes to whoever raised it.", id), Private: true,
 		Form: &bot.Form{Command: "reply", Values: map[string]string{"id": fmt.Sprint(id)}}}, nil

@@ -55,9 +55,10 @@ func IncidentRecord(in storage.Incident, loc *time.Location) []bot.Field {
 	return append(out, recordDetails(in, loc)...)
 }
 
-// recordDetails are the rest of an incident's record: the
-// setting, strategies, other students, staff, witnesses, injuries and
-// the restraint or seclusion record; empty parts are left out.
+// recordDetails are the rest of an incident's record (its duration and
+// setting are in its facts): strategies, other students, staff,
+// witnesses, injuries and the restraint or seclusion record; empty parts
+// are left out.
 func recordDetails(in storage.Incident, loc *time.Location) []bot.Field {
 	d := in.Details
 	var out []bot.Field
@@ -65,10 +66,6 @@ func recordDetails(in storage.Incident, loc *time.Location) []bot.Field {
 		if value != "" {
 			out = append(out, bot.Field{Label: label, Value: value})
 		}
-	}
-	add("Setting", in.Setting)
-	if in.Duration > 0 {
-		add("Duration", bot.FormatDuration(in.Duration))
 	}
 	add("Strategies", strings.Join(in.Strategies, ", "))
 	add("Other students", strings.Join(in.Others, ", "))

@@ -221,7 +221,10 @@ func (w *RemindWorker) fireOne(ctx context.Context, f today.Facts, occ Occurrenc
 	if occ.Kind == KindDutyEnd {
 		return escalateUnaccounted(ctx, w.Store, f, occ, now)
 	}
-	if d != nil {
+	// Sent before? Looked up before composing when the send is direct, and
+	// on a repeated run, so a retried job does not write again (a summary's
+	// narratives, its reads) what EnqueueOnce would then drop.
+	if d != nil || repeat {
 		done, err := w.Store.Claimed(ctx, key)
 		if err != nil {
 			return "", fmt.Errorf("looking up reminder: %w", err)

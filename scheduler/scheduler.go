@@ -108,7 +108,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		return nil, fmt.Errorf("adding reminder worker: %w", err)
 	}
 	if err := river.AddWorkerSafely(workers, &FireWorker{Remind: remind, Deliver: deliver}); err != nil {
-		return nil, fmt.Errorf("adding reminder worker: %w", err)
+		return nil, fmt.Errorf("adding reminder-firing worker: %w", err)
 	}
 	if err := river.AddWorkerSafely(workers, &EscalateWorker{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}); err != nil {
 		return nil, fmt.Errorf("adding escalation worker: %w", err)

@@ -24,7 +24,8 @@ const chartType = "image/png"
 
 // narrativeBudget bounds the time a summary waits for its narratives,
 // all of them: a slow language model costs the private copy its
-// narratives, never the summary (RemindWorker's timeout is a minute).
+// narratives, never the summary. Narratives also keeps within half of
+// what the job's own timeout leaves.
 const narrativeBudget = 30 * time.Second
 
 // composeSummary writes a teacher's daily or weekly summary: the channel

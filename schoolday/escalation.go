@@ -1,6 +1,7 @@
 package schoolday
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strconv"
@@ -86,6 +87,9 @@ func ParseWho(v string) (notify string, handles []string, err error) {
 		}
 		handles = append(handles, h)
 	}
+	if len(handles) == 0 {
+		return "", nil, fmt.Errorf("%q names nobody: say teacher, admin, or handles like @lee @rivera", v)
+	}
 	return "", handles, nil
 }
 
@@ -157,8 +161,8 @@ func InHours(school storage.School, special []storage.CalendarDay, t time.Time) 
 	if err != nil || !d.School {
 		return false
 	}
-	start, err1 := At(date, cmpOr(school.DayStart, "08:00"), loc)
-	end, err2 := At(date, cmpOr(d.Dismissal, "15:00"), loc)
+	start, err1 := At(date, cmp.Or(school.DayStart, "08:00"), loc)
+	end, err2 := At(date, cmp.Or(d.Dismissal, "15:00"), loc)
 	return err1 == nil && err2 == nil && !t.Before(start) && t.Before(end)
 }
 
@@ -177,19 +181,12 @@ func NextMorning(school storage.School, special []storage.CalendarDay, t time.Ti
 		if err != nil || !d.School {
 			continue
 		}
-		start, err := At(day, cmpOr(school.DayStart, "08:00"), loc)
+		start, err := At(day, cmp.Or(school.DayStart, "08:00"), loc)
 		if err == nil && start.After(t) {
 			return start, true
 		}
 	}
 	return t, false
-}
-
-func cmpOr(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // The names of a school's parent-notice settings (schools.csv columns).
@@ -253,7 +250,7 @@ func ByDismissal(school storage.School, special []storage.CalendarDay, at time.T
 			continue
 		}
 		if left--; left == 0 {
-			if t, err := At(day, cmpOr(d.Dismissal, "15:00"), loc); err == nil {
+			if t, err := At(day, cmp.Or(d.Dismissal, "15:00"), loc); err == nil {
 				return t
 			}
 		}

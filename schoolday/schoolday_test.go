@@ -149,3 +149,24 @@ func TestParseLead(t *testing.T) {
 		}
 	}
 }
+
+func TestParseWho(t *testing.T) {
+	for _, c := range []struct {
+		in      string
+		notify  string
+		handles []string
+		err     bool
+	}{
+		{"Teacher", NotifyTeacher, nil, false},
+		{"admins", NotifyAdmin, nil, false},
+		{"@lee; @rivera", "", []string{"lee", "rivera"}, false},
+		{"", "", nil, true},
+		{"@", "", nil, true},
+		{" ; , ", "", nil, true},
+	} {
+		notify, handles, err := ParseWho(c.in)
+		if notify != c.notify || !slices.Equal(handles, c.handles) || (err != nil) != c.err {
+			t.Errorf("ParseWho(%q) = %q, %q, %v", c.in, notify, handles, err)
+		}
+	}
+}

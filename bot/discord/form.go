@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -59,10 +60,7 @@ func modalInput(p bot.Param, value string, required, withChoices bool) discordgo
 	if p.Kind == bot.KindText && maxLen > 150 {
 		style = discordgo.TextInputParagraph
 	}
-	help := p.Help
-	if p.Brief != "" {
-		help = p.Brief
-	}
+	help := cmp.Or(p.Brief, p.Help)
 	if withChoices && len(p.Choices) > 0 {
 		vs := make([]string, len(p.Choices))
 		for i, c := range p.Choices {

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base32"
@@ -300,7 +301,7 @@ func (a *Adapter) guideMessage(cmd *bot.Command, key string, d draft) message {
 	var pageButtons []discordgo.MessageComponent
 	for i, pg := range pages(cmd, d.Values) {
 		style := discordgo.SecondaryButton
-		if missingIn(pg, cmd, d) {
+		if missingIn(pg, d) {
 			style = discordgo.PrimaryButton
 		}
 		pageButtons = append(pageButtons, discordgo.Button{Label: "✎ " + pg.label, Style: style,
@@ -334,7 +335,7 @@ func pending(cmd *bot.Command, d draft) []bot.Param {
 
 // missingIn reports whether a page has a value still needed: a required
 // parameter, or any of an opened section's.
-func missingIn(pg page, cmd *bot.Command, d draft) bool {
+func missingIn(pg page, d draft) bool {
 	for _, p := range pg.params {
 		if _, given := d.Values[p.Name]; !given && (p.Required || len(p.OpensWith) > 0) {
 			return true
@@ -346,7 +347,7 @@ func missingIn(pg page, cmd *bot.Command, d draft) bool {
 // nextStep says what the form wants next, and whether it is ready to save.
 func nextStep(cmd *bot.Command, d draft) (string, bool) {
 	for _, pg := range pages(cmd, d.Values) {
-		if missingIn(pg, cmd, d) {
+		if missingIn(pg, d) {
 			return "Next: press ✎ " + pg.label + ".", false
 		}
 	}
@@ -405,11 +406,7 @@ func questionMenu(key string, p bot.Param) discordgo.SelectMenu {
 		}
 		opts = append(opts, discordgo.SelectMenuOption{Label: clip(label, 100), Value: c.Value})
 	}
-	help := p.Help
-	if p.Brief != "" {
-		help = p.Brief
-	}
-	return discordgo.SelectMenu{CustomID: guidePrefix + key + ":q:" + p.Name, Placeholder: clip(formLabel(p.Name)+": "+help, 150), Options: opts}
+	return discordgo.SelectMenu{CustomID: guidePrefix + key + ":q:" + p.Name, Placeholder: clip(formLabel(p.Name)+": "+cmp.Or(p.Brief, p.Help), 150), Options: opts}
 }
 
 // pageModal is the modal of one page, with what was given filled in.
@@ -532,7 +529,7 @@ func (a *Adapter) submitPage(ctx context.Context, cmd *bot.Command, key string, 
 		}
 	}
 	d.Problem = ""
-	if err := a.checkPage(ctx, d.User, cmd, d, pg); err != nil {
+	if err := a.checkPage(ctx, cmd, d, pg); err != nil {
 		ue, ok := bot.AsUserError(err)
 		if !ok {
 			a.log.Warn("checking a guided form", "error", err)
@@ -546,8 +543,8 @@ func (a *Adapter) submitPage(ctx context.Context, cmd *bot.Command, key string, 
 // checkPage parses a page's values by the command's own rules: the
 // command cut down to the page's parameters, and the student and goal
 // they may depend on.
-func (a *Adapter) checkPage(ctx context.Context, uid string, cmd *bot.Command, d draft, pg page) error {
-	sc := a.scope(ctx, uid)
+func (a *Adapter) checkPage(ctx context.Context, cmd *bot.Command, d draft, pg page) error {
+	sc := a.scope(ctx, d.User)
 	if sc == nil {
 		return errors.New("no scope for the guided form's user")
 	}

@@ -82,9 +82,10 @@ func (a *Adapter) homeBlocks(ctx context.Context, userID string) ([]slackapi.Blo
 
 	pending, err := scheduler.PendingFor(ctx, a.store, st, sc.Now)
 	if err != nil {
-		return nil, fmt.Errorf("listing escalations of staff %d: %w", st.ID, err)
-	}
-	if len(pending) > 0 {
+		// The rest of the tab is worth showing without them.
+		a.log.Error("home tab escalations", "staff_id", st.ID, "error", err)
+		out = append(out, slackapi.NewSectionBlock(mrkdwn("*Open escalations*\n"+escape("Escalations could not be loaded just now; /escalation and a number shows one.")), nil, nil))
+	} else if len(pending) > 0 {
 		var lines []string
 		var students []int64
 		for _, p := range pending[:min(len(pending), homeEscalations)] {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -156,25 +157,35 @@ func (s *Store) AdvanceEscalation(ctx context.Context, id int64, round, from, to
 
 // AcknowledgeEscalation marks an open escalation acknowledged.
 func (s *Store) AcknowledgeEscalation(ctx context.Context, id, staffID int64, at time.Time, jobs []storage.Job) error {
-	var level int
-	if err := s.db.QueryRow(ctx, `SELECT level FROM escalations WHERE id = $1`, id).Scan(&level); err != nil {
-		return fmt.Errorf("acknowledging escalation %d: %w", id, err)
-	}
-	return s.change(ctx, id, "acknowledging", jobs,
-		[]storage.EscalationStep{{At: at, Action: storage.StepAcknowledged, StaffID: staffID, Level: level}},
+	return s.settle(ctx, id, "acknowledging", jobs, storage.EscalationStep{At: at, Action: storage.StepAcknowledged, StaffID: staffID},
 		`UPDATE escalations SET state = 'acknowledged', ack_by = $2, updated_at = $3 WHERE id = $1 AND state = 'open'`,
 		id, staffID, s.d.Time(at))
 }
 
 // ResolveEscalation closes an open or acknowledged escalation.
 func (s *Store) ResolveEscalation(ctx context.Context, id, staffID int64, note string, at time.Time, jobs []storage.Job) error {
-	var level int
-	if err := s.db.QueryRow(ctx, `SELECT level FROM escalations WHERE id = $1`, id).Scan(&level); err != nil {
-		return fmt.Errorf("resolving escalation %d: %w", id, err)
-	}
-	return s.change(ctx, id, "resolving", jobs,
-		[]storage.EscalationStep{{At: at, Action: storage.StepResolved, StaffID: staffID, Level: level, Note: note}},
+	return s.settle(ctx, id, "resolving", jobs, storage.EscalationStep{At: at, Action: storage.StepResolved, StaffID: staffID, Note: note},
 		`UPDATE escalations SET state = 'resolved', updated_at = $2 WHERE id = $1 AND state <> 'resolved'`, id, s.d.Time(at))
+}
+
+// settle runs update, which changes one escalation's state, and records
+// step at the level the escalation is on as it changes (RETURNING level),
+// in one write, so a move up at the same moment cannot leave the step on
+// the level before. No row changed is ErrConflict.
+func (s *Store) settle(ctx context.Context, id int64, what string, jobs []storage.Job, step storage.EscalationStep, update string, args ...any) error {
+	err := s.write(ctx, jobs, func(ctx context.Context, x Executor) error {
+		if err := x.QueryRow(ctx, update+` RETURNING level`, args...).Scan(&step.Level); err != nil {
+			if errors.Is(err, storage.ErrNotFound) {
+				return storage.ErrConflict
+			}
+			return err
+		}
+		return insertStep(ctx, x, s.d, id, step)
+	})
+	if err != nil {
+		return fmt.Errorf("%s escalation %d: %w", what, id, err)
+	}
+	return nil
 }
 
 // ReopenEscalation opens a resolved escalation again in a new round.
