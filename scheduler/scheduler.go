@@ -46,6 +46,9 @@ type Config struct {
 	// zero means the constant RescueAfter. Tests set it short, above how
 	// long their jobs run.
 	RescueAfter time.Duration
+	// ReplicaSilence is how long a replica may go without beating before
+	// the others take it for dead; zero means the constant ReplicaSilence.
+	ReplicaSilence time.Duration
 }
 
 // JobTimeout bounds one attempt of any job. A delivery is a few Web API
@@ -134,7 +137,10 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		return nil, err
 	}
 	working := &inWork{}
+	rep := &replicas[TTx]{id: replicaID(), store: cfg.Store, driver: driver, senders: cfg.Senders, log: cfg.Log,
+		now: cfg.Now, silence: cmp.Or(cfg.ReplicaSilence, ReplicaSilence)}
 	rc := &river.Config{
+		ID:                   rep.id,
 		Middleware:           []rivertype.Middleware{working},
 		PeriodicJobs:         []*river.PeriodicJob{planner, purge},
 		Logger:               cfg.Log.With("component", "river"),
@@ -159,13 +165,26 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if err := client.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting job workers: %w", err)
 	}
-	return &runner[TTx]{client: client, now: cfg.Now, working: working}, nil
+	// The first beat before any job runs, so the senders know their
+	// share; then one every fifth of the silence, until Stop (or ctx ends:
+	// a replica that stops without Stop is taken for dead).
+	rep.beat(ctx)
+	bctx, stopBeat := context.WithCancel(ctx)
+	beating := make(chan struct{})
+	go func() {
+		defer close(beating)
+		rep.run(bctx)
+	}()
+	return &runner[TTx]{client: client, now: cfg.Now, working: working, rep: rep, stopBeat: stopBeat, beating: beating}, nil
 }
 
 type runner[TTx any] struct {
-	client  *river.Client[TTx]
-	now     func() time.Time
-	working *inWork
+	client   *river.Client[TTx]
+	now      func() time.Time
+	working  *inWork
+	rep      *replicas[TTx]
+	stopBeat context.CancelFunc
+	beating  chan struct{}
 }
 
 // inWork counts the jobs of one client whose Work is running: from just
@@ -182,8 +201,12 @@ func (w *inWork) Work(ctx context.Context, _ *rivertype.JobRow, doInner func(con
 	return doInner(ctx)
 }
 
+// Stop stops the client, then the beat: a replica beats while its jobs
+// finish, so none is run twice, and then leaves the replicas table, so
+// the others take up its share of the limits at once.
 func (r *runner[TTx]) Stop(ctx context.Context) error {
 	err := r.client.Stop(ctx)
+	defer r.leave(ctx)
 	if err == nil {
 		return nil
 	}
@@ -192,6 +215,17 @@ func (r *runner[TTx]) Stop(ctx context.Context) error {
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	return errors.Join(fmt.Errorf("jobs still running at the shutdown deadline were cancelled: %w", err), r.client.StopAndCancel(hctx))
+}
+
+// leave stops the beat and forgets this replica.
+func (r *runner[TTx]) leave(ctx context.Context) {
+	r.stopBeat()
+	<-r.beating
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := r.rep.store.Leave(lctx, r.rep.id); err != nil {
+		r.rep.log.Warn("forgetting this replica failed: the others take it for dead soon", "err", err)
+	}
 }
 
 func (r *runner[TTx]) Next(ctx context.Context) (time.Time, bool, error) {

@@ -107,6 +107,19 @@ type Store interface {
 	ParentNotices
 	Debriefs
 	Drafts
+	Replicas
+}
+
+// Replicas records which serve processes are alive, so that they share
+// a platform's rate limits and take over the jobs of one that died.
+type Replicas interface {
+	// Beat records that replica id is alive at now. It returns how many
+	// replicas have beaten since stale (itself included), and the ids of
+	// those silent since before stale, which it forgets: the caller takes
+	// on their running jobs. Two callers never get the same id.
+	Beat(ctx context.Context, id string, now, stale time.Time) (live int, dead []string, err error)
+	// Leave forgets replica id (it stopped cleanly).
+	Leave(ctx context.Context, id string) error
 }
 
 // Drafts keeps, for a short while, what a person has given so far of a

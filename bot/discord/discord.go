@@ -107,7 +107,10 @@ type cachedChannel struct {
 	expires time.Time
 }
 
-var _ scheduler.Sender = (*Adapter)(nil)
+var (
+	_ scheduler.Sender = (*Adapter)(nil)
+	_ scheduler.Sharer = (*Adapter)(nil)
+)
 
 // New checks cfg and builds the adapter. It makes no network call.
 func New(cfg Config) (*Adapter, error) {

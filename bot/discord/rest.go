@@ -212,6 +212,9 @@ type limiter struct {
 	blocked map[string]time.Time // bucket -> when it opens again
 	global  time.Time            // every route waits until then
 	next    time.Time            // the next free slot of the global pace
+	// replicas is how many replicas share the bot's global limit: the
+	// pace is each one's share.
+	replicas int
 }
 
 func newLimiter(now func() time.Time, maxWait time.Duration) *limiter {
@@ -246,7 +249,7 @@ func (l *limiter) wait(ctx context.Context, bucket string, paced bool) (time.Dur
 		if l.next.After(until) {
 			until = l.next
 		}
-		l.next = until.Add(globalPace)
+		l.next = until.Add(globalPace * time.Duration(max(l.replicas, 1)))
 	}
 	l.mu.Unlock()
 
@@ -275,6 +278,13 @@ func (l *limiter) update(bucket string, h http.Header) {
 		return
 	}
 	l.block(bucket, time.Duration(after*float64(time.Second)), false)
+}
+
+// share keeps the pace to this replica's share of the global limit.
+func (l *limiter) share(replicas int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.replicas = replicas
 }
 
 // block closes bucket (or, when global, every bucket) for d.

@@ -91,3 +91,25 @@ func TestInteractionRoutesSkipGlobalLimit(t *testing.T) {
 		}
 	})
 }
+
+// TestShareSplitsGlobalPace: the bot's global limit is shared by the live
+// replicas, so each paces its calls at its share.
+func TestShareSplitsGlobalPace(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 2, 14, 0, 0, 0, time.UTC)
+	l := newLimiter(func() time.Time { return now }, time.Minute)
+	l.share(3)
+	if _, _, err := l.wait(context.Background(), "POST /channels/1/messages", true); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := l.next.Sub(now), 3*globalPace; got != want {
+		t.Errorf("three replicas: the next call may go after %s, want %s", got, want)
+	}
+	l.share(1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // books the slot, then returns without waiting
+	l.wait(ctx, "POST /channels/1/messages", true)
+	if got, want := l.next.Sub(now), 3*globalPace+globalPace; got != want {
+		t.Errorf("alone again: the next call may go after %s, want %s", got, want)
+	}
+}

@@ -33,6 +33,10 @@ const (
 	channelAnnouncement = 5
 )
 
+// Share keeps this replica to its share of the bot's global rate limit:
+// the scheduler tells it how many replicas call Discord (scheduler.Sharer).
+func (a *Adapter) Share(replicas int) { a.rest.lim.share(replicas) }
+
 // SendDM sends r as a direct message to a Discord user: it opens (or
 // reuses) the DM channel, then posts in it.
 func (a *Adapter) SendDM(ctx context.Context, userID string, r bot.Reply) error {

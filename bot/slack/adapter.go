@@ -44,14 +44,15 @@ type Config struct {
 	HTTPClient *http.Client
 	// Progress, when set, adds the students' progress to the Home tab.
 	Progress HomeProgress
-	// WorkspaceRate bounds the messages this process posts a second
-	// across the workspace; 0 means DefaultWorkspaceRate.
+	// WorkspaceRate bounds the messages the bot posts a second across the
+	// workspace, all replicas together: each keeps to its share (Share);
+	// 0 means DefaultWorkspaceRate.
 	WorkspaceRate int
 }
 
-// DefaultWorkspaceRate is how many messages a second a process posts to
-// one workspace when Config says nothing: Slack allows about one a second
-// per channel and a few hundred a minute per workspace beyond that.
+// DefaultWorkspaceRate is how many messages a second the bot posts to one
+// workspace when Config says nothing: Slack allows about one a second per
+// channel and a few hundred a minute per workspace beyond that.
 const DefaultWorkspaceRate = 5
 
 // Adapter is a running Slack adapter.
@@ -73,12 +74,16 @@ type Adapter struct {
 	drain    time.Duration
 	pace     *pacer // per channel
 	ws       *pacer // the workspace, under the one key ""
+	wsRate   int    // the workspace's messages a second, all replicas together
 	channels *channelCache
 	dms      dmCache        // DM channel ids by user id
 	wg       sync.WaitGroup // work that runs on after an acknowledgement
 }
 
-var _ scheduler.Sender = (*Adapter)(nil)
+var (
+	_ scheduler.Sender = (*Adapter)(nil)
+	_ scheduler.Sharer = (*Adapter)(nil)
+)
 
 // Timeouts of the adapter's own work and calls.
 const (
@@ -142,6 +147,7 @@ func New(cfg Config) (*Adapter, error) {
 		drain:     defaultDrain,
 		pace:      newPacer(time.Second),
 		ws:        newPacer(time.Second / time.Duration(cmp.Or(cfg.WorkspaceRate, DefaultWorkspaceRate))),
+		wsRate:    cmp.Or(cfg.WorkspaceRate, DefaultWorkspaceRate),
 		channels:  &channelCache{ttl: 10 * time.Minute},
 	}
 	cfg.Router.SetEmailLookup(storage.PlatformSlack, a.lookupEmail)

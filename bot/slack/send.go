@@ -146,6 +146,12 @@ func (a *Adapter) post(ctx context.Context, channelID string, r bot.Reply) error
 	return nil
 }
 
+// Share keeps this replica to its share of the workspace's rate: the
+// scheduler tells it how many replicas post (scheduler.Sharer).
+func (a *Adapter) Share(replicas int) {
+	a.ws.setGap(time.Second * time.Duration(max(replicas, 1)) / time.Duration(a.wsRate))
+}
+
 // deliveryEvent is the metadata event type of a queued delivery's message;
 // its payload's "key" is the delivery's one-time key.
 const deliveryEvent = "parabot_delivery"
@@ -271,6 +277,13 @@ type pacer struct {
 
 func newPacer(gap time.Duration) *pacer {
 	return &pacer{gap: gap, next: map[string]time.Time{}}
+}
+
+// setGap changes the spacing of the slots booked from now on.
+func (p *pacer) setGap(gap time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.gap = gap
 }
 
 // channelWaitInline is the longest a queued delivery waits for its

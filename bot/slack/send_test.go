@@ -280,3 +280,20 @@ func TestBusyChannelSnoozesDelivery(t *testing.T) {
 		t.Errorf("%d posts and %d snoozed, want 2 and 1", n, snoozed)
 	}
 }
+
+// TestShareSplitsWorkspaceRate: with four replicas live, each posts at a
+// quarter of the workspace's rate; alone again, at all of it.
+func TestShareSplitsWorkspaceRate(t *testing.T) {
+	t.Parallel()
+	a := &Adapter{ws: newPacer(10 * time.Millisecond), wsRate: 100}
+	a.Share(4)
+	a.ws.book("", -1)
+	if d, _ := a.ws.book("", -1); d < 39*time.Millisecond || d > 40*time.Millisecond {
+		t.Errorf("four replicas: the next post waits %s, want 40ms (a quarter of 100 a second)", d)
+	}
+	a.Share(1)
+	a.ws.book("", -1) // booked 40ms on; the gap after it is 10ms
+	if d, _ := a.ws.book("", -1); d < 89*time.Millisecond || d > 90*time.Millisecond {
+		t.Errorf("alone again: the next post waits %s, want 90ms (40+40+10)", d)
+	}
+}

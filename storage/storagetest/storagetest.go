@@ -82,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ParentNotices", testParentNotices},
 		{"IncidentOpening", testIncidentOpening},
 		{"Debriefs", testDebriefs},
+		{"Replicas", testReplicas},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
