@@ -121,7 +121,7 @@ func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 
 // adapters make a repeat idempotent where the platform allows), but never
 // loses one.
 func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	key := "job:" + strconv.FormatInt(job.ID, 10)
+	key := JobKey(job.ID, job.CreatedAt)
 	// A first attempt cannot have sent before: only a later one (a retry,
 	// or a job rescued after a crash) looks up whether it did.
 	err := w.deliver(ctx, job.Args, key, job.Attempt > 1)
@@ -190,11 +190,21 @@ func (w *DeliverWorker) deliver(ctx context.Context, a DeliverArgs, key string, 
 	return nil
 }
 
+// JobKey is the one-time key of the delivery job with that id and
+// creation time: "job:<id>:<created, in milliseconds, base 36>". The id
+// alone would not do: SQLite reuses the ids of deleted rows (River cleans
+// finished jobs after a day), and a retried delivery that found an old
+// job's key recorded, or its message in the conversation, would send
+// nothing.
+func JobKey(id int64, created time.Time) string {
+	return "job:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(created.UnixMilli(), 36)
+}
+
 // deliveryKeyType is the context key of WithDeliveryKey.
 type deliveryKeyType struct{}
 
 // WithDeliveryKey returns ctx carrying key, the one-time key of a delivery
-// (the worker's claim key, "job:<id>"): the same on every attempt of one
+// (the worker's claim key, JobKey): the same on every attempt of one
 // job, different between jobs. A Sender may use it to make a retried send
 // idempotent on its platform.
 func WithDeliveryKey(ctx context.Context, key string) context.Context {

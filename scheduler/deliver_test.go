@@ -169,6 +169,9 @@ var (
 	attempts   = map[string]int{}
 )
 
+// jobCreated is when the jobs work runs were created.
+var jobCreated = time.Date(2026, 9, 14, 13, 0, 0, 0, time.UTC)
+
 // work runs the worker directly on a job, as River would: each run of
 // one job id is its next attempt.
 func work(t *testing.T, w *scheduler.DeliverWorker, id int64, args scheduler.DeliverArgs) error {
@@ -178,7 +181,7 @@ func work(t *testing.T, w *scheduler.DeliverWorker, id int64, args scheduler.Del
 	attempts[k]++
 	n := attempts[k]
 	attemptsMu.Unlock()
-	return w.Work(context.Background(), &river.Job[scheduler.DeliverArgs]{JobRow: &rivertype.JobRow{ID: id, Attempt: n}, Args: args})
+	return w.Work(context.Background(), &river.Job[scheduler.DeliverArgs]{JobRow: &rivertype.JobRow{ID: id, Attempt: n, CreatedAt: jobCreated}, Args: args})
 }
 
 func TestDeliverOncePerJob(t *testing.T) {
@@ -289,7 +292,8 @@ func TestDeliverPassesItsKeyToTheSender(t *testing.T) {
 	if err := work(t, w, 53, scheduler.DeliverArgs{Channel: "room-12", Reply: bot.Reply{Text: "same text"}}); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"job:51", "job:51", "job:52", "job:53"}
+	k := func(id int64) string { return scheduler.JobKey(id, jobCreated) }
+	want := []string{k(51), k(51), k(52), k(53)}
 	if got := shell.gotKeys(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("senders saw delivery keys %q, want %q: one per job, the same on a retry", got, want)
 	}
@@ -349,5 +353,37 @@ func TestDeliverFindsUnlinkedStaffByEmail(t *testing.T) {
 	var cancel *river.JobCancelError
 	if err := work(t, w, 61, scheduler.DeliverArgs{StaffID: teacherless.ID}); !errors.As(err, &cancel) {
 		t.Errorf("unknown by email: err = %v, want cancelled", err)
+	}
+}
+
+// TestDeliverReusedJobIDStillSends: SQLite gives the id of a cleaned job
+// to a new one. The new job's retry must not take the old job's recorded
+// delivery for its own.
+func TestDeliverReusedJobIDStillSends(t *testing.T) {
+	db, senders, shell, _ := setup(t)
+	teacher := firstOfRole(t, db, storage.RoleTeacher)
+	w := &scheduler.DeliverWorker{Store: db, Senders: senders, Log: quiet(), Now: time.Now}
+	run := func(created time.Time, attempt int, text string) error {
+		return w.Work(context.Background(), &river.Job[scheduler.DeliverArgs]{
+			JobRow: &rivertype.JobRow{ID: 61, Attempt: attempt, CreatedAt: created},
+			Args:   scheduler.DeliverArgs{StaffID: teacher.ID, Reply: bot.Reply{Text: text}}})
+	}
+	monday := time.Date(2026, 9, 14, 13, 0, 0, 0, time.UTC)
+	if err := run(monday, 1, "Monday's message"); err != nil {
+		t.Fatal(err)
+	}
+	// Thursday, the job of id 61 cleaned long since, a new job gets the
+	// id; its first attempt fails, its retry looks up what it sent.
+	thursday := monday.AddDate(0, 0, 3)
+	shell.fail = []error{errors.New("connection reset")}
+	if err := run(thursday, 1, "Thursday's message"); err == nil {
+		t.Fatal("a failed send must fail the job")
+	}
+	if err := run(thursday, 2, "Thursday's message"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"dm:" + teacher.Handle + ":Monday's message", "dm:" + teacher.Handle + ":Thursday's message"}
+	if got := shell.got(); !slices.Equal(got, want) {
+		t.Errorf("sent %q, want %q: the new job's message is not the old one's", got, want)
 	}
 }

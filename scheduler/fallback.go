@@ -30,7 +30,7 @@ func (w *DeliverWorker) fallback(ctx context.Context, job *river.Job[DeliverArgs
 	r.Context = joinContext(fmt.Sprintf("parabot cannot post to the channel %s, so this comes to you; the admins have been told.", a.Channel), r.Context)
 	dm := DeliverAt(bot.Message{StaffID: a.StaffID, Reply: r}, a.Prefer, now)
 	// One direct message per failed post, however often this job runs.
-	dm.UniqueKey = "fallback:job:" + strconv.FormatInt(job.ID, 10)
+	dm.UniqueKey = "fallback:" + JobKey(job.ID, job.CreatedAt)
 	if err := w.Store.Enqueue(ctx, []storage.Job{dm}); err != nil {
 		return fmt.Errorf("enqueueing the direct message instead of channel post %d: %w", job.ID, err)
 	}

@@ -631,7 +631,7 @@ func TestIdleWaitsForWorkInProgress(t *testing.T) {
 	case <-bound.Done():
 		t.Fatal("the delivery never started")
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(key, "job:"), 10, 64)
+	id, err := strconv.ParseInt(strings.Split(key, ":")[1], 10, 64)
 	if err != nil {
 		t.Fatalf("delivery key %q: %v", key, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"parabot/bot"
 	"parabot/scheduler"
@@ -18,12 +19,14 @@ func TestRepeatedDeliveryIsNotPostedTwice(t *testing.T) {
 	engines(t, func(t *testing.T, store storage.Store) {
 		h := newHarness(t, store)
 		args := scheduler.DeliverArgs{StaffID: h.staff("tlopez"), Reply: bot.Reply{Text: "Reminder: bus duty 15:10–15:30"}}
-		// Job 9's first attempt posts, then dies before recording it.
-		if err := h.adapter.SendDM(scheduler.WithDeliveryKey(context.Background(), "job:9"), userTeacher, args.Reply); err != nil {
+		// Job 9's first attempt posts, then dies before recording it. (The
+		// harness's jobs have a zero creation time.)
+		key := scheduler.JobKey(9, time.Time{})
+		if err := h.adapter.SendDM(scheduler.WithDeliveryKey(context.Background(), key), userTeacher, args.Reply); err != nil {
 			t.Fatal(err)
 		}
 		posts := h.slack.callsTo("chat.postMessage")
-		if len(posts) != 1 || !strings.Contains(posts[0].Form.Get("metadata"), `"key":"job:9"`) {
+		if len(posts) != 1 || !strings.Contains(posts[0].Form.Get("metadata"), `"key":"`+key+`"`) {
 			t.Fatalf("posts %v, want one carrying its delivery key", posts)
 		}
 		h.attempts = map[int64]int{9: 1, 10: 1}
