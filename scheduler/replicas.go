@@ -54,6 +54,7 @@ type replicas[TTx any] struct {
 	log     *slog.Logger
 	now     func() time.Time // the scheduler's clock, for the rescued jobs' time
 	silence time.Duration
+	count   func(live, rerun int) // may be nil
 	live    int
 }
 
@@ -76,13 +77,18 @@ func (r *replicas[TTx]) beat(ctx context.Context) {
 			}
 		}
 	}
+	rerun := 0
 	for _, id := range dead {
 		n, err := r.rescue(ctx, id)
+		rerun += n
 		if err != nil {
 			r.log.Error("running again the jobs of a silent replica failed", "replica", id, "err", err)
 			continue
 		}
 		r.log.Warn("a replica fell silent: its running jobs run again", "replica", id, "jobs", n)
+	}
+	if r.count != nil {
+		r.count(live, rerun)
 	}
 }
 

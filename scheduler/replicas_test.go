@@ -64,10 +64,17 @@ func TestSilentReplicaJobsRunAgain(t *testing.T) {
 
 	// School time is a Sunday in July, so the planner has nothing to send.
 	shell := &sharer{}
+	var counted sync.Mutex
+	var lastLive, reruns int
 	from, began := time.Date(2026, 7, 5, 12, 0, 0, 0, time.UTC), time.Now()
 	r, err := scheduler.Start(ctx, riversqlite.New(db.SQL()), scheduler.Config{
 		Store: db, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: shell}, Log: quiet(),
 		Now: func() time.Time { return from.Add(time.Since(began)) }, PollInterval: 20 * time.Millisecond, ReplicaSilence: silence,
+		CountReplicas: func(live, rerun int) {
+			counted.Lock()
+			defer counted.Unlock()
+			lastLive, reruns = live, reruns+rerun
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +111,11 @@ func TestSilentReplicaJobsRunAgain(t *testing.T) {
 	if got := shell.got(); !slices.Equal(got, []int{2, 1}) {
 		t.Errorf("shares %v, want [2 1]: two replicas, then this one alone", got)
 	}
+	counted.Lock()
+	if lastLive != 1 || reruns != 1 {
+		t.Errorf("metrics: %d live, %d jobs run again; want 1 and 1", lastLive, reruns)
+	}
+	counted.Unlock()
 	var errs string
 	if err := db.SQL().QueryRowContext(ctx, `SELECT json(errors) FROM river_job`).Scan(&errs); err != nil {
 		t.Fatal(err)

@@ -49,6 +49,10 @@ type Config struct {
 	// ReplicaSilence is how long a replica may go without beating before
 	// the others take it for dead; zero means the constant ReplicaSilence.
 	ReplicaSilence time.Duration
+	// CountReplicas is told at every beat how many replicas are alive and
+	// how many jobs of dead ones this replica has just run again
+	// (metrics); may be nil.
+	CountReplicas func(live, rerun int)
 }
 
 // JobTimeout bounds one attempt of any job. A delivery is a few Web API
@@ -138,7 +142,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	}
 	working := &inWork{}
 	rep := &replicas[TTx]{id: replicaID(), store: cfg.Store, driver: driver, senders: cfg.Senders, log: cfg.Log,
-		now: cfg.Now, silence: cmp.Or(cfg.ReplicaSilence, ReplicaSilence)}
+		now: cfg.Now, silence: cmp.Or(cfg.ReplicaSilence, ReplicaSilence), count: cfg.CountReplicas}
 	rc := &river.Config{
 		ID:                   rep.id,
 		Middleware:           []rivertype.Middleware{working},

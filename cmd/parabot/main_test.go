@@ -187,7 +187,9 @@ func TestServeHealthAndShutdown(t *testing.T) {
 	go func() { done <- srv.Serve(ctx, ln) }()
 	base := "http://" + ln.Addr().String()
 	client := &http.Client{Timeout: 5 * time.Second}
-	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "go_goroutines"} {
+	// The job workers' first beat comes before serving: /metrics counts
+	// this replica.
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "\nparabot_replicas 1\n"} {
 		resp, err := client.Get(base + path)
 		if err != nil {
 			t.Fatalf("GET %s: %v", path, err)

@@ -54,6 +54,7 @@ type server struct {
 	background []func(ctx context.Context) error // Socket Mode, gateway
 	drain      []drainFunc                       // run at shutdown, after the HTTP server stops
 	reminders  func(kind string, o scheduler.Outcome)
+	replicas   func(live, rerun int)
 	access     *accesslog.Log // reads and refusals, written in batches; closed before the store
 
 	// draining is set at shutdown: every answer then closes its
@@ -88,6 +89,7 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.router.SetObserver(commandMetrics(reg))
 	s.reminders = reminderMetrics(reg)
+	s.replicas = replicaMetrics(reg)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -131,7 +133,7 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	// The job workers outlive ctx: they are stopped below, after the
 	// requests that may still enqueue jobs have finished.
 	runner, err := startJobs(context.WithoutCancel(ctx), s.store, scheduler.Config{Store: s.store, Senders: s.senders, Log: s.log, Now: time.Now,
-		CountReminder: s.reminders, Narrator: newNarrator(s.cfg, s.log)})
+		CountReminder: s.reminders, CountReplicas: s.replicas, Narrator: newNarrator(s.cfg, s.log)})
 	if err != nil {
 		ln.Close()
 		return err
@@ -242,6 +244,22 @@ func commandMetrics(reg prometheus.Registerer) func(bot.Outcome) {
 	return func(o bot.Outcome) {
 		total.WithLabelValues(string(o.Platform), o.Kind, o.Name, o.Result).Inc()
 		seconds.WithLabelValues(string(o.Platform), o.Kind).Observe(o.Duration.Seconds())
+	}
+}
+
+// replicaMetrics shows how many serve replicas are alive, and counts the
+// jobs of dead replicas this one ran again.
+func replicaMetrics(reg prometheus.Registerer) func(live, rerun int) {
+	live := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "parabot_replicas", Help: "Serve replicas alive at this replica's last beat, itself included.",
+	})
+	rerun := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "parabot_jobs_rerun_total", Help: "Jobs left running by a replica that fell silent, run again by this one.",
+	})
+	reg.MustRegister(live, rerun)
+	return func(n, jobs int) {
+		live.Set(float64(n))
+		rerun.Add(float64(jobs))
 	}
 }
 
