@@ -209,16 +209,23 @@ func (w *RemindWorker) fireOne(ctx context.Context, f today.Facts, occ Occurrenc
 	now := w.Now()
 	key := occ.Key()
 	if now.After(occ.Until) {
-		first, err := w.Store.Claim(ctx, key, now)
-		if err != nil {
-			return "", fmt.Errorf("dropping stale reminder: %w", err)
-		}
-		if !first {
-			return OutcomeDone, nil
-		}
-		return OutcomeStale, nil
+		return w.drop(ctx, key, now)
 	}
 	if occ.Kind == KindDutyEnd {
+		if now.Sub(occ.At) > lateAfter {
+			// Late: the bot was not running when the duty ended. The check
+			// means something only if the roll went out, so that the
+			// handoffs could be logged; otherwise (a first start after
+			// dismissal, a bot down all through the duty) it would call
+			// every student on the roll unaccounted.
+			sent, err := w.rollWentOut(ctx, f, occ)
+			if err != nil {
+				return "", err
+			}
+			if !sent {
+				return w.drop(ctx, key, now)
+			}
+		}
 		return escalateUnaccounted(ctx, w.Store, f, occ, now)
 	}
 	// Sent before? Looked up before composing when the send is direct, and
@@ -426,6 +433,37 @@ func composeDuty(ctx context.Context, store storage.Store, f today.Facts, o Occu
 		r.Buttons = append(r.Buttons, handoffs...)
 	}
 	return []bot.Message{{StaffID: o.StaffID, Reply: r}}, nil
+}
+
+// drop records a stale occurrence's key, so it is counted once, and
+// sends nothing.
+func (w *RemindWorker) drop(ctx context.Context, key string, now time.Time) (Outcome, error) {
+	first, err := w.Store.Claim(ctx, key, now)
+	if err != nil {
+		return "", fmt.Errorf("dropping stale reminder: %w", err)
+	}
+	if !first {
+		return OutcomeDone, nil
+	}
+	return OutcomeStale, nil
+}
+
+// rollWentOut reports whether the reminder of occ's duty, which carries
+// the dismissal roll, went out that day (to the staff member or a cover).
+func (w *RemindWorker) rollWentOut(ctx context.Context, f today.Facts, occ Occurrence) (bool, error) {
+	for _, o := range PlanDay(f) {
+		if o.Kind != KindDuty || o.DutyID != occ.DutyID {
+			continue
+		}
+		sent, err := w.Store.Claimed(ctx, o.Key())
+		if err != nil {
+			return false, fmt.Errorf("looking up the duty reminder: %w", err)
+		}
+		if sent {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // escalateUnaccounted opens, when a bus duty ends, an urgent escalation

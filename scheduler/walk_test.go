@@ -674,3 +674,48 @@ func TestIdleWaitsForWorkInProgress(t *testing.T) {
 		t.Errorf("sent %q, want %q", s.sent, want)
 	}
 }
+
+// TestWalkDowntimeOverDismissal: the duty-end check after downtime.
+// Monday the bus-duty reminders, with the roll, went out at 15:00 and
+// the bot went down at 15:20: back at 16:00, the students nobody handed
+// off are escalated late, once. Tuesday the bot is down from 08:00 until
+// 15:45, after bus duty: no roll went out, so nobody could log a handoff,
+// and nobody is called unaccounted; the deadline and the summaries, still
+// useful, go out late.
+func TestWalkDowntimeOverDismissal(t *testing.T) {
+	w := newWalker(t, time.Date(2026, 11, 23, 19, 55, 0, 0, time.UTC)) // Monday 14:55 EST
+	mon, tue := "Mon Nov 23", "Tue Nov 24"
+	w.to("2026-11-23 15:20")
+	w.expect("Monday until 15:20",
+		mon+" 14:55 EST rivera: Data-entry deadline 14:45 ("+mon+"): still missing", // late, at the start
+		mon+" 15:00 EST lee: Reminder: "+busLoop+" today ("+mon+").",
+		mon+" 15:00 EST okafor: Reminder: "+busLoop+" today ("+mon+").")
+	w.stop()
+	w.clock.Set(w.at("2026-11-23 16:00"))
+	w.start()
+	w.to("2026-11-23 23:00")
+	late := func(para, paraName, student, code, way string) []string {
+		msgs := unaccounted(mon, "EST", "15:30", "16:10", para, paraName, student, code, way, busLoop)
+		msgs[0] = strings.Replace(msgs[0], " 15:30 EST ", " 16:00 EST ", 1) // sent at the restart
+		return msgs
+	}
+	w.expect("Monday after the restart", slices.Concat(
+		late("lee", "Jamie Lee", "Ava B. (S101)", "S101", "bus 12"),
+		late("lee", "Jamie Lee", "Liam C. (S102)", "S102", "pickup"),
+		late("lee", "Jamie Lee", "Aiden B. (S103)", "S103", "bus 7"),
+		late("okafor", "Chris Okafor", "Noah W. (S105)", "S105", "bus 12"),
+		summaryPosts(mon, "EST", "16:00"))...)
+
+	w.to("2026-11-24 08:00")
+	w.expect("Tuesday until 08:00")
+	w.stop()
+	w.clock.Set(w.at("2026-11-24 15:45"))
+	w.start()
+	w.to("2026-11-24 23:00")
+	w.expect("Tuesday after the restart", append([]string{
+		tue + " 15:45 EST rivera: Data-entry deadline 14:45 (" + tue + "): still missing",
+	}, summaryPosts(tue, "EST", "15:45")...)...)
+	if got := w.count("duty_end/stale"); got != 2 {
+		t.Errorf("duty-end checks dropped %d, want 2 (Tuesday's two bus duties)", got)
+	}
+}

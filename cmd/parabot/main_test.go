@@ -119,6 +119,36 @@ func TestShellDemoReminders(t *testing.T) {
 	}
 }
 
+// TestShellDemoAfterDismissal: a first start after bus duty has ended
+// sends what is still useful late (the teacher's deadline DM, the daily
+// summary) but calls no student unaccounted: the bot was not there to
+// hand out the roll, so nobody could log the handoffs.
+func TestShellDemoAfterDismissal(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	in := "/wait 30m\n/quit\n"
+	var out, errOut bytes.Buffer
+	err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T16:00"}, env(nil), strings.NewReader(in), &out, &errOut)
+	if err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		">> direct message to rivera (Maria Rivera), Fri Mar 12 16:00\n   Data-entry deadline 14:45 (Fri Mar 12): still missing",
+		">> post in #rivera-class at 16:00\n   Daily summary for Friday, Mar 12",
+		"The clock moved forward 30m; it is Fri Mar 12 16:30.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	if strings.Contains(got, "Unaccounted") {
+		t.Errorf("a start after dismissal called students unaccounted")
+	}
+	if t.Failed() {
+		t.Logf("transcript:\n%s\nstderr:\n%s", got, errOut.String())
+	}
+}
+
 func TestShellWithoutRoster(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "empty.db")
 	err := Run(context.Background(), []string{"shell", "--db", db}, env(nil), strings.NewReader(""), io.Discard, io.Discard)
