@@ -435,10 +435,11 @@ func composeDuty(ctx context.Context, store storage.Store, f today.Facts, o Occu
 	return []bot.Message{{StaffID: o.StaffID, Reply: r}}, nil
 }
 
-// drop records a stale occurrence's key, so it is counted once, and
-// sends nothing.
+// drop records that a stale occurrence was dropped, so it is counted
+// once, and sends nothing. It claims a key of its own: the occurrence's
+// key, claimed, means it went out (rollWentOut).
 func (w *RemindWorker) drop(ctx context.Context, key string, now time.Time) (Outcome, error) {
-	first, err := w.Store.Claim(ctx, key, now)
+	first, err := w.Store.Claim(ctx, key+"/dropped", now)
 	if err != nil {
 		return "", fmt.Errorf("dropping stale reminder: %w", err)
 	}
