@@ -56,19 +56,31 @@ type replicas[TTx any] struct {
 	silence time.Duration
 	count   func(live, rerun int) // may be nil
 	live    int
+	beaten  time.Time // the wall time of the last beat recorded
 }
 
 // beat records the replica alive once, shares the limits when the count
 // of live replicas changed, and takes over the jobs of the dead.
 func (r *replicas[TTx]) beat(ctx context.Context) {
 	wall := time.Now()
-	live, dead, err := r.store.Beat(ctx, r.id, wall, wall.Add(-r.silence))
+	stale := wall.Add(-r.silence)
+	if !r.beaten.IsZero() && wall.Sub(r.beaten) > r.silence {
+		// This replica could not beat for a while either (the database
+		// was out of reach, the process paused): the others were likely
+		// cut off alike, so their silence says nothing yet. Whoever is
+		// still silent at the next beat is dead.
+		stale = time.Time{}
+	}
+	bctx, cancel := context.WithTimeout(ctx, r.silence)
+	defer cancel()
+	live, dead, err := r.store.Beat(bctx, r.id, wall, stale)
 	if err != nil {
 		if ctx.Err() == nil {
 			r.log.Warn("recording this replica alive failed", "err", err)
 		}
 		return
 	}
+	r.beaten = wall
 	if live != r.live {
 		r.live = live
 		for _, s := range r.senders {
@@ -79,7 +91,9 @@ func (r *replicas[TTx]) beat(ctx context.Context) {
 	}
 	rerun := 0
 	for _, id := range dead {
-		n, err := r.rescue(ctx, id)
+		rctx, cancel := context.WithTimeout(ctx, rescueTimeout)
+		n, err := r.rescue(rctx, id)
+		cancel()
 		rerun += n
 		if err != nil {
 			r.log.Error("running again the jobs of a silent replica failed", "replica", id, "err", err)
@@ -105,6 +119,9 @@ func (r *replicas[TTx]) run(ctx context.Context) {
 		}
 	}
 }
+
+// rescueTimeout bounds the taking over of one dead replica's jobs.
+const rescueTimeout = 30 * time.Second
 
 // farFuture is later than any clock a job was stamped by.
 var farFuture = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)

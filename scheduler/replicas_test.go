@@ -2,9 +2,11 @@ package scheduler_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"parabot/bot"
 	"parabot/scheduler"
 	"parabot/storage"
+	"parabot/storage/sqlite"
 )
 
 // sharer is a recorder that also records the shares it is told.
@@ -105,7 +108,12 @@ func TestSilentReplicaJobsRunAgain(t *testing.T) {
 	// The other replica never beats again: after the silence, this one
 	// has the limits to itself.
 	deadline = time.Now().Add(5 * time.Second)
-	for !slices.Equal(shell.got(), []int{2, 1}) && time.Now().Before(deadline) {
+	alone := func() bool {
+		counted.Lock()
+		defer counted.Unlock()
+		return lastLive == 1 && slices.Equal(shell.got(), []int{2, 1})
+	}
+	for !alone() && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if got := shell.got(); !slices.Equal(got, []int{2, 1}) {
@@ -134,5 +142,81 @@ func TestSilentReplicaJobsRunAgain(t *testing.T) {
 	}
 	if live != 1 || len(dead) != 0 {
 		t.Errorf("after Stop: live %d, dead %v; want the newcomer alone and nobody dead", live, dead)
+	}
+}
+
+// outage is a store whose beats fail while down is set, as when the
+// database is out of reach.
+type outage struct {
+	*sqlite.DB
+	down atomic.Bool
+}
+
+func (o *outage) Beat(ctx context.Context, id string, now, stale time.Time) (int, []string, error) {
+	if o.down.Load() {
+		return 0, nil, errors.New("connection refused")
+	}
+	return o.DB.Beat(ctx, id, now, stale)
+}
+
+// TestDatabaseOutageKillsNobody: when the database was out of reach for
+// longer than the silence, every replica fell silent alike. The first
+// beat after it takes nobody for dead (another replica's jobs are not run
+// twice); a replica still silent at the next beat is.
+func TestDatabaseOutageKillsNobody(t *testing.T) {
+	ctx := context.Background()
+	db, _, _, _ := setup(t)
+	store := &outage{DB: db}
+	const silence = time.Second
+	var mu sync.Mutex
+	var lives []int
+	from, began := time.Date(2026, 7, 5, 12, 0, 0, 0, time.UTC), time.Now()
+	r, err := scheduler.Start(ctx, riversqlite.New(db.SQL()), scheduler.Config{
+		Store: store, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: &recorder{}}, Log: quiet(),
+		Now: func() time.Time { return from.Add(time.Since(began)) }, PollInterval: 20 * time.Millisecond, ReplicaSilence: silence,
+		CountReplicas: func(live, _ int) {
+			mu.Lock()
+			defer mu.Unlock()
+			lives = append(lives, live)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		r.Stop(sctx)
+	})
+	seen := func() []int {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(lives)
+	}
+	// Another replica beats, then the database goes away for 2 s: nobody
+	// beats, the other replica included.
+	now := time.Now()
+	if _, _, err := db.Beat(ctx, "other_replica", now, now.Add(-silence)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(silence / 2)
+	store.down.Store(true)
+	time.Sleep(2 * silence)
+	before := len(seen())
+	store.down.Store(false)
+	// The first beat after the outage still counts the other replica.
+	deadline := time.Now().Add(5 * time.Second)
+	for len(seen()) == before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := seen(); len(got) == before || got[before] != 2 {
+		t.Fatalf("beats %v (outage after %d): the first beat after the outage must count the other replica", got, before)
+	}
+	// It never beats again: the next beat takes it for dead.
+	for !slices.Contains(seen()[before:], 1) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := seen()[before:]; !slices.Contains(got, 1) {
+		t.Errorf("beats after the outage %v: the other replica, still silent, must be taken for dead", got)
 	}
 }
