@@ -111,12 +111,17 @@ func startFrom(t *testing.T, db *sqlite.DB, senders map[storage.Platform]schedul
 	if err != nil {
 		t.Fatal(err)
 	}
+	stopAtEnd(t, r)
+	return r
+}
+
+// stopAtEnd stops r when the test ends.
+func stopAtEnd(t *testing.T, r scheduler.Runner) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		r.Stop(ctx)
 	})
-	return r
 }
 
 func idle(t *testing.T, r scheduler.Runner) {

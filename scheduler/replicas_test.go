@@ -183,11 +183,7 @@ func TestDatabaseOutageKillsNobody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		r.Stop(sctx)
-	})
+	stopAtEnd(t, r)
 	seen := func() []int {
 		mu.Lock()
 		defer mu.Unlock()

@@ -604,11 +604,7 @@ func TestIdleWaitsForWorkInProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		r.Stop(sctx)
-	})
+	stopAtEnd(t, r)
 	// Guards against a job that never ends, not speed goals.
 	bound, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()

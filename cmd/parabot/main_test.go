@@ -42,12 +42,7 @@ func TestShellDemo(t *testing.T) {
 		"/wait 2h",
 		"/quit",
 	}, "\n") + "\n"
-	var out, errOut bytes.Buffer
-	err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2026-11-24T09:00"}, env(nil), strings.NewReader(in), &out, &errOut)
-	if err != nil {
-		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
-	}
-	got := out.String()
+	got, stderr := demoShell(t, db, "2026-11-24T09:00", in)
 	for _, want := range []string{
 		"You are lee (Jamie Lee, para).",
 		"/trial — Log trials of an IEP goal",
@@ -77,7 +72,7 @@ func TestShellDemo(t *testing.T) {
 		}
 	}
 	if t.Failed() {
-		t.Logf("transcript:\n%s\nstderr:\n%s", got, errOut.String())
+		t.Logf("transcript:\n%s\nstderr:\n%s", got, stderr)
 	}
 }
 
@@ -89,12 +84,7 @@ func TestShellDemo(t *testing.T) {
 func TestShellDemoReminders(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	in := strings.Join([]string{"/trial S101 G1 + + v - +", "/today", "/wait 1h", "3", "/dismissal", "/wait 1h", "/quit"}, "\n") + "\n"
-	var out, errOut bytes.Buffer
-	err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T14:00"}, env(nil), strings.NewReader(in), &out, &errOut)
-	if err != nil {
-		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
-	}
-	got := out.String()
+	got, stderr := demoShell(t, db, "2027-03-12T14:00", in)
 	for _, want := range []string{
 		"lee Fri 14:00> /trial S101 G1 + + v - +", // G1's five trials: no longer due
 		"Reminders still to come today:\n     14:15 data reminder\n     15:00 bus duty reminder",
@@ -115,7 +105,7 @@ func TestShellDemoReminders(t *testing.T) {
 		t.Errorf("want 3 data reminders at 14:15 (two paras, the therapist)")
 	}
 	if t.Failed() {
-		t.Logf("transcript:\n%s\nstderr:\n%s", got, errOut.String())
+		t.Logf("transcript:\n%s\nstderr:\n%s", got, stderr)
 	}
 }
 
@@ -125,13 +115,7 @@ func TestShellDemoReminders(t *testing.T) {
 // hand out the roll, so nobody could log the handoffs.
 func TestShellDemoAfterDismissal(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
-	in := "/wait 30m\n/quit\n"
-	var out, errOut bytes.Buffer
-	err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T16:00"}, env(nil), strings.NewReader(in), &out, &errOut)
-	if err != nil {
-		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
-	}
-	got := out.String()
+	got, stderr := demoShell(t, db, "2027-03-12T16:00", "/wait 30m\n/quit\n")
 	for _, want := range []string{
 		">> direct message to rivera (Maria Rivera), Fri Mar 12 16:00\n   Data-entry deadline 14:45 (Fri Mar 12): still missing",
 		">> post in #rivera-class at 16:00\n   Daily summary for Friday, Mar 12",
@@ -145,8 +129,20 @@ func TestShellDemoAfterDismissal(t *testing.T) {
 		t.Errorf("a start after dismissal called students unaccounted")
 	}
 	if t.Failed() {
-		t.Logf("transcript:\n%s\nstderr:\n%s", got, errOut.String())
+		t.Logf("transcript:\n%s\nstderr:\n%s", got, stderr)
 	}
+}
+
+// demoShell runs parabot shell --demo on db with its clock at clock
+// (school time) and in on stdin, and returns its output and errors.
+func demoShell(t *testing.T, db, clock, in string) (out, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", clock}, env(nil), strings.NewReader(in), &o, &e)
+	if err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, e.String())
+	}
+	return o.String(), e.String()
 }
 
 func TestShellWithoutRoster(t *testing.T) {
@@ -331,12 +327,7 @@ func TestShellAsksForMissingFields(t *testing.T) {
 func TestShellDataReminderForm(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	in := strings.Join([]string{"/wait 20m", "2", "/cancel", "1", "G1", "+ + v - +", "/quit"}, "\n") + "\n"
-	var out, errOut bytes.Buffer
-	err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T14:00"}, env(nil), strings.NewReader(in), &out, &errOut)
-	if err != nil {
-		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
-	}
-	got := out.String()
+	got, stderr := demoShell(t, db, "2027-03-12T14:00", in)
 	for _, want := range []string{
 		"[1] Log A.B. (S101)",
 		"/trial S101: goal? (the goal code, e.g. G2; /cancel leaves the form)",
@@ -350,6 +341,6 @@ func TestShellDataReminderForm(t *testing.T) {
 		}
 	}
 	if t.Failed() {
-		t.Logf("transcript:\n%s\nstderr:\n%s", got, errOut.String())
+		t.Logf("transcript:\n%s\nstderr:\n%s", got, stderr)
 	}
 }
