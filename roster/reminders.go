@@ -3,7 +3,6 @@ package roster
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"parabot/schoolday"
 	"parabot/storage"
@@ -45,12 +44,12 @@ func escalationSetting(r row, col, v string) (string, bool) {
 			return "", false
 		}
 	case schoolday.SettingNoticeOral:
-		if d, err := time.ParseDuration(v); err != nil || d <= 0 || d > 7*24*time.Hour {
+		if _, ok := schoolday.ParseNoticeOral(v); !ok {
 			r.problem(col, "%q is not a deadline; write hours like 24h", v)
 			return "", false
 		}
 	case schoolday.SettingNoticeWritten:
-		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 30 {
+		if _, ok := schoolday.ParseSchoolDays(v); !ok {
 			r.problem(col, "%q is not a number of school days; write e.g. 3", v)
 			return "", false
 		}
@@ -67,7 +66,7 @@ func escalationSetting(r row, col, v string) (string, bool) {
 			return "", false
 		}
 	case schoolday.SettingDebriefDays:
-		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 30 {
+		if _, ok := schoolday.ParseSchoolDays(v); !ok {
 			r.problem(col, "%q is not a number of school days; write e.g. 2", v)
 			return "", false
 		}

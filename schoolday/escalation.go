@@ -211,14 +211,28 @@ type Notice struct {
 	Owner       string // NotifyTeacher or NotifyAdmin
 }
 
+// ParseNoticeOral reads notice_oral: a duration of more than nothing and
+// at most a week.
+func ParseNoticeOral(v string) (time.Duration, bool) {
+	d, err := time.ParseDuration(v)
+	return d, err == nil && d > 0 && d <= 7*24*time.Hour
+}
+
+// ParseSchoolDays reads notice_written or debrief_days: 1 to 30 school
+// days.
+func ParseSchoolDays(v string) (int, bool) {
+	n, err := strconv.Atoi(v)
+	return n, err == nil && n >= 1 && n <= 30
+}
+
 // ReadNotice reads a school's parent-notice rule, defaults for what it
 // does not set.
 func ReadNotice(kv map[string]string) Notice {
 	n := Notice{Oral: DefaultNoticeOral, WrittenDays: DefaultNoticeWrittenDays, Owner: NotifyTeacher}
-	if d, err := time.ParseDuration(kv[SettingNoticeOral]); err == nil && d > 0 {
+	if d, ok := ParseNoticeOral(kv[SettingNoticeOral]); ok {
 		n.Oral = d
 	}
-	if days, err := strconv.Atoi(kv[SettingNoticeWritten]); err == nil && days > 0 {
+	if days, ok := ParseSchoolDays(kv[SettingNoticeWritten]); ok {
 		n.WrittenDays = days
 	}
 	if kv[SettingNoticeOwner] == NotifyAdmin {
@@ -289,7 +303,7 @@ func ReadDebrief(kv map[string]string) Debrief {
 	if d.When != DebriefRestraint && d.When != DebriefSevere {
 		d.When = ""
 	}
-	if days, err := strconv.Atoi(kv[SettingDebriefDays]); err == nil && days > 0 {
+	if days, ok := ParseSchoolDays(kv[SettingDebriefDays]); ok {
 		d.Days = days
 	}
 	return d

@@ -170,3 +170,26 @@ func TestParseWho(t *testing.T) {
 		}
 	}
 }
+
+// TestNoticeAndDebriefSettings: the import and the rules read a setting
+// with the same limits, so a value the import would refuse is never used
+// (the default is), and every value it accepts is.
+func TestNoticeAndDebriefSettings(t *testing.T) {
+	for _, tc := range []struct {
+		kv      map[string]string
+		oral    time.Duration
+		written int
+		debrief int
+	}{
+		{map[string]string{}, 24 * time.Hour, 3, 2},
+		{map[string]string{"notice_oral": "48h", "notice_written": "5", "debrief_days": "30"}, 48 * time.Hour, 5, 30},
+		{map[string]string{"notice_oral": "168h", "notice_written": "1", "debrief_days": "1"}, 168 * time.Hour, 1, 1},
+		{map[string]string{"notice_oral": "169h", "notice_written": "31", "debrief_days": "0"}, 24 * time.Hour, 3, 2},
+		{map[string]string{"notice_oral": "-1h", "notice_written": "three", "debrief_days": "-2"}, 24 * time.Hour, 3, 2},
+	} {
+		n, d := ReadNotice(tc.kv), ReadDebrief(tc.kv)
+		if n.Oral != tc.oral || n.WrittenDays != tc.written || d.Days != tc.debrief {
+			t.Errorf("%v: oral %s, written %d, debrief %d; want %s, %d, %d", tc.kv, n.Oral, n.WrittenDays, d.Days, tc.oral, tc.written, tc.debrief)
+		}
+	}
+}
