@@ -203,3 +203,28 @@ func TestMigrateCommentsOutOfSummaries(t *testing.T) {
 	defer db.Close()
 	storagetest.CheckCommentsMoved(t, db)
 }
+
+// A database that ran the debrief migration under its first number, 0032,
+// opens under the code that numbers it 0060: the table is kept, and 0060
+// is recorded.
+func TestMigrateDebriefsRenumbered(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "parabot.db")
+	db, err := sqlite.Open(ctx, path, storagetest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().ExecContext(ctx, `UPDATE schema_migrations SET version = 32 WHERE version = 60`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = sqlite.Open(ctx, path, storagetest.Logger(t))
+	if err != nil {
+		t.Fatalf("Open of a database that ran 0032_debriefs: %v", err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version IN (32, 60)`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("versions 32 and 60 recorded: %d, %v; want both", n, err)
+	}
+}

@@ -2,8 +2,11 @@
 -- incident's debrief is the owner's task until marked held, by its due
 -- time; it is reminded like the parent notice and goes to the admins
 -- when overdue.
+--
+-- This migration was numbered 0032 before: a database that ran it under
+-- that number has the table already, so it is created only if missing.
 
-CREATE TABLE debriefs (
+CREATE TABLE IF NOT EXISTS debriefs (
     id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     school_id   BIGINT NOT NULL REFERENCES schools (id),
     student_id  BIGINT NOT NULL REFERENCES students (id),

@@ -2,8 +2,11 @@
 -- incident's debrief is the owner's task until marked held, by its due
 -- time; it is reminded like the parent notice and goes to the admins
 -- when overdue.
+--
+-- This migration was numbered 0032 before: a database that ran it under
+-- that number has the table already, so it is created only if missing.
 
-CREATE TABLE debriefs (
+CREATE TABLE IF NOT EXISTS debriefs (
     id          INTEGER PRIMARY KEY,
     school_id   INTEGER NOT NULL REFERENCES schools (id),
     student_id  INTEGER NOT NULL REFERENCES students (id),
