@@ -28,7 +28,8 @@ func TestNarrativesKeepWithinTheJobsDeadline(t *testing.T) {
 	defer close(stalled)
 	f := newFixture(t, storagetest.OpenSQLite(t))
 	narrator := summary.NewNarrator(summary.NarratorConfig{BaseURL: srv.URL + "/v1", APIKey: "test-key", Model: "test-model", Timeout: time.Minute})
-	svc := progress.Service{Reader: progress.Reader{Store: f.store}, Narrator: narrator}
+	svc := f.service
+	svc.Narrator = narrator
 	in, err := svc.Reader.Read(context.Background(), progress.Request{By: f.rivera, Student: f.s101, Now: f.now, Period: f.week(t),
 		Action: progress.ActionRead, Reason: "test"})
 	if err != nil {
@@ -47,7 +48,7 @@ func TestNarrativesKeepWithinTheJobsDeadline(t *testing.T) {
 		t.Fatalf("Narratives returned after the job's deadline (%v): nothing would be left to send the summary", ctx.Err())
 	}
 	n, ok := got[f.s101.ID]
-	if !ok || n.Text != "" || n.Reason == "" {
-		t.Errorf("narrative of S101 = %+v, want none, with the reason", n)
+	if !ok || n.Text != "" || n.Reason != "the language model did not answer in time" {
+		t.Errorf("narrative of S101 = %+v, want none, for want of time", n)
 	}
 }

@@ -97,17 +97,30 @@ func setup(t *testing.T) (*sqlite.DB, map[storage.Platform]scheduler.Sender, *re
 // depending on the hour).
 func start(t *testing.T, db *sqlite.DB, senders map[storage.Platform]scheduler.Sender) scheduler.Runner {
 	t.Helper()
-	return startFrom(t, db, senders, time.Date(2026, 7, 5, 12, 0, 0, 0, time.UTC))
+	return startWith(t, db, scheduler.Config{Senders: senders})
 }
 
 // startFrom starts the workers on a clock that runs from from.
 func startFrom(t *testing.T, db *sqlite.DB, senders map[storage.Platform]scheduler.Sender, from time.Time) scheduler.Runner {
 	t.Helper()
 	began := time.Now()
-	r, err := scheduler.Start(context.Background(), riversqlite.New(db.SQL()), scheduler.Config{
-		Store: db, Senders: senders, Log: quiet(), Now: func() time.Time { return from.Add(time.Since(began)) },
-		PollInterval: 20 * time.Millisecond,
-	})
+	return startWith(t, db, scheduler.Config{Senders: senders, Now: func() time.Time { return from.Add(time.Since(began)) }})
+}
+
+// startWith starts the workers with cfg on db, filling in what cfg
+// leaves out: db as the store, the clock of start, a quiet log and a
+// short poll. They are stopped when the test ends.
+func startWith(t *testing.T, db *sqlite.DB, cfg scheduler.Config) scheduler.Runner {
+	t.Helper()
+	if cfg.Store == nil {
+		cfg.Store = db
+	}
+	if cfg.Now == nil {
+		from, began := time.Date(2026, 7, 5, 12, 0, 0, 0, time.UTC), time.Now()
+		cfg.Now = func() time.Time { return from.Add(time.Since(began)) }
+	}
+	cfg.Log, cfg.PollInterval = quiet(), 20*time.Millisecond
+	r, err := scheduler.Start(context.Background(), riversqlite.New(db.SQL()), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

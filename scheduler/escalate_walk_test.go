@@ -49,16 +49,7 @@ func (w *escWalker) press(user, action string, id int64) bot.Reply {
 // #id) that arrived since the last check; reminders are left out.
 func (w *escWalker) expectEsc(when string, want ...string) {
 	w.t.Helper()
-	var got []string
-	for _, m := range w.box.take() {
-		if strings.Contains(m, " #") {
-			got = append(got, m)
-		}
-	}
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		w.t.Errorf("%s: escalation messages\n got:\n  %s\nwant:\n  %s", when, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-	}
+	w.expectHaving(when, " #", want...)
 }
 
 // timeline checks an escalation's timeline as /escalation shows it.

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river/riverdriver/riversqlite"
-
 	"parabot/bot"
 	"parabot/scheduler"
 	"parabot/storage"
@@ -65,36 +63,19 @@ func TestSilentReplicaJobsRunAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// School time is a Sunday in July, so the planner has nothing to send.
+	// School time is a Sunday in July (start), so the planner has nothing
+	// to send.
 	shell := &sharer{}
 	var counted sync.Mutex
 	var lastLive, reruns int
-	from, began := time.Date(2026, 7, 5, 12, 0, 0, 0, time.UTC), time.Now()
-	r, err := scheduler.Start(ctx, riversqlite.New(db.SQL()), scheduler.Config{
-		Store: db, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: shell}, Log: quiet(),
-		Now: func() time.Time { return from.Add(time.Since(began)) }, PollInterval: 20 * time.Millisecond, ReplicaSilence: silence,
+	r := startWith(t, db, scheduler.Config{
+		Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: shell}, ReplicaSilence: silence,
 		CountReplicas: func(live, rerun int) {
 			counted.Lock()
 			defer counted.Unlock()
 			lastLive, reruns = live, reruns+rerun
 		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if err := r.Stop(sctx); err != nil {
-			t.Errorf("Stop: %v", err)
-		}
-	}
-	t.Cleanup(stop)
 
 	// The job runs again well before RescueAfter (30 s).
 	deadline := time.Now().Add(5 * time.Second)
@@ -134,7 +115,11 @@ func TestSilentReplicaJobsRunAgain(t *testing.T) {
 
 	// Stopped, it leaves: a newcomer counts itself alone, and finds
 	// nobody dead.
-	stop()
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := r.Stop(sctx); err != nil {
+		t.Errorf("Stop: %v", err)
+	}
 	now := time.Now()
 	live, dead, err := db.Beat(ctx, "newcomer", now, now.Add(-silence))
 	if err != nil {
@@ -170,20 +155,14 @@ func TestDatabaseOutageKillsNobody(t *testing.T) {
 	const silence = time.Second
 	var mu sync.Mutex
 	var lives []int
-	from, began := time.Date(2026, 7, 5, 12, 0, 0, 0, time.UTC), time.Now()
-	r, err := scheduler.Start(ctx, riversqlite.New(db.SQL()), scheduler.Config{
-		Store: store, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: &recorder{}}, Log: quiet(),
-		Now: func() time.Time { return from.Add(time.Since(began)) }, PollInterval: 20 * time.Millisecond, ReplicaSilence: silence,
+	startWith(t, db, scheduler.Config{
+		Store: store, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: &recorder{}}, ReplicaSilence: silence,
 		CountReplicas: func(live, _ int) {
 			mu.Lock()
 			defer mu.Unlock()
 			lives = append(lives, live)
 		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stopAtEnd(t, r)
 	seen := func() []int {
 		mu.Lock()
 		defer mu.Unlock()

@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -118,10 +119,16 @@ func TestWalkSummaryNarrative(t *testing.T) {
 	private, channel := weeklyCopies(t, w)
 
 	ctx := context.Background()
-	schools, _ := w.db.Schools(ctx)
-	students, _ := w.db.Students(ctx, schools[0].ID)
-	staff, _ := w.db.ListStaff(ctx, schools[0].ID)
-	caseload, _ := w.db.Caseload(ctx, w.staff("rivera").ID)
+	schools, err := w.db.Schools(ctx)
+	if err != nil || len(schools) == 0 {
+		t.Fatalf("schools: %v, %v", schools, err)
+	}
+	students, err1 := w.db.Students(ctx, schools[0].ID)
+	staff, err2 := w.db.ListStaff(ctx, schools[0].ID)
+	caseload := riveraCaseload(t, w)
+	if err := errors.Join(err1, err2); err != nil || len(students) == 0 || len(staff) == 0 {
+		t.Fatalf("the roster: %d students, %d staff, %v", len(students), len(staff), err)
+	}
 	for _, st := range caseload {
 		var field string
 		for _, f := range private.reply.Fields {
@@ -194,7 +201,7 @@ func TestWalkSummaryNarrativeFails(t *testing.T) {
 	llm := &fakeLLM{fail: true}
 	w := narratedWeek(t, llm)
 	private, channel := weeklyCopies(t, w)
-	caseload, _ := w.db.Caseload(context.Background(), w.staff("rivera").ID)
+	caseload := riveraCaseload(t, w)
 	if len(private.reply.Fields) != len(caseload) {
 		t.Fatalf("the private copy has %d students, want %d", len(private.reply.Fields), len(caseload))
 	}
@@ -211,4 +218,15 @@ func TestWalkSummaryNarrativeFails(t *testing.T) {
 	if len(llm.messages) == 0 {
 		t.Error("no request reached the language model")
 	}
+}
+
+// riveraCaseload is the teacher's caseload, which the summaries are of;
+// never empty.
+func riveraCaseload(t *testing.T, w *walker) []storage.Student {
+	t.Helper()
+	caseload, err := w.db.Caseload(context.Background(), w.staff("rivera").ID)
+	if err != nil || len(caseload) == 0 {
+		t.Fatalf("Maria Rivera's caseload: %d students, %v", len(caseload), err)
+	}
+	return caseload
 }

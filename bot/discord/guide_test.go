@@ -30,14 +30,14 @@ func (f *flow) id() string {
 
 // onForm is an interaction on the form's message: a button press or a
 // select (values), or a modal's submission (fields).
-func (f *flow) onForm(typ int, customID string, data map[string]any) map[string]any {
+func (f *flow) onForm(typ int, customID string, payload map[string]any) map[string]any {
 	in := componentInteraction(f.id(), f.user, customID, true)
 	in["type"] = typ
-	data["custom_id"] = customID
-	in["data"] = data
+	payload["custom_id"] = customID
+	in["data"] = payload
 	_, resp := f.s.post(in)
 	if resp["type"] == float64(7) {
-		f.form = dataOf(f.s.t, resp)
+		f.form = data(f.s.t, resp)
 	}
 	return resp
 }
@@ -62,7 +62,7 @@ func (f *flow) submit(label string, fields map[string]string) map[string]any {
 	if resp["type"] != float64(9) {
 		f.s.t.Fatalf("%s answered %v, want a modal (9)", label, resp)
 	}
-	modal := dataOf(f.s.t, resp)
+	modal := data(f.s.t, resp)
 	var rows []any
 	for _, r := range modal["components"].([]any) {
 		in := r.(map[string]any)["components"].([]any)[0].(map[string]any)
@@ -118,8 +118,6 @@ func describe(m map[string]any) string {
 	return b.String()
 }
 
-func dataOf(t testing.TB, resp map[string]any) map[string]any { t.Helper(); return data(t, resp) }
-
 func (s *school) incidents(code string) []storage.Incident {
 	s.t.Helper()
 	in, err := s.store.Incidents(context.Background(), storage.Filter{StudentID: s.student(code).ID})
@@ -140,10 +138,10 @@ func guidedIncident(t *testing.T, s *school) {
 	// /incident with the student only: a guided form, private, naming
 	// the student, asking in order; nothing saved.
 	_, resp := s.post(commandInteraction(f.id(), riveraDiscord, "incident", opt("student", 3, "ava")))
-	if resp["type"] != float64(4) || flags(dataOf(t, resp)) != 64 {
+	if resp["type"] != float64(4) || flags(data(t, resp)) != 64 {
 		t.Fatalf("/incident with a student only answered %v, want an ephemeral form", resp)
 	}
-	f.form = dataOf(t, resp)
+	f.form = data(t, resp)
 	text := describe(f.form)
 	if !strings.Contains(text, "/incident for Ava B. (S101)") || !strings.Contains(text, "Next: press ✎ Behavior, antecedent, consequence") {
 		t.Errorf("the form says:\n%s", text)
@@ -221,7 +219,7 @@ func guidedIncident(t *testing.T, s *school) {
 	}
 	// The form is spent: Save again saves nothing more.
 	resp = f.onForm(3, save, map[string]any{"component_type": 2})
-	if !strings.Contains(dataOf(t, resp)["content"].(string), "expired or was already saved") || len(s.incidents("S101")) != 1 {
+	if !strings.Contains(data(t, resp)["content"].(string), "expired or was already saved") || len(s.incidents("S101")) != 1 {
 		t.Errorf("Save on a saved form answered %v", resp)
 	}
 
@@ -229,7 +227,7 @@ func guidedIncident(t *testing.T, s *school) {
 	g := &flow{s: s, user: riveraDiscord}
 	g.n.Store(500)
 	_, resp = s.post(commandInteraction(g.id(), riveraDiscord, "incident", opt("student", 3, "S102"), opt("behavior", 3, "hid under a desk")))
-	g.form = dataOf(t, resp)
+	g.form = data(t, resp)
 	g.press("Cancel")
 	if g.form["content"] != "The /incident form was left; nothing was saved." || len(s.incidents("S102")) != 0 {
 		t.Errorf("Cancel answered %v", g.form)
@@ -238,10 +236,10 @@ func guidedIncident(t *testing.T, s *school) {
 	h := &flow{s: s, user: riveraDiscord}
 	h.n.Store(600)
 	_, resp = s.post(commandInteraction(h.id(), riveraDiscord, "incident", opt("student", 3, "S102")))
-	h.form = dataOf(t, resp)
+	h.form = data(t, resp)
 	h.user = chenDiscord
 	resp = h.choose("severity", "2")
-	if !strings.Contains(dataOf(t, resp)["content"].(string), "someone else's") {
+	if !strings.Contains(data(t, resp)["content"].(string), "someone else's") {
 		t.Errorf("another user's choice answered %v", resp)
 	}
 }
@@ -260,11 +258,11 @@ func longButtonsFit(t *testing.T, s *school) {
 	trial := func(id string) map[string]any {
 		_, resp := s.post(commandInteraction(id, riveraDiscord, "trial",
 			opt("student", 3, "S101"), opt("goal", 3, "G2"), opt("trials", 3, "+ + v - +"), opt("note", 3, note)))
-		return dataOf(t, resp)
+		return data(t, resp)
 	}
 	trial("3100000000000000001")
 	d := trial("3100000000000000002")
-	if text := describe(d) + asString(d["content"]); !strings.Contains(text, "looks like a duplicate") {
+	if text := describe(d) + toString(d["content"]); !strings.Contains(text, "looks like a duplicate") {
 		t.Fatalf("the same trials again answered %v", d)
 	}
 	again := buttonLabelled(t, d, "Log it again")
@@ -275,7 +273,7 @@ func longButtonsFit(t *testing.T, s *school) {
 		t.Fatalf("%d trials before the button, want 5", n)
 	}
 	_, resp := s.post(componentInteraction("3100000000000000003", riveraDiscord, again, true))
-	if text := asString(dataOf(t, resp)["content"]) + describe(dataOf(t, resp)); !strings.Contains(text, "Logged for Ava B. (S101)") {
+	if text := toString(data(t, resp)["content"]) + describe(data(t, resp)); !strings.Contains(text, "Logged for Ava B. (S101)") {
 		t.Fatalf("Log it again answered %v", resp)
 	}
 	if n := len(s.trials("S101")); n != 10 {
@@ -286,7 +284,7 @@ func longButtonsFit(t *testing.T, s *school) {
 	_, resp = s.post(commandInteraction("3100000000000000004", riveraDiscord, "incident",
 		opt("student", 3, "S101"), opt("behavior", 3, "pushed Caleb at the door"), opt("antecedent", 3, "lining up"),
 		opt("consequence", 3, "moved to the front"), opt("severity", 4, 2), opt("notes", 3, strings.Repeat(note, 10))))
-	d = dataOf(t, resp)
+	d = data(t, resp)
 	use := buttonLabelled(t, d, "Use S102 instead")
 	if len(use) > maxCustomID {
 		t.Fatalf("Use S102 instead has custom_id of %d characters", len(use))
@@ -301,12 +299,10 @@ func longButtonsFit(t *testing.T, s *school) {
 	}
 	// A stored button that has expired says so.
 	_, resp = s.post(componentInteraction("3100000000000000006", riveraDiscord, keyAction+customIDSep+"nosuchkey", true))
-	if text := asString(dataOf(t, resp)["content"]); !strings.Contains(text, "expired") {
+	if text := toString(data(t, resp)["content"]); !strings.Contains(text, "expired") {
 		t.Errorf("an unknown stored button answered %q", text)
 	}
 }
-
-func asString(v any) string { s, _ := v.(string); return s }
 
 // buttonLabelled returns the custom_id of the message's button labelled label.
 func buttonLabelled(t *testing.T, m map[string]any, label string) string {
@@ -355,7 +351,7 @@ func TestSectionClosedByNo(t *testing.T) {
 	f.n.Store(700)
 	_, resp := s.post(commandInteraction(f.id(), riveraDiscord, "incident", opt("student", 3, "S101"), opt("behavior", 3, "threw a book"),
 		opt("antecedent", 3, "math"), opt("consequence", 3, "break"), opt("severity", 4, 2), opt("restraint", 5, true)))
-	f.form = dataOf(t, resp)
+	f.form = data(t, resp)
 	if text := describe(f.form); !strings.Contains(text, "Next: press ✎ Record of restraint or seclusion") {
 		t.Fatalf("restraint=yes without its record: the form says\n%s", text)
 	}
@@ -419,7 +415,7 @@ func TestGuidedFormDeferred(t *testing.T) {
 	}
 	store.release <- struct{}{}
 	f := e.discord.Wait("POST /webhooks/" + testAppID + "/interaction-token-3200000000000000003").JSON(t)
-	if !strings.Contains(asString(f["content"]), "press the button again") || flags(f) != 64 {
+	if !strings.Contains(toString(f["content"]), "press the button again") || flags(f) != 64 {
 		t.Errorf("the modal that could not open: %v", f)
 	}
 }

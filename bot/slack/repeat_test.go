@@ -46,6 +46,9 @@ func TestRepeatedDeliveryIsNotPostedTwice(t *testing.T) {
 		if got := len(h.slack.callsTo("chat.postMessage")); got != 2 {
 			t.Errorf("a repeated delivery that never got out was not posted: %d posts, want 2", got)
 		}
+		if got := len(h.slack.callsTo("conversations.history")); got != 2 {
+			t.Errorf("%d history lookups after two repeated deliveries, want 2", got)
+		}
 		// A first attempt does not look.
 		if err := h.deliver(11, args); err != nil {
 			t.Fatal(err)

@@ -48,7 +48,12 @@ func testReplicas(t *testing.T, s storage.Store) {
 	var wg sync.WaitGroup
 	for _, id := range []string{"a", "c"} {
 		wg.Go(func() {
-			live, dead := beat(id, t0.Add(8*time.Second))
+			now := t0.Add(8 * time.Second)
+			live, dead, err := s.Beat(ctx, id, now, now.Add(-stale))
+			if err != nil {
+				t.Errorf("Beat(%s): %v", id, err)
+				return
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			got = append(got, dead...)
