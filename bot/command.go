@@ -274,6 +274,19 @@ func UsageError(c *Command, param, format string, args ...any) error {
 	return &UserError{Param: param, Msg: fmt.Sprintf(format, args...) + "\n" + c.Hint(param)}
 }
 
+// WithoutHint is a core error message as a form shows it, on one line:
+// without the example (Hint) or usage lines, which the form itself
+// replaces.
+func WithoutHint(msg string) string {
+	var keep []string
+	for _, line := range strings.Split(msg, "\n") {
+		if !strings.HasPrefix(line, "Example: ") && !strings.HasPrefix(line, "Usage: ") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(keep, " ")
+}
+
 // Hint is the line under an error about param ("" for none): one example
 // of the command, one that gives param by name when there is one, and
 // where the full usage is.

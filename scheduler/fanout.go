@@ -34,8 +34,18 @@ func (FireArgs) Kind() string { return "remind_minute" }
 // are always in the same part, so they arrive in order.
 const FireParts = 8
 
-// FirePart is the part of a recipient's reminders.
-func FirePart(staffID int64) int { return int(staffID % FireParts) }
+// FirePart is the part an occurrence is fired in: by recipient, so a
+// person's reminders of one instant arrive in order. A summary has a part
+// of its own past the shared ones (its teacher's id), so that one job
+// composes one teacher's summaries and their narratives, within its own
+// timeout, and a school's summaries of one instant are composed side by
+// side.
+func FirePart(o Occurrence) int {
+	if o.Kind == KindDailySummary || o.Kind == KindWeeklySummary {
+		return FireParts + int(o.StaffID)
+	}
+	return int(o.StaffID % FireParts)
+}
 
 // fireSendFor is how long one FireArgs job sends messages itself; what is
 // left after that is queued as delivery jobs, so the job ends well within
@@ -64,7 +74,7 @@ func FireJobs(occs []Occurrence, now time.Time) []storage.Job {
 	var jobs []storage.Job
 	seen := map[string]bool{}
 	for _, o := range occs {
-		part := FirePart(o.StaffID)
+		part := FirePart(o)
 		key := fireUniqueKey(o.SchoolID, o.Date, o.At, part)
 		if seen[key] {
 			continue
@@ -79,8 +89,8 @@ func FireJobs(occs []Occurrence, now time.Time) []storage.Job {
 }
 
 // fireUniqueKey is the UniqueKey of the FireArgs job of an instant and
-// part. The store claims "job:<kind>:<UniqueKey>" when it inserts the job
-// (storage.Job), which is how an occurrence's job of an older planner
+// part. The store claims storage.UniqueJobClaim when it inserts the job,
+// which is how an occurrence's job of an older planner
 // finds that one was planned.
 func fireUniqueKey(schoolID int64, date string, at time.Time, part int) string {
 	return fmt.Sprintf("%d:%s:%d:%d", schoolID, date, at.Unix(), part)
@@ -110,7 +120,7 @@ func (w *FireWorker) Work(ctx context.Context, job *river.Job[FireArgs]) error {
 	}
 	sendUntil := time.Now().Add(fireSendFor)
 	for _, o := range PlanDay(f) {
-		if !o.At.Equal(a.At) || FirePart(o.StaffID) != a.Part {
+		if !o.At.Equal(a.At) || FirePart(o) != a.Part {
 			continue
 		}
 		d := w.Deliver

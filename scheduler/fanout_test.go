@@ -294,3 +294,26 @@ func TestOccurrenceJobLeavesItToTheMinute(t *testing.T) {
 		t.Errorf("sent %q, want the 3 reminders once", got)
 	}
 }
+
+// TestFireJobsGiveEachTeachersSummariesAJob: a summary, whose narratives
+// take time, is not composed after other teachers' in one job: each
+// teacher's summaries of an instant have a job of their own, apart from
+// the shared parts, while reminders share them.
+func TestFireJobsGiveEachTeachersSummariesAJob(t *testing.T) {
+	at := time.Date(2026, 11, 27, 20, 40, 0, 0, time.UTC)
+	occ := func(kind string, staff int64) scheduler.Occurrence {
+		return scheduler.Occurrence{Kind: kind, SchoolID: 1, Date: "2026-11-27", StaffID: staff, At: at}
+	}
+	jobs := scheduler.FireJobs([]scheduler.Occurrence{
+		occ(scheduler.KindDailySummary, 3), occ(scheduler.KindWeeklySummary, 3), // one teacher's two: one job
+		occ(scheduler.KindDailySummary, 3+scheduler.FireParts),                     // another teacher, in 3's shared part
+		occ(scheduler.KindDuty, 3), occ(scheduler.KindDuty, 3+scheduler.FireParts), // reminders: one shared part
+	}, at.Add(-time.Hour))
+	var parts []int
+	for _, j := range jobs {
+		parts = append(parts, j.Args.(scheduler.FireArgs).Part)
+	}
+	if want := []int{scheduler.FireParts + 3, 2*scheduler.FireParts + 3, 3}; !slices.Equal(parts, want) {
+		t.Errorf("parts %v, want %v", parts, want)
+	}
+}

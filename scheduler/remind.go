@@ -157,8 +157,8 @@ func (w *RemindWorker) fire(ctx context.Context, a RemindArgs) (Outcome, error) 
 	// A job of one occurrence was queued by an older planner. When the day
 	// has been planned again since, a FireArgs job fires the occurrence:
 	// this one leaves it to that job, so the two cannot both send it.
-	fireKey := fireUniqueKey(a.SchoolID, a.Date, a.At, FirePart(a.StaffID))
-	if planned, err := w.Store.Claimed(ctx, "job:"+FireArgs{}.Kind()+":"+fireKey); err != nil || planned {
+	fireKey := fireUniqueKey(a.SchoolID, a.Date, a.At, FirePart(Occurrence{Kind: a.Reminder, StaffID: a.StaffID}))
+	if planned, err := w.Store.Claimed(ctx, storage.UniqueJobClaim(FireArgs{}.Kind(), fireKey)); err != nil || planned {
 		return OutcomeDone, err
 	}
 	f, ok, err := w.freshFacts(ctx, a.SchoolID, a.Date)
@@ -275,7 +275,7 @@ func (w *RemindWorker) fireOne(ctx context.Context, f today.Facts, occ Occurrenc
 		if ctx.Err() != nil {
 			return "", err
 		}
-		w.Log.Info("reminder queued for delivery", "reminder", occ.Kind, "staff_id", occ.StaffID, "reason", err)
+		w.Log.Info("reminder queued for delivery", "reminder", occ.Kind, "staff_id", occ.StaffID, "error", err)
 	}
 	jobs := make([]storage.Job, len(msgs))
 	for i, m := range msgs {

@@ -76,7 +76,7 @@ func (r *replicas[TTx]) beat(ctx context.Context) {
 	live, dead, err := r.store.Beat(bctx, r.id, wall, stale)
 	if err != nil {
 		if ctx.Err() == nil {
-			r.log.Warn("recording this replica alive failed", "err", err)
+			r.log.Warn("recording this replica alive failed", "error", err)
 		}
 		return
 	}
@@ -96,10 +96,10 @@ func (r *replicas[TTx]) beat(ctx context.Context) {
 		cancel()
 		rerun += n
 		if err != nil {
-			r.log.Error("running again the jobs of a silent replica failed", "replica", id, "err", err)
+			r.log.Error("running again the jobs of a silent replica failed", "replica_id", id, "error", err)
 			continue
 		}
-		r.log.Warn("a replica fell silent: its running jobs run again", "replica", id, "jobs", n)
+		r.log.Warn("a replica fell silent: its running jobs run again", "replica_id", id, "jobs", n)
 	}
 	if r.count != nil {
 		r.count(live, rerun)
@@ -146,7 +146,7 @@ func (r *replicas[TTx]) rescue(ctx context.Context, dead string) (int, error) {
 			if len(j.AttemptedBy) == 0 || j.AttemptedBy[len(j.AttemptedBy)-1] != dead {
 				continue
 			}
-			msg, err := json.Marshal(rivertype.AttemptError{At: now, Attempt: max(j.Attempt, 0),
+			msg, err := json.Marshal(rivertype.AttemptError{At: now, Attempt: j.Attempt,
 				Error: "its replica fell silent: run again"})
 			if err != nil {
 				return n, err

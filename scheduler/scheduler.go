@@ -228,7 +228,7 @@ func (r *runner[TTx]) leave(ctx context.Context) {
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := r.rep.store.Leave(lctx, r.rep.id); err != nil {
-		r.rep.log.Warn("forgetting this replica failed: the others take it for dead soon", "err", err)
+		r.rep.log.Warn("forgetting this replica failed: the others take it for dead soon", "error", err)
 	}
 }
 

@@ -82,6 +82,11 @@ type Job struct {
 	UniqueKey string
 }
 
+// UniqueJobClaim is the one-time key the store claims when it inserts a
+// job of kind with UniqueKey key: Claimed on it tells whether that job
+// was inserted.
+func UniqueJobClaim(kind, key string) string { return "job:" + kind + ":" + key }
+
 // Store is everything parabot keeps: the composition of the small
 // interfaces below, which callers and test fakes use on their own. Every
 // method that writes does so in one transaction: the records, their audit

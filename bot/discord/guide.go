@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -149,7 +150,7 @@ func pages(cmd *bot.Command, values map[string]string) []page {
 func labels(ps []bot.Param) string {
 	names := make([]string, len(ps))
 	for i, p := range ps {
-		names[i] = strings.ReplaceAll(p.Name, "_", " ")
+		names[i] = p.Name
 	}
 	return clip(formLabel(strings.Join(names, ", ")), maxButtonLabel)
 }
@@ -181,7 +182,7 @@ func (a *Adapter) startGuide(ctx context.Context, req bot.Request, r bot.Reply) 
 			d.Values[k] = strings.TrimSpace(v)
 		}
 	}
-	if sc := a.scope(ctx, req.UserID); sc != nil {
+	if sc, err := a.scope(ctx, req.UserID); err == nil {
 		for _, p := range cmd.Params {
 			s := d.Values[p.Name]
 			switch {
@@ -214,22 +215,18 @@ func (a *Adapter) startGuide(ctx context.Context, req bot.Request, r bot.Reply) 
 		return nil, false
 	}
 	m := a.guideMessage(cmd, key, d)
-	m.Flags = discordgo.MessageFlagsEphemeral
 	return &m, true
 }
 
-// scope is the parsing scope of a Discord user, or nil when they are not
-// on the roster or the database does not answer.
-func (a *Adapter) scope(ctx context.Context, uid string) *bot.Scope {
+// scope is the parsing scope of a Discord user; an error when they are
+// not on the roster or the database does not answer.
+func (a *Adapter) scope(ctx context.Context, uid string) (*bot.Scope, error) {
 	st, err := a.router.Identify(ctx, storage.PlatformDiscord, uid, "")
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	sc, _, err := a.router.Scope(ctx, st)
-	if err != nil {
-		return nil
-	}
-	return sc
+	return sc, err
 }
 
 func (a *Adapter) putDraft(ctx context.Context, key string, d draft) error {
@@ -535,7 +532,7 @@ func (a *Adapter) submitPage(ctx context.Context, cmd *bot.Command, key string, 
 			a.log.Warn("checking a guided form", "error", err)
 			return result{reply: bot.Reply{Text: bot.TryAgain, IsError: true}}
 		}
-		d.Problem = withoutExample(ue.Msg) + " Press ✎ " + pg.label + " to fix it."
+		d.Problem = bot.WithoutHint(ue.Msg) + " Press ✎ " + pg.label + " to fix it."
 	}
 	return a.redraw(ctx, cmd, key, d)
 }
@@ -544,9 +541,10 @@ func (a *Adapter) submitPage(ctx context.Context, cmd *bot.Command, key string, 
 // command cut down to the page's parameters, and the student and goal
 // they may depend on.
 func (a *Adapter) checkPage(ctx context.Context, cmd *bot.Command, d draft, pg page) error {
-	sc := a.scope(ctx, d.User)
-	if sc == nil {
-		return errors.New("no scope for the guided form's user")
+	sc, err := a.scope(ctx, d.User)
+	if err != nil {
+		// Not the page's fault: logged, and the user asked to try again.
+		return fmt.Errorf("the scope of the guided form's user: %v", err)
 	}
 	sub := *cmd
 	sub.Params = nil
@@ -564,20 +562,8 @@ func (a *Adapter) checkPage(ctx context.Context, cmd *bot.Command, d draft, pg p
 			raw[p.Name] = v
 		}
 	}
-	_, err := bot.Parse(&sub, raw, sc)
+	_, err = bot.Parse(&sub, raw, sc)
 	return err
-}
-
-// withoutExample drops the example and usage lines of a core error: the
-// form itself shows what to give.
-func withoutExample(msg string) string {
-	var keep []string
-	for _, line := range strings.Split(msg, "\n") {
-		if !strings.HasPrefix(line, "Example: ") && !strings.HasPrefix(line, "Usage: ") {
-			keep = append(keep, line)
-		}
-	}
-	return strings.Join(keep, " ")
 }
 
 // saveGuide runs the command with the form's values, as the one-line
@@ -585,11 +571,7 @@ func withoutExample(msg string) string {
 // the form says what to fix, or the refusal's own buttons are offered
 // beside it.
 func (a *Adapter) saveGuide(ctx context.Context, cmd *bot.Command, key string, d draft) result {
-	args := map[string]string{}
-	for k, v := range d.Values {
-		args[k] = v
-	}
-	r := a.router.Handle(ctx, bot.Request{Platform: storage.PlatformDiscord, UserID: d.User, ChannelID: d.Channel, Command: cmd.Name, Args: args})
+	r := a.router.Handle(ctx, bot.Request{Platform: storage.PlatformDiscord, UserID: d.User, ChannelID: d.Channel, Command: cmd.Name, Args: maps.Clone(d.Values)})
 	if !r.IsError {
 		if err := a.store.DropDraft(ctx, draftKey(key)); err != nil {
 			a.log.Warn("dropping a saved guided form", "error", err)
@@ -602,7 +584,7 @@ func (a *Adapter) saveGuide(ctx context.Context, cmd *bot.Command, key string, d
 		// the form stays, to change the text instead.
 		return result{reply: r}
 	}
-	d.Problem = withoutExample(r.Text)
+	d.Problem = bot.WithoutHint(r.Text)
 	if p, ok := cmd.Param(r.Param); ok {
 		for _, pg := range pages(cmd, d.Values) {
 			if containsParam(pg.params, p.Name) {

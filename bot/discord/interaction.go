@@ -351,9 +351,11 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, arrived
 		r.Private = true
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
 		defer cancel()
-		msg := render(r)
+		var msg message
 		if o.msg != nil {
 			msg = *o.msg
+		} else {
+			msg = render(r)
 		}
 		msg.Flags = 0
 		k := call{method: http.MethodPatch, route: "/webhooks/{app}/{token}/messages/@original",

@@ -324,7 +324,9 @@ func (s *Shell) wait(ctx context.Context, arg string) {
 	// its own time and in time order.
 	for s.cfg.Next != nil && s.cfg.Idle != nil {
 		// Next waits for the jobs due now first (a job still running may
-		// schedule one before the next stop); bounded as Idle below.
+		// schedule one before the next stop): the clock does not move on
+		// before they are done (a weekly summary draws a chart per goal);
+		// the bound only guards against a job that never ends.
 		nctx, cancel := context.WithTimeout(ctx, waitBound)
 		next, ok, err := s.cfg.Next(nctx)
 		cancel()
@@ -337,16 +339,6 @@ func (s *Shell) wait(ctx context.Context, arg string) {
 		}
 		if next.After(s.cfg.Clock.Now()) {
 			s.cfg.Clock.Set(next)
-		}
-		// The clock does not move on before the jobs due now are done (a
-		// weekly summary draws a chart per goal); the bound only guards
-		// against a job that never ends.
-		ictx, cancel := context.WithTimeout(ctx, waitBound)
-		err = s.cfg.Idle(ictx)
-		cancel()
-		if err != nil {
-			s.cfg.Log.Warn("waiting for jobs", "error", err)
-			break
 		}
 	}
 	s.cfg.Clock.Set(target)

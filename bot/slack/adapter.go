@@ -134,6 +134,7 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.AppToken != "" {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
+	rate := cmp.Or(cfg.WorkspaceRate, DefaultWorkspaceRate)
 	a := &Adapter{
 		cfg:       cfg,
 		api:       slackapi.New(cfg.BotToken, opts...),
@@ -146,8 +147,8 @@ func New(cfg Config) (*Adapter, error) {
 		ackBudget: defaultAckBudget,
 		drain:     defaultDrain,
 		pace:      newPacer(time.Second),
-		ws:        newPacer(time.Second / time.Duration(cmp.Or(cfg.WorkspaceRate, DefaultWorkspaceRate))),
-		wsRate:    cmp.Or(cfg.WorkspaceRate, DefaultWorkspaceRate),
+		ws:        newPacer(time.Second / time.Duration(rate)),
+		wsRate:    rate,
 		channels:  &channelCache{ttl: 10 * time.Minute},
 	}
 	cfg.Router.SetEmailLookup(storage.PlatformSlack, a.lookupEmail)

@@ -344,14 +344,6 @@ func hasInput(v slackapi.View, blockID string) bool {
 	return false
 }
 
-// fieldError is a core error message as a field shows it: without the
-// example or usage line, which the form itself replaces.
-func fieldError(msg string) string {
-	var keep []string
-	for _, line := range strings.Split(msg, "\n") {
-		if !strings.HasPrefix(line, "Usage: ") && !strings.HasPrefix(line, "Example: ") {
-			keep = append(keep, line)
-		}
-	}
-	return clip(strings.Join(keep, " "), 2000)
-}
+// fieldError is a core error message as a field shows it (bot.WithoutHint),
+// within Slack's 2,000 characters.
+func fieldError(msg string) string { return clip(bot.WithoutHint(msg), 2000) }

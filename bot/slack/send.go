@@ -112,8 +112,6 @@ func (a *Adapter) post(ctx context.Context, channelID string, r bot.Reply) error
 	opts := []slackapi.MsgOption{slackapi.MsgOptionText(fallback(r), false), slackapi.MsgOptionBlocks(blocks(r)...)}
 	if key != "" {
 		opts = append(opts, slackapi.MsgOptionMetadata(slackapi.SlackMetadata{EventType: deliveryEvent, EventPayload: map[string]any{"key": key}}))
-	}
-	if key != "" {
 		// A queued delivery does not hold a worker while its channel is
 		// busy (messages already wait for it): it is snoozed, and the
 		// worker delivers to other channels meanwhile.

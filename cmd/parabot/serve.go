@@ -23,6 +23,7 @@ import (
 	"parabot/config"
 	"parabot/scheduler"
 	"parabot/storage"
+	"parabot/summary"
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -55,7 +56,8 @@ type server struct {
 	drain      []drainFunc                       // run at shutdown, after the HTTP server stops
 	reminders  func(kind string, o scheduler.Outcome)
 	replicas   func(live, rerun int)
-	access     *accesslog.Log // reads and refusals, written in batches; closed before the store
+	narrator   *summary.Narrator // the router's and the summaries'; nil for none
+	access     *accesslog.Log    // reads and refusals, written in batches; closed before the store
 
 	// draining is set at shutdown: every answer then closes its
 	// connection and /readyz says 503, for drainGrace before the listener
@@ -70,8 +72,8 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 		return nil, err
 	}
 	s := &server{cfg: cfg, log: log, store: store, mux: http.NewServeMux(), senders: map[storage.Platform]scheduler.Sender{},
-		drainGrace: min(2*time.Second, cfg.ShutdownTimeout/4)}
-	s.router = routerWith(store, log, time.Now, cfg.TrialCodes, newNarrator(cfg, log))
+		drainGrace: min(2*time.Second, cfg.ShutdownTimeout/4), narrator: newNarrator(cfg, log)}
+	s.router = routerWith(store, log, time.Now, cfg.TrialCodes, s.narrator)
 	s.access = accesslog.Start(store, log, 0)
 	s.router.SetAccessLog(s.access.Record)
 	if cfg.WorkspaceSchool != "" {
@@ -133,7 +135,7 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	// The job workers outlive ctx: they are stopped below, after the
 	// requests that may still enqueue jobs have finished.
 	runner, err := startJobs(context.WithoutCancel(ctx), s.store, scheduler.Config{Store: s.store, Senders: s.senders, Log: s.log, Now: time.Now,
-		CountReminder: s.reminders, CountReplicas: s.replicas, Narrator: newNarrator(s.cfg, s.log)})
+		CountReminder: s.reminders, CountReplicas: s.replicas, Narrator: s.narrator})
 	if err != nil {
 		ln.Close()
 		return err

@@ -80,7 +80,8 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
-	router := routerWith(store, log, clock.Now, cfg.TrialCodes, newNarrator(cfg, log))
+	narrator := newNarrator(cfg, log)
+	router := routerWith(store, log, clock.Now, cfg.TrialCodes, narrator)
 	access := accesslog.Start(store, log, 0)
 	// Written before the store closes (deferred earlier, so run later).
 	defer func() {
@@ -100,7 +101,7 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	runner, err := startJobs(ctx, store, scheduler.Config{
 		Store: store, Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: sh},
-		Log: log, Now: clock.Now, Movable: true, PollInterval: 50 * time.Millisecond, Narrator: newNarrator(cfg, log),
+		Log: log, Now: clock.Now, Movable: true, PollInterval: 50 * time.Millisecond, Narrator: narrator,
 	})
 	if err != nil {
 		return err

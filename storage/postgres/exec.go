@@ -110,14 +110,7 @@ func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
-		may, err := sqlstore.MayLog(ctx, x, n.Entry.StaffID, n.Entry.StudentID, n.Day)
-		if err != nil {
-			return err
-		}
-		if !may {
-			return storage.ErrNoAccess
-		}
-		return storage.ErrDuplicate // no row: the one-time key was used
+		return sqlstore.NotLogged(ctx, x, n)
 	}
 	var err error
 	if len(jobs) == 0 && n.Then == nil {

@@ -94,7 +94,7 @@ func idList(ids []int64) any {
 // connection (or prepares it again if that connection was replaced).
 func (db *DB) prepare(ctx context.Context) error {
 	db.stmts = map[string]*sql.Stmt{}
-	queries := []string{sqlstore.InsertEntrySQL, sqlstore.InsertAuditSQL, sqlstore.ClaimSQL, sqlstore.MayLogSQL}
+	queries := []string{sqlstore.InsertEntrySQL, sqlstore.InsertAuditSQL, sqlstore.ClaimSQL}
 	for _, sh := range sqlstore.Shapes {
 		queries = append(queries, sh.Insert)
 	}
@@ -154,23 +154,11 @@ func open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 	// group commit (writer.go) keeps that to one sync per batch of writes.
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_txlock", "immediate") // writers take the lock at BEGIN, never mid-transaction
-	// Without a "file:" prefix the driver takes the path as it is (no URI
-	// decoding) and reads the parameters after the '?'.
-	sqlDB, err := sql.Open("sqlite", path+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("opening sqlite database: %w", err)
-	}
 	// One connection: SQLite has one writer, and River's SQLite driver
 	// recommends it to avoid SQLITE_BUSY between its own goroutines.
-	sqlDB.SetMaxOpenConns(1)
-	sqlDB.SetConnMaxIdleTime(0)
-	sqlDB.SetConnMaxLifetime(0)
-
-	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := sqlDB.PingContext(pingCtx); err != nil {
-		sqlDB.Close()
-		return nil, fmt.Errorf("opening sqlite database: %w", err)
+	sqlDB, err := openPool(ctx, path, q, 1, "sqlite database")
+	if err != nil {
+		return nil, err
 	}
 	db := &DB{db: sqlDB, log: log, writes: make(chan *write), stop: make(chan struct{}), stopped: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
@@ -210,21 +198,30 @@ func openReader(ctx context.Context, path string) (*sql.DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "query_only(1)")
-	read, err := sql.Open("sqlite", path+"?"+q.Encode())
+	return openPool(ctx, path, q, readConns, "sqlite read connections")
+}
+
+// openPool opens conns connections to the database at path with the
+// parameters q, kept open for the life of the pool, and checks one
+// answers; what names them in errors.
+func openPool(ctx context.Context, path string, q url.Values, conns int, what string) (*sql.DB, error) {
+	// Without a "file:" prefix the driver takes the path as it is (no URI
+	// decoding) and reads the parameters after the '?'.
+	pool, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("opening sqlite read connections: %w", err)
+		return nil, fmt.Errorf("opening %s: %w", what, err)
 	}
-	read.SetMaxOpenConns(readConns)
-	read.SetMaxIdleConns(readConns)
-	read.SetConnMaxIdleTime(0)
-	read.SetConnMaxLifetime(0)
+	pool.SetMaxOpenConns(conns)
+	pool.SetMaxIdleConns(conns)
+	pool.SetConnMaxIdleTime(0)
+	pool.SetConnMaxLifetime(0)
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := read.PingContext(ctx); err != nil {
-		read.Close()
-		return nil, fmt.Errorf("opening sqlite read connections: %w", err)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("opening %s: %w", what, err)
 	}
-	return read, nil
+	return pool, nil
 }
 
 // lockFile takes an exclusive, non-blocking flock on path+".lock". The

@@ -163,7 +163,6 @@ func (db *DB) writeTx(ctx context.Context, jobs []storage.Job, fn func(ctx conte
 func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.Job) (int64, error) {
 	var id int64
 	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		e := n.Entry
 		res, err := tx.StmtContext(ctx, db.stmts[sqlstore.InsertEntrySQL]).ExecContext(ctx, append(n.EntryArgs(dialect), n.Day)...)
 		if err != nil {
 			return fmt.Errorf("inserting entry: %w", dbErr(err))
@@ -173,14 +172,7 @@ func (db *DB) logEntry(ctx context.Context, n sqlstore.NewEntry, jobs []storage.
 			return fmt.Errorf("counting the entries inserted: %w", err)
 		}
 		if added == 0 {
-			may, err := sqlstore.MayLog(ctx, db.exec(tx), e.StaffID, e.StudentID, n.Day)
-			if err != nil {
-				return fmt.Errorf("checking the right to log: %w", err)
-			}
-			if !may {
-				return storage.ErrNoAccess
-			}
-			return storage.ErrDuplicate // the one-time key was used
+			return sqlstore.NotLogged(ctx, db.exec(tx), n)
 		}
 		if id, err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("reading the entry's id: %w", err)

@@ -33,12 +33,15 @@ func (s *Store) Release(ctx context.Context, key string) error {
 	return nil
 }
 
+// claimedSQL is true when the key $1 was claimed, by Claim or as the
+// one-time key of a logged entry.
+const claimedSQL = `(EXISTS (SELECT 1 FROM claims WHERE key = $1) OR EXISTS (SELECT 1 FROM entries WHERE once_key = $1))`
+
 // Claimed reports whether key was claimed, by Claim or as the one-time
 // key of a logged entry, without claiming it.
 func (s *Store) Claimed(ctx context.Context, key string) (bool, error) {
 	var ok bool
-	if err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM claims WHERE key = $1)
-		OR EXISTS (SELECT 1 FROM entries WHERE once_key = $1)`, key).Scan(&ok); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT `+claimedSQL, key).Scan(&ok); err != nil {
 		return false, fmt.Errorf("looking up claim %q: %w", key, err)
 	}
 	return ok, nil

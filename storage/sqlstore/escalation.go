@@ -123,20 +123,22 @@ func (s *Store) UnresolvedEscalations(ctx context.Context, schoolID int64) ([]st
 		`SELECT `+escalationCols+` FROM escalations WHERE school_id = $1 AND state <> 'resolved' ORDER BY created_at, id`, schoolID)
 }
 
-// change runs a conditional UPDATE of one escalation, then its steps; a
-// row not changed (its state moved on) is ErrConflict and nothing is
-// written.
-func (s *Store) change(ctx context.Context, id int64, what string, jobs []storage.Job, steps []storage.EscalationStep,
+// change runs update, a conditional UPDATE of one escalation, and writes
+// the steps made for the level the escalation is on as it changes
+// (RETURNING level), in one write: a move up at the same moment cannot
+// leave a step on the level before. No row changed (its state moved on)
+// is ErrConflict, and nothing is written.
+func (s *Store) change(ctx context.Context, id int64, what string, jobs []storage.Job, steps func(level int) []storage.EscalationStep,
 	update string, args ...any) error {
 	err := s.write(ctx, jobs, func(ctx context.Context, x Executor) error {
-		n, err := x.Exec(ctx, update, args...)
-		if err != nil {
+		var level int
+		if err := x.QueryRow(ctx, update+` RETURNING level`, args...).Scan(&level); err != nil {
+			if errors.Is(err, storage.ErrNotFound) {
+				return storage.ErrConflict
+			}
 			return err
 		}
-		if n != 1 {
-			return storage.ErrConflict
-		}
-		for _, st := range steps {
+		for _, st := range steps(level) {
 			if err := insertStep(ctx, x, s.d, id, st); err != nil {
 				return err
 			}
@@ -149,43 +151,31 @@ func (s *Store) change(ctx context.Context, id int64, what string, jobs []storag
 	return nil
 }
 
+// atLevel records step at the level the escalation is on as it changes.
+func atLevel(step storage.EscalationStep) func(level int) []storage.EscalationStep {
+	return func(level int) []storage.EscalationStep {
+		step.Level = level
+		return []storage.EscalationStep{step}
+	}
+}
+
 // AdvanceEscalation moves an open escalation from one level to another.
 func (s *Store) AdvanceEscalation(ctx context.Context, id int64, round, from, to int, at time.Time, steps []storage.EscalationStep, jobs []storage.Job) error {
-	return s.change(ctx, id, "advancing", jobs, steps, `UPDATE escalations SET level = $4, updated_at = $5
+	return s.change(ctx, id, "advancing", jobs, func(int) []storage.EscalationStep { return steps }, `UPDATE escalations SET level = $4, updated_at = $5
 		WHERE id = $1 AND state = 'open' AND round = $2 AND level = $3`, id, round, from, to, s.d.Time(at))
 }
 
 // AcknowledgeEscalation marks an open escalation acknowledged.
 func (s *Store) AcknowledgeEscalation(ctx context.Context, id, staffID int64, at time.Time, jobs []storage.Job) error {
-	return s.settle(ctx, id, "acknowledging", jobs, storage.EscalationStep{At: at, Action: storage.StepAcknowledged, StaffID: staffID},
+	return s.change(ctx, id, "acknowledging", jobs, atLevel(storage.EscalationStep{At: at, Action: storage.StepAcknowledged, StaffID: staffID}),
 		`UPDATE escalations SET state = 'acknowledged', ack_by = $2, updated_at = $3 WHERE id = $1 AND state = 'open'`,
 		id, staffID, s.d.Time(at))
 }
 
 // ResolveEscalation closes an open or acknowledged escalation.
 func (s *Store) ResolveEscalation(ctx context.Context, id, staffID int64, note string, at time.Time, jobs []storage.Job) error {
-	return s.settle(ctx, id, "resolving", jobs, storage.EscalationStep{At: at, Action: storage.StepResolved, StaffID: staffID, Note: note},
+	return s.change(ctx, id, "resolving", jobs, atLevel(storage.EscalationStep{At: at, Action: storage.StepResolved, StaffID: staffID, Note: note}),
 		`UPDATE escalations SET state = 'resolved', updated_at = $2 WHERE id = $1 AND state <> 'resolved'`, id, s.d.Time(at))
-}
-
-// settle runs update, which changes one escalation's state, and records
-// step at the level the escalation is on as it changes (RETURNING level),
-// in one write, so a move up at the same moment cannot leave the step on
-// the level before. No row changed is ErrConflict.
-func (s *Store) settle(ctx context.Context, id int64, what string, jobs []storage.Job, step storage.EscalationStep, update string, args ...any) error {
-	err := s.write(ctx, jobs, func(ctx context.Context, x Executor) error {
-		if err := x.QueryRow(ctx, update+` RETURNING level`, args...).Scan(&step.Level); err != nil {
-			if errors.Is(err, storage.ErrNotFound) {
-				return storage.ErrConflict
-			}
-			return err
-		}
-		return insertStep(ctx, x, s.d, id, step)
-	})
-	if err != nil {
-		return fmt.Errorf("%s escalation %d: %w", what, id, err)
-	}
-	return nil
 }
 
 // ReopenEscalation opens a resolved escalation again in a new round.

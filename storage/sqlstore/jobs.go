@@ -9,10 +9,6 @@ import (
 	"parabot/storage"
 )
 
-// JobKeyPrefix starts the claim that makes a job with a UniqueKey one of
-// a kind: "job:<kind>:<key>".
-const JobKeyPrefix = "job:"
-
 // UniqueJobs claims, in the transaction of x, the uniqueness key of every
 // job that has one, and returns the jobs to insert: those without a key
 // and those whose key was not claimed before. A key is held in the claims
@@ -24,7 +20,7 @@ func UniqueJobs(ctx context.Context, x Executor, d Dialect, jobs []storage.Job) 
 			out = append(out, j)
 			continue
 		}
-		n, err := x.Exec(ctx, ClaimSQL, JobKeyPrefix+j.Args.Kind()+":"+j.UniqueKey, d.Time(j.ScheduledAt))
+		n, err := x.Exec(ctx, ClaimSQL, storage.UniqueJobClaim(j.Args.Kind(), j.UniqueKey), d.Time(j.ScheduledAt))
 		if err != nil {
 			return nil, fmt.Errorf("claiming unique job %s: %w", j.Args.Kind(), err)
 		}

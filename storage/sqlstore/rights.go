@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"parabot/storage"
 )
 
 // The right to log, checked inside the logging write itself: a roster
@@ -42,6 +44,21 @@ func MayLog(ctx context.Context, x Executor, staffID, studentID int64, day strin
 		return false, fmt.Errorf("checking staff %d may log for student %d: %w", staffID, studentID, err)
 	}
 	return ok, nil
+}
+
+// NotLogged is the error of an entry the log insert did not add (its
+// statement checks the right to log and the one-time key): a second look
+// tells a right that is gone (storage.ErrNoAccess) from a one-time key
+// already used (storage.ErrDuplicate).
+func NotLogged(ctx context.Context, x Executor, n NewEntry) error {
+	may, err := MayLog(ctx, x, n.Entry.StaffID, n.Entry.StudentID, n.Day)
+	if err != nil {
+		return err
+	}
+	if !may {
+		return storage.ErrNoAccess
+	}
+	return storage.ErrDuplicate
 }
 
 // MayLog tells whether a staff member may log for a student on a school

@@ -31,7 +31,7 @@ func (s *Store) Sessions(ctx context.Context, f storage.Filter) ([]storage.Sessi
 // of the first active session of the goal in the window with the same
 // type and values (0 and NULL when there is none).
 const checkSessionSQL = `SELECT
-	$1 <> '' AND (EXISTS (SELECT 1 FROM claims WHERE key = $1) OR EXISTS (SELECT 1 FROM entries WHERE once_key = $1)),
+	$1 <> '' AND ` + claimedSQL + `,
 	EXISTS (SELECT 1 FROM absences WHERE school_id = $2 AND student_id = $3 AND from_day <= $4 AND to_day >= $4),
 	COALESCE(same.staff_id, 0), same.at
 	FROM (SELECT 1) AS one LEFT JOIN (SELECT staff_id, at FROM sessions
