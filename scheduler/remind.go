@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"parabot/bot"
+	"parabot/progress"
 	"parabot/storage"
 	"parabot/summary"
 	"parabot/today"
@@ -39,9 +40,10 @@ type RemindArgs struct {
 // Kind is River's job kind.
 func (RemindArgs) Kind() string { return "remind" }
 
-// Remind makes the job of an occurrence, scheduled at its time and
-// unique by the occurrence's key (its kind, school, day, person, duty
-// and time), so planning it again, on any replica, inserts nothing.
+// Remind makes the job of one occurrence, as planners before the
+// firing jobs (FireJobs) queued it: scheduled at its time and unique by
+// the occurrence's key. The planner no longer makes them; jobs already
+// queued still run (RemindWorker), and tests make them to check so.
 func Remind(o Occurrence) storage.Job {
 	return storage.Job{
 		Args:  RemindArgs{V: payloadVersion, Reminder: o.Kind, SchoolID: o.SchoolID, Date: o.Date, StaffID: o.StaffID, DutyID: o.DutyID, At: o.At.UTC()},
@@ -240,7 +242,7 @@ func (w *RemindWorker) fireOne(ctx context.Context, f today.Facts, occ Occurrenc
 			return OutcomeDone, nil
 		}
 	}
-	msgs, err := compose(ctx, w.Store, w.Narrator, f, occ)
+	msgs, err := compose(ctx, w.Store, w.narrate(), f, occ)
 	if err != nil {
 		return "", err
 	}
@@ -342,12 +344,12 @@ func ParseDayValue(v string) (int64, string, bool) {
 // Compose writes the messages of an occurrence; none when there is
 // nothing to say. Summaries have no narrative.
 func Compose(ctx context.Context, store storage.Store, f today.Facts, o Occurrence) ([]bot.Message, error) {
-	return compose(ctx, store, nil, f, o)
+	return compose(ctx, store, progress.Service{Reader: progress.Reader{Store: store}}, f, o)
 }
 
-// compose is Compose with the narrator of the summaries' private copies
-// (nil: none).
-func compose(ctx context.Context, store storage.Store, narrator *summary.Narrator, f today.Facts, o Occurrence) ([]bot.Message, error) {
+// compose is Compose with the service that writes the narratives of the
+// summaries' private copies (its Narrator nil: none).
+func compose(ctx context.Context, store storage.Store, narrate progress.Service, f today.Facts, o Occurrence) ([]bot.Message, error) {
 	switch o.Kind {
 	case KindDuty:
 		return composeDuty(ctx, store, f, o)
@@ -358,7 +360,7 @@ func compose(ctx context.Context, store storage.Store, narrator *summary.Narrato
 	case KindUncovered:
 		return composeUncovered(f, o)
 	case KindDailySummary, KindWeeklySummary:
-		return composeSummary(ctx, store, narrator, f, o)
+		return composeSummary(ctx, store, narrate, f, o)
 	}
 	return nil, fmt.Errorf("unknown reminder kind %q", o.Kind)
 }
@@ -433,6 +435,12 @@ func composeDuty(ctx context.Context, store storage.Store, f today.Facts, o Occu
 		r.Buttons = append(r.Buttons, handoffs...)
 	}
 	return []bot.Message{{StaffID: o.StaffID, Reply: r}}, nil
+}
+
+// narrate is the service that writes the summaries' narratives, logging
+// to the worker's log.
+func (w *RemindWorker) narrate() progress.Service {
+	return progress.Service{Reader: progress.Reader{Store: w.Store, Log: w.Log}, Narrator: w.Narrator, Log: w.Log}
 }
 
 // drop records that a stale occurrence was dropped, so it is counted

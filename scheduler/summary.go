@@ -41,7 +41,7 @@ const narrativeBudget = 30 * time.Second
 // The channel post carries the teacher's id too: when the channel cannot
 // be posted to, the delivery sends it to the teacher instead (see
 // DeliverWorker).
-func composeSummary(ctx context.Context, store storage.Store, narrator *summary.Narrator, f today.Facts, o Occurrence) ([]bot.Message, error) {
+func composeSummary(ctx context.Context, store storage.Store, narrate progress.Service, f today.Facts, o Occurrence) ([]bot.Message, error) {
 	teacher, ok := f.Staff[o.StaffID]
 	if !ok {
 		return nil, nil
@@ -90,8 +90,7 @@ func composeSummary(ctx context.Context, store storage.Store, narrator *summary.
 			public.Context = joinContext(public.Context, fmt.Sprintf("%d more charts did not fit in this post; /progress <student> <goal> shows any of them.", left))
 		}
 	}
-	narratives := progress.Service{Reader: progress.Reader{Store: store}, Narrator: narrator}.
-		Narratives(ctx, f.School, sums, staff, narrativeBudget)
+	narratives := narrate.Narratives(ctx, f.School, sums, staff, narrativeBudget)
 	private := summary.PrivateReply(sums, narratives)
 	private.Context = "Your private copy, with names and details; your channel got the version with initials and codes only."
 	channel := bot.Message{StaffID: teacher.ID, Channel: teacher.Channel, Reply: public}

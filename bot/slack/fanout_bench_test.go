@@ -181,7 +181,7 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 		b.Fatal(err)
 	}
 	stopped := !kill
-	var killedAt time.Duration
+	var killedAt time.Time
 	deadline := time.Now().Add(5 * time.Minute)
 	for fake.delivered() < want && time.Now().Before(deadline) {
 		if !stopped && fake.delivered() >= want/2 {
@@ -189,7 +189,7 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 			cut[1].cut()
 			kills[1]()
 			runners, stopped = runners[:1], true
-			killedAt = time.Since(start)
+			killedAt = time.Now()
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -215,7 +215,7 @@ func fanOut(b *testing.B, replicas int, kill bool) {
 	b.ReportMetric(lastFired.Sub(start).Seconds(), "fired-s")
 	fired.Unlock()
 	if kill {
-		b.ReportMetric(killedAt.Seconds(), "killed-s")
+		b.ReportMetric(killedAt.Sub(start).Seconds(), "killed-s")
 	}
 	if lost > 0 || doubled > 0 {
 		b.Errorf("lost %d, doubled %d of %d reminders", lost, doubled, want)
