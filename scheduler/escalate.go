@@ -80,8 +80,15 @@ func Prepare(ctx context.Context, store storage.Store, e storage.Escalation) (Op
 	if err != nil {
 		return Opened{}, err
 	}
+	return l.Prepare(ctx, store, e)
+}
+
+// Prepare is Prepare on l, the ladder of e's school already read for the
+// day of e.CreatedAt.
+func (l Ladder) Prepare(ctx context.Context, store storage.Store, e storage.Escalation) (Opened, error) {
 	at, waited := StepTime(l.School, l.Special, e.Urgent, e.CreatedAt)
-	if l, err = l.On(ctx, store, at); err != nil {
+	l, err := l.On(ctx, store, at)
+	if err != nil {
 		return Opened{}, err
 	}
 	return Opened{Escalation: e, Ladder: l, At: at, Waited: waited}, nil
@@ -94,7 +101,18 @@ func (o Opened) First(e storage.Escalation) storage.Job { return EscalateStep(e,
 // one-time key in ctx (storage.WithOnce) a second open is
 // storage.ErrDuplicate.
 func Open(ctx context.Context, store storage.Store, e storage.Escalation) (Opened, error) {
-	o, err := Prepare(ctx, store, e)
+	l, err := LoadLadder(ctx, store, e.SchoolID, e.CreatedAt)
+	if err != nil {
+		return Opened{}, err
+	}
+	return l.Open(ctx, store, e)
+}
+
+// Open is Open on l, the ladder of e's school already read for the day of
+// e.CreatedAt: a check that opens several escalations at once reads the
+// ladder once.
+func (l Ladder) Open(ctx context.Context, store storage.Store, e storage.Escalation) (Opened, error) {
+	o, err := l.Prepare(ctx, store, e)
 	if err != nil {
 		return Opened{}, err
 	}
@@ -115,24 +133,30 @@ type Ladder struct {
 
 // LoadLadder reads a school's ladder for the day of now.
 func LoadLadder(ctx context.Context, store storage.Store, schoolID int64, now time.Time) (Ladder, error) {
-	var l Ladder
-	var err error
-	if l.School, err = store.School(ctx, schoolID); err != nil {
-		return l, fmt.Errorf("loading school %d: %w", schoolID, err)
-	}
-	kv, err := store.SchoolSettings(ctx, schoolID)
+	school, err := store.School(ctx, schoolID)
 	if err != nil {
-		return l, fmt.Errorf("loading settings of school %d: %w", schoolID, err)
+		return Ladder{}, fmt.Errorf("loading school %d: %w", schoolID, err)
+	}
+	f, err := today.LoadFacts(ctx, store, school, schoolday.Today(now, school.Location()))
+	if err != nil {
+		return Ladder{}, err
+	}
+	return LadderOf(ctx, store, f)
+}
+
+// LadderOf reads the ladder of f's school for f's day, whose facts are
+// already read.
+func LadderOf(ctx context.Context, store storage.Store, f today.Facts) (Ladder, error) {
+	l := Ladder{School: f.School, Facts: f}
+	kv, err := store.SchoolSettings(ctx, f.School.ID)
+	if err != nil {
+		return l, fmt.Errorf("loading settings of school %d: %w", f.School.ID, err)
 	}
 	if l.Policy, err = schoolday.ReadPolicy(kv); err != nil {
 		return l, err
 	}
-	date := schoolday.Today(now, l.School.Location())
-	if l.Special, err = store.CalendarDays(ctx, schoolID, date, schoolday.AddDays(date, 31)); err != nil {
-		return l, fmt.Errorf("loading calendar of school %d: %w", schoolID, err)
-	}
-	if l.Facts, err = today.LoadFacts(ctx, store, l.School, date); err != nil {
-		return l, err
+	if l.Special, err = store.CalendarDays(ctx, f.School.ID, f.Day.Date, schoolday.AddDays(f.Day.Date, 31)); err != nil {
+		return l, fmt.Errorf("loading calendar of school %d: %w", f.School.ID, err)
 	}
 	return l, nil
 }

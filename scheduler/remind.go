@@ -498,9 +498,20 @@ func escalateUnaccounted(ctx context.Context, store storage.Store, f today.Facts
 		opener = du.StaffID
 	}
 	out := OutcomeNothing
+	var ladder *Ladder // read once, for the first student unaccounted
 	for _, e := range roll {
 		if !e.Unaccounted() {
 			continue
+		}
+		if ladder == nil {
+			l, err := LadderOf(ctx, store, f)
+			if err != nil {
+				return "", err
+			}
+			if l, err = l.On(ctx, store, now); err != nil {
+				return "", err
+			}
+			ladder = &l
 		}
 		body := fmt.Sprintf("%s (%s) was neither released nor marked absent when %s ended at %s (%s); last transition ",
 			e.Student.Code, e.Dismissal, DutyLine(du), du.End, dateLine(f))
@@ -510,7 +521,7 @@ func escalateUnaccounted(ctx context.Context, store storage.Store, f today.Facts
 			body += "none today."
 		}
 		once := storage.WithOnce(ctx, fmt.Sprintf("%s/unaccounted/%d", o.Key(), e.Student.ID))
-		_, err := Open(once, store, storage.Escalation{SchoolID: f.School.ID, StudentID: e.Student.ID, OpenedBy: opener,
+		_, err := ladder.Open(once, store, storage.Escalation{SchoolID: f.School.ID, StudentID: e.Student.ID, OpenedBy: opener,
 			Kind: storage.EscalationUnaccounted, Body: body, Urgent: true, CreatedAt: now})
 		switch {
 		case errors.Is(err, storage.ErrDuplicate):
