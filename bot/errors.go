@@ -18,6 +18,10 @@ type UserError struct {
 	// Missing is set when Param was required and not given, so a guided
 	// surface (the terminal) may ask for it and run the command again.
 	Missing bool
+	// Example, when set, is the arguments of an example that fits what
+	// was typed ("S101 G2 8m30s" for a duration goal), shown in place of
+	// the command's first example.
+	Example string
 }
 
 func (e *UserError) Error() string { return e.Msg }

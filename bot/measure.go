@@ -20,6 +20,23 @@ var MeasureHelp = map[storage.Measure]string{
 	storage.MeasureRating:       "the score, 1 to the top of the goal's scale, or its label",
 }
 
+// ValueExample is one value of goal g as typed, for an example line.
+func ValueExample(g storage.Goal) string {
+	switch g.Measure() {
+	case storage.MeasureFrequency:
+		return "3"
+	case storage.MeasureDuration:
+		return "8m30s"
+	case storage.MeasureLatency:
+		return "45s"
+	case storage.MeasureTaskAnalysis:
+		return strings.TrimSpace(strings.Repeat("i ", max(len(g.Steps), 1)))
+	case storage.MeasureRating:
+		return "1"
+	}
+	return "+ + v - +"
+}
+
 // ValueHelp says how to type a value of goal g, with its steps or scale.
 func ValueHelp(g storage.Goal) string {
 	m := g.Measure()

@@ -386,7 +386,11 @@ func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
 				if ue.Param == "" {
 					ue.Param = p.Name
 				}
-				ue.Msg += "\n" + cmd.Hint(ue.Param)
+				if ue.Example != "" {
+					ue.Msg += "\nExample: /" + cmd.Name + " " + ue.Example + " (help " + cmd.Name + " shows all)"
+				} else {
+					ue.Msg += "\n" + cmd.Hint(ue.Param)
+				}
 				return nil, ue
 			}
 			return nil, err
@@ -422,7 +426,11 @@ func parseValue(p Param, s string, vals Values, sc *Scope) (any, error) {
 		if !ok {
 			return nil, Errorf(p.Name, "Name the goal before its values.")
 		}
-		return ParseValues(g, s, sc.Codes)
+		v, err := ParseValues(g, s, sc.Codes)
+		if ue, ok := AsUserError(err); ok {
+			ue.Example = vals["student"].(storage.Student).Code + " " + g.Code + " " + ValueExample(g)
+		}
+		return v, err
 	case KindPrompt:
 		return parsePrompt(s, sc.Codes)
 	case KindTime:

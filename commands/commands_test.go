@@ -774,6 +774,9 @@ func TestDataEveryType(t *testing.T) {
 		"/data S104 G2 i v m": "G2 is a task analysis goal: it has 4 steps, and 3 codes were given. Type one code per step (unpack, hang coat, turn in folder, start morning work)",
 		"/data S104 G3 7":     "G3 is a rating goal: 7 is off the scale. Type the score, 1 no greeting, 2 greets when prompted",
 		"/data noah G2 soon":  `G2 is a latency goal: "soon" is not a latency.`,
+		"/data noah G2 later": "\nExample: /data S105 G2 45s (help data shows all)",     // the example fits the goal
+		"/data S104 G2 x":     "\nExample: /data S104 G2 i i i i (help data shows all)", // one code per step
+		"/data S104 G3 9":     "\nExample: /data S104 G3 1 (help data shows all)",
 		"/trial noah G2 + +":  "G2 is a latency goal: log it with /data S105 G2",
 		"/data noah G9 3":     `Goal "G9" not found`,
 	} {
