@@ -23,6 +23,10 @@ import (
 	"parabot/storage/sqlstore"
 )
 
+// migrationFS holds the few migrations whose SQL differs on Postgres
+// beyond the type words (Postgres's functions, UPDATE ... FROM); the rest
+// are sqlstore.Shared.
+//
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
@@ -43,9 +47,9 @@ const connectTimeout = 10 * time.Second
 // databases in different schemas do not wait for each other.
 const migrationLock = `hashtextextended('parabot migrations ' || current_schema(), 0)`
 
-// DB is an open Postgres connection pool. The queries are sqlstore's;
-// this package adds opening, migrations and the one-statement logging
-// write.
+// DB is an open Postgres connection pool. The queries and most
+// migrations are sqlstore's; this package adds opening, the migrations
+// only Postgres can run and the one-statement logging write.
 type DB struct {
 	*sqlstore.Store
 	pool  *pgxpool.Pool
@@ -116,8 +120,9 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// migrate applies parabot's numbered migrations, each in its own
-// transaction, then River's, all under an advisory lock.
+// migrate applies parabot's numbered migrations (sqlstore.Shared and
+// this package's own), each in its own transaction, then River's, all
+// under an advisory lock.
 func (db *DB) migrate(ctx context.Context) error {
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
@@ -205,11 +210,16 @@ func dbErr(err error) error {
 // (Postgres would round).
 func fmtTime(t time.Time) any { return t.UTC().Truncate(time.Microsecond) }
 
-// dialect is Postgres's: TIMESTAMPTZ times, row locks, and id lists as
-// bigint arrays.
+// dialect is Postgres's: TIMESTAMPTZ times, row locks, id lists as
+// bigint arrays, and identity columns, BIGINT references and BOOLEAN in
+// the schema.
 var dialect = sqlstore.Dialect{
 	Time:  fmtTime,
 	Lock:  "FOR UPDATE",
 	AnyID: func(column string, n int) string { return fmt.Sprintf("%s = ANY($%d)", column, n) },
 	IDs:   func(ids []int64) any { return ids },
+	Types: sqlstore.Types{
+		ID: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", BigInt: "BIGINT",
+		Time: "TIMESTAMPTZ", Bool: "BOOLEAN", True: "true", False: "false",
+	},
 }

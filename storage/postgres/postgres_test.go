@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"parabot/storage"
 	"parabot/storage/postgres"
+	"parabot/storage/sqlstore"
 	"parabot/storage/storagetest"
 )
 
@@ -50,7 +50,7 @@ func TestOpenConcurrently(t *testing.T) {
 	if err != nil || len(schools) != 1 {
 		t.Errorf("Schools on another replica = %v, %v; want the imported school", schools, err)
 	}
-	files, err := filepath.Glob("migrations/*.sql")
+	files, err := sqlstore.Migrations(os.DirFS("."))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("listing migration files: %v, %v", files, err)
 	}
@@ -70,7 +70,7 @@ func TestMigrateToSchoolCodes(t *testing.T) {
 		t.Fatalf("connecting: %v", err)
 	}
 	const ov = "OVERRIDING SYSTEM VALUE"
-	for _, s := range storagetest.BeforeCodes(t, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`, ov) {
+	for _, s := range storagetest.BeforeCodes(t, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`, ov, postgres.MigrationSQL) {
 		if _, err := conn.Exec(ctx, s); err != nil {
 			t.Fatalf("preparing the old database: %v\n%s", err, s)
 		}
@@ -145,12 +145,12 @@ func TestMigrateCommentsOutOfSummaries(t *testing.T) {
 		t.Fatalf("connecting: %v", err)
 	}
 	stmts := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`}
-	for _, name := range []string{"0001_init", "0002_roster_active", "0003_school_scoped_codes", "0004_sessions"} {
-		body, err := os.ReadFile("migrations/" + name + ".sql")
+	for version := 1; version <= 4; version++ {
+		body, err := postgres.MigrationSQL(version)
 		if err != nil {
-			t.Fatalf("reading %s: %v", name, err)
+			t.Fatal(err)
 		}
-		stmts = append(stmts, string(body))
+		stmts = append(stmts, body)
 	}
 	stmts = append(stmts,
 		`INSERT INTO schema_migrations (version, name) VALUES (1, 'init'), (2, 'roster_active'), (3, 'school_scoped_codes'), (4, 'sessions')`,

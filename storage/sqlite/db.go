@@ -29,6 +29,10 @@ import (
 	"parabot/storage/sqlstore"
 )
 
+// migrationFS holds the few migrations whose SQL differs on SQLite beyond
+// the type words (table rebuilds, SQLite's functions); the rest are
+// sqlstore.Shared.
+//
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
@@ -38,8 +42,9 @@ var _ storage.Store = (*DB)(nil)
 
 // DB is an open SQLite database. It holds an exclusive lock on
 // "<path>.lock" until Close, so a second process cannot share the file.
-// The queries are sqlstore's; this package adds opening, migrations and
-// the write path (writer.go: group commit on prepared statements).
+// The queries and most migrations are sqlstore's; this package adds
+// opening, the migrations only SQLite can run and the write path
+// (writer.go: group commit on prepared statements).
 type DB struct {
 	*sqlstore.Store
 	db    *sql.DB
@@ -62,12 +67,14 @@ type DB struct {
 }
 
 // dialect is SQLite's: times are fixed-width UTC text, a transaction
-// holds the whole database, so no row locks, and id lists are JSON arrays
-// read by json_each.
+// holds the whole database, so no row locks, id lists are JSON arrays
+// read by json_each, and ids, booleans and times in the schema are
+// INTEGER, INTEGER and TEXT.
 var dialect = sqlstore.Dialect{
 	Time:  func(t time.Time) any { return fmtTime(t) },
 	AnyID: anyID,
 	IDs:   idList,
+	Types: sqlstore.Types{ID: "INTEGER PRIMARY KEY", BigInt: "INTEGER", Time: "TEXT", Bool: "INTEGER", True: "1", False: "0"},
 }
 
 // anyID matches column against the ids of a JSON array argument.
@@ -283,11 +290,11 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// migrate applies parabot's numbered migrations, each in its own
-// transaction, then River's. The migrations run on one connection with
-// foreign keys off, so one can rebuild a table others refer to (SQLite's
-// way to change a constraint); each checks every foreign key before it
-// commits instead.
+// migrate applies parabot's numbered migrations (sqlstore.Shared and
+// this package's own), each in its own transaction, then River's. The
+// migrations run on one connection with foreign keys off, so one can
+// rebuild a table others refer to (SQLite's way to change a constraint);
+// each checks every foreign key before it commits instead.
 func (db *DB) migrate(ctx context.Context) error {
 	conn, err := db.db.Conn(ctx)
 	if err != nil {

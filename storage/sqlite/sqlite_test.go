@@ -77,7 +77,7 @@ func TestMigrateToSchoolCodes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opening: %v", err)
 	}
-	for _, s := range storagetest.BeforeCodes(t, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`, "") {
+	for _, s := range storagetest.BeforeCodes(t, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`, "", sqlite.MigrationSQL) {
 		if _, err := raw.ExecContext(ctx, s); err != nil {
 			t.Fatalf("preparing the old database: %v\n%s", err, s)
 		}
@@ -162,12 +162,12 @@ func TestMigrateCommentsOutOfSummaries(t *testing.T) {
 		t.Fatalf("opening: %v", err)
 	}
 	stmts := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`}
-	for _, name := range []string{"0001_init", "0002_roster_active", "0003_school_scoped_codes", "0004_sessions"} {
-		body, err := os.ReadFile("migrations/" + name + ".sql")
+	for version := 1; version <= 4; version++ {
+		body, err := sqlite.MigrationSQL(version)
 		if err != nil {
-			t.Fatalf("reading %s: %v", name, err)
+			t.Fatal(err)
 		}
-		stmts = append(stmts, string(body))
+		stmts = append(stmts, body)
 	}
 	stmts = append(stmts,
 		`INSERT INTO schema_migrations VALUES (1, 'init', '2026-01-01T00:00:00.000000Z'), (2, 'roster_active', '2026-01-01T00:00:00.000000Z'),

@@ -1,8 +1,10 @@
 // Package sqlstore holds every query that both storage engines run as
 // written: the SQL of parabot lives here once, beside the Go that runs it.
 // It runs on a small Executor; storage/postgres adapts pgx to it and
-// storage/sqlite adapts database/sql. An engine keeps only what must
-// differ: opening, migrations, its write path and its Dialect.
+// storage/sqlite adapts database/sql. The schema's migrations are here
+// too, written once (Shared). An engine keeps only what must differ:
+// opening, the few migrations whose SQL differs, its write path and its
+// Dialect.
 package sqlstore
 
 import (
@@ -55,6 +57,9 @@ type Dialect struct {
 	// with a JSON array on SQLite.
 	AnyID func(column string, n int) string
 	IDs   func(ids []int64) any
+	// Types are the engine's words for the placeholders of the shared
+	// migrations, such as {time}.
+	Types Types
 }
 
 // lockOf locks the rows of one table of a join.

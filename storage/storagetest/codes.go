@@ -2,7 +2,6 @@ package storagetest
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"parabot/storage"
@@ -10,16 +9,16 @@ import (
 
 // BeforeCodes lists the statements that make a database as it was before
 // student codes were per school: the engine's schema_migrations table
-// (migrationsTable), its migrations 0001 and 0002 (read from the test's
-// migrations folder), two schools whose names differ only in case, a code
-// entered twice in one school in different case, an assignment, and an
-// entry with its note. ov is what an INSERT giving identity ids needs
+// (migrationsTable), its migrations 0001 and 0002 (their SQL as the engine
+// runs it, from migration), two schools whose names differ only in case, a
+// code entered twice in one school in different case, an assignment, and
+// an entry with its note. ov is what an INSERT giving identity ids needs
 // ("OVERRIDING SYSTEM VALUE" on Postgres).
-func BeforeCodes(t *testing.T, migrationsTable, ov string) []string {
+func BeforeCodes(t *testing.T, migrationsTable, ov string, migration func(version int) (string, error)) []string {
 	t.Helper()
 	stmts := []string{migrationsTable}
-	for _, name := range []string{"migrations/0001_init.sql", "migrations/0002_roster_active.sql"} {
-		stmts = append(stmts, string(of(os.ReadFile(name)).must(t, "reading "+name)))
+	for version := 1; version <= 2; version++ {
+		stmts = append(stmts, of(migration(version)).must(t, "reading a migration"))
 	}
 	const at = `'2026-09-14T13:00:00.000000Z'`
 	return append(stmts,

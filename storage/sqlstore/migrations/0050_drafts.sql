@@ -4,6 +4,6 @@
 CREATE TABLE drafts (
     key        TEXT PRIMARY KEY,
     data       TEXT NOT NULL,
-    expires_at TIMESTAMPTZ NOT NULL
+    expires_at {time} NOT NULL
 );
 CREATE INDEX drafts_expires_at ON drafts (expires_at);

@@ -3,5 +3,5 @@
 
 CREATE TABLE replicas (
     id      TEXT PRIMARY KEY,
-    seen_at TIMESTAMPTZ NOT NULL
+    seen_at {time} NOT NULL
 );
