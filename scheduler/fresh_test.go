@@ -11,24 +11,31 @@ import (
 	"parabot/roster"
 	"parabot/scheduler"
 	"parabot/storage"
+	"parabot/storage/sqlite"
 	"parabot/storage/storagetest"
 	"parabot/today"
 )
+
+// demoSchool is a database holding the demo roster, and its school.
+func demoSchool(t *testing.T) (*sqlite.DB, storage.School) {
+	t.Helper()
+	db := storagetest.OpenSQLite(t)
+	if _, err := roster.Import(context.Background(), db, roster.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	schools, err := db.Schools(context.Background())
+	if err != nil || len(schools) == 0 {
+		t.Fatalf("Schools = %v, %v", schools, err)
+	}
+	return db, schools[0]
+}
 
 // TestFireReadsFreshAbsences fires two duty reminders of one minute: an
 // absence marked between the two is honoured by the second, although the
 // first has just read the day's facts.
 func TestFireReadsFreshAbsences(t *testing.T) {
 	ctx := context.Background()
-	db := storagetest.OpenSQLite(t)
-	if _, err := roster.Import(ctx, db, roster.Demo()); err != nil {
-		t.Fatal(err)
-	}
-	schools, err := db.Schools(ctx)
-	if err != nil || len(schools) == 0 {
-		t.Fatalf("Schools = %v, %v", schools, err)
-	}
-	school := schools[0]
+	db, school := demoSchool(t)
 	var date string
 	var duties []scheduler.Occurrence
 	for d := 0; d < 14 && len(duties) < 2; d++ {

@@ -9,10 +9,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
-	"parabot/roster"
 	"parabot/scheduler"
 	"parabot/storage"
-	"parabot/storage/storagetest"
 	"parabot/today"
 )
 
@@ -40,15 +38,7 @@ func (s *ladderReads) CalendarDays(ctx context.Context, schoolID int64, from, to
 // whatever their number.
 func TestUnaccountedReadsLadderOnce(t *testing.T) {
 	ctx := context.Background()
-	db := storagetest.OpenSQLite(t)
-	if _, err := roster.Import(ctx, db, roster.Demo()); err != nil {
-		t.Fatal(err)
-	}
-	schools, err := db.Schools(ctx)
-	if err != nil || len(schools) == 0 {
-		t.Fatalf("Schools = %v, %v", schools, err)
-	}
-	school := schools[0]
+	db, school := demoSchool(t)
 	store := &ladderReads{Store: db}
 	var now time.Time
 	w := &scheduler.RemindWorker{Store: store, Log: quiet(), Now: func() time.Time { return now }}
