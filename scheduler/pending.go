@@ -3,7 +3,6 @@ package scheduler
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -24,7 +23,7 @@ type Pending struct {
 // PendingFor lists the unresolved escalations a staff member raised or
 // was told of (on any level it reached), oldest first.
 func PendingFor(ctx context.Context, store storage.Store, staff storage.Staff, now time.Time) ([]Pending, error) {
-	all, err := store.UnresolvedEscalations(ctx, staff.SchoolID)
+	all, err := store.UnresolvedEscalations(ctx, staff.SchoolID, staff.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -40,9 +39,6 @@ func PendingFor(ctx context.Context, store storage.Store, staff storage.Staff, n
 		steps, err := store.EscalationSteps(ctx, e.ID)
 		if err != nil {
 			return nil, err
-		}
-		if e.OpenedBy != staff.ID && !slices.ContainsFunc(steps, func(s storage.EscalationStep) bool { return slices.Contains(s.Notified, staff.ID) }) {
-			continue
 		}
 		st, err := store.Student(ctx, e.StudentID)
 		if err != nil {

@@ -91,11 +91,11 @@ func TestUnaccountedReadsLadderOnce(t *testing.T) {
 			}
 		}
 		fire(roll)
-		before, _ := db.UnresolvedEscalations(ctx, school.ID)
+		before, _ := db.UnresolvedEscalations(ctx, school.ID, roll.StaffID)
 		store.n.Store(0)
 		fire(end)
 		reads = store.n.Load()
-		after, err := db.UnresolvedEscalations(ctx, school.ID)
+		after, err := db.UnresolvedEscalations(ctx, school.ID, roll.StaffID)
 		if err != nil {
 			t.Fatal(err)
 		}

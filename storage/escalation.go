@@ -23,9 +23,10 @@ type Escalations interface {
 	EscalationSteps(ctx context.Context, id int64) ([]EscalationStep, error)
 	// StudentEscalations lists a student's escalations, oldest first.
 	StudentEscalations(ctx context.Context, studentID int64) ([]Escalation, error)
-	// UnresolvedEscalations lists a school's escalations that are open or
-	// acknowledged, oldest first.
-	UnresolvedEscalations(ctx context.Context, schoolID int64) ([]Escalation, error)
+	// UnresolvedEscalations lists the escalations of a school that are
+	// open or acknowledged and that staff member staffID opened or was
+	// told of (on any level, in any round), oldest first.
+	UnresolvedEscalations(ctx context.Context, schoolID, staffID int64) ([]Escalation, error)
 	// AdvanceEscalation moves an open escalation of round from level from
 	// to level to at at, with steps and jobs; ErrConflict when it is not
 	// open, not in that round or not at level from any more.

@@ -218,6 +218,9 @@ var dialect = sqlstore.Dialect{
 	Lock:  "FOR UPDATE",
 	AnyID: func(column string, n int) string { return fmt.Sprintf("%s = ANY($%d)", column, n) },
 	IDs:   func(ids []int64) any { return ids },
+	Holds: func(column string, n int) string {
+		return fmt.Sprintf("%s::jsonb @> jsonb_build_array($%d::bigint)", column, n)
+	},
 	Types: sqlstore.Types{
 		ID: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", BigInt: "BIGINT",
 		Time: "TIMESTAMPTZ", Bool: "BOOLEAN", True: "true", False: "false",

@@ -74,6 +74,9 @@ var dialect = sqlstore.Dialect{
 	Time:  func(t time.Time) any { return fmtTime(t) },
 	AnyID: anyID,
 	IDs:   idList,
+	Holds: func(column string, n int) string {
+		return fmt.Sprintf("$%d IN (SELECT value FROM json_each(%s))", n, column)
+	},
 	Types: sqlstore.Types{ID: "INTEGER PRIMARY KEY", BigInt: "INTEGER", Time: "TEXT", Bool: "INTEGER", True: "1", False: "0"},
 }
 

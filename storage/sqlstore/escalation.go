@@ -116,11 +116,14 @@ func (s *Store) StudentEscalations(ctx context.Context, studentID int64) ([]stor
 		`SELECT `+escalationCols+` FROM escalations WHERE student_id = $1 ORDER BY created_at, id`, studentID)
 }
 
-// UnresolvedEscalations lists a school's open and acknowledged
-// escalations, oldest first.
-func (s *Store) UnresolvedEscalations(ctx context.Context, schoolID int64) ([]storage.Escalation, error) {
-	return list(ctx, s.db, fmt.Sprintf("listing unresolved escalations of school %d", schoolID), scanEscalation,
-		`SELECT `+escalationCols+` FROM escalations WHERE school_id = $1 AND state <> 'resolved' ORDER BY created_at, id`, schoolID)
+// UnresolvedEscalations lists the open and acknowledged escalations of a
+// school that staffID opened or was told of, oldest first.
+func (s *Store) UnresolvedEscalations(ctx context.Context, schoolID, staffID int64) ([]storage.Escalation, error) {
+	return list(ctx, s.db, fmt.Sprintf("listing unresolved escalations of staff %d", staffID), scanEscalation,
+		`SELECT `+escalationCols+` FROM escalations e WHERE school_id = $1 AND state <> 'resolved'
+			AND (opened_by = $2 OR EXISTS (SELECT 1 FROM escalation_steps st
+				WHERE st.escalation_id = e.id AND `+s.d.Holds("st.notified", 2)+`))
+		ORDER BY created_at, id`, schoolID, staffID)
 }
 
 // change runs update, a conditional UPDATE of one escalation, and writes

@@ -57,6 +57,10 @@ type Dialect struct {
 	// with a JSON array on SQLite.
 	AnyID func(column string, n int) string
 	IDs   func(ids []int64) any
+	// Holds is the condition that a JSON array of ids in column (a TEXT
+	// column, such as the staff told at a step) holds the id passed as
+	// argument $n.
+	Holds func(column string, n int) string
 	// Types are the engine's words for the placeholders of the shared
 	// migrations, such as {time}.
 	Types Types

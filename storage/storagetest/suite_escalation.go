@@ -56,8 +56,10 @@ func testEscalations(t *testing.T, s storage.Store) {
 
 	t3 := t2.Add(time.Minute)
 	must(t, "ResolveEscalation", s.ResolveEscalation(ctx, e.ID, teacher, "talked with family", t3, nil))
-	if open, err := s.UnresolvedEscalations(ctx, f.school.ID); err != nil || len(open) != 0 {
-		t.Errorf("UnresolvedEscalations after resolving = %+v, %v", open, err)
+	for _, who := range []int64{para, teacher} {
+		if open, err := s.UnresolvedEscalations(ctx, f.school.ID, who); err != nil || len(open) != 0 {
+			t.Errorf("UnresolvedEscalations of staff %d after resolving = %+v, %v", who, open, err)
+		}
 	}
 	wantErr(t, "second ResolveEscalation", s.ResolveEscalation(ctx, e.ID, teacher, "", t3, nil), storage.ErrConflict)
 	wantErr(t, "AcknowledgeEscalation after resolve", s.AcknowledgeEscalation(ctx, e.ID, teacher, t3, nil), storage.ErrConflict)
@@ -86,9 +88,17 @@ func testEscalations(t *testing.T, s storage.Store) {
 	}
 	checkTime(t, "resolved at", steps[3].At, t3)
 
-	open, err := s.UnresolvedEscalations(ctx, f.school.ID)
-	if err != nil || len(open) != 1 || open[0].ID != e.ID || open[0].State != storage.EscalationOpen {
-		t.Errorf("UnresolvedEscalations after reopening = %+v, %v", open, err)
+	// Listed for whoever opened it or was told of it (the teacher, in
+	// round 1), not for the admin, who was never told; nor for anyone in
+	// another school.
+	for who, want := range map[int64]int{para: 1, teacher: 1, admin: 0} {
+		open, err := s.UnresolvedEscalations(ctx, f.school.ID, who)
+		if err != nil || len(open) != want || want == 1 && (open[0].ID != e.ID || open[0].State != storage.EscalationOpen) {
+			t.Errorf("UnresolvedEscalations of staff %d after reopening = %+v, %v; want %d", who, open, err, want)
+		}
+	}
+	if open, err := s.UnresolvedEscalations(ctx, f.school.ID+1000, para); err != nil || len(open) != 0 {
+		t.Errorf("UnresolvedEscalations of another school = %+v, %v", open, err)
 	}
 	list, err := s.StudentEscalations(ctx, f.students["S101"].ID)
 	if err != nil || len(list) != 1 || list[0].ID != e.ID {
