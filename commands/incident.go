@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -231,7 +232,7 @@ func otherStudents(ctx context.Context, s storage.Store, schoolID int64, self st
 // told, and when they will be asked to act. It returns them as the
 // escalation's jobs (they name it) and how many people they tell.
 func severeFYI(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in storage.Incident, p incidentPlan) (func(storage.Escalation) []storage.Job, int, error) {
-	all, err := severeRecipients(ctx, d.Store, c.Staff, st)
+	all, err := severeRecipients(ctx, d.Store, c.Staff, st, p.esc.Ladder.Facts.Staff)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -278,32 +279,24 @@ func severeFYI(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in 
 }
 
 // severeRecipients are who hears of a severe incident at once: the
-// student's teachers and the school's admins, except the author. Staff
-// order keeps the jobs' order stable.
-func severeRecipients(ctx context.Context, s storage.Store, author storage.Staff, st storage.Student) ([]int64, error) {
+// student's teachers and the school's admins among staff (the school's
+// active staff, as the escalation's ladder read them), except the
+// author, in staff order (by name), so the jobs' order is stable.
+func severeRecipients(ctx context.Context, s storage.Store, author storage.Staff, st storage.Student, staff map[int64]storage.Staff) ([]int64, error) {
 	ts, err := teachers(ctx, s, st.ID)
 	if err != nil {
 		return nil, err
 	}
-	staff, err := s.ListStaff(ctx, author.SchoolID)
-	if err != nil {
-		return nil, fmt.Errorf("listing staff: %w", err)
-	}
-	want := map[int64]bool{}
-	for _, t := range ts {
-		want[t.ID] = true
-	}
+	var out []storage.Staff
 	for _, m := range staff {
-		if m.Role == storage.RoleAdmin {
-			want[m.ID] = true
+		if m.ID != author.ID && (m.Role == storage.RoleAdmin || slices.ContainsFunc(ts, func(t storage.Staff) bool { return t.ID == m.ID })) {
+			out = append(out, m)
 		}
 	}
-	delete(want, author.ID)
-	var out []int64
-	for _, m := range staff {
-		if want[m.ID] {
-			out = append(out, m.ID)
-		}
+	slices.SortFunc(out, func(a, b storage.Staff) int { return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+	ids := make([]int64, len(out))
+	for i, m := range out {
+		ids[i] = m.ID
 	}
-	return out, nil
+	return ids, nil
 }

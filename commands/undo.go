@@ -222,7 +222,15 @@ func retractions(ctx context.Context, s storage.Store, staff storage.Staff, e st
 		}
 		for _, in := range ins {
 			if in.EntryID == e.ID && in.Severe() {
-				if to, err = severeRecipients(ctx, s, staff, st); err != nil {
+				list, err := s.ListStaff(ctx, staff.SchoolID)
+				if err != nil {
+					return nil, fmt.Errorf("listing staff: %w", err)
+				}
+				byID := make(map[int64]storage.Staff, len(list))
+				for _, m := range list {
+					byID[m.ID] = m
+				}
+				if to, err = severeRecipients(ctx, s, staff, st, byID); err != nil {
 					return nil, err
 				}
 			}
