@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +22,7 @@ const maxAbsence = 60
 func Absent(d Deps) *bot.Command {
 	cmd := &bot.Command{
 		Name:    "absent",
-		Summary: "Mark yourself (or, for admins, anyone) absent with a cover, or a student of yours absent for a day.",
+		Summary: "Mark yourself (or, for admins, anyone) absent with a cover, or a student of yours absent for a day; cancel=yes takes one back.",
 		Params: []bot.Param{
 			{Name: "who", Kind: bot.KindText, Positional: true, MaxLen: 40,
 				Help: "me (the default), a staff handle (admins), or a student code of your caseload"},
@@ -29,8 +30,10 @@ func Absent(d Deps) *bot.Command {
 				Help: "today (the default), tomorrow, 2026-11-24, or a range 2026-11-24..2026-11-26"},
 			{Name: "cover", Kind: bot.KindText, MaxLen: 40,
 				Help: "the handle of the staff member who takes the duties"},
+			{Name: "cancel", Kind: bot.KindBool, Default: "no",
+				Help: "yes to take back an absence marked before, from that day on (the student came in after all, you are back early)"},
 		},
-		Examples: []string{"/absent me tomorrow cover=nguyen", "/absent S101", "/absent lee 2026-11-24..2026-11-25 cover=nguyen"},
+		Examples: []string{"/absent me tomorrow cover=nguyen", "/absent S101", "/absent lee 2026-11-24..2026-11-25 cover=nguyen", "/absent S101 cancel=yes"},
 	}
 	cmd.Run = func(ctx context.Context, c *bot.Call) (bot.Reply, error) {
 		from, to, err := absenceDates(c.Values.Text("when"), c.School, c.Now)
@@ -41,7 +44,14 @@ func Absent(d Deps) *bot.Command {
 			return bot.Reply{}, bot.UsageError(cmd, "when", "%s", err.Error())
 		}
 		who := strings.TrimPrefix(strings.TrimSpace(c.Values.Text("who")), "@")
+		cancel := c.Values.Bool("cancel")
+		if cancel && strings.TrimSpace(c.Values.Text("cover")) != "" {
+			return bot.Reply{}, bot.Errorf("cover", "A cover goes with marking an absence, not with taking one back; type /absent %s %s cancel=yes.", cmp.Or(who, "me"), from)
+		}
 		if st, ok := caseloadStudent(who, c.Caseload); ok {
+			if cancel {
+				return cancelAbsence(ctx, d, c, st.Label(), storage.Absence{StudentID: st.ID}, from)
+			}
 			return markStudent(ctx, d, cmd, c, st, from, to)
 		}
 		staff, err := d.Store.ListStaff(ctx, c.Staff.SchoolID)
@@ -55,9 +65,15 @@ func Absent(d Deps) *bot.Command {
 				return bot.Reply{}, bot.UsageError(cmd, "who", "%q is neither a staff handle at your school nor a student code of your caseload. Type me, a handle (an admin's /absent lee), or a student code (/absent S101).", who)
 			}
 			if c.Staff.Role != storage.RoleAdmin {
+				if cancel {
+					return bot.Reply{}, bot.Errorf("who", "Only an administrator can take back someone else's absence; %s can, with /absent me cancel=yes.", found.Name)
+				}
 				return bot.Reply{}, bot.Errorf("who", "Only an administrator can mark someone else absent. Mark yourself with /absent me %s, or ask an administrator.", from)
 			}
 			absent = found
+		}
+		if cancel {
+			return cancelAbsence(ctx, d, c, absent.Name, storage.Absence{StaffID: absent.ID}, from)
 		}
 		a := storage.Absence{SchoolID: c.Staff.SchoolID, StaffID: absent.ID, From: from, To: to, ByStaffID: c.Staff.ID, CreatedAt: c.Now}
 		var cover storage.Staff
@@ -85,7 +101,8 @@ func Absent(d Deps) *bot.Command {
 		}
 		if _, err := d.Store.AddAbsence(ctx, a); err != nil {
 			if errors.Is(err, storage.ErrConflict) {
-				return bot.Reply{}, bot.Errorf("when", "%s is already marked absent on a day of %s; nothing was changed.", absent.Name, rangeText(from, to))
+				return bot.Reply{}, bot.Errorf("when", "%s is already marked absent %s; nothing was changed. To change it, take it back first: /absent %s %s cancel=yes.",
+					absent.Name, overlapText(from, to), absent.Handle, from)
 			}
 			return bot.Reply{}, fmt.Errorf("adding absence: %w", err)
 		}
@@ -111,11 +128,54 @@ func markStudent(ctx context.Context, d Deps, cmd *bot.Command, c *bot.Call, st 
 	a := storage.Absence{SchoolID: st.SchoolID, StudentID: st.ID, From: from, To: to, ByStaffID: c.Staff.ID, CreatedAt: c.Now}
 	if _, err := d.Store.AddAbsence(ctx, a); err != nil {
 		if errors.Is(err, storage.ErrConflict) {
-			return bot.Reply{}, bot.Errorf("when", "%s is already marked absent %s.", st.Label(), rangeText(from, to))
+			return bot.Reply{}, bot.Errorf("when", "%s is already marked absent %s; nothing was changed.", st.Label(), rangeText(from, to))
 		}
 		return bot.Reply{}, fmt.Errorf("adding absence: %w", err)
 	}
 	return bot.Reply{Text: fmt.Sprintf("Marked %s absent %s: no data is due for them, and logging for them that day is refused.", st.Label(), rangeText(from, to))}, nil
+}
+
+// cancelAbsence takes back, from day on, the absence of the person who
+// names (who.StaffID or who.StudentID) that includes day, and plans the
+// days again so reminders go to them, not their cover.
+func cancelAbsence(ctx context.Context, d Deps, c *bot.Call, name string, who storage.Absence, day string) (bot.Reply, error) {
+	abs, err := d.Store.Absences(ctx, c.Staff.SchoolID, day, day)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("loading absences: %w", err)
+	}
+	for _, a := range abs {
+		if who.StaffID != 0 && a.StaffID != who.StaffID || who.StudentID != 0 && a.StudentID != who.StudentID {
+			continue
+		}
+		left, err := d.Store.CancelAbsence(ctx, a.ID, day, c.Staff.ID, c.Now)
+		if errors.Is(err, storage.ErrNotFound) {
+			break // taken back by someone else just now
+		}
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		replan(ctx, d, c.School, day, a.To, c.Now)
+		text := fmt.Sprintf("Took back the absence of %s %s.", name, rangeText(day, a.To))
+		if left.ID != 0 {
+			text += fmt.Sprintf(" It now ends on %s.", dayName(left.To))
+		}
+		if who.StudentID != 0 {
+			text += " Data is due for them again, and you can log for them."
+		} else if a.CoverID != 0 {
+			text += " Their duties and reminders are theirs again, no longer the cover's."
+		}
+		return bot.Reply{Text: text}, nil
+	}
+	return bot.Reply{}, bot.Errorf("when", "%s is not marked absent on %s, so there is nothing to take back.", name, dayName(day))
+}
+
+// overlapText is "on Mon Mar 15" for one day, "on a day from Mon Mar 15
+// to Wed Mar 17" for a range.
+func overlapText(from, to string) string {
+	if from == to {
+		return rangeText(from, to)
+	}
+	return "on a day " + rangeText(from, to)
 }
 
 // replan plans again the days of an absence that are already planned
@@ -249,7 +309,7 @@ func refuseAbsent(ctx context.Context, store storage.Store, school storage.Schoo
 // absentError tells that nothing was logged for a student marked absent
 // on date, and what to do if they came in.
 func absentError(st storage.Student, date string) error {
-	return bot.Errorf("student", "%s is marked absent on %s, so nothing was logged. If they came in after all, ask your teacher to correct the absence.", st.Label(), dayName(date))
+	return bot.Errorf("student", "%s is marked absent on %s, so nothing was logged. If they came in after all, take the absence back with /absent %s %s cancel=yes, then log again.", st.Label(), dayName(date), st.Code, date)
 }
 
 // Covering returns, for Router.SetCovering, the students a para may log

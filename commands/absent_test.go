@@ -27,6 +27,10 @@ func TestAbsentBadInput(t *testing.T) {
 		{"lee", "/absent me tomorrow cover=lee", "cannot cover for themselves", "cover"},
 		{"lee", "/absent S101 2026-11-24..2026-11-25", "one day at a time", "when"},
 		{"lee", "/absent S101 cover=nguyen", "A cover is for staff", "cover"},
+		{"lee", "/absent S101 cancel=yes", "A.B. (S101) is not marked absent on Tue Nov 24, so there is nothing to take back", "when"},
+		{"lee", "/absent me tomorrow cancel=yes", "Jamie Lee is not marked absent on Wed Nov 25", "when"},
+		{"lee", "/absent okafor cancel=yes", "Only an administrator can take back someone else's absence; Chris Okafor can, with /absent me cancel=yes", "who"},
+		{"lee", "/absent me tomorrow cancel=yes cover=nguyen", "A cover goes with marking an absence, not with taking one back; type /absent me 2026-11-25 cancel=yes", "cover"},
 	} {
 		t.Run(tc.line, func(t *testing.T) {
 			s := newSchool(t)
@@ -76,6 +80,54 @@ func TestAbsentCoverAndStudent(t *testing.T) {
 	}
 	if r := s.do("lee", "/today"); !strings.Contains(r.Text, "You are marked absent; Linh Nguyen covers your duties.") || strings.Contains(r.Text, "Data still due") {
 		t.Errorf("/today of the absent para:\n%s", r.Text)
+	}
+}
+
+// TestAbsentTakenBack: a student marked absent who came in after all,
+// and a para back early, are taken back with cancel=yes; logging and
+// duties are theirs again, and the access log has it.
+func TestAbsentTakenBack(t *testing.T) {
+	s := newSchool(t)
+	if r := s.do("lee", "/absent S101"); r.IsError {
+		t.Fatalf("/absent S101: %q", r.Text)
+	}
+	if r := s.do("lee", "/trial S101 G1 + +"); !r.IsError || !strings.Contains(r.Text, "take the absence back with /absent S101 2026-11-24 cancel=yes, then log again") {
+		t.Errorf("trial for an absent student: %q", r.Text)
+	}
+	if r := s.do("rivera", "/absent S101 cancel=yes"); r.IsError || r.Text != "Took back the absence of A.B. (S101) on Tue Nov 24. Data is due for them again, and you can log for them." {
+		t.Errorf("the teacher takes it back: %q", r.Text)
+	}
+	if r := s.do("lee", "/trial S101 G1 + +"); r.IsError {
+		t.Errorf("trial after the absence was taken back: %q", r.Text)
+	}
+	if r := s.do("lee", "/today"); strings.Contains(r.Text, "is absent today") {
+		t.Errorf("/today after the absence was taken back:\n%s", r.Text)
+	}
+	trail, err := s.db.Audit(context.Background(), s.staffStudent("S101"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cancelled bool
+	for _, a := range trail {
+		cancelled = cancelled || a.Action == "cancel" && a.Entity == "absence" && a.StaffID == s.staff("rivera").ID
+	}
+	if !cancelled {
+		t.Errorf("the access log lacks the absence taken back: %+v", trail)
+	}
+
+	if r := s.do("patel", "/absent lee tomorrow cover=nguyen"); r.IsError {
+		t.Fatalf("/absent lee: %q", r.Text)
+	}
+	if r := s.do("lee", "/absent me tomorrow cancel=yes"); r.IsError ||
+		r.Text != "Took back the absence of Jamie Lee on Wed Nov 25. Their duties and reminders are theirs again, no longer the cover's." {
+		t.Errorf("back early: %q", r.Text)
+	}
+	s.now = s.now.AddDate(0, 0, 1)
+	if r := s.do("nguyen", "/today"); strings.Contains(r.Text, "covering for Jamie Lee") {
+		t.Errorf("/today of the cover after the absence was taken back:\n%s", r.Text)
+	}
+	if r := s.do("lee", "/today"); strings.Contains(r.Text, "You are marked absent") {
+		t.Errorf("/today of the para back early:\n%s", r.Text)
 	}
 }
 

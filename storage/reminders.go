@@ -27,6 +27,13 @@ type Reminders interface {
 	// Absences lists the school's absences that touch [from, to]
 	// (YYYY-MM-DD, inclusive), oldest first.
 	Absences(ctx context.Context, schoolID int64, from, to string) ([]Absence, error)
+	// CancelAbsence takes absence id back from day on (YYYY-MM-DD), with
+	// an audit row by staff member by: an absence that began before day
+	// ends the day before it (the days already past stay on record); one
+	// that begins on or after day is deleted. It returns what is left of
+	// the absence (zero when deleted), and ErrNotFound when the absence
+	// is gone or ended before day.
+	CancelAbsence(ctx context.Context, id int64, day string, by int64, at time.Time) (Absence, error)
 
 	// AnswerDuty records a staff member's answer to a duty reminder (the
 	// last answer for the duty and day counts).

@@ -167,6 +167,40 @@ func (s *Store) Absences(ctx context.Context, schoolID int64, from, to string) (
 		WHERE school_id = $1 AND from_day <= $3 AND to_day >= $2 ORDER BY from_day, id`, schoolID, from, to)
 }
 
+// CancelAbsence takes an absence back from day on: it ends the day
+// before day, or is deleted when it begins on or after day.
+func (s *Store) CancelAbsence(ctx context.Context, id int64, day string, by int64, at time.Time) (storage.Absence, error) {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return storage.Absence{}, fmt.Errorf("cancelling absence %d from %q: %w", id, day, err)
+	}
+	var left storage.Absence
+	err = s.tx(ctx, func(ctx context.Context, x Executor) error {
+		a, err := one(ctx, x, fmt.Sprintf("loading absence %d", id), scanAbsence,
+			`SELECT `+absenceCols+` FROM absences WHERE id = $1 AND to_day >= $2 `+s.d.Lock, id, day)
+		if err != nil {
+			return err
+		}
+		detail := absenceDetail(a) + " cancelled_from=" + day
+		if a.From < day {
+			left = a
+			left.To = d.AddDate(0, 0, -1).Format(time.DateOnly)
+			_, err = x.Exec(ctx, `UPDATE absences SET to_day = $2 WHERE id = $1`, id, left.To)
+		} else {
+			_, err = x.Exec(ctx, `DELETE FROM absences WHERE id = $1`, id)
+		}
+		if err != nil {
+			return fmt.Errorf("cancelling absence %d: %w", id, err)
+		}
+		return insertAudit(ctx, x, s.d, storage.AuditEvent{At: at, StaffID: by, StudentID: a.StudentID,
+			Action: "cancel", Entity: "absence", EntityID: id, Detail: detail})
+	})
+	if err != nil {
+		return storage.Absence{}, fmt.Errorf("cancelling absence: %w", err)
+	}
+	return left, nil
+}
+
 // AnswerDuty records an answer to a duty reminder; the last one counts.
 func (s *Store) AnswerDuty(ctx context.Context, a storage.DutyAnswer) error {
 	err := s.write(ctx, nil, func(ctx context.Context, x Executor) error {

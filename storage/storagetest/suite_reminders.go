@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,6 +105,39 @@ func testAbsences(t *testing.T, s storage.Store) {
 	}
 	if len(audit) != 1 || audit[0].Entity != "absence" || audit[0].Action != "create" {
 		t.Errorf("audit of the student absence = %+v", audit)
+	}
+
+	// Taken back from a day on: the days before stay, the rest go; an
+	// absence that begins on that day goes whole.
+	by := f.staff["pprincipal"].ID
+	left, err := s.CancelAbsence(ctx, a.ID, "2026-11-04", by, at.Add(time.Hour))
+	if err != nil || left.ID != a.ID || left.From != "2026-11-03" || left.To != "2026-11-03" || left.CoverID != f.staff["mchen"].ID {
+		t.Errorf("CancelAbsence(staff, from 11-04) = %+v, %v; want it to end on 11-03", left, err)
+	}
+	if got, _ := s.Absences(ctx, f.school.ID, "2026-11-04", "2026-11-09"); len(got) != 1 || got[0].StudentID != f.students["S101"].ID {
+		t.Errorf("Absences(11-04..11-09) after cancelling the staff absence = %+v, want the student's only", got)
+	}
+	if got, _ := s.Absences(ctx, f.school.ID, "2026-11-03", "2026-11-03"); len(got) != 1 || got[0].ID != a.ID {
+		t.Errorf("Absences(11-03) after cancelling from 11-04 = %+v, want the past day kept", got)
+	}
+	if _, err := s.CancelAbsence(ctx, a.ID, "2026-11-04", by, at); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("CancelAbsence of days no longer absent = %v, want ErrNotFound", err)
+	}
+	student, _ := s.Absences(ctx, f.school.ID, "2026-11-04", "2026-11-04")
+	if left, err := s.CancelAbsence(ctx, student[0].ID, "2026-11-04", by, at.Add(time.Hour)); err != nil || left.ID != 0 {
+		t.Errorf("CancelAbsence(student, its day) = %+v, %v; want it deleted", left, err)
+	}
+	if got, _ := s.Absences(ctx, f.school.ID, "2026-11-04", "2026-11-04"); len(got) != 0 {
+		t.Errorf("Absences(11-04) after cancelling both = %+v", got)
+	}
+	if _, err := s.AddAbsence(ctx, storage.Absence{SchoolID: f.school.ID, StudentID: f.students["S101"].ID, From: "2026-11-04", To: "2026-11-04",
+		ByStaffID: by, CreatedAt: at.Add(2 * time.Hour)}); err != nil {
+		t.Errorf("AddAbsence of a day taken back: %v", err)
+	}
+	audit, _ = s.Audit(ctx, f.students["S101"].ID)
+	if len(audit) != 3 || audit[1].Action != "cancel" || audit[1].Entity != "absence" || audit[1].StaffID != by ||
+		!strings.Contains(audit[1].Detail, "cancelled_from=2026-11-04") {
+		t.Errorf("audit of the student absence taken back = %+v", audit)
 	}
 }
 
