@@ -31,7 +31,7 @@ func Absent(d Deps) *bot.Command {
 			{Name: "cover", Kind: bot.KindText, MaxLen: 40,
 				Help: "the handle of the staff member who takes the duties"},
 			{Name: "cancel", Kind: bot.KindBool, Default: "no",
-				Help: "yes to take back an absence marked before, from that day on (the student came in after all, you are back early)"},
+				Help: "yes to take back an absence from that day on (the student came in, you are back early)"},
 		},
 		Examples: []string{"/absent me tomorrow cover=nguyen", "/absent S101", "/absent lee 2026-11-24..2026-11-25 cover=nguyen", "/absent S101 cancel=yes"},
 	}
