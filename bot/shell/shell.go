@@ -237,7 +237,7 @@ func (s *Shell) line(ctx context.Context, line string) bool {
 }
 
 func (s *Shell) switchUser(ctx context.Context, handle string) {
-	handle = strings.TrimPrefix(strings.TrimSpace(handle), "@")
+	handle = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(handle), "@")) // handles are stored in lower case
 	if handle == "" {
 		s.printf("Usage: /as <handle>. /who lists the handles.\n")
 		return

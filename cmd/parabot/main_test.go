@@ -37,7 +37,7 @@ func TestShellDemo(t *testing.T) {
 		"/data ava G2 8m30s",
 		"/goals aiden",
 		"/today",
-		"/as rivera",
+		"/as Rivera", // handles are matched in any case
 		"/inbox",
 		"/wait 2h",
 		"/quit",
