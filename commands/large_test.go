@@ -46,6 +46,10 @@ func TestLargeSchool(t *testing.T) {
 	if !strings.Contains(last.Text, "591 to 600 shown (page 60 of 60)") || !strings.Contains(last.Text, "(L0600)") || len(last.Buttons) != 0 || strings.Contains(last.Text, "More:") {
 		t.Errorf("the last page:\n%s", last.Text)
 	}
+	if past := s.do(admin, "/today page=61"); !strings.Contains(past.Text, "(There is no page 61 of the data due: 60 pages, so this is page 60.)") ||
+		!strings.Contains(past.Text, "(L0600)") {
+		t.Errorf("a page past the last:\n%s", past.Text)
+	}
 
 	// Names: the closest students, counted, never the whole caseload.
 	r = s.do(admin, "/goals aidan")

@@ -258,7 +258,10 @@ func DayText(day today.Day, page int) (string, int) {
 		return b.String(), 0
 	}
 	pages := (len(day.Due) + DuePage - 1) / DuePage
-	page = min(page, pages)
+	if page > pages {
+		fmt.Fprintf(&b, "\n(There is no page %d of the data due: %s, so this is page %d.)", page, plural(pages, "page", "pages"), pages)
+		page = pages
+	}
 	first := (page - 1) * DuePage
 	shown := day.Due[first:min(first+DuePage, len(day.Due))]
 	students := plural(len(day.Due), "student has", "students have")
