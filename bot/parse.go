@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -440,6 +441,9 @@ func parseValue(p Param, s string, vals Values, sc *Scope) (any, error) {
 	case KindInt:
 		n, err := strconv.Atoi(s)
 		if err != nil || n < p.Min || n > p.Max {
+			if p.Max >= math.MaxInt32 { // a number of a record: no upper bound worth saying
+				return nil, Errorf(p.Name, "The %s must be a whole number of %d or more, not %q.", p.Name, p.Min, s)
+			}
 			return nil, Errorf(p.Name, "The %s must be a whole number from %d to %d, not %q.", p.Name, p.Min, p.Max, s)
 		}
 		return n, nil

@@ -34,7 +34,7 @@ func Escalation(d Deps) *bot.Command {
 			escalationIDParam(),
 			{Name: "action", Kind: bot.KindChoice, Positional: true, Default: escShow,
 				Help: "show (the timeline), ack, resolve, reopen or reply",
-				Choices: []bot.Choice{{Value: escShow}, {Value: escAcknowledge},
+				Choices: []bot.Choice{{Value: escShow}, {Value: escAcknowledge, Label: "acknowledge"},
 					{Value: escResolve}, {Value: escReopen}, {Value: escReply}}},
 			{Name: "text", Kind: bot.KindText, Positional: true, MaxLen: 2000,
 				Help: "a resolution note, or the reply"},
