@@ -59,7 +59,7 @@ func (s Service) Progress(ctx context.Context, q Query) (bot.Reply, error) {
 	for _, c := range charts {
 		r.Files = append(r.Files, bot.File{Name: c.Name, Type: chartFileType, Data: c.PNG})
 	}
-	r.Context = "Progress wording: mastered, on track, not at the expected rate, no progress, or not enough data (fewer than 3 session days in the range)."
+	r.Context = "Progress wording: mastered, on track, not at the expected rate, no progress, or not enough data (fewer than 3 session days in the range, or no aim line to judge by)."
 	return r, nil
 }
 

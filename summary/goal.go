@@ -32,6 +32,10 @@ const (
 	NotEnoughData   Progress = "not enough data"
 )
 
+// WhyNoAim is why a goal with data enough is still "not enough data":
+// nothing to judge the data against.
+const WhyNoAim = "No aim line: the goal needs a criterion and start and end dates."
+
 // Point is one session day of a goal: every session of the goal logged on
 // that school day, combined. Trials and task-analysis steps add up (the
 // value is the percent of all of them); frequency counts and spans add up;
@@ -491,7 +495,7 @@ func (gs *GoalStats) judge(opt Options) {
 		gs.Progress, gs.Why = NotEnoughData, "Fewer than "+strconv.Itoa(opt.MinPoints)+" session days with data in this period."
 		return
 	case !gs.HasAim:
-		gs.Progress, gs.Why = NotEnoughData, "No aim line: the goal needs a criterion and start and end dates."
+		gs.Progress, gs.Why = NotEnoughData, WhyNoAim
 		return
 	}
 	last := gs.Points[len(gs.Points)-1]

@@ -150,7 +150,11 @@ func goalLine(g GoalStats, private bool) string {
 	if g.HasTrend {
 		parts = append(parts, fmt.Sprintf("trend %+.1f a week", g.TrendPerWeek))
 	}
-	return name + ": " + strings.Join(parts, "; ") + " — " + string(g.Progress) + "."
+	verdict := string(g.Progress)
+	if g.Why == WhyNoAim {
+		verdict += " (no aim line: the goal has no criterion to judge by)"
+	}
+	return name + ": " + strings.Join(parts, "; ") + " — " + verdict + "."
 }
 
 // fading says how the prompt levels moved against the previous period.

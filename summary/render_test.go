@@ -115,6 +115,22 @@ func TestGoalLine(t *testing.T) {
 	}
 }
 
+// TestGoalLineNoAim: a goal with data enough but no end date has no aim
+// line, and its line says that is why it is "not enough data".
+func TestGoalLineNoAim(t *testing.T) {
+	g := trialGoal(4)
+	g.EndDate = ""
+	var ss []Session
+	for _, d := range []string{"2026-11-09", "2026-11-10", "2026-11-11"} {
+		ss = append(ss, trialSession(t, d+" 09:00", "+i +i +v -i"))
+	}
+	s := summarize(t, Input{Goals: []Goal{g}, Sessions: ss})
+	got := goalLine(s.Goals[0], false)
+	if !strings.HasSuffix(got, "data on 3 of 5 days due; trend +0.0 a week — not enough data (no aim line: the goal has no criterion to judge by).") {
+		t.Errorf("goal line of a goal without an aim line:\n%s", got)
+	}
+}
+
 func TestHeading(t *testing.T) {
 	if h := Heading(at(t, "2026-11-09 00:00"), at(t, "2026-11-09 00:00")); h != "Daily summary for Monday, Nov 9" {
 		t.Errorf("daily heading %q", h)
