@@ -179,8 +179,32 @@ func (l Ladder) On(ctx context.Context, store storage.Store, t time.Time) (Ladde
 // Members lists who level n names for e, in staff order, without the
 // person who opened it; absent lists those of them away today.
 func (l Ladder) Members(ctx context.Context, store storage.Store, e storage.Escalation, n int) (present, absent []storage.Staff, err error) {
+	ids, err := l.memberIDs(ctx, store, e, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range ids {
+		st, ok := l.Facts.Staff[id]
+		if !ok || id == e.OpenedBy || slices.ContainsFunc(present, func(s storage.Staff) bool { return s.ID == id }) ||
+			slices.ContainsFunc(absent, func(s storage.Staff) bool { return s.ID == id }) {
+			continue
+		}
+		if l.Facts.Working(id) {
+			present = append(present, st)
+		} else {
+			absent = append(absent, st)
+		}
+	}
+	byName := func(a, b storage.Staff) int { return cmpStaff(a, b) }
+	slices.SortFunc(present, byName)
+	slices.SortFunc(absent, byName)
+	return present, absent, nil
+}
+
+// memberIDs lists the staff level n names for e, the opener included.
+func (l Ladder) memberIDs(ctx context.Context, store storage.Store, e storage.Escalation, n int) ([]int64, error) {
 	if n < 1 || n > len(l.Policy) {
-		return nil, nil, nil
+		return nil, nil
 	}
 	lv := l.Policy[n-1]
 	var ids []int64
@@ -188,7 +212,7 @@ func (l Ladder) Members(ctx context.Context, store storage.Store, e storage.Esca
 	case schoolday.NotifyTeacher:
 		team, err := store.StudentTeam(ctx, e.StudentID)
 		if err != nil {
-			return nil, nil, fmt.Errorf("loading team of student %d: %w", e.StudentID, err)
+			return nil, fmt.Errorf("loading team of student %d: %w", e.StudentID, err)
 		}
 		for _, m := range team {
 			if m.Kind == storage.AssignTeacher {
@@ -210,22 +234,7 @@ func (l Ladder) Members(ctx context.Context, store storage.Store, e storage.Esca
 			}
 		}
 	}
-	for _, id := range ids {
-		st, ok := l.Facts.Staff[id]
-		if !ok || id == e.OpenedBy || slices.ContainsFunc(present, func(s storage.Staff) bool { return s.ID == id }) ||
-			slices.ContainsFunc(absent, func(s storage.Staff) bool { return s.ID == id }) {
-			continue
-		}
-		if l.Facts.Working(id) {
-			present = append(present, st)
-		} else {
-			absent = append(absent, st)
-		}
-	}
-	byName := func(a, b storage.Staff) int { return cmpStaff(a, b) }
-	slices.SortFunc(present, byName)
-	slices.SortFunc(absent, byName)
-	return present, absent, nil
+	return ids, nil
 }
 
 func cmpStaff(a, b storage.Staff) int {
@@ -374,8 +383,13 @@ func PlanStep(ctx context.Context, store storage.Store, e storage.Escalation, a 
 		}
 		if len(present) == 0 {
 			why := "nobody on this level (" + l.Policy[n-1].Who() + ")"
-			if len(absent) > 0 {
+			switch ids, err := l.memberIDs(ctx, store, e, n); {
+			case err != nil:
+				return nil, nil, 0, err
+			case len(absent) > 0:
 				why = "nobody present: " + Names(absent) + " absent"
+			case slices.Contains(ids, e.OpenedBy):
+				why = opener.Name + ", who raised it, is the only one on this level (" + l.Policy[n-1].Who() + ")"
 			}
 			steps = append(steps, storage.EscalationStep{At: now, Action: storage.StepSkipped, Level: n, Note: why})
 			skipped = append(skipped, fmt.Sprintf("level %d skipped: %s", n, why))

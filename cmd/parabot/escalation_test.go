@@ -264,3 +264,23 @@ func TestShellEscalationReplyForm(t *testing.T) {
 		}
 	}
 }
+
+// TestShellTeachersOwnConcern: a teacher's concern skips the teacher
+// level, and the timeline says why: they raised it themselves.
+func TestShellTeachersOwnConcern(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	in := "/as rivera\n/concern S101 seems unwell today\n/escalation 1\n/quit\n"
+	var out, errOut bytes.Buffer
+	if err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T10:00"}, env(nil), strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"Your concern #1 about Ava B. (S101) went to Dr. Anil Patel (level 2).\n   Level 1 skipped: Maria Rivera, who raised it, is the only one on this level (teacher).",
+		"level 1 skipped (Maria Rivera, who raised it, is the only one on this level (teacher))",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+}
