@@ -36,7 +36,7 @@ func ParseFormat(s string) (Format, error) {
 	case FormatJSON, FormatCSV:
 		return f, nil
 	}
-	return "", bot.Errorf("format", "%q is not an export format; use text, json or csv.", s)
+	return "", bot.Errorf("format", "%q is not an export format; use text, json, csv or pdf.", s)
 }
 
 // MaxReason is the longest reason an export may give.
@@ -198,6 +198,13 @@ func findStudent(ctx context.Context, store storage.Store, staff storage.Staff, 
 		return storage.Student{}, bot.Errorf("student",
 			"%s is not on %s's caseload, so %s may not export their records; their teacher, an assigned para or therapist, or an administrator may. %s",
 			st.Code, staff.Handle, staff.Handle, yours)
+	case err == nil && staff.Role == storage.RoleAdmin:
+		// No longer enrolled: the records kept for them (until the
+		// retention purge) are an administrator's to export.
+		return st, nil
+	case err == nil:
+		return storage.Student{}, bot.Errorf("student",
+			"%s is no longer enrolled at the school; an administrator may export the records kept for them. %s", st.Code, yours)
 	case err != nil && !errors.Is(err, storage.ErrNotFound):
 		return storage.Student{}, fmt.Errorf("finding student by code in school %d: %w", staff.SchoolID, err)
 	}

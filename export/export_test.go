@@ -577,7 +577,7 @@ func TestPrepareRefuses(t *testing.T) {
 			"The from date 2026-11-20 is after the to date 2026-11-01"},
 		{"from after today", func(r *export.Request) { r.From = "2026-12-01" }, "from", "The from date 2026-12-01 is after the to date 2026-11-25"},
 		{"before the school year", func(r *export.Request) { r.Now = f.at(8, 1, 9, 0) }, "from", "The school year starts 2026-08-31, after 2026-08-01"},
-		{"bad format", func(r *export.Request) { r.Format = "pdf" }, "format", `"pdf" is not an export format; use text, json or csv.`},
+		{"bad format", func(r *export.Request) { r.Format = "xml" }, "format", `"xml" is not an export format; use text, json, csv or pdf.`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -592,6 +592,41 @@ func TestPrepareRefuses(t *testing.T) {
 				t.Errorf("a refused export wrote audit rows %+v", rows)
 			}
 		})
+	}
+}
+
+// TestExportRetiredStudent: a student who left (retired from the roster)
+// keeps their records until the retention purge: an administrator may
+// export them, their former teacher is told who may.
+func TestExportRetiredStudent(t *testing.T) {
+	f := newFixture(t, storagetest.OpenSQLite(t))
+	ctx := context.Background()
+	demo, err := roster.Parse(roster.Demo())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range demo.Students {
+		if demo.Students[i].Code == "S103" {
+			demo.Students[i].Active = false
+		}
+	}
+	for i := range demo.Assignments {
+		if demo.Assignments[i].StudentCode == "S103" {
+			demo.Assignments[i].Active = false
+		}
+	}
+	if _, err := f.store.ImportRoster(ctx, demo); err != nil {
+		t.Fatalf("retiring S103: %v", err)
+	}
+	req := export.Request{By: "rivera", Student: "S103", Reason: "records request", Format: export.FormatText, Now: f.at(11, 25, 8, 15)}
+	_, err = export.Prepare(ctx, f.store, req)
+	if ue, ok := bot.AsUserError(err); !ok || !strings.Contains(ue.Msg, "S103 is no longer enrolled at the school; an administrator may export the records kept for them.") {
+		t.Errorf("the former teacher's export: %v", err)
+	}
+	req.By = "patel"
+	ex, err := export.Prepare(ctx, f.store, req)
+	if err != nil || ex.Report.Student.Code != "S103" {
+		t.Fatalf("the admin's export of a retired student: %+v, %v", ex.Report.Student, err)
 	}
 }
 

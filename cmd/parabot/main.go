@@ -43,7 +43,7 @@ Usage:
   parabot serve                                     HTTP server with the configured adapters and job workers
   parabot migrate                                   apply database migrations and exit
   parabot import DIR | --demo                       import a roster (CSV files, see README)
-  parabot export --student CODE --by HANDLE --reason WHY [--from DAY] [--to DAY] [--format text|json|csv] [--out FILE]  a student's data for an IEP meeting
+  parabot export --student CODE --by HANDLE --reason WHY [--from DAY] [--to DAY] [--format text|json|csv|pdf] [--out FILE]  a student's data for an IEP meeting
   parabot audit [--student CODE] [--staff HANDLE] [--from DAY] [--to DAY] [--format text|csv]  the access log
   parabot purge --dry-run | --yes                   apply the schools' retention policies
   parabot commands [--markdown]                     list the commands
