@@ -45,6 +45,10 @@ type Request struct {
 	Limit                  int // the newest rows only; 0 for all
 }
 
+// systemHandle stands for no staff member: the rows the command line,
+// the purge and the scheduler write, and --staff system selects them.
+const systemHandle = "system"
+
 // Row is one line of the trail, with the staff member's handle and the
 // student's code instead of ids.
 type Row struct {
@@ -82,10 +86,15 @@ func Resolve(ctx context.Context, store storage.Store, r Request) (Query, error)
 	if !q.From.IsZero() && !to.IsZero() && q.From.After(to) {
 		return q, fmt.Errorf("--from %s is after --to %s; give the earlier day first", r.From, r.To)
 	}
-	if h := strings.TrimSpace(r.Staff); h != "" {
+	if strings.TrimSpace(r.School) != "" && strings.TrimSpace(r.Student) == "" {
+		return q, fmt.Errorf("--school picks the school of --student when several schools use its code; give it with --student, e.g. --student S101 --school %q", strings.TrimSpace(r.School))
+	}
+	if h := strings.TrimSpace(r.Staff); strings.EqualFold(h, systemHandle) {
+		q.System = true
+	} else if h != "" {
 		st, err := store.StaffByHandle(ctx, h)
 		if errors.Is(err, storage.ErrNotFound) {
-			return q, fmt.Errorf("no staff member has the handle %q; use a handle from staff.csv, e.g. --staff lee", h)
+			return q, fmt.Errorf("no staff member has the handle %q; use a handle from staff.csv (e.g. --staff lee) or --staff system", h)
 		}
 		if err != nil {
 			return q, fmt.Errorf("finding staff %q: %w", h, err)
@@ -150,7 +159,7 @@ func Rows(ctx context.Context, store storage.Store, q Query) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	handles := map[int64]string{0: "system"}
+	handles := map[int64]string{0: systemHandle}
 	codes := map[int64]string{0: ""}
 	out := make([]Row, len(events))
 	for i, e := range events {
@@ -228,6 +237,9 @@ func Viewed(at time.Time, by int64, q Query, surface string) storage.AuditEvent 
 	detail := "surface=" + surface
 	if q.StaffID != 0 {
 		detail += fmt.Sprintf(" staff_id=%d", q.StaffID)
+	}
+	if q.System {
+		detail += " staff=" + systemHandle
 	}
 	if !q.From.IsZero() {
 		detail += " from=" + q.From.Format(time.DateOnly)

@@ -272,8 +272,11 @@ type AuditEvent struct {
 type AuditQuery struct {
 	StudentID int64
 	StaffID   int64
-	From, To  time.Time // From included, To excluded
-	Limit     int       // the newest Limit rows only; 0 for all
+	// System keeps only the rows of no staff member (the command line,
+	// the retention purge, the scheduler).
+	System   bool
+	From, To time.Time // From included, To excluded
+	Limit    int       // the newest Limit rows only; 0 for all
 }
 
 // Retention settings of a school (school_settings names, from

@@ -10,7 +10,7 @@ import (
 	"parabot/auditview"
 )
 
-const auditUsage = `Usage: parabot audit [--student CODE [--school NAME]] [--staff HANDLE] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format text|csv]
+const auditUsage = `Usage: parabot audit [--student CODE [--school NAME]] [--staff HANDLE|system] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format text|csv]
   Lists the access log oldest first: every entry, read, export, undo, edit, refusal and roster change. Days are UTC, both included.`
 
 func runAudit(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -19,7 +19,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	var r auditview.Request
 	fs.StringVar(&r.Student, "student", "", "only rows about this student (code, e.g. S101)")
 	fs.StringVar(&r.School, "school", "", "the student's school, when several schools use the code")
-	fs.StringVar(&r.Staff, "staff", "", "only rows of this staff member (handle, e.g. lee)")
+	fs.StringVar(&r.Staff, "staff", "", "only rows of this staff member (handle, e.g. lee), or system for the rows of no one (command line, purge, scheduler)")
 	fs.StringVar(&r.From, "from", "", "first day, YYYY-MM-DD (UTC)")
 	fs.StringVar(&r.To, "to", "", "last day, included, YYYY-MM-DD (UTC)")
 	format := fs.String("format", "text", "text or csv")

@@ -54,10 +54,20 @@ func TestAuditCommand(t *testing.T) {
 		t.Errorf("the second look recorded %d times, want 1:\n%s", n, all)
 	}
 
+	// --staff system keeps the rows of no staff member: the looks above.
+	sys, err := audit("--staff", "system")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(sys, "\n"); n < 2 || n != strings.Count(sys, "system ") || strings.Contains(sys, "lee ") {
+		t.Errorf("audit --staff system:\n%s\nwant the command line's rows only", sys)
+	}
+
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
+		{[]string{"--school", "Nope School"}, `--school picks the school of --student when several schools use its code; give it with --student, e.g. --student S101 --school "Nope School"`},
 		{[]string{"--student", "S999"}, `no student has the code "S999"; use a code from students.csv`},
 		{[]string{"--staff", "nobody"}, `no staff member has the handle "nobody"`},
 		{[]string{"--from", "2026-12-01", "--to", "2026-11-01"}, "--from 2026-12-01 is after --to 2026-11-01"},

@@ -104,6 +104,9 @@ func (s *Store) AuditSearch(ctx context.Context, q storage.AuditQuery) ([]storag
 	if q.StaffID != 0 {
 		add("staff_id = $%d", q.StaffID)
 	}
+	if q.System {
+		add("staff_id = $%d", 0)
+	}
 	if !q.From.IsZero() {
 		add("at >= $%d", s.d.Time(q.From))
 	}
