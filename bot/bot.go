@@ -5,7 +5,11 @@
 // the command. Nothing here imports a chat SDK.
 package bot
 
-import "parabot/storage"
+import (
+	"slices"
+
+	"parabot/storage"
+)
 
 // Request is one command invocation from any platform.
 type Request struct {
@@ -68,7 +72,13 @@ type Reply struct {
 type Form struct {
 	Command string            // the command's name, e.g. "trial"
 	Values  map[string]string // raw values by parameter name, as Request.Args holds them
+	// Ask names optional parameters the form asks for as if required: a
+	// pickup's handoff, which the command refuses to log without.
+	Ask []string
 }
+
+// Asks reports whether the form asks for p as a required value.
+func (f Form) Asks(p Param) bool { return p.Required || slices.Contains(f.Ask, p.Name) }
 
 // File is a file attached to a Reply.
 type File struct {

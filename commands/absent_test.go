@@ -2,6 +2,8 @@ package commands_test
 
 import (
 	"context"
+	"maps"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -138,16 +140,42 @@ func TestDismissalAndButtons(t *testing.T) {
 	if r.Text != want || len(r.Buttons) != 3 {
 		t.Fatalf("/dismissal = %q (%d buttons), want %q", r.Text, len(r.Buttons), want)
 	}
-	p := s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[1].Action, Value: r.Buttons[1].Value})
-	if p.IsError || p.Text != "Logged transition for Liam C. (S102): class → pickup, released to pickup." {
-		t.Errorf("handoff button: %q", p.Text)
+	ctx := context.Background()
+	press := func(b bot.Button) bot.Reply {
+		return s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: b.Action, Value: b.Value})
 	}
-	p = s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: r.Buttons[1].Action, Value: r.Buttons[1].Value})
-	if !p.IsError || !strings.Contains(p.Text, "was already released at 10:00 to pickup") {
+	// A bus: released to the way home, with no prompt level recorded.
+	p := press(r.Buttons[0])
+	if p.IsError || p.Text != "Logged transition for Ava B. (S101): class → bus, prompt not recorded, released to bus 12." {
+		t.Errorf("handoff button of a bus: %q", p.Text)
+	}
+	ts, err := s.db.Transitions(ctx, storage.Filter{StudentID: s.staffStudent("S101")})
+	if err != nil || len(ts) != 1 || ts[0].Prompt != storage.PromptNotRecorded || ts[0].HandoffTo != "bus 12" {
+		t.Errorf("the bus handoff stored %+v (err %v), want prompt not recorded, handoff bus 12", ts, err)
+	}
+	// A pickup: the button logs nothing, and opens the /transition form
+	// asking who took the student.
+	p = press(r.Buttons[1])
+	wantForm := bot.Form{Command: "transition", Values: map[string]string{"student": "S102", "from": "class", "to": "pickup"}, Ask: []string{"handoff"}}
+	if p.IsError || p.Form == nil || !reflect.DeepEqual(*p.Form, wantForm) ||
+		p.Text != "Who took L.C. (S102)? Type /transition S102 class pickup handoff=<who>, e.g. handoff=mother." {
+		t.Fatalf("handoff button of a pickup: %q, form %+v; want the form %+v", p.Text, p.Form, wantForm)
+	}
+	if r := s.do("lee", "/dismissal"); !strings.Contains(r.Text, "L.C. (S102), pickup: unaccounted") {
+		t.Errorf("/dismissal after the pickup button, before the form:\n%s", r.Text)
+	}
+	args := maps.Clone(p.Form.Values)
+	args["handoff"] = "grandmother"
+	f := s.router.Handle(ctx, bot.Request{Platform: storage.PlatformShell, UserID: "lee", Command: p.Form.Command, Args: args})
+	if f.IsError || f.Text != "Logged transition for Liam C. (S102): class → pickup, prompt not recorded, released to grandmother." {
+		t.Errorf("the pickup form: %q", f.Text)
+	}
+	p = press(r.Buttons[1])
+	if !p.IsError || !strings.Contains(p.Text, "was already released at 10:00 to grandmother") {
 		t.Errorf("second handoff: %q", p.Text)
 	}
-	if r := s.do("lee", "/dismissal"); !strings.Contains(r.Text, "L.C. (S102), pickup: released at 10:00 to pickup") || len(r.Buttons) != 2 {
-		t.Errorf("/dismissal after a handoff:\n%s", r.Text)
+	if r := s.do("lee", "/dismissal"); !strings.Contains(r.Text, "L.C. (S102), pickup: released at 10:00 to grandmother") || len(r.Buttons) != 1 {
+		t.Errorf("/dismissal after the handoffs:\n%s", r.Text)
 	}
 	// Someone else's student is not on the roll.
 	p = s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: "okafor", Action: r.Buttons[0].Action, Value: r.Buttons[0].Value})

@@ -123,8 +123,8 @@ func rollStudents(ctx context.Context, store storage.Store, f today.Facts, st st
 	return out, nil
 }
 
-// handoff logs the release of a student on the roll to the bus or pickup,
-// with the way home as the handoff.
+// handoff logs the release of a student on the roll to the bus, with the
+// way home as the handoff; for a pickup it asks who took the student.
 func handoff(ctx context.Context, d Deps, c *bot.PressCall) (bot.Reply, error) {
 	id, date, ok := scheduler.ParseDayValue(c.Press.Value)
 	if !ok {
@@ -160,13 +160,16 @@ func handoff(ctx context.Context, d Deps, c *bot.PressCall) (bot.Reply, error) {
 	case e.Released != nil:
 		return bot.Reply{}, bot.Errorf("", "%s was already released at %s to %s.", e.Student.Label(), e.Released.At.In(f.Loc).Format("15:04"), e.Released.HandoffTo)
 	}
-	to := "bus"
 	if strings.HasPrefix(strings.ToLower(e.Dismissal), "pickup") {
-		to = "pickup"
+		return pickupForm(e.Student), nil
 	}
-	t := storage.Transition{StudentID: e.Student.ID, StaffID: c.Staff.ID, At: c.Now, From: "class", To: to,
-		Prompt: storage.Independent, HandoffTo: e.Dismissal, LoggedAt: c.Now}
-	t.Summary = fmt.Sprintf("Logged transition for %s: class → %s, released to %s.", e.Student.Label(), to, e.Dismissal)
+	// The way home names the bus the student was released to. The button
+	// records no prompt level, like /transition without prompt=, so
+	// summaries do not count the handoff as independent.
+	t := storage.Transition{StudentID: e.Student.ID, StaffID: c.Staff.ID, At: c.Now, From: "class", To: "bus",
+		Prompt: storage.PromptNotRecorded, HandoffTo: e.Dismissal, LoggedAt: c.Now}
+	facts := transitionFacts(t, c.Now)
+	t.Summary = "Logged transition for " + e.Student.Label() + facts
 	ent, err := d.Store.LogTransition(ctx, t, nil)
 	if errors.Is(err, storage.ErrDuplicate) {
 		return bot.Reply{}, bot.Errorf("", "That handoff was logged already.")
@@ -174,5 +177,14 @@ func handoff(ctx context.Context, d Deps, c *bot.PressCall) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("logging handoff: %w", err)
 	}
-	return logged(ent, fmt.Sprintf("Logged transition for %s: class → %s, released to %s.", bot.Named(e.Student), to, e.Dismissal)), nil
+	return logged(ent, "Logged transition for "+bot.Named(e.Student)+facts), nil
+}
+
+// pickupForm is the answer to a pickup's Hand off button: a pickup is
+// logged with the adult who took the student, as /transition requires,
+// so the button opens the /transition form asking for them (a Slack or
+// Discord modal, the next line in the terminal) and logs nothing itself.
+func pickupForm(st storage.Student) bot.Reply {
+	return bot.Reply{Text: fmt.Sprintf("Who took %s? Type /transition %s class pickup handoff=<who>, e.g. handoff=mother.", st.Label(), st.Code),
+		Private: true, Form: &bot.Form{Command: "transition", Values: map[string]string{"student": st.Code, "from": "class", "to": "pickup"}, Ask: []string{"handoff"}}}
 }

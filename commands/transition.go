@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"parabot/bot"
@@ -68,18 +69,7 @@ func Transition(d Deps) *bot.Command {
 			if isRelease(t.To) && t.HandoffTo == "" {
 				return bot.Reply{}, bot.Errorf("handoff", "A %s transition needs the handoff: who took %s, e.g. handoff=driver Mr. Diaz, bus 12.", t.To, bot.Named(st))
 			}
-			prompt := t.Prompt.String()
-			if t.Prompt == storage.PromptNotRecorded {
-				prompt = "prompt not recorded"
-			}
-			facts := fmt.Sprintf("%s: %s → %s, %s", when(t.At, c.Now), t.From, t.To, prompt)
-			if t.Latency > 0 {
-				facts += ", latency " + bot.FormatDuration(t.Latency)
-			}
-			if t.HandoffTo != "" {
-				facts += ", released to " + t.HandoffTo
-			}
-			facts += "."
+			facts := transitionFacts(t, c.Now)
 			t.Summary, t.Note = "Logged transition for "+st.Label()+facts, v.Text("note")
 			e, err := d.Store.LogTransition(ctx, t, nil)
 			if err != nil {
@@ -88,6 +78,24 @@ func Transition(d Deps) *bot.Command {
 			return logged(e, withComment("Logged transition for "+bot.Named(st)+facts, t.Note)), nil
 		},
 	}
+}
+
+// transitionFacts is what a confirmation says of a transition after the
+// student: ": class → bus, prompt not recorded, released to bus 12.", with
+// " at 14:50" first when it was logged for an earlier time.
+func transitionFacts(t storage.Transition, now time.Time) string {
+	prompt := t.Prompt.String()
+	if t.Prompt == storage.PromptNotRecorded {
+		prompt = "prompt not recorded"
+	}
+	facts := fmt.Sprintf("%s: %s → %s, %s", when(t.At, now), t.From, t.To, prompt)
+	if t.Latency > 0 {
+		facts += ", latency " + bot.FormatDuration(t.Latency)
+	}
+	if t.HandoffTo != "" {
+		facts += ", released to " + t.HandoffTo
+	}
+	return facts + "."
 }
 
 // isRelease reports whether a destination releases the student: one of

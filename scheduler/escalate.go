@@ -280,9 +280,15 @@ func (l Ladder) Timeout(e storage.Escalation, n int) time.Duration {
 }
 
 // Alert is the direct message a level's member gets, with the buttons;
-// record is an incident's whole record (IncidentRecord), else nil.
+// record is an incident's whole record (IncidentRecord), else nil. An
+// unaccounted student was raised by the end-of-duty check, not by the
+// person on duty, and says so.
 func Alert(e storage.Escalation, st storage.Student, opener storage.Staff, level int, timeout time.Duration, record []bot.Field) bot.Reply {
-	head := fmt.Sprintf("%s #%d about %s from %s", KindWord(e.Kind), e.ID, bot.Named(st), opener.Name)
+	from := "from " + opener.Name
+	if e.Kind == storage.EscalationUnaccounted {
+		from = "raised by the end-of-duty check of " + opener.Name + "'s bus duty"
+	}
+	head := fmt.Sprintf("%s #%d about %s %s", KindWord(e.Kind), e.ID, bot.Named(st), from)
 	if e.Urgent {
 		head = "URGENT " + head
 	}

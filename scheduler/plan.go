@@ -144,15 +144,16 @@ func staffIDs(f today.Facts) []int64 {
 }
 
 // dataReminders are the instants of the day's data reminders: the
-// schedule's, else the lead before the deadline.
+// schedule's, else the lead before the deadline. On an early release they
+// move with dismissal (dataAt).
 func dataReminders(f today.Facts) []time.Time {
 	if sp, ok := f.Settings.Schedules[schoolday.ScheduleDataReminder]; ok {
-		return specTimes(f, sp)
+		return specTimes(f, sp, func(c string) time.Time { return dataAt(f, c) })
 	}
 	if f.Settings.DataDue == "" {
 		return nil
 	}
-	due, err := schoolday.Minutes(f.Settings.DataDue)
+	due, err := schoolday.Minutes(schoolday.MoveWithDismissal(f.Settings.DataDue, f.Day, f.School.Dismissal))
 	if err != nil {
 		return nil
 	}
@@ -163,22 +164,33 @@ func dataReminders(f today.Facts) []time.Time {
 	return []time.Time{f.At(schoolday.Clock(due - lead))}
 }
 
-// dataDeadlines are the instants of the day's data-entry deadlines.
+// dataDeadlines are the instants of the day's data-entry deadlines,
+// moved with dismissal on an early release (dataAt).
 func dataDeadlines(f today.Facts) []time.Time {
 	if sp, ok := f.Settings.Schedules[schoolday.ScheduleDataDeadline]; ok {
-		return specTimes(f, sp)
+		return specTimes(f, sp, func(c string) time.Time { return dataAt(f, c) })
 	}
 	if f.Settings.DataDue == "" {
 		return nil
 	}
-	return []time.Time{f.At(f.Settings.DataDue)}
+	return []time.Time{dataAt(f, f.Settings.DataDue)}
 }
 
-func specTimes(f today.Facts, sp schoolday.Spec) []time.Time {
+// dataAt is the instant of a data reminder's or deadline's wall time on
+// the day. On an early release it keeps its offset before dismissal, as
+// bus duty does: data is logged while the students are there, and the
+// summaries, after dismissal, still come after the deadline.
+func dataAt(f today.Facts, clock string) time.Time {
+	return f.At(schoolday.MoveWithDismissal(clock, f.Day, f.School.Dismissal))
+}
+
+// specTimes are the instants of a spec's wall times on the day, each
+// read by at (f.At, or dataAt).
+func specTimes(f today.Facts, sp schoolday.Spec, at func(clock string) time.Time) []time.Time {
 	var out []time.Time
 	seen := map[time.Time]bool{}
 	for _, c := range sp.Times(f.Day.Date) {
-		t := f.At(c)
+		t := at(c)
 		if !t.IsZero() && !seen[t] { // two skipped wall times land on one instant: once
 			seen[t] = true
 			out = append(out, t)

@@ -49,7 +49,7 @@ func summaries(f today.Facts, ids []int64) []Occurrence {
 // week whose Friday is a holiday), it comes at the default time.
 func summaryTimes(f today.Facts, kind string, weekly bool) []time.Time {
 	if sp, ok := f.Settings.Schedules[kind]; ok {
-		if ts := specTimes(f, sp); len(ts) > 0 || !weekly {
+		if ts := specTimes(f, sp, f.At); len(ts) > 0 || !weekly {
 			return ts
 		}
 	}

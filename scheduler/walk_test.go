@@ -261,7 +261,7 @@ var escID = regexp.MustCompile(`#[0-9]+`)
 // and the para on duty when nobody acknowledged in 10 minutes.
 func unaccounted(day, zone, end, after, para, paraName, student, code, way, duty string) []string {
 	at := func(clock, who string) string { return day + " " + clock + " " + zone + " " + who + ": " }
-	alert := "URGENT Unaccounted student #N about " + student + " from " + paraName + ": " + code + " (" + way + ") was neither released nor marked absent when " +
+	alert := "URGENT Unaccounted student #N about " + student + " raised by the end-of-duty check of " + paraName + "'s bus duty: " + code + " (" + way + ") was neither released nor marked absent when " +
 		duty + " ended at " + end + " (" + day + "); last transition none today."
 	return []string{
 		at(end, "rivera") + alert,
@@ -496,24 +496,27 @@ func walkThanksgiving(t *testing.T, w *walker) {
 	w.expect("Wednesday to Friday", append([]string{
 		wed + " 08:00 EST patel: Uncovered duties today (" + wed + "):",
 		wed + " 11:20 EST lee: Reminder: " + lunchCaf + " today (" + wed + ").",
+		// Early release moves the data reminder and deadline (14:15 and
+		// 14:45, 25 and 55 minutes before the 15:10 dismissal) to 25 and
+		// 55 minutes before 12:30.
+		wed + " 11:35 EST lee: Data still due today (" + wed + ") by 12:05:",
+		wed + " 11:35 EST nguyen: Data still due today (" + wed + ") by 12:05:",
+		wed + " 12:05 EST rivera: Data-entry deadline 12:05 (" + wed + "): still missing",
 		wed + " 12:20 EST lee: Reminder: " + earlyBus + " today (" + wed + ").",
-		// Early release moves the summaries to 30 minutes after 12:30;
-		// Thursday and Friday are holidays, so the week's summary comes
-		// on Wednesday.
+		// It moves the summaries to 30 minutes after 12:30, after the
+		// deadline; Thursday and Friday are holidays, so the week's
+		// summary comes on Wednesday.
 		wed + " 13:00 EST #rivera-class: Daily summary for Wednesday, Nov 25",
 		wed + " 13:00 EST rivera: Daily summary for Wednesday, Nov 25",
 		wed + " 13:00 EST #rivera-class: Weekly summary, Nov 23 to Nov 25",
 		wed + " 13:00 EST rivera: Weekly summary, Nov 23 to Nov 25",
-		wed + " 14:15 EST lee: Data still due today (" + wed + ") by 14:45:",
-		wed + " 14:15 EST nguyen: Data still due today (" + wed + ") by 14:45:",
-		wed + " 14:45 EST rivera: Data-entry deadline 14:45 (" + wed + "): still missing",
 	}, unaccounted(wed, "EST", "12:50", "13:00", "okafor", "Chris Okafor", "Noah W. (S105)", "S105", "bus 12", earlyBus)...)...)
 	full = w.box.full
 	checkText(t, full[wed+" 08:00 EST patel: Uncovered duties today ("+wed+"):"],
 		"Uncovered duties today (Wed Nov 25):\n"+recessPlg+": Chris Okafor is absent, no cover\n"+earlyBus+": Chris Okafor is absent, no cover")
 	// The weekly goal (N.W.'s G4) is due on the week's last school day.
-	checkText(t, full[wed+" 14:15 EST nguyen: Data still due today ("+wed+") by 14:45:"],
-		"Data still due today (Wed Nov 25) by 14:45:\nA.B. (S101): G1, G2, G3\nL.C. (S102): G1, G2\nN.W. (S105): G1, G2, G3, G4")
+	checkText(t, full[wed+" 11:35 EST nguyen: Data still due today ("+wed+") by 12:05:"],
+		"Data still due today (Wed Nov 25) by 12:05:\nA.B. (S101): G1, G2, G3\nL.C. (S102): G1, G2\nN.W. (S105): G1, G2, G3, G4")
 }
 
 // TestWalkDaylightSaving walks across both changes of the 2026-27 school

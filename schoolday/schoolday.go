@@ -1,9 +1,10 @@
 // Package schoolday answers the timing questions every reminder asks:
 // is a date a school day (weekends, holidays, closures, early release,
 // the school year), what instant a school-local wall time is on a date
-// (with parabot's daylight-saving rule), where bus duty moves on an early
-// release, and which wall times a cron spec names on a date. It reads
-// nothing itself: callers pass the school and its calendar.
+// (with parabot's daylight-saving rule), where bus duty and the data
+// deadline move on an early release, and which wall times a cron spec
+// names on a date. It reads nothing itself: callers pass the school and
+// its calendar.
 package schoolday
 
 import (
@@ -131,22 +132,45 @@ func Clock(mins int) string { return fmt.Sprintf("%02d:%02d", mins/60, mins%60) 
 // the school lets out at 12:30. Other duties, and regular days, are
 // returned as they are.
 func MoveBusDuty(du storage.Duty, day Day, regular string) storage.Duty {
-	if du.Kind != storage.DutyBus || day.EarlyRelease == "" {
+	if du.Kind != storage.DutyBus {
 		return du
 	}
-	r, err1 := Minutes(regular)
-	e, err2 := Minutes(day.EarlyRelease)
-	start, err3 := Minutes(du.Start)
-	end, err4 := Minutes(du.End)
-	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
-		return du
-	}
-	shift := e - r
-	if start+shift < 0 {
+	shift, ok := dismissalShift(day, regular)
+	start, err1 := Minutes(du.Start)
+	end, err2 := Minutes(du.End)
+	if !ok || err1 != nil || err2 != nil || start+shift < 0 {
 		return du
 	}
 	du.Start, du.End = Clock(start+shift), Clock(end+shift)
 	return du
+}
+
+// MoveWithDismissal moves a wall time (HH:MM) on an early-release day by
+// as much as dismissal moves, so it keeps its offset before dismissal: a
+// 14:45 data-entry deadline with a 15:10 dismissal becomes 12:05 when the
+// school lets out at 12:30. On a regular day, or when the time would move
+// before midnight, it is returned as it is.
+func MoveWithDismissal(clock string, day Day, regular string) string {
+	shift, ok := dismissalShift(day, regular)
+	mins, err := Minutes(clock)
+	if !ok || err != nil || mins+shift < 0 {
+		return clock
+	}
+	return Clock(mins + shift)
+}
+
+// dismissalShift is how many minutes dismissal moves on day from the
+// regular dismissal (negative on an early release); false on a regular day.
+func dismissalShift(day Day, regular string) (int, bool) {
+	if day.EarlyRelease == "" {
+		return 0, false
+	}
+	r, err1 := Minutes(regular)
+	e, err2 := Minutes(day.EarlyRelease)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return e - r, true
 }
 
 // AddDays returns date plus n days.

@@ -106,6 +106,15 @@ func TestClassify(t *testing.T) {
 	if du.Start != "12:30" || du.End != "12:50" {
 		t.Errorf("bus duty on early release = %s–%s, want 12:30–12:50", du.Start, du.End)
 	}
+	// The data deadline keeps its offset before dismissal; a regular day
+	// and a time that would move before midnight keep theirs.
+	for _, tc := range []struct {
+		clock, early, want string
+	}{{"14:45", "12:30", "12:05"}, {"14:15", "12:30", "11:35"}, {"15:30", "12:30", "12:50"}, {"14:45", "", "14:45"}, {"01:00", "12:30", "01:00"}} {
+		if got := MoveWithDismissal(tc.clock, Day{EarlyRelease: tc.early}, "15:10"); got != tc.want {
+			t.Errorf("MoveWithDismissal(%s) with early release %q = %s, want %s", tc.clock, tc.early, got, tc.want)
+		}
+	}
 	if got := LastSchoolDayOfWeek(school, "2026-11-23", special); got != "2026-11-28" {
 		t.Errorf("last school day of Thanksgiving week = %s, want the make-up Saturday", got)
 	}

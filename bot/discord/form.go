@@ -19,8 +19,9 @@ const maxModalInputs = 5
 // modal is the response that opens the form a reply asks for (a data
 // reminder's student button opens /trial for that student): one text
 // input a parameter, its value filled in where the reply gave one. The
-// required parameters come first, then the optional ones while there is
-// room. It reports false when the command is unknown.
+// required parameters (and those the form asks for) come first, then the
+// optional ones while there is room. It reports false when the command
+// is unknown.
 func (a *Adapter) modal(f bot.Form) (response, bool) {
 	cmd, ok := a.router.Command(f.Command)
 	if !ok {
@@ -29,7 +30,7 @@ func (a *Adapter) modal(f bot.Form) (response, bool) {
 	var params []bot.Param
 	for _, required := range []bool{true, false} {
 		for _, p := range cmd.Params {
-			if p.Required == required && p.Kind != bot.KindBool && len(params) < maxModalInputs {
+			if f.Asks(p) == required && p.Kind != bot.KindBool && len(params) < maxModalInputs {
 				params = append(params, p)
 			}
 		}
@@ -41,7 +42,7 @@ func (a *Adapter) modal(f bot.Form) (response, bool) {
 			continue
 		}
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			modalInput(p, f.Values[p.Name], p.Required, false)}})
+			modalInput(p, f.Values[p.Name], f.Asks(p), false)}})
 	}
 	return response{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
 		CustomID: formPrefix + cmd.Name, Title: clip("/"+cmd.Name, 45), Components: rows,

@@ -568,3 +568,30 @@ func TestPressOpensForm(t *testing.T) {
 		t.Errorf("submission answered %q after %d runs", text, runs.Load())
 	}
 }
+
+// TestPressFormAsks: a form that asks for an optional parameter (a
+// pickup's handoff) holds it among the required ones, marked required,
+// however late the command declares it.
+func TestPressFormAsks(t *testing.T) {
+	t.Parallel()
+	var runs atomic.Int64
+	cmds := testCommands(&runs, nil)
+	cmds[0].Buttons = append(cmds[0].Buttons, bot.ButtonAction{Action: "open_log", Run: func(_ context.Context, c *bot.PressCall) (bot.Reply, error) {
+		return bot.Reply{Text: "Type /log " + c.Press.Value + " G1 + tried=<what>", Form: &bot.Form{Command: "log", Values: map[string]string{"student": c.Press.Value}, Ask: []string{"tried"}}}, nil
+	}})
+	e := newEnv(t, newStore(t), cmds)
+	_, resp := e.post(componentInteraction("1800000000000000082", paraDiscord, "open_log:S101", false))
+	if resp["type"] != float64(9) {
+		t.Fatalf("response type %v, want 9 (MODAL): %v", resp["type"], resp)
+	}
+	var order []string
+	required := map[string]any{}
+	for _, r := range data(t, resp)["components"].([]any) {
+		in := r.(map[string]any)["components"].([]any)[0].(map[string]any)
+		order = append(order, in["custom_id"].(string))
+		required[in["custom_id"].(string)] = in["required"]
+	}
+	if strings.Join(order, ",") != "student,note,goal,trials,tried" || required["tried"] != true || required["note"] == true {
+		t.Errorf("fields %v, required %v; want the asked one with the required ones, marked required, then the first optional one", order, required)
+	}
+}

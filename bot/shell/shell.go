@@ -399,8 +399,8 @@ func (s *Shell) reply(r bot.Reply) {
 }
 
 // openForm starts asking, one line each, for the required values of a
-// form that the reply did not fill in (with none to ask it asks nothing:
-// the reply's text says what to type).
+// form (and those it asks for: Form.Asks) that the reply did not fill in
+// (with none to ask it asks nothing: the reply's text says what to type).
 func (s *Shell) openForm(f bot.Form) {
 	cmd, ok := s.cfg.Router.Command(f.Command)
 	if !ok {
@@ -411,7 +411,7 @@ func (s *Shell) openForm(f bot.Form) {
 		form.values[k] = v
 	}
 	for _, p := range cmd.Params {
-		if p.Required && form.values[p.Name] == "" {
+		if f.Asks(p) && form.values[p.Name] == "" {
 			form.ask = append(form.ask, p)
 		}
 	}

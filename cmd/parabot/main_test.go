@@ -79,11 +79,14 @@ func TestShellDemo(t *testing.T) {
 // TestShellDemoReminders is the README's reminder walk: from 14:00 on a
 // Friday, /wait 1h shows the data reminders, the teacher's deadline DM
 // and the bus-duty reminder with its roll, each at its time; a number
-// presses the duty reminder's buttons; at the end of bus duty, the
-// students neither released nor absent are escalated to the teacher.
+// presses the duty reminder's buttons (a bus handoff records no prompt
+// level); a pickup's Hand off on /dismissal asks who took the student on
+// the next line; at the end of bus duty, the students neither released
+// nor absent are escalated to the teacher, and the daily summary counts
+// the handoffs without calling them independent.
 func TestShellDemoReminders(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
-	in := strings.Join([]string{"/trial S101 G1 + + v - +", "/today", "/wait 1h", "3", "/dismissal", "/wait 1h", "/quit"}, "\n") + "\n"
+	in := strings.Join([]string{"/trial S101 G1 + + v - +", "/today", "/wait 1h", "3", "/dismissal", "1", "grandmother", "/wait 1h", "/quit"}, "\n") + "\n"
 	got, stderr := demoShell(t, db, "2027-03-12T14:00", in)
 	for _, want := range []string{
 		"lee Fri 14:00> /trial S101 G1 + + v - +", // G1's five trials: no longer due
@@ -92,10 +95,15 @@ func TestShellDemoReminders(t *testing.T) {
 		">> direct message to rivera (Maria Rivera), Fri Mar 12 14:45\n   Data-entry deadline 14:45 (Fri Mar 12): still missing\n   By Jamie Lee:\n     A.B. (S101): G2, G3",
 		">> direct message to lee (Jamie Lee), Fri Mar 12 15:00\n   Reminder: bus duty 15:10–15:30 at Bus loop at the front doors today (Fri Mar 12).\n   Dismissal roll:\n   A.B. (S101): bus 12\n   L.C. (S102): pickup\n   A.B. (S103): bus 7\n   [1] On my way\n   [2] Can't make it\n   [3] Hand off A.B. (S101)",
 		"The clock moved forward 1h; it is Fri Mar 12 15:00.",
-		"ok Logged transition for Ava B. (S101): class → bus, released to bus 12.",
+		"ok Logged transition for Ava B. (S101): class → bus, prompt not recorded, released to bus 12.",
 		"A.B. (S101), bus 12: released at 15:00 to bus 12\n   L.C. (S102), pickup: unaccounted",
+		"lee Fri 15:00> 1\nok Who took L.C. (S102)? Type /transition S102 class pickup handoff=<who>, e.g. handoff=mother.\n" +
+			"/transition S102 class pickup: handoff? (for bus or pickup: who took the student (driver Mr. Lee, mother); /cancel leaves the form)\n" +
+			"lee Fri 15:00> grandmother\nok Logged transition for Liam C. (S102): class → pickup, prompt not recorded, released to grandmother.",
 		">> direct message to rivera (Maria Rivera), Fri Mar 12 15:30\n   URGENT Unaccounted student #",
-		" about Liam C. (S102) from Jamie Lee: S102 (pickup) was neither released nor marked absent when bus duty 15:10–15:30 at Bus loop at the front doors ended at 15:30 (Fri Mar 12); last transition none today.\n   Please acknowledge within 10m (level 1).\n   [1] Acknowledge\n   [2] Resolve\n   [3] Reply",
+		" about Aiden B. (S103) raised by the end-of-duty check of Jamie Lee's bus duty: S103 (bus 7) was neither released nor marked absent when bus duty 15:10–15:30 at Bus loop at the front doors ended at 15:30 (Fri Mar 12); last transition none today.\n   Please acknowledge within 10m (level 1).\n   [1] Acknowledge\n   [2] Resolve\n   [3] Reply",
+		">> post in #rivera-class at 15:40\n   Daily summary for Friday, Mar 12",
+		"   A.B. (S101): G1 trials: 5 trials, 80% correct, 60% independent;",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("transcript lacks %q", want)
@@ -103,6 +111,13 @@ func TestShellDemoReminders(t *testing.T) {
 	}
 	if strings.Count(got, "Fri Mar 12 14:15\n   Data still due") != 3 {
 		t.Errorf("want 3 data reminders at 14:15 (two paras, the therapist)")
+	}
+	// The day's two handoffs, in the teacher's private copy and the channel's.
+	if n := strings.Count(got, "Transitions: 1; bus and pickup handoffs recorded 1 of 1."); n != 4 {
+		t.Errorf("the daily summaries count the handoffs of S101 and S102 %d times as \"Transitions: 1; bus and pickup handoffs recorded 1 of 1.\", want 4 (no %% independent)", n)
+	}
+	if strings.Contains(got, " about Liam C. (S102) raised by") {
+		t.Errorf("L.C. (S102), handed off to the adult named in the form, was called unaccounted")
 	}
 	if t.Failed() {
 		t.Logf("transcript:\n%s\nstderr:\n%s", got, stderr)
