@@ -22,7 +22,7 @@ const maxAbsence = 60
 func Absent(d Deps) *bot.Command {
 	cmd := &bot.Command{
 		Name:    "absent",
-		Summary: "Mark yourself (or, for admins, anyone) absent with a cover, or a student of yours absent for a day; cancel=yes takes one back.",
+		Summary: "Mark yourself (admins: anyone) absent with a cover, or a student for a day; cancel=yes undoes it.",
 		Params: []bot.Param{
 			{Name: "who", Kind: bot.KindText, Positional: true, MaxLen: 40,
 				Help: "me (the default), a staff handle (admins), or a student code of your caseload"},
