@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -103,7 +104,7 @@ func promptNames() string {
 	return strings.Join(names, ", ")
 }
 
-// meaning names what a code means, as /help lists it.
+// meaning names what a code means, as the code list groups them.
 func (tc TrialCode) meaning() string {
 	switch tc.Outcome {
 	case storage.NoResponse:
@@ -114,12 +115,20 @@ func (tc TrialCode) meaning() string {
 	if tc.Prompt == storage.Independent {
 		return "correct, independent"
 	}
-	return "correct with a " + tc.Prompt.String() + " prompt"
+	return tc.Prompt.String() + " prompt"
 }
 
-// Help lists the codes for /help trial: the fixed symbols, then each
-// letter with its meaning, least support first.
+// Help lists the codes of trials for messages and /help trial: List,
+// then how to give outcome and prompt at once, and counts.
 func (c Codes) Help() string {
+	return c.List() + "; +v or -v gives outcome and prompt; 3/5 is 3 correct of 5"
+}
+
+// List names the codes by meaning, least support first, the codes of one
+// meaning together (the fixed symbols with the letters): "+, C or I:
+// correct, independent; G or GP: gestural prompt; ...; 0 or NR: no
+// response". nil lists DefaultCodes.
+func (c Codes) List() string {
 	if c == nil {
 		c = DefaultCodes()
 	}
@@ -127,20 +136,38 @@ func (c Codes) Help() string {
 	for k := range c {
 		letters = append(letters, k)
 	}
-	slices.SortFunc(letters, func(a, b string) int {
-		ta, tb := c[a], c[b]
-		if ra, rb := codeRank(ta), codeRank(tb); ra != rb {
-			return ra - rb
-		}
-		return strings.Compare(a, b)
-	})
-	var b strings.Builder
-	b.WriteString("+ correct independent, - incorrect, 0 no response")
-	for _, l := range letters {
-		fmt.Fprintf(&b, ", %s %s", strings.ToUpper(l), c[l].meaning())
+	slices.SortFunc(letters, func(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b)) })
+	type group struct {
+		rank    int
+		meaning string
+		codes   []string
 	}
-	b.WriteString("; +v or -v gives outcome and prompt; 3/5 is 3 correct of 5")
-	return b.String()
+	var groups []*group
+	add := func(code string, tc TrialCode) {
+		for _, g := range groups {
+			if g.meaning == tc.meaning() {
+				g.codes = append(g.codes, code)
+				return
+			}
+		}
+		groups = append(groups, &group{rank: codeRank(tc), meaning: tc.meaning(), codes: []string{code}})
+	}
+	add("+", TrialCode{Outcome: storage.Correct, Prompt: storage.Independent})
+	add("-", TrialCode{Outcome: storage.Incorrect})
+	add("0", TrialCode{Outcome: storage.NoResponse})
+	for _, l := range letters {
+		add(strings.ToUpper(l), c[l])
+	}
+	slices.SortStableFunc(groups, func(a, b *group) int { return cmp.Compare(a.rank, b.rank) })
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		codes := g.codes[0]
+		if n := len(g.codes); n > 1 {
+			codes = strings.Join(g.codes[:n-1], ", ") + " or " + g.codes[n-1]
+		}
+		parts[i] = codes + ": " + g.meaning
+	}
+	return strings.Join(parts, "; ")
 }
 
 func codeRank(tc TrialCode) int {
@@ -158,6 +185,12 @@ func codeRank(tc TrialCode) int {
 // school's codes (nil means DefaultCodes). A word that is not one code is
 // read as a run of codes, the longest letter code first ("vpi" is vp, i).
 func ParseTrials(s string, codes Codes) ([]storage.TrialResult, error) {
+	return readCodes(s, codes, codes.Help())
+}
+
+// readCodes reads codes as ParseTrials does; a word that is not one is
+// answered with help, the codes that apply.
+func readCodes(s string, codes Codes, help string) ([]storage.TrialResult, error) {
 	if codes == nil {
 		codes = DefaultCodes()
 	}
@@ -189,14 +222,14 @@ func ParseTrials(s string, codes Codes) ([]storage.TrialResult, error) {
 		}
 		rs, ok := codes.run(lw)
 		if !ok {
-			return nil, Errorf("trials", "%q is not a trial code; use %s.", w, codes.Help())
+			return nil, Errorf("trials", "%q is not a trial code; use %s.", w, help)
 		}
 		if err := add(rs...); err != nil {
 			return nil, err
 		}
 	}
 	if len(out) == 0 {
-		return nil, Errorf("trials", "No trials given; use %s.", codes.Help())
+		return nil, Errorf("trials", "No trials given; use %s.", help)
 	}
 	return out, nil
 }

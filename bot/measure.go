@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"parabot/storage"
 )
@@ -59,8 +60,11 @@ func scaleHelp(scale []string) string {
 }
 
 // ParseValues reads the values of one session of goal g as typed,
-// by the goal's type.
-func ParseValues(g storage.Goal, s string, codes Codes) (storage.SessionValues, error) {
+// by the goal's type. at is the session's time and now the clock: start
+// and stop times (10:05-10:13) are read on at's day and must have ended
+// by at. A zero at (a form's hint, before the time is read) reads them on
+// no day in particular.
+func ParseValues(g storage.Goal, s string, codes Codes, at, now time.Time) (storage.SessionValues, error) {
 	m := g.Measure()
 	s = strings.TrimSpace(s)
 	v := storage.SessionValues{Type: m}
@@ -84,8 +88,21 @@ func ParseValues(g storage.Goal, s string, codes Codes) (storage.SessionValues, 
 		}
 		v.Count = n
 		if span = strings.TrimSpace(span); span != "" {
+			led := false
 			for _, lead := range []string{"in ", "over ", "during ", "per "} {
-				span = strings.TrimPrefix(span, lead)
+				if rest, ok := strings.CutPrefix(span, lead); ok {
+					span, led = strings.TrimSpace(rest), true
+					break
+				}
+			}
+			// "3 4" is not read as 3 in 4 minutes: a second number is the
+			// time watched only with a unit (3 30m) or after "in" (3 in 30).
+			if !led && !strings.ContainsFunc(span, unicode.IsLetter) {
+				example := "3 in 30m"
+				if _, err := strconv.Atoi(span); err == nil {
+					example = fmt.Sprintf("%d in %sm", n, span)
+				}
+				return v, wrong("%q after the count needs a unit to be the time watched, like %s", span, example)
 			}
 			d, err := ParseDuration(span)
 			if err != nil || d <= 0 {
@@ -95,6 +112,14 @@ func ParseValues(g storage.Goal, s string, codes Codes) (storage.SessionValues, 
 		}
 		return v, nil
 	case storage.MeasureDuration:
+		if start, stop, ok := strings.Cut(s, "-"); ok {
+			d, err := parseRange(start, stop, at, now)
+			if err != nil {
+				return v, wrong("%s", err)
+			}
+			v.Duration = d
+			return v, nil
+		}
 		d, err := parseSpan(s)
 		if err != nil || d <= 0 {
 			return v, wrong("%q is not a duration", s)
@@ -120,7 +145,8 @@ func ParseValues(g storage.Goal, s string, codes Codes) (storage.SessionValues, 
 		if strings.Contains(s, "/") {
 			return v, wrong("a count like %q does not say which step", s)
 		}
-		rs, err := ParseTrials(s, codes)
+		// The codes of a routine's steps, without the counts of trials.
+		rs, err := readCodes(s, codes, codes.List())
 		if err != nil {
 			ue, _ := AsUserError(err)
 			if ue != nil {
@@ -153,17 +179,38 @@ func ParseValues(g storage.Goal, s string, codes Codes) (storage.SessionValues, 
 	return v, fmt.Errorf("goal %d: unknown type %q", g.ID, m)
 }
 
-// parseSpan reads a duration: 8m30s, 90s, 8:30 (minutes and seconds), a
-// bare number of minutes, or start and stop times, 10:05-10:13.
-func parseSpan(s string) (time.Duration, error) {
-	if start, stop, ok := strings.Cut(s, "-"); ok {
-		a, err1 := time.Parse("15:04", strings.TrimSpace(start))
-		b, err2 := time.Parse("15:04", strings.TrimSpace(stop))
-		if err1 != nil || err2 != nil || !b.After(a) {
-			return 0, fmt.Errorf("%q is not a start and a later stop time", s)
-		}
-		return b.Sub(a), nil
+// parseRange reads start and stop times, 10:05-10:13, as times of day
+// are read (1:00-6:59 are pm), on the day of at, the session's time. A
+// range ends after it starts, on the same day, and has ended by at (now,
+// unless the line is backdated). Its errors are worded to follow "G2 is
+// a duration goal: ".
+func parseRange(start, stop string, at, now time.Time) (time.Duration, error) {
+	day := at
+	if day.IsZero() {
+		day = timeRef
 	}
+	a, ok1 := clockOn(strings.TrimSpace(start), day)
+	b, ok2 := clockOn(strings.TrimSpace(stop), day)
+	switch {
+	case !ok1 || !ok2:
+		return 0, fmt.Errorf("%q is not a start and a stop time", strings.TrimSpace(start)+"-"+strings.TrimSpace(stop))
+	case !b.After(a):
+		return 0, fmt.Errorf("the stop, %s, is not after the start, %s (a range starts and stops on one day, start first)", b.Format("15:04"), a.Format("15:04"))
+	case at.IsZero() || !b.After(at.Add(time.Minute)):
+		return b.Sub(a), nil
+	case !at.Before(now.Add(-time.Minute)):
+		return 0, fmt.Errorf("%s is in the future (it is %s now); log a range that has ended, or how long so far", b.Format("15:04"), now.Format("15:04"))
+	}
+	ended := "at " + b.Format("15:04")
+	if b.Format(time.DateOnly) != now.Format(time.DateOnly) {
+		ended = "at=" + b.Format("2006-01-02 15:04")
+	}
+	return 0, fmt.Errorf("the range ends at %s, after the session's time, %s; give the time it ended (%s)", b.Format("15:04"), at.Format("15:04"), ended)
+}
+
+// parseSpan reads a duration: 8m30s, 90s, 8:30 (minutes and seconds) or a
+// bare number of minutes.
+func parseSpan(s string) (time.Duration, error) {
 	if m, sec, ok := strings.Cut(s, ":"); ok {
 		mi, err1 := strconv.Atoi(m)
 		se, err2 := strconv.Atoi(sec)
@@ -257,7 +304,7 @@ func ValueChoices(g storage.Goal, partial string) []Choice {
 	if partial == "" {
 		return []Choice{{Value: "?", Label: label}}
 	}
-	if _, err := ParseValues(g, partial, nil); err != nil {
+	if _, err := ParseValues(g, partial, nil, time.Time{}, time.Time{}); err != nil {
 		return []Choice{{Value: truncate(partial, 100), Label: truncate(partial+" — "+err.Error(), 100)}}
 	}
 	return []Choice{{Value: truncate(partial, 100), Label: truncate(partial+" — "+g.Code+" "+string(g.Measure()), 100)}}

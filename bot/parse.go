@@ -16,8 +16,12 @@ import (
 // MaxTrials bounds the trials one command may log.
 const MaxTrials = 50
 
-// MaxInputLen bounds the whole free text of one command.
-const MaxInputLen = 4000
+// MaxInputLen bounds the whole free text of one command (as much as the
+// terminal reads of a line). It is far above what a command's fields
+// hold together, so text over a field's own limit is refused naming that
+// field and its length; this bound only keeps a pathological line from
+// being parsed.
+const MaxInputLen = 64 * 1024
 
 // Scope is what the parser resolves names and times against: the caller's
 // school, caseload and clock.
@@ -104,32 +108,13 @@ func unquote(v string) string {
 	return inner
 }
 
-// tooLong is the error for free text of n characters, over MaxInputLen.
-// It names the limit of the command's longest text parameter (a note's
-// 2000 characters), the one the user most likely ran into.
-func tooLong(cmd *Command, n int) error {
-	var longest *Param
-	for i, p := range cmd.Params {
-		if p.Kind == KindText && (longest == nil || p.MaxLen > longest.MaxLen) {
-			longest = &cmd.Params[i]
-		}
-	}
-	if longest == nil {
-		return Errorf("", "That is too long (%d characters); the limit is %d.", n, MaxInputLen)
-	}
-	maxLen := longest.MaxLen
-	if maxLen == 0 {
-		maxLen = DefaultMaxLen
-	}
-	return Errorf(longest.Name, "That is too long (%d characters); the %s may be at most %d characters.", n, longest.Name, maxLen)
-}
-
 // Split breaks free text into positional words and name=value pairs, for
 // the parameters of cmd. A value runs until the next "name=" of a known
-// parameter and is kept as typed, so text values need no quotes.
+// parameter and is kept as typed, so text values need no quotes; an
+// unknown name= is refused where it cannot be text (see strayField).
 func Split(cmd *Command, text string) (positional []word, named map[string]string, err error) {
 	if n := utf8.RuneCountInString(text); n > MaxInputLen {
-		return nil, nil, tooLong(cmd, n)
+		return nil, nil, Errorf("", "That line is %d characters; a command may be at most %d. Shorten it and send it again.", n, MaxInputLen)
 	}
 	named = map[string]string{}
 	current := ""      // the named parameter being read
@@ -192,6 +177,11 @@ func Split(cmd *Command, text string) (positional []word, named map[string]strin
 				}
 			}
 			continue
+		}
+		if !w.quoted {
+			if err := strayField(cmd, w.text, readsText(cmd, current, len(positional))); err != nil {
+				return nil, nil, err
+			}
 		}
 		if current != "" {
 			if len(parts) == 0 {
@@ -300,6 +290,102 @@ func namedWord(cmd *Command, w string) (name string, keyLen int, ok bool) {
 	return "", 0, false
 }
 
+// strayField returns the error for word w when it is written like a
+// field, name=value, with a name that is no parameter of cmd (known names
+// were read already), and is meant as one. Free text may hold "=" (a note
+// "ratio=1:1"), so inText says whether w falls in free text, and w is
+// taken for a field:
+//   - outside free text (after severity=2, among trial codes), where no
+//     value holds a name=;
+//   - in free text, only when its name is a near miss of a parameter's
+//     (severty=), which no text means.
+//
+// Only a name of letters before "=" counts: "Mom: ok", "10:15" and
+// "2+2=4" are never fields.
+func strayField(cmd *Command, w string, inText bool) error {
+	name, _, ok := strings.Cut(w, "=")
+	if !ok || !isFieldName(name) {
+		return nil
+	}
+	name = strings.ToLower(name)
+	near := nearField(cmd, name)
+	if inText && near == "" {
+		return nil
+	}
+	return unknownField(cmd, name, near)
+}
+
+// isFieldName reports whether s is written like a parameter name: ASCII
+// letters and underscores, starting with a letter.
+func isFieldName(s string) bool {
+	for i, r := range s {
+		letter := (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if !letter && (r != '_' || i == 0) {
+			return false
+		}
+	}
+	return s != "" && len(s) <= 40
+}
+
+// readsText reports whether the next word goes to free text: the value
+// of named parameter current, or else the positional parameter the n-th
+// positional word goes to (the last one takes the rest).
+func readsText(cmd *Command, current string, n int) bool {
+	if current != "" {
+		p, _ := cmd.Param(current)
+		return p.Kind == KindText
+	}
+	kind := Kind(-1)
+	for _, p := range cmd.Params {
+		if !p.Positional {
+			continue
+		}
+		kind = p.Kind
+		if n == 0 {
+			break
+		}
+		n--
+	}
+	return kind == KindText
+}
+
+// nearField is the parameter of cmd whose name or alias name is a near
+// miss of (severty for severity), or "" for none. Names shorter than four
+// letters are too often plain words to be taken for a misspelling.
+func nearField(cmd *Command, name string) string {
+	if utf8.RuneCountInString(name) < 4 {
+		return ""
+	}
+	limit := max(1, utf8.RuneCountInString(name)/3)
+	best, bestD := "", limit+1
+	for _, p := range cmd.Params {
+		for _, n := range append([]string{p.Name}, p.Aliases...) {
+			if d := distance(name, n); len(n) >= 3 && d < bestD {
+				best, bestD = p.Name, d
+			}
+		}
+	}
+	return best
+}
+
+// unknownField is the error for name=, which is no field of cmd: the
+// field it is close to, or the fields there are.
+func unknownField(cmd *Command, name, near string) error {
+	if near != "" {
+		return UsageError(cmd, near, "%s= is not a field of /%s; did you mean %s=?", name, cmd.Name, near)
+	}
+	var fields []string
+	for _, p := range cmd.Params {
+		if !p.Positional {
+			fields = append(fields, p.Name+"=")
+		}
+	}
+	if len(fields) == 0 {
+		return UsageError(cmd, "", "%s= is not a field of /%s, which takes no name=value.", name, cmd.Name)
+	}
+	return UsageError(cmd, "", "%s= is not a field of /%s; its fields are %s.", name, cmd.Name, strings.Join(fields, ", "))
+}
+
 // Raw assigns free text to parameters: positional words in declaration
 // order, then the name=value pairs. The result maps parameter names to
 // the raw text each one got.
@@ -351,20 +437,19 @@ func Raw(cmd *Command, text string) (map[string]string, error) {
 func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
 	for name := range raw {
 		if _, ok := cmd.Param(name); !ok {
-			return nil, UsageError(cmd, "", "/%s has no %q.", cmd.Name, name)
+			return nil, unknownField(cmd, name, nearField(cmd, strings.ToLower(name)))
 		}
 	}
 	vals := Values{}
-	// Students first: goals depend on them.
+	// Students first: goals depend on them. Then times: a duration's
+	// start and stop are read on the session's day.
 	ordered := make([]*Param, 0, len(cmd.Params)) // pointers: a Param is large
-	for i := range cmd.Params {
-		if cmd.Params[i].Kind == KindStudent {
-			ordered = append(ordered, &cmd.Params[i])
-		}
-	}
-	for i := range cmd.Params {
-		if cmd.Params[i].Kind != KindStudent {
-			ordered = append(ordered, &cmd.Params[i])
+	for _, kinds := range [][]Kind{{KindStudent}, {KindTime}, nil} {
+		for i := range cmd.Params {
+			k := cmd.Params[i].Kind
+			if slices.Contains(kinds, k) || (kinds == nil && k != KindStudent && k != KindTime) {
+				ordered = append(ordered, &cmd.Params[i])
+			}
 		}
 	}
 	for _, p := range ordered {
@@ -427,8 +512,10 @@ func parseValue(p Param, s string, vals Values, sc *Scope) (any, error) {
 		if !ok {
 			return nil, Errorf(p.Name, "Name the goal before its values.")
 		}
-		v, err := ParseValues(g, s, sc.Codes)
+		at, _ := vals["at"].(time.Time) // parsed before: times come first
+		v, err := ParseValues(g, s, sc.Codes, at, sc.Now)
 		if ue, ok := AsUserError(err); ok {
+			ue.Param = p.Name // a trials goal's codes are this command's values
 			ue.Example = vals["student"].(storage.Student).Code + " " + g.Code + " " + ValueExample(g)
 		}
 		return v, err
@@ -474,7 +561,7 @@ func parseValue(p Param, s string, vals Values, sc *Scope) (any, error) {
 				continue
 			}
 			if n := utf8.RuneCountInString(item); n > maxLen {
-				return nil, Errorf(p.Name, "%q in %s is %d characters; the limit is %d.", item, p.Name, n, maxLen)
+				return nil, Errorf(p.Name, "%q in %s is %d characters; the limit is %d.", truncate(item, 40), p.Name, n, maxLen)
 			}
 			out = append(out, item)
 		}
@@ -735,7 +822,16 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 			return time.Time{}, Errorf("", "Give a time of day after the date, like %s 09:00.", d.Format("2006-01-02"))
 		}
 	}
-	clock := strings.ReplaceAll(s, " ", "")
+	if t, ok := clockOn(s, day); ok {
+		return t, nil
+	}
+	return time.Time{}, bad
+}
+
+// clockOn reads a time of day, 10:15, 2:30pm, 2pm or 1015, on day's date
+// in day's zone.
+func clockOn(s string, day time.Time) (time.Time, bool) {
+	clock := strings.ToLower(strings.ReplaceAll(s, " ", ""))
 	for _, layout := range []string{"15:04", "3:04pm", "3pm", "1504"} {
 		c, err := time.Parse(layout, clock)
 		if err != nil {
@@ -747,9 +843,9 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 		if layout == "15:04" && h >= 1 && h <= 6 && clock[0] != '0' {
 			h += 12
 		}
-		return time.Date(day.Year(), day.Month(), day.Day(), h, c.Minute(), 0, 0, now.Location()), nil
+		return time.Date(day.Year(), day.Month(), day.Day(), h, c.Minute(), 0, 0, day.Location()), true
 	}
-	return time.Time{}, bad
+	return time.Time{}, false
 }
 
 // FormatDuration writes a duration the way people type one: 45s, 4m,

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -462,7 +463,7 @@ func TestCodesFromSetting(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("ParseTrials with the school's codes = %v, %v; want %v", got, err, want)
 	}
-	if _, err := ParseTrials("g", codes); err == nil || !strings.Contains(err.Error(), "H correct with a full physical prompt") {
+	if _, err := ParseTrials("g", codes); err == nil || !strings.Contains(err.Error(), "use + or I: correct, independent; VP: verbal prompt; H: full physical prompt; - or X: incorrect; 0 or NR: no response;") {
 		t.Errorf("a code the school does not use: %v", err)
 	}
 	if p, err := parsePrompt("h", codes); err != nil || p != storage.FullPhysical {
@@ -483,11 +484,11 @@ func TestCodesFromSetting(t *testing.T) {
 			t.Errorf("ParseCodes(%q) = %v, want %q", spec, err, want)
 		}
 	}
-	help := DefaultCodes().Help()
-	for _, want := range []string{"I correct, independent", "VP correct with a verbal prompt", "GP correct with a gestural prompt", "P correct with a partial physical prompt", "PP correct with a partial physical prompt", "FP correct with a full physical prompt", "M correct with a model prompt", "NR no response", "3/5 is 3 correct of 5"} {
-		if !strings.Contains(help, want) {
-			t.Errorf("codes help lacks %q:\n%s", want, help)
-		}
+	// The default codes, grouped by meaning, least support first.
+	wantHelp := "+, C or I: correct, independent; G or GP: gestural prompt; V or VP: verbal prompt; M: model prompt; " +
+		"P or PP: partial physical prompt; FP: full physical prompt; -: incorrect; 0 or NR: no response; +v or -v gives outcome and prompt; 3/5 is 3 correct of 5"
+	if help := DefaultCodes().Help(); help != wantHelp {
+		t.Errorf("codes help\n%s\nwant\n%s", help, wantHelp)
 	}
 }
 
@@ -618,4 +619,78 @@ func FuzzCodes(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStrayField: a name=value whose name is no parameter is refused
+// naming it (and the field it is close to) where it cannot be part of a
+// value, and kept as typed inside free text unless it is a near miss.
+func TestStrayField(t *testing.T) {
+	for _, tc := range []struct {
+		cmd   *Command
+		in    string
+		want  map[string]string
+		err   string
+		param string
+	}{
+		{testCmd, "AB hit a=x severity=2 colour=red", nil,
+			"colour= is not a field of /incident; its fields are antecedent=, severity=, at=, duration=, injury=, strategies=, place=.\nExample: ", ""},
+		{testCmd, "AB hit a=x severty=2", nil, "severty= is not a field of /incident; did you mean severity=?\nExample: ", "severity"},
+		{testCmd, "AB hit antecendent=x", nil, "antecendent= is not a field of /incident; did you mean antecedent=?", "antecedent"},
+		{testCmd, "AB hit duration=5m note=x", nil, "note= is not a field of /incident;", ""},
+		{testCmd, "AB hit strategies=break colour=red", nil, "colour= is not a field of /incident;", ""},
+		{trialCmd, "ava g1 + + colour=red", nil, "colour= is not a field of /trial; its fields are at=, note=.", ""},
+		{trialCmd, "ava g1 + + x=1", nil, "x= is not a field of /trial;", ""},
+		// In free text an unknown name= is text.
+		{testCmd, "AB hit a=ratio=1:1 x=5 severity=2", map[string]string{"student": "AB", "behavior": "hit", "antecedent": "ratio=1:1 x=5", "severity": "2"}, "", ""},
+		{testCmd, "AB colour=red hit severity=2", map[string]string{"student": "AB", "behavior": "colour=red hit", "severity": "2"}, "", ""},
+		{trialCmd, "ava g1 + note=ratio=1:1, colour=red", map[string]string{"student": "ava", "goal": "g1", "trials": "+", "note": "ratio=1:1, colour=red"}, "", ""},
+		{moveCmd, "ava class to gym door=3", map[string]string{"student": "ava", "from": "class", "to": "gym door=3"}, "", ""},
+		// Not written like a name: never a field.
+		{testCmd, "AB hit severity=2 2+2=4", map[string]string{"student": "AB", "behavior": "hit", "severity": "2 2+2=4"}, "", ""},
+		{testCmd, `AB hit severity=2 "colour=red"`, map[string]string{"student": "AB", "behavior": "hit", "severity": `2 "colour=red"`}, "", ""},
+	} {
+		got, err := Raw(tc.cmd, tc.in)
+		if tc.err != "" {
+			ue, ok := AsUserError(err)
+			if !ok || !strings.Contains(ue.Msg, tc.err) || ue.Param != tc.param {
+				t.Errorf("Raw(%q) error = %v (param %q), want %q (param %q)", tc.in, err, paramOf(ue), tc.err, tc.param)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Raw(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	// A form or a button gives names directly: the same answer.
+	_, err := Parse(testCmd, map[string]string{"student": "S101", "behavior": "x", "severty": "2"}, scope())
+	if ue, ok := AsUserError(err); !ok || !strings.HasPrefix(ue.Msg, "severty= is not a field of /incident; did you mean severity=?") {
+		t.Errorf("Parse with severty: %v", err)
+	}
+}
+
+// TestLongTextNamesItsField: text over a field's limit is refused naming
+// that field and its own length, at any size a line may have; only a
+// line over MaxInputLen is refused as a whole, with that limit.
+func TestLongTextNamesItsField(t *testing.T) {
+	for _, n := range []int{501, 3000, 4500, 5000, 60000} {
+		raw, err := Raw(testCmd, "S101 "+strings.Repeat("x", n)+" a=x severity=1")
+		if err == nil {
+			_, err = Parse(testCmd, raw, scope())
+		}
+		want := fmt.Sprintf("The behavior is %d characters; the limit is 500.", n)
+		if ue, ok := AsUserError(err); !ok || ue.Param != "behavior" || !strings.HasPrefix(ue.Msg, want) {
+			t.Errorf("behavior of %d characters: %v, want %q", n, err, want)
+		}
+	}
+	raw, err := Raw(testCmd, "S101 hit a="+strings.Repeat("é", 2000))
+	if err == nil {
+		_, err = Parse(testCmd, raw, scope())
+	}
+	if ue, ok := AsUserError(err); !ok || ue.Param != "antecedent" || !strings.HasPrefix(ue.Msg, "The antecedent is 2000 characters; the limit is 500.") {
+		t.Errorf("antecedent of 2000 characters: %v", err)
+	}
+	_, err = Raw(testCmd, "S101 "+strings.Repeat("x", MaxInputLen))
+	if ue, ok := AsUserError(err); !ok || ue.Msg != fmt.Sprintf("That line is %d characters; a command may be at most %d. Shorten it and send it again.", MaxInputLen+5, MaxInputLen) {
+		t.Errorf("a line over MaxInputLen: %v", err)
+	}
 }

@@ -6,51 +6,80 @@ import (
 	"time"
 
 	"parabot/bot"
+	"parabot/schoolday"
 	"parabot/storage"
 )
 
-// forceParam lets a backdated entry on a day without school be logged
-// anyway (a field trip on a Saturday, a make-up session).
+// forceParam lets an entry on a day without school or outside school
+// hours be logged anyway (a field trip on a Saturday, a make-up session).
 func forceParam() bot.Param {
 	return bot.Param{Name: "force", Kind: bot.KindBool, Default: "no",
-		Help: "yes to log a backdated entry on a day without school"}
+		Help: "yes to log an entry on a day without school or outside school hours"}
 }
 
-// checkSchoolDay refuses a backdated time on a day without school (a
-// weekend, a holiday or a closure on the school's calendar), with the
-// calendar's reason, unless force=yes. A time today is never refused: the
-// para is there.
+// hoursMargin is how far before the first bell and after dismissal a
+// logged time still counts as the school day: arrival, bus duty, and a
+// few minutes to write things down. A time further out is most likely a
+// typo (at=03:00 for 3:00, 12:00am).
+const hoursMargin = time.Hour
+
+// logAnyway is the button under a refusal of checkSchoolDay.
+var logAnyway = []bot.Choice{{Value: "yes", Label: "Log it anyway", Param: "force"}}
+
+// checkSchoolDay refuses, unless force=yes, a time on a day without
+// school (a weekend, a holiday or closure on the school's calendar, or
+// outside the school year), with the calendar's reason, and a time more
+// than hoursMargin before the first bell or after the day's dismissal.
+// Now is checked too: logging on a Saturday or at midnight is as
+// unusual as backdating to one.
 func checkSchoolDay(ctx context.Context, store storage.Store, c *bot.Call, at time.Time) error {
 	if c.Values.Bool("force") {
 		return nil
 	}
 	loc := c.School.Location()
-	day := at.In(loc).Format("2006-01-02")
-	if day == c.Now.In(loc).Format("2006-01-02") {
-		return nil
-	}
-	days, err := store.CalendarDays(ctx, c.School.ID, day, day)
+	at, now := at.In(loc), c.Now.In(loc)
+	date := at.Format(schoolday.DateLayout)
+	days, err := store.CalendarDays(ctx, c.School.ID, date, date)
 	if err != nil {
 		return fmt.Errorf("reading the calendar of school %d: %w", c.School.ID, err)
 	}
-	reason := ""
-	switch wd := at.In(loc).Weekday(); {
-	case wd == time.Saturday || wd == time.Sunday:
-		reason = "a " + wd.String()
+	d, err := schoolday.Classify(c.School, date, days)
+	if err != nil {
+		return fmt.Errorf("classifying %s at school %d: %w", date, c.School.ID, err)
 	}
-	for _, d := range days {
-		switch d.Kind {
-		case storage.DaySchool:
-			reason = "" // a make-up day on a weekend
-		case storage.DayHoliday, storage.DayClosure:
-			reason = d.Note
-			if reason == "" {
-				reason = "a " + string(d.Kind)
-			}
+	today := date == now.Format(schoolday.DateLayout)
+	if !d.School {
+		reason := d.Note
+		switch {
+		case d.Closed == "weekend":
+			reason = "a " + d.Weekday.String()
+		case d.Closed == "outside the school year":
+			reason = d.Closed
+		case reason == "":
+			reason = "a " + d.Closed
 		}
+		msg := fmt.Sprintf("No school on %s, %s; log it anyway with force=yes.", date, reason)
+		if today {
+			msg = fmt.Sprintf("No school today (%s, %s); log it anyway with force=yes, or give when it happened, like at=yesterday 14:00.", date, reason)
+		}
+		return &bot.UserError{Param: "at", Msg: msg, Choices: logAnyway}
 	}
-	if reason == "" {
+	start, end, err := schoolday.Hours(c.School, d)
+	if err != nil {
+		return fmt.Errorf("school hours of school %d: %w", c.School.ID, err)
+	}
+	if !at.Before(start.Add(-hoursMargin)) && !at.After(end.Add(hoursMargin)) {
 		return nil
 	}
-	return bot.Errorf("at", "No school on %s, %s; log it anyway with force=yes.", day, reason)
+	hours := start.Format("15:04") + "–" + end.Format("15:04")
+	var msg string
+	switch {
+	case now.Sub(at) < 2*time.Minute:
+		msg = fmt.Sprintf("It is %s, outside the school day (%s); give the time it happened, like at 2:30pm, or log it now anyway with force=yes.", at.Format("15:04"), hours)
+	case today:
+		msg = fmt.Sprintf("%s is outside the school day (%s); check the time (at 10:15, at 2:30pm), or log it anyway with force=yes.", at.Format("15:04"), hours)
+	default:
+		msg = fmt.Sprintf("%s is outside the school day (%s that day); check the time, or log it anyway with force=yes.", at.Format("Mon 2006-01-02 15:04"), hours)
+	}
+	return &bot.UserError{Param: "at", Msg: msg, Choices: logAnyway}
 }

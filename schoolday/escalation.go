@@ -161,9 +161,20 @@ func InHours(school storage.School, special []storage.CalendarDay, t time.Time) 
 	if err != nil || !d.School {
 		return false
 	}
-	start, err1 := At(date, cmp.Or(school.DayStart, "08:00"), loc)
-	end, err2 := At(date, cmp.Or(d.Dismissal, "15:00"), loc)
-	return err1 == nil && err2 == nil && !t.Before(start) && t.Before(end)
+	start, end, err := Hours(school, d)
+	return err == nil && !t.Before(start) && t.Before(end)
+}
+
+// Hours is when school day d's hours start and end: the first bell
+// (08:00 when the school sets none) and the day's dismissal (an early
+// release's, or 15:00 when the school sets none).
+func Hours(school storage.School, d Day) (start, end time.Time, err error) {
+	loc := school.Location()
+	if start, err = At(d.Date, cmp.Or(school.DayStart, "08:00"), loc); err != nil {
+		return start, end, err
+	}
+	end, err = At(d.Date, cmp.Or(d.Dismissal, "15:00"), loc)
+	return start, end, err
 }
 
 // NextMorning is t when it is within school hours, else the first bell

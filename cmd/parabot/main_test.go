@@ -313,11 +313,8 @@ func TestShellAsksForMissingFields(t *testing.T) {
 		"hold?",
 		"/quit",
 	}, "\n") + "\n"
-	var out, errOut bytes.Buffer
-	if err := Run(context.Background(), []string{"shell", "--demo", "--db", db}, env(nil), strings.NewReader(in), &out, &errOut); err != nil {
-		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
-	}
-	got := out.String()
+	// A school morning: a log at night or on a weekend asks for force=yes.
+	got, _ := demoShell(t, db, "2026-11-24T10:00", in)
 	for _, want := range []string{
 		"Missing hold.", "   hold? Type it on the next line",
 		"Missing start.", "   start? Type it",
