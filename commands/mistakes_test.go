@@ -120,9 +120,9 @@ func TestTrialCodeListFitsTheGoal(t *testing.T) {
 	}
 }
 
-// A time far outside the school day, and any time on a day without
-// school (now included), asks for force=yes, with a button that logs it
-// anyway.
+// A given time far outside the school day, or on a day without school,
+// asks for force=yes, with a button that logs it anyway; an entry logged
+// now (as it happens) is not asked, whatever the day and hour.
 func TestOutsideSchoolHoursAsksForForce(t *testing.T) {
 	s := newSchool(t) // Tuesday 2026-11-24 10:00; school 08:30-15:10
 	s.refused("lee", "/trial S101 G1 + + at=12:00am", "at",
@@ -142,12 +142,12 @@ func TestOutsideSchoolHoursAsksForForce(t *testing.T) {
 		}
 	}
 
-	// The day before Thanksgiving lets out at 12:30: at 14:00 it is past.
-	s.now = time.Date(2026, 11, 25, 14, 0, 0, 0, s.now.Location())
-	r := s.do("lee", "/transition S101 class gym")
-	if !r.IsError || r.Param != "at" || !strings.Contains(r.Text, "It is 14:00, outside the school day (08:30–12:30); give the time it happened, like at 2:30pm, or log it now anyway with force=yes.") ||
+	// The day before Thanksgiving lets out at 12:30: 14:00 is past it.
+	s.now = time.Date(2026, 11, 25, 14, 30, 0, 0, s.now.Location())
+	r := s.do("lee", "/transition S101 class gym at=14:00")
+	if !r.IsError || r.Param != "at" || !strings.Contains(r.Text, "14:00 is outside the school day (08:30–12:30)") ||
 		len(r.Buttons) != 1 || r.Buttons[0].Label != "Log it anyway" {
-		t.Fatalf("now after an early release: %+v", r)
+		t.Fatalf("a time after an early release: %+v", r)
 	}
 	before, _ := s.db.LastEntry(ctx, s.staff("lee").ID)
 	if r := s.press("lee", r.Buttons[0]); r.IsError || !strings.Contains(r.Text, "Logged") {
@@ -157,17 +157,21 @@ func TestOutsideSchoolHoursAsksForForce(t *testing.T) {
 		t.Error("Log it anyway stored nothing")
 	}
 
-	// Saturday: logging now asks too.
+	// Saturday: a time given on it asks; logging now does not.
 	s.now = time.Date(2026, 11, 28, 10, 0, 0, 0, s.now.Location())
 	before, _ = s.db.LastEntry(ctx, s.staff("lee").ID)
-	r = s.do("lee", "/trial S101 G1 + +")
+	r = s.do("lee", "/trial S101 G1 + + at=9:30")
 	if !r.IsError || r.Param != "at" || r.Text != "No school today (2026-11-28, a Saturday); log it anyway with force=yes, or give when it happened, like at=yesterday 14:00." {
-		t.Errorf("now on a Saturday: %+v", r)
+		t.Errorf("a time on a Saturday: %+v", r)
 	}
 	if after, _ := s.db.LastEntry(ctx, s.staff("lee").ID); after.ID != before.ID {
 		t.Errorf("a refused log stored %+v", after)
 	}
-	if r := s.do("lee", "/trial S101 G1 + + force=yes"); r.IsError {
-		t.Errorf("now on a Saturday with force=yes: %s", r.Text)
+	if r := s.do("lee", "/trial S101 G1 + +"); r.IsError {
+		t.Errorf("now on a Saturday: %s", r.Text)
+	}
+	s.now = time.Date(2026, 11, 24, 21, 0, 0, 0, s.now.Location())
+	if r := s.do("lee", "/note S101 a late word from home"); r.IsError {
+		t.Errorf("now in the evening: %s", r.Text)
 	}
 }

@@ -30,10 +30,12 @@ var logAnyway = []bot.Choice{{Value: "yes", Label: "Log it anyway", Param: "forc
 // school (a weekend, a holiday or closure on the school's calendar, or
 // outside the school year), with the calendar's reason, and a time more
 // than hoursMargin before the first bell or after the day's dismissal.
-// Now is checked too: logging on a Saturday or at midnight is as
-// unusual as backdating to one.
+// Only a time the user gave (at=, "20m ago") is checked: an entry logged
+// as it happens is on its own day and time whatever they are (a Saturday
+// event, a late note, the terminal demo at night), while a given time far
+// from the school day is most likely a typo.
 func checkSchoolDay(ctx context.Context, store storage.Store, c *bot.Call, at time.Time) error {
-	if c.Values.Bool("force") {
+	if c.Values.Bool("force") || at.Equal(c.Now) { // now: at= not given, or at=now
 		return nil
 	}
 	loc := c.School.Location()
