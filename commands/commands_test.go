@@ -224,7 +224,8 @@ func TestSevereIncidentAlertsTeacherAndAdmin(t *testing.T) {
 	if len(fyi) != 1 || fyi[0].StaffID != s.staff("patel").ID {
 		t.Fatalf("direct messages queued %+v, want one to the admin", fyi)
 	}
-	if want := "Severe incident: Ava B. (S101), logged by Jamie Lee. Escalation #1 went to Maria Rivera; you will be asked to act if nobody acknowledges it by 10:10."; fyi[0].Reply.Text != want {
+	if want := "Severe incident: Ava B. (S101), logged by Jamie Lee. Escalation #1 went to Maria Rivera; you will be asked to act if nobody acknowledges it by 10:10." +
+		"\nLogged in error? Only an admin can take it back: /void incident 1 <reason> (it asks to confirm)."; fyi[0].Reply.Text != want {
 		t.Errorf("FYI %q\nwant %q", fyi[0].Reply.Text, want)
 	}
 	var fields []string
@@ -312,7 +313,7 @@ func TestNoteQueuesTheTeachersDM(t *testing.T) {
 
 func TestUndo(t *testing.T) {
 	s := newSchool(t)
-	if r := s.do("lee", "/undo"); !r.IsError || !strings.HasPrefix(r.Text, "You have nothing of today to undo.") {
+	if r := s.do("lee", "/undo"); !r.IsError || !strings.HasPrefix(r.Text, "You have nothing logged in the last 24 hours to undo") {
 		t.Errorf("undo with nothing: %+v", r)
 	}
 	first := s.do("lee", "/trial S101 G1 + +")
@@ -529,7 +530,7 @@ func TestUndoReachesBackOneDay(t *testing.T) {
 	first := s.do("lee", "/trial S101 G1 +")
 	list := s.do("lee", "/undo") // today's list, before the day ends
 	s.now = s.now.Add(25 * time.Hour)
-	if r := s.do("lee", "/undo"); !r.IsError || !strings.Contains(r.Text, "nothing of today to undo") {
+	if r := s.do("lee", "/undo"); !r.IsError || !strings.Contains(r.Text, "nothing logged in the last 24 hours to undo") {
 		t.Errorf("/undo the next day: %+v", r)
 	}
 	// The same 24-hour rule holds for every button.
@@ -549,6 +550,52 @@ func TestUndoReachesBackOneDay(t *testing.T) {
 	cl, _ := s.db.Caseload(context.Background(), s.staff("lee").ID)
 	if trials, _ := s.db.Trials(context.Background(), storage.Filter{StudentID: cl[0].ID}); len(trials) != 1 {
 		t.Errorf("the old entry must stay active: %d active trials", len(trials))
+	}
+}
+
+// TestUndoOneRuleEverywhere: /undo lists what the Undo button takes
+// back, the entries of the last 24 hours (yesterday afternoon's too, not
+// only today's); past them, the refusal says what the caller's role can
+// do instead: a para asks their teacher, a teacher an admin, an admin
+// voids it.
+func TestUndoOneRuleEverywhere(t *testing.T) {
+	s := newSchool(t)
+	s.now = s.now.Add(4*time.Hour + 50*time.Minute) // Tuesday 14:50
+	s.do("lee", "/trial S101 G1 + + -")
+	s.now = s.now.Add(20 * time.Hour) // Wednesday 10:50
+	list := s.do("lee", "/undo")
+	if list.IsError || len(list.Buttons) != 1 || !strings.Contains(list.Text, "\n1. Tue 14:50 Logged 3 trials for A.B. (S101) G1") {
+		t.Fatalf("/undo the next morning must list yesterday afternoon's entry: %+v", list)
+	}
+	if r := s.undo("lee", "/undo"); r.IsError || !strings.HasPrefix(r.Text, "Undone: Logged 3 trials") {
+		t.Errorf("undoing it: %+v", r)
+	}
+	for user, want := range map[string]string{
+		"lee":    "Ask your teacher to correct an older one.",
+		"rivera": "Ask an admin (Dr. Anil Patel) to void an older one, with a reason.",
+		"patel":  "You can void an older one instead, with a reason: /void incident <number> <reason>",
+	} {
+		r := s.do(user, "/undo")
+		if !r.IsError || !strings.HasPrefix(r.Text, "You have nothing logged in the last 24 hours to undo") || !strings.Contains(r.Text, want) ||
+			user != "lee" && strings.Contains(r.Text, "your teacher") {
+			t.Errorf("%s's /undo with nothing: %q, want %q", user, r.Text, want)
+		}
+	}
+	teacher := s.do("rivera", "/trial S101 G1 +")
+	admin := s.do("patel", "/transition S101 class to lunch")
+	s.now = s.now.Add(25 * time.Hour)
+	for user, r := range map[string]bot.Reply{"rivera": teacher, "patel": admin} {
+		if r.IsError || len(r.Buttons) == 0 {
+			t.Fatalf("%s's trial: %+v", user, r)
+		}
+		want := "Ask an admin (Dr. Anil Patel) to void it, with a reason."
+		if user == "patel" {
+			want = "You can void it instead, with a reason: /void entry " + r.Buttons[0].Value + " <reason>."
+		}
+		got := s.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: user, Action: r.Buttons[0].Action, Value: r.Buttons[0].Value})
+		if !got.IsError || !strings.Contains(got.Text, "undo takes back only entries of the last 24 hours") || !strings.HasSuffix(got.Text, want) {
+			t.Errorf("%s's Undo a day later: %q, want it to end %q", user, got.Text, want)
+		}
 	}
 }
 
@@ -826,41 +873,87 @@ func TestUnansweredStaysNotRecorded(t *testing.T) {
 }
 
 // TestRestraintVoidedOnlyByAdmin: a para cannot undo a restraint incident
-// (the refusal says who can void it); an admin voids it with a reason,
-// which is recorded; the voided incident stays in the export.
+// (the refusal says who can void it, by the incident's number); an admin
+// voids it by that number with a reason, after a confirmation that shows
+// what it would void; the number of an unrelated entry (the trial logged
+// before it is entry 1, as the restraint is incident 1) is never taken
+// for the incident's; the void is recorded and the voided incident stays
+// in the export.
 func TestRestraintVoidedOnlyByAdmin(t *testing.T) {
 	s := newSchool(t)
 	ctx := context.Background()
+	trial := s.do("lee", "/trial S101 G3 -")
 	r := s.do("lee", "/incident S101 hit staff a=lining up c=walked with staff sev=3 restraint=yes seclusion=no injury=no "+
 		"hold=physical escort start=9:40 end=9:43 applied_by=Jamie Lee observation=calm")
-	if r.IsError {
-		t.Fatal(r.Text)
+	if r.IsError || trial.IsError {
+		t.Fatal(r.Text, trial.Text)
 	}
 	e, err := s.db.LastEntry(ctx, s.staff("lee").ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := strconv.FormatInt(e.ID, 10)
+	ins, _ := s.db.Incidents(ctx, storage.Filter{StudentID: e.StudentID})
+	if len(ins) != 1 || ins[0].EntryID != e.ID {
+		t.Fatalf("incidents %+v", ins)
+	}
+	id := strconv.FormatInt(ins[0].ID, 10)
+	entry := strconv.FormatInt(e.ID, 10)
+	trialEntry := trial.Buttons[0].Value
+	if id != trialEntry || !strings.Contains(r.Text, "Parent notice (incident "+id+")") {
+		t.Fatalf("the restraint is incident %s, the trial entry %s; the test needs them equal (reply %q)", id, trialEntry, r.Text)
+	}
 	for _, undo := range []bot.Reply{
 		s.undo("lee", "/undo wrong student"),
-		s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: "undo", Value: id}),
+		s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: "lee", Action: "undo", Value: entry}),
 	} {
-		if !undo.IsError || !strings.Contains(undo.Text, "only an admin can void it, with a reason (Dr. Anil Patel: /void "+id+" <reason>)") {
+		if !undo.IsError || !strings.Contains(undo.Text, "only an admin can void it, with a reason (Dr. Anil Patel: /void incident "+id+" <reason>)") {
 			t.Errorf("para's undo of a restraint: %+v", undo)
 		}
 	}
 	if got, _ := s.db.Entry(ctx, e.ID); !got.Active {
 		t.Fatal("the para's undo took back a restraint incident")
 	}
-	if r := s.do("rivera", "/void "+id+" wrong student"); !r.IsError || !strings.Contains(r.Text, "/void is for admins") {
+	if r := s.do("rivera", "/void incident "+id+" wrong student"); !r.IsError || !strings.Contains(r.Text, "/void is for admins") {
 		t.Errorf("a teacher's /void: %+v", r)
 	}
-	if r := s.do("patel", "/void "+id); !r.IsError || !strings.Contains(r.Text, "Missing reason") {
+	if r := s.do("patel", "/void incident "+id); !r.IsError || !strings.Contains(r.Text, "Missing reason") {
 		t.Errorf("/void without a reason: %+v", r)
 	}
-	r = s.do("patel", "/void "+id+" logged for the wrong student")
-	if r.IsError || !strings.HasPrefix(r.Text, "Voided entry "+id+" (Ava B. (S101))") {
+	// A bare number is refused: it could be either.
+	if r := s.do("patel", "/void "+id+" logged for the wrong student"); !r.IsError || !strings.Contains(r.Text, "choose one of: incident, entry") ||
+		!strings.Contains(r.Text, "/void incident 22 logged for the wrong student") {
+		t.Errorf("/void with a bare number: %+v", r)
+	}
+	// The entry of the same number is the trial: shown, not voided.
+	if r := s.do("patel", "/void entry "+trialEntry+" logged for the wrong student"); r.IsError ||
+		r.Text != "Void entry "+trialEntry+"? About Ava B. (S101), logged Tue Nov 24 10:00 by Jamie Lee: Logged 1 trial for A.B. (S101) G3: 0/1 correct, 0 independent.\nReason: logged for the wrong student" {
+		t.Errorf("/void entry %s: %+v", trialEntry, r)
+	}
+	confirm := s.do("patel", "/void incident "+id+" logged for the wrong student")
+	if confirm.IsError || len(confirm.Buttons) != 1 || confirm.Buttons[0].Label != "Yes, void it" ||
+		confirm.Text != "Void incident "+id+"? About Ava B. (S101), logged Tue Nov 24 10:00 by Jamie Lee: "+e.Summary+"\nReason: logged for the wrong student" {
+		t.Fatalf("/void asks to confirm: %+v", confirm)
+	}
+	for _, x := range []string{trialEntry, entry} {
+		if got, _ := s.db.Entry(ctx, mustID(t, x)); !got.Active {
+			t.Fatalf("entry %s voided before any confirmation", x)
+		}
+	}
+	press := func(user string) bot.Reply {
+		return s.router.HandlePress(ctx, bot.Press{Platform: storage.PlatformShell, UserID: user, Action: confirm.Buttons[0].Action, Value: confirm.Buttons[0].Value})
+	}
+	if r := press("rivera"); !r.IsError || !strings.Contains(r.Text, "Only an admin can void") {
+		t.Errorf("a teacher pressing the admin's confirmation: %+v", r)
+	}
+	r = press("patel")
+	if r.IsError || !strings.HasPrefix(r.Text, "Voided incident "+id+" (Ava B. (S101)): "+e.Summary) {
 		t.Fatalf("admin's void: %+v", r)
+	}
+	if r := press("patel"); !r.IsError || !strings.Contains(r.Text, "already undone or voided") {
+		t.Errorf("second press: %+v", r)
+	}
+	if got, _ := s.db.Entry(ctx, mustID(t, trialEntry)); !got.Active {
+		t.Error("voiding the incident took back the trial")
 	}
 	got, _ := s.db.Entry(ctx, e.ID)
 	if got.Active || got.DeactivatedBy != s.staff("patel").ID || got.DeactivatedReason != "voided by an admin: logged for the wrong student" {

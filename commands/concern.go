@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"parabot/bot"
@@ -163,6 +164,13 @@ func stateError(ctx context.Context, d Deps, id int64, verb string) error {
 	}
 	switch e.State {
 	case storage.EscalationResolved:
+		steps, err := d.Store.EscalationSteps(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := withdrawnError(ctx, d, id, steps, verb); err != nil {
+			return err
+		}
 		return bot.Errorf("", "Escalation #%d is already resolved, so it cannot be %s; nothing changed. Type /escalation %d reopen to open it again.", id, verb, id)
 	case storage.EscalationAcknowledged:
 		who, err := d.Store.StaffMember(ctx, e.AckBy)
@@ -172,6 +180,22 @@ func stateError(ctx context.Context, d Deps, id int64, verb string) error {
 		return bot.Errorf("", "Escalation #%d was already acknowledged by %s; nothing changed.", id, who.Name)
 	}
 	return bot.Errorf("", "Escalation #%d is %s and cannot be %s; nothing changed.", id, e.State, verb)
+}
+
+// withdrawnError refuses a change to an escalation whose incident was
+// taken back (its timeline has a "withdrawn" step), saying by whom and
+// why; nil when it was not withdrawn.
+func withdrawnError(ctx context.Context, d Deps, id int64, steps []storage.EscalationStep, verb string) error {
+	i := slices.IndexFunc(steps, func(s storage.EscalationStep) bool { return s.Action == storage.StepWithdrawn })
+	if i < 0 {
+		return nil
+	}
+	who, err := d.Store.StaffMember(ctx, steps[i].StaffID)
+	if err != nil {
+		return fmt.Errorf("loading staff %d: %w", steps[i].StaffID, err)
+	}
+	return bot.Errorf("", "Escalation #%d was withdrawn: %s took the incident back (%s), so it cannot be %s; nothing changed.",
+		id, who.Name, steps[i].Note, verb)
 }
 
 // isConflict reports a refused state change.

@@ -187,6 +187,9 @@ func reopen(ctx context.Context, d Deps, a actor, id int64, _ string) (bot.Reply
 	if f.e.State != storage.EscalationResolved {
 		return bot.Reply{}, bot.Errorf("", "Escalation #%d is %s, not resolved, so there is nothing to reopen; nothing changed.", id, f.e.State)
 	}
+	if err := withdrawnError(ctx, d, id, f.steps, "reopened"); err != nil {
+		return bot.Reply{}, err
+	}
 	l, err := scheduler.LoadLadder(ctx, d.Store, f.e.SchoolID, a.Now)
 	if err != nil {
 		return bot.Reply{}, err
@@ -317,6 +320,8 @@ func TimelineLines(steps []storage.EscalationStep, names map[int64]string, loc *
 			line = fmt.Sprintf("reply from %s to %s", name(s.StaffID), list(s.Notified))
 		case storage.StepDebriefed:
 			line = "debrief held, marked by " + name(s.StaffID)
+		case storage.StepWithdrawn:
+			line = "withdrawn: the incident was taken back by " + name(s.StaffID)
 		default:
 			line = s.Action
 		}

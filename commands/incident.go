@@ -272,6 +272,9 @@ func severeFYI(ctx context.Context, d Deps, c *bot.Call, st storage.Student, in 
 			default:
 				text += "; for your information."
 			}
+			if in.Protected() && p.esc.Ladder.Facts.Staff[id].Role == storage.RoleAdmin {
+				text += "\n" + scheduler.VoidLine(e.IncidentID)
+			}
 			jobs = append(jobs, scheduler.Deliver(bot.Message{StaffID: id, Reply: bot.Reply{Text: text, Fields: record}}, c.Req.Platform))
 		}
 		return jobs

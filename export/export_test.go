@@ -109,7 +109,7 @@ func (f *fixture) trials(t *testing.T, who, goal string, at time.Time, rs ...sto
 
 func (f *fixture) undo(t *testing.T, e storage.Entry) {
 	t.Helper()
-	if err := f.store.DeactivateEntry(context.Background(), e.ID, e.StaffID, "logged by mistake", e.CreatedAt.Add(time.Minute), nil); err != nil {
+	if err := f.store.DeactivateEntry(context.Background(), e.ID, e.StaffID, "logged by mistake", e.CreatedAt.Add(time.Minute), nil, nil); err != nil {
 		t.Fatalf("undoing entry %d: %v", e.ID, err)
 	}
 }

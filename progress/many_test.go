@@ -46,13 +46,13 @@ func TestReadAllMatchesOneByOne(t *testing.T) {
 				t.Fatal(err)
 			}
 			if len(undone) == 0 && len(ins) > 0 {
-				if err := f.store.DeactivateEntry(ctx, ins[0].EntryID, f.rivera.ID, "wrong student", f.now, nil); err != nil {
+				if err := f.store.DeactivateEntry(ctx, ins[0].EntryID, f.rivera.ID, "wrong student", f.now, nil, nil); err != nil {
 					t.Fatal(err)
 				}
 				undone = append(undone, ins[0].EntryID)
 			}
 			if len(undone) == 1 && len(notes) > 0 {
-				if err := f.store.DeactivateEntry(ctx, notes[0].EntryID, f.rivera.ID, "wrong student", f.now, nil); err != nil {
+				if err := f.store.DeactivateEntry(ctx, notes[0].EntryID, f.rivera.ID, "wrong student", f.now, nil, nil); err != nil {
 					t.Fatal(err)
 				}
 				undone = append(undone, notes[0].EntryID)

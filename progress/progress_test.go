@@ -80,7 +80,7 @@ func newFixture(t *testing.T, store storage.Store) *fixture {
 	log(19, c, c, v, c, c)
 	log(20, c, x, c, c, c)
 	undone := log(23, x, x, x, x, x)
-	if err := store.DeactivateEntry(ctx, undone.ID, f.lee.ID, "wrong student", f.now, nil); err != nil {
+	if err := store.DeactivateEntry(ctx, undone.ID, f.lee.ID, "wrong student", f.now, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return f

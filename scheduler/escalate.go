@@ -372,12 +372,13 @@ func PlanStep(ctx context.Context, store storage.Store, e storage.Escalation, a 
 		return nil, nil, 0, fmt.Errorf("loading staff %d: %w", e.OpenedBy, err)
 	}
 	var record []bot.Field
+	protected := false // a restraint, seclusion or injury: admins are told how to void it
 	if e.IncidentID != 0 {
 		in, err := store.Incident(ctx, e.IncidentID)
 		if err != nil {
 			return nil, nil, 0, fmt.Errorf("loading incident %d: %w", e.IncidentID, err)
 		}
-		record = IncidentRecord(in, l.School.Location())
+		record, protected = IncidentRecord(in, l.School.Location()), in.Protected()
 	}
 	var steps []storage.EscalationStep
 	var jobs []storage.Job
@@ -419,7 +420,11 @@ func PlanStep(ctx context.Context, store storage.Store, e storage.Escalation, a 
 		steps = append(steps, storage.EscalationStep{At: now, Action: action, Level: n, Notified: ids, Note: note})
 		timeout := l.Timeout(e, n)
 		for _, p := range present {
-			jobs = append(jobs, DeliverAt(bot.Message{StaffID: p.ID, Reply: Alert(e, st, opener, n, timeout, record)}, "", now))
+			alert := Alert(e, st, opener, n, timeout, record)
+			if protected && p.Role == storage.RoleAdmin {
+				alert.Text += "\n" + VoidLine(e.IncidentID)
+			}
+			jobs = append(jobs, DeliverAt(bot.Message{StaffID: p.ID, Reply: alert}, "", now))
 		}
 		if n > 1 || len(skipped) > 0 {
 			msg := fmt.Sprintf("Your %s #%d about %s went to %s (level %d).", strings.ToLower(KindWord(e.Kind)), e.ID, bot.Named(st), Names(present), n)

@@ -341,6 +341,12 @@ func TestWalkSevereIncidentOneMessageEach(t *testing.T) {
 	if got := w.fields("Mon Nov 2 09:10 EST patel: " + alert); got != record {
 		t.Errorf("level 2's record\n got:\n%s\nwant:\n%s", got, record)
 	}
+	// The admin's messages name the number /void takes; the teacher's do not offer it.
+	for key, want := range map[string]bool{"Mon Nov 2 09:00 EST patel: " + fyi: true, "Mon Nov 2 09:10 EST patel: " + alert: true, "Mon Nov 2 09:00 EST rivera: " + alert: false} {
+		if got := strings.HasSuffix(w.box.full[key], "\nLogged in error? Only an admin can take it back: /void incident 1 <reason> (it asks to confirm)."); got != want {
+			t.Errorf("%q says how to void it: %t, want %t", w.box.full[key], got, want)
+		}
+	}
 	w.timeline(1,
 		"Mon Nov 2 09:00  opened by Jamie Lee",
 		"Mon Nov 2 09:00  level 1: told Maria Rivera",
@@ -414,8 +420,15 @@ func TestWalkVoidedRestraintTasksEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entry := strconv.FormatInt(in.EntryID, 10)
-	checkReply(t, "the admin's void", w.do("patel", "/void "+entry+" logged for the wrong student"), false, "Voided")
+	confirm := w.do("patel", "/void incident 1 logged for the wrong student")
+	checkReply(t, "the admin's /void", confirm, false, "Void incident 1? About Ava B. (S101)")
+	if len(confirm.Buttons) != 1 {
+		t.Fatalf("/void offers no confirmation: %+v", confirm)
+	}
+	checkReply(t, "the admin's confirmation", w.pressButton("patel", confirm.Buttons[0]), false, "Voided incident 1")
+	if e, err := w.db.Entry(context.Background(), in.EntryID); err != nil || e.Active {
+		t.Errorf("the incident's entry after the void: %+v, %v", e, err)
+	}
 	w.to("2026-11-06 16:00") // past the oral, debrief and written deadlines
 	var late []string
 	for _, m := range w.box.take() {
@@ -426,4 +439,137 @@ func TestWalkVoidedRestraintTasksEnd(t *testing.T) {
 	if len(late) > 0 {
 		t.Errorf("after the void, the incident's tasks still sent:\n  %s", strings.Join(late, "\n  "))
 	}
+}
+
+// pressButton presses a button of a reply as a shell handle, then lets
+// the jobs run.
+func (w *escWalker) pressButton(user string, b bot.Button) bot.Reply {
+	w.t.Helper()
+	r := w.router.HandlePress(context.Background(), bot.Press{Platform: storage.PlatformShell, UserID: user, Action: b.Action, Value: b.Value})
+	w.idle()
+	return r
+}
+
+// onBothEngines runs a walk on one SQLite serve and on one Postgres serve.
+func onBothEngines(t *testing.T, start time.Time, walk func(t *testing.T, w *escWalker)) {
+	t.Run("sqlite", func(t *testing.T) { walk(t, newEscWalker(t, newWalker(t, start))) })
+	t.Run("postgres", func(t *testing.T) { walk(t, newEscWalker(t, newPostgresWalker(t, start, 1))) })
+}
+
+// TestWalkUndoneIncidentWithdrawn: a para takes back two incidents that
+// opened escalations, one still open (the Undo button), one acknowledged
+// (/undo): each escalation is withdrawn with the entry, the teacher it
+// reached is told once, its timeline ends with the withdrawal, the
+// ladder's next step sends nothing when it comes due, and the buttons of
+// the alert answer that it was withdrawn.
+func TestWalkUndoneIncidentWithdrawn(t *testing.T) {
+	onBothEngines(t, escStart, func(t *testing.T, w *escWalker) {
+		w.to("2026-11-02 09:00")
+		w.box.take()
+		first := w.do("lee", "/incident S101 hit a peer a=x c=y sev=4")
+		checkReply(t, "first incident", first, false, "Logged incident for Ava B. (S101): severity 4.")
+		if len(first.Buttons) != 1 {
+			t.Fatalf("no Undo button: %+v", first)
+		}
+		second := w.do("lee", "/incident S102 kicked a chair a=x c=y sev=4")
+		checkReply(t, "second incident", second, false, "Logged incident for Liam C. (S102): severity 4.")
+		w.expect("incidents logged",
+			"Mon Nov 2 09:00 EST rivera: Incident #N about Ava B. (S101) from Jamie Lee: severity 4. hit a peer",
+			"Mon Nov 2 09:00 EST rivera: Incident #N about Liam C. (S102) from Jamie Lee: severity 4. kicked a chair")
+		w.to("2026-11-02 09:02")
+		checkReply(t, "acknowledge the second", w.press("rivera", scheduler.ActionEscAcknowledge, 2), false, "You acknowledged incident #2")
+		w.expect("acknowledged", "Mon Nov 2 09:02 EST lee: Maria Rivera acknowledged your incident #N about Liam C. (S102) and is taking it.")
+
+		w.to("2026-11-02 09:05")
+		r := w.pressButton("lee", first.Buttons[0])
+		checkReply(t, "Undo of the open one", r, false, "Undone: Logged incident for A.B. (S101): severity 4.\nIncident #1 is withdrawn: nobody is asked to act on it any more.")
+		took1 := "Mon Nov 2 09:05 EST rivera: Jamie Lee took back an entry about Ava B. (S101): Logged incident for A.B. (S101): severity 4."
+		w.expect("open one undone", strings.Replace(took1, "#1", "#N", 1))
+		if got := w.box.full[took1]; got != "Jamie Lee took back an entry about Ava B. (S101): Logged incident for A.B. (S101): severity 4.\n"+
+			"Reason: undone by the author\nIncident #1 is withdrawn: nobody is asked to act on it any more." {
+			t.Errorf("the teacher's message %q", got)
+		}
+		list := w.do("lee", "/undo logged twice")
+		checkReply(t, "/undo", list, false, "Which entry do you want to take back? Newest first:\n1. 09:00 Logged incident for L.C. (S102)")
+		if len(list.Buttons) != 1 {
+			t.Fatalf("/undo lists %+v, want the second incident only", list)
+		}
+		pick := w.pressButton("lee", list.Buttons[0])
+		checkReply(t, "picking it", pick, false, "Take back this entry? Logged incident for L.C. (S102)")
+		if len(pick.Buttons) != 1 {
+			t.Fatalf("no confirmation: %+v", pick)
+		}
+		r = w.pressButton("lee", pick.Buttons[0])
+		checkReply(t, "/undo of the acknowledged one", r, false, "Undone: Logged incident for L.C. (S102): severity 4.\nIncident #2 is withdrawn")
+		w.expect("acknowledged one undone", "Mon Nov 2 09:05 EST rivera: Jamie Lee took back an entry about Liam C. (S102): Logged incident for L.C. (S102): severity 4.")
+
+		w.to("2026-11-02 09:45") // past level 1's 30 minutes
+		w.expect("the ladder's next step, after the withdrawal: nothing")
+		w.timeline(1,
+			"Mon Nov 2 09:00  opened by Jamie Lee",
+			"Mon Nov 2 09:00  level 1: told Maria Rivera",
+			"Mon Nov 2 09:05  withdrawn: the incident was taken back by Jamie Lee (undone by the author)")
+		w.timeline(2,
+			"Mon Nov 2 09:00  opened by Jamie Lee",
+			"Mon Nov 2 09:00  level 1: told Maria Rivera",
+			"Mon Nov 2 09:02  acknowledged by Maria Rivera",
+			"Mon Nov 2 09:05  withdrawn: the incident was taken back by Jamie Lee (logged twice)")
+		checkReply(t, "Acknowledge after the undo", w.press("rivera", scheduler.ActionEscAcknowledge, 1), true,
+			"Escalation #1 was withdrawn: Jamie Lee took the incident back (undone by the author), so it cannot be acknowledged; nothing changed.")
+		checkReply(t, "Resolve after the undo", w.press("rivera", scheduler.ActionEscResolve, 2), true,
+			"Escalation #2 was withdrawn: Jamie Lee took the incident back (logged twice), so it cannot be resolved; nothing changed.")
+		checkReply(t, "reopen after the undo", w.do("lee", "/escalation 1 reopen"), true, "Escalation #1 was withdrawn")
+		w.expect("refused presses send nothing")
+		for _, id := range []int64{1, 2} {
+			if e, err := w.db.Escalation(context.Background(), id); err != nil || e.State != storage.EscalationResolved {
+				t.Errorf("escalation %d after the undo: %+v, %v", id, e, err)
+			}
+		}
+	})
+}
+
+// TestWalkVoidedRestraintWithdrawn: an admin voids a restraint, by the
+// number the admin's alert gives, before the teacher acknowledged it:
+// the urgent escalation does not move up to the admin at 09:10; the
+// teacher it reached and the para who raised it are told once each.
+func TestWalkVoidedRestraintWithdrawn(t *testing.T) {
+	onBothEngines(t, escStart, func(t *testing.T, w *escWalker) {
+		w.to("2026-11-02 09:00")
+		w.box.take()
+		checkReply(t, "restraint", w.do("lee", restraint), false, "Logged incident for Ava B. (S101): severity 3, restraint.")
+		alert := "Mon Nov 2 09:00 EST rivera: URGENT Incident #N about Ava B. (S101) from Jamie Lee: severity 3, restraint. hit staff"
+		fyi := "Mon Nov 2 09:00 EST patel: Severe incident: Ava B. (S101), logged by Jamie Lee. Escalation #N went to Maria Rivera; you will be asked to act if nobody acknowledges it by 09:10."
+		w.expect("restraint logged", alert, fyi,
+			"Mon Nov 2 09:00 EST rivera: Parent notice due for incident 1 (Ava B. (S101), Mon Nov 2 09:00):",
+			"Mon Nov 2 09:00 EST rivera: Debrief due for incident 1 (Ava B. (S101), Mon Nov 2 09:00) by Thu Nov 5 15:10.")
+		if !strings.Contains(w.box.full[strings.Replace(fyi, "#N", "#1", 1)], "\nLogged in error? Only an admin can take it back: /void incident 1 <reason> (it asks to confirm).") {
+			t.Errorf("the admin's alert does not say how to void it: %q", w.box.full[strings.Replace(fyi, "#N", "#1", 1)])
+		}
+		w.to("2026-11-02 09:05")
+		confirm := w.do("patel", "/void incident 1 logged for the wrong student")
+		checkReply(t, "/void", confirm, false, "Void incident 1? About Ava B. (S101), logged Mon Nov 2 09:00 by Jamie Lee")
+		if len(confirm.Buttons) != 1 {
+			t.Fatalf("/void offers no confirmation: %+v", confirm)
+		}
+		w.expect("asked to confirm: nothing sent")
+		r := w.pressButton("patel", confirm.Buttons[0])
+		checkReply(t, "confirmed", r, false, "Voided incident 1 (Ava B. (S101))")
+		if !strings.Contains(r.Text, "\nIncident #1 is withdrawn: nobody is asked to act on it any more.") || r.Context != "2 people who were sent it are told it was taken back." {
+			t.Errorf("void reply %+v", r)
+		}
+		took := "Dr. Anil Patel took back an entry about Ava B. (S101): Logged incident for A.B. (S101): severity 3, restraint."
+		w.expect("voided", "Mon Nov 2 09:05 EST lee: "+took, "Mon Nov 2 09:05 EST rivera: "+took)
+		if got := w.box.full["Mon Nov 2 09:05 EST lee: "+took]; got != took+"\nReason: voided by an admin: logged for the wrong student\n"+
+			"Incident #1 is withdrawn: nobody is asked to act on it any more." {
+			t.Errorf("the para's message %q", got)
+		}
+		w.to("2026-11-02 09:30") // past the urgent 10 minutes
+		w.expect("no level 2 after the void")
+		w.timeline(1,
+			"Mon Nov 2 09:00  opened by Jamie Lee",
+			"Mon Nov 2 09:00  level 1: told Maria Rivera",
+			"Mon Nov 2 09:05  withdrawn: the incident was taken back by Dr. Anil Patel (voided by an admin: logged for the wrong student)")
+		checkReply(t, "Acknowledge after the void", w.press("rivera", scheduler.ActionEscAcknowledge, 1), true,
+			"Escalation #1 was withdrawn: Dr. Anil Patel took the incident back (voided by an admin: logged for the wrong student), so it cannot be acknowledged; nothing changed.")
+	})
 }

@@ -26,6 +26,13 @@ func IncidentFacts(in storage.Incident) string {
 	return strings.Join(facts, ", ")
 }
 
+// VoidLine tells an admin alerted of a restraint, seclusion or injury
+// how to take it back if it was logged in error: by the incident's own
+// number, the one /void takes (not the escalation's #number).
+func VoidLine(incidentID int64) string {
+	return fmt.Sprintf("Logged in error? Only an admin can take it back: /void incident %d <reason> (it asks to confirm).", incidentID)
+}
+
 // YesNoQuestions are an incident's yes/no questions, in form order.
 var YesNoQuestions = []string{"injury", "restraint", "seclusion"}
 

@@ -99,6 +99,9 @@ const (
 	StepReopened     = "reopened"
 	StepReplied      = "replied"
 	StepDebriefed    = "debriefed"
+	// StepWithdrawn closes an incident's escalation when the incident is
+	// taken back (undone or voided); its note is the reason.
+	StepWithdrawn = "withdrawn"
 )
 
 // EscalationStep is one step of an escalation's timeline.

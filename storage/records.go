@@ -207,6 +207,12 @@ func (in Incident) Severe() bool {
 	return in.Restraint || in.Seclusion || in.Injury || in.Severity >= MaxSeverity
 }
 
+// Protected reports whether only an admin may take the incident back
+// (void it): a restraint, seclusion or injury.
+func (in Incident) Protected() bool {
+	return in.Restraint || in.Seclusion || in.Injury
+}
+
 // IncidentVersion is an earlier version of an incident, kept on edit.
 type IncidentVersion struct {
 	IncidentID int64

@@ -261,9 +261,14 @@ type Logbook interface {
 	RecentEntries(ctx context.Context, staffID int64, since time.Time, limit int) ([]Entry, error)
 	// DeactivateEntry marks an entry and its records inactive with a
 	// reason, and writes an audit row and jobs (telling those who were sent
-	// the entry that it was taken back). It returns ErrConflict when the
-	// entry is already inactive.
-	DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time, jobs []Job) error
+	// the entry that it was taken back). An incident's open or
+	// acknowledged escalations are withdrawn in the same write: resolved,
+	// each with a "withdrawn" step by byStaffID noting the reason. withdraw
+	// lists them as the caller read them (to tell whom they reached). It
+	// returns ErrConflict, writing nothing, when the entry is already
+	// inactive, or when the escalations found are not those of withdraw at
+	// the same round and level (one moved up since it was read).
+	DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time, withdraw []Escalation, jobs []Job) error
 	// UpdateIncident replaces an incident's fields, keeping the earlier
 	// version (IncidentVersions) with who changed it and when.
 	UpdateIncident(ctx context.Context, in Incident, byStaffID int64, at time.Time) error

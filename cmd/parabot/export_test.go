@@ -61,7 +61,7 @@ func exportSchool(t *testing.T) (func(string) string, string) {
 			t.Fatal(err)
 		}
 		if i == 3 {
-			if err := store.DeactivateEntry(ctx, entry.ID, lee.ID, "wrong student", at, nil); err != nil {
+			if err := store.DeactivateEntry(ctx, entry.ID, lee.ID, "wrong student", at, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"parabot/storage"
@@ -50,8 +51,10 @@ func (s *Store) RecentEntries(ctx context.Context, staffID int64, since time.Tim
 }
 
 // DeactivateEntry marks an entry and its records inactive, keeping who,
-// when and why, and writes a "deactivate" audit row.
-func (s *Store) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time, jobs []storage.Job) error {
+// when and why, writes a "deactivate" audit row, and withdraws an
+// incident's open or acknowledged escalations (withdrawEscalations).
+func (s *Store) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, reason string, at time.Time,
+	withdraw []storage.Escalation, jobs []storage.Job) error {
 	err := s.write(ctx, jobs, func(ctx context.Context, x Executor) error {
 		var kind storage.EntryKind
 		var studentID int64
@@ -74,11 +77,46 @@ func (s *Store) DeactivateEntry(ctx context.Context, entryID, byStaffID int64, r
 		if _, err := x.Exec(ctx, `UPDATE `+table+` SET active = false WHERE entry_id = $1`, entryID); err != nil {
 			return err
 		}
+		if kind == storage.EntryIncident {
+			if err := s.withdrawEscalations(ctx, x, entryID, byStaffID, reason, at, withdraw); err != nil {
+				return err
+			}
+		}
 		return insertAudit(ctx, x, s.d, storage.AuditEvent{At: at, StaffID: byStaffID, StudentID: studentID,
 			Action: "deactivate", Entity: string(kind), EntityID: entryID, Detail: "reason: " + reason})
 	})
 	if err != nil {
 		return fmt.Errorf("deactivating entry %d: %w", entryID, err)
+	}
+	return nil
+}
+
+// withdrawEscalations resolves the open or acknowledged escalations of
+// the incident of entry entryID, each with a "withdrawn" step by
+// byStaffID noting reason, so no later step of their ladders fires.
+// They must be those of seen at the round and level seen: one that moved
+// up since was told to people the caller's messages miss (ErrConflict).
+func (s *Store) withdrawEscalations(ctx context.Context, x Executor, entryID, byStaffID int64, reason string, at time.Time, seen []storage.Escalation) error {
+	got, err := list(ctx, x, "withdrawing escalations", func(r scanner) (storage.Escalation, error) {
+		var e storage.Escalation
+		return e, r.Scan(&e.ID, &e.Round, &e.Level)
+	}, `UPDATE escalations SET state = 'resolved', updated_at = $2
+		WHERE incident_id IN (SELECT id FROM incidents WHERE entry_id = $1) AND state <> 'resolved'
+		RETURNING id, round, level`, entryID, s.d.Time(at))
+	if err != nil {
+		return err
+	}
+	if len(got) != len(seen) {
+		return fmt.Errorf("%d escalations to withdraw, %d read: %w", len(got), len(seen), storage.ErrConflict)
+	}
+	for _, e := range got {
+		if !slices.ContainsFunc(seen, func(r storage.Escalation) bool { return r.ID == e.ID && r.Round == e.Round && r.Level == e.Level }) {
+			return fmt.Errorf("escalation %d moved on since it was read: %w", e.ID, storage.ErrConflict)
+		}
+		if err := insertStep(ctx, x, s.d, e.ID, storage.EscalationStep{At: at, Action: storage.StepWithdrawn, StaffID: byStaffID,
+			Level: e.Level, Note: reason}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

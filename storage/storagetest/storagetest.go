@@ -82,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ParentNotices", testParentNotices},
 		{"IncidentOpening", testIncidentOpening},
 		{"Debriefs", testDebriefs},
+		{"WithdrawEscalations", testWithdrawEscalations},
 		{"Replicas", testReplicas},
 	}
 	for _, tc := range tests {
@@ -251,7 +252,7 @@ func testNotFound(t *testing.T, s storage.Store) {
 	wantErr(t, "StaffByEmail", err, storage.ErrNotFound)
 	_, err = s.Caseload(ctx, missing)
 	wantErr(t, "Caseload", err, storage.ErrNotFound)
-	err = s.DeactivateEntry(ctx, missing, f.staff["jrivera"].ID, "x", time.Now(), nil)
+	err = s.DeactivateEntry(ctx, missing, f.staff["jrivera"].ID, "x", time.Now(), nil, nil)
 	wantErr(t, "DeactivateEntry", err, storage.ErrNotFound)
 	err = s.UpdateIncident(ctx, storage.Incident{ID: missing, Severity: 1}, f.staff["jrivera"].ID, time.Now())
 	wantErr(t, "UpdateIncident", err, storage.ErrNotFound)

@@ -56,7 +56,7 @@ func testCheckSession(t *testing.T, s storage.Store) {
 	logAt("check:outside", at.Add(-6*time.Minute), values, g1.ID)
 	logAt("check:other-goal", at.Add(-3*time.Minute), values, f.goals["S101/G2"].ID)
 	undone := logAt("check:undone", at.Add(-4*time.Minute), values, g1.ID)
-	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, undone.ID, f.staff["tlopez"].ID, "typo", at, nil))
+	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, undone.ID, f.staff["tlopez"].ID, "typo", at, nil, nil))
 	if got := check(base); got.SameFound {
 		t.Errorf("CheckSession found %+v; the sessions in the window have other values or another goal, or were taken back", got)
 	}

@@ -170,7 +170,7 @@ func testEditWhileUndoing(t *testing.T, s storage.Store) {
 		}()
 		go func() {
 			defer wg.Done()
-			undoErr = s.DeactivateEntry(ctx, e.ID, jr.ID, "duplicate", at(t, "2026-09-14", "12:00"), nil)
+			undoErr = s.DeactivateEntry(ctx, e.ID, jr.ID, "duplicate", at(t, "2026-09-14", "12:00"), nil, nil)
 		}()
 		wg.Wait()
 		must(t, "DeactivateEntry", undoErr)

@@ -312,3 +312,82 @@ func testDebriefs(t *testing.T, s storage.Store) {
 		t.Errorf("Debrief(unknown) = %v, want ErrNotFound", err)
 	}
 }
+
+// testWithdrawEscalations takes back incidents with escalations: the
+// write is refused, changing nothing, while the caller's view of the
+// escalations is stale (moved up a level, or not read); else the entry
+// and its acknowledged escalation are taken back together, the timeline
+// ends with a "withdrawn" step by the actor with the reason, and the
+// ladder's next step changes nothing. An escalation resolved before is
+// left as it was.
+func testWithdrawEscalations(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	t0 := time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC)
+	student, para, teacher, admin := f.students["S101"].ID, f.staff["jrivera"].ID, f.staff["tlopez"].ID, f.staff["pprincipal"].ID
+	logged := func() storage.IncidentOpened {
+		t.Helper()
+		out, err := s.LogIncidentOpening(ctx, storage.Incident{StudentID: student, StaffID: para, At: t0, Behavior: "hit", Severity: 5,
+			Restraint: true, Summary: "restraint"}, nil, storage.IncidentOpens{
+			Escalation: &storage.Escalation{SchoolID: f.school.ID, StudentID: student, OpenedBy: para, Kind: storage.EscalationIncident,
+				Body: "restraint", Urgent: true, Severity: 5, CreatedAt: t0},
+			EscalationJobs: func(e storage.Escalation) []storage.Job { return []storage.Job{notice(e.ID)} },
+		})
+		must(t, "LogIncidentOpening", err)
+		return out
+	}
+	out := logged()
+	read := of(s.Escalation(ctx, out.Escalation.ID)).must(t, "Escalation")
+	t1 := t0.Add(time.Minute)
+	must(t, "AdvanceEscalation", s.AdvanceEscalation(ctx, read.ID, 1, 0, 1, t1,
+		[]storage.EscalationStep{{At: t1, Action: storage.StepNotified, Level: 1, Notified: []int64{teacher}}}, nil))
+	must(t, "AcknowledgeEscalation", s.AcknowledgeEscalation(ctx, read.ID, teacher, t1, nil))
+	before := countJobs(t, s)
+	t2 := t1.Add(time.Minute)
+	for what, seen := range map[string][]storage.Escalation{"read before it moved up": {read}, "not read": nil} {
+		wantErr(t, "DeactivateEntry with the escalation "+what,
+			s.DeactivateEntry(ctx, out.Entry.ID, admin, "voided", t2, seen, []storage.Job{notice(para)}), storage.ErrConflict)
+	}
+	if e := of(s.Entry(ctx, out.Entry.ID)).must(t, "Entry"); !e.Active {
+		t.Error("a refused DeactivateEntry took the entry back")
+	}
+	if e := of(s.Escalation(ctx, read.ID)).must(t, "Escalation"); e.State != storage.EscalationAcknowledged {
+		t.Errorf("a refused DeactivateEntry left the escalation %s", e.State)
+	}
+	if n := countJobs(t, s); n != before {
+		t.Errorf("refused DeactivateEntry wrote %d jobs", n-before)
+	}
+
+	now := of(s.Escalation(ctx, read.ID)).must(t, "Escalation")
+	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, out.Entry.ID, admin, "voided: wrong student", t2, []storage.Escalation{now},
+		[]storage.Job{notice(para), notice(teacher)}))
+	if n := countJobs(t, s); n != before+2 {
+		t.Errorf("DeactivateEntry wrote %d jobs, want 2", n-before)
+	}
+	e := of(s.Escalation(ctx, read.ID)).must(t, "Escalation")
+	if e.State != storage.EscalationResolved || e.Level != 1 {
+		t.Errorf("withdrawn escalation = %+v", e)
+	}
+	checkTime(t, "withdrawn at", e.UpdatedAt, t2)
+	steps := of(s.EscalationSteps(ctx, read.ID)).must(t, "EscalationSteps")
+	last := steps[len(steps)-1]
+	if last.Action != storage.StepWithdrawn || last.StaffID != admin || last.Level != 1 || last.Note != "voided: wrong student" {
+		t.Errorf("timeline ends with %+v, want the withdrawal", last)
+	}
+	checkTime(t, "withdrawal step", last.At, t2)
+	wantErr(t, "the ladder's next step after the withdrawal", s.AdvanceEscalation(ctx, read.ID, 1, 1, 2, t2, nil, nil), storage.ErrConflict)
+	for _, who := range []int64{para, teacher} {
+		if open, err := s.UnresolvedEscalations(ctx, f.school.ID, who); err != nil || len(open) != 0 {
+			t.Errorf("UnresolvedEscalations of staff %d after the withdrawal = %+v, %v", who, open, err)
+		}
+	}
+
+	// An escalation resolved before stays as it was.
+	other := logged()
+	must(t, "ResolveEscalation", s.ResolveEscalation(ctx, other.Escalation.ID, teacher, "handled", t1, nil))
+	must(t, "DeactivateEntry of an incident with its escalation resolved", s.DeactivateEntry(ctx, other.Entry.ID, para, "typo", t2, nil, nil))
+	steps = of(s.EscalationSteps(ctx, other.Escalation.ID)).must(t, "EscalationSteps")
+	if last := steps[len(steps)-1]; last.Action != storage.StepResolved {
+		t.Errorf("a resolved escalation's timeline ends with %+v", last)
+	}
+}

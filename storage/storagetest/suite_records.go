@@ -271,13 +271,13 @@ func testDeactivateEntry(t *testing.T, s storage.Store) {
 	when := at(t, "2026-09-14", "16:00")
 	jobsBefore := countJobs(t, s)
 	for _, e := range []storage.Entry{trials, inc, tr, note} {
-		must(t, "DeactivateEntry", s.DeactivateEntry(ctx, e.ID, jr.ID, "wrong student", when, []storage.Job{notice(tl.ID)}))
+		must(t, "DeactivateEntry", s.DeactivateEntry(ctx, e.ID, jr.ID, "wrong student", when, nil, []storage.Job{notice(tl.ID)}))
 		got := of(s.Entry(ctx, e.ID)).must(t, "Entry")
 		if got.Active || got.DeactivatedBy != jr.ID || got.DeactivatedReason != "wrong student" {
 			t.Errorf("deactivated entry = %+v", got)
 		}
 		checkTime(t, "DeactivatedAt", got.DeactivatedAt, when)
-		err := s.DeactivateEntry(ctx, e.ID, jr.ID, "again", when, []storage.Job{notice(tl.ID)})
+		err := s.DeactivateEntry(ctx, e.ID, jr.ID, "again", when, nil, []storage.Job{notice(tl.ID)})
 		wantErr(t, "second DeactivateEntry", err, storage.ErrConflict)
 	}
 	// One job per deactivation; the refused second ones left none.
@@ -332,7 +332,7 @@ func testLastEntry(t *testing.T, s storage.Store) {
 	if err != nil || last.ID != second.ID {
 		t.Errorf("LastEntry = %+v, %v; want entry %d", last, err, second.ID)
 	}
-	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, second.ID, jr.ID, "oops", at(t, "2026-09-14", "12:00"), nil))
+	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, second.ID, jr.ID, "oops", at(t, "2026-09-14", "12:00"), nil, nil))
 	last, err = s.LastEntry(ctx, jr.ID)
 	if err != nil || last.ID != first.ID {
 		t.Errorf("LastEntry after undo = %+v, %v; want entry %d", last, err, first.ID)
@@ -384,7 +384,7 @@ func testUpdateIncident(t *testing.T, s storage.Store) {
 	if len(audit) == 3 && audit[2].StaffID != tl.ID {
 		t.Errorf("edit audit row = %+v, want by tlopez", audit[2])
 	}
-	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, e.ID, jr.ID, "duplicate", at(t, "2026-09-14", "14:00"), nil))
+	must(t, "DeactivateEntry", s.DeactivateEntry(ctx, e.ID, jr.ID, "duplicate", at(t, "2026-09-14", "14:00"), nil, nil))
 	err := s.UpdateIncident(ctx, v3, jr.ID, at(t, "2026-09-14", "15:00"))
 	wantErr(t, "editing an undone incident", err, storage.ErrConflict)
 }
