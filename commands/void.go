@@ -30,7 +30,7 @@ const (
 func Void(d Deps) *bot.Command {
 	return &bot.Command{
 		Name:    "void",
-		Summary: "Admins: void an incident (restraint, seclusion, injury) or an entry with a reason, after confirming; it stays on record.",
+		Summary: "Admins: void an incident or an entry with a reason, after confirming; it stays on record.",
 		Roles:   []storage.Role{storage.RoleAdmin},
 		Params: []bot.Param{
 			{Name: "record", Kind: bot.KindChoice, Required: true, Positional: true,
