@@ -257,7 +257,8 @@ type Logbook interface {
 	// LastEntry returns the newest active entry a staff member logged.
 	LastEntry(ctx context.Context, staffID int64) (Entry, error)
 	// RecentEntries lists the active entries a staff member logged at or
-	// after since, newest first, at most limit.
+	// after since, newest first by the time each was logged, at most
+	// limit.
 	RecentEntries(ctx context.Context, staffID int64, since time.Time, limit int) ([]Entry, error)
 	// DeactivateEntry marks an entry and its records inactive with a
 	// reason, and writes an audit row and jobs (telling those who were sent

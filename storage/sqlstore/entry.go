@@ -44,10 +44,10 @@ func (s *Store) LastEntry(ctx context.Context, staffID int64) (storage.Entry, er
 }
 
 // RecentEntries lists the active entries a staff member logged at or
-// after since, newest first (by logging order), at most limit.
+// after since, newest first (by the time each was logged), at most limit.
 func (s *Store) RecentEntries(ctx context.Context, staffID int64, since time.Time, limit int) ([]storage.Entry, error) {
 	return list(ctx, s.db, fmt.Sprintf("listing recent entries of staff %d", staffID), scanEntry, `SELECT `+entryCols+` FROM entries
-		WHERE staff_id = $1 AND active AND created_at >= $2 ORDER BY id DESC LIMIT $3`, staffID, s.d.Time(since), limit)
+		WHERE staff_id = $1 AND active AND created_at >= $2 ORDER BY created_at DESC, id DESC LIMIT $3`, staffID, s.d.Time(since), limit)
 }
 
 // DeactivateEntry marks an entry and its records inactive, keeping who,

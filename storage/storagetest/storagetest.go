@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"EditWhileUndoing", testEditWhileUndoing},
 		{"DeactivateEntry", testDeactivateEntry},
 		{"LastEntry", testLastEntry},
+		{"RecentEntries", testRecentEntries},
 		{"UpdateIncident", testUpdateIncident},
 		{"Filters", testFilters},
 		{"Audit", testAudit},

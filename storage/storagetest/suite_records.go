@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -336,6 +337,28 @@ func testLastEntry(t *testing.T, s storage.Store) {
 	last, err = s.LastEntry(ctx, jr.ID)
 	if err != nil || last.ID != first.ID {
 		t.Errorf("LastEntry after undo = %+v, %v; want entry %d", last, err, first.ID)
+	}
+}
+
+// testRecentEntries lists a staff member's entries newest first by the
+// time each was logged, which need not follow their ids (entries written
+// by an import or a demo generator), since a time, at most limit.
+func testRecentEntries(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	f := load(t, s)
+	jr := f.staff["jrivera"]
+	note := func(logged string) storage.Entry {
+		return of(s.LogNote(ctx, storage.Note{StudentID: f.students["S101"].ID, StaffID: jr.ID, At: at(t, "2026-09-14", "08:00"),
+			LoggedAt: at(t, "2026-09-14", logged), Text: "x"}, nil)).must(t, "LogNote")
+	}
+	ten, nine, eleven := note("10:00"), note("09:00"), note("11:00")
+	got := of(s.RecentEntries(ctx, jr.ID, at(t, "2026-09-14", "08:30"), 2)).must(t, "RecentEntries")
+	if len(got) != 2 || got[0].ID != eleven.ID || got[1].ID != ten.ID {
+		t.Errorf("RecentEntries(limit 2) = %+v, want entries %d then %d", got, eleven.ID, ten.ID)
+	}
+	got = of(s.RecentEntries(ctx, jr.ID, at(t, "2026-09-14", "09:30"), 10)).must(t, "RecentEntries")
+	if len(got) != 2 || slices.ContainsFunc(got, func(e storage.Entry) bool { return e.ID == nine.ID }) {
+		t.Errorf("RecentEntries(since 09:30) = %+v, want the entry logged at 09:00 left out", got)
 	}
 }
 
