@@ -160,13 +160,22 @@ func resolve(ctx context.Context, d Deps, a actor, id int64, note string) (bot.R
 		return bot.Reply{}, errNotOnLadder(id)
 	}
 	kind := strings.ToLower(scheduler.KindWord(f.e.Kind))
-	var jobs []storage.Job
-	if a.Staff.ID != f.e.OpenedBy {
-		msg := fmt.Sprintf("%s resolved your %s #%d about %s.", a.Staff.Name, kind, id, bot.Named(f.student))
+	withNote := func(msg string) string {
 		if note != "" {
 			msg += "\nNote: " + note
 		}
-		jobs = append(jobs, tell(a, f.e.OpenedBy, msg))
+		return msg
+	}
+	// Whoever raised it, and everyone it reached, hears it is resolved:
+	// nobody keeps thinking they are asked to act.
+	var jobs []storage.Job
+	if a.Staff.ID != f.e.OpenedBy {
+		jobs = append(jobs, tell(a, f.e.OpenedBy, withNote(fmt.Sprintf("%s resolved your %s #%d about %s.", a.Staff.Name, kind, id, bot.Named(f.student)))))
+	}
+	for _, to := range f.told() {
+		if to != a.Staff.ID && to != f.e.OpenedBy {
+			jobs = append(jobs, tell(a, to, withNote(fmt.Sprintf("%s resolved %s #%d about %s; nothing more is asked of you.", a.Staff.Name, kind, id, bot.Named(f.student)))))
+		}
 	}
 	if err := d.Store.ResolveEscalation(ctx, id, a.Staff.ID, note, a.Now, jobs); isConflict(err) {
 		return bot.Reply{}, stateError(ctx, d, id, "resolved")

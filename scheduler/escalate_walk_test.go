@@ -126,7 +126,8 @@ func TestWalkEscalationLadder(t *testing.T) {
 	w.to("2026-11-02 10:35")
 	r = w.do("patel", "/escalation 2 resolve called home, dad says a rough morning")
 	checkReply(t, "resolve", r, false, "Resolved concern #2 about Liam C. (S102).")
-	w.expectEsc("resolved", "Mon Nov 2 10:35 EST lee: Dr. Anil Patel resolved your concern #2 about Liam C. (S102).")
+	w.expectEsc("resolved", "Mon Nov 2 10:35 EST lee: Dr. Anil Patel resolved your concern #2 about Liam C. (S102).",
+		"Mon Nov 2 10:35 EST rivera: Dr. Anil Patel resolved concern #2 about Liam C. (S102); nothing more is asked of you.")
 	checkReply(t, "Acknowledge after Resolve", w.press("rivera", scheduler.ActionEscAcknowledge, 2), true,
 		"Escalation #2 is already resolved, so it cannot be acknowledged; nothing changed.")
 	w.to("2026-11-02 11:00")

@@ -284,3 +284,19 @@ func TestShellTeachersOwnConcern(t *testing.T) {
 		}
 	}
 }
+
+// TestShellResolveTellsEveryoneReached: when whoever raised a concern
+// resolves it, the teacher it reached is told, so nobody keeps thinking
+// they are asked to act.
+func TestShellResolveTellsEveryoneReached(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	in := "/concern S101 refused lunch\n/escalation 1 resolve she ate after all\n/as rivera\n/inbox\n/quit\n"
+	var out, errOut bytes.Buffer
+	if err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T10:00"}, env(nil), strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
+	}
+	want := ">> direct message to rivera (Maria Rivera), Fri Mar 12 10:00\n   Jamie Lee resolved concern #1 about Ava B. (S101); nothing more is asked of you.\n   Note: she ate after all"
+	if got := out.String(); !strings.Contains(got, want) || strings.Count(got, "resolved concern #1") != 2 {
+		t.Errorf("transcript lacks the teacher's message, once (and once more in the inbox) %q:\n%s", want, got)
+	}
+}
