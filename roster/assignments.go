@@ -20,7 +20,7 @@ func assignmentsSpec() fileSpec {
 func (p *parser) parseAssignments(rows []row) {
 	seen := map[string]int{}
 	for _, r := range rows {
-		a := storage.RosterAssignment{Kind: r.assignmentKind("kind"), Active: r.active()}
+		a := storage.RosterAssignment{Kind: r.assignmentKind("kind"), Active: r.active(), Line: r.line}
 		staff := r.staffMember("staff")
 		if staff != nil {
 			a.StaffHandle = staff.handle
@@ -32,8 +32,8 @@ func (p *parser) parseAssignments(rows []row) {
 				a.School = st.school.name
 			}
 		}
-		if staff != nil && a.Active && a.Kind != "" && staff.role != "" && !kindFits(a.Kind, staff.role) {
-			r.problem("kind", "%s is %s %s; a %s assignment needs %s", staff.handle, article(string(staff.role)), staff.role, a.Kind, kindNeeds(a.Kind))
+		if staff != nil && a.Active && a.Kind != "" && staff.role != "" && !a.Kind.Fits(staff.role) {
+			r.problem("kind", "%s is %s %s; a %s assignment needs %s", staff.handle, article(string(staff.role)), staff.role, a.Kind, a.Kind.Needs())
 		}
 		if staff != nil && st != nil {
 			k := key(staff.handle, a.School, fold(st.code))
@@ -64,29 +64,6 @@ func (r row) assignedStudent(col string, staff *staffRef, active bool) *studentR
 		r.problem(col, "%s is at %s, but %s works at %s; staff are assigned to students of their own school", st.code, st.school.name, staff.handle, staff.school.name)
 	}
 	return st
-}
-
-// kindFits reports whether a staff member of role may hold an assignment
-// of kind: a teacher's or therapist's needs that role; a para's, a para
-// or a teacher (a teacher may support another teacher's student).
-func kindFits(kind storage.AssignmentKind, role storage.Role) bool {
-	switch kind {
-	case storage.AssignTeacher:
-		return role == storage.RoleTeacher
-	case storage.AssignTherapist:
-		return role == storage.RoleTherapist
-	case storage.AssignPara:
-		return role == storage.RolePara || role == storage.RoleTeacher
-	}
-	return false
-}
-
-// kindNeeds says which roles an assignment kind needs.
-func kindNeeds(kind storage.AssignmentKind) string {
-	if kind == storage.AssignPara {
-		return "a para or a teacher"
-	}
-	return "a " + string(kind)
 }
 
 // article is "an" before a word starting with a vowel, else "a".

@@ -35,13 +35,15 @@ func (p *parser) parseEscalation(rows []row) {
 	var schools []string
 	for _, r := range rows {
 		school := r.school("school")
+		ok := true
 		n, err := strconv.Atoi(strings.TrimSpace(r.get("level")))
 		if err != nil || n < 1 || n > maxLevels {
-			r.problem("level", "%q is not a level; write 1 for the first people told, 2 for the next, up to %d", r.get("level"), maxLevels)
-			continue
+			if r.get("level") != "" { // empty: reported as a required column
+				r.problem("level", "%q is not a level; write 1 for the first people told, 2 for the next, up to %d", r.get("level"), maxLevels)
+			}
+			ok = false
 		}
 		l := schoolday.Level{Number: n}
-		ok := true
 		if l.Notify, l.Handles, err = schoolday.ParseWho(r.get("notify")); err != nil {
 			ok = false // empty: reported as a required column
 		}

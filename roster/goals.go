@@ -50,7 +50,7 @@ func (p *parser) parseGoals(rows []row) {
 			Active:      r.active(),
 			Type:        r.measure("type"),
 			Title:       r.get("title"),
-		}}
+		}, Line: r.line}
 		g.Goal.Steps, g.Goal.Scale = r.bars("steps"), r.bars("scale")
 		switch {
 		case g.Goal.Type == storage.MeasureTaskAnalysis && r.get("steps") == "":

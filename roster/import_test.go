@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"parabot/roster"
 	"parabot/storage"
@@ -203,7 +205,8 @@ func TestImportDemo(t *testing.T) {
 		t.Fatalf("Import(Demo()): %v", err)
 	}
 	want := map[string]int{"schools": 1, "staff": 5, "identities": 5, "students": 6, "goals": 17,
-		"assignments": 15, "duties": 20, "calendar": 28}
+		"assignments": 15, "duties": 20, "calendar": 28,
+		"settings": 5, "schedules": 1, "escalation levels": 2, "dismissals": 6, "goal schedules": 17}
 	if fmt.Sprint(res.Created) != fmt.Sprint(want) {
 		t.Errorf("Import(Demo()) created %v, want %v", res.Created, want)
 	}
@@ -262,5 +265,101 @@ func TestImportStoreFailure(t *testing.T) {
 	}
 	if !strings.HasPrefix(err.Error(), "import roster: ") {
 		t.Errorf("Import error = %q, want it to say what failed", err)
+	}
+}
+
+// only keeps the named files of an import and drops the others.
+func only(names ...string) edit {
+	return func(t *testing.T, files map[string]string) {
+		for name := range files {
+			if !slices.Contains(names, name) {
+				delete(files, name)
+			}
+		}
+	}
+}
+
+// Rows the database refuses, given what it holds, are listed like the
+// files' own problems: file, line, column and what to do, every one at
+// once; nothing is imported.
+func TestImportRefusals(t *testing.T) {
+	const staffHeader = "school,handle,name,role,email,channel,slack_id,discord_id,active\n"
+	tests := []struct {
+		name  string
+		edits []edit
+		want  string
+	}{
+		{"a handle used at another school", []edit{only("schools.csv", "staff.csv", "duties.csv"),
+			put("schools.csv", "name,time_zone,year_start,year_end,day_start,dismissal\nElm School,America/Chicago,2026-08-24,2027-06-04,08:00,15:00\n"),
+			put("staff.csv", staffHeader+"Elm School,kim,Kim Other,teacher,kim.other@elm.example.org,,,,\nElm School,diaz,Dee Diaz,para,,,,,\n"),
+			put("duties.csv", "staff,kind,weekday,start,end\nkim,bus,mon,15:00,15:20\n")},
+			`staff.csv:2: column handle: handle "kim" is already used by Pat Kim at Oak School; give this person another handle (or, if they moved schools, the same email as before)
+staff.csv:3: column handle: handle "diaz" is already used by Sam Diaz at Oak School; give this person another handle (or, if they moved schools, the same email as before)`},
+		{"a role that no longer fits the assignments left in place", []edit{only("schools.csv", "staff.csv"),
+			setLine("staff.csv", 2, "Oak School,kim,Pat Kim,para,pat.kim@oak.example.org,kim-class,U012AB3CD,,")},
+			`staff.csv:2: column role: kim is the teacher of S1 in assignments, and a teacher assignment needs a teacher; change those assignments too (active no, or another kind), or keep the role`},
+		{"someone else's email and chat accounts", []edit{only("schools.csv", "staff.csv"),
+			put("staff.csv", staffHeader+"Oak School,lane,Lou Lane,para,SAM.diaz@oak.example.org,,U012AB3CD,123456789012345678,\n")},
+			`staff.csv:2: column slack_id: U012AB3CD is already the Slack account of kim (Pat Kim); check the id, or take it off kim's row in the same import
+staff.csv:2: column discord_id: 123456789012345678 is already the Discord account of diaz (Sam Diaz); check the id, or take it off diaz's row in the same import
+staff.csv:2: column email: SAM.diaz@oak.example.org is already the email of diaz (Sam Diaz); each person needs their own: check the email, or change diaz's in the same import`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t)
+			if _, err := roster.Import(ctx, s, toFS(baseFiles())); err != nil {
+				t.Fatalf("Import of the base files: %v", err)
+			}
+			files := baseFiles()
+			for _, e := range tc.edits {
+				e(t, files)
+			}
+			_, err := roster.Import(ctx, s, toFS(files))
+			var problems roster.Errors
+			if !errors.As(err, &problems) || err.Error() != tc.want {
+				t.Fatalf("Import = %v\nwant roster.Errors:\n%s", err, tc.want)
+			}
+			if len(schoolStaff(t, s)) != 3 {
+				t.Errorf("the refused import changed the staff: %v", schoolStaff(t, s))
+			}
+		})
+	}
+}
+
+// A purged student stays purged: a re-import of the roster that still
+// lists them leaves them as they are and says so; one that makes them
+// active again is refused.
+func TestImportKeepsPurgedStudent(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	files := baseFiles()
+	put("schools.csv", "name,time_zone,year_start,year_end,day_start,dismissal,keep_records\n"+
+		"Oak School,America/Chicago,2026-08-24,2027-06-04,08:00,15:00,1\n")(t, files)
+	if _, err := roster.Import(ctx, s, toFS(files)); err != nil { // S2 leaves today
+		t.Fatalf("Import: %v", err)
+	}
+	if _, err := s.Purge(ctx, time.Now().AddDate(2, 0, 0), false); err != nil {
+		t.Fatalf("Purge: %v", err)
+	}
+	res, err := roster.Import(ctx, s, toFS(files))
+	if err != nil || total(res.Created)+total(res.Updated) != 0 || res.Purged != 1 {
+		t.Errorf("Import after the purge = %+v, %v; want nothing changed and 1 purged student", res, err)
+	}
+	schools, err := s.Schools(ctx)
+	if err != nil {
+		t.Fatalf("Schools: %v", err)
+	}
+	st, err := s.StudentByCode(ctx, schools[0].ID, "S2")
+	if err != nil || st.FirstName != "" || st.Initials != "" {
+		t.Errorf("S2 after the import = %+v, %v; want it as Purge left it", st, err)
+	}
+
+	setLine("students.csv", 3, "Oak School,S2,C.D.,Carl,Dunn,K,yes")(t, files)
+	_, err = roster.Import(ctx, s, toFS(files))
+	want := "students.csv:3: column active: S2's records were purged under the school's retention policy (keep_records), " +
+		"so S2 cannot be active again; enrol the student under a new code, or set active to no"
+	if err == nil || err.Error() != want {
+		t.Errorf("Import making S2 active = %v, want:\n%s", err, want)
 	}
 }

@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,11 +80,9 @@ func (r row) has(col string) bool { _, ok := r.vals[col]; return ok }
 
 // parseSchoolReminders reads a schools.csv row's reminder columns. A
 // column the header lacks leaves the stored setting as it is; an empty
-// value goes back to the default.
+// value goes back to the default. The values are checked even when the
+// row's school name is wrong, so that every problem is reported at once.
 func (p *parser) parseSchoolReminders(r row, school string) {
-	if school == "" {
-		return
-	}
 	for _, c := range reminderSchoolColumns() {
 		if !r.has(c.name) {
 			continue
@@ -110,6 +109,9 @@ func (p *parser) parseSchoolReminders(r row, school string) {
 				continue
 			}
 		}
+		if school == "" {
+			continue
+		}
 		p.out.Reminders.Settings = append(p.out.Reminders.Settings, storage.RosterSetting{School: school, Name: c.name, Value: v})
 	}
 	if due, lead := r.get(schoolday.SettingDataDue), r.get(schoolday.SettingDataReminder); due != "" && lead != "" {
@@ -130,9 +132,10 @@ func normalClock(v string) string {
 }
 
 // parseDismissal reads students.csv's dismissal column: bus (with its
-// number), pickup, walker or after-care.
+// number), pickup, walker or after-care. The value is checked even when
+// the row's school or code is wrong.
 func (p *parser) parseDismissal(r row, school, code string) {
-	if !r.has("dismissal") || school == "" || code == "" {
+	if !r.has("dismissal") {
 		return
 	}
 	v := strings.ToLower(strings.Join(strings.Fields(r.get("dismissal")), " "))
@@ -145,17 +148,24 @@ func (p *parser) parseDismissal(r row, school, code string) {
 		r.problem("dismissal", "%q is not a way home; write bus 12, pickup, walker or after-care", r.get("dismissal"))
 		return
 	}
+	if school == "" || code == "" {
+		return
+	}
 	p.out.Reminders.Dismissals = append(p.out.Reminders.Dismissals, storage.RosterDismissal{School: school, StudentCode: code, Dismissal: v})
 }
 
-// parseGoalSchedule reads goals.csv's schedule column.
+// parseGoalSchedule reads goals.csv's schedule column. The value is
+// checked even when the row's student or goal code is wrong.
 func (p *parser) parseGoalSchedule(r row, g storage.RosterGoal) {
-	if !r.has("schedule") || g.School == "" || g.StudentCode == "" || g.Goal.Code == "" {
+	if !r.has("schedule") {
 		return
 	}
 	v := strings.ToLower(strings.TrimSpace(r.get("schedule")))
 	if _, err := schoolday.ParseGoalSchedule(v); err != nil {
 		r.problem("schedule", "%s", err.Error())
+		return
+	}
+	if g.School == "" || g.StudentCode == "" || g.Goal.Code == "" {
 		return
 	}
 	if v == "" {
@@ -179,22 +189,20 @@ func (p *parser) parseSchedules(rows []row) {
 	for _, r := range rows {
 		school := r.school("school")
 		kind := strings.ToLower(r.get("kind"))
-		known := false
-		for _, k := range schoolday.ScheduleKinds() {
-			known = known || k == kind
-		}
-		if kind != "" && !known {
+		ok := true
+		if kind != "" && !slices.Contains(schoolday.ScheduleKinds(), kind) {
 			r.problem("kind", "%q is not a schedule kind; write %s", r.get("kind"), strings.Join(schoolday.ScheduleKinds(), ", "))
-			continue
+			ok = false
 		}
 		spec := r.get("spec")
 		if spec != "" {
 			if _, err := schoolday.ParseSpec(spec); err != nil {
 				r.problem("spec", "%q is not a cron spec: %s", spec, err.Error())
-				continue
+				ok = false
 			}
 		}
-		if school == nil || kind == "" || spec == "" {
+		active := r.active()
+		if school == nil || kind == "" || spec == "" || !ok {
 			continue
 		}
 		k := key(fold(school.name), kind)
@@ -203,7 +211,7 @@ func (p *parser) parseSchedules(rows []row) {
 			continue
 		}
 		seen[k] = r.line
-		if !r.active() {
+		if !active {
 			spec = ""
 		}
 		p.out.Reminders.Settings = append(p.out.Reminders.Settings, storage.RosterSetting{School: school.name, Name: schoolday.SettingSchedulePrefix + kind, Value: spec})

@@ -18,11 +18,9 @@ func retentionSchoolColumns() []column {
 
 // parseSchoolRetention reads a schools.csv row's retention columns. A
 // column the header lacks leaves the stored setting as it is; an empty
-// value removes it (keep everything).
+// value removes it (keep everything). The values are checked even when
+// the row's school name is wrong.
 func (p *parser) parseSchoolRetention(r row, school string) {
-	if school == "" {
-		return
-	}
 	for _, c := range retentionSchoolColumns() {
 		if !r.has(c.name) {
 			continue
@@ -35,6 +33,9 @@ func (p *parser) parseSchoolRetention(r row, school string) {
 				continue
 			}
 			v = strconv.Itoa(n)
+		}
+		if school == "" {
+			continue
 		}
 		p.out.Reminders.Settings = append(p.out.Reminders.Settings, storage.RosterSetting{School: school, Name: c.name, Value: v})
 	}

@@ -10,6 +10,7 @@ package roster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -37,18 +38,42 @@ func Files() []string {
 }
 
 // Import reads the roster files at the top of fsys and imports them into
-// store in one transaction. When the files have problems it returns
-// Errors and imports nothing.
+// store in one transaction. When the files have problems, or rows the
+// database refuses (storage.ImportRefused: a handle, email or chat
+// account of someone else, a purged student made active, a role that no
+// longer fits the assignments left in place), it returns Errors and
+// imports nothing. The database is asked only once the files themselves
+// have no problem.
 func Import(ctx context.Context, store storage.Store, fsys fs.FS) (storage.ImportResult, error) {
 	r, err := Parse(fsys)
 	if err != nil {
 		return storage.ImportResult{}, err
 	}
 	res, err := store.ImportRoster(ctx, r)
+	var refused storage.ImportRefused
+	if errors.As(err, &refused) {
+		return storage.ImportResult{}, refusedProblems(refused)
+	}
 	if err != nil {
 		return storage.ImportResult{}, fmt.Errorf("import roster: %w", err)
 	}
 	return res, nil
+}
+
+// rowsFiles are the files of the rows storage.ImportProblem names.
+var rowsFiles = map[string]string{
+	storage.RowsStaff:    StaffFile,
+	storage.RowsStudents: StudentsFile,
+	storage.RowsGoals:    GoalsFile,
+}
+
+// refusedProblems are the database's refusals as the files' problems.
+func refusedProblems(refused storage.ImportRefused) Errors {
+	out := make(Errors, len(refused))
+	for i, p := range refused {
+		out[i] = Problem{File: rowsFiles[p.Rows], Line: p.Line, Column: p.Field, Msg: p.Msg}
+	}
+	return out
 }
 
 // Parse reads and checks the roster files at the top of fsys. Every file

@@ -352,6 +352,42 @@ var problemCases = []struct {
 	{"day twice", []edit{addLine("calendar.csv", "oak school,2026-11-27,,closure,,")},
 		[]roster.Problem{{"calendar.csv", 4, "date", "2026-11-27 is already on line 3"}}},
 
+	// Every problem of one row is reported, however many its columns have.
+	{"every problem of a school row", []edit{
+		put("schools.csv", "name,time_zone,year_start,year_end,day_start,dismissal,data_due,keep_records\n"+
+			"Oak School,America/Chicago,2026-08-24,2027-06-04,08:00,15:00,,\n"+
+			",America/Chicago,2026-08-24,2027-06-04,08:00,15:00,25:00,x\n")},
+		[]roster.Problem{
+			{"schools.csv", 3, "name", "is required, but empty"},
+			{"schools.csv", 3, "data_due", `"25:00" is not a time`},
+			{"schools.csv", 3, "keep_records", `"x" is not a number of years`},
+		}},
+	{"every problem of a student row", []edit{put("students.csv", "school,code,initials,first_name,last_name,dismissal\n"+
+		"Oak School,S1,A.B.,Ann,Bell,\nOak School,S 2,C.D.,Carl,Dunn,skateboard\n")},
+		[]roster.Problem{
+			{"students.csv", 3, "code", `"S 2" is not a student code`},
+			{"students.csv", 3, "dismissal", `"skateboard" is not a way home`},
+		}},
+	{"every problem of a goal row", []edit{put("goals.csv", "student,code,domain,text,mastery_percent,mastery_sessions,mastery_min_trials,start_date,end_date,schedule\n"+
+		"S1,Goal 2,speech,Ann will pack her bag.,100,5,4,2026-09-01,2027-06-01,funday\n")},
+		[]roster.Problem{
+			{"goals.csv", 2, "code", `"Goal 2" is not a goal code`},
+			{"goals.csv", 2, "domain", `"speech" is not a domain`},
+			{"goals.csv", 2, "schedule", `"funday" is not a weekday`},
+		}},
+	{"every problem of a schedules row", []edit{put("schedules.csv", "school,kind,spec,active\nOak School,lunch_bell,61 14 * * *,maybe\n")},
+		[]roster.Problem{
+			{"schedules.csv", 2, "kind", `"lunch_bell" is not a schedule kind`},
+			{"schedules.csv", 2, "spec", `"61 14 * * *" is not a cron spec`},
+			{"schedules.csv", 2, "active", `"maybe" is not yes or no`},
+		}},
+	{"every problem of an escalation row", []edit{put("escalation.csv", "school,level,notify,timeout,urgent_timeout\nOak School,x,principal,-5m,10m\n")},
+		[]roster.Problem{
+			{"escalation.csv", 2, "level", `"x" is not a level`},
+			{"escalation.csv", 2, "notify", `"principal" is neither a role`},
+			{"escalation.csv", 2, "timeout", "a timeout must be more than zero"},
+		}},
+
 	// Several problems: every one is reported, in file and line order.
 	{"every problem reported", []edit{
 		setLine("staff.csv", 3, "Oak School,diaz,Sam Diaz,aide,sam@,,,,"),
@@ -414,24 +450,26 @@ func TestParseBaseFiles(t *testing.T) {
 	want := storage.Roster{
 		Schools: []storage.School{{Name: "Oak School", TimeZone: "America/Chicago", YearStart: "2026-08-24", YearEnd: "2027-06-04", DayStart: "08:00", Dismissal: "15:00"}},
 		Staff: []storage.RosterStaff{
-			{School: "Oak School", Handle: "kim", Name: "Pat Kim", Email: "pat.kim@oak.example.org", Role: storage.RoleTeacher, Channel: "kim-class", SlackID: "U012AB3CD", Active: true},
-			{School: "Oak School", Handle: "diaz", Name: "Sam Diaz", Email: "sam.diaz@oak.example.org", Role: storage.RolePara, DiscordID: "123456789012345678", Active: true},
-			{School: "Oak School", Handle: "ross", Name: "Lee Ross", Role: storage.RoleAdmin, Active: true},
+			{School: "Oak School", Handle: "kim", Name: "Pat Kim", Email: "pat.kim@oak.example.org", Role: storage.RoleTeacher, Channel: "kim-class", SlackID: "U012AB3CD", Active: true,
+				SlackIDColumn: true, DiscordIDColumn: true, Line: 2},
+			{School: "Oak School", Handle: "diaz", Name: "Sam Diaz", Email: "sam.diaz@oak.example.org", Role: storage.RolePara, DiscordID: "123456789012345678", Active: true,
+				SlackIDColumn: true, DiscordIDColumn: true, Line: 3},
+			{School: "Oak School", Handle: "ross", Name: "Lee Ross", Role: storage.RoleAdmin, Active: true, SlackIDColumn: true, DiscordIDColumn: true, Line: 4},
 		},
 		Students: []storage.RosterStudent{
-			{School: "Oak School", Code: "S1", Initials: "A.B.", FirstName: "Ann", LastName: "Bell", Grade: "3", Active: true},
-			{School: "Oak School", Code: "S2", Initials: "C.D.", FirstName: "Carl", LastName: "Dunn", Grade: "K", Active: false},
+			{School: "Oak School", Code: "S1", Initials: "A.B.", FirstName: "Ann", LastName: "Bell", Grade: "3", Active: true, Line: 2},
+			{School: "Oak School", Code: "S2", Initials: "C.D.", FirstName: "Carl", LastName: "Dunn", Grade: "K", Active: false, Line: 3},
 		},
 		Goals: []storage.RosterGoal{
 			{School: "Oak School", StudentCode: "S1", Goal: storage.Goal{Code: "G1", Text: "Ann will add within 20.", Domain: storage.DomainAcademic, Measurement: "percent correct", Baseline: "40%",
-				MasteryPercent: 80, MasterySessions: 3, MasteryMinTrials: 5, StartDate: "2026-09-01", EndDate: "2027-06-01", Active: true}},
+				MasteryPercent: 80, MasterySessions: 3, MasteryMinTrials: 5, StartDate: "2026-09-01", EndDate: "2027-06-01", Active: true}, Line: 2},
 			{School: "Oak School", StudentCode: "S1", Goal: storage.Goal{Code: "G2", Text: "Ann will pack her bag.", Domain: storage.DomainDailyLiving,
-				MasteryPercent: 100, MasterySessions: 5, MasteryMinTrials: 4, StartDate: "2026-09-01", EndDate: "2027-06-01", Active: true}},
+				MasteryPercent: 100, MasterySessions: 5, MasteryMinTrials: 4, StartDate: "2026-09-01", EndDate: "2027-06-01", Active: true}, Line: 3},
 		},
 		// Without an active column, assignments, duties and days are active.
 		Assignments: []storage.RosterAssignment{
-			{StaffHandle: "kim", StudentCode: "S1", School: "Oak School", Kind: storage.AssignTeacher, Active: true},
-			{StaffHandle: "diaz", StudentCode: "S1", School: "Oak School", Kind: storage.AssignPara, Active: true},
+			{StaffHandle: "kim", StudentCode: "S1", School: "Oak School", Kind: storage.AssignTeacher, Active: true, Line: 2},
+			{StaffHandle: "diaz", StudentCode: "S1", School: "Oak School", Kind: storage.AssignPara, Active: true, Line: 3},
 		},
 		Calendar: []storage.RosterDay{
 			{School: "Oak School", Day: storage.CalendarDay{Date: "2026-11-25", Kind: storage.DayEarlyRelease, Dismissal: "12:00", Note: "Thanksgiving eve"}, Active: true},
@@ -484,8 +522,8 @@ func TestParseLenient(t *testing.T) {
 		}
 	}
 	check("school", r.Schools[0], storage.School{Name: "Oak School", TimeZone: "America/Chicago", YearStart: "2026-08-24", YearEnd: "2027-06-04", DayStart: "08:00", Dismissal: "15:00"})
-	check("staff", r.Staff[0], storage.RosterStaff{School: "Oak School", Handle: "kim", Name: "Pat Kim", Role: storage.RoleTeacher, Channel: "kim-class", Active: false})
-	check("student 1", r.Students[0], storage.RosterStudent{School: "Oak School", Code: "s1", Initials: "A.B.", FirstName: "Ann", LastName: "Bell", Grade: "PK", Active: true})
+	check("staff", r.Staff[0], storage.RosterStaff{School: "Oak School", Handle: "kim", Name: "Pat Kim", Role: storage.RoleTeacher, Channel: "kim-class", Active: false, Line: 2})
+	check("student 1", r.Students[0], storage.RosterStudent{School: "Oak School", Code: "s1", Initials: "A.B.", FirstName: "Ann", LastName: "Bell", Grade: "PK", Active: true, Line: 2})
 	check("student 2 initials", r.Students[1].Initials, "C.D.")
 	check("student 2 grade", r.Students[1].Grade, "5")
 	check("goal student", r.Goals[0].StudentCode, "s1")
@@ -494,7 +532,7 @@ func TestParseLenient(t *testing.T) {
 	check("goal domain", r.Goals[0].Goal.Domain, storage.DomainDailyLiving)
 	check("goal domain 2", r.Goals[1].Goal.Domain, storage.DomainDailyLiving)
 	check("mastery percent", r.Goals[0].Goal.MasteryPercent, 80)
-	check("assignment", r.Assignments[0], storage.RosterAssignment{StaffHandle: "kim", StudentCode: "s1", School: "Oak School", Kind: storage.AssignTeacher, Active: true})
+	check("assignment", r.Assignments[0], storage.RosterAssignment{StaffHandle: "kim", StudentCode: "s1", School: "Oak School", Kind: storage.AssignTeacher, Active: true, Line: 2})
 	check("duties", len(r.Duties), 2)
 	check("duty 1", r.Duties[0].Duty, storage.Duty{Kind: storage.DutyRecess, Weekday: time.Thursday, Start: "09:05", End: "09:25"})
 	check("duty 2 weekday", r.Duties[1].Duty.Weekday, time.Friday)

@@ -44,7 +44,9 @@ func (p *parser) parseStaff(rows []row) {
 			SlackID:   r.slackID("slack_id"),
 			DiscordID: r.discordID("discord_id"),
 			Active:    r.active(),
+			Line:      r.line,
 		}
+		s.SlackIDColumn, s.DiscordIDColumn = r.has("slack_id"), r.has("discord_id")
 		if school != nil {
 			s.School = school.name
 		}

@@ -39,6 +39,7 @@ func (p *parser) parseStudents(rows []row) {
 			LastName:  r.name("last_name"),
 			Grade:     r.grade("grade"),
 			Active:    r.active(),
+			Line:      r.line,
 		}
 		if school != nil {
 			s.School = school.name

@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -121,6 +123,30 @@ const (
 	AssignTeacher   AssignmentKind = "teacher" // case manager
 	AssignTherapist AssignmentKind = "therapist"
 )
+
+// Fits reports whether a staff member of role may hold an assignment of
+// kind k: a teacher's or therapist's needs that role; a para's, a para or
+// a teacher (a teacher may support another teacher's student).
+func (k AssignmentKind) Fits(role Role) bool {
+	switch k {
+	case AssignTeacher:
+		return role == RoleTeacher
+	case AssignTherapist:
+		return role == RoleTherapist
+	case AssignPara:
+		return role == RolePara || role == RoleTeacher
+	}
+	return false
+}
+
+// Needs says which roles an assignment of kind k needs, for messages: "a
+// teacher", "a para or a teacher".
+func (k AssignmentKind) Needs() string {
+	if k == AssignPara {
+		return "a para or a teacher"
+	}
+	return "a " + string(k)
+}
 
 // Assignment puts a staff member on a student's team.
 type Assignment struct {
@@ -270,6 +296,13 @@ type RosterStaff struct {
 	SlackID   string
 	DiscordID string
 	Active    bool
+	// SlackIDColumn and DiscordIDColumn say that the import's file has
+	// that column: then an empty SlackID or DiscordID unlinks the account
+	// an earlier import gave (accounts linked by email stay).
+	SlackIDColumn, DiscordIDColumn bool
+	// Line is the row's line in its file, for the problems ImportRoster
+	// reports (0 when the row comes from no file).
+	Line int
 }
 
 // RosterStudent is a student row of an import.
@@ -281,6 +314,7 @@ type RosterStudent struct {
 	LastName  string
 	Grade     string
 	Active    bool
+	Line      int // the row's line in its file (see RosterStaff)
 }
 
 // RosterGoal is a goal row of an import.
@@ -290,6 +324,7 @@ type RosterGoal struct {
 	School      string
 	StudentCode string
 	Goal        Goal // ID and StudentID are ignored
+	Line        int  // the row's line in its file (see RosterStaff)
 }
 
 // RosterAssignment is an assignment row of an import. An inactive
@@ -307,6 +342,7 @@ type RosterAssignment struct {
 	School      string
 	Kind        AssignmentKind
 	Active      bool
+	Line        int // the row's line in its file (see RosterStaff)
 }
 
 // RosterDuty is a duty row of an import. An inactive duty (a cancelled
@@ -328,6 +364,43 @@ type RosterDay struct {
 
 // ImportResult counts what an import created and updated.
 type ImportResult struct {
-	Created map[string]int // by kind: "staff", "students", ...
+	Created map[string]int // by kind: "staff", "students", "settings", ...
 	Updated map[string]int
+	// Purged counts the import's rows of students whose records were
+	// purged (Purge): they and their goals are left as they are.
+	Purged int
 }
+
+// The kinds of roster rows an ImportProblem names.
+const (
+	RowsStaff    = "staff"
+	RowsStudents = "students"
+	RowsGoals    = "goals"
+)
+
+// ImportProblem is a row of an import that the database refuses, given
+// what it holds and what the rest of the import does: a handle, email or
+// chat account that is someone else's, a purged student made active, a
+// role that no longer fits the staff member's assignments.
+type ImportProblem struct {
+	Rows  string // RowsStaff, RowsStudents, ...
+	Line  int    // the row's Line
+	Field string // the field at fault, by its roster column's name ("email"); "" for the row
+	Msg   string // what is wrong and what to do instead
+}
+
+// ImportRefused is every problem ImportRoster found; it imports nothing
+// then. errors.Is(err, ErrConflict) holds for it.
+type ImportRefused []ImportProblem
+
+// Error lists the problems, one a line.
+func (e ImportRefused) Error() string {
+	lines := make([]string, len(e))
+	for i, p := range e {
+		lines[i] = fmt.Sprintf("%s row at line %d: %s: %s", p.Rows, p.Line, p.Field, p.Msg)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Is makes ImportRefused an ErrConflict.
+func (e ImportRefused) Is(target error) bool { return target == ErrConflict }

@@ -207,8 +207,12 @@ type RosterWriter interface {
 	// Re-importing the same roster changes nothing. School names and
 	// student codes match whatever their case; codes are stored in upper
 	// case. A staff handle is one person's across all schools: a row that
-	// would move an existing handle to another school is ErrConflict unless
+	// would move an existing handle to another school is refused unless
 	// it carries the same (non-empty) email as before, i.e. the person moved.
+	// Rows are checked against the database as the import leaves it (see
+	// ImportProblem); every refused row is listed in ImportRefused (an
+	// ErrConflict) and nothing is imported. A purged student's rows leave
+	// the student, their goals, way home and goal schedules as they are.
 	ImportRoster(ctx context.Context, r Roster) (ImportResult, error)
 	// LinkIdentity remembers that a platform user id is this staff member.
 	LinkIdentity(ctx context.Context, id Identity) error

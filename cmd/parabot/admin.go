@@ -64,7 +64,14 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Imported into the %s database: %s created, %s updated.\n", store.Engine(), counts(res.Created), counts(res.Updated))
+	purged := ""
+	switch {
+	case res.Purged == 1:
+		purged = "; 1 purged student left as it is"
+	case res.Purged > 1:
+		purged = fmt.Sprintf("; %d purged students left as they are", res.Purged)
+	}
+	fmt.Fprintf(stdout, "Imported into the %s database: %s created, %s updated%s.\n", store.Engine(), counts(res.Created), counts(res.Updated), purged)
 	// A running bot plans today and tomorrow again from the new roster.
 	schools, err := store.Schools(ctx)
 	if err == nil {

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"parabot/storage/sqlite"
 )
 
 // parabot audit lists the trail narrowed as asked, records the look, and
@@ -134,5 +137,52 @@ func TestPurgeCommand(t *testing.T) {
 		if out.String() != want {
 			t.Errorf("purge %s:\n%s\nwant\n%s", flag, out.String(), want)
 		}
+	}
+}
+
+// An import after parabot purge leaves the purged student as the purge
+// left them, and its summary says so.
+func TestImportAfterPurge(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "school.db")
+	e := env(map[string]string{"PARABOT_DATABASE_URL": db})
+	dir := t.TempDir()
+	for _, name := range []string{"schools.csv", "staff.csv", "students.csv", "goals.csv", "assignments.csv"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "roster", "demo", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch name {
+		case "schools.csv":
+			b = []byte(strings.Replace(strings.Replace(string(b), "duty_lead\n", "duty_lead,keep_records\n", 1), "10m\n", "10m,1\n", 1))
+		case "students.csv":
+			b = []byte(strings.Replace(string(b), "Johnson,5,yes", "Johnson,5,no", 1)) // S106 leaves
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Run(ctx, []string{"import", dir}, e, nil, io.Discard, io.Discard); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	// S106 left long enough ago for the school's one year.
+	store, err := sqlite.Open(ctx, db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SQL().ExecContext(ctx, `UPDATE students SET left_on = '2020-06-01' WHERE code = 'S106'`); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	var out bytes.Buffer
+	if err := Run(ctx, []string{"purge", "--yes"}, e, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "Purged 1 students") {
+		t.Fatalf("purge: %v, %s", err, out.String())
+	}
+	out.Reset()
+	if err := Run(ctx, []string{"import", dir}, e, nil, &out, io.Discard); err != nil {
+		t.Fatalf("import after the purge: %v", err)
+	}
+	if want := "Imported into the sqlite database: nothing created, nothing updated; 1 purged student left as it is.\n"; out.String() != want {
+		t.Errorf("import after the purge said %q, want %q", out.String(), want)
 	}
 }

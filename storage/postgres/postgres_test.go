@@ -186,6 +186,29 @@ func TestMigrateCommentsOutOfSummaries(t *testing.T) {
 	storagetest.CheckCommentsMoved(t, db)
 }
 
+// A database from before the purged and roster-identity marks gets them
+// from what it holds (see storagetest.MakeUnmarked).
+func TestMigrateMarksPurgedAndRosterIDs(t *testing.T) {
+	ctx := context.Background()
+	url := storagetest.NewPostgresURL(t)
+	db, err := postgres.Open(ctx, url, storagetest.Logger(t), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storagetest.MakeUnmarked(t, db, func(t *testing.T, query string) {
+		if _, err := db.Pool().Exec(ctx, query); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	})
+	db.Close()
+	db, err = postgres.Open(ctx, url, storagetest.Logger(t), 2)
+	if err != nil {
+		t.Fatalf("Open (migrating): %v", err)
+	}
+	defer db.Close()
+	storagetest.CheckMarked(t, db)
+}
+
 // A database that ran the debrief migration under its first number, 0032,
 // opens under the code that numbers it 0060: the table is kept, and 0060
 // is recorded.

@@ -2,63 +2,149 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"parabot/schoolday"
 	"parabot/storage"
 )
 
-// The statements of a roster import's reminder rows: settings, ways home
-// and goal schedules, each naming its school, student and goal by their
-// natural keys.
-const (
-	upsertSettingSQL = `INSERT INTO school_settings (school_id, name, value)
-	SELECT id, $2, $3 FROM schools WHERE lower(name) = lower($1)
-	ON CONFLICT (school_id, name) DO UPDATE SET value = excluded.value`
-	deleteSettingSQL = `DELETE FROM school_settings
-	WHERE name = $2 AND school_id IN (SELECT id FROM schools WHERE lower(name) = lower($1))`
-	upsertDismissalSQL = `INSERT INTO student_dismissals (student_id, dismissal)
-	SELECT s.id, $3 FROM students s JOIN schools sc ON sc.id = s.school_id
-	WHERE lower(sc.name) = lower($1) AND s.code = upper($2)
-	ON CONFLICT (student_id) DO UPDATE SET dismissal = excluded.dismissal`
-	deleteDismissalSQL = `DELETE FROM student_dismissals WHERE student_id IN (
-	SELECT s.id FROM students s JOIN schools sc ON sc.id = s.school_id
-	WHERE lower(sc.name) = lower($1) AND s.code = upper($2))`
-	upsertGoalScheduleSQL = `INSERT INTO goal_schedules (goal_id, schedule)
-	SELECT g.id, $4 FROM goals g JOIN students s ON s.id = g.student_id JOIN schools sc ON sc.id = s.school_id
-	WHERE lower(sc.name) = lower($1) AND s.code = upper($2) AND g.code = $3
-	ON CONFLICT (goal_id) DO UPDATE SET schedule = excluded.schedule`
-)
-
-// importReminders writes an import's reminder rows in its transaction,
-// after the schools, students and goals they name. An empty setting or
-// way home removes it.
-func importReminders(ctx context.Context, x Executor, r storage.RosterReminders) error {
+// reminders writes an import's reminder rows, after the schools,
+// students and goals they name, and counts what changed: school settings
+// (as "settings", "schedules" and "escalation levels"), ways home and
+// goal schedules. An empty setting or way home removes it. A purged
+// student's way home and goal schedules are left as Purge left them.
+func (im *importer) reminders(r storage.RosterReminders) error {
 	for _, s := range r.Settings {
-		q, args := upsertSettingSQL, []any{s.School, s.Name, s.Value}
-		if s.Value == "" {
-			q, args = deleteSettingSQL, args[:2]
-		}
-		if _, err := x.Exec(ctx, q, args...); err != nil {
-			return fmt.Errorf("setting %s: %w", s.Name, err)
+		if err := im.setting(s); err != nil {
+			return fmt.Errorf("setting %s of %q: %w", s.Name, s.School, err)
 		}
 	}
 	for _, d := range r.Dismissals {
-		q, args := upsertDismissalSQL, []any{d.School, d.StudentCode, d.Dismissal}
-		if d.Dismissal == "" {
-			q, args = deleteDismissalSQL, args[:2]
-		}
-		if _, err := x.Exec(ctx, q, args...); err != nil {
+		if err := im.dismissal(d); err != nil {
 			return fmt.Errorf("dismissal of %s: %w", d.StudentCode, err)
 		}
 	}
 	for _, g := range r.GoalSchedules {
-		if _, err := x.Exec(ctx, upsertGoalScheduleSQL, g.School, g.StudentCode, g.GoalCode, g.Schedule); err != nil {
+		if err := im.goalSchedule(g); err != nil {
 			return fmt.Errorf("schedule of goal %s of %s: %w", g.GoalCode, g.StudentCode, err)
 		}
 	}
 	return nil
+}
+
+// settingKind is how an import's summary counts a school setting.
+func settingKind(name string) string {
+	switch {
+	case strings.HasPrefix(name, schoolday.SettingSchedulePrefix):
+		return "schedules"
+	case strings.HasPrefix(name, schoolday.SettingEscalationPrefix):
+		return "escalation levels"
+	}
+	return "settings"
+}
+
+// valueSQL reads and writes one stored value of the roster by its key
+// (the first arguments); ins and upd take the value after the key.
+type valueSQL struct{ get, del, ins, upd string }
+
+var (
+	settingSQL = valueSQL{
+		get: `SELECT value FROM school_settings WHERE school_id = $1 AND name = $2`,
+		del: `DELETE FROM school_settings WHERE school_id = $1 AND name = $2`,
+		ins: `INSERT INTO school_settings (school_id, name, value) VALUES ($1, $2, $3)`,
+		upd: `UPDATE school_settings SET value = $3 WHERE school_id = $1 AND name = $2`,
+	}
+	dismissalSQL = valueSQL{
+		get: `SELECT dismissal FROM student_dismissals WHERE student_id = $1`,
+		del: `DELETE FROM student_dismissals WHERE student_id = $1`,
+		ins: `INSERT INTO student_dismissals (student_id, dismissal) VALUES ($1, $2)`,
+		upd: `UPDATE student_dismissals SET dismissal = $2 WHERE student_id = $1`,
+	}
+	goalScheduleSQL = valueSQL{
+		get: `SELECT schedule FROM goal_schedules WHERE goal_id = $1`,
+		del: `DELETE FROM goal_schedules WHERE goal_id = $1`,
+		ins: `INSERT INTO goal_schedules (goal_id, schedule) VALUES ($1, $2)`,
+		upd: `UPDATE goal_schedules SET schedule = $2 WHERE goal_id = $1`,
+	}
+)
+
+// putValue makes the value stored under key what the import says ("":
+// none), and counts a change as kind.
+func (im *importer) putValue(kind string, q valueSQL, value string, key ...any) error {
+	var old string
+	err := im.x.QueryRow(im.ctx, q.get, key...).Scan(&old)
+	found := err == nil
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	withValue := append(slices.Clip(key), value)
+	switch {
+	case value == "" && found:
+		_, err = im.x.Exec(im.ctx, q.del, key...)
+		im.count(kind, false, true)
+	case value == "":
+		return nil
+	case !found:
+		_, err = im.x.Exec(im.ctx, q.ins, withValue...)
+		im.count(kind, true, false)
+	case old != value:
+		_, err = im.x.Exec(im.ctx, q.upd, withValue...)
+		im.count(kind, false, true)
+	default:
+		return nil
+	}
+	return err
+}
+
+func (im *importer) setting(s storage.RosterSetting) error {
+	schoolID, err := im.schoolID(s.School)
+	if err != nil {
+		return err
+	}
+	return im.putValue(settingKind(s.Name), settingSQL, s.Value, schoolID, s.Name)
+}
+
+// studentOfReminder finds the student a reminder row names; 0 when the
+// student is purged and the row is to be left out.
+func (im *importer) studentOfReminder(school, code string) (int64, error) {
+	schoolID, err := im.schoolID(school)
+	if err != nil {
+		return 0, err
+	}
+	studentID, err := im.studentID(schoolID, code)
+	if err != nil {
+		return 0, err
+	}
+	if purged, err := im.isPurged(studentID); err != nil || purged {
+		return 0, err
+	}
+	return studentID, nil
+}
+
+func (im *importer) dismissal(d storage.RosterDismissal) error {
+	studentID, err := im.studentOfReminder(d.School, d.StudentCode)
+	if err != nil || studentID == 0 {
+		return err
+	}
+	return im.putValue("dismissals", dismissalSQL, d.Dismissal, studentID)
+}
+
+func (im *importer) goalSchedule(g storage.RosterGoalSchedule) error {
+	studentID, err := im.studentOfReminder(g.School, g.StudentCode)
+	if err != nil || studentID == 0 {
+		return err
+	}
+	var goalID int64
+	err = im.x.QueryRow(im.ctx, `SELECT id FROM goals WHERE student_id = $1 AND code = $2`, studentID, g.GoalCode).Scan(&goalID)
+	if err != nil {
+		return fmt.Errorf("finding goal %s of %s: %w", g.GoalCode, g.StudentCode, err)
+	}
+	return im.putValue("goal schedules", goalScheduleSQL, g.Schedule, goalID)
 }
 
 // SchoolSettings returns a school's reminder settings by name.

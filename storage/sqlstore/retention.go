@@ -100,7 +100,7 @@ func (s *Store) purgeSchool(ctx context.Context, x Executor, sc storage.School, 
 		ids, err := list(ctx, x, "listing students to purge", func(row scanner) (int64, error) {
 			var id int64
 			return id, row.Scan(&id)
-		}, `SELECT id FROM students WHERE school_id = $1 AND NOT active AND left_on <> '' AND left_on < $2 AND first_name <> '' ORDER BY id`, sc.ID, cutoff)
+		}, `SELECT id FROM students WHERE school_id = $1 AND NOT active AND left_on <> '' AND left_on < $2 AND NOT purged ORDER BY id`, sc.ID, cutoff)
 		if err != nil {
 			return r, err
 		}
@@ -119,7 +119,7 @@ func (s *Store) purgeSchool(ctx context.Context, x Executor, sc storage.School, 
 			}
 			// The student and their goals stay as ids the audit trail can
 			// name, without a name or a goal's text.
-			if _, err := x.Exec(ctx, `UPDATE students SET initials = '', first_name = '', last_name = '', grade = '' WHERE id = $1`, id); err != nil {
+			if _, err := x.Exec(ctx, `UPDATE students SET initials = '', first_name = '', last_name = '', grade = '', purged = $2 WHERE id = $1`, id, true); err != nil {
 				return r, fmt.Errorf("anonymising student %d: %w", id, err)
 			}
 			if _, err := x.Exec(ctx, `UPDATE goals SET text = '', baseline = '' WHERE student_id = $1`, id); err != nil {

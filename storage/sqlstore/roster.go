@@ -13,20 +13,33 @@ import (
 
 // ImportRoster creates or updates everything in r in one transaction,
 // matching rows by their natural keys. Rows are compared before writing,
-// so an identical re-import creates and updates nothing.
+// so an identical re-import creates and updates nothing. Rows the
+// database refuses (see storage.ImportProblem) are all collected, and
+// returned as storage.ImportRefused with nothing imported.
 func (s *Store) ImportRoster(ctx context.Context, r storage.Roster) (storage.ImportResult, error) {
-	res := storage.ImportResult{Created: map[string]int{}, Updated: map[string]int{}}
+	var res storage.ImportResult
 	err := s.tx(ctx, func(ctx context.Context, x Executor) error {
-		im := &importer{ctx: ctx, x: x, res: res,
+		im := &importer{ctx: ctx, x: x, res: storage.ImportResult{Created: map[string]int{}, Updated: map[string]int{}},
 			schools: map[string]int64{}, staff: map[string]storage.Staff{}, students: map[studentKey]int64{},
-			studentSchools: map[string][]int64{}}
+			studentSchools: map[string][]int64{}, refusedStaff: map[string]bool{}, purged: map[int64]bool{}}
+		var schools int
+		if err := x.QueryRow(ctx, `SELECT count(*) FROM schools`).Scan(&schools); err != nil {
+			return fmt.Errorf("counting schools: %w", err)
+		}
 		if err := im.run(r); err != nil {
 			return err
 		}
-		if err := importReminders(ctx, x, r.Reminders); err != nil {
+		if err := im.reminders(r.Reminders); err != nil {
 			return err
 		}
-		return s.auditImport(ctx, x, r.At, res, im.changes)
+		if err := im.checkStaff(r.Staff); err != nil {
+			return err
+		}
+		if len(im.problems) > 0 {
+			return im.refused()
+		}
+		res = im.res
+		return s.auditImport(ctx, x, r.At, schools == 0, res, im.changes)
 	})
 	if err != nil {
 		return storage.ImportResult{}, fmt.Errorf("importing roster: %w", err)
@@ -48,6 +61,12 @@ type importer struct {
 	// changes are the access changes to audit: staff, students and
 	// assignments retired or brought back.
 	changes []storage.AuditEvent
+	// problems are the rows refused so far; refusedStaff the handles of
+	// staff rows among them, whose assignments and duties are skipped.
+	problems     storage.ImportRefused
+	refusedStaff map[string]bool
+	// purged tells, by student id, whether Purge anonymised the student.
+	purged map[int64]bool
 }
 
 // studentKey is a student's natural key: the code (upper case) is unique
@@ -55,6 +74,25 @@ type importer struct {
 type studentKey struct {
 	schoolID int64
 	code     string
+}
+
+// refuse notes a row the database refuses; the import goes on, to find
+// every such row, and then imports nothing.
+func (im *importer) refuse(rows string, line int, field, format string, args ...any) {
+	im.problems = append(im.problems, storage.ImportProblem{Rows: rows, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// refused returns the problems in the order of the roster's files, then
+// lines.
+func (im *importer) refused() storage.ImportRefused {
+	order := []string{storage.RowsStaff, storage.RowsStudents, storage.RowsGoals}
+	slices.SortStableFunc(im.problems, func(a, b storage.ImportProblem) int {
+		if c := slices.Index(order, a.Rows) - slices.Index(order, b.Rows); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	return im.problems
 }
 
 func (im *importer) count(kind string, created, updated bool) {
@@ -76,6 +114,9 @@ func (im *importer) run(r storage.Roster) error {
 		if err := im.staffRow(s); err != nil {
 			return fmt.Errorf("staff row %d (%q): %w", i+1, s.Handle, err)
 		}
+	}
+	if err := im.identities(r.Staff); err != nil {
+		return err
 	}
 	for i, s := range r.Students {
 		if err := im.student(s); err != nil {
@@ -175,7 +216,7 @@ func (im *importer) staffRow(s storage.RosterStaff) error {
 	default:
 		st.ID = old.ID
 		if old.SchoolID != st.SchoolID && (old.Email == "" || !strings.EqualFold(old.Email, st.Email)) {
-			return im.handleTaken(old)
+			return im.handleTaken(s, old)
 		}
 		if st != old {
 			_, err = im.x.Exec(im.ctx, `UPDATE staff SET school_id = $2, name = $3, email = $4, role = $5, channel = $6, active = $7
@@ -188,53 +229,6 @@ func (im *importer) staffRow(s storage.RosterStaff) error {
 		}
 	}
 	im.staff[st.Handle] = st
-	ids := []storage.Identity{{StaffID: st.ID, Platform: storage.PlatformShell, UserID: st.Handle}}
-	if s.SlackID != "" {
-		ids = append(ids, storage.Identity{StaffID: st.ID, Platform: storage.PlatformSlack, UserID: s.SlackID})
-	}
-	if s.DiscordID != "" {
-		ids = append(ids, storage.Identity{StaffID: st.ID, Platform: storage.PlatformDiscord, UserID: s.DiscordID})
-	}
-	for _, id := range ids {
-		if err := im.identity(id); err != nil {
-			return fmt.Errorf("%s identity: %w", id.Platform, err)
-		}
-	}
-	return nil
-}
-
-// identity links a platform user id to the staff member, moving it from
-// whoever had it before (a corrected roster wins). A Slack or Discord id
-// from the roster replaces the staff member's other ids on that platform,
-// so messages go to the account the roster names.
-func (im *importer) identity(id storage.Identity) error {
-	var staffID int64
-	var created, updated, replaced bool
-	err := im.x.QueryRow(im.ctx, `SELECT staff_id FROM identities WHERE platform = $1 AND user_id = $2`,
-		id.Platform, id.UserID).Scan(&staffID)
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		_, err = im.x.Exec(im.ctx, `INSERT INTO identities (platform, user_id, staff_id) VALUES ($1, $2, $3)`,
-			id.Platform, id.UserID, id.StaffID)
-		created = true
-	case err != nil:
-	case staffID != id.StaffID:
-		_, err = im.x.Exec(im.ctx, `UPDATE identities SET staff_id = $3 WHERE platform = $1 AND user_id = $2`,
-			id.Platform, id.UserID, id.StaffID)
-		updated = true
-	}
-	if err != nil {
-		return err
-	}
-	if id.Platform != storage.PlatformShell {
-		n, err := im.x.Exec(im.ctx, `DELETE FROM identities WHERE staff_id = $1 AND platform = $2 AND user_id <> $3`,
-			id.StaffID, id.Platform, id.UserID)
-		if err != nil {
-			return err
-		}
-		replaced = n > 0
-	}
-	im.count("identities", created && !replaced, updated || replaced)
 	return nil
 }
 
@@ -242,13 +236,15 @@ func (im *importer) identity(id storage.Identity) error {
 // school. A handle is one person's across every school (it is also their
 // login name), so another school's row with the same handle is someone
 // else, unless it carries the same email: then the person has moved.
-func (im *importer) handleTaken(old storage.Staff) error {
+func (im *importer) handleTaken(s storage.RosterStaff, old storage.Staff) error {
 	var school string
 	if err := im.x.QueryRow(im.ctx, `SELECT name FROM schools WHERE id = $1`, old.SchoolID).Scan(&school); err != nil {
 		return err
 	}
-	return fmt.Errorf("handle %q is already used by a staff member of %q; give this person another handle "+
-		"(or, if they moved schools, the same email as before): %w", old.Handle, school, storage.ErrConflict)
+	im.refusedStaff[s.Handle] = true
+	im.refuse(storage.RowsStaff, s.Line, "handle", "handle %q is already used by %s at %s; give this person another handle "+
+		"(or, if they moved schools, the same email as before)", old.Handle, old.Name, school)
+	return nil
 }
 
 func (im *importer) staffByHandle(handle string) (storage.Staff, error) {
@@ -277,8 +273,9 @@ func (im *importer) student(s storage.RosterStudent) error {
 	}
 	st := storage.Student{SchoolID: schoolID, Code: strings.ToUpper(s.Code), Initials: s.Initials, FirstName: s.FirstName,
 		LastName: s.LastName, Grade: s.Grade, Active: s.Active}
-	old, err := scanStudent(im.x.QueryRow(im.ctx, `SELECT `+studentCols+` FROM students WHERE school_id = $1 AND code = $2`,
-		st.SchoolID, st.Code))
+	var purged bool
+	old, err := scanStudent(withFlag{im.x.QueryRow(im.ctx, `SELECT `+studentCols+`, purged FROM students WHERE school_id = $1 AND code = $2`,
+		st.SchoolID, st.Code), &purged})
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		err = im.x.QueryRow(im.ctx, `INSERT INTO students (school_id, code, initials, first_name, last_name, grade, active, left_on)
@@ -290,6 +287,16 @@ func (im *importer) student(s storage.RosterStudent) error {
 		im.count("students", true, false)
 	case err != nil:
 		return err
+	case purged:
+		// The school's retention policy removed the student's records:
+		// writing their name back would undo it.
+		st.ID = old.ID
+		if s.Active {
+			im.refuse(storage.RowsStudents, s.Line, "active", "%s's records were purged under the school's retention policy (keep_records), "+
+				"so %s cannot be active again; enrol the student under a new code, or set active to no", st.Code, st.Code)
+		} else {
+			im.res.Purged++
+		}
 	default:
 		st.ID = old.ID
 		if st != old {
@@ -303,9 +310,23 @@ func (im *importer) student(s storage.RosterStudent) error {
 			im.count("students", false, true)
 		}
 	}
+	im.purged[st.ID] = purged
 	im.students[studentKey{st.SchoolID, st.Code}] = st.ID
 	im.studentSchools[st.Code] = append(im.studentSchools[st.Code], st.SchoolID)
 	return nil
+}
+
+// isPurged reports whether Purge anonymised a student.
+func (im *importer) isPurged(studentID int64) (bool, error) {
+	if p, ok := im.purged[studentID]; ok {
+		return p, nil
+	}
+	var p bool
+	if err := im.x.QueryRow(im.ctx, `SELECT purged FROM students WHERE id = $1`, studentID).Scan(&p); err != nil {
+		return false, fmt.Errorf("loading student %d: %w", studentID, err)
+	}
+	im.purged[studentID] = p
+	return p, nil
 }
 
 // studentID finds the student with code at a school.
@@ -360,10 +381,20 @@ func (im *importer) goal(rg storage.RosterGoal) error {
 	if err != nil {
 		return err
 	}
+	purged, err := im.isPurged(studentID)
+	if err != nil {
+		return err
+	}
 	g := rg.Goal
 	g.ID, g.StudentID = 0, studentID
 	old, err := scanGoal(im.x.QueryRow(im.ctx, `SELECT `+goalCols+` FROM goals WHERE student_id = $1 AND code = $2`, studentID, g.Code))
 	switch {
+	case purged && errors.Is(err, storage.ErrNotFound):
+		im.refuse(storage.RowsGoals, rg.Line, "student", "%s's records were purged under the school's retention policy (keep_records), "+
+			"so %s gets no new goals; enrol the student under a new code, or leave the goal out", strings.ToUpper(rg.StudentCode), g.Code)
+		return nil
+	case purged && err == nil:
+		return nil // left as Purge left it, without its text
 	case errors.Is(err, storage.ErrNotFound):
 		_, err = im.x.Exec(im.ctx, `INSERT INTO goals (student_id, code, text, domain, measurement, baseline,
 			mastery_percent, mastery_sessions, mastery_min_trials, start_date, end_date, active, type, title, steps, scale)
@@ -392,6 +423,9 @@ func (im *importer) goal(rg storage.RosterGoal) error {
 // so that a later import can make it active again, but gives no access;
 // it may name a student of a school the staff member has left.
 func (im *importer) assignment(a storage.RosterAssignment) error {
+	if im.refusedStaff[a.StaffHandle] {
+		return nil // the staff row is refused: nothing will be imported
+	}
 	st, err := im.staffByHandle(a.StaffHandle)
 	if err != nil {
 		return err
@@ -429,6 +463,9 @@ func (im *importer) assignment(a storage.RosterAssignment) error {
 }
 
 func (im *importer) duty(rd storage.RosterDuty) error {
+	if im.refusedStaff[rd.StaffHandle] {
+		return nil // the staff row is refused: nothing will be imported
+	}
 	st, err := im.staffByHandle(rd.StaffHandle)
 	if err != nil {
 		return err
@@ -436,7 +473,7 @@ func (im *importer) duty(rd storage.RosterDuty) error {
 	d := rd.Duty
 	d.ID, d.SchoolID, d.StaffID = 0, st.SchoolID, st.ID
 	var active bool
-	old, err := scanDuty(withActive{im.x.QueryRow(im.ctx, `SELECT `+dutyCols+`, active FROM duties
+	old, err := scanDuty(withFlag{im.x.QueryRow(im.ctx, `SELECT `+dutyCols+`, active FROM duties
 		WHERE staff_id = $1 AND kind = $2 AND weekday = $3 AND start_time = $4`, d.StaffID, d.Kind, int(d.Weekday), d.Start), &active})
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
@@ -463,7 +500,7 @@ func (im *importer) day(rd storage.RosterDay) error {
 	d := rd.Day
 	d.SchoolID = schoolID
 	var active bool
-	old, err := scanDay(withActive{im.x.QueryRow(im.ctx, `SELECT `+dayCols+`, active FROM calendar_days WHERE school_id = $1 AND day = $2`,
+	old, err := scanDay(withFlag{im.x.QueryRow(im.ctx, `SELECT `+dayCols+`, active FROM calendar_days WHERE school_id = $1 AND day = $2`,
 		d.SchoolID, d.Date), &active})
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
@@ -479,16 +516,16 @@ func (im *importer) day(rd storage.RosterDay) error {
 	return err
 }
 
-// withActive scans a row whose last column is active: the columns before
-// it into the destinations the scan function passes, the last into *active.
-// It lets the importer reuse scanDuty and scanDay on rows that also carry
-// the active flag, which Duties and CalendarDays do not return.
-type withActive struct {
-	row    scanner
-	active *bool
+// withFlag scans a row whose last column is a flag: the columns before it
+// into the destinations the scan function passes, the last into *flag.
+// It lets the importer reuse scanDuty, scanDay and scanStudent on rows
+// that also carry a flag they do not return (active, purged).
+type withFlag struct {
+	row  scanner
+	flag *bool
 }
 
-func (w withActive) Scan(dest ...any) error { return w.row.Scan(append(dest, w.active)...) }
+func (w withFlag) Scan(dest ...any) error { return w.row.Scan(append(dest, w.flag)...) }
 
 // activeChanged notes a staff member, student or assignment retired or
 // brought back, for the import's audit rows.
@@ -510,14 +547,14 @@ func (im *importer) activeChanged(was, is bool, staffID, studentID int64, entity
 	im.changes = append(im.changes, storage.AuditEvent{StaffID: staffID, StudentID: studentID, Action: action, Entity: entity, Detail: d})
 }
 
-// auditImport records an import that changed rows already there: one
-// "import" row with what it created and updated, and a row for each staff
-// member, student and assignment it retired or brought back. (A first
-// import, which only creates, is not recorded: there was no access
+// auditImport records an import that changed anything: one "import" row
+// with what it created and updated, and a row for each staff member,
+// student and assignment it retired or brought back. (The first import,
+// into a database without schools, is not recorded: there was no access
 // before it. Rows are of no staff member: an import is run from the
 // command line.)
-func (s *Store) auditImport(ctx context.Context, x Executor, at time.Time, res storage.ImportResult, changes []storage.AuditEvent) error {
-	if len(res.Updated) == 0 && len(changes) == 0 {
+func (s *Store) auditImport(ctx context.Context, x Executor, at time.Time, first bool, res storage.ImportResult, changes []storage.AuditEvent) error {
+	if first || (len(res.Created) == 0 && len(res.Updated) == 0 && len(changes) == 0) {
 		return nil
 	}
 	if at.IsZero() {

@@ -2,6 +2,8 @@ package storagetest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"parabot/storage"
@@ -193,5 +195,61 @@ func CheckCommentsMoved(t *testing.T, s storage.Store) {
 	trs, err := s.Transitions(ctx, storage.Filter{StudentID: 1})
 	if err != nil || len(trs) != 1 || trs[0].Note != "ran ahead" || trs[0].Prompt != storage.Verbal {
 		t.Errorf("Transitions = %+v, %v; want the note %q and the prompt kept", trs, err, "ran ahead")
+	}
+}
+
+// MakeUnmarked puts into s, a new database, what one from before
+// migrations 0090 and 0091 held: the sample roster with S104 purged
+// (inactive, its names blank) and S103 retired but not purged;
+// tlopez's Slack id given by an import and kokafor's linked by email
+// (with its audit row); and then the marks those migrations add taken
+// away again. exec runs SQL on s's database. The engine's test reopens
+// the database, which runs the two migrations, and calls CheckMarked.
+func MakeUnmarked(t *testing.T, s storage.Store, exec func(t *testing.T, query string)) {
+	t.Helper()
+	ctx := context.Background()
+	f := load(t, s)
+	must(t, "LinkIdentity", s.LinkIdentity(ctx, storage.Identity{StaffID: f.staff["kokafor"].ID, Platform: storage.PlatformSlack, UserID: "U0KOKAFOR"}))
+	for _, q := range []string{
+		`UPDATE students SET active = (1 = 0), left_on = '2020-06-01' WHERE code IN ('S103', 'S104')`,
+		`UPDATE students SET initials = '', first_name = '', last_name = '', grade = '' WHERE code = 'S104'`,
+		`DELETE FROM schema_migrations WHERE version IN (90, 91)`,
+		`ALTER TABLE students DROP COLUMN purged`,
+		`ALTER TABLE identities DROP COLUMN from_roster`,
+	} {
+		exec(t, q)
+	}
+}
+
+// CheckMarked checks a database MakeUnmarked prepared, once migrated: an
+// import leaves the purged S104 as it is and brings S103's row up to
+// date; a staff row without a Slack id takes back tlopez's (the roster
+// gave it) but not kokafor's (linked by email).
+func CheckMarked(t *testing.T, s storage.Store) {
+	t.Helper()
+	ctx := context.Background()
+	r := SampleRoster()
+	r.Students[2].Active, r.Students[3].Active = false, false
+	r.Students[2].Grade = "2"
+	for i := range r.Staff {
+		r.Staff[i].SlackID, r.Staff[i].SlackIDColumn = "", true
+	}
+	res := of(s.ImportRoster(ctx, r)).must(t, "ImportRoster after migrating")
+	if res.Purged != 1 || fmt.Sprint(res.Updated) != "map[identities:2 students:1]" {
+		t.Errorf("ImportRoster after migrating = %+v, want S104 left as purged, S103 and two Slack ids updated", res)
+	}
+	schools := of(s.Schools(ctx)).must(t, "Schools")
+	s104 := of(s.StudentByCode(ctx, schools[0].ID, "S104")).must(t, "StudentByCode S104")
+	if s104.FirstName != "" || s104.Initials != "" {
+		t.Errorf("S104 after the import = %+v, want it as Purge left it", s104)
+	}
+	if s103 := of(s.StudentByCode(ctx, schools[0].ID, "S103")).must(t, "StudentByCode S103"); s103.Grade != "2" {
+		t.Errorf("S103's grade after the import = %q, want 2", s103.Grade)
+	}
+	if _, err := s.StaffByIdentity(ctx, storage.PlatformSlack, "U0TLOPEZ"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("tlopez's Slack id after an import without it: %v, want it unlinked", err)
+	}
+	if st, err := s.StaffByIdentity(ctx, storage.PlatformSlack, "U0KOKAFOR"); err != nil || st.Handle != "kokafor" {
+		t.Errorf("kokafor's Slack id linked by email = %+v, %v; want kept", st, err)
 	}
 }

@@ -111,6 +111,15 @@ func testImportAudited(t *testing.T, s storage.Store) {
 	if fmt.Sprint(rows) != fmt.Sprint(want) {
 		t.Errorf("audit rows of the import:\n%q\nwant\n%q", rows, want)
 	}
+
+	// An import that changes only a school's settings is recorded too.
+	r.At = r.At.Add(time.Hour)
+	r.Reminders.Settings = []storage.RosterSetting{{School: SampleSchool, Name: storage.SettingKeepRecords, Value: "5"}}
+	of(s.ImportRoster(ctx, r)).must(t, "ImportRoster setting keep_records")
+	got = of(s.AuditSearch(ctx, storage.AuditQuery{From: r.At})).must(t, "AuditSearch")
+	if len(got) != 1 || got[0].Action != "import" || got[0].Detail != "created=settings:1 updated=" {
+		t.Errorf("audit rows of an import of a setting = %+v, want one import row with settings:1", got)
+	}
 }
 
 // testLinkAudited checks that linking a platform account is audited once,

@@ -25,9 +25,8 @@ func testReminderRoster(t *testing.T, s storage.Store) {
 		Dismissals:    []storage.RosterDismissal{{School: SampleSchool, StudentCode: "s101", Dismissal: "bus 12"}, {School: SampleSchool, StudentCode: "S102", Dismissal: "pickup"}},
 		GoalSchedules: []storage.RosterGoalSchedule{{School: SampleSchool, StudentCode: "S101", GoalCode: "G2", Schedule: "mon,wed"}},
 	}
-	if _, err := s.ImportRoster(ctx, r); err != nil {
-		t.Fatalf("ImportRoster with reminders: %v", err)
-	}
+	checkImport(t, s, r, "ImportRoster with reminders",
+		map[string]int{"dismissals": 2, "goal schedules": 1, "schedules": 1, "settings": 1}, map[string]int{})
 	settings, err := s.SchoolSettings(ctx, f.school.ID)
 	if err != nil {
 		t.Fatalf("SchoolSettings: %v", err)
@@ -54,9 +53,8 @@ func testReminderRoster(t *testing.T, s storage.Store) {
 		Settings:   []storage.RosterSetting{{School: SampleSchool, Name: "data_due", Value: "15:00"}, {School: SampleSchool, Name: "schedule:data_reminder"}},
 		Dismissals: []storage.RosterDismissal{{School: SampleSchool, StudentCode: "S101", Dismissal: "walker"}, {School: SampleSchool, StudentCode: "S102"}},
 	}
-	if _, err := s.ImportRoster(ctx, r); err != nil {
-		t.Fatalf("second ImportRoster: %v", err)
-	}
+	checkImport(t, s, r, "second ImportRoster", map[string]int{}, map[string]int{"dismissals": 2, "schedules": 1, "settings": 1})
+	checkImport(t, s, r, "the same again", map[string]int{}, map[string]int{})
 	settings, _ = s.SchoolSettings(ctx, f.school.ID)
 	if len(settings) != 1 || settings["data_due"] != "15:00" {
 		t.Errorf("SchoolSettings after change = %v", settings)

@@ -409,12 +409,18 @@ func testStaffByEmail(t *testing.T, s storage.Store) {
 	}
 	_, err := s.StaffByEmail(ctx, "")
 	wantErr(t, "StaffByEmail(\"\")", err, storage.ErrNotFound)
+	// An import cannot give two active staff members one email: linking a
+	// chat account by it would not know whose it is.
 	r := SampleRoster()
 	r.Staff = append(r.Staff, storage.RosterStaff{School: SampleSchool, Handle: "tlopez2", Name: "Tina L.",
-		Email: "TINA.lopez@maple.example", Role: storage.RoleTeacher, Active: true})
-	of(s.ImportRoster(ctx, r)).must(t, "ImportRoster")
-	_, err = s.StaffByEmail(ctx, "tina.lopez@maple.example")
-	wantErr(t, "StaffByEmail shared by two", err, storage.ErrConflict)
+		Email: "TINA.lopez@maple.example", Role: storage.RoleTeacher, Active: true, Line: 7})
+	_, err = s.ImportRoster(ctx, r)
+	wantRefused(t, "an email of someone else", err,
+		storage.ImportProblem{Rows: storage.RowsStaff, Line: 7, Field: "email", Msg: "is already the email of tlopez (Tina Lopez)"})
+	st, err := s.StaffByEmail(ctx, "tina.lopez@maple.example")
+	if err != nil || st.ID != f.staff["tlopez"].ID {
+		t.Errorf("StaffByEmail after the refused import = %+v, %v; want tlopez", st, err)
+	}
 }
 
 func testStaff(t *testing.T, s storage.Store) {
