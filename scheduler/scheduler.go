@@ -53,6 +53,9 @@ type Config struct {
 	// how many jobs of dead ones this replica has just run again
 	// (metrics); may be nil.
 	CountReplicas func(live, rerun int)
+	// CountWaiting is told of every delivery put off because its
+	// recipient's platform is not configured here (metrics); may be nil.
+	CountWaiting func(platform string)
 }
 
 // JobTimeout bounds one attempt of any job. A delivery is a few Web API
@@ -106,7 +109,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		cfg.RemindWorkers = 32
 	}
 	workers := river.NewWorkers()
-	deliver := &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}
+	deliver := &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now, CountWaiting: cfg.CountWaiting}
 	if err := river.AddWorkerSafely(workers, deliver); err != nil {
 		return nil, fmt.Errorf("adding delivery worker: %w", err)
 	}
@@ -169,6 +172,11 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if err := client.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting job workers: %w", err)
 	}
+	if n, err := releaseWaiting(ctx, client); err != nil {
+		cfg.Log.Warn("trying again the deliveries that waited for a chat platform failed: they are tried when their wait ends", "error", err)
+	} else if n > 0 {
+		cfg.Log.Info("deliveries that waited for a chat platform are tried again", "jobs", n)
+	}
 	// The first beat before any job runs, so the senders know their
 	// share; then one every fifth of the silence, until Stop (or ctx ends:
 	// a replica that stops without Stop is taken for dead).
@@ -180,6 +188,33 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		rep.run(bctx)
 	}()
 	return &runner[TTx]{client: client, now: cfg.Now, working: working, rep: rep, stopBeat: stopBeat, beating: beating}, nil
+}
+
+// releaseWaiting makes the deliveries put off for a platform that was not
+// configured (DeliverWorker, PlatformWait) available at once: this
+// process may have its settings. Those still waiting are put off again
+// at their next attempt, with a warning.
+func releaseWaiting[TTx any](ctx context.Context, client *river.Client[TTx]) (int, error) {
+	params := river.NewJobListParams().Kinds(DeliverArgs{}.Kind()).States(rivertype.JobStateScheduled).
+		Where("metadata->>'" + WaitsFor + "' IS NOT NULL").First(100)
+	n := 0
+	for {
+		res, err := client.JobList(ctx, params)
+		if err != nil {
+			return n, fmt.Errorf("listing deliveries waiting for a platform: %w", err)
+		}
+		for _, j := range res.Jobs {
+			if _, err := client.JobRetry(ctx, j.ID); err != nil && !errors.Is(err, river.ErrNotFound) {
+				return n, fmt.Errorf("releasing delivery %d: %w", j.ID, err)
+			}
+			n++
+		}
+		if len(res.Jobs) < 100 {
+			return n, nil
+		}
+		// By id: a job released here and put off again is not listed twice.
+		params = params.After(res.LastCursor)
+	}
 }
 
 type runner[TTx any] struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -207,11 +208,17 @@ type running struct {
 // how long its shutdown tells clients to go before it stops listening.
 func serveInProcess(t *testing.T, vars map[string]string, grace time.Duration) *running {
 	t.Helper()
+	return serveLogging(t, vars, grace, newLogger(io.Discard, "error"))
+}
+
+// serveLogging is serveInProcess logging to log.
+func serveLogging(t *testing.T, vars map[string]string, grace time.Duration, log *slog.Logger) *running {
+	t.Helper()
 	cfg, err := config.Load(env(vars))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error"))
+	srv, err := newServer(context.Background(), cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}

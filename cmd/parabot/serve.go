@@ -56,6 +56,7 @@ type server struct {
 	drain      []drainFunc                       // run at shutdown, after the HTTP server stops
 	reminders  func(kind string, o scheduler.Outcome)
 	replicas   func(live, rerun int)
+	waiting    func(platform string)
 	narrator   *summary.Narrator // the router's and the summaries'; nil for none
 	access     *accesslog.Log    // reads and refusals, written in batches; closed before the store
 
@@ -92,6 +93,7 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 	s.router.SetObserver(commandMetrics(reg))
 	s.reminders = reminderMetrics(reg)
 	s.replicas = replicaMetrics(reg)
+	s.waiting = waitingMetrics(reg)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -132,10 +134,14 @@ func (s *server) Run(ctx context.Context) error {
 // PARABOT_SHUTDOWN_TIMEOUT.
 func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	defer s.store.Close()
+	if len(s.senders) == 0 {
+		s.log.Warn("no chat platform is configured (neither SLACK_BOT_TOKEN nor DISCORD_BOT_TOKEN is set): " +
+			"nothing is sent, and queued messages wait for a run with one of them")
+	}
 	// The job workers outlive ctx: they are stopped below, after the
 	// requests that may still enqueue jobs have finished.
 	runner, err := startJobs(context.WithoutCancel(ctx), s.store, scheduler.Config{Store: s.store, Senders: s.senders, Log: s.log, Now: time.Now,
-		CountReminder: s.reminders, CountReplicas: s.replicas, Narrator: s.narrator})
+		CountReminder: s.reminders, CountReplicas: s.replicas, CountWaiting: s.waiting, Narrator: s.narrator})
 	if err != nil {
 		ln.Close()
 		return err
@@ -263,6 +269,17 @@ func replicaMetrics(reg prometheus.Registerer) func(live, rerun int) {
 		live.Set(float64(n))
 		rerun.Add(float64(jobs))
 	}
+}
+
+// waitingMetrics counts the delivery attempts put off because the
+// recipient's platform is not configured in this process.
+func waitingMetrics(reg prometheus.Registerer) func(platform string) {
+	total := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "parabot_deliveries_waiting_total",
+		Help: "Delivery attempts put off because the recipient's chat platform is not configured in this process (platform \"any\": none is).",
+	}, []string{"platform"})
+	reg.MustRegister(total)
+	return func(p string) { total.WithLabelValues(p).Inc() }
 }
 
 // reminderMetrics counts reminder occurrences by kind and outcome: sent,
