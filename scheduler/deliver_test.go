@@ -542,3 +542,46 @@ func TestDeliverReusedJobIDStillSends(t *testing.T) {
 		t.Errorf("sent %q, want %q: the new job's message is not the old one's", got, want)
 	}
 }
+
+// stuck is a Sender whose sends never return, whatever their context
+// says (a call blocked on something that ignores cancellation).
+type stuck struct{ began chan struct{} }
+
+func (s *stuck) SendDM(ctx context.Context, user string, rep bot.Reply) error {
+	s.began <- struct{}{}
+	select {}
+}
+
+func (s *stuck) PostChannel(ctx context.Context, ch string, rep bot.Reply) error {
+	return s.SendDM(ctx, ch, rep)
+}
+
+// TestStopKeepsItsDeadline: a job that does not stop when cancelled holds
+// Stop for at most StopGrace past its context's deadline.
+func TestStopKeepsItsDeadline(t *testing.T) {
+	db, _, _, _ := setup(t)
+	teacher := firstOfRole(t, db, storage.RoleTeacher)
+	s := &stuck{began: make(chan struct{}, 1)}
+	r, err := scheduler.Start(context.Background(), riversqlite.New(db.SQL()), scheduler.Config{Store: db,
+		Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: s}, Log: quiet(), Now: time.Now, PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Enqueue(context.Background(), []storage.Job{scheduler.Deliver(bot.Message{StaffID: teacher.ID, Reply: bot.Reply{Text: "x"}}, "")}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.began:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the delivery did not start")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	if err := r.Stop(ctx); err == nil {
+		t.Error("Stop with a job still running at the deadline returned no error")
+	}
+	if took, most := time.Since(began), 300*time.Millisecond+scheduler.StopGrace+500*time.Millisecond; took > most {
+		t.Errorf("Stop took %s, want at most %s", took.Round(10*time.Millisecond), most)
+	}
+}

@@ -240,29 +240,52 @@ func (w *inWork) Work(ctx context.Context, _ *rivertype.JobRow, doInner func(con
 	return doInner(ctx)
 }
 
+// StopGrace is how long Stop may go on past its context's deadline, to
+// cancel the jobs still running and leave the replicas table; it returns
+// by then whatever the database does.
+const StopGrace = time.Second
+
+// leaveTimeout bounds leaving the replicas table after a stop in time.
+const leaveTimeout = 5 * time.Second
+
 // Stop stops the client, then the beat: a replica beats while its jobs
 // finish, so none is run twice, and then leaves the replicas table, so
 // the others take up its share of the limits at once.
 func (r *runner[TTx]) Stop(ctx context.Context) error {
 	err := r.client.Stop(ctx)
-	defer r.leave(ctx)
+	late, cancel := afterDeadline(ctx, StopGrace, leaveTimeout)
+	defer cancel()
+	defer r.leave(late)
 	if err == nil {
 		return nil
 	}
 	// Out of time: cancel what still runs, so nothing works on after the
 	// database closes. A cancelled job is retried (or rescued) later.
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	return errors.Join(fmt.Errorf("jobs still running at the shutdown deadline were cancelled: %w", err), r.client.StopAndCancel(hctx))
+	return errors.Join(fmt.Errorf("jobs still running at the shutdown deadline were cancelled: %w", err), r.client.StopAndCancel(late))
 }
 
-// leave stops the beat and forgets this replica.
+// afterDeadline is a context for work that must be tried even when ctx
+// has run out: it ends grace after ctx's deadline, and no later than
+// most from now.
+func afterDeadline(ctx context.Context, grace, most time.Duration) (context.Context, context.CancelFunc) {
+	end := time.Now().Add(most)
+	if d, ok := ctx.Deadline(); ok && d.Add(grace).Before(end) {
+		end = d.Add(grace)
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), end)
+}
+
+// leave stops the beat and forgets this replica, giving up when ctx ends
+// (a beat or the database that does not answer).
 func (r *runner[TTx]) leave(ctx context.Context) {
 	r.stopBeat()
-	<-r.beating
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := r.rep.store.Leave(lctx, r.rep.id); err != nil {
+	select {
+	case <-r.beating:
+	case <-ctx.Done():
+		r.rep.log.Warn("the replica's beat did not stop in time: the others take it for dead soon")
+		return
+	}
+	if err := r.rep.store.Leave(ctx, r.rep.id); err != nil {
 		r.rep.log.Warn("forgetting this replica failed: the others take it for dead soon", "error", err)
 	}
 }

@@ -130,10 +130,12 @@ func (s *server) Run(ctx context.Context) error {
 // taking requests (answers close their connections, then the listener and
 // idle connections close), finish the requests and the work they started,
 // let running jobs finish, write the access log's buffered rows, and
-// close the database last. All of it within
-// PARABOT_SHUTDOWN_TIMEOUT.
+// close the database last. All of it within PARABOT_SHUTDOWN_TIMEOUT;
+// what must still be tried once it has run out (cancelling the jobs still
+// running, the access log's rows, closing the database) gets
+// shutdownMargin more, and Serve returns by then whatever the database
+// does.
 func (s *server) Serve(ctx context.Context, ln net.Listener) error {
-	defer s.store.Close()
 	if len(s.senders) == 0 {
 		s.log.Warn("no chat platform is configured (neither SLACK_BOT_TOKEN nor DISCORD_BOT_TOKEN is set): " +
 			"nothing is sent, and queued messages wait for a run with one of them")
@@ -144,6 +146,7 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 		CountReminder: s.reminders, CountReplicas: s.replicas, CountWaiting: s.waiting, Narrator: s.narrator})
 	if err != nil {
 		ln.Close()
+		s.store.Close()
 		return err
 	}
 	hs := &http.Server{
@@ -179,6 +182,9 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
+	deadline, _ := sctx.Deadline()
+	late, cancelLate := context.WithDeadline(context.WithoutCancel(ctx), deadline.Add(shutdownMargin))
+	defer cancelLate()
 	// Stop taking work from every side. Over HTTP, answers first carry
 	// "Connection: close" for a moment, so clients on kept-alive
 	// connections are told to go, instead of finding their connection
@@ -208,9 +214,30 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	// shutdown timeout runs out.
 	errs = append(errs, runner.Stop(sctx))
 	// The access log's buffered rows are written before the store closes.
-	errs = append(errs, s.access.Close(sctx))
+	errs = append(errs, s.access.Close(late))
+	errs = append(errs, closeStore(late, s.store))
 	s.log.Info("stopped")
 	return errors.Join(errs...)
+}
+
+// shutdownMargin is how long shutdown may go on past
+// PARABOT_SHUTDOWN_TIMEOUT: for what must still be tried when the timeout
+// ran out while the database did not answer.
+const shutdownMargin = 2 * time.Second
+
+// closeStore closes store, giving up when ctx ends: a connection pool
+// waits for every connection in use to come back, and a query waiting on
+// a database that does not answer may hold one for long. The process
+// exits next, which closes them all.
+func closeStore(ctx context.Context, store storage.Store) error {
+	done := make(chan error, 1)
+	go func() { done <- store.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return errors.New("the database connections did not close in time: the database does not answer")
+	}
 }
 
 // closeWhenDraining answers with "Connection: close" once shutdown has
