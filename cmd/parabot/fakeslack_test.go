@@ -155,14 +155,7 @@ func tempDB(t testing.TB) string { return filepath.Join(t.TempDir(), "parabot.db
 // to Slack ids, so lee's notes are DMs to rivera on Slack.
 func seedSlack(t *testing.T, vars map[string]string) {
 	t.Helper()
-	cfg, err := config.Load(env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := openStore(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openVars(t, vars)
 	defer store.Close()
 	seed(t, store)
 	ctx := context.Background()
@@ -173,6 +166,21 @@ func seedSlack(t *testing.T, vars map[string]string) {
 	if err := store.LinkIdentity(ctx, storage.Identity{StaffID: rivera.ID, Platform: storage.PlatformSlack, UserID: "U0RIVERA"}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// openVars opens the database of the settings vars, for a test to
+// prepare before serve starts; close it before.
+func openVars(t *testing.T, vars map[string]string) storage.Store {
+	t.Helper()
+	cfg, err := config.Load(env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := openStore(context.Background(), cfg, newLogger(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
 }
 
 // noteRequest is lee's signed "/note S102 <token>" for parabot at base,

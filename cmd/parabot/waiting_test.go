@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"parabot/bot"
-	"parabot/config"
 	"parabot/scheduler"
 	"parabot/storage"
 	"parabot/storage/sqlite"
@@ -100,14 +99,7 @@ func TestQueuedDeliveryWaitsForItsPlatform(t *testing.T) {
 // handle, as a serve that went down before delivering it would leave it.
 func queueNote(t *testing.T, vars map[string]string, handle, text string) {
 	t.Helper()
-	cfg, err := config.Load(env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := openStore(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openVars(t, vars)
 	defer store.Close()
 	st, err := store.StaffByIdentity(context.Background(), storage.PlatformShell, handle)
 	if err != nil {
