@@ -135,6 +135,8 @@ func (l *Log) Flush(ctx context.Context) error {
 
 // Close stops the writer and writes what is left; call it before the
 // store closes. Rows recorded after Close are written one call at a time.
+// It returns when ctx ends, even while a write is waiting for the
+// database, saying how many rows were not written.
 func (l *Log) Close(ctx context.Context) error {
 	l.mu.Lock()
 	if l.closed {
@@ -144,6 +146,10 @@ func (l *Log) Close(ctx context.Context) error {
 	l.closed = true
 	l.mu.Unlock()
 	close(l.stop)
-	<-l.done
+	select {
+	case <-l.done:
+	case <-ctx.Done():
+		return fmt.Errorf("access log: %d rows not written: %w", l.Pending(), ctx.Err())
+	}
 	return l.Flush(ctx)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -91,5 +92,41 @@ func TestFailedWriteKeepsRows(t *testing.T) {
 	}
 	if len(st.rows) != 3 || st.rows[0].At.Second() != 0 || st.rows[2].At.Second() != 2 {
 		t.Errorf("rows = %+v, want the 3 in order", st.rows)
+	}
+}
+
+// stalled is a database that does not answer: a write waits until its
+// context ends.
+type stalled struct{ began chan struct{} }
+
+func (s *stalled) RecordAudits(ctx context.Context, events []storage.AuditEvent) error {
+	select {
+	case s.began <- struct{}{}:
+	default:
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// Close keeps its context's deadline while the writer waits on a database
+// that does not answer, and says how many rows were not written.
+func TestCloseKeepsItsDeadline(t *testing.T) {
+	st := &stalled{began: make(chan struct{}, 1)}
+	l := accesslog.Start(st, quiet, 10*time.Millisecond)
+	l.Record(read(1, 0), read(1, 1))
+	select {
+	case <-st.began:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the writer did not start writing")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	err := l.Close(ctx)
+	if took := time.Since(began); took > 2*time.Second {
+		t.Errorf("Close took %s with a 200ms deadline", took.Round(time.Millisecond))
+	}
+	if err == nil || !strings.Contains(err.Error(), "2 rows not written") {
+		t.Errorf("Close = %v, want the 2 rows not written", err)
 	}
 }

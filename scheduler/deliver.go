@@ -99,6 +99,36 @@ type DeliverWorker struct {
 	Senders map[storage.Platform]Sender
 	Log     *slog.Logger
 	Now     func() time.Time
+	// CountWaiting is told of every delivery put off for a platform not
+	// configured here (metrics); may be nil.
+	CountWaiting func(platform string)
+}
+
+// PlatformWait is how long a delivery waits when its recipient is on a
+// platform this process has no settings for: it is tried again then, and
+// at once when a process that has them starts (ReleaseWaiting). It is
+// never cancelled for that reason: a process started without a platform's
+// settings (a broken env file) must not lose the messages queued for it.
+const PlatformWait = MaxRetryDelay
+
+// WaitsFor is the job metadata key marking a delivery put off for a
+// platform not configured where it ran; its value is the platform, or
+// AnyPlatform.
+const WaitsFor = "waits_for"
+
+// AnyPlatform is what a delivery waits for when no chat platform at all
+// is configured (a channel post, or someone known by email only).
+const AnyPlatform = "any"
+
+// waitPlatform is route's error for a delivery that waits for a platform
+// not configured in this process.
+type waitPlatform struct{ platform string }
+
+func (e *waitPlatform) Error() string {
+	if e.platform == AnyPlatform {
+		return "no chat platform is configured"
+	}
+	return "the recipient is on " + e.platform + ", which is not configured"
 }
 
 // NextRetry schedules the next attempt after a failure (RetryDelay, with
@@ -132,6 +162,17 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	if errors.As(err, &ra) {
 		w.Log.Warn("platform asked to wait", "job_id", job.ID, "wait", ra.RetryAfter())
 		return river.JobSnooze(ra.RetryAfter())
+	}
+	var wait *waitPlatform
+	if errors.As(err, &wait) {
+		w.Log.Warn("delivery waits for a chat platform not configured here", "job_id", job.ID, "staff_id", job.Args.StaffID,
+			"platform", wait.platform, "retry_in", PlatformWait)
+		// Outside a River worker (a direct call) there is no job to mark.
+		_ = river.MetadataSet(ctx, WaitsFor, wait.platform)
+		if w.CountWaiting != nil {
+			w.CountWaiting(wait.platform)
+		}
+		return river.JobSnooze(PlatformWait)
 	}
 	var perm *Permanent
 	if errors.As(err, &perm) {
@@ -238,7 +279,11 @@ func DeliveryRepeat(ctx context.Context) bool {
 
 // route picks the platform and target id: a channel on the preferred (or
 // any) platform, or the recipient's identity on the preferred platform,
-// else on the first platform we have a sender for.
+// else on the first platform we have a sender for. A delivery that a
+// platform not configured here could make waits (*waitPlatform): with no
+// platform configured at all, every one; otherwise one to someone with an
+// identity on a platform that is not. Only someone no configured platform
+// knows, and no other, is not deliverable (*Permanent).
 func (w *DeliverWorker) route(ctx context.Context, a DeliverArgs) (storage.Platform, string, error) {
 	order := []storage.Platform{a.Prefer, storage.PlatformSlack, storage.PlatformDiscord, storage.PlatformShell}
 	if a.Channel != "" {
@@ -247,7 +292,7 @@ func (w *DeliverWorker) route(ctx context.Context, a DeliverArgs) (storage.Platf
 				return p, a.Channel, nil
 			}
 		}
-		return "", "", &Permanent{Err: errors.New("no platform is configured to post to channels")}
+		return "", "", &waitPlatform{platform: AnyPlatform}
 	}
 	ids, err := w.Store.Identities(ctx, a.StaffID)
 	if err != nil {
@@ -286,6 +331,16 @@ func (w *DeliverWorker) route(ctx context.Context, a DeliverArgs) (storage.Platf
 		}
 		w.Log.Info("identity linked by email for a delivery", "platform", p, "staff_id", a.StaffID)
 		return p, userID, nil
+	}
+	// The terminal's identity (every staff member has one) is not a chat
+	// platform a serve process could have.
+	for _, id := range ids {
+		if _, ok := w.Senders[id.Platform]; !ok && id.Platform != storage.PlatformShell {
+			return "", "", &waitPlatform{platform: string(id.Platform)}
+		}
+	}
+	if len(w.Senders) == 0 {
+		return "", "", &waitPlatform{platform: AnyPlatform}
 	}
 	return "", "", &Permanent{Err: fmt.Errorf("staff %d has no identity on a configured platform", a.StaffID)}
 }

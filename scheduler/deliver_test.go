@@ -13,12 +13,14 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivertype"
 
 	"parabot/bot"
 	"parabot/scheduler"
 	"parabot/storage"
+	"parabot/storage/postgres"
 	"parabot/storage/sqlite"
 	"parabot/storage/storagetest"
 )
@@ -256,11 +258,146 @@ func TestDeliverPermanentFailureCancels(t *testing.T) {
 	if !errors.As(err, &cancel) {
 		t.Fatalf("err = %v, want the job cancelled", err)
 	}
-	// Nobody reachable: cancelled too, without calling any sender.
-	w.Senders = map[storage.Platform]scheduler.Sender{}
-	if err := work(t, w, 10, scheduler.DeliverArgs{StaffID: teacher.ID}); !errors.As(err, &cancel) {
-		t.Fatalf("no platform: err = %v, want cancelled", err)
+}
+
+// TestDeliverWaitsForAnUnconfiguredPlatform: a delivery that a platform
+// not configured here could make is put off for PlatformWait, never
+// cancelled: someone on Slack when only Discord is configured, anyone and
+// any channel post when no platform is. Someone no platform knows is
+// still cancelled when one is configured.
+func TestDeliverWaitsForAnUnconfiguredPlatform(t *testing.T) {
+	db, _, _, _ := setup(t)
+	teacher := firstOfRole(t, db, storage.RoleTeacher)     // on Slack
+	therapist := firstOfRole(t, db, storage.RoleTherapist) // on no chat platform
+	discord := &recorder{}
+	var counted []string
+	w := &scheduler.DeliverWorker{Store: db, Log: quiet(), Now: time.Now, CountWaiting: func(p string) { counted = append(counted, p) }}
+	for i, c := range []struct {
+		senders map[storage.Platform]scheduler.Sender
+		args    scheduler.DeliverArgs
+		wait    bool
+	}{
+		{map[storage.Platform]scheduler.Sender{storage.PlatformDiscord: discord}, scheduler.DeliverArgs{StaffID: teacher.ID, Reply: bot.Reply{Text: "a"}}, true},
+		{nil, scheduler.DeliverArgs{StaffID: teacher.ID, Reply: bot.Reply{Text: "b"}}, true},
+		{nil, scheduler.DeliverArgs{StaffID: therapist.ID, Reply: bot.Reply{Text: "c"}}, true},
+		{nil, scheduler.DeliverArgs{StaffID: teacher.ID, Channel: "room-12", Reply: bot.Reply{Text: "d"}}, true},
+		{map[storage.Platform]scheduler.Sender{storage.PlatformDiscord: discord}, scheduler.DeliverArgs{StaffID: therapist.ID, Reply: bot.Reply{Text: "e"}}, false},
+	} {
+		w.Senders = c.senders
+		err := work(t, w, int64(70+i), c.args)
+		var snooze *river.JobSnoozeError
+		var cancel *river.JobCancelError
+		switch {
+		case c.wait && (!errors.As(err, &snooze) || snooze.Duration != scheduler.PlatformWait):
+			t.Errorf("%s: err = %v, want put off for %s", c.args.Reply.Text, err, scheduler.PlatformWait)
+		case !c.wait && !errors.As(err, &cancel):
+			t.Errorf("%s: err = %v, want cancelled", c.args.Reply.Text, err)
+		}
 	}
+	if got := discord.got(); len(got) != 0 {
+		t.Errorf("Discord was asked to send %v", got)
+	}
+	if want := []string{"slack", "slack", "any", "any"}; !slices.Equal(counted, want) {
+		t.Errorf("counted waiting for %v, want %v", counted, want)
+	}
+}
+
+// TestWaitingDeliveryReleasedAtStart runs a delivery to a teacher on
+// Slack on workers with Discord only: it waits, marked with the platform,
+// and workers that have Slack deliver it as soon as they start, not at
+// the end of its wait. On both engines (the mark is read with SQL).
+func TestWaitingDeliveryReleasedAtStart(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			var store storage.Store
+			var startOn func(cfg scheduler.Config) (scheduler.Runner, error)
+			if engine == "sqlite" {
+				db := storagetest.OpenSQLite(t)
+				store = db
+				startOn = func(cfg scheduler.Config) (scheduler.Runner, error) {
+					return scheduler.Start(context.Background(), riversqlite.New(db.SQL()), cfg)
+				}
+			} else {
+				db := storagetest.OpenPostgres(t)
+				store = db
+				startOn = func(cfg scheduler.Config) (scheduler.Runner, error) {
+					return scheduler.Start(context.Background(), riverpgxv5.New(db.Pool()), cfg)
+				}
+			}
+			ctx := context.Background()
+			if _, err := store.ImportRoster(ctx, storagetest.SampleRoster()); err != nil {
+				t.Fatal(err)
+			}
+			schools, _ := store.Schools(ctx)
+			staff, _ := store.ListStaff(ctx, schools[0].ID)
+			var teacher storage.Staff
+			for _, st := range staff {
+				if st.Role == storage.RoleTeacher {
+					teacher = st
+				}
+			}
+			if err := store.Enqueue(ctx, []storage.Job{scheduler.Deliver(bot.Message{StaffID: teacher.ID, Reply: bot.Reply{Text: "queued"}}, "")}); err != nil {
+				t.Fatal(err)
+			}
+			from, began := time.Date(2026, 7, 5, 12, 0, 0, 0, time.UTC), time.Now()
+			run := func(senders map[storage.Platform]scheduler.Sender) scheduler.Runner {
+				r, err := startOn(scheduler.Config{Store: store, Senders: senders, Log: quiet(), PollInterval: 20 * time.Millisecond,
+					Now: func() time.Time { return from.Add(time.Since(began)) }})
+				if err != nil {
+					t.Fatal(err)
+				}
+				stopAtEnd(t, r)
+				return r
+			}
+			discord, slack := &recorder{}, &recorder{}
+			first := run(map[storage.Platform]scheduler.Sender{storage.PlatformDiscord: discord})
+			idle(t, first)
+			stop(t, first)
+			if n := waitingDeliveries(t, store); n != 1 {
+				t.Fatalf("%d deliveries wait for slack after a run with Discord only, want 1", n)
+			}
+			second := run(map[storage.Platform]scheduler.Sender{storage.PlatformSlack: slack})
+			deadline := time.Now().Add(10 * time.Second)
+			for len(slack.got()) == 0 && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			idle(t, second)
+			if got, want := slack.got(), []string{"dm:U0TLOPEZ:queued"}; !slices.Equal(got, want) {
+				t.Errorf("Slack sent %v, want %v at start", got, want)
+			}
+			if got := discord.got(); len(got) != 0 {
+				t.Errorf("Discord sent %v", got)
+			}
+		})
+	}
+}
+
+// stop stops r within 10 seconds.
+func stop(t *testing.T, r scheduler.Runner) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitingDeliveries counts the delivery jobs scheduled to wait for slack.
+func waitingDeliveries(t *testing.T, store storage.Store) int {
+	t.Helper()
+	q := `SELECT count(*) FROM river_job WHERE kind = 'deliver' AND state = 'scheduled' AND metadata->>'` + scheduler.WaitsFor + `' = 'slack'`
+	var n int
+	var err error
+	switch db := store.(type) {
+	case *sqlite.DB:
+		err = db.SQL().QueryRow(q).Scan(&n)
+	case *postgres.DB:
+		err = db.Pool().QueryRow(context.Background(), q).Scan(&n)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func TestDeliverPrefersThePlatformOfOrigin(t *testing.T) {
@@ -403,5 +540,48 @@ func TestDeliverReusedJobIDStillSends(t *testing.T) {
 	want := []string{"dm:" + teacher.Handle + ":Monday's message", "dm:" + teacher.Handle + ":Thursday's message"}
 	if got := shell.got(); !slices.Equal(got, want) {
 		t.Errorf("sent %q, want %q: the new job's message is not the old one's", got, want)
+	}
+}
+
+// stuck is a Sender whose sends never return, whatever their context
+// says (a call blocked on something that ignores cancellation).
+type stuck struct{ began chan struct{} }
+
+func (s *stuck) SendDM(ctx context.Context, user string, rep bot.Reply) error {
+	s.began <- struct{}{}
+	select {}
+}
+
+func (s *stuck) PostChannel(ctx context.Context, ch string, rep bot.Reply) error {
+	return s.SendDM(ctx, ch, rep)
+}
+
+// TestStopKeepsItsDeadline: a job that does not stop when cancelled holds
+// Stop for at most StopGrace past its context's deadline.
+func TestStopKeepsItsDeadline(t *testing.T) {
+	db, _, _, _ := setup(t)
+	teacher := firstOfRole(t, db, storage.RoleTeacher)
+	s := &stuck{began: make(chan struct{}, 1)}
+	r, err := scheduler.Start(context.Background(), riversqlite.New(db.SQL()), scheduler.Config{Store: db,
+		Senders: map[storage.Platform]scheduler.Sender{storage.PlatformShell: s}, Log: quiet(), Now: time.Now, PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Enqueue(context.Background(), []storage.Job{scheduler.Deliver(bot.Message{StaffID: teacher.ID, Reply: bot.Reply{Text: "x"}}, "")}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.began:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the delivery did not start")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	if err := r.Stop(ctx); err == nil {
+		t.Error("Stop with a job still running at the deadline returned no error")
+	}
+	if took, most := time.Since(began), 300*time.Millisecond+scheduler.StopGrace+500*time.Millisecond; took > most {
+		t.Errorf("Stop took %s, want at most %s", took.Round(10*time.Millisecond), most)
 	}
 }

@@ -53,6 +53,9 @@ type Config struct {
 	// how many jobs of dead ones this replica has just run again
 	// (metrics); may be nil.
 	CountReplicas func(live, rerun int)
+	// CountWaiting is told of every delivery put off because its
+	// recipient's platform is not configured here (metrics); may be nil.
+	CountWaiting func(platform string)
 }
 
 // JobTimeout bounds one attempt of any job. A delivery is a few Web API
@@ -106,7 +109,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		cfg.RemindWorkers = 32
 	}
 	workers := river.NewWorkers()
-	deliver := &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now}
+	deliver := &DeliverWorker{Store: cfg.Store, Senders: cfg.Senders, Log: cfg.Log, Now: cfg.Now, CountWaiting: cfg.CountWaiting}
 	if err := river.AddWorkerSafely(workers, deliver); err != nil {
 		return nil, fmt.Errorf("adding delivery worker: %w", err)
 	}
@@ -169,6 +172,11 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 	if err := client.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting job workers: %w", err)
 	}
+	if n, err := releaseWaiting(ctx, client); err != nil {
+		cfg.Log.Warn("trying again the deliveries that waited for a chat platform failed: they are tried when their wait ends", "error", err)
+	} else if n > 0 {
+		cfg.Log.Info("deliveries that waited for a chat platform are tried again", "jobs", n)
+	}
 	// The first beat before any job runs, so the senders know their
 	// share; then one every fifth of the silence, until Stop (or ctx ends:
 	// a replica that stops without Stop is taken for dead).
@@ -180,6 +188,33 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		rep.run(bctx)
 	}()
 	return &runner[TTx]{client: client, now: cfg.Now, working: working, rep: rep, stopBeat: stopBeat, beating: beating}, nil
+}
+
+// releaseWaiting makes the deliveries put off for a platform that was not
+// configured (DeliverWorker, PlatformWait) available at once: this
+// process may have its settings. Those still waiting are put off again
+// at their next attempt, with a warning.
+func releaseWaiting[TTx any](ctx context.Context, client *river.Client[TTx]) (int, error) {
+	params := river.NewJobListParams().Kinds(DeliverArgs{}.Kind()).States(rivertype.JobStateScheduled).
+		Where("metadata->>'" + WaitsFor + "' IS NOT NULL").First(100)
+	n := 0
+	for {
+		res, err := client.JobList(ctx, params)
+		if err != nil {
+			return n, fmt.Errorf("listing deliveries waiting for a platform: %w", err)
+		}
+		for _, j := range res.Jobs {
+			if _, err := client.JobRetry(ctx, j.ID); err != nil && !errors.Is(err, river.ErrNotFound) {
+				return n, fmt.Errorf("releasing delivery %d: %w", j.ID, err)
+			}
+			n++
+		}
+		if len(res.Jobs) < 100 {
+			return n, nil
+		}
+		// By id: a job released here and put off again is not listed twice.
+		params = params.After(res.LastCursor)
+	}
 }
 
 type runner[TTx any] struct {
@@ -205,29 +240,52 @@ func (w *inWork) Work(ctx context.Context, _ *rivertype.JobRow, doInner func(con
 	return doInner(ctx)
 }
 
+// StopGrace is how long Stop may go on past its context's deadline, to
+// cancel the jobs still running and leave the replicas table; it returns
+// by then whatever the database does.
+const StopGrace = time.Second
+
+// leaveTimeout bounds leaving the replicas table after a stop in time.
+const leaveTimeout = 5 * time.Second
+
 // Stop stops the client, then the beat: a replica beats while its jobs
 // finish, so none is run twice, and then leaves the replicas table, so
 // the others take up its share of the limits at once.
 func (r *runner[TTx]) Stop(ctx context.Context) error {
 	err := r.client.Stop(ctx)
-	defer r.leave(ctx)
+	late, cancel := afterDeadline(ctx, StopGrace, leaveTimeout)
+	defer cancel()
+	defer r.leave(late)
 	if err == nil {
 		return nil
 	}
 	// Out of time: cancel what still runs, so nothing works on after the
 	// database closes. A cancelled job is retried (or rescued) later.
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	return errors.Join(fmt.Errorf("jobs still running at the shutdown deadline were cancelled: %w", err), r.client.StopAndCancel(hctx))
+	return errors.Join(fmt.Errorf("jobs still running at the shutdown deadline were cancelled: %w", err), r.client.StopAndCancel(late))
 }
 
-// leave stops the beat and forgets this replica.
+// afterDeadline is a context for work that must be tried even when ctx
+// has run out: it ends grace after ctx's deadline, and no later than
+// most from now.
+func afterDeadline(ctx context.Context, grace, most time.Duration) (context.Context, context.CancelFunc) {
+	end := time.Now().Add(most)
+	if d, ok := ctx.Deadline(); ok && d.Add(grace).Before(end) {
+		end = d.Add(grace)
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), end)
+}
+
+// leave stops the beat and forgets this replica, giving up when ctx ends
+// (a beat or the database that does not answer).
 func (r *runner[TTx]) leave(ctx context.Context) {
 	r.stopBeat()
-	<-r.beating
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := r.rep.store.Leave(lctx, r.rep.id); err != nil {
+	select {
+	case <-r.beating:
+	case <-ctx.Done():
+		r.rep.log.Warn("the replica's beat did not stop in time: the others take it for dead soon")
+		return
+	}
+	if err := r.rep.store.Leave(ctx, r.rep.id); err != nil {
 		r.rep.log.Warn("forgetting this replica failed: the others take it for dead soon", "error", err)
 	}
 }

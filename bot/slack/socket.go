@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,7 +67,10 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("slack socket mode: %w", err)
+			if code := refusedCode(err); code != "" {
+				return tokenRefused(code)
+			}
+			return fmt.Errorf("slack socket mode: %s", a.redact(err))
 		case <-ctx.Done():
 			a.drainSocket(sc, done)
 			stop()
@@ -118,9 +124,21 @@ func (a *Adapter) socketEvent(ctx context.Context, sc *socketConn, evt socketmod
 	case socketmode.EventTypeConnected:
 		a.log.Info("slack socket mode connected")
 	case socketmode.EventTypeConnectionError:
-		a.log.Warn("slack socket mode connection failed; retrying")
+		ce, ok := evt.Data.(*slackapi.ConnectionErrorEvent)
+		if !ok || ce.ErrorObj == nil {
+			a.log.Warn("slack socket mode connection failed; retrying")
+			break
+		}
+		if code := refusedCode(ce.ErrorObj); code != "" {
+			return tokenRefused(code)
+		}
+		if ctx.Err() != nil {
+			return nil // shutting down
+		}
+		a.log.Warn("slack socket mode connection failed; retrying", "error", a.redact(ce.ErrorObj),
+			"attempt", ce.Attempt, "retry_in", ce.Backoff.Round(time.Millisecond))
 	case socketmode.EventTypeInvalidAuth:
-		return errors.New("slack socket mode: SLACK_APP_TOKEN was refused")
+		return tokenRefused("not_found")
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slackapi.SlashCommand)
 		if ok && evt.Request != nil {
@@ -153,6 +171,49 @@ func (a *Adapter) socketEvent(ctx context.Context, sc *socketConn, evt socketmod
 		a.log.Warn("slack socket mode message lost", "type", string(evt.Type))
 	}
 	return nil
+}
+
+// refusedCodes are Slack's answers to apps.connections.open that mean the
+// app-level token will never do: slack-go gives up on the first four, and
+// would retry the others for ever.
+var refusedCodes = []string{"invalid_auth", "account_inactive", "not_authed", "token_revoked",
+	"token_expired", "not_allowed_token_type", "missing_scope"}
+
+// refusedCode is Slack's error code when err says the app-level token was
+// refused, else "".
+func refusedCode(err error) string {
+	var se slackapi.SlackErrorResponse
+	code := err.Error()
+	if errors.As(err, &se) {
+		code = se.Err
+	}
+	if slices.Contains(refusedCodes, code) {
+		return code
+	}
+	return ""
+}
+
+// tokenRefused is why Socket Mode cannot run: Slack refused
+// SLACK_APP_TOKEN, with its error code.
+func tokenRefused(code string) error {
+	return fmt.Errorf("slack socket mode: SLACK_APP_TOKEN was refused (%s): set it to the app-level token (xapp-…) "+
+		"with the connections:write scope, and enable Socket Mode in the app's settings", code)
+}
+
+// urlQuery is the query of a URL in an error's text: a Socket Mode
+// connection's URL carries its ticket there.
+var urlQuery = regexp.MustCompile(`\?[^\s"]+`)
+
+// redact is err's text for the log: without the tokens, or the query of
+// a URL.
+func (a *Adapter) redact(err error) string {
+	text := urlQuery.ReplaceAllString(err.Error(), "?[redacted]")
+	for _, secret := range []string{a.cfg.AppToken, a.cfg.BotToken} {
+		if secret != "" {
+			text = strings.ReplaceAll(text, secret, "[redacted]")
+		}
+	}
+	return text
 }
 
 // envelopeKey is the claim of a Socket Mode envelope: Slack delivers an

@@ -3,6 +3,8 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -275,4 +277,67 @@ func TestSocketModeRedeliveredEnvelopeActsOnce(t *testing.T) {
 	}
 	cancel()
 	stopped(t, done)
+}
+
+// TestSocketModeRefusedToken: an app-level token Slack refuses stops
+// Socket Mode with the README's message and Slack's reason, whether
+// slack-go gives up on the code by itself (invalid_auth) or would retry
+// for ever (not_allowed_token_type: a bot token given as the app token).
+func TestSocketModeRefusedToken(t *testing.T) {
+	for _, code := range []string{"invalid_auth", "not_allowed_token_type"} {
+		t.Run(code, func(t *testing.T) {
+			h := newHarness(t, storagetest.OpenSQLite(t))
+			h.slack.failWith("apps.connections.open", code)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { done <- h.adapter.RunSocketMode(ctx) }()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), "SLACK_APP_TOKEN was refused ("+code+")") {
+					t.Errorf("RunSocketMode = %v, want SLACK_APP_TOKEN was refused (%s)", err, code)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("RunSocketMode did not give up on a refused token")
+			}
+		})
+	}
+}
+
+// TestSocketModeLogsWhyItRetries: a failed connection is retried, and the
+// log says why, without the tokens.
+func TestSocketModeLogsWhyItRetries(t *testing.T) {
+	var logs syncBuffer
+	h := newHarnessLog(t, storagetest.OpenSQLite(t), slog.New(slog.NewTextHandler(&logs, nil)))
+	h.slack.failWith("apps.connections.open", "internal_error")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.adapter.RunSocketMode(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "retrying") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	stopped(t, done)
+	out := logs.String()
+	if !strings.Contains(out, `msg="slack socket mode connection failed; retrying" error=internal_error attempt=`) {
+		t.Errorf("the retry's log line gives no reason:\n%s", out)
+	}
+	for _, secret := range []string{"xoxb-test", "xapp-test"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log contains %q:\n%s", secret, out)
+		}
+	}
+}
+
+// TestRedact: a Socket Mode error's text loses the tokens and the ticket
+// in a connection URL's query.
+func TestRedact(t *testing.T) {
+	a := &Adapter{cfg: Config{AppToken: "xapp-1-secret", BotToken: "xoxb-secret"}}
+	err := errors.New(`dial "wss://wss-primary.slack.com/link/?ticket=abc&app_id=A1": refused; token xapp-1-secret, xoxb-secret`)
+	got := a.redact(err)
+	want := `dial "wss://wss-primary.slack.com/link/?[redacted]": refused; token [redacted], [redacted]`
+	if got != want {
+		t.Errorf("redact = %s\nwant     %s", got, want)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -154,14 +155,7 @@ func tempDB(t testing.TB) string { return filepath.Join(t.TempDir(), "parabot.db
 // to Slack ids, so lee's notes are DMs to rivera on Slack.
 func seedSlack(t *testing.T, vars map[string]string) {
 	t.Helper()
-	cfg, err := config.Load(env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := openStore(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openVars(t, vars)
 	defer store.Close()
 	seed(t, store)
 	ctx := context.Background()
@@ -172,6 +166,21 @@ func seedSlack(t *testing.T, vars map[string]string) {
 	if err := store.LinkIdentity(ctx, storage.Identity{StaffID: rivera.ID, Platform: storage.PlatformSlack, UserID: "U0RIVERA"}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// openVars opens the database of the settings vars, for a test to
+// prepare before serve starts; close it before.
+func openVars(t *testing.T, vars map[string]string) storage.Store {
+	t.Helper()
+	cfg, err := config.Load(env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := openStore(context.Background(), cfg, newLogger(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
 }
 
 // noteRequest is lee's signed "/note S102 <token>" for parabot at base,
@@ -207,11 +216,17 @@ type running struct {
 // how long its shutdown tells clients to go before it stops listening.
 func serveInProcess(t *testing.T, vars map[string]string, grace time.Duration) *running {
 	t.Helper()
+	return serveLogging(t, vars, grace, newLogger(io.Discard, "error"))
+}
+
+// serveLogging is serveInProcess logging to log.
+func serveLogging(t *testing.T, vars map[string]string, grace time.Duration, log *slog.Logger) *running {
+	t.Helper()
 	cfg, err := config.Load(env(vars))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := newServer(context.Background(), cfg, newLogger(io.Discard, "error"))
+	srv, err := newServer(context.Background(), cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}

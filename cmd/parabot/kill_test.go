@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -87,25 +85,14 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-// process is a running parabot serve.
+// process is a running parabot serve; its output is its logBuffer.
 type process struct {
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	out  bytes.Buffer
+	cmd *exec.Cmd
+	logBuffer
 	done chan error
 }
 
-func (p *process) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.Write(b)
-}
-
-func (p *process) log() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.String()
-}
+func (p *process) log() string { return p.String() }
 
 // startBinary runs bin serve with vars and waits until base/readyz says ready.
 func startBinary(t *testing.T, bin string, vars map[string]string, base string) *process {

@@ -56,6 +56,7 @@ type server struct {
 	drain      []drainFunc                       // run at shutdown, after the HTTP server stops
 	reminders  func(kind string, o scheduler.Outcome)
 	replicas   func(live, rerun int)
+	waiting    func(platform string)
 	narrator   *summary.Narrator // the router's and the summaries'; nil for none
 	access     *accesslog.Log    // reads and refusals, written in batches; closed before the store
 
@@ -92,6 +93,7 @@ func newServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*serve
 	s.router.SetObserver(commandMetrics(reg))
 	s.reminders = reminderMetrics(reg)
 	s.replicas = replicaMetrics(reg)
+	s.waiting = waitingMetrics(reg)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -128,16 +130,23 @@ func (s *server) Run(ctx context.Context) error {
 // taking requests (answers close their connections, then the listener and
 // idle connections close), finish the requests and the work they started,
 // let running jobs finish, write the access log's buffered rows, and
-// close the database last. All of it within
-// PARABOT_SHUTDOWN_TIMEOUT.
+// close the database last. All of it within PARABOT_SHUTDOWN_TIMEOUT;
+// what must still be tried once it has run out (cancelling the jobs still
+// running, the access log's rows, closing the database) gets
+// shutdownMargin more, and Serve returns by then whatever the database
+// does.
 func (s *server) Serve(ctx context.Context, ln net.Listener) error {
-	defer s.store.Close()
+	if len(s.senders) == 0 {
+		s.log.Warn("no chat platform is configured (neither SLACK_BOT_TOKEN nor DISCORD_BOT_TOKEN is set): " +
+			"nothing is sent, and queued messages wait for a run with one of them")
+	}
 	// The job workers outlive ctx: they are stopped below, after the
 	// requests that may still enqueue jobs have finished.
 	runner, err := startJobs(context.WithoutCancel(ctx), s.store, scheduler.Config{Store: s.store, Senders: s.senders, Log: s.log, Now: time.Now,
-		CountReminder: s.reminders, CountReplicas: s.replicas, Narrator: s.narrator})
+		CountReminder: s.reminders, CountReplicas: s.replicas, CountWaiting: s.waiting, Narrator: s.narrator})
 	if err != nil {
 		ln.Close()
+		s.store.Close()
 		return err
 	}
 	hs := &http.Server{
@@ -173,6 +182,9 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
+	deadline, _ := sctx.Deadline()
+	late, cancelLate := context.WithDeadline(context.WithoutCancel(ctx), deadline.Add(shutdownMargin))
+	defer cancelLate()
 	// Stop taking work from every side. Over HTTP, answers first carry
 	// "Connection: close" for a moment, so clients on kept-alive
 	// connections are told to go, instead of finding their connection
@@ -202,9 +214,30 @@ func (s *server) Serve(ctx context.Context, ln net.Listener) error {
 	// shutdown timeout runs out.
 	errs = append(errs, runner.Stop(sctx))
 	// The access log's buffered rows are written before the store closes.
-	errs = append(errs, s.access.Close(sctx))
+	errs = append(errs, s.access.Close(late))
+	errs = append(errs, closeStore(late, s.store))
 	s.log.Info("stopped")
 	return errors.Join(errs...)
+}
+
+// shutdownMargin is how long shutdown may go on past
+// PARABOT_SHUTDOWN_TIMEOUT: for what must still be tried when the timeout
+// ran out while the database did not answer.
+const shutdownMargin = 2 * time.Second
+
+// closeStore closes store, giving up when ctx ends: a connection pool
+// waits for every connection in use to come back, and a query waiting on
+// a database that does not answer may hold one for long. The process
+// exits next, which closes them all.
+func closeStore(ctx context.Context, store storage.Store) error {
+	done := make(chan error, 1)
+	go func() { done <- store.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return errors.New("the database connections did not close in time: the database does not answer")
+	}
 }
 
 // closeWhenDraining answers with "Connection: close" once shutdown has
@@ -263,6 +296,17 @@ func replicaMetrics(reg prometheus.Registerer) func(live, rerun int) {
 		live.Set(float64(n))
 		rerun.Add(float64(jobs))
 	}
+}
+
+// waitingMetrics counts the delivery attempts put off because the
+// recipient's platform is not configured in this process.
+func waitingMetrics(reg prometheus.Registerer) func(platform string) {
+	total := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "parabot_deliveries_waiting_total",
+		Help: "Delivery attempts put off because the recipient's chat platform is not configured in this process (platform \"any\": none is).",
+	}, []string{"platform"})
+	reg.MustRegister(total)
+	return func(p string) { total.WithLabelValues(p).Inc() }
 }
 
 // reminderMetrics counts reminder occurrences by kind and outcome: sent,

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -75,15 +77,27 @@ func Open(ctx context.Context, url string, log *slog.Logger, maxConns int32) (*D
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
+	// Whether the server took the connection, so that a timeout can say
+	// which side was silent.
+	var accepted atomic.Bool
+	dial := cfg.ConnConfig.DialFunc
+	cfg.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err == nil {
+			accepted.Store(true)
+		}
+		return c, err
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to postgres: %w", err)
 	}
+	began := time.Now()
 	pingCtx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	if err := pool.Ping(pingCtx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("connecting to postgres at %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
+		return nil, connectError(cfg.ConnConfig.Host, cfg.ConnConfig.Port, err, accepted.Load(), time.Since(began))
 	}
 	db := &DB{pool: pool, log: log, logs: logStatements()}
 	if err := db.migrate(ctx); err != nil {
@@ -98,6 +112,24 @@ func Open(ctx context.Context, url string, log *slog.Logger, maxConns int32) (*D
 	db.river = rc
 	db.Store = sqlstore.New(executor{pool}, dialect, db.txExec, db.writeTx, db.logEntry)
 	return db, nil
+}
+
+// connectError says why the first connection to host:port failed after
+// waited. A timeout says which side was silent and what to check: a
+// server that took the connection and never answered is not PostgreSQL,
+// or is stuck, or is a proxy whose backend is gone.
+func connectError(host string, port uint16, err error, accepted bool, waited time.Duration) error {
+	at := fmt.Sprintf("connecting to postgres at %s:%d", host, port)
+	if !errors.Is(err, context.DeadlineExceeded) && !pgconn.Timeout(err) {
+		return fmt.Errorf("%s: %w", at, err)
+	}
+	waited = waited.Round(time.Second)
+	if accepted {
+		return fmt.Errorf("%s: the server accepted the connection but did not answer within %s: "+
+			"check that this host and port are PostgreSQL's (not another service, or a proxy or tunnel whose database is down) "+
+			"and that the server is running and not overloaded", at, waited)
+	}
+	return fmt.Errorf("%s: no connection within %s: check the host and port, and that no firewall drops the connection", at, waited)
 }
 
 // Pool is the connection pool, for River's workers (riverpgxv5.New(db.Pool())).

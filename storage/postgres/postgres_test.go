@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"net"
 	"os"
 	"strings"
 	"sync"
@@ -231,5 +232,36 @@ func TestMigrateDebriefsRenumbered(t *testing.T) {
 	var n int
 	if err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version IN (32, 60)`).Scan(&n); err != nil || n != 2 {
 		t.Errorf("versions 32 and 60 recorded: %d, %v; want both", n, err)
+	}
+}
+
+// TestOpenSaysTheServerDidNotAnswer: a server that accepts connections
+// and never answers (not PostgreSQL, or stuck) is named as such, with
+// what to check, not as a bare deadline.
+func TestOpenSaysTheServerDidNotAnswer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		var held []net.Conn // accepted, never answered
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	url := "postgres://root@" + ln.Addr().String() + "/test?sslmode=disable&connect_timeout=1"
+	_, err = postgres.Open(context.Background(), url, storagetest.Logger(t), 2)
+	want := "connecting to postgres at 127.0.0.1:"
+	if err == nil || !strings.Contains(err.Error(), want) ||
+		!strings.Contains(err.Error(), "the server accepted the connection but did not answer within 1s: check that this host and port are PostgreSQL's") {
+		t.Errorf("Open = %v, want the server named as accepting and not answering", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -164,6 +165,9 @@ func open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 	// group commit (writer.go) keeps that to one sync per batch of writes.
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_txlock", "immediate") // writers take the lock at BEGIN, never mid-transaction
+	if err := privateFile(path, log); err != nil {
+		return nil, err
+	}
 	// One connection: SQLite has one writer, and River's SQLite driver
 	// recommends it to avoid SQLITE_BUSY between its own goroutines.
 	sqlDB, err := openPool(ctx, path, q, 1, "sqlite database")
@@ -196,6 +200,35 @@ func open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 	db.Store = sqlstore.New(db.exec(nil), dialect, db.txExec, db.writeTx, db.logEntry)
 	go db.writeLoop()
 	return db, nil
+}
+
+// privateFile creates the database file at path readable by its owner
+// only (mode 0600, whatever the umask), for it holds students' names;
+// SQLite gives its -wal and -shm files the same mode. A file that exists
+// keeps its mode, and a warning is logged when others may read it or its
+// -wal or -shm file.
+func privateFile(path string, log *slog.Logger) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("creating sqlite database %s: %w", path, err)
+		}
+		return nil
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("creating sqlite database %s: %w", path, err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			continue // no -wal or -shm file now; SQLite creates them private
+		}
+		if mode := fi.Mode().Perm(); mode&0o044 != 0 {
+			log.Warn("the sqlite database file is readable by other users of this machine, and it holds students' names: run chmod 600 on it",
+				"path", name, "mode", fmt.Sprintf("%04o", mode))
+		}
+	}
+	return nil
 }
 
 // readConns is how many reads run at once, each on its own connection.

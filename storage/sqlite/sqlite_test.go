@@ -3,9 +3,11 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"parabot/storage"
@@ -249,5 +251,64 @@ func TestMigrateDebriefsRenumbered(t *testing.T) {
 	var n int
 	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version IN (32, 60)`).Scan(&n); err != nil || n != 2 {
 		t.Errorf("versions 32 and 60 recorded: %d, %v; want both", n, err)
+	}
+}
+
+// A new database file, and its -wal and -shm files, are readable by
+// their owner only whatever the umask: they hold students' names.
+func TestNewFileIsPrivate(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "parabot.db")
+	db, err := sqlite.Open(ctx, path, storagetest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ImportRoster(ctx, storagetest.SampleRoster()); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := fi.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s has mode %04o, want 0600", filepath.Base(name), mode)
+		}
+	}
+}
+
+// An existing file keeps its mode; one others may read is warned about,
+// a private one is not.
+func TestReadableFileIsWarnedAbout(t *testing.T) {
+	ctx := context.Background()
+	for _, mode := range []os.FileMode{0o644, 0o600} {
+		path := filepath.Join(t.TempDir(), "parabot.db")
+		if err := os.WriteFile(path, nil, mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		var logs strings.Builder
+		db, err := sqlite.Open(ctx, path, slog.New(slog.NewTextHandler(&logs, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != mode {
+			t.Errorf("an existing %04o file now has mode %04o", mode, got)
+		}
+		warned := strings.Contains(logs.String(), `level=WARN msg="the sqlite database file is readable by other users of this machine`) &&
+			strings.Contains(logs.String(), "mode=0644")
+		if warned != (mode == 0o644) {
+			t.Errorf("mode %04o: warned %v, want %v:\n%s", mode, warned, mode == 0o644, logs.String())
+		}
 	}
 }
