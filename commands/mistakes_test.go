@@ -122,7 +122,8 @@ func TestTrialCodeListFitsTheGoal(t *testing.T) {
 
 // A given time far outside the school day, or on a day without school,
 // asks for force=yes, with a button that logs it anyway; an entry logged
-// now (as it happens) is not asked, whatever the day and hour.
+// now or within the hour (as it happens) is not asked, whatever the day
+// and hour.
 func TestOutsideSchoolHoursAsksForForce(t *testing.T) {
 	s := newSchool(t) // Tuesday 2026-11-24 10:00; school 08:30-15:10
 	s.refused("lee", "/trial S101 G1 + + at=12:00am", "at",
@@ -143,7 +144,7 @@ func TestOutsideSchoolHoursAsksForForce(t *testing.T) {
 	}
 
 	// The day before Thanksgiving lets out at 12:30: 14:00 is past it.
-	s.now = time.Date(2026, 11, 25, 14, 30, 0, 0, s.now.Location())
+	s.now = time.Date(2026, 11, 25, 16, 0, 0, 0, s.now.Location())
 	r := s.do("lee", "/transition S101 class gym at=14:00")
 	if !r.IsError || r.Param != "at" || !strings.Contains(r.Text, "14:00 is outside the school day (08:30–12:30)") ||
 		len(r.Buttons) != 1 || r.Buttons[0].Label != "Log it anyway" {
@@ -160,7 +161,7 @@ func TestOutsideSchoolHoursAsksForForce(t *testing.T) {
 	// Saturday: a time given on it asks; logging now does not.
 	s.now = time.Date(2026, 11, 28, 10, 0, 0, 0, s.now.Location())
 	before, _ = s.db.LastEntry(ctx, s.staff("lee").ID)
-	r = s.do("lee", "/trial S101 G1 + + at=9:30")
+	r = s.do("lee", "/trial S101 G1 + + at=8:00")
 	if !r.IsError || r.Param != "at" || r.Text != "No school today (2026-11-28, a Saturday); log it anyway with force=yes, or give when it happened, like at=yesterday 14:00." {
 		t.Errorf("a time on a Saturday: %+v", r)
 	}
@@ -169,6 +170,9 @@ func TestOutsideSchoolHoursAsksForForce(t *testing.T) {
 	}
 	if r := s.do("lee", "/trial S101 G1 + +"); r.IsError {
 		t.Errorf("now on a Saturday: %s", r.Text)
+	}
+	if r := s.do("lee", "/trial S101 G1 - 20m ago"); r.IsError {
+		t.Errorf("20 minutes ago on a Saturday: %s", r.Text)
 	}
 	s.now = time.Date(2026, 11, 24, 21, 0, 0, 0, s.now.Location())
 	if r := s.do("lee", "/note S101 a late word from home"); r.IsError {

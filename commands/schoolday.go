@@ -30,12 +30,13 @@ var logAnyway = []bot.Choice{{Value: "yes", Label: "Log it anyway", Param: "forc
 // school (a weekend, a holiday or closure on the school's calendar, or
 // outside the school year), with the calendar's reason, and a time more
 // than hoursMargin before the first bell or after the day's dismissal.
-// Only a time the user gave (at=, "20m ago") is checked: an entry logged
-// as it happens is on its own day and time whatever they are (a Saturday
-// event, a late note, the terminal demo at night), while a given time far
-// from the school day is most likely a typo.
+// A time within hoursMargin of now (now itself, "20m ago") is not
+// checked: an entry logged as it happens, or just after, is on its own
+// day and time whatever they are (a Saturday event, a late note, the
+// terminal demo at night); a time given further back and far from the
+// school day is most likely a typo.
 func checkSchoolDay(ctx context.Context, store storage.Store, c *bot.Call, at time.Time) error {
-	if c.Values.Bool("force") || at.Equal(c.Now) { // now: at= not given, or at=now
+	if c.Values.Bool("force") || c.Now.Sub(at) < hoursMargin {
 		return nil
 	}
 	loc := c.School.Location()
