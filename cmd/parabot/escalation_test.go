@@ -268,13 +268,7 @@ func TestShellEscalationReplyForm(t *testing.T) {
 // TestShellTeachersOwnConcern: a teacher's concern skips the teacher
 // level, and the timeline says why: they raised it themselves.
 func TestShellTeachersOwnConcern(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "demo.db")
-	in := "/as rivera\n/concern S101 seems unwell today\n/escalation 1\n/quit\n"
-	var out, errOut bytes.Buffer
-	if err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T10:00"}, env(nil), strings.NewReader(in), &out, &errOut); err != nil {
-		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
-	}
-	got := out.String()
+	got, _ := demoShell(t, filepath.Join(t.TempDir(), "demo.db"), "2027-03-12T10:00", "/as rivera\n/concern S101 seems unwell today\n/escalation 1\n/quit\n")
 	for _, want := range []string{
 		"Your concern #1 about Ava B. (S101) went to Dr. Anil Patel (level 2).\n   Level 1 skipped: Maria Rivera, who raised it, is the only one on this level (teacher).",
 		"level 1 skipped (Maria Rivera, who raised it, is the only one on this level (teacher))",
@@ -289,14 +283,10 @@ func TestShellTeachersOwnConcern(t *testing.T) {
 // resolves it, the teacher it reached is told, so nobody keeps thinking
 // they are asked to act.
 func TestShellResolveTellsEveryoneReached(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "demo.db")
-	in := "/concern S101 refused lunch\n/escalation 1 resolve she ate after all\n/as rivera\n/inbox\n/quit\n"
-	var out, errOut bytes.Buffer
-	if err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--clock", "2027-03-12T10:00"}, env(nil), strings.NewReader(in), &out, &errOut); err != nil {
-		t.Fatalf("shell: %v\nstderr: %s", err, errOut.String())
-	}
+	got, _ := demoShell(t, filepath.Join(t.TempDir(), "demo.db"), "2027-03-12T10:00",
+		"/concern S101 refused lunch\n/escalation 1 resolve she ate after all\n/as rivera\n/inbox\n/quit\n")
 	want := ">> direct message to rivera (Maria Rivera), Fri Mar 12 10:00\n   Jamie Lee resolved concern #1 about Ava B. (S101); nothing more is asked of you.\n   Note: she ate after all"
-	if got := out.String(); !strings.Contains(got, want) || strings.Count(got, "resolved concern #1") != 2 {
+	if !strings.Contains(got, want) || strings.Count(got, "resolved concern #1") != 2 {
 		t.Errorf("transcript lacks the teacher's message, once (and once more in the inbox) %q:\n%s", want, got)
 	}
 }
