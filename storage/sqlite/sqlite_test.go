@@ -206,16 +206,18 @@ func TestMigrateCommentsOutOfSummaries(t *testing.T) {
 	storagetest.CheckCommentsMoved(t, db)
 }
 
-// A database from before the purged and roster-identity marks gets them
-// from what it holds (see storagetest.MakeUnmarked).
-func TestMigrateMarksPurgedAndRosterIDs(t *testing.T) {
+// reopened opens a new database, lets change alter it (SQL through
+// exec) as an older release would have left it, and opens it again, which
+// runs the migrations on it.
+func reopened(t *testing.T, change func(db *sqlite.DB, exec func(t *testing.T, query string))) *sqlite.DB {
+	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "parabot.db")
 	db, err := sqlite.Open(ctx, path, storagetest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	storagetest.MakeUnmarked(t, db, func(t *testing.T, query string) {
+	change(db, func(t *testing.T, query string) {
 		if _, err := db.SQL().ExecContext(ctx, query); err != nil {
 			t.Fatalf("%s: %v", query, err)
 		}
@@ -225,7 +227,14 @@ func TestMigrateMarksPurgedAndRosterIDs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open (migrating): %v", err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// A database from before the purged and roster-identity marks gets them
+// from what it holds (see storagetest.MakeUnmarked).
+func TestMigrateMarksPurgedAndRosterIDs(t *testing.T) {
+	db := reopened(t, func(db *sqlite.DB, exec func(t *testing.T, query string)) { storagetest.MakeUnmarked(t, db, exec) })
 	storagetest.CheckMarked(t, db)
 }
 
@@ -233,23 +242,11 @@ func TestMigrateMarksPurgedAndRosterIDs(t *testing.T) {
 // opens under the code that numbers it 0060: the table is kept, and 0060
 // is recorded.
 func TestMigrateDebriefsRenumbered(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "parabot.db")
-	db, err := sqlite.Open(ctx, path, storagetest.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.SQL().ExecContext(ctx, `UPDATE schema_migrations SET version = 32 WHERE version = 60`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = sqlite.Open(ctx, path, storagetest.Logger(t))
-	if err != nil {
-		t.Fatalf("Open of a database that ran 0032_debriefs: %v", err)
-	}
-	defer db.Close()
+	db := reopened(t, func(_ *sqlite.DB, exec func(t *testing.T, query string)) {
+		exec(t, `UPDATE schema_migrations SET version = 32 WHERE version = 60`)
+	})
 	var n int
-	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version IN (32, 60)`).Scan(&n); err != nil || n != 2 {
+	if err := db.SQL().QueryRowContext(context.Background(), `SELECT count(*) FROM schema_migrations WHERE version IN (32, 60)`).Scan(&n); err != nil || n != 2 {
 		t.Errorf("versions 32 and 60 recorded: %d, %v; want both", n, err)
 	}
 }
