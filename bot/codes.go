@@ -185,12 +185,12 @@ func codeRank(tc TrialCode) int {
 // school's codes (nil means DefaultCodes). A word that is not one code is
 // read as a run of codes, the longest letter code first ("vpi" is vp, i).
 func ParseTrials(s string, codes Codes) ([]storage.TrialResult, error) {
-	return readCodes(s, codes, codes.Help())
+	return readCodes(s, codes, codes.Help)
 }
 
 // readCodes reads codes as ParseTrials does; a word that is not one is
-// answered with help, the codes that apply.
-func readCodes(s string, codes Codes, help string) ([]storage.TrialResult, error) {
+// answered with help(), the codes that apply (made only then).
+func readCodes(s string, codes Codes, help func() string) ([]storage.TrialResult, error) {
 	if codes == nil {
 		codes = DefaultCodes()
 	}
@@ -222,14 +222,14 @@ func readCodes(s string, codes Codes, help string) ([]storage.TrialResult, error
 		}
 		rs, ok := codes.run(lw)
 		if !ok {
-			return nil, Errorf("trials", "%q is not a trial code; use %s.", w, help)
+			return nil, Errorf("trials", "%q is not a trial code; use %s.", w, help())
 		}
 		if err := add(rs...); err != nil {
 			return nil, err
 		}
 	}
 	if len(out) == 0 {
-		return nil, Errorf("trials", "No trials given; use %s.", help)
+		return nil, Errorf("trials", "No trials given; use %s.", help())
 	}
 	return out, nil
 }

@@ -303,5 +303,10 @@ func (c *Command) Hint(param string) string {
 			}
 		}
 	}
+	return c.exampleLine(ex)
+}
+
+// exampleLine is the line under an error that shows ex, an example of c.
+func (c *Command) exampleLine(ex string) string {
 	return "Example: " + ex + " (help " + c.Name + " shows all)"
 }

@@ -146,7 +146,7 @@ func ParseValues(g storage.Goal, s string, codes Codes, at, now time.Time) (stor
 			return v, wrong("a count like %q does not say which step", s)
 		}
 		// The codes of a routine's steps, without the counts of trials.
-		rs, err := readCodes(s, codes, codes.List())
+		rs, err := readCodes(s, codes, codes.List)
 		if err != nil {
 			ue, _ := AsUserError(err)
 			if ue != nil {

@@ -473,7 +473,7 @@ func Parse(cmd *Command, raw map[string]string, sc *Scope) (Values, error) {
 					ue.Param = p.Name
 				}
 				if ue.Example != "" {
-					ue.Msg += "\nExample: /" + cmd.Name + " " + ue.Example + " (help " + cmd.Name + " shows all)"
+					ue.Msg += "\n" + cmd.exampleLine("/"+cmd.Name+" "+ue.Example)
 				} else {
 					ue.Msg += "\n" + cmd.Hint(ue.Param)
 				}

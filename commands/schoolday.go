@@ -23,6 +23,10 @@ func forceParam() bot.Param {
 // typo (at=03:00 for 3:00, 12:00am).
 const hoursMargin = time.Hour
 
+// asItHappens is how close to now an entry's time counts as logged as it
+// happens, and so is not checked against the school day.
+const asItHappens = time.Hour
+
 // logAnyway is the button under a refusal of checkSchoolDay.
 var logAnyway = []bot.Choice{{Value: "yes", Label: "Log it anyway", Param: "force"}}
 
@@ -30,13 +34,13 @@ var logAnyway = []bot.Choice{{Value: "yes", Label: "Log it anyway", Param: "forc
 // school (a weekend, a holiday or closure on the school's calendar, or
 // outside the school year), with the calendar's reason, and a time more
 // than hoursMargin before the first bell or after the day's dismissal.
-// A time within hoursMargin of now (now itself, "20m ago") is not
+// A time within asItHappens of now (now itself, "20m ago") is not
 // checked: an entry logged as it happens, or just after, is on its own
 // day and time whatever they are (a Saturday event, a late note, the
 // terminal demo at night); a time given further back and far from the
 // school day is most likely a typo.
 func checkSchoolDay(ctx context.Context, store storage.Store, c *bot.Call, at time.Time) error {
-	if c.Values.Bool("force") || c.Now.Sub(at) < hoursMargin {
+	if c.Values.Bool("force") || c.Now.Sub(at) < asItHappens {
 		return nil
 	}
 	loc := c.School.Location()
@@ -77,8 +81,6 @@ func checkSchoolDay(ctx context.Context, store storage.Store, c *bot.Call, at ti
 	hours := start.Format("15:04") + "–" + end.Format("15:04")
 	var msg string
 	switch {
-	case now.Sub(at) < 2*time.Minute:
-		msg = fmt.Sprintf("It is %s, outside the school day (%s); give the time it happened, like at 2:30pm, or log it now anyway with force=yes.", at.Format("15:04"), hours)
 	case today:
 		msg = fmt.Sprintf("%s is outside the school day (%s); check the time (at 10:15, at 2:30pm), or log it anyway with force=yes.", at.Format("15:04"), hours)
 	default:

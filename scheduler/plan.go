@@ -57,6 +57,14 @@ func (o Occurrence) Key() string {
 	return fmt.Sprintf("occ:%s:%d:%s:%d:%d:%d", o.Kind, o.SchoolID, o.Date, o.StaffID, o.DutyID, o.At.Unix())
 }
 
+// dutyReminder is the reminder of duty du on f's day to staff member who
+// (the one on duty, or their cover), with its key's school and date.
+func dutyReminder(f today.Facts, du storage.Duty, who int64) Occurrence {
+	start := f.At(du.Start)
+	return Occurrence{Kind: KindDuty, SchoolID: f.School.ID, Date: f.Day.Date, StaffID: who, DutyID: du.ID,
+		At: start.Add(-f.Settings.Lead(du.Kind)), Until: start, About: start}
+}
+
 // uncoveredLead is how long before the first bell admins hear of
 // uncovered duties.
 const uncoveredLead = 30 * time.Minute
@@ -76,12 +84,12 @@ func PlanDay(f today.Facts) []Occurrence {
 	}
 	uncovered := false
 	for _, du := range f.Duties {
-		start, end := f.At(du.Start), f.At(du.End)
+		end := f.At(du.End)
 		who, _ := f.OnDuty(du)
 		if who == 0 {
 			uncovered = true
 		} else {
-			add(Occurrence{Kind: KindDuty, StaffID: who, DutyID: du.ID, At: start.Add(-f.Settings.Lead(du.Kind)), Until: start, About: start})
+			add(dutyReminder(f, du, who))
 		}
 		if du.Kind == storage.DutyBus {
 			add(Occurrence{Kind: KindDutyEnd, StaffID: du.StaffID, DutyID: du.ID, At: end, Until: f.EndOfDay(), About: end})

@@ -201,8 +201,9 @@ func (w *RemindWorker) freshFacts(ctx context.Context, schoolID int64, date stri
 }
 
 // fireOne fires an occurrence of the day's plan f, once: its key is
-// claimed when it is dropped as stale, when its message goes out, or in
-// the transaction that enqueues its deliveries. With a sender d, a single
+// claimed when its message goes out, or in the transaction that enqueues
+// its deliveries, so the key itself means it went out (rollWentOut); a
+// stale one claims <key>/dropped instead (drop). With a sender d, a single
 // direct message is sent at once (the common case: a minute's reminders
 // go out without a queued job each); a message d cannot send now is
 // queued for delivery instead. repeat says this run may follow one that
@@ -458,13 +459,20 @@ func (w *RemindWorker) drop(ctx context.Context, key string, now time.Time) (Out
 }
 
 // rollWentOut reports whether the reminder of occ's duty, which carries
-// the dismissal roll, went out that day (to the staff member or a cover).
+// the dismissal roll, went out that day, to the staff member or to a
+// cover. Both are looked up: who is on duty now (an absence marked after
+// the roll went out) need not be who got it.
 func (w *RemindWorker) rollWentOut(ctx context.Context, f today.Facts, occ Occurrence) (bool, error) {
-	for _, o := range PlanDay(f) {
-		if o.Kind != KindDuty || o.DutyID != occ.DutyID {
-			continue
-		}
-		sent, err := w.Store.Claimed(ctx, o.Key())
+	du, ok := dayDuty(f, occ.DutyID)
+	if !ok {
+		return false, nil
+	}
+	who := []int64{du.StaffID}
+	if a, absent := f.StaffAbsence(du.StaffID); absent && a.CoverID != 0 {
+		who = append(who, a.CoverID)
+	}
+	for _, id := range who {
+		sent, err := w.Store.Claimed(ctx, dutyReminder(f, du, id).Key())
 		if err != nil {
 			return false, fmt.Errorf("looking up the duty reminder: %w", err)
 		}

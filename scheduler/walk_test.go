@@ -718,3 +718,30 @@ func TestWalkDowntimeOverDismissal(t *testing.T) {
 		t.Errorf("duty-end checks dropped %d, want 2 (Tuesday's two bus duties)", got)
 	}
 }
+
+// TestWalkAbsentAfterTheRoll: the roll went out to Jamie Lee at 15:00,
+// she was marked absent at 15:05 with nobody to cover, and the bot was
+// down from 15:20 to 16:00. The late end-of-duty check still finds the
+// roll sent (to her, not to whoever is on duty now) and escalates her
+// students.
+func TestWalkAbsentAfterTheRoll(t *testing.T) {
+	w := newWalker(t, time.Date(2026, 11, 23, 19, 55, 0, 0, time.UTC)) // Monday 14:55 EST
+	mon := "Mon Nov 23"
+	w.to("2026-11-23 15:05")
+	lee := w.staff("lee")
+	w.absent(storage.Absence{SchoolID: lee.SchoolID, StaffID: lee.ID, From: "2026-11-23", To: "2026-11-23", ByStaffID: lee.ID, CreatedAt: w.at("2026-11-23 15:05")})
+	w.to("2026-11-23 15:20")
+	w.stop()
+	w.clock.Set(w.at("2026-11-23 16:00"))
+	w.start()
+	w.to("2026-11-23 23:00")
+	if got := w.count("duty_end/stale"); got != 0 {
+		t.Errorf("duty-end checks dropped %d, want 0: both rolls went out", got)
+	}
+	for _, code := range []string{"S101", "S102", "S103", "S105"} {
+		es, err := w.db.StudentEscalations(context.Background(), w.student(code).ID)
+		if err != nil || len(es) != 1 || es[0].Kind != storage.EscalationUnaccounted {
+			t.Errorf("%s on %s: escalations %+v, %v; want one unaccounted", code, mon, es, err)
+		}
+	}
+}
