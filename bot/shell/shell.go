@@ -236,8 +236,12 @@ func (s *Shell) line(ctx context.Context, line string) bool {
 	return false
 }
 
+// Handle is a handle as typed ("@Lee", " lee") as the roster stores it:
+// lower case, without the @.
+func Handle(s string) string { return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "@")) }
+
 func (s *Shell) switchUser(ctx context.Context, handle string) {
-	handle = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(handle), "@")) // handles are stored in lower case
+	handle = Handle(handle)
 	if handle == "" {
 		s.printf("Usage: /as <handle>. /who lists the handles.\n")
 		return
@@ -322,7 +326,7 @@ func (s *Shell) wait(ctx context.Context, arg string) {
 	target := s.cfg.Clock.Now().Add(d)
 	// Stop at every scheduled job on the way, so each reminder is sent at
 	// its own time and in time order.
-	for s.cfg.Next != nil && s.cfg.Idle != nil {
+	for s.cfg.Next != nil {
 		// Next waits for the jobs due now first (a job still running may
 		// schedule one before the next stop): the clock does not move on
 		// before they are done (a weekly summary draws a chart per goal);

@@ -356,3 +356,16 @@ func TestShellDataReminderForm(t *testing.T) {
 		t.Logf("transcript:\n%s\nstderr:\n%s", got, stderr)
 	}
 }
+
+// TestShellAsAnyCase: --as takes a handle in any case, with or without
+// its @, as /as does.
+func TestShellAsAnyCase(t *testing.T) {
+	var out, errOut bytes.Buffer
+	db := filepath.Join(t.TempDir(), "demo.db")
+	if err := Run(context.Background(), []string{"shell", "--demo", "--db", db, "--as", "@Rivera"}, env(nil), strings.NewReader("/quit\n"), &out, &errOut); err != nil {
+		t.Fatalf("shell --as @Rivera: %v\nstderr: %s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "You are rivera (Maria Rivera, teacher).") {
+		t.Errorf("shell --as @Rivera:\n%s", out.String())
+	}
+}

@@ -74,7 +74,7 @@ func runShell(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("seeding the demo school's records: %w", err)
 		}
 	}
-	user := *as
+	user := shell.Handle(*as)
 	if user == "" {
 		if user, err = firstPara(ctx, store); err != nil {
 			return err
