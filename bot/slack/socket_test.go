@@ -305,7 +305,7 @@ func TestSocketModeRefusedToken(t *testing.T) {
 }
 
 // TestSocketModeLogsWhyItRetries: a failed connection is retried, and the
-// log says why, without the tokens.
+// log says why (TestRedact checks the tokens are taken out of it).
 func TestSocketModeLogsWhyItRetries(t *testing.T) {
 	var logs syncBuffer
 	h := newHarnessLog(t, storagetest.OpenSQLite(t), slog.New(slog.NewTextHandler(&logs, nil)))
@@ -322,11 +322,6 @@ func TestSocketModeLogsWhyItRetries(t *testing.T) {
 	out := logs.String()
 	if !strings.Contains(out, `msg="slack socket mode connection failed; retrying" error=internal_error attempt=`) {
 		t.Errorf("the retry's log line gives no reason:\n%s", out)
-	}
-	for _, secret := range []string{"xoxb-test", "xapp-test"} {
-		if strings.Contains(out, secret) {
-			t.Errorf("the log contains %q:\n%s", secret, out)
-		}
 	}
 }
 
