@@ -20,7 +20,7 @@ func assignmentsSpec() fileSpec {
 func (p *parser) parseAssignments(rows []row) {
 	seen := map[string]int{}
 	for _, r := range rows {
-		a := storage.RosterAssignment{Kind: r.assignmentKind("kind"), Active: r.active(), Line: r.line}
+		a := storage.RosterAssignment{Kind: r.assignmentKind("kind"), Active: r.active()}
 		staff := r.staffMember("staff")
 		if staff != nil {
 			a.StaffHandle = staff.handle

@@ -468,8 +468,8 @@ func TestParseBaseFiles(t *testing.T) {
 		},
 		// Without an active column, assignments, duties and days are active.
 		Assignments: []storage.RosterAssignment{
-			{StaffHandle: "kim", StudentCode: "S1", School: "Oak School", Kind: storage.AssignTeacher, Active: true, Line: 2},
-			{StaffHandle: "diaz", StudentCode: "S1", School: "Oak School", Kind: storage.AssignPara, Active: true, Line: 3},
+			{StaffHandle: "kim", StudentCode: "S1", School: "Oak School", Kind: storage.AssignTeacher, Active: true},
+			{StaffHandle: "diaz", StudentCode: "S1", School: "Oak School", Kind: storage.AssignPara, Active: true},
 		},
 		Calendar: []storage.RosterDay{
 			{School: "Oak School", Day: storage.CalendarDay{Date: "2026-11-25", Kind: storage.DayEarlyRelease, Dismissal: "12:00", Note: "Thanksgiving eve"}, Active: true},
@@ -532,7 +532,7 @@ func TestParseLenient(t *testing.T) {
 	check("goal domain", r.Goals[0].Goal.Domain, storage.DomainDailyLiving)
 	check("goal domain 2", r.Goals[1].Goal.Domain, storage.DomainDailyLiving)
 	check("mastery percent", r.Goals[0].Goal.MasteryPercent, 80)
-	check("assignment", r.Assignments[0], storage.RosterAssignment{StaffHandle: "kim", StudentCode: "s1", School: "Oak School", Kind: storage.AssignTeacher, Active: true, Line: 2})
+	check("assignment", r.Assignments[0], storage.RosterAssignment{StaffHandle: "kim", StudentCode: "s1", School: "Oak School", Kind: storage.AssignTeacher, Active: true})
 	check("duties", len(r.Duties), 2)
 	check("duty 1", r.Duties[0].Duty, storage.Duty{Kind: storage.DutyRecess, Weekday: time.Thursday, Start: "09:05", End: "09:25"})
 	check("duty 2 weekday", r.Duties[1].Duty.Weekday, time.Friday)

@@ -204,7 +204,7 @@ const MaxSeverity = 5
 
 // Severe reports whether the incident must reach teacher and admin at once.
 func (in Incident) Severe() bool {
-	return in.Restraint || in.Seclusion || in.Injury || in.Severity >= MaxSeverity
+	return in.Protected() || in.Severity >= MaxSeverity
 }
 
 // Protected reports whether only an admin may take the incident back

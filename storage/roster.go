@@ -342,7 +342,6 @@ type RosterAssignment struct {
 	School      string
 	Kind        AssignmentKind
 	Active      bool
-	Line        int // the row's line in its file (see RosterStaff)
 }
 
 // RosterDuty is a duty row of an import. An inactive duty (a cancelled
