@@ -152,7 +152,7 @@ func goalLine(g GoalStats, private bool) string {
 	}
 	verdict := string(g.Progress)
 	if g.Why == WhyNoAim {
-		verdict += " (no aim line: the goal has no criterion to judge by)"
+		verdict += " (no aim line: the goal needs a criterion and start and end dates)"
 	}
 	return name + ": " + strings.Join(parts, "; ") + " — " + verdict + "."
 }

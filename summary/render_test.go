@@ -126,7 +126,7 @@ func TestGoalLineNoAim(t *testing.T) {
 	}
 	s := summarize(t, Input{Goals: []Goal{g}, Sessions: ss})
 	got := goalLine(s.Goals[0], false)
-	if !strings.HasSuffix(got, "data on 3 of 5 days due; trend +0.0 a week — not enough data (no aim line: the goal has no criterion to judge by).") {
+	if !strings.HasSuffix(got, "data on 3 of 5 days due; trend +0.0 a week — not enough data (no aim line: the goal needs a criterion and start and end dates).") {
 		t.Errorf("goal line of a goal without an aim line:\n%s", got)
 	}
 }
